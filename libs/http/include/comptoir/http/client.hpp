@@ -1,0 +1,49 @@
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/error_code.hpp>
+
+#include "comptoir/http/message.hpp"
+#include "comptoir/http/runtime.hpp"
+
+namespace comptoir::http {
+
+struct ClientOptions {
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds request_timeout{10000};
+  std::size_t max_idle_per_host = 64;
+  std::size_t body_limit = 16 * 1024 * 1024;
+};
+
+/// Outcome of one call: transport failures are error codes, not exceptions.
+struct ClientResult {
+  boost::system::error_code error;
+  Response response;
+  /// True when the request may not have reached the server (safe to retry on another target).
+  bool before_send = false;
+};
+
+/// Async HTTP/1.1 client with keep-alive connection pools per host:port, one set per worker.
+class Client {
+ public:
+  Client(Runtime& runtime, ClientOptions options);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  /// Sends `request` (method, target, headers, body are used) to host:port. Must be awaited on a
+  /// runtime worker. `timeout` overrides the default request timeout when non-zero.
+  boost::asio::awaitable<ClientResult> Send(const std::string& host, std::uint16_t port, const Request& request,
+                                            std::chrono::milliseconds timeout = std::chrono::milliseconds{0});
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace comptoir::http

@@ -1,0 +1,80 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace comptoir::http {
+
+enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
+
+std::string_view MethodName(Method method) noexcept;
+Method ParseMethod(std::string_view name) noexcept;
+
+/// Case-insensitive header list that keeps order and duplicates (Beast stays inside libs/http).
+class Headers {
+ public:
+  using Entry = std::pair<std::string, std::string>;
+
+  /// Replaces every header of that name.
+  void Set(std::string_view name, std::string_view value);
+  void Add(std::string_view name, std::string_view value);
+  void Remove(std::string_view name);
+  [[nodiscard]] std::optional<std::string_view> Get(std::string_view name) const;
+  [[nodiscard]] bool Has(std::string_view name) const { return Get(name).has_value(); }
+
+  [[nodiscard]] auto begin() const { return entries_.begin(); }
+  [[nodiscard]] auto end() const { return entries_.end(); }
+  [[nodiscard]] std::size_t size() const { return entries_.size(); }
+  void Reserve(std::size_t n) { entries_.reserve(n); }
+
+ private:
+  std::vector<Entry> entries_;
+};
+
+bool IEquals(std::string_view a, std::string_view b) noexcept;
+
+/// An HTTP request as handlers see it.
+struct Request {
+  Method method = Method::kGet;
+  std::string method_name;  ///< as sent, e.g. "GET"
+  std::string target;       ///< raw request target, e.g. "/api/v1/products?q=cafe"
+  std::string path;         ///< path without the query, as sent (path params are decoded by the router)
+  std::string query;        ///< raw query string without '?'
+  Headers headers;
+  std::string body;
+  std::string remote_address;
+  bool keep_alive = true;
+
+  // Filled by the server before the handler runs.
+  std::string request_id;   ///< X-Request-ID received, or generated
+  std::string traceparent;  ///< W3C traceparent to pass on to the services this request calls
+  std::vector<std::pair<std::string, std::string>> path_params;
+
+  /// A `{name}` segment of the matched route pattern ("" if absent).
+  [[nodiscard]] std::string_view PathParam(std::string_view name) const;
+  /// First value of a query parameter, percent-decoded ('+' is a space).
+  [[nodiscard]] std::optional<std::string> Query(std::string_view name) const;
+  /// Every query parameter, decoded, in order.
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> QueryParams() const;
+};
+
+/// An HTTP response a handler returns.
+struct Response {
+  int status = 200;
+  Headers headers;
+  std::string body;
+
+  static Response Json(int status, std::string body);
+  static Response Text(int status, std::string body, std::string_view content_type = "text/plain; charset=utf-8");
+  static Response Empty(int status);
+};
+
+/// Percent-decodes `text` (and '+' to space when `plus_is_space`); nullopt when malformed.
+std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space);
+/// Percent-encodes everything but unreserved characters.
+std::string PercentEncode(std::string_view text);
+
+}  // namespace comptoir::http

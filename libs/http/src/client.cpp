@@ -1,0 +1,143 @@
+#include "comptoir/http/client.hpp"
+
+#include <unordered_map>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+
+namespace comptoir::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+
+struct PooledConnection {
+  beast::tcp_stream stream;
+  beast::flat_buffer buffer;
+  explicit PooledConnection(asio::any_io_executor ex) : stream(std::move(ex)) {}
+};
+
+// Hop-by-hop headers are the connection's business, not the message's.
+bool IsHopByHop(std::string_view name) {
+  return IEquals(name, "Connection") || IEquals(name, "Keep-Alive") || IEquals(name, "Transfer-Encoding") ||
+         IEquals(name, "Content-Length") || IEquals(name, "Upgrade") || IEquals(name, "Proxy-Connection") ||
+         IEquals(name, "TE") || IEquals(name, "Trailer");
+}
+}  // namespace
+
+struct Client::Impl {
+  Impl(Runtime& rt, ClientOptions opts) : runtime(rt), options(opts), idle(rt.size()) {}
+
+  Runtime& runtime;
+  ClientOptions options;
+  // Idle keep-alive connections by "host:port", one map per worker (only touched on that worker).
+  std::vector<std::unordered_map<std::string, std::vector<std::unique_ptr<PooledConnection>>>> idle;
+};
+
+Client::Client(Runtime& runtime, ClientOptions options) : impl_(std::make_unique<Impl>(runtime, options)) {}
+Client::~Client() = default;
+
+namespace {
+
+asio::awaitable<boost::system::error_code> Connect(PooledConnection& conn, const std::string& host,
+                                                   std::uint16_t port, std::chrono::milliseconds timeout) {
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  conn.stream.expires_after(timeout);
+  if (!ec) {
+    auto [cec] = co_await conn.stream.async_connect(tcp::endpoint(address, port), kUseTuple);
+    if (!cec) conn.stream.socket().set_option(tcp::no_delay(true), ec);
+    co_return cec;
+  }
+  tcp::resolver resolver(conn.stream.get_executor());
+  auto [rec, results] = co_await resolver.async_resolve(host, std::to_string(port), kUseTuple);
+  if (rec) co_return rec;
+  auto [cec, endpoint] = co_await conn.stream.async_connect(results, kUseTuple);
+  if (!cec) conn.stream.socket().set_option(tcp::no_delay(true), ec);
+  co_return cec;
+}
+
+}  // namespace
+
+asio::awaitable<ClientResult> Client::Send(const std::string& host, std::uint16_t port, const Request& request,
+                                           std::chrono::milliseconds timeout) {
+  const auto worker = Runtime::CurrentWorker() % impl_->idle.size();
+  auto& pool = impl_->idle[worker][host + ":" + std::to_string(port)];
+  if (timeout.count() == 0) timeout = impl_->options.request_timeout;
+
+  bhttp::request<bhttp::string_body> out{bhttp::string_to_verb(request.method_name.empty()
+                                                                    ? MethodName(request.method)
+                                                                    : std::string_view(request.method_name)),
+                                         request.target.empty() ? "/" : request.target, 11};
+  for (const auto& [name, value] : request.headers) {
+    if (!IsHopByHop(name) && !IEquals(name, "Host")) out.insert(name, value);
+  }
+  out.set(bhttp::field::host, request.headers.Get("Host").value_or(host + ":" + std::to_string(port)));
+  out.body() = request.body;
+  out.keep_alive(true);
+  out.prepare_payload();
+
+  ClientResult result;
+  // A reused connection may have been closed by the server while idle; that failure happens before
+  // the server saw the request, so one more try on a fresh connection is safe.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::unique_ptr<PooledConnection> conn;
+    bool reused = false;
+    if (!pool.empty() && attempt == 0) {
+      conn = std::move(pool.back());
+      pool.pop_back();
+      reused = true;
+    } else {
+      conn = std::make_unique<PooledConnection>(co_await asio::this_coro::executor);
+      auto ec = co_await Connect(*conn, host, port, impl_->options.connect_timeout);
+      if (ec) {
+        result.error = ec;
+        result.before_send = true;
+        co_return result;
+      }
+    }
+    conn->stream.expires_after(timeout);
+    auto [wec, written] = co_await bhttp::async_write(conn->stream, out, kUseTuple);
+    if (wec) {
+      result.error = wec;
+      result.before_send = reused;
+      if (reused) continue;
+      co_return result;
+    }
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(impl_->options.body_limit);
+    auto [rec, read] = co_await bhttp::async_read(conn->stream, conn->buffer, parser, kUseTuple);
+    if (rec) {
+      result.error = rec;
+      // EOF with nothing read on a reused connection: the server had closed it; retry fresh.
+      if (reused && read == 0 && (rec == bhttp::error::end_of_stream || rec == asio::error::connection_reset)) {
+        result.before_send = true;
+        continue;
+      }
+      co_return result;
+    }
+    auto response = parser.release();
+    result.error = {};
+    result.before_send = false;
+    result.response.status = static_cast<int>(response.result_int());
+    for (const auto& field : response) {
+      if (!IsHopByHop(field.name_string())) result.response.headers.Add(field.name_string(), field.value());
+    }
+    result.response.body = std::move(response.body());
+    if (response.keep_alive() && pool.size() < impl_->options.max_idle_per_host) {
+      conn->stream.expires_never();
+      pool.push_back(std::move(conn));
+    }
+    co_return result;
+  }
+  co_return result;
+}
+
+}  // namespace comptoir::http
