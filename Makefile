@@ -1,0 +1,46 @@
+# Comptoir — the commands of the README. Everything real lives in scripts/.
+#   make run      start the whole platform, stream the logs, Ctrl-C stops it (data kept in var/)
+#   make test     install what is missing, build the debug preset (ASan/UBSan), run every test
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+CTEST_JOBS ?= 2
+
+.PHONY: help run up down status logs psql deps build build-debug test bench format clean
+
+help:
+	@echo "make run          start everything (deps, build, PostgreSQL, Redis, services), stream logs; Ctrl-C stops"
+	@echo "make up           same, in the background;  make down  stops it;  make status  shows it"
+	@echo "make logs | psql  follow the logs | psql on the local cluster"
+	@echo "make test         install deps, build the debug preset, run every test (ctest)"
+	@echo "make build        release build;  make build-debug  debug build (ASan/UBSan)"
+	@echo "make bench        benchmarks (bench/run.sh);  make format  clang-format;  make clean  remove build/"
+	@echo "See docs/running-locally.md. Reset all local data: make down && rm -rf var"
+
+run up down status logs psql:
+	@scripts/platform.sh $@
+
+deps:
+	@scripts/install-deps.sh
+
+# Configuring again an existing tree is quick, and picks up changed presets.
+build: deps
+	cmake --preset release
+	cmake --build --preset release
+
+build-debug: deps
+	cmake --preset debug
+	cmake --build --preset debug
+
+test: build-debug
+	ctest --preset debug --output-on-failure -j$(CTEST_JOBS)
+
+bench: build
+	bash bench/run.sh
+
+# Tracked and new (not ignored) C++ files.
+format:
+	@git ls-files -z --cached --others --exclude-standard -- '*.cpp' '*.hpp' '*.h' \
+	  | xargs -0 -r clang-format -i
+
+clean:
+	rm -rf build

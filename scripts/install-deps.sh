@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Installs everything Comptoir needs to build, test and run on Debian 12 (bookworm):
+# the Debian packages that are missing (apt-get, only those), then the npm packages of web/.
+#
+# Idempotent and quiet when there is nothing to do. Runs as root, or through sudo when not root.
+#   COMPTOIR_SKIP_APT=1   skip the Debian part (a machine you manage yourself)
+#   COMPTOIR_SKIP_NPM=1   skip the npm part
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Debian packages. "a|b" means: either one will do, install the first when neither is there.
+PACKAGES=(
+  # build
+  make g++ cmake ninja-build pkg-config ccache
+  # libraries (Boost 1.81: Asio, Beast, JSON, URL, Describe)
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libpq-dev libhiredis-dev libssl-dev libsodium-dev libjwt-dev libyaml-cpp-dev
+  libspdlog-dev libfmt-dev libcli11-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev wrk
+  # servers run by scripts/platform.sh and by the integration tests
+  # (postgresql-15 ships the contrib extensions, unaccent and pg_trgm among them)
+  postgresql-15 postgresql-client-15 redis-server "nginx-light|nginx"
+  # tools used by the scripts
+  curl openssl ca-certificates git clang-format
+)
+
+log() { printf 'install-deps: %s\n' "$*"; }
+
+as_root() {
+  if [[ $(id -u) -eq 0 ]]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    log "need root (or sudo) to run: $*" >&2
+    exit 1
+  fi
+}
+
+install_debian_packages() {
+  local -a wanted=("${PACKAGES[@]}")
+  # Node.js and npm: the machine may already have them (e.g. from NodeSource); only install
+  # Debian's when the commands are missing, to avoid fighting another packaging of node.
+  command -v node >/dev/null 2>&1 || wanted+=(nodejs)
+  command -v npm >/dev/null 2>&1 || wanted+=(npm)
+
+  # One dpkg-query for all names: "name status" for each package dpkg knows.
+  local -a names=()
+  local entry
+  for entry in "${wanted[@]}"; do
+    IFS='|' read -ra alts <<<"$entry"
+    names+=("${alts[@]}")
+  done
+  local -A installed=()
+  local name status
+  while read -r name status; do
+    [[ $status == installed ]] && installed[$name]=1
+  done < <(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${names[@]}" 2>/dev/null || true)
+
+  local -a missing=()
+  local alt found
+  for entry in "${wanted[@]}"; do
+    IFS='|' read -ra alts <<<"$entry"
+    found=0
+    for alt in "${alts[@]}"; do
+      [[ -n ${installed[$alt]:-} ]] && { found=1; break; }
+    done
+    ((found)) || missing+=("${alts[0]}")
+  done
+  ((${#missing[@]} == 0)) && return 0
+
+  log "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}"
+  # Note: installing postgresql-15 makes Debian create (and, with an init system, start) its own
+  # cluster on port 5432. We leave it alone; the project runs its own clusters under var/ or in
+  # the tests' temporary directories.
+}
+
+install_web_packages() {
+  local web="$ROOT/web"
+  [[ -f $web/package.json ]] || return 0
+  if ! command -v npm >/dev/null 2>&1; then
+    log "npm not found; cannot install web/ packages" >&2
+    exit 1
+  fi
+  # npm writes node_modules/.package-lock.json after every install: it is older than
+  # package.json / package-lock.json exactly when those changed since the last install.
+  local stamp="$web/node_modules/.package-lock.json"
+  if [[ -f $stamp && ! $web/package.json -nt $stamp ]] &&
+     [[ ! -f $web/package-lock.json || ! $web/package-lock.json -nt $stamp ]]; then
+    return 0
+  fi
+  # --ignore-scripts: nothing we use needs an install script (swagger-ui-dist's only
+  # dependency has a telemetry postinstall).
+  if [[ -f $web/package-lock.json ]]; then
+    log "installing web/ packages (npm ci)"
+    (cd "$web" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+  else
+    log "installing web/ packages (npm install)"
+    (cd "$web" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error)
+  fi
+  mkdir -p "$web/node_modules" && touch "$stamp"
+}
+
+[[ ${COMPTOIR_SKIP_APT:-0} == 1 ]] || install_debian_packages
+[[ ${COMPTOIR_SKIP_NPM:-0} == 1 ]] || install_web_packages
