@@ -1,0 +1,166 @@
+#include "api/handlers.hpp"
+
+#include <array>
+
+#include <boost/json.hpp>
+
+#include "api/json.hpp"
+#include "comptoir/json.hpp"
+
+namespace comptoir::product {
+namespace {
+
+using http::Method;
+
+constexpr std::array kRoutes{
+    RouteEntry{Method::kGet, "/api/v1/products", &Handlers::ListProducts},
+    RouteEntry{Method::kPost, "/api/v1/products", &Handlers::CreateProduct},
+    RouteEntry{Method::kGet, "/api/v1/products/by-sku/{sku}", &Handlers::GetProductBySku},
+    RouteEntry{Method::kGet, "/api/v1/products/{id}", &Handlers::GetProduct},
+    RouteEntry{Method::kPut, "/api/v1/products/{id}", &Handlers::ReplaceProduct},
+    RouteEntry{Method::kPatch, "/api/v1/products/{id}", &Handlers::PatchProduct},
+    RouteEntry{Method::kDelete, "/api/v1/products/{id}", &Handlers::ArchiveProduct},
+    RouteEntry{Method::kGet, "/api/v1/categories", &Handlers::ListCategories},
+    RouteEntry{Method::kPost, "/api/v1/categories", &Handlers::CreateCategory},
+    RouteEntry{Method::kGet, "/api/v1/categories/{id}", &Handlers::GetCategory},
+    RouteEntry{Method::kPut, "/api/v1/categories/{id}", &Handlers::ReplaceCategory},
+    RouteEntry{Method::kDelete, "/api/v1/categories/{id}", &Handlers::DeleteCategory},
+};
+
+ApiError ProductNotFound(std::string_view id) {
+  return ApiError::NotFound("product.not_found", "no product has id " + std::string(id));
+}
+
+ApiError CategoryNotFound(std::string_view id) {
+  return ApiError::NotFound("category.not_found", "no category has id " + std::string(id));
+}
+
+// A non-numeric id cannot name a product: it is answered like an unknown id (404), not 400, since
+// the path, not a parameter, is wrong.
+std::int64_t ProductId(const http::Request& request) {
+  auto text = request.PathParam("id");
+  auto id = ParseId(text);
+  if (!id) throw ProductNotFound(text);
+  return *id;
+}
+
+std::int64_t CategoryId(const http::Request& request) {
+  auto text = request.PathParam("id");
+  auto id = ParseId(text);
+  if (!id) throw CategoryNotFound(text);
+  return *id;
+}
+
+http::Response JsonResponse(int status, const boost::json::object& body) {
+  return http::Response::Json(status, boost::json::serialize(body));
+}
+
+}  // namespace
+
+std::span<const RouteEntry> Routes() {
+  return kRoutes;
+}
+
+void AddRoutes(http::Router& router, Handlers& handlers) {
+  for (const RouteEntry& route : kRoutes) {
+    auto member = route.handler;
+    // A plain lambda that returns the member coroutine's awaitable; it is not a coroutine itself.
+    router.Add(route.method, std::string(route.pattern),
+               [&handlers, member](http::Request& request) { return (handlers.*member)(request); });
+  }
+}
+
+boost::asio::awaitable<http::Response> Handlers::ListProducts(http::Request& request) {
+  ProductQuery query = ParseProductQuery(request.QueryParams());
+  ListPage<Product> page = co_await repository_.ListProducts(query);
+  boost::json::array data;
+  data.reserve(page.items.size());
+  for (const Product& p : page.items) data.push_back(ToJson(p));
+  co_return http::Response::Json(200, ListJson(data, query.page, page.total));
+}
+
+boost::asio::awaitable<http::Response> Handlers::GetProduct(http::Request& request) {
+  std::int64_t id = ProductId(request);
+  auto product = co_await repository_.FindProduct(id);
+  if (!product) throw ProductNotFound(std::to_string(id));
+  co_return JsonResponse(200, ToJson(*product));
+}
+
+boost::asio::awaitable<http::Response> Handlers::GetProductBySku(http::Request& request) {
+  std::string sku(request.PathParam("sku"));
+  // An SKU that breaks the rules cannot exist; no need to ask the database.
+  std::optional<Product> product;
+  if (!SkuProblem(sku)) product = co_await repository_.FindProductBySku(sku);
+  if (!product) throw ApiError::NotFound("product.not_found", "no product has SKU " + sku);
+  co_return JsonResponse(200, ToJson(*product));
+}
+
+boost::asio::awaitable<http::Response> Handlers::CreateProduct(http::Request& request) {
+  ProductChange change = ParseProductBody(json::ParseBody(request.body), ProductBodyMode::kCreate);
+  Product product = co_await repository_.CreateProduct(change, request.request_id);
+  http::Response response = JsonResponse(201, ToJson(product));
+  response.headers.Set("Location", "/api/v1/products/" + std::to_string(product.id));
+  co_return response;
+}
+
+boost::asio::awaitable<http::Response> Handlers::ReplaceProduct(http::Request& request) {
+  return WriteProduct(request, false);
+}
+
+boost::asio::awaitable<http::Response> Handlers::PatchProduct(http::Request& request) {
+  return WriteProduct(request, true);
+}
+
+boost::asio::awaitable<http::Response> Handlers::WriteProduct(http::Request& request, bool patch) {
+  std::int64_t id = ProductId(request);
+  ProductChange change =
+      ParseProductBody(json::ParseBody(request.body), patch ? ProductBodyMode::kPatch : ProductBodyMode::kReplace);
+  auto product = co_await repository_.UpdateProduct(id, change, request.request_id);
+  if (!product) throw ProductNotFound(std::to_string(id));
+  co_return JsonResponse(200, ToJson(*product));
+}
+
+boost::asio::awaitable<http::Response> Handlers::ArchiveProduct(http::Request& request) {
+  std::int64_t id = ProductId(request);
+  if (!co_await repository_.ArchiveProduct(id, request.request_id)) throw ProductNotFound(std::to_string(id));
+  co_return http::Response::Empty(204);
+}
+
+boost::asio::awaitable<http::Response> Handlers::ListCategories(http::Request& request) {
+  Page page = ParsePage(request.QueryParams(), "category.invalid_query");
+  ListPage<Category> list = co_await repository_.ListCategories(page);
+  boost::json::array data;
+  for (const Category& c : list.items) data.push_back(ToJson(c));
+  co_return http::Response::Json(200, ListJson(data, page, list.total));
+}
+
+boost::asio::awaitable<http::Response> Handlers::GetCategory(http::Request& request) {
+  std::int64_t id = CategoryId(request);
+  auto category = co_await repository_.FindCategory(id);
+  if (!category) throw CategoryNotFound(std::to_string(id));
+  co_return JsonResponse(200, ToJson(*category));
+}
+
+boost::asio::awaitable<http::Response> Handlers::CreateCategory(http::Request& request) {
+  CategoryInput input = ParseCategoryBody(json::ParseBody(request.body));
+  Category category = co_await repository_.CreateCategory(input);
+  http::Response response = JsonResponse(201, ToJson(category));
+  response.headers.Set("Location", "/api/v1/categories/" + std::to_string(category.id));
+  co_return response;
+}
+
+boost::asio::awaitable<http::Response> Handlers::ReplaceCategory(http::Request& request) {
+  std::int64_t id = CategoryId(request);
+  CategoryInput input = ParseCategoryBody(json::ParseBody(request.body));
+  auto category = co_await repository_.UpdateCategory(id, input);
+  if (!category) throw CategoryNotFound(std::to_string(id));
+  co_return JsonResponse(200, ToJson(*category));
+}
+
+boost::asio::awaitable<http::Response> Handlers::DeleteCategory(http::Request& request) {
+  std::int64_t id = CategoryId(request);
+  if (!co_await repository_.DeleteCategory(id)) throw CategoryNotFound(std::to_string(id));
+  co_return http::Response::Empty(204);
+}
+
+}  // namespace comptoir::product

@@ -1,0 +1,53 @@
+#pragma once
+#include <span>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "comptoir/http/message.hpp"
+#include "comptoir/http/router.hpp"
+#include "storage/repository.hpp"
+
+namespace comptoir::product {
+
+/// The HTTP face of the catalogue: each handler parses and validates, calls the repository and
+/// serialises. Errors are thrown as ApiError and answered as problem+json by libs/http.
+class Handlers {
+ public:
+  explicit Handlers(Repository& repository) : repository_(repository) {}
+
+  boost::asio::awaitable<http::Response> ListProducts(http::Request& request);
+  boost::asio::awaitable<http::Response> GetProduct(http::Request& request);
+  boost::asio::awaitable<http::Response> GetProductBySku(http::Request& request);
+  boost::asio::awaitable<http::Response> CreateProduct(http::Request& request);
+  boost::asio::awaitable<http::Response> ReplaceProduct(http::Request& request);
+  boost::asio::awaitable<http::Response> PatchProduct(http::Request& request);
+  boost::asio::awaitable<http::Response> ArchiveProduct(http::Request& request);
+
+  boost::asio::awaitable<http::Response> ListCategories(http::Request& request);
+  boost::asio::awaitable<http::Response> GetCategory(http::Request& request);
+  boost::asio::awaitable<http::Response> CreateCategory(http::Request& request);
+  boost::asio::awaitable<http::Response> ReplaceCategory(http::Request& request);
+  boost::asio::awaitable<http::Response> DeleteCategory(http::Request& request);
+
+ private:
+  boost::asio::awaitable<http::Response> WriteProduct(http::Request& request, bool patch);
+
+  Repository& repository_;
+};
+
+/// One line of the service's route table.
+struct RouteEntry {
+  http::Method method;
+  std::string_view pattern;
+  boost::asio::awaitable<http::Response> (Handlers::*handler)(http::Request&);
+};
+
+/// The route table of the product service (the standard /health, /ready, /metrics, /openapi.json and
+/// /docs routes are added by libs/service). Used by AddRoutes and by the OpenAPI coverage test.
+std::span<const RouteEntry> Routes();
+
+/// Adds every route of Routes() to `router`, bound to `handlers` (which must outlive the router).
+void AddRoutes(http::Router& router, Handlers& handlers);
+
+}  // namespace comptoir::product
