@@ -2,6 +2,7 @@
 // The plugin interface: Kong's phases (access, header_filter, body_filter, log) as virtual calls,
 // ordered by Kong's PRIORITY (higher first), with Kong's precedence of scopes.
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
