@@ -9,6 +9,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "comptoir/log.hpp"
+#include "gateway_main.hpp"
 #include "comptoir/pg/migrate.hpp"
 #include "comptoir/product/product.hpp"
 #include "comptoir/service/service.hpp"
@@ -150,8 +151,27 @@ int main(int argc, char** argv) {
   auto* seed_cmd = app.add_subcommand("seed", "Insert the demo data (idempotent, never destroys data)");
   seed_cmd->add_option("--service", service, "Service name, or all")->required();
   auto* list_cmd = app.add_subcommand("services", "List the services compiled in");
+  comptoir::app::GatewayCli gateway_cli;
+  auto* gateway_cmd = app.add_subcommand("gateway", "Run the Kong-compatible API gateway (SIGHUP reloads the file)");
+  gateway_cmd->add_option("--config", gateway_cli.config_file, "Declarative configuration (kong.yml)")
+      ->envname("COMPTOIR_GATEWAY_CONFIG");
+  gateway_cmd->add_option("--listen", gateway_cli.listen, "Proxy address host:port")->envname("COMPTOIR_GATEWAY_LISTEN");
+  gateway_cmd->add_option("--admin-listen", gateway_cli.admin_listen, "Admin API address host:port")
+      ->envname("COMPTOIR_GATEWAY_ADMIN_LISTEN");
+  gateway_cmd->add_option("--threads", gateway_cli.threads, "Worker threads (0: one per core)")
+      ->envname("COMPTOIR_GATEWAY_THREADS");
+  gateway_cmd->add_flag("--access-log", gateway_cli.access_log, "Log every proxied request");
   CLI11_PARSE(app, argc, argv);
 
+  if (gateway_cmd->parsed()) {
+    comptoir::log::Init("gateway", comptoir::log::ParseLevel(std::getenv("COMPTOIR_LOG_LEVEL") != nullptr
+                                                                 ? std::getenv("COMPTOIR_LOG_LEVEL")
+                                                                 : "info",
+                                                             comptoir::log::Level::kInfo));
+    int rc = comptoir::app::RunGateway(gateway_cli);
+    comptoir::log::Flush();
+    return rc;
+  }
   if (list_cmd->parsed()) {
     for (const auto* d : AllServices()) std::cout << d->name << "\n";
     return 0;

@@ -16,7 +16,12 @@ Runtime::Runtime(int threads) {
   }
 }
 
-Runtime::~Runtime() { Stop(); }
+Runtime::~Runtime() {
+  Stop();
+  // Destroy the loops last-to-first: objects owned by worker 0 (acceptors) may be kept alive by
+  // coroutine frames of other workers, which are destroyed with their loop.
+  while (!contexts_.empty()) contexts_.pop_back();
+}
 
 void Runtime::Run() {
   std::vector<std::thread> threads;

@@ -1,0 +1,62 @@
+#pragma once
+// The gateway process: the proxy listener (Kong's proxy on :8080), the Admin API (:8011), the
+// current configuration (swapped atomically on POST /config or SIGHUP), balancers and plugins.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "comptoir/gateway/schema.hpp"
+#include "comptoir/http/runtime.hpp"
+
+namespace comptoir::gateway {
+
+struct GatewayOptions {
+  std::string proxy_host = "127.0.0.1";
+  std::uint16_t proxy_port = 8080;
+  std::string admin_host = "127.0.0.1";  ///< loopback by default, as Kong's admin_listen
+  std::uint16_t admin_port = 8011;
+  std::string config_file;               ///< declarative kong.yml
+  std::size_t header_limit = 32 * 1024;
+  std::size_t buffered_body_limit = 8 * 1024 * 1024;  ///< when a plugin needs the whole body
+  std::chrono::milliseconds client_timeout{60000};     ///< client idle/read timeout
+  std::chrono::milliseconds shutdown_grace{10000};
+  std::size_t upstream_idle_per_target = 64;          ///< keep-alive connections kept per worker
+  bool access_log = false;
+  std::string node_id;
+};
+
+/// Outcome of loading a configuration.
+struct ReloadResult {
+  bool ok = false;
+  std::vector<ConfigIssue> issues;
+  std::string kong_body;  ///< 201 entities or 400 Kong error body
+};
+
+class Gateway {
+ public:
+  Gateway(http::Runtime& runtime, GatewayOptions options);
+  ~Gateway();
+  Gateway(const Gateway&) = delete;
+  Gateway& operator=(const Gateway&) = delete;
+
+  /// Loads options.config_file (and ${VAR} from the environment). Not ok: nothing changed.
+  ReloadResult LoadFile();
+  /// Loads a declarative document (YAML or JSON); on success swaps it in atomically.
+  ReloadResult LoadText(std::string_view text);
+  /// Binds the proxy and admin listeners and starts health checkers.
+  void Start();
+  /// Stops accepting, lets requests in flight finish, then calls `done`.
+  void Shutdown(std::function<void()> done);
+  [[nodiscard]] std::uint16_t proxy_port() const;
+  [[nodiscard]] std::uint16_t admin_port() const;
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace comptoir::gateway

@@ -1,0 +1,200 @@
+#include <fstream>
+#include <sstream>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+
+#include "prometheus/prometheus.hpp"
+#include "comptoir/log.hpp"
+#include "comptoir/redis/redis.hpp"
+#include "impl.hpp"
+
+namespace comptoir::gateway {
+namespace asio = boost::asio;
+
+namespace {
+
+
+}  // namespace
+
+Gateway::Impl::Impl(http::Runtime& rt, GatewayOptions opts)
+    : runtime(rt),
+      options(std::move(opts)),
+      probe_client(rt, http::ClientOptions{}),
+      balancers(rt, probe_client),
+      acceptor(rt.Context(0)),
+      sessions(rt.size()),
+      pools(rt.size()) {
+  if (options.node_id.empty()) options.node_id = http::NewUuid();
+  plugin_env.runtime = &runtime;
+  plugin_env.registry = &registry;
+  plugin_env.health = &balancers;
+  plugin_env.node_id = options.node_id;
+  plugin_env.redis = [this](const std::string& host, int port, const std::string& password, int database,
+                            std::chrono::milliseconds timeout) {
+    std::lock_guard lock(redis_mutex);
+    std::string key = host + ":" + std::to_string(port) + "/" + std::to_string(database);
+    auto& client = redis_clients[key];
+    if (!client) {
+      redis::Options o;
+      o.host = host;
+      o.port = static_cast<std::uint16_t>(port);
+      o.password = password;
+      o.database = database;
+      o.connect_timeout = timeout;
+      o.command_timeout = timeout;
+      client = std::make_shared<redis::Client>(runtime, o);
+    }
+    return client;
+  };
+}
+
+std::shared_ptr<const State> BuildState(std::shared_ptr<const Config> config, std::string raw_text) {
+  auto state = std::make_shared<State>();
+  state->config = std::move(config);
+  state->raw_text = std::move(raw_text);
+  state->loaded_at = std::chrono::system_clock::now();
+  state->router = std::make_unique<KongRouter>(*state->config);
+  state->global_plugins = ResolvePlugins(*state->config, -1, -1, -1);
+  const auto& routes = state->config->routes;
+  state->route_plugins.resize(routes.size());
+  state->route_needs_request_body.resize(routes.size(), false);
+  state->route_needs_response_body.resize(routes.size(), false);
+  for (std::size_t r = 0; r < routes.size(); ++r) {
+    state->route_plugins[r] = ResolvePlugins(*state->config, static_cast<int>(r), routes[r].service, -1);
+    // Consumer-scoped plugins can also need bodies: look at every instance that could apply.
+    for (const auto& pi : state->config->plugins) {
+      if (!pi.enabled || !pi.plugin) continue;
+      bool applies = (pi.route < 0 || pi.route == static_cast<int>(r)) &&
+                     (pi.service < 0 || pi.service == routes[r].service);
+      if (!applies) continue;
+      if (pi.plugin->NeedsRequestBody()) state->route_needs_request_body[r] = true;
+      if (pi.plugin->NeedsResponseBody()) state->route_needs_response_body[r] = true;
+    }
+  }
+  return state;
+}
+
+ReloadResult Gateway::Impl::Load(std::string_view text) {
+  std::lock_guard lock(load_mutex);
+  ReloadResult result;
+  auto loaded = LoadDeclarative(text, plugin_env, ProcessEnvLookup());
+  if (!loaded.issues.empty() || !loaded.config) {
+    result.issues = std::move(loaded.issues);
+    result.kong_body = IssuesToKongBody(result.issues);
+    return result;
+  }
+  auto next = BuildState(loaded.config, std::string(text));
+  // Balancers first: a request that sees the new state must find its upstreams.
+  balancers.Apply(loaded.config);
+  state.store(next, std::memory_order_release);
+  result.ok = true;
+  log::Info("configuration loaded", {{"services", next->config->services.size()},
+                                     {"routes", next->config->routes.size()},
+                                     {"upstreams", next->config->upstreams.size()},
+                                     {"consumers", next->config->consumers.size()},
+                                     {"plugins", next->config->plugins.size()},
+                                     {"hash", next->config->hash}});
+  return result;
+}
+
+Gateway::Gateway(http::Runtime& runtime, GatewayOptions options)
+    : impl_(std::make_shared<Impl>(runtime, std::move(options))) {
+  // An empty configuration until one is loaded: every request gets Kong's 404.
+  impl_->state.store(BuildState(std::make_shared<Config>(), ""));
+  plugins::RegisterPrometheusProcessMetrics(
+      impl_->registry, impl_->options.node_id, [impl = impl_.get()]() {
+        plugins::ConnectionStats s;
+        s.accepted = static_cast<double>(impl->accepted.load(std::memory_order_relaxed));
+        s.handled = s.accepted;
+        s.active = std::max(0, impl->open_sessions.load());
+        s.reading = std::max(0, impl->reading.load());
+        s.writing = std::max(0, impl->writing.load());
+        s.waiting = std::max(0.0, s.active - s.reading - s.writing);
+        s.total_requests = static_cast<double>(impl->total_requests.load(std::memory_order_relaxed));
+        return s;
+      });
+  AddAdminRoutes(impl_->admin_router, impl_);
+}
+
+Gateway::~Gateway() { impl_->balancers.Stop(); }
+
+ReloadResult Gateway::LoadFile() {
+  std::ifstream in(impl_->options.config_file);
+  if (!in) {
+    ReloadResult r;
+    r.issues.push_back({"file", impl_->options.config_file, "", "cannot be read"});
+    return r;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return impl_->Load(text.str());
+}
+
+ReloadResult Gateway::LoadText(std::string_view text) { return impl_->Load(text); }
+
+void Gateway::Start() {
+  StartProxy(impl_);
+  http::ServerOptions admin;
+  admin.name = "gateway-admin";
+  admin.host = impl_->options.admin_host;
+  admin.port = impl_->options.admin_port;
+  admin.body_limit = 64 * 1024 * 1024;
+  admin.access_log = false;
+  impl_->admin_server = std::make_unique<http::Server>(impl_->runtime, admin, impl_->admin_router,
+                                                       impl_->admin_registry);
+  impl_->admin_server->Start();
+  log::Info("gateway listening", {{"proxy", impl_->options.proxy_host + ":" + std::to_string(impl_->bound_port)},
+                                  {"admin", impl_->options.admin_host + ":" +
+                                                std::to_string(impl_->admin_server->port())}});
+}
+
+namespace {
+
+void LogEscaped(std::exception_ptr e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    log::Error("gateway drain failed", {{"error", ex.what()}});
+  }
+}
+
+asio::awaitable<void> Drain(std::shared_ptr<Gateway::Impl> impl, std::function<void()> done) {
+  auto deadline = std::chrono::steady_clock::now() + impl->options.shutdown_grace;
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (impl->open_sessions.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    timer.expires_after(std::chrono::milliseconds(20));
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  impl->balancers.Stop();
+  if (impl->admin_server) {
+    impl->admin_server->Shutdown(std::move(done));
+  } else {
+    done();
+  }
+}
+
+}  // namespace
+
+void Gateway::Shutdown(std::function<void()> done) {
+  auto impl = impl_;
+  impl->stopping = true;
+  asio::post(impl->acceptor.get_executor(), [impl] {
+    boost::system::error_code ec;
+    impl->acceptor.close(ec);
+  });
+  for (std::size_t i = 0; i < impl->runtime.size(); ++i) {
+    asio::post(impl->runtime.Context(i), [impl, i] { CloseIdleSessions(*impl, i); });
+  }
+  asio::co_spawn(impl->runtime.Context(0), Drain(impl, std::move(done)), LogEscaped);
+}
+
+std::uint16_t Gateway::proxy_port() const { return impl_->bound_port; }
+std::uint16_t Gateway::admin_port() const { return impl_->admin_server ? impl_->admin_server->port() : 0; }
+
+}  // namespace comptoir::gateway

@@ -1,0 +1,693 @@
+// The proxy: one coroutine per client connection, on the worker that accepted it. Bodies are
+// relayed in 16 KiB pieces (never held whole) unless a plugin asked for the whole body.
+#include <array>
+#include <climits>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http.hpp>
+#include <fmt/format.h>
+
+#include "comptoir/log.hpp"
+#include "impl.hpp"
+
+namespace comptoir::gateway {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+struct ProxySession {
+  beast::tcp_stream* stream = nullptr;
+  bool idle = true;
+};
+
+namespace {
+
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::string_view kVia = "1.1 comptoir-gateway/0.1";
+constexpr std::string_view kServer = "comptoir-gateway/0.1";
+constexpr std::size_t kRelayChunk = 16 * 1024;
+
+double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+std::string MsText(Clock::duration d) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
+}
+
+bool IsHopByHop(std::string_view name) {
+  return http::IEquals(name, "Connection") || http::IEquals(name, "Keep-Alive") ||
+         http::IEquals(name, "Proxy-Authenticate") || http::IEquals(name, "Proxy-Authorization") ||
+         http::IEquals(name, "Proxy-Connection") || http::IEquals(name, "TE") || http::IEquals(name, "Trailer") ||
+         http::IEquals(name, "Upgrade");
+}
+
+// Headers named in a Connection header are hop-by-hop too (RFC 9110 §7.6.1).
+bool NamedInConnection(std::string_view connection, std::string_view name) {
+  std::size_t start = 0;
+  while (start < connection.size()) {
+    auto comma = connection.find(',', start);
+    if (comma == std::string_view::npos) comma = connection.size();
+    auto token = connection.substr(start, comma - start);
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+    if (http::IEquals(token, name)) return true;
+    start = comma + 1;
+  }
+  return false;
+}
+
+template <class Fields>
+void CopyEndToEnd(const Fields& fields, http::Headers& out) {
+  std::string connection(fields[bhttp::field::connection]);
+  for (const auto& f : fields) {
+    auto name = f.name_string();
+    if (IsHopByHop(name) || (!connection.empty() && NamedInConnection(connection, name))) continue;
+    out.Add(name, f.value());
+  }
+}
+
+template <class Fields>
+void ReplaceFields(Fields& fields, const http::Headers& headers) {
+  fields.clear();
+  for (const auto& [name, value] : headers) fields.insert(name, value);
+}
+
+std::string NewKongRequestId() {
+  // Kong's request ids are 32 hex characters.
+  auto uuid = http::NewUuid();
+  std::erase(uuid, '-');
+  return uuid;
+}
+
+std::string HostWithoutPort(std::string_view host) {
+  std::string out;
+  if (!host.empty() && host.front() == '[') {
+    auto end = host.find(']');
+    out = std::string(host.substr(0, end == std::string_view::npos ? host.size() : end + 1));
+  } else {
+    out = std::string(host.substr(0, host.find(':')));
+  }
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+struct RelayResult {
+  boost::system::error_code read_error;
+  boost::system::error_code write_error;
+  std::uint64_t bytes = 0;
+};
+
+// Relays one message (header already parsed into `p`) from `in` to `out`, body piece by piece.
+template <bool IsRequest>
+asio::awaitable<RelayResult> Relay(beast::tcp_stream& in, beast::flat_buffer& in_buffer,
+                                   bhttp::parser<IsRequest, bhttp::buffer_body>& p, beast::tcp_stream& out,
+                                   std::chrono::milliseconds read_timeout, std::chrono::milliseconds write_timeout) {
+  RelayResult result;
+  bhttp::serializer<IsRequest, bhttp::buffer_body> sr{p.get()};
+  std::unique_ptr<char[]> buf;
+  do {
+    if (!p.is_done()) {
+      if (!buf) buf.reset(new char[kRelayChunk]);
+      p.get().body().data = buf.get();
+      p.get().body().size = kRelayChunk;
+      in.expires_after(read_timeout);
+      auto [rec, rn] = co_await bhttp::async_read(in, in_buffer, p, kUseTuple);
+      if (rec == bhttp::error::need_buffer) rec = {};
+      if (rec) {
+        result.read_error = rec;
+        co_return result;
+      }
+      std::size_t got = kRelayChunk - p.get().body().size;
+      p.get().body().size = got;
+      p.get().body().data = buf.get();
+      p.get().body().more = true;
+      result.bytes += got;
+    } else {
+      p.get().body().data = nullptr;
+      p.get().body().size = 0;
+      p.get().body().more = false;
+    }
+    out.expires_after(write_timeout);
+    auto [wec, wn] = co_await bhttp::async_write(out, sr, kUseTuple);
+    if (wec == bhttp::error::need_buffer) wec = {};
+    if (wec) {
+      result.write_error = wec;
+      co_return result;
+    }
+  } while (!sr.is_done());
+  co_return result;
+}
+
+// Reads the rest of a message body into `out` (bounded by `limit`).
+template <bool IsRequest>
+asio::awaitable<boost::system::error_code> ReadWholeBody(beast::tcp_stream& in, beast::flat_buffer& in_buffer,
+                                                        bhttp::parser<IsRequest, bhttp::buffer_body>& p,
+                                                        std::string& out, std::size_t limit,
+                                                        std::chrono::milliseconds timeout) {
+  std::array<char, kRelayChunk> buf;
+  while (!p.is_done()) {
+    p.get().body().data = buf.data();
+    p.get().body().size = buf.size();
+    in.expires_after(timeout);
+    auto [ec, n] = co_await bhttp::async_read(in, in_buffer, p, kUseTuple);
+    if (ec == bhttp::error::need_buffer) ec = {};
+    if (ec) co_return ec;
+    std::size_t got = buf.size() - p.get().body().size;
+    if (out.size() + got > limit) co_return bhttp::error::body_limit;
+    out.append(buf.data(), got);
+  }
+  co_return boost::system::error_code{};
+}
+
+asio::awaitable<bool> WriteResponse(beast::tcp_stream& client, http::Response&& response, unsigned version,
+                                    bool keep_alive, bool head, std::chrono::milliseconds timeout,
+                                    std::uint64_t& bytes_sent) {
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), version};
+  for (const auto& [name, value] : response.headers) {
+    if (http::IEquals(name, "Content-Length") || http::IEquals(name, "Transfer-Encoding")) continue;
+    out.insert(name, value);
+  }
+  out.body() = std::move(response.body);
+  out.keep_alive(keep_alive);
+  out.prepare_payload();
+  if (head) out.body().clear();
+  client.expires_after(timeout);
+  auto [ec, n] = co_await bhttp::async_write(client, out, kUseTuple);
+  bytes_sent += n;
+  co_return !ec;
+}
+
+// Runs the header filters and log phases of `plugins` (priority order).
+void HeaderFilters(RequestContext& ctx, const std::vector<const PluginInstance*>& plugins, http::Response& r) {
+  for (const auto* pi : plugins) pi->plugin->HeaderFilter(ctx, r);
+}
+void LogPhase(const RequestContext& ctx, const std::vector<const PluginInstance*>& plugins) {
+  for (const auto* pi : plugins) pi->plugin->Log(ctx);
+}
+
+// Access phase in priority order. Once an authentication plugin has identified the consumer, the
+// remaining plugins are those of the (route, service, consumer) combination (Kong's precedence).
+asio::awaitable<void> AccessPhase(RequestContext& ctx, const State& state,
+                                  const std::vector<const PluginInstance*>*& active,
+                                  std::vector<const PluginInstance*>& consumer_plugins) {
+  for (std::size_t i = 0; i < active->size(); ++i) {
+    const auto* pi = (*active)[i];
+    pi->plugin->Access(ctx);
+    if (!ctx.exit && pi->plugin->HasAsyncAccess()) co_await pi->plugin->AccessAsync(ctx);
+    if (ctx.exit) co_return;
+    if (ctx.consumer_index >= 0 && consumer_plugins.empty()) {
+      consumer_plugins = ResolvePlugins(*state.config, ctx.route_index, ctx.service_index, ctx.consumer_index);
+      const int current = pi->plugin->Priority();
+      active = &consumer_plugins;
+      // Continue with what comes after the current plugin in the new list.
+      std::size_t next = 0;
+      while (next < consumer_plugins.size() &&
+             (consumer_plugins[next]->plugin->Priority() > current ||
+              (consumer_plugins[next]->plugin->Priority() == current &&
+               consumer_plugins[next]->name <= pi->name))) {
+        ++next;
+      }
+      i = next - 1;  // the loop's ++i lands on `next` (wraps to 0 when next == 0, as intended)
+    }
+  }
+}
+
+struct Attempt {
+  std::unique_ptr<UpstreamConnection> conn;
+  bool reused = false;
+  std::optional<Pick> pick;
+  std::string key;
+};
+
+asio::awaitable<boost::system::error_code> Connect(UpstreamConnection& conn, const std::string& host,
+                                                   std::uint16_t port, std::chrono::milliseconds timeout) {
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  conn.stream.expires_after(timeout);
+  if (!ec) {
+    auto [cec] = co_await conn.stream.async_connect(tcp::endpoint(address, port), kUseTuple);
+    if (!cec) conn.stream.socket().set_option(tcp::no_delay(true), ec);
+    co_return cec;
+  }
+  tcp::resolver resolver(conn.stream.get_executor());
+  auto [rec, results] = co_await resolver.async_resolve(host, std::to_string(port), kUseTuple);
+  if (rec) co_return rec;
+  auto [cec, endpoint] = co_await conn.stream.async_connect(results, kUseTuple);
+  if (!cec) conn.stream.socket().set_option(tcp::no_delay(true), ec);
+  co_return cec;
+}
+
+bool IsTimeout(const boost::system::error_code& ec) {
+  return ec == beast::error::timeout || ec == asio::error::timed_out;
+}
+
+struct ProxyOutcome {
+  bool keep_client = false;
+};
+
+// Sends the request upstream (with Kong's retry rules), relays the response, returns whether the
+// client connection may be kept.
+asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& state, RequestContext& ctx,
+                                           const std::vector<const PluginInstance*>& plugins,
+                                           beast::tcp_stream& client, beast::flat_buffer& client_buffer,
+                                           bhttp::request_parser<bhttp::buffer_body>& parser, bool body_buffered,
+                                           bool needs_response_body, const std::string& original_host) {
+  const Service& service = *ctx.service;
+  auto& msg = parser.get();
+  const bool head = msg.method() == bhttp::verb::head;
+  const unsigned version = msg.version();
+  const bool client_keep_alive = msg.keep_alive();
+  const std::size_t worker = http::Runtime::CurrentWorker() % impl.pools.size();
+
+  // The upstream request: headers as plugins left them, minus hop-by-hop, plus forwarding ones.
+  http::Headers headers;
+  headers.Reserve(ctx.request.headers.size() + 8);
+  std::string connection(msg[bhttp::field::connection]);
+  for (const auto& [name, value] : ctx.request.headers) {
+    if (IsHopByHop(name) || (!connection.empty() && NamedInConnection(connection, name))) continue;
+    if (http::IEquals(name, "Host") || http::IEquals(name, "X-Forwarded-For") ||
+        http::IEquals(name, "X-Real-IP")) {
+      continue;
+    }
+    if (body_buffered && (http::IEquals(name, "Content-Length") || http::IEquals(name, "Transfer-Encoding"))) {
+      continue;
+    }
+    headers.Add(name, value);
+  }
+  auto forwarded_for = ctx.request.headers.Get("X-Forwarded-For");
+  headers.Add("X-Forwarded-For", forwarded_for ? std::string(*forwarded_for) + ", " + ctx.client_ip : ctx.client_ip);
+  headers.Add("X-Real-IP", ctx.client_ip);
+  if (!headers.Has("X-Forwarded-Proto")) headers.Add("X-Forwarded-Proto", "http");
+  if (!headers.Has("X-Forwarded-Host")) headers.Add("X-Forwarded-Host", original_host);
+  if (!headers.Has("X-Forwarded-Port")) headers.Add("X-Forwarded-Port", std::to_string(impl.bound_port));
+  auto via = ctx.request.headers.Get("Via");
+  headers.Set("Via", via ? std::string(*via) + ", " + std::string(kVia) : std::string(kVia));
+  if (body_buffered) headers.Set("Content-Length", std::to_string(ctx.request.body.size()));
+
+  std::string target = ctx.request.path.empty() ? "/" : ctx.request.path;
+  if (!ctx.request.query.empty()) target += "?" + ctx.request.query;
+
+  const Upstream* upstream = nullptr;
+  if (auto it = state.config->upstream_by_name.find(service.host); it != state.config->upstream_by_name.end()) {
+    upstream = &state.config->upstreams[static_cast<std::size_t>(it->second)];
+  }
+
+  std::vector<std::string> tried;
+  int retries_left = service.retries;
+  Attempt attempt;
+  std::optional<bhttp::response_parser<bhttp::buffer_body>> parsed;
+  Clock::time_point sent_at;
+  bool stale_retry_used = false;
+  for (;;) {
+    attempt = Attempt{};
+    std::string host = service.host;
+    std::uint16_t port = service.port;
+    if (upstream != nullptr) {
+      attempt.pick = impl.balancers.Select(upstream->name, ctx, tried);
+      if (!attempt.pick) {
+        ctx.exit = KongError(503, "failure to get a peer from the ring-balancer", ctx.request_id);
+        co_return ProxyOutcome{false};
+      }
+      host = attempt.pick->host;
+      port = attempt.pick->port;
+      ctx.upstream = upstream->name;
+    }
+    attempt.key = host + ":" + std::to_string(port);
+    ctx.target = attempt.key;
+    auto& pool = impl.pools[worker][attempt.key];
+    if (!pool.empty() && !stale_retry_used) {
+      attempt.conn = std::move(pool.back());
+      pool.pop_back();
+      attempt.reused = true;
+    } else {
+      attempt.conn = std::make_unique<UpstreamConnection>(client.get_executor());
+      auto ec = co_await Connect(*attempt.conn, host, port, service.connect_timeout);
+      if (ec) {
+        if (attempt.pick) {
+          impl.balancers.End(*attempt.pick, Outcome{IsTimeout(ec) ? Outcome::Kind::kTimeout : Outcome::Kind::kTcpFailure});
+        }
+        log::Warn("upstream connect failed", {{"target", attempt.key}, {"error", ec.message()},
+                                              {"request_id", ctx.request_id}});
+        tried.push_back(attempt.pick ? attempt.pick->target : attempt.key);
+        if (retries_left-- > 0 && (body_buffered || parser.is_done())) continue;
+        ctx.exit = IsTimeout(ec) ? KongError(504, "The upstream server is timing out", ctx.request_id)
+                                 : KongError(502, "An invalid response was received from the upstream server",
+                                             ctx.request_id);
+        co_return ProxyOutcome{false};
+      }
+    }
+    if (attempt.pick) impl.balancers.Begin(*attempt.pick);
+
+    // Host: the client's with preserve_host, else the upstream's host_header, else the service host.
+    std::string upstream_host;
+    auto plugin_host = ctx.request.headers.Get("Host");
+    if (plugin_host && *plugin_host != original_host) {
+      upstream_host = std::string(*plugin_host);  // set by a plugin (request-transformer)
+    } else if (ctx.route->preserve_host && !original_host.empty()) {
+      upstream_host = original_host;
+    } else if (upstream != nullptr && !upstream->host_header.empty()) {
+      upstream_host = upstream->host_header;
+    } else {
+      upstream_host = port == 80 ? host : host + ":" + std::to_string(port);
+    }
+    ReplaceFields(msg.base(), headers);
+    msg.set(bhttp::field::host, upstream_host);
+    msg.target(target);
+    if (ctx.request.method_name != msg.method_string()) msg.method_string(ctx.request.method_name);
+    msg.version(11);
+    msg.keep_alive(true);
+
+    ctx.kong_latency_ms = Ms(Clock::now() - ctx.start);
+    sent_at = Clock::now();
+    boost::system::error_code write_error;
+    bool body_streamed = false;
+    if (body_buffered) {
+      bhttp::request<bhttp::string_body> out{msg.method(), target, 11};
+      out.base() = msg.base();
+      out.body() = ctx.request.body;
+      out.prepare_payload();
+      attempt.conn->stream.expires_after(service.write_timeout);
+      auto [ec, n] = co_await bhttp::async_write(attempt.conn->stream, out, kUseTuple);
+      write_error = ec;
+    } else {
+      body_streamed = !parser.is_done();
+      auto relayed = co_await Relay(client, client_buffer, parser, attempt.conn->stream, service.read_timeout,
+                                    service.write_timeout);
+      ctx.bytes_received += relayed.bytes;
+      if (relayed.read_error) {
+        // The client went away or sent a broken body: nothing to answer.
+        if (attempt.pick) impl.balancers.End(*attempt.pick, Outcome{Outcome::Kind::kResponse, 499});
+        ctx.status = 499;
+        co_return ProxyOutcome{false};
+      }
+      write_error = relayed.write_error;
+    }
+    if (write_error) {
+      if (attempt.pick) impl.balancers.End(*attempt.pick, Outcome{Outcome::Kind::kTcpFailure});
+      // A pooled connection the upstream had closed: the request never arrived; retry fresh.
+      if (attempt.reused && !body_streamed && !stale_retry_used) {
+        stale_retry_used = true;
+        continue;
+      }
+      ctx.exit = KongError(502, "An invalid response was received from the upstream server", ctx.request_id);
+      co_return ProxyOutcome{false};
+    }
+
+    auto& rp = parsed.emplace();
+    rp.body_limit(boost::none);
+    if (head) rp.skip(true);
+    attempt.conn->stream.expires_after(service.read_timeout);
+    auto [rec, rn] = co_await bhttp::async_read_header(attempt.conn->stream, attempt.conn->buffer, rp, kUseTuple);
+    if (rec) {
+      if (attempt.reused && rn == 0 && !body_streamed && !stale_retry_used &&
+          (rec == bhttp::error::end_of_stream || rec == asio::error::connection_reset)) {
+        if (attempt.pick) impl.balancers.End(*attempt.pick, Outcome{Outcome::Kind::kTcpFailure});
+        stale_retry_used = true;
+        continue;
+      }
+      const bool timeout = IsTimeout(rec);
+      if (attempt.pick) {
+        impl.balancers.End(*attempt.pick,
+                           Outcome{timeout ? Outcome::Kind::kTimeout : Outcome::Kind::kTcpFailure});
+      }
+      log::Warn("upstream response failed", {{"target", attempt.key}, {"error", rec.message()},
+                                             {"request_id", ctx.request_id}});
+      ctx.exit = timeout ? KongError(504, "The upstream server is timing out", ctx.request_id)
+                         : KongError(502, "An invalid response was received from the upstream server",
+                                     ctx.request_id);
+      co_return ProxyOutcome{false};
+    }
+    break;
+  }
+
+  auto& rp = *parsed;
+  auto upstream_latency = Clock::now() - sent_at;
+  ctx.upstream_latency_ms = Ms(upstream_latency);
+  ctx.from_upstream = true;
+  auto& res = rp.get();
+  ctx.status = static_cast<int>(res.result_int());
+
+  http::Response response;
+  response.status = ctx.status;
+  response.headers.Reserve(16);
+  CopyEndToEnd(res.base(), response.headers);
+  for (const auto& [name, value] : ctx.response_headers) response.headers.Add(name, value);
+  if (attempt.pick && !attempt.pick->set_cookie.empty()) response.headers.Add("Set-Cookie", attempt.pick->set_cookie);
+  auto upstream_via = response.headers.Get("Via");
+  response.headers.Set("Via", upstream_via ? std::string(*upstream_via) + ", " + std::string(kVia) : std::string(kVia));
+  if (!response.headers.Has("Server")) response.headers.Add("Server", kServer);
+  response.headers.Set("X-Kong-Upstream-Latency", MsText(upstream_latency));
+  response.headers.Set("X-Kong-Proxy-Latency", std::to_string(static_cast<long>(ctx.kong_latency_ms)));
+  response.headers.Set("X-Kong-Request-Id", ctx.request_id);
+  HeaderFilters(ctx, plugins, response);
+
+  const bool keep_client = client_keep_alive && !impl.stopping.load(std::memory_order_relaxed);
+  bool upstream_ok = true;
+  bool client_ok = true;
+  if (needs_response_body) {
+    std::string body;
+    auto ec = co_await ReadWholeBody(attempt.conn->stream, attempt.conn->buffer, rp, body,
+                                     impl.options.buffered_body_limit, service.read_timeout);
+    if (ec) {
+      upstream_ok = false;
+      ctx.exit = KongError(502, "An invalid response was received from the upstream server", ctx.request_id);
+      if (attempt.pick) impl.balancers.End(*attempt.pick, Outcome{Outcome::Kind::kTcpFailure});
+      co_return ProxyOutcome{false};
+    }
+    response.body = std::move(body);
+    for (const auto* pi : plugins) {
+      if (pi->plugin->NeedsResponseBody()) pi->plugin->BodyFilter(ctx, response);
+    }
+    client_ok = co_await WriteResponse(client, std::move(response), version, keep_client, head,
+                                       impl.options.client_timeout, ctx.bytes_sent);
+  } else {
+    ReplaceFields(res.base(), response.headers);
+    res.version(version);
+    res.keep_alive(keep_client);
+    auto relayed = co_await Relay(attempt.conn->stream, attempt.conn->buffer, rp, client, service.read_timeout,
+                                  impl.options.client_timeout);
+    ctx.bytes_sent += relayed.bytes;
+    upstream_ok = !relayed.read_error;
+    client_ok = !relayed.write_error;
+  }
+  if (attempt.pick) impl.balancers.End(*attempt.pick, Outcome{Outcome::Kind::kResponse, ctx.status});
+  if (upstream_ok && rp.is_done() && rp.get().keep_alive()) {
+    auto& pool = impl.pools[worker][attempt.key];
+    if (pool.size() < impl.options.upstream_idle_per_target) {
+      attempt.conn->stream.expires_never();
+      pool.push_back(std::move(attempt.conn));
+    }
+  }
+  co_return ProxyOutcome{keep_client && client_ok && upstream_ok};
+}
+
+// Handles one request on a client connection; returns whether to read another.
+asio::awaitable<bool> HandleRequest(Gateway::Impl& impl, beast::tcp_stream& client, beast::flat_buffer& buffer,
+                                    const std::string& client_ip, ProxySession& session) {
+  bhttp::request_parser<bhttp::buffer_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(impl.options.header_limit));
+  parser.body_limit(boost::none);
+  client.expires_after(impl.options.client_timeout);
+  session.idle = true;
+  auto [ec, n] = co_await bhttp::async_read_header(client, buffer, parser, kUseTuple);
+  session.idle = false;
+  if (ec) {
+    std::uint64_t ignored = 0;
+    if (ec == bhttp::error::header_limit) {
+      co_await WriteResponse(client, KongError(400, "Request header or cookie too large", ""), 11, false, false,
+                             impl.options.client_timeout, ignored);
+    } else if (n > 0 && ec != beast::error::timeout && ec != bhttp::error::end_of_stream &&
+               ec != asio::error::connection_reset && ec != asio::error::operation_aborted &&
+               ec != bhttp::error::partial_message) {
+      co_await WriteResponse(client, KongError(400, "Bad request", ""), 11, false, false, impl.options.client_timeout,
+                             ignored);
+    }
+    co_return false;
+  }
+  impl.total_requests.fetch_add(1, std::memory_order_relaxed);
+  impl.reading.fetch_add(1, std::memory_order_relaxed);
+  auto state = impl.Current();
+  auto& msg = parser.get();
+
+  http::Request request;
+  request.method_name = std::string(msg.method_string());
+  request.method = http::ParseMethod(request.method_name);
+  request.target = std::string(msg.target());
+  auto q = request.target.find('?');
+  request.path = request.target.substr(0, q);
+  if (q != std::string::npos) request.query = request.target.substr(q + 1);
+  request.headers.Reserve(16);
+  for (const auto& f : msg) request.headers.Add(f.name_string(), f.value());
+  request.remote_address = client_ip;
+  request.keep_alive = msg.keep_alive();
+
+  RequestContext ctx{request, *state->config};
+  ctx.client_ip = client_ip;
+  const std::string original_host(msg[bhttp::field::host]);
+  const std::string original_path = request.path;
+
+  for (const auto* pi : state->global_plugins) pi->plugin->Rewrite(ctx);
+  if (ctx.request_id.empty()) ctx.request_id = NewKongRequestId();
+
+  const std::vector<const PluginInstance*>* active = &state->global_plugins;
+  std::vector<const PluginInstance*> consumer_plugins;
+  const std::string normalized = NormalizePath(request.path);
+  auto match = state->router->Match(request.method_name, HostWithoutPort(original_host), normalized, request.headers);
+  const bool has_body = msg.chunked() || (msg.has_content_length() && parser.content_length().value_or(0) > 0);
+  bool body_buffered = false;
+  bool needs_response_body = false;
+  if (!match) {
+    ctx.exit = KongError(404, "no Route matched with those values", ctx.request_id);
+  } else {
+    ctx.route_index = match->route;
+    ctx.route = &state->config->routes[static_cast<std::size_t>(match->route)];
+    ctx.service_index = ctx.route->service;
+    ctx.service = ctx.service_index >= 0 ? &state->config->services[static_cast<std::size_t>(ctx.service_index)]
+                                         : nullptr;
+    active = &state->route_plugins[static_cast<std::size_t>(match->route)];
+    needs_response_body = state->route_needs_response_body[static_cast<std::size_t>(match->route)];
+    if (ctx.service == nullptr) {
+      ctx.exit = KongError(500, "An unexpected error occurred", ctx.request_id);
+    } else {
+      // Plugins see the client's (normalised) path; the upstream path is computed after them,
+      // unless one replaced the URI (request-transformer replace.uri), which is then final.
+      request.path = normalized;
+      if (ctx.route->strip_path && match->path >= 0 && match->matched_length > 0) {
+        request.headers.Set("X-Forwarded-Prefix", normalized.substr(0, match->matched_length));
+      }
+      if (!request.headers.Has("X-Forwarded-Path")) request.headers.Add("X-Forwarded-Path", original_path);
+      if (has_body && state->route_needs_request_body[static_cast<std::size_t>(match->route)]) {
+        auto body_ec = co_await ReadWholeBody(client, buffer, parser, request.body,
+                                              impl.options.buffered_body_limit, impl.options.client_timeout);
+        if (body_ec == bhttp::error::body_limit) {
+          ctx.exit = KongError(413, "Request size limit exceeded", ctx.request_id);
+        } else if (body_ec) {
+          impl.reading.fetch_sub(1, std::memory_order_relaxed);
+          co_return false;
+        } else {
+          body_buffered = true;
+          ctx.body_buffered = true;
+          ctx.bytes_received += request.body.size();
+        }
+      }
+      if (!ctx.exit) co_await AccessPhase(ctx, *state, active, consumer_plugins);
+      if (request.path == normalized) request.path = UpstreamPath(*ctx.service, *ctx.route, *match, normalized);
+    }
+  }
+  impl.reading.fetch_sub(1, std::memory_order_relaxed);
+  impl.writing.fetch_add(1, std::memory_order_relaxed);
+
+  bool keep = false;
+  if (!ctx.exit) {
+    auto outcome = co_await ProxyRequest(impl, *state, ctx, *active, client, buffer, parser, body_buffered,
+                                         needs_response_body, original_host);
+    keep = outcome.keep_client;
+  }
+  if (ctx.exit) {
+    // Kong answered itself (no route, auth, rate limit, upstream failure...).
+    http::Response response = std::move(*ctx.exit);
+    ctx.exit.reset();
+    ctx.status = response.status;
+    ctx.from_upstream = false;
+    for (const auto& [name, value] : ctx.response_headers) response.headers.Add(name, value);
+    response.headers.Set("X-Kong-Response-Latency", MsText(Clock::now() - ctx.start));
+    response.headers.Set("X-Kong-Request-Id", ctx.request_id);
+    if (!response.headers.Has("Server")) response.headers.Add("Server", kServer);
+    HeaderFilters(ctx, *active, response);
+    // An unread request body would be taken for the next request: close instead.
+    const bool body_pending = !parser.is_done();
+    keep = msg.keep_alive() && !body_pending && !impl.stopping.load(std::memory_order_relaxed);
+    bool ok = co_await WriteResponse(client, std::move(response), msg.version(), keep,
+                                     msg.method() == bhttp::verb::head, impl.options.client_timeout, ctx.bytes_sent);
+    keep = keep && ok;
+  }
+  impl.writing.fetch_sub(1, std::memory_order_relaxed);
+  ctx.request_latency_ms = Ms(Clock::now() - ctx.start);
+  LogPhase(ctx, *active);
+  if (impl.options.access_log) {
+    log::Info("proxy", {{"method", request.method_name},
+                        {"path", original_path},
+                        {"status", ctx.status},
+                        {"route", ctx.route != nullptr ? ctx.route->name : std::string()},
+                        {"upstream", ctx.target},
+                        {"latency_ms", ctx.request_latency_ms},
+                        {"request_id", ctx.request_id},
+                        {"client", client_ip}});
+  }
+  co_return keep;
+}
+
+asio::awaitable<void> RunSession(std::shared_ptr<Gateway::Impl> impl, tcp::socket socket) {
+  const std::size_t worker = http::Runtime::CurrentWorker();
+  beast::tcp_stream client(std::move(socket));
+  ProxySession session{&client, true};
+  impl->sessions[worker].insert(&session);
+  std::string client_ip;
+  {
+    boost::system::error_code ec;
+    auto ep = client.socket().remote_endpoint(ec);
+    if (!ec) client_ip = ep.address().to_string();
+  }
+  beast::flat_buffer buffer;
+  try {
+    while (!impl->stopping.load(std::memory_order_relaxed)) {
+      if (!co_await HandleRequest(*impl, client, buffer, client_ip, session)) break;
+    }
+  } catch (const std::exception& e) {
+    log::Error("proxy session failed", {{"error", e.what()}, {"client", client_ip}});
+  }
+  boost::system::error_code ignored;
+  client.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  impl->sessions[worker].erase(&session);
+  impl->open_sessions.fetch_sub(1);
+}
+
+void LogEscaped(std::exception_ptr e, std::string_view what) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    log::Error("coroutine failed", {{"what", what}, {"error", ex.what()}});
+  }
+}
+
+asio::awaitable<void> AcceptLoop(std::shared_ptr<Gateway::Impl> impl) {
+  for (;;) {
+    auto& target = impl->runtime.Context(impl->next_worker++ % impl->runtime.size());
+    auto [ec, socket] = co_await impl->acceptor.async_accept(target, kUseTuple);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || impl->stopping) co_return;
+      log::Warn("accept failed", {{"error", ec.message()}});
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    impl->accepted.fetch_add(1, std::memory_order_relaxed);
+    impl->open_sessions.fetch_add(1);
+    asio::co_spawn(target, RunSession(impl, std::move(socket)),
+                   [](std::exception_ptr e) { LogEscaped(e, "proxy session"); });
+  }
+}
+
+}  // namespace
+
+void StartProxy(std::shared_ptr<Gateway::Impl> impl) {
+  auto address = asio::ip::make_address(impl->options.proxy_host);
+  tcp::endpoint endpoint(address, impl->options.proxy_port);
+  impl->acceptor.open(endpoint.protocol());
+  impl->acceptor.set_option(tcp::acceptor::reuse_address(true));
+  impl->acceptor.bind(endpoint);
+  impl->acceptor.listen(asio::socket_base::max_listen_connections);
+  impl->bound_port = impl->acceptor.local_endpoint().port();
+  asio::co_spawn(impl->acceptor.get_executor(), AcceptLoop(impl),
+                 [](std::exception_ptr e) { LogEscaped(e, "proxy accept loop"); });
+}
+
+void CloseIdleSessions(Gateway::Impl& impl, std::size_t worker) {
+  for (ProxySession* s : impl.sessions[worker]) {
+    if (s->idle) s->stream->cancel();
+  }
+}
+
+}  // namespace comptoir::gateway
