@@ -55,9 +55,8 @@ declare -A SERVICE_PORTS=(
 NO_DATABASE=" cart "
 # Processes that are not services, started after the services, one per line:
 #   "name|port|health path|command (words, no quoting; 'comptoir' stands for the binary)"
-# For example, once the gateway exists:
-#   "gateway|8080|/health|comptoir gateway --config deploy/kong.yml"
 EXTRA_PROCESSES=(
+  "gateway|8011|/status|comptoir gateway --config deploy/kong.yml --listen 127.0.0.1:8080 --admin-listen 127.0.0.1:8011"
 )
 # ---------------------------------------------------------------------------------------------
 
@@ -433,6 +432,11 @@ print_urls() {
   echo
   say "Comptoir is up:"
   while IFS='|' read -r name ports health cmd; do
+    if [[ $name == gateway ]]; then
+      printf '  %-12s http://127.0.0.1:8080 (X-API-Key: pos-web-app-2025-frontend-key)  admin http://127.0.0.1:%s  metrics http://127.0.0.1:%s/metrics\n' \
+        "$name" "$ports" "$ports"
+      continue
+    fi
     for port in $ports; do
       printf '  %-12s http://127.0.0.1:%-5s  docs http://127.0.0.1:%s/docs  metrics http://127.0.0.1:%s/metrics\n' \
         "$name" "$port" "$port" "$port"

@@ -16,7 +16,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/error.hpp>
 
 #include "comptoir/http/client.hpp"
 #include "comptoir/http/runtime.hpp"
@@ -202,9 +201,7 @@ struct Checker {
   std::vector<Probe> probes;  ///< timers only touched on `context`
 };
 
-bool IsTimeout(const boost::system::error_code& ec) {
-  return ec == boost::beast::error::timeout || ec == asio::error::timed_out;
-}
+using http::IsTimeout;
 
 asio::awaitable<boost::system::error_code> ConnectTo(asio::ip::tcp::resolver& resolver, asio::ip::tcp::socket& socket,
                                                      const std::string& host, std::uint16_t port) {

@@ -9,23 +9,15 @@
 #include <boost/json.hpp>
 
 #include "comptoir/gateway/plugins/factories.hpp"
+#include "comptoir/gateway/plugins/test_support.hpp"
 
 namespace comptoir::gateway::plugins {
 namespace {
 
-struct Made {
-  std::vector<ConfigIssue> issues;
-  std::shared_ptr<Plugin> plugin;
-  boost::json::object output;
-};
+using Made = testing::MadePlugin;
 
-Made Make(std::string_view json) {
-  Made m;
-  boost::json::value v = boost::json::parse(json);
-  SchemaReader reader(&v, m.issues, "plugins", "correlation-id", "config");
-  m.plugin = CreateCorrelationId(reader, PluginEnv{});
-  m.output = reader.output();
-  return m;
+Made Make(std::string_view config_json) {
+  return testing::MakePlugin(CreateCorrelationId, "correlation-id", config_json);
 }
 
 const std::regex kUuidCounter("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}#[0-9]+$");

@@ -5,25 +5,17 @@
 #include <boost/json.hpp>
 
 #include "comptoir/gateway/plugins/factories.hpp"
+#include "comptoir/gateway/plugins/test_support.hpp"
 
 namespace comptoir::gateway::plugins {
 namespace {
 
 namespace json = boost::json;
 
-struct Made {
-  std::vector<ConfigIssue> issues;
-  std::shared_ptr<Plugin> plugin;
-  json::object output;
-};
+using Made = testing::MadePlugin;
 
-Made Make(std::string_view text) {
-  Made m;
-  json::value v = json::parse(text);
-  SchemaReader reader(&v, m.issues, "plugins", "cors", "config");
-  m.plugin = CreateCors(reader, PluginEnv{});
-  m.output = reader.output();
-  return m;
+Made Make(std::string_view config_json) {
+  return testing::MakePlugin(CreateCors, "cors", config_json);
 }
 
 http::Request Preflight(std::string_view origin, std::string_view request_headers = {}) {

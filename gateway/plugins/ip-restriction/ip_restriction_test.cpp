@@ -5,25 +5,17 @@
 #include <boost/json.hpp>
 
 #include "comptoir/gateway/plugins/factories.hpp"
+#include "comptoir/gateway/plugins/test_support.hpp"
 
 namespace comptoir::gateway::plugins {
 namespace {
 
 namespace json = boost::json;
 
-struct Made {
-  std::vector<ConfigIssue> issues;
-  std::shared_ptr<Plugin> plugin;
-  json::object output;
-};
+using Made = testing::MadePlugin;
 
-Made Make(std::string_view text) {
-  Made m;
-  json::value v = json::parse(text);
-  SchemaReader reader(&v, m.issues, "plugins", "ip-restriction", "config");
-  m.plugin = CreateIpRestriction(reader, PluginEnv{});
-  m.output = reader.output();
-  return m;
+Made Make(std::string_view config_json) {
+  return testing::MakePlugin(CreateIpRestriction, "ip-restriction", config_json);
 }
 
 std::optional<http::Response> From(const Made& m, std::string ip) {

@@ -10,25 +10,17 @@
 #include <boost/json.hpp>
 
 #include "comptoir/gateway/plugins/factories.hpp"
+#include "comptoir/gateway/plugins/test_support.hpp"
 
 namespace comptoir::gateway::plugins {
 namespace {
 
 namespace json = boost::json;
 
-struct Made {
-  std::vector<ConfigIssue> issues;
-  std::shared_ptr<Plugin> plugin;
-  json::object output;
-};
+using Made = testing::MadePlugin;
 
-Made Make(std::string_view text) {
-  Made m;
-  json::value v = json::parse(text);
-  SchemaReader reader(&v, m.issues, "plugins", "jwt", "config");
-  m.plugin = CreateJwt(reader, PluginEnv{});
-  m.output = reader.output();
-  return m;
+Made Make(std::string_view config_json) {
+  return testing::MakePlugin(CreateJwt, "jwt", config_json);
 }
 
 std::string B64Url(std::string_view in) {

@@ -5,23 +5,15 @@
 #include <boost/json.hpp>
 
 #include "comptoir/gateway/plugins/factories.hpp"
+#include "comptoir/gateway/plugins/test_support.hpp"
 
 namespace comptoir::gateway::plugins {
 namespace {
 
-struct Made {
-  std::vector<ConfigIssue> issues;
-  std::shared_ptr<Plugin> plugin;
-  boost::json::object output;
-};
+using Made = testing::MadePlugin;
 
-Made Make(std::string_view json) {
-  Made m;
-  boost::json::value v = boost::json::parse(json);
-  SchemaReader reader(&v, m.issues, "plugins", "key-auth", "config");
-  m.plugin = CreateKeyAuth(reader, PluginEnv{});
-  m.output = reader.output();
-  return m;
+Made Make(std::string_view config_json) {
+  return testing::MakePlugin(CreateKeyAuth, "key-auth", config_json);
 }
 
 Config MakeConfig() {

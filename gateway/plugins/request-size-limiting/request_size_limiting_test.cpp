@@ -5,25 +5,17 @@
 #include <boost/json.hpp>
 
 #include "comptoir/gateway/plugins/factories.hpp"
+#include "comptoir/gateway/plugins/test_support.hpp"
 
 namespace comptoir::gateway::plugins {
 namespace {
 
 namespace json = boost::json;
 
-struct Made {
-  std::vector<ConfigIssue> issues;
-  std::shared_ptr<Plugin> plugin;
-  json::object output;
-};
+using Made = testing::MadePlugin;
 
-Made Make(std::string_view text) {
-  Made m;
-  json::value v = json::parse(text);
-  SchemaReader reader(&v, m.issues, "plugins", "request-size-limiting", "config");
-  m.plugin = CreateRequestSizeLimiting(reader, PluginEnv{});
-  m.output = reader.output();
-  return m;
+Made Make(std::string_view config_json) {
+  return testing::MakePlugin(CreateRequestSizeLimiting, "request-size-limiting", config_json);
 }
 
 std::optional<http::Response> Send(const Made& m, http::Request req, bool buffered = false) {

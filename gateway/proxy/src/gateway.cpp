@@ -155,15 +155,6 @@ void Gateway::Start() {
 
 namespace {
 
-void LogEscaped(std::exception_ptr e) {
-  if (!e) return;
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    log::Error("gateway drain failed", {{"error", ex.what()}});
-  }
-}
-
 asio::awaitable<void> Drain(std::shared_ptr<Gateway::Impl> impl, std::function<void()> done) {
   auto deadline = std::chrono::steady_clock::now() + impl->options.shutdown_grace;
   asio::steady_timer timer(co_await asio::this_coro::executor);
@@ -191,7 +182,7 @@ void Gateway::Shutdown(std::function<void()> done) {
   for (std::size_t i = 0; i < impl->runtime.size(); ++i) {
     asio::post(impl->runtime.Context(i), [impl, i] { CloseIdleSessions(*impl, i); });
   }
-  asio::co_spawn(impl->runtime.Context(0), Drain(impl, std::move(done)), LogEscaped);
+  asio::co_spawn(impl->runtime.Context(0), Drain(impl, std::move(done)), log::LogFailure{"gateway drain failed"});
 }
 
 std::uint16_t Gateway::proxy_port() const { return impl_->bound_port; }

@@ -9,6 +9,7 @@
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
 
+#include "comptoir/http/beast_support.hpp"
 #include "comptoir/log.hpp"
 #include "impl.hpp"
 
@@ -221,27 +222,7 @@ struct Attempt {
   std::string key;
 };
 
-asio::awaitable<boost::system::error_code> Connect(UpstreamConnection& conn, const std::string& host,
-                                                   std::uint16_t port, std::chrono::milliseconds timeout) {
-  boost::system::error_code ec;
-  auto address = asio::ip::make_address(host, ec);
-  conn.stream.expires_after(timeout);
-  if (!ec) {
-    auto [cec] = co_await conn.stream.async_connect(tcp::endpoint(address, port), kUseTuple);
-    if (!cec) conn.stream.socket().set_option(tcp::no_delay(true), ec);
-    co_return cec;
-  }
-  tcp::resolver resolver(conn.stream.get_executor());
-  auto [rec, results] = co_await resolver.async_resolve(host, std::to_string(port), kUseTuple);
-  if (rec) co_return rec;
-  auto [cec, endpoint] = co_await conn.stream.async_connect(results, kUseTuple);
-  if (!cec) conn.stream.socket().set_option(tcp::no_delay(true), ec);
-  co_return cec;
-}
-
-bool IsTimeout(const boost::system::error_code& ec) {
-  return ec == beast::error::timeout || ec == asio::error::timed_out;
-}
+using http::IsTimeout;
 
 struct ProxyOutcome {
   bool keep_client = false;
@@ -300,6 +281,11 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
   std::optional<bhttp::response_parser<bhttp::buffer_body>> parsed;
   Clock::time_point sent_at;
   bool stale_retry_used = false;
+  // nginx never passes a non-idempotent request (POST, LOCK, PATCH) to the next upstream once it was
+  // sent: connect failures are retried for every method, failures after sending only for these.
+  const bool replayable = ctx.request.method_name != "POST" && ctx.request.method_name != "PATCH" &&
+                          ctx.request.method_name != "LOCK";
+  std::optional<http::Response> last_failure;
   for (;;) {
     attempt = Attempt{};
     std::string host = service.host;
@@ -307,7 +293,9 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
     if (upstream != nullptr) {
       attempt.pick = impl.balancers.Select(upstream->name, ctx, tried);
       if (!attempt.pick) {
-        ctx.exit = KongError(503, "failure to get a peer from the ring-balancer", ctx.request_id);
+        // Nothing tried yet: no healthy target. Otherwise every target failed: the last failure.
+        ctx.exit = last_failure ? std::move(last_failure)
+                                : KongError(503, "failure to get a peer from the ring-balancer", ctx.request_id);
         co_return ProxyOutcome{false};
       }
       host = attempt.pick->host;
@@ -323,7 +311,7 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
       attempt.reused = true;
     } else {
       attempt.conn = std::make_unique<UpstreamConnection>(client.get_executor());
-      auto ec = co_await Connect(*attempt.conn, host, port, service.connect_timeout);
+      auto ec = co_await http::ConnectStream(attempt.conn->stream, host, port, service.connect_timeout);
       if (ec) {
         if (attempt.pick) {
           impl.balancers.End(*attempt.pick, Outcome{IsTimeout(ec) ? Outcome::Kind::kTimeout : Outcome::Kind::kTcpFailure});
@@ -331,10 +319,11 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
         log::Warn("upstream connect failed", {{"target", attempt.key}, {"error", ec.message()},
                                               {"request_id", ctx.request_id}});
         tried.push_back(attempt.pick ? attempt.pick->target : attempt.key);
+        last_failure = IsTimeout(ec) ? KongError(504, "The upstream server is timing out", ctx.request_id)
+                                     : KongError(502, "An invalid response was received from the upstream server",
+                                                 ctx.request_id);
         if (retries_left-- > 0 && (body_buffered || parser.is_done())) continue;
-        ctx.exit = IsTimeout(ec) ? KongError(504, "The upstream server is timing out", ctx.request_id)
-                                 : KongError(502, "An invalid response was received from the upstream server",
-                                             ctx.request_id);
+        ctx.exit = std::move(last_failure);
         co_return ProxyOutcome{false};
       }
     }
@@ -391,7 +380,14 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
         stale_retry_used = true;
         continue;
       }
-      ctx.exit = KongError(502, "An invalid response was received from the upstream server", ctx.request_id);
+      log::Warn("upstream request failed", {{"target", attempt.key}, {"error", write_error.message()},
+                                            {"request_id", ctx.request_id}});
+      last_failure = KongError(502, "An invalid response was received from the upstream server", ctx.request_id);
+      if (!body_streamed && replayable && retries_left-- > 0) {
+        tried.push_back(attempt.pick ? attempt.pick->target : attempt.key);
+        continue;
+      }
+      ctx.exit = std::move(last_failure);
       co_return ProxyOutcome{false};
     }
 
@@ -414,9 +410,17 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
       }
       log::Warn("upstream response failed", {{"target", attempt.key}, {"error", rec.message()},
                                              {"request_id", ctx.request_id}});
-      ctx.exit = timeout ? KongError(504, "The upstream server is timing out", ctx.request_id)
-                         : KongError(502, "An invalid response was received from the upstream server",
-                                     ctx.request_id);
+      last_failure = timeout ? KongError(504, "The upstream server is timing out", ctx.request_id)
+                             : KongError(502, "An invalid response was received from the upstream server",
+                                         ctx.request_id);
+      // The connection failed before any byte of the response (e.g. the target died with the request
+      // in flight): like nginx's proxy_next_upstream "error", an idempotent request whose body can be
+      // sent again goes to the next target. Nothing has been sent to the client yet.
+      if (!timeout && rn == 0 && !body_streamed && replayable && retries_left-- > 0) {
+        tried.push_back(attempt.pick ? attempt.pick->target : attempt.key);
+        continue;
+      }
+      ctx.exit = std::move(last_failure);
       co_return ProxyOutcome{false};
     }
     break;
@@ -644,15 +648,6 @@ asio::awaitable<void> RunSession(std::shared_ptr<Gateway::Impl> impl, tcp::socke
   impl->open_sessions.fetch_sub(1);
 }
 
-void LogEscaped(std::exception_ptr e, std::string_view what) {
-  if (!e) return;
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    log::Error("coroutine failed", {{"what", what}, {"error", ex.what()}});
-  }
-}
-
 asio::awaitable<void> AcceptLoop(std::shared_ptr<Gateway::Impl> impl) {
   for (;;) {
     auto& target = impl->runtime.Context(impl->next_worker++ % impl->runtime.size());
@@ -666,7 +661,7 @@ asio::awaitable<void> AcceptLoop(std::shared_ptr<Gateway::Impl> impl) {
     impl->accepted.fetch_add(1, std::memory_order_relaxed);
     impl->open_sessions.fetch_add(1);
     asio::co_spawn(target, RunSession(impl, std::move(socket)),
-                   [](std::exception_ptr e) { LogEscaped(e, "proxy session"); });
+                   log::LogFailure{"proxy session"});
   }
 }
 
@@ -681,7 +676,7 @@ void StartProxy(std::shared_ptr<Gateway::Impl> impl) {
   impl->acceptor.listen(asio::socket_base::max_listen_connections);
   impl->bound_port = impl->acceptor.local_endpoint().port();
   asio::co_spawn(impl->acceptor.get_executor(), AcceptLoop(impl),
-                 [](std::exception_ptr e) { LogEscaped(e, "proxy accept loop"); });
+                 log::LogFailure{"proxy accept loop"});
 }
 
 void CloseIdleSessions(Gateway::Impl& impl, std::size_t worker) {

@@ -4,8 +4,6 @@
 #include <chrono>
 #include <memory>
 
-#include <boost/json/serialize.hpp>
-#include <boost/json/string.hpp>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <spdlog/async.h>
@@ -28,8 +26,29 @@ std::shared_ptr<spdlog::logger>& Logger() {
   return g_logger;
 }
 
+// JSON string escaping straight into the line (this runs for every access-log line).
 void AppendQuoted(std::string& out, std::string_view text) {
-  out += boost::json::serialize(boost::json::string(text));
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 15];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
 }
 
 std::string_view LevelName(Level level) {
@@ -70,10 +89,19 @@ bool Enabled(Level level) { return static_cast<int>(level) >= g_level.load(std::
 std::string Format(Level level, std::string_view msg, std::initializer_list<Field> fields) {
   auto now = std::chrono::system_clock::now();
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  // The date-time part changes once a second: format it once per second and thread.
+  thread_local std::time_t cached_second = -1;
+  thread_local std::string cached_text;
+  std::time_t second = std::chrono::system_clock::to_time_t(now);
+  if (second != cached_second) {
+    cached_second = second;
+    cached_text = fmt::format("{:%Y-%m-%dT%H:%M:%S}", fmt::gmtime(second));
+  }
   std::string out;
-  out.reserve(160);
-  out += fmt::format("{{\"ts\":\"{:%Y-%m-%dT%H:%M:%S}.{:03d}Z\",\"level\":\"{}\",\"process\":",
-                     fmt::gmtime(std::chrono::system_clock::to_time_t(now)), static_cast<int>(ms), LevelName(level));
+  out.reserve(192);
+  out += "{\"ts\":\"";
+  out += cached_text;
+  out += fmt::format(".{:03d}Z\",\"level\":\"{}\",\"process\":", static_cast<int>(ms), LevelName(level));
   AppendQuoted(out, g_process);
   out += ",\"msg\":";
   AppendQuoted(out, msg);
@@ -101,6 +129,17 @@ std::string Format(Level level, std::string_view msg, std::initializer_list<Fiel
 void Write(Level level, std::string_view msg, std::initializer_list<Field> fields) {
   auto line = Format(level, msg, fields);
   Logger()->info(line);
+}
+
+void LogFailure::operator()(const std::exception_ptr& failure) const {
+  if (!failure) return;
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    Error(what, {{"error", e.what()}});
+  } catch (...) {
+    Error(what, {{"error", "unknown exception"}});
+  }
 }
 
 void Flush() {

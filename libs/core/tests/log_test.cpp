@@ -18,6 +18,13 @@ TEST(LogTest, LinesAreJsonObjectsWithFields) {
   EXPECT_TRUE(v.contains("ts"));
 }
 
+TEST(LogTest, StringsAreEscaped) {
+  std::string nasty = std::string("quote\" backslash\\ newline\n tab\t ctrl") + '\x01' + " Café";
+  auto v = boost::json::parse(Format(Level::kInfo, nasty, {{"path", nasty}})).as_object();
+  EXPECT_EQ(v.at("msg").as_string(), nasty);
+  EXPECT_EQ(v.at("path").as_string(), nasty);
+}
+
 TEST(LogTest, ParseLevel) {
   EXPECT_EQ(ParseLevel("debug", Level::kInfo), Level::kDebug);
   EXPECT_EQ(ParseLevel("nonsense", Level::kWarn), Level::kWarn);

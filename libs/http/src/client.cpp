@@ -1,5 +1,7 @@
 #include "comptoir/http/client.hpp"
 
+#include "comptoir/http/beast_support.hpp"
+
 #include <unordered_map>
 
 #include <boost/asio/as_tuple.hpp>
@@ -44,27 +46,27 @@ struct Client::Impl {
 Client::Client(Runtime& runtime, ClientOptions options) : impl_(std::make_unique<Impl>(runtime, options)) {}
 Client::~Client() = default;
 
-namespace {
-
-asio::awaitable<boost::system::error_code> Connect(PooledConnection& conn, const std::string& host,
-                                                   std::uint16_t port, std::chrono::milliseconds timeout) {
+asio::awaitable<boost::system::error_code> ConnectStream(beast::tcp_stream& stream, const std::string& host,
+                                                         std::uint16_t port, std::chrono::milliseconds timeout) {
   boost::system::error_code ec;
   auto address = asio::ip::make_address(host, ec);
-  conn.stream.expires_after(timeout);
+  stream.expires_after(timeout);
   if (!ec) {
-    auto [cec] = co_await conn.stream.async_connect(tcp::endpoint(address, port), kUseTuple);
-    if (!cec) conn.stream.socket().set_option(tcp::no_delay(true), ec);
+    auto [cec] = co_await stream.async_connect(tcp::endpoint(address, port), kUseTuple);
+    if (!cec) stream.socket().set_option(tcp::no_delay(true), ec);
     co_return cec;
   }
-  tcp::resolver resolver(conn.stream.get_executor());
+  tcp::resolver resolver(stream.get_executor());
   auto [rec, results] = co_await resolver.async_resolve(host, std::to_string(port), kUseTuple);
   if (rec) co_return rec;
-  auto [cec, endpoint] = co_await conn.stream.async_connect(results, kUseTuple);
-  if (!cec) conn.stream.socket().set_option(tcp::no_delay(true), ec);
+  auto [cec, endpoint] = co_await stream.async_connect(results, kUseTuple);
+  if (!cec) stream.socket().set_option(tcp::no_delay(true), ec);
   co_return cec;
 }
 
-}  // namespace
+bool IsTimeout(const boost::system::error_code& ec) noexcept {
+  return ec == beast::error::timeout || ec == asio::error::timed_out;
+}
 
 asio::awaitable<ClientResult> Client::Send(const std::string& host, std::uint16_t port, const Request& request,
                                            std::chrono::milliseconds timeout) {
@@ -96,7 +98,7 @@ asio::awaitable<ClientResult> Client::Send(const std::string& host, std::uint16_
       reused = true;
     } else {
       conn = std::make_unique<PooledConnection>(co_await asio::this_coro::executor);
-      auto ec = co_await Connect(*conn, host, port, impl_->options.connect_timeout);
+      auto ec = co_await ConnectStream(conn->stream, host, port, impl_->options.connect_timeout);
       if (ec) {
         result.error = ec;
         result.before_send = true;

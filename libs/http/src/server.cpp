@@ -310,15 +310,6 @@ asio::awaitable<void> RunSession(std::shared_ptr<Server::Impl> impl, tcp::socket
   impl->open_sessions.fetch_sub(1);
 }
 
-void LogEscaped(std::exception_ptr e, std::string_view what) {
-  if (!e) return;
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    log::Error("coroutine failed", {{"what", what}, {"error", ex.what()}});
-  }
-}
-
 asio::awaitable<void> AcceptLoop(std::shared_ptr<Server::Impl> impl) {
   for (;;) {
     // Round-robin accepted sockets over the workers: each connection then lives on one thread.
@@ -332,7 +323,7 @@ asio::awaitable<void> AcceptLoop(std::shared_ptr<Server::Impl> impl) {
     socket.set_option(tcp::no_delay(true), ec);
     impl->open_sessions.fetch_add(1);
     asio::co_spawn(target, RunSession(impl, std::move(socket)),
-                   [](std::exception_ptr e) { LogEscaped(e, "http session"); });
+                   log::LogFailure{"http session"});
   }
 }
 
@@ -380,7 +371,7 @@ void Server::Start() {
   impl_->acceptor.listen(asio::socket_base::max_listen_connections);
   impl_->bound_port = impl_->acceptor.local_endpoint().port();
   asio::co_spawn(impl_->acceptor.get_executor(), AcceptLoop(impl_),
-                 [](std::exception_ptr e) { LogEscaped(e, "http accept loop"); });
+                 log::LogFailure{"http accept loop"});
   log::Info("listening", {{"service", impl_->options.name},
                           {"address", impl_->options.host},
                           {"port", static_cast<int>(impl_->bound_port)}});
@@ -399,7 +390,7 @@ void Server::Shutdown(std::function<void()> done) {
     asio::post(impl->runtime.Context(i), [impl, i] { CloseIdle(impl, i); });
   }
   asio::co_spawn(impl->runtime.Context(0), DrainThenNotify(impl, std::move(done)),
-                 [](std::exception_ptr e) { LogEscaped(e, "http drain"); });
+                 log::LogFailure{"http drain"});
 }
 
 }  // namespace comptoir::http

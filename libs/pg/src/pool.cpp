@@ -110,18 +110,7 @@ void NoticeProcessor(void* /*arg*/, const char* message) {
   log::Debug("database notice", {{"message", text}});
 }
 
-/// Completion handler of detached coroutines: an escaped exception is logged, never lost.
-struct LogFailure {
-  std::string_view what;
-  void operator()(const std::exception_ptr& failure) const {
-    if (!failure) return;
-    try {
-      std::rethrow_exception(failure);
-    } catch (const std::exception& e) {
-      log::Error(what, {{"error", e.what()}});
-    }
-  }
-};
+using log::LogFailure;
 
 }  // namespace detail
 

@@ -85,17 +85,7 @@ std::string Sha1Hex(std::string_view text) {
   return hex;
 }
 
-struct LogFailure {
-  std::string_view what;
-  void operator()(const std::exception_ptr& failure) const {
-    if (!failure) return;
-    try {
-      std::rethrow_exception(failure);
-    } catch (const std::exception& e) {
-      log::Error(what, {{"error", e.what()}});
-    }
-  }
-};
+using log::LogFailure;
 
 /// The replies of one call (a command or a pipeline), filled in by hiredis callbacks on the worker thread.
 struct Pending {

@@ -168,4 +168,22 @@ int ChildProcess::Stop(std::chrono::milliseconds grace) {
   return status_;
 }
 
+std::string ComptoirBin() {
+  const char* bin = std::getenv("COMPTOIR_BIN");
+  return bin != nullptr ? bin : "";
+}
+
+int RunComptoir(const std::vector<std::string>& args, const std::vector<std::pair<std::string, std::string>>& env,
+                const std::string& log_file) {
+  ProcessOptions options;
+  options.path = ComptoirBin();
+  options.args = args;
+  options.env = env;
+  options.log_file = log_file;
+  ChildProcess child(options);
+  // Generous bound: migrations and seeds of a fresh database take well under a second.
+  for (int i = 0; i < 1200 && child.Running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  return child.Stop(std::chrono::seconds(1));
+}
+
 }  // namespace comptoir::testing

@@ -1,8 +1,6 @@
 // Integration test: the real `comptoir` binary (COMPTOIR_BIN) migrates, seeds and serves the product
 // service against a fresh database of the test PostgreSQL ("pg" CTest fixture); every check goes
 // over real HTTP, and the outbox is read from the database directly.
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
@@ -23,17 +21,9 @@ using testing::Http;
 using testing::HttpResult;
 namespace json = boost::json;
 
-std::string Bin() {
-  const char* bin = std::getenv("COMPTOIR_BIN");
-  return bin != nullptr ? bin : "";
-}
-
-// Runs the binary to completion with the service's database (migrate, seed); returns the exit code.
+// Runs `comptoir <command> --service product` against `conninfo` to completion.
 int RunAdmin(const std::string& conninfo, const std::string& command, const std::string& log) {
-  std::string line = "COMPTOIR_PRODUCT_DATABASE_URL='" + conninfo + "' '" + Bin() + "' " + command +
-                     " --service product >>'" + log + "' 2>&1";
-  int status = std::system(line.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return testing::RunComptoir({command, "--service", "product"}, {{"COMPTOIR_PRODUCT_DATABASE_URL", conninfo}}, log);
 }
 
 json::value Json(const HttpResult& r) {
@@ -64,7 +54,7 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
 class ProductService : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    ASSERT_FALSE(Bin().empty()) << "COMPTOIR_BIN must name the comptoir executable";
+    ASSERT_FALSE(testing::ComptoirBin().empty()) << "COMPTOIR_BIN must name the comptoir executable";
     conninfo_ = testing::CreateDatabase("product_it");
     log_ = (testing::StateDir() / ("product_it_" + std::to_string(::getpid()) + ".log")).string();
     ASSERT_EQ(RunAdmin(conninfo_, "migrate", log_), 0) << "see " << log_;
@@ -72,7 +62,7 @@ class ProductService : public ::testing::Test {
     ASSERT_EQ(RunAdmin(conninfo_, "seed", log_), 0) << "seeding twice must work; see " << log_;
     port_ = static_cast<std::uint16_t>(testing::FreePort());
     testing::ProcessOptions options;
-    options.path = Bin();
+    options.path = testing::ComptoirBin();
     options.args = {"serve", "--service", "product"};
     options.env = {{"COMPTOIR_PRODUCT_DATABASE_URL", conninfo_}, {"COMPTOIR_PRODUCT_HTTP_PORT", std::to_string(port_)}};
     options.log_file = log_;

@@ -1,13 +1,11 @@
 // Integration test: the product service keeps answering — with 503, quickly — while its PostgreSQL
 // is down, and recovers by itself when the database comes back, without being restarted.
-#include <sys/wait.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <thread>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "comptoir/testing/http.hpp"
 #include "comptoir/testing/pg.hpp"
@@ -18,16 +16,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string Bin() {
-  const char* bin = std::getenv("COMPTOIR_BIN");
-  return bin != nullptr ? bin : "";
-}
-
+// Runs `comptoir <command> --service product` against `conninfo` to completion.
 int RunAdmin(const std::string& conninfo, const std::string& command, const std::string& log) {
-  std::string line = "COMPTOIR_PRODUCT_DATABASE_URL='" + conninfo + "' '" + Bin() + "' " + command +
-                     " --service product >>'" + log + "' 2>&1";
-  int status = std::system(line.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return testing::RunComptoir({command, "--service", "product"}, {{"COMPTOIR_PRODUCT_DATABASE_URL", conninfo}}, log);
 }
 
 // Polls until `GET target` answers `status`, up to `deadline`; returns the last status seen.
@@ -47,7 +38,7 @@ int WaitForStatus(std::uint16_t port, const std::string& target, int status, std
 }
 
 TEST(ProductResilience, DatabaseDownGives503AndRecoversWithoutRestart) {
-  ASSERT_FALSE(Bin().empty()) << "COMPTOIR_BIN must name the comptoir executable";
+  ASSERT_FALSE(testing::ComptoirBin().empty()) << "COMPTOIR_BIN must name the comptoir executable";
   testing::PgCluster cluster("product_resilience");
   auto conninfo = cluster.CreateDatabase("product_res");
   std::string log = (testing::StateDir() / ("product_res_" + std::to_string(::getpid()) + ".log")).string();
@@ -56,7 +47,7 @@ TEST(ProductResilience, DatabaseDownGives503AndRecoversWithoutRestart) {
 
   auto port = static_cast<std::uint16_t>(testing::FreePort());
   testing::ProcessOptions options;
-  options.path = Bin();
+  options.path = testing::ComptoirBin();
   options.args = {"serve", "--service", "product"};
   options.env = {{"COMPTOIR_PRODUCT_DATABASE_URL", conninfo},
                  {"COMPTOIR_PRODUCT_HTTP_PORT", std::to_string(port)},
@@ -76,9 +67,9 @@ TEST(ProductResilience, DatabaseDownGives503AndRecoversWithoutRestart) {
   EXPECT_EQ(data.status, 503) << data.body;
   EXPECT_EQ(data.headers["content-type"], "application/problem+json");
   EXPECT_EQ(boost::json::parse(data.body).at("code").as_string(), "db.unavailable");
-  auto write = testing::Http(port, "POST", "/api/v1/products",
-                             R"({"sku":"RES-1","name":"Pendant la panne","price_cents":100})", {},
-                             std::chrono::seconds(5));
+  auto write =
+      testing::Http(port, "POST", "/api/v1/products", R"({"sku":"RES-1","name":"Pendant la panne","price_cents":100})",
+                    {}, std::chrono::seconds(5));
   EXPECT_EQ(write.status, 503) << write.body;
   EXPECT_TRUE(server.Running()) << "the service must survive its database going away";
 
@@ -87,10 +78,10 @@ TEST(ProductResilience, DatabaseDownGives503AndRecoversWithoutRestart) {
   EXPECT_EQ(WaitForStatus(port, "/ready", 200, std::chrono::seconds(20)), 200);
   // The write refused during the outage left nothing behind; a new one works.
   EXPECT_EQ(testing::Http(port, "GET", "/api/v1/products/by-sku/RES-1").status, 404);
-  EXPECT_EQ(testing::Http(port, "POST", "/api/v1/products",
-                          R"({"sku":"RES-1","name":"Après la panne","price_cents":100})")
-                .status,
-            201);
+  EXPECT_EQ(
+      testing::Http(port, "POST", "/api/v1/products", R"({"sku":"RES-1","name":"Après la panne","price_cents":100})")
+          .status,
+      201);
   EXPECT_TRUE(server.Running());
 }
 

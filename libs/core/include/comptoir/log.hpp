@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <exception>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -35,6 +36,13 @@ std::string Format(Level level, std::string_view msg, std::initializer_list<Fiel
 void Write(Level level, std::string_view msg, std::initializer_list<Field> fields = {});
 /// Flushes pending lines (at exit).
 void Flush();
+
+/// Completion handler for `co_spawn` of detached coroutines: an exception that escaped is logged
+/// with `what`, never lost.
+struct LogFailure {
+  std::string_view what;
+  void operator()(const std::exception_ptr& failure) const;
+};
 
 inline void Debug(std::string_view msg, std::initializer_list<Field> f = {}) { if (Enabled(Level::kDebug)) Write(Level::kDebug, msg, f); }
 inline void Info(std::string_view msg, std::initializer_list<Field> f = {}) { if (Enabled(Level::kInfo)) Write(Level::kInfo, msg, f); }

@@ -27,6 +27,9 @@ struct ClientResult {
   bool before_send = false;
 };
 
+/// True for the error codes of a timed-out call (ClientResult::error, stream operations).
+bool IsTimeout(const boost::system::error_code& ec) noexcept;
+
 /// Async HTTP/1.1 client with keep-alive connection pools per host:port, one set per worker.
 class Client {
  public:

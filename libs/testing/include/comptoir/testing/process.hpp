@@ -45,4 +45,12 @@ class ChildProcess {
   int status_ = -1;
 };
 
+/// The `comptoir` executable under test: $COMPTOIR_BIN (set by CTest), or "" when unset.
+std::string ComptoirBin();
+
+/// Runs `comptoir <args...>` to completion with `env` added, output appended to `log_file`;
+/// returns its exit status (-1 when it did not exit normally).
+int RunComptoir(const std::vector<std::string>& args, const std::vector<std::pair<std::string, std::string>>& env,
+                const std::string& log_file);
+
 }  // namespace comptoir::testing
