@@ -80,8 +80,9 @@ std::string Hostname() {
   return buf;
 }
 
-// The handlers, each a named coroutine taking the shared gateway state by value.
-using ImplPtr = std::shared_ptr<Gateway::Impl>;
+// The handlers, each a named coroutine. They hold a plain pointer: the router that keeps them is a
+// member of Impl, so a shared_ptr here would keep Impl alive forever.
+using ImplPtr = Gateway::Impl*;
 
 asio::awaitable<http::Response> Root(ImplPtr impl, http::Request&) {
   auto state = impl->Current();
@@ -307,7 +308,7 @@ asio::awaitable<http::Response> PostConfig(ImplPtr impl, http::Request& r) {
 
 }  // namespace
 
-void AddAdminRoutes(http::Router& router, std::shared_ptr<Gateway::Impl> impl) {
+void AddAdminRoutes(http::Router& router, Gateway::Impl* impl) {
   using M = http::Method;
   auto add = [&](M method, std::string pattern, asio::awaitable<http::Response> (*fn)(ImplPtr, http::Request&)) {
     router.Add(method, std::move(pattern), [impl, fn](http::Request& r) { return fn(impl, r); });

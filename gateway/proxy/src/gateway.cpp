@@ -118,7 +118,7 @@ Gateway::Gateway(http::Runtime& runtime, GatewayOptions options)
         s.total_requests = static_cast<double>(impl->total_requests.load(std::memory_order_relaxed));
         return s;
       });
-  AddAdminRoutes(impl_->admin_router, impl_);
+  AddAdminRoutes(impl_->admin_router, impl_.get());
 }
 
 Gateway::~Gateway() { impl_->balancers.Stop(); }
@@ -158,7 +158,8 @@ namespace {
 asio::awaitable<void> Drain(std::shared_ptr<Gateway::Impl> impl, std::function<void()> done) {
   auto deadline = std::chrono::steady_clock::now() + impl->options.shutdown_grace;
   asio::steady_timer timer(co_await asio::this_coro::executor);
-  while (impl->open_sessions.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+  while ((impl->open_sessions.load() > 0 || impl->accepting.load()) &&
+         std::chrono::steady_clock::now() < deadline) {
     timer.expires_after(std::chrono::milliseconds(20));
     co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
   }

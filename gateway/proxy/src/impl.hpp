@@ -76,6 +76,7 @@ struct Gateway::Impl : std::enable_shared_from_this<Gateway::Impl> {
   std::size_t next_worker = 0;
   std::uint16_t bound_port = 0;
   std::atomic<bool> stopping{false};
+  std::atomic<bool> accepting{false};  ///< the accept loop runs (its pending accept owns a socket)
   std::atomic<int> open_sessions{0};
   std::atomic<std::uint64_t> accepted{0};
   std::atomic<std::uint64_t> total_requests{0};
@@ -96,7 +97,7 @@ struct Gateway::Impl : std::enable_shared_from_this<Gateway::Impl> {
 /// Builds a State from a loaded Config (router, plugin lists).
 std::shared_ptr<const State> BuildState(std::shared_ptr<const Config> config, std::string raw_text);
 /// Adds the Admin API routes.
-void AddAdminRoutes(http::Router& router, std::shared_ptr<Gateway::Impl> impl);
+void AddAdminRoutes(http::Router& router, Gateway::Impl* impl);
 /// Starts the proxy accept loop.
 void StartProxy(std::shared_ptr<Gateway::Impl> impl);
 /// Closes idle client connections of the calling worker (shutdown).

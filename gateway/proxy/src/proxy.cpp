@@ -649,6 +649,10 @@ asio::awaitable<void> RunSession(std::shared_ptr<Gateway::Impl> impl, tcp::socke
 }
 
 asio::awaitable<void> AcceptLoop(std::shared_ptr<Gateway::Impl> impl) {
+  struct Done {
+    Gateway::Impl& impl;
+    ~Done() { impl.accepting = false; }
+  } done{*impl};
   for (;;) {
     auto& target = impl->runtime.Context(impl->next_worker++ % impl->runtime.size());
     auto [ec, socket] = co_await impl->acceptor.async_accept(target, kUseTuple);
@@ -675,6 +679,7 @@ void StartProxy(std::shared_ptr<Gateway::Impl> impl) {
   impl->acceptor.bind(endpoint);
   impl->acceptor.listen(asio::socket_base::max_listen_connections);
   impl->bound_port = impl->acceptor.local_endpoint().port();
+  impl->accepting = true;
   asio::co_spawn(impl->acceptor.get_executor(), AcceptLoop(impl),
                  log::LogFailure{"proxy accept loop"});
 }

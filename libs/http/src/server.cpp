@@ -147,6 +147,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::unordered_map<const Route*, std::unique_ptr<RouteMetrics>> route_metrics;
   std::array<std::unique_ptr<RouteMetrics>, 8> unmatched;
   std::atomic<bool> stopping{false};
+  std::atomic<bool> accepting{false};  ///< the accept loop is running (its pending accept owns a socket)
   std::atomic<int> open_sessions{0};
   std::size_t next_worker = 0;  // touched only by the acceptor's thread
   std::uint16_t bound_port = 0;
@@ -311,6 +312,10 @@ asio::awaitable<void> RunSession(std::shared_ptr<Server::Impl> impl, tcp::socket
 }
 
 asio::awaitable<void> AcceptLoop(std::shared_ptr<Server::Impl> impl) {
+  struct Done {
+    Server::Impl& impl;
+    ~Done() { impl.accepting = false; }
+  } done{*impl};
   for (;;) {
     // Round-robin accepted sockets over the workers: each connection then lives on one thread.
     auto& target = impl->runtime.Context(impl->next_worker++ % impl->runtime.size());
@@ -330,7 +335,9 @@ asio::awaitable<void> AcceptLoop(std::shared_ptr<Server::Impl> impl) {
 asio::awaitable<void> DrainThenNotify(std::shared_ptr<Server::Impl> impl, std::function<void()> done) {
   auto deadline = Clock::now() + impl->options.shutdown_grace;
   asio::steady_timer timer(co_await asio::this_coro::executor);
-  while (impl->open_sessions.load() > 0 && Clock::now() < deadline) {
+  // The pending accept holds a socket of another worker: wait for the loop to end too, so no
+  // operation outlives the loops when the runtime is destroyed.
+  while ((impl->open_sessions.load() > 0 || impl->accepting.load()) && Clock::now() < deadline) {
     timer.expires_after(std::chrono::milliseconds(20));
     co_await timer.async_wait(kUseTuple);
   }
@@ -370,6 +377,7 @@ void Server::Start() {
   impl_->acceptor.bind(endpoint);
   impl_->acceptor.listen(asio::socket_base::max_listen_connections);
   impl_->bound_port = impl_->acceptor.local_endpoint().port();
+  impl_->accepting = true;
   asio::co_spawn(impl_->acceptor.get_executor(), AcceptLoop(impl_),
                  log::LogFailure{"http accept loop"});
   log::Info("listening", {{"service", impl_->options.name},

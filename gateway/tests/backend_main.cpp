@@ -1,0 +1,136 @@
+// A backend for the gateway integration tests: answers every /api/v1/... request with what it
+// received (served_by, method, path, query, headers, body) and X-Instance-Id, so that a test can see
+// which instance served it and what the gateway sent. GET /health can be switched to 503 and back.
+//   gateway_test_backend --port P --id NAME [--delay-ms N]
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+
+#include "comptoir/http/router.hpp"
+#include "comptoir/http/runtime.hpp"
+#include "comptoir/http/server.hpp"
+#include "comptoir/metrics.hpp"
+
+namespace {
+namespace asio = boost::asio;
+namespace json = boost::json;
+using comptoir::http::Method;
+using comptoir::http::Request;
+using comptoir::http::Response;
+
+struct Settings {
+  std::string id;
+  std::chrono::milliseconds delay{0};
+};
+
+// Set once in main before the server starts; read-only afterwards.
+Settings g_settings;
+std::atomic<bool> g_healthy{true};
+
+asio::awaitable<Response> Health(Request&) {
+  if (!g_healthy.load()) co_return Response::Json(503, R"({"status":"failing"})");
+  co_return Response::Json(200, R"({"status":"ok"})");
+}
+
+asio::awaitable<Response> FailHealth(Request&) {
+  g_healthy.store(false);
+  co_return Response::Empty(204);
+}
+
+asio::awaitable<Response> HealHealth(Request&) {
+  g_healthy.store(true);
+  co_return Response::Empty(204);
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+asio::awaitable<Response> Echo(Request& request) {
+  if (g_settings.delay.count() > 0) {
+    asio::steady_timer timer(co_await asio::this_coro::executor, g_settings.delay);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+  json::object headers;
+  for (const auto& [name, value] : request.headers) {
+    auto key = Lower(name);
+    if (auto* existing = headers.if_contains(key)) {
+      *existing = std::string(existing->as_string()) + ", " + value;
+    } else {
+      headers[key] = value;
+    }
+  }
+  json::object body{{"served_by", g_settings.id}, {"method", request.method_name}, {"path", request.path},
+                    {"query", request.query},     {"headers", std::move(headers)}, {"body", request.body}};
+  Response r = Response::Json(200, json::serialize(body));
+  r.headers.Set("X-Instance-Id", g_settings.id);
+  co_return r;
+}
+
+int Usage() {
+  std::cerr << "usage: gateway_test_backend --port P --id NAME [--delay-ms N]\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int port = -1;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (i + 1 >= argc) return Usage();
+    std::string value = argv[++i];
+    if (arg == "--port") {
+      port = std::atoi(value.c_str());
+    } else if (arg == "--id") {
+      g_settings.id = value;
+    } else if (arg == "--delay-ms") {
+      g_settings.delay = std::chrono::milliseconds(std::atoi(value.c_str()));
+    } else {
+      return Usage();
+    }
+  }
+  if (port <= 0 || port > 65535 || g_settings.id.empty()) return Usage();
+
+  comptoir::http::Router router;
+  router.Add(Method::kGet, "/health", Health);
+  router.Add(Method::kPost, "/admin/fail-health", FailHealth);
+  router.Add(Method::kPost, "/admin/heal-health", HealHealth);
+  // The router has no catch-all: /api/v1/ followed by one to three segments, every method.
+  for (Method m : {Method::kGet, Method::kHead, Method::kPost, Method::kPut, Method::kPatch, Method::kDelete}) {
+    router.Add(m, "/api/v1/{a}", Echo);
+    router.Add(m, "/api/v1/{a}/{b}", Echo);
+    router.Add(m, "/api/v1/{a}/{b}/{c}", Echo);
+  }
+
+  comptoir::http::Runtime runtime(1);
+  comptoir::metrics::Registry registry;
+  comptoir::http::ServerOptions options;
+  options.name = "gateway-test-backend";
+  options.port = static_cast<std::uint16_t>(port);
+  options.access_log = false;
+  options.shutdown_grace = std::chrono::milliseconds(2000);
+  comptoir::http::Server server(runtime, options, router, registry);
+  server.Start();
+
+  asio::signal_set signals(runtime.Context(0), SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    server.Shutdown([&runtime] { runtime.Stop(); });
+  });
+  std::cout << "gateway_test_backend " << g_settings.id << " listening on 127.0.0.1:" << server.port() << std::endl;
+  runtime.Run();
+  return 0;
+}

@@ -1,0 +1,988 @@
+// Integration tests of the gateway: the real `comptoir gateway` process in front of real backend
+// processes (gateway_test_backend), over HTTP on free loopback ports. Each test writes its own
+// kong.yml, starts its own processes and stops them by pid. Nothing asserts on timing: waits are
+// polls with generous deadlines, client loops are bounded in count and time.
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <unistd.h>
+#include <boost/json.hpp>
+
+#include "comptoir/testing/http.hpp"
+#include "comptoir/testing/pg.hpp"
+#include "comptoir/testing/process.hpp"
+
+namespace {
+namespace fs = std::filesystem;
+namespace json = boost::json;
+namespace t = comptoir::testing;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+std::string RequiredEnv(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') throw std::runtime_error(std::string(name) + " is not set");
+  return value;
+}
+
+/// A name unique to this run and call, so that Redis keys and files never collide between runs.
+std::string Unique(std::string_view prefix) {
+  static std::atomic<int> counter{0};
+  const auto now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  return std::string(prefix) + "-" + std::to_string(::getpid()) + "-" + std::to_string(now) + "-" +
+         std::to_string(counter++);
+}
+
+/// Replaces every `{KEY}` of `text`.
+std::string Fill(std::string text, const std::map<std::string, std::string>& values) {
+  for (const auto& [key, value] : values) {
+    const std::string placeholder = "{" + key + "}";
+    for (auto pos = text.find(placeholder); pos != std::string::npos;
+         pos = text.find(placeholder, pos + value.size())) {
+      text.replace(pos, placeholder.size(), value);
+    }
+  }
+  return text;
+}
+
+void WriteFile(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+/// A fresh directory for one test's files (config, logs).
+fs::path TestDir(std::string_view name) {
+  auto dir = t::StateDir() / "gateway_integration" / Unique(name);
+  fs::create_directories(dir);
+  return dir;
+}
+
+json::value ParseJson(const std::string& text) {
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  if (ec) return json::value(nullptr);
+  return v;
+}
+
+std::string JsonString(const json::value& v, std::initializer_list<std::string_view> path) {
+  const json::value* cur = &v;
+  for (auto key : path) {
+    if (!cur->is_object()) return {};
+    cur = cur->as_object().if_contains(key);
+    if (cur == nullptr) return {};
+  }
+  return cur->is_string() ? std::string(cur->as_string()) : std::string();
+}
+
+bool HasKey(const json::value& v, std::initializer_list<std::string_view> path) {
+  const json::value* cur = &v;
+  for (auto key : path) {
+    if (!cur->is_object()) return false;
+    cur = cur->as_object().if_contains(key);
+    if (cur == nullptr) return false;
+  }
+  return true;
+}
+
+/// Polls `condition` every 50 ms until it holds or `timeout` passes.
+template <class F>
+bool Eventually(F condition, std::chrono::milliseconds timeout = 15s) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    if (condition()) return true;
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(50ms);
+  }
+}
+
+/// One gateway_test_backend process.
+class Backend {
+ public:
+  Backend(fs::path dir, std::string id, int delay_ms = 0)
+      : dir_(std::move(dir)), id_(std::move(id)), port_(t::FreePort()), delay_ms_(delay_ms) {
+    Start();
+  }
+
+  void Start() {
+    t::ProcessOptions o;
+    o.path = RequiredEnv("GATEWAY_TEST_BACKEND_BIN");
+    o.args = {"--port", std::to_string(port_), "--id", id_};
+    if (delay_ms_ > 0) o.args.insert(o.args.end(), {"--delay-ms", std::to_string(delay_ms_)});
+    o.log_file = (dir_ / ("backend-" + id_ + ".log")).string();
+    process_ = std::make_unique<t::ChildProcess>(std::move(o));
+    if (!t::WaitForHttp(port_, "/health", 20s)) throw std::runtime_error("backend " + id_ + " did not start");
+  }
+  /// SIGKILL: the process disappears without closing anything gracefully.
+  void Kill() {
+    process_->Signal(SIGKILL);
+    process_->Stop(5s);  // reaps it
+    process_.reset();
+  }
+
+  [[nodiscard]] int port() const { return port_; }
+  [[nodiscard]] const std::string& id() const { return id_; }
+  [[nodiscard]] std::string target() const { return "127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  fs::path dir_;
+  std::string id_;
+  int port_;
+  int delay_ms_;
+  std::unique_ptr<t::ChildProcess> process_;
+};
+
+/// One `comptoir gateway` process with its kong.yml.
+class Gateway {
+ public:
+  Gateway(fs::path dir, const std::string& config, int threads = 2, std::string name = "gateway")
+      : dir_(std::move(dir)), name_(std::move(name)), proxy_(t::FreePort()), admin_(t::FreePort()) {
+    config_file_ = dir_ / (name_ + ".kong.yml");
+    WriteFile(config_file_, config);
+    t::ProcessOptions o;
+    o.path = RequiredEnv("COMPTOIR_BIN");
+    o.args = {"gateway",
+              "--config",
+              config_file_.string(),
+              "--listen",
+              "127.0.0.1:" + std::to_string(proxy_),
+              "--admin-listen",
+              "127.0.0.1:" + std::to_string(admin_),
+              "--threads",
+              std::to_string(threads)};
+    o.log_file = log_file().string();
+    process_ = std::make_unique<t::ChildProcess>(std::move(o));
+    if (!t::WaitForHttp(admin_, "/status", 30s) || !t::WaitForPort(proxy_, 30s)) {
+      throw std::runtime_error("gateway did not start; log:\n" + ReadFile(log_file()));
+    }
+  }
+
+  t::HttpResult Get(const std::string& target, Headers headers = {}) const {
+    return t::Http(static_cast<std::uint16_t>(proxy_), "GET", target, {}, std::move(headers));
+  }
+  t::HttpResult Admin(const std::string& method, const std::string& target, std::string body = {},
+                      Headers headers = {}) const {
+    return t::Http(static_cast<std::uint16_t>(admin_), method, target, std::move(body), std::move(headers));
+  }
+  t::HttpResult PostConfig(const std::string& yaml) const {
+    return Admin("POST", "/config", yaml, {{"Content-Type", "text/yaml"}});
+  }
+  /// Rewrites the file and sends SIGHUP.
+  void ReloadFile(const std::string& yaml) {
+    WriteFile(config_file_, yaml);
+    process_->Signal(SIGHUP);
+  }
+  /// Health of `target` ("127.0.0.1:port") in /upstreams/{upstream}/health.
+  std::string Health(const std::string& upstream, const std::string& target) const {
+    auto r = Admin("GET", "/upstreams/" + upstream + "/health");
+    if (r.status != 200) return "status " + std::to_string(r.status);
+    auto v = ParseJson(r.body);
+    for (const auto& e : v.at("data").as_array()) {
+      if (JsonString(e, {"target"}) == target) return JsonString(e, {"health"});
+    }
+    return "absent";
+  }
+  bool Running() { return process_->Running(); }
+
+  [[nodiscard]] fs::path log_file() const { return dir_ / (name_ + ".log"); }
+  [[nodiscard]] int proxy() const { return proxy_; }
+  [[nodiscard]] int admin() const { return admin_; }
+
+ private:
+  fs::path dir_;
+  std::string name_;
+  int proxy_;
+  int admin_;
+  fs::path config_file_;
+  std::unique_ptr<t::ChildProcess> process_;
+};
+
+/// What the backend echoed.
+struct Echoed {
+  int status = 0;
+  std::string served_by;
+  json::value body;
+};
+
+Echoed Call(int port, const std::string& target, Headers headers = {}, const std::string& method = "GET") {
+  auto r = t::Http(static_cast<std::uint16_t>(port), method, target, {}, std::move(headers));
+  Echoed e;
+  e.status = r.status;
+  e.body = ParseJson(r.body);
+  e.served_by = JsonString(e.body, {"served_by"});
+  return e;
+}
+
+std::string B64Url(std::string_view in) {
+  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');  // + the NUL EVP_EncodeBlock writes
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
+  out.resize(static_cast<std::size_t>(n));
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (auto& c : out) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  return out;
+}
+
+/// An HS256 JWT as any JWT library makes it.
+std::string SignHs256(const json::object& claims, std::string_view secret) {
+  const json::object header{{"typ", "JWT"}, {"alg", "HS256"}};
+  const std::string input = B64Url(json::serialize(header)) + "." + B64Url(json::serialize(claims));
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &len);
+  return input + "." + B64Url(std::string_view(reinterpret_cast<char*>(mac), len));
+}
+
+/// A client thread sending GET `target` one request after another until stopped (or `max_requests`,
+/// or `max_time`), counting what it sees.
+class LoadClient {
+ public:
+  LoadClient(int port, std::string target, int max_requests = 100000, std::chrono::seconds max_time = 60s)
+      : thread_([this, port, target = std::move(target), max_requests, max_time] {
+          const auto deadline = Clock::now() + max_time;
+          for (int i = 0; i < max_requests && !stop_.load() && Clock::now() < deadline; ++i) {
+            std::string failure;
+            std::string served_by;
+            try {
+              auto r = t::Http(static_cast<std::uint16_t>(port), "GET", target);
+              if (r.status != 200) {
+                failure = std::to_string(r.status) + " " + r.body;
+              } else {
+                served_by = JsonString(ParseJson(r.body), {"served_by"});
+              }
+            } catch (const std::exception& e) {
+              failure = std::string("exception: ") + e.what();
+            }
+            std::lock_guard lock(mutex_);
+            ++total_;
+            if (!failure.empty()) failures_.push_back(failure);
+            if (!served_by.empty()) ++served_[served_by];
+          }
+        }) {}
+  ~LoadClient() { Stop(); }
+
+  void Stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  int total() {
+    std::lock_guard lock(mutex_);
+    return total_;
+  }
+  int served(const std::string& id) {
+    std::lock_guard lock(mutex_);
+    return served_[id];
+  }
+  std::vector<std::string> failures() {
+    std::lock_guard lock(mutex_);
+    return failures_;
+  }
+  /// Waits until `n` more requests have been answered (false if the client stopped first).
+  bool WaitFor(int n, std::chrono::milliseconds timeout = 30s) {
+    const int target = total() + n;
+    return Eventually([&] { return total() >= target; }, timeout);
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::mutex mutex_;
+  int total_ = 0;
+  std::vector<std::string> failures_;
+  std::map<std::string, int> served_;
+  std::thread thread_;  // last: starts once the members above exist
+};
+
+std::string JoinFailures(const std::vector<std::string>& failures) {
+  std::string out;
+  for (std::size_t i = 0; i < failures.size() && i < 10; ++i) out += failures[i] + "\n";
+  return out;
+}
+
+// --- a. Authentication outcomes -------------------------------------------------------------------
+
+TEST(GatewayIntegration, AuthenticationOutcomes) {
+  auto dir = TestDir("auth");
+  Backend b1(dir, "b1");
+  const std::string config = Fill(R"(_format_version: "3.0"
+services:
+  - name: echo
+    url: http://127.0.0.1:{PORT}
+    routes:
+      - name: echo
+        paths: [/api/v1/echo]
+        strip_path: false
+      - name: jwt
+        paths: [/api/v1/jwt]
+        strip_path: false
+        plugins:
+          - name: jwt
+            config:
+              claims_to_verify: [exp]
+consumers:
+  - username: alice
+    keyauth_credentials:
+      - key: alice-secret-key
+    jwt_secrets:
+      - key: alice-iss
+        secret: alice-jwt-secret
+plugins:
+  - name: key-auth
+    config:
+      key_names: [X-API-Key]
+      hide_credentials: true
+)",
+                                  {{"PORT", std::to_string(b1.port())}});
+  Gateway gw(dir, config);
+
+  // No key: Kong's 401 with its message (kong.response.error adds the request id).
+  auto none = gw.Get("/api/v1/echo");
+  EXPECT_EQ(none.status, 401);
+  auto none_body = ParseJson(none.body);
+  EXPECT_EQ(JsonString(none_body, {"message"}), "No API key found in request") << none.body;
+  EXPECT_EQ(JsonString(none_body, {"request_id"}), none.headers["x-kong-request-id"]) << none.body;
+  EXPECT_TRUE(none.headers.contains("www-authenticate"));
+
+  // Wrong key.
+  auto wrong = gw.Get("/api/v1/echo", {{"X-API-Key", "not-a-key"}});
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(JsonString(ParseJson(wrong.body), {"message"}), "Unauthorized") << wrong.body;
+
+  // Right key: the backend answers, sees the consumer and not the key (hide_credentials).
+  auto right = gw.Get("/api/v1/echo?x=1", {{"X-API-Key", "alice-secret-key"}});
+  ASSERT_EQ(right.status, 200) << right.body;
+  auto echoed = ParseJson(right.body);
+  EXPECT_EQ(JsonString(echoed, {"served_by"}), "b1");
+  EXPECT_EQ(JsonString(echoed, {"path"}), "/api/v1/echo");
+  EXPECT_EQ(JsonString(echoed, {"query"}), "x=1");
+  EXPECT_EQ(JsonString(echoed, {"headers", "x-consumer-username"}), "alice") << right.body;
+  EXPECT_FALSE(HasKey(echoed, {"headers", "x-api-key"})) << right.body;
+  EXPECT_EQ(right.headers["x-instance-id"], "b1");
+
+  // jwt on one route (key-auth still applies globally, so the key is sent too).
+  const auto now = static_cast<std::int64_t>(std::time(nullptr));
+  const std::string valid = SignHs256({{"iss", "alice-iss"}, {"exp", now + 300}}, "alice-jwt-secret");
+  auto ok = gw.Get("/api/v1/jwt", {{"X-API-Key", "alice-secret-key"}, {"Authorization", "Bearer " + valid}});
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(JsonString(ParseJson(ok.body), {"headers", "x-consumer-username"}), "alice");
+
+  std::string tampered = valid;
+  tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
+  auto bad_sig = gw.Get("/api/v1/jwt", {{"X-API-Key", "alice-secret-key"}, {"Authorization", "Bearer " + tampered}});
+  EXPECT_EQ(bad_sig.status, 401);
+  EXPECT_EQ(JsonString(ParseJson(bad_sig.body), {"message"}), "Invalid signature") << bad_sig.body;
+
+  const std::string expired = SignHs256({{"iss", "alice-iss"}, {"exp", now - 60}}, "alice-jwt-secret");
+  auto old = gw.Get("/api/v1/jwt", {{"X-API-Key", "alice-secret-key"}, {"Authorization", "Bearer " + expired}});
+  EXPECT_EQ(old.status, 401);
+  EXPECT_EQ(JsonString(ParseJson(old.body), {"exp"}), "token expired") << old.body;
+
+  auto no_token = gw.Get("/api/v1/jwt", {{"X-API-Key", "alice-secret-key"}});
+  EXPECT_EQ(no_token.status, 401);
+  EXPECT_EQ(JsonString(ParseJson(no_token.body), {"message"}), "Unauthorized") << no_token.body;
+}
+
+// --- b. Correlation id --------------------------------------------------------------------------
+
+TEST(GatewayIntegration, CorrelationIdIsGeneratedEchoedAndKept) {
+  auto dir = TestDir("correlation");
+  Backend b1(dir, "b1");
+  Gateway gw(dir, Fill(R"(_format_version: "3.0"
+services:
+  - name: echo
+    url: http://127.0.0.1:{PORT}
+    routes:
+      - name: echo
+        paths: [/api/v1/echo]
+        strip_path: false
+plugins:
+  - name: correlation-id
+    config:
+      header_name: X-Request-ID
+      generator: uuid
+      echo_downstream: true
+)",
+                       {{"PORT", std::to_string(b1.port())}}));
+
+  auto fresh = gw.Get("/api/v1/echo");
+  ASSERT_EQ(fresh.status, 200) << fresh.body;
+  const std::string id = fresh.headers["x-request-id"];
+  EXPECT_FALSE(id.empty());
+  EXPECT_EQ(JsonString(ParseJson(fresh.body), {"headers", "x-request-id"}), id) << fresh.body;
+
+  auto second = gw.Get("/api/v1/echo");
+  EXPECT_NE(second.headers["x-request-id"], id);
+
+  auto given = gw.Get("/api/v1/echo", {{"X-Request-ID", "client-chosen-id-42"}});
+  ASSERT_EQ(given.status, 200);
+  EXPECT_EQ(given.headers["x-request-id"], "client-chosen-id-42");
+  EXPECT_EQ(JsonString(ParseJson(given.body), {"headers", "x-request-id"}), "client-chosen-id-42");
+}
+
+// --- c. Balancing distributions ------------------------------------------------------------------
+
+class Balancing : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = TestDir("balancing");
+    a = std::make_unique<Backend>(dir, "a");
+    b = std::make_unique<Backend>(dir, "b");
+    c = std::make_unique<Backend>(dir, "c");
+    slow = std::make_unique<Backend>(dir, "slow", 200);
+    // One worker thread: round-robin state is per worker, so its sequence is then exact.
+    gw = std::make_unique<Gateway>(dir,
+                                   Fill(R"(_format_version: "3.0"
+services:
+  - name: rr
+    url: http://rr-upstream
+    routes:
+      - name: rr
+        paths: [/api/v1/rr]
+        strip_path: false
+  - name: lc
+    url: http://lc-upstream
+    routes:
+      - name: lc
+        paths: [/api/v1/lc]
+        strip_path: false
+  - name: hash
+    url: http://hash-upstream
+    routes:
+      - name: hash
+        paths: [/api/v1/carts]
+        strip_path: false
+upstreams:
+  - name: rr-upstream
+    algorithm: round-robin
+    targets:
+      - {target: "127.0.0.1:{A}", weight: 100}
+      - {target: "127.0.0.1:{B}", weight: 100}
+      - {target: "127.0.0.1:{C}", weight: 50}
+  - name: lc-upstream
+    algorithm: least-connections
+    targets:
+      - {target: "127.0.0.1:{A}", weight: 100}
+      - {target: "127.0.0.1:{B}", weight: 100}
+      - {target: "127.0.0.1:{SLOW}", weight: 100}
+  - name: hash-upstream
+    algorithm: consistent-hashing
+    hash_on: header
+    hash_on_header: X-Cart-Id
+    targets:
+      - {target: "127.0.0.1:{A}", weight: 100}
+      - {target: "127.0.0.1:{B}", weight: 100}
+      - {target: "127.0.0.1:{C}", weight: 100}
+)",
+                                        {{"A", std::to_string(a->port())},
+                                         {"B", std::to_string(b->port())},
+                                         {"C", std::to_string(c->port())},
+                                         {"SLOW", std::to_string(slow->port())}}),
+                                   1);
+  }
+
+  fs::path dir;
+  std::unique_ptr<Backend> a, b, c, slow;
+  std::unique_ptr<Gateway> gw;
+};
+
+TEST_F(Balancing, WeightedRoundRobinFollowsTheWeights) {
+  std::map<std::string, int> counts;
+  for (int i = 0; i < 250; ++i) {
+    auto e = Call(gw->proxy(), "/api/v1/rr");
+    ASSERT_EQ(e.status, 200);
+    ++counts[e.served_by];
+  }
+  EXPECT_EQ(counts["a"], 100);
+  EXPECT_EQ(counts["b"], 100);
+  EXPECT_EQ(counts["c"], 50);
+}
+
+TEST_F(Balancing, LeastConnectionsAvoidsTheSlowTarget) {
+  std::mutex mutex;
+  std::map<std::string, int> counts;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 12; ++i) {
+    clients.emplace_back([&] {
+      for (int j = 0; j < 10; ++j) {
+        try {
+          auto e = Call(gw->proxy(), "/api/v1/lc/x");
+          std::lock_guard lock(mutex);
+          if (e.status != 200) ++failures;
+          ++counts[e.served_by];
+        } catch (const std::exception&) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& th : clients) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(counts["a"] + counts["b"] + counts["slow"], 120);
+  // Round-robin would give 40 each; least-connections sends most requests to the fast ones.
+  EXPECT_LT(counts["slow"] * 2, counts["a"])
+      << "a=" << counts["a"] << " b=" << counts["b"] << " slow=" << counts["slow"];
+  EXPECT_LT(counts["slow"] * 2, counts["b"])
+      << "a=" << counts["a"] << " b=" << counts["b"] << " slow=" << counts["slow"];
+}
+
+TEST_F(Balancing, ConsistentHashingKeepsACartOnOneTarget) {
+  std::map<std::string, std::string> owner;
+  std::set<std::string> used;
+  for (int round = 0; round < 3; ++round) {
+    for (int cart = 0; cart < 30; ++cart) {
+      const std::string id = "cart-" + std::to_string(cart);
+      auto e = Call(gw->proxy(), "/api/v1/carts/" + id, {{"X-Cart-Id", id}});
+      ASSERT_EQ(e.status, 200);
+      if (round == 0) {
+        owner[id] = e.served_by;
+        used.insert(e.served_by);
+      } else {
+        EXPECT_EQ(e.served_by, owner[id]) << id;
+      }
+    }
+  }
+  EXPECT_GE(used.size(), 2U);
+}
+
+// --- d. Failover and health checks ---------------------------------------------------------------
+
+TEST(GatewayIntegration, KilledTargetIsTakenOutAndComesBackWithoutClientErrors) {
+  auto dir = TestDir("failover");
+  Backend f1(dir, "f1");
+  Backend f2(dir, "f2");
+  Backend f3(dir, "f3");
+  Gateway gw(
+      dir,
+      Fill(R"(_format_version: "3.0"
+services:
+  - name: fo
+    url: http://fo-upstream
+    retries: 3
+    connect_timeout: 2000
+    routes:
+      - name: fo
+        paths: [/api/v1/fo]
+        strip_path: false
+upstreams:
+  - name: fo-upstream
+    healthchecks:
+      active:
+        type: http
+        http_path: /health
+        timeout: 1
+        healthy:
+          interval: 0.2
+          successes: 1
+        unhealthy:
+          interval: 0.2
+          tcp_failures: 1
+          http_failures: 1
+          timeouts: 1
+      passive:
+        unhealthy:
+          tcp_failures: 1
+    targets:
+      - target: 127.0.0.1:{F1}
+      - target: 127.0.0.1:{F2}
+      - target: 127.0.0.1:{F3}
+)",
+           {{"F1", std::to_string(f1.port())}, {"F2", std::to_string(f2.port())}, {"F3", std::to_string(f3.port())}}));
+  ASSERT_EQ(gw.Health("fo-upstream", f2.target()), "HEALTHY");
+
+  LoadClient client(gw.proxy(), "/api/v1/fo/x", 3000, 90s);
+  ASSERT_TRUE(client.WaitFor(60));
+  EXPECT_GT(client.served("f2"), 0);
+
+  // Killed: taken out, no request fails (connection failures are retried on another target).
+  f2.Kill();
+  EXPECT_TRUE(Eventually([&] { return gw.Health("fo-upstream", f2.target()) == "UNHEALTHY"; }))
+      << gw.Health("fo-upstream", f2.target());
+  ASSERT_TRUE(client.WaitFor(60));
+  const int served_while_down = client.served("f2");
+  ASSERT_TRUE(client.WaitFor(60));
+  EXPECT_EQ(client.served("f2"), served_while_down) << "an unhealthy target got traffic";
+
+  // Restarted on the same port: healthy again and serving.
+  f2.Start();
+  EXPECT_TRUE(Eventually([&] { return gw.Health("fo-upstream", f2.target()) == "HEALTHY"; }))
+      << gw.Health("fo-upstream", f2.target());
+  EXPECT_TRUE(Eventually([&] { return client.served("f2") > served_while_down; }));
+
+  // /health answering 503 takes a target out; healing brings it back.
+  ASSERT_EQ(t::Http(static_cast<std::uint16_t>(f1.port()), "POST", "/admin/fail-health").status, 204);
+  EXPECT_TRUE(Eventually([&] { return gw.Health("fo-upstream", f1.target()) == "UNHEALTHY"; }));
+  ASSERT_TRUE(client.WaitFor(30));
+  const int f1_while_out = client.served("f1");
+  ASSERT_TRUE(client.WaitFor(60));
+  EXPECT_EQ(client.served("f1"), f1_while_out) << "a target failing its health check got traffic";
+  ASSERT_EQ(t::Http(static_cast<std::uint16_t>(f1.port()), "POST", "/admin/heal-health").status, 204);
+  EXPECT_TRUE(Eventually([&] { return gw.Health("fo-upstream", f1.target()) == "HEALTHY"; }));
+  EXPECT_TRUE(Eventually([&] { return client.served("f1") > f1_while_out; }));
+
+  client.Stop();
+  EXPECT_GT(client.total(), 200);
+  EXPECT_TRUE(client.failures().empty()) << client.failures().size() << " failed of " << client.total() << ":\n"
+                                         << JoinFailures(client.failures());
+}
+
+/// Sends `method` (no body: a streamed body could not be sent again) to the gateway on another thread; waits until
+/// `backend` has the request in flight (its delay is long), SIGKILLs it, and returns what the client got.
+t::HttpResult KillWhileInFlight(const Gateway& gw, Backend& backend, const std::string& method) {
+  t::HttpResult result;
+  std::string error;
+  std::thread client([&] {
+    try {
+      result = t::Http(static_cast<std::uint16_t>(gw.proxy()), method, "/api/v1/inflight/x", {}, {}, 30s);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  });
+  // The backend delays every answer by seconds: a moment is enough for the request to reach it.
+  std::this_thread::sleep_for(1s);
+  backend.Kill();
+  client.join();
+  if (!error.empty()) result.body = "exception: " + error;
+  return result;
+}
+
+TEST(GatewayIntegration, TargetDyingWithARequestInFlightIsRetriedForIdempotentMethods) {
+  auto dir = TestDir("inflight");
+  Backend slow(dir, "slow", 5000);
+  Backend fast(dir, "fast");
+  // Smooth weighted round-robin on one worker picks the heavy (slow) target first, and again after it.
+  Gateway gw(dir,
+             Fill(R"(_format_version: "3.0"
+services:
+  - name: inflight
+    url: http://inflight-upstream
+    retries: 2
+    routes:
+      - name: inflight
+        paths: [/api/v1/inflight]
+        strip_path: false
+upstreams:
+  - name: inflight-upstream
+    targets:
+      - {target: "127.0.0.1:{SLOW}", weight: 100}
+      - {target: "127.0.0.1:{FAST}", weight: 1}
+)",
+                  {{"SLOW", std::to_string(slow.port())}, {"FAST", std::to_string(fast.port())}}),
+             1);
+
+  // GET: the connection closes before any byte of the answer; nginx's proxy_next_upstream "error"
+  // passes it to the next target, so the client sees the other target's answer.
+  auto get = KillWhileInFlight(gw, slow, "GET");
+  EXPECT_EQ(get.status, 200) << get.body;
+  EXPECT_EQ(JsonString(ParseJson(get.body), {"served_by"}), "fast") << get.body;
+
+  // POST is not idempotent: once sent it is never replayed; Kong's 502.
+  slow.Start();
+  auto post = KillWhileInFlight(gw, slow, "POST");
+  EXPECT_EQ(post.status, 502) << post.body;
+  EXPECT_EQ(JsonString(ParseJson(post.body), {"message"}), "An invalid response was received from the upstream server")
+      << post.body;
+}
+
+// --- e. Rate limiting shared through Redis --------------------------------------------------------
+
+TEST(GatewayIntegration, RateLimitIsSharedByTwoGatewaysThroughRedis) {
+  auto dir = TestDir("ratelimit");
+  Backend b1(dir, "b1");
+  // Names unique to this run: the counters' keys derive from the route and service ids.
+  const std::string service = Unique("rl-svc");
+  const std::string route = Unique("rl-route");
+  const std::string config = Fill(R"(_format_version: "3.0"
+services:
+  - name: {SERVICE}
+    url: http://127.0.0.1:{PORT}
+    routes:
+      - name: {ROUTE}
+        paths: [/api/v1/limited]
+        strip_path: false
+        plugins:
+          - name: rate-limiting
+            config:
+              minute: 10
+              limit_by: ip
+              policy: redis
+              fault_tolerant: false
+              redis:
+                host: 127.0.0.1
+                port: {REDIS}
+)",
+                                  {{"SERVICE", service},
+                                   {"ROUTE", route},
+                                   {"PORT", std::to_string(b1.port())},
+                                   {"REDIS", std::to_string(t::RedisPort())}});
+  Gateway gw_a(dir, config, 2, "gateway-a");
+  Gateway gw_b(dir, config, 2, "gateway-b");
+
+  // The 20 requests must fall in one minute window: do not start in the last 15 s of a minute.
+  for (;;) {
+    const auto seconds = std::time(nullptr) % 60;
+    if (seconds < 45) break;
+    std::this_thread::sleep_for(500ms);
+  }
+  int ok = 0;
+  int limited = 0;
+  for (int i = 0; i < 20; ++i) {
+    const Gateway& gw = i % 2 == 0 ? gw_a : gw_b;
+    auto r = gw.Get("/api/v1/limited");
+    EXPECT_EQ(r.headers["x-ratelimit-limit-minute"], "10") << r.status << " " << r.body;
+    if (r.status == 200) {
+      ++ok;
+    } else if (r.status == 429) {
+      ++limited;
+      EXPECT_EQ(JsonString(ParseJson(r.body), {"message"}), "API rate limit exceeded") << r.body;
+      EXPECT_FALSE(r.headers["retry-after"].empty());
+      EXPECT_EQ(r.headers["x-ratelimit-remaining-minute"], "0");
+    } else {
+      ADD_FAILURE() << "unexpected " << r.status << " " << r.body;
+    }
+  }
+  EXPECT_EQ(ok, 10);
+  EXPECT_EQ(limited, 10);
+}
+
+// --- f. Reload under load ------------------------------------------------------------------------
+
+std::string ReloadConfig(int b1, int b2, const std::string& extra_route, const std::string& marker) {
+  return Fill(R"(_format_version: "3.0"
+services:
+  - name: main
+    url: http://main-upstream
+    retries: 2
+    routes:
+      - name: main
+        paths: [/api/v1/main]
+        strip_path: false
+      - name: extra-{EXTRA}
+        paths: [/api/v1/{EXTRA}]
+        strip_path: false
+        plugins:
+          - name: response-transformer
+            config:
+              add:
+                headers: ["X-Config-Marker:{MARKER}"]
+upstreams:
+  - name: main-upstream
+    targets:
+      - target: 127.0.0.1:{B1}
+      - target: 127.0.0.1:{B2}
+)",
+              {{"B1", std::to_string(b1)}, {"B2", std::to_string(b2)}, {"EXTRA", extra_route}, {"MARKER", marker}});
+}
+
+TEST(GatewayIntegration, ReloadUnderLoadDropsNoRequest) {
+  auto dir = TestDir("reload");
+  Backend b1(dir, "b1");
+  Backend b2(dir, "b2");
+  Gateway gw(dir, ReloadConfig(b1.port(), b2.port(), "gen-start", "start"));
+  ASSERT_EQ(gw.Get("/api/v1/main").status, 200);
+
+  LoadClient client(gw.proxy(), "/api/v1/main", 5000, 120s);
+  ASSERT_TRUE(client.WaitFor(20));
+
+  std::string last_route = "gen-start";
+  for (int i = 0; i < 10; ++i) {
+    const std::string route = "gen-" + std::to_string(i);
+    auto posted = gw.PostConfig(ReloadConfig(b1.port(), b2.port(), route, "post-" + std::to_string(i)));
+    ASSERT_EQ(posted.status, 201) << posted.body;
+    // The new document is in force as soon as POST /config has answered.
+    auto fresh = gw.Get("/api/v1/" + route);
+    EXPECT_EQ(fresh.status, 200) << route;
+    EXPECT_EQ(fresh.headers["x-config-marker"], "post-" + std::to_string(i));
+    EXPECT_EQ(gw.Get("/api/v1/" + last_route).status, 404) << last_route;
+    last_route = route;
+    ASSERT_TRUE(client.WaitFor(5));
+  }
+  for (int i = 0; i < 3; ++i) {
+    const std::string route = "hup-" + std::to_string(i);
+    gw.ReloadFile(ReloadConfig(b1.port(), b2.port(), route, "hup-" + std::to_string(i)));
+    EXPECT_TRUE(Eventually([&] { return gw.Get("/api/v1/" + route).status == 200; })) << route;
+    last_route = route;
+    ASSERT_TRUE(client.WaitFor(5));
+  }
+
+  // An invalid document: 400 with Kong's declarative-config error code, nothing changes.
+  const auto hash_before = JsonString(ParseJson(gw.Admin("GET", "/status").body), {"configuration_hash"});
+  auto invalid = gw.PostConfig(R"(_format_version: "3.0"
+services:
+  - name: broken
+    url: not a url
+    routes:
+      - name: broken
+        paths: [/api/v1/broken]
+        no_such_field: true
+)");
+  EXPECT_EQ(invalid.status, 400) << invalid.body;
+  auto invalid_body = ParseJson(invalid.body);
+  ASSERT_TRUE(invalid_body.is_object()) << invalid.body;
+  EXPECT_EQ(invalid_body.at("code"), json::value(14)) << invalid.body;
+  EXPECT_EQ(JsonString(invalid_body, {"name"}), "invalid declarative configuration") << invalid.body;
+  EXPECT_EQ(JsonString(ParseJson(gw.Admin("GET", "/status").body), {"configuration_hash"}), hash_before);
+  EXPECT_EQ(gw.Get("/api/v1/" + last_route).status, 200);
+  EXPECT_EQ(gw.Get("/api/v1/broken").status, 404);
+
+  ASSERT_TRUE(client.WaitFor(20));
+  client.Stop();
+  EXPECT_TRUE(gw.Running());
+  EXPECT_TRUE(client.failures().empty()) << client.failures().size() << " failed of " << client.total() << ":\n"
+                                         << JoinFailures(client.failures());
+  EXPECT_GT(client.served("b1"), 0);
+  EXPECT_GT(client.served("b2"), 0);
+}
+
+// --- g. Admin API --------------------------------------------------------------------------------
+
+TEST(GatewayIntegration, AdminApiReportsStatusMetricsAndHidesSecrets) {
+  auto dir = TestDir("admin");
+  Backend b1(dir, "b1");
+  Gateway gw(dir, Fill(R"(_format_version: "3.0"
+services:
+  - name: catalogue
+    url: http://127.0.0.1:{PORT}
+    routes:
+      - name: catalogue-products
+        paths: [/api/v1/products]
+        strip_path: false
+consumers:
+  - username: bob
+    keyauth_credentials:
+      - key: bob-very-secret-key
+    jwt_secrets:
+      - key: bob-iss
+        secret: bob-very-secret-jwt
+plugins:
+  - name: key-auth
+    config:
+      key_names: [X-API-Key]
+  - name: prometheus
+    config:
+      per_consumer: true
+      status_code_metrics: true
+)",
+                       {{"PORT", std::to_string(b1.port())}}));
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(gw.Get("/api/v1/products/" + std::to_string(i), {{"X-API-Key", "bob-very-secret-key"}}).status, 200);
+  }
+  ASSERT_EQ(gw.Get("/api/v1/products/9").status, 401);
+
+  auto status = gw.Admin("GET", "/status");
+  ASSERT_EQ(status.status, 200);
+  auto status_body = ParseJson(status.body);
+  ASSERT_TRUE(HasKey(status_body, {"server", "total_requests"})) << status.body;
+  EXPECT_GE(status_body.at("server").at("total_requests").to_number<std::int64_t>(), 4);
+
+  auto metrics = gw.Admin("GET", "/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find(R"(kong_http_requests_total{service="catalogue",route="catalogue-products",code="200",)"
+                              R"(source="service",workspace="default",consumer="bob"} 3)"),
+            std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find(R"(kong_http_requests_total{service="catalogue",route="catalogue-products",code="401",)"
+                              R"(source="kong",workspace="default",consumer=""} 1)"),
+            std::string::npos)
+      << metrics.body;
+
+  auto consumers = gw.Admin("GET", "/consumers");
+  ASSERT_EQ(consumers.status, 200);
+  EXPECT_NE(consumers.body.find("bob"), std::string::npos);
+  EXPECT_EQ(consumers.body.find("bob-very-secret-key"), std::string::npos) << consumers.body;
+  EXPECT_EQ(consumers.body.find("bob-very-secret-jwt"), std::string::npos) << consumers.body;
+}
+
+// --- h. Kong's error bodies ----------------------------------------------------------------------
+
+TEST(GatewayIntegration, KongErrorBodies) {
+  auto dir = TestDir("errors");
+  Backend down1(dir, "down1");
+  Backend down2(dir, "down2");
+  const int closed_port = t::FreePort();  // nothing listens there
+  Gateway gw(dir, Fill(R"(_format_version: "3.0"
+services:
+  - name: closed
+    url: http://127.0.0.1:{CLOSED}
+    retries: 0
+    routes:
+      - name: closed
+        paths: [/api/v1/closed]
+        strip_path: false
+  - name: down
+    url: http://down-upstream
+    retries: 3
+    routes:
+      - name: down
+        paths: [/api/v1/down]
+        strip_path: false
+upstreams:
+  - name: down-upstream
+    healthchecks:
+      active:
+        http_path: /health
+        healthy:
+          interval: 0.2
+          successes: 1
+        unhealthy:
+          interval: 0.2
+          tcp_failures: 1
+          http_failures: 1
+    targets:
+      - target: 127.0.0.1:{D1}
+      - target: 127.0.0.1:{D2}
+)",
+                       {{"CLOSED", std::to_string(closed_port)},
+                        {"D1", std::to_string(down1.port())},
+                        {"D2", std::to_string(down2.port())}}));
+
+  auto no_route = gw.Get("/nowhere");
+  EXPECT_EQ(no_route.status, 404);
+  EXPECT_EQ(JsonString(ParseJson(no_route.body), {"message"}), "no Route matched with those values") << no_route.body;
+
+  auto closed = gw.Get("/api/v1/closed");
+  EXPECT_EQ(closed.status, 502);
+  EXPECT_EQ(JsonString(ParseJson(closed.body), {"message"}),
+            "An invalid response was received from the upstream server")
+      << closed.body;
+
+  ASSERT_EQ(gw.Get("/api/v1/down/x").status, 200);
+  // Every target failing its health check: no peer at all.
+  ASSERT_EQ(t::Http(static_cast<std::uint16_t>(down1.port()), "POST", "/admin/fail-health").status, 204);
+  ASSERT_EQ(t::Http(static_cast<std::uint16_t>(down2.port()), "POST", "/admin/fail-health").status, 204);
+  ASSERT_TRUE(Eventually([&] {
+    return gw.Health("down-upstream", down1.target()) == "UNHEALTHY" &&
+           gw.Health("down-upstream", down2.target()) == "UNHEALTHY";
+  }));
+  auto none = gw.Get("/api/v1/down/x");
+  EXPECT_EQ(none.status, 503);
+  EXPECT_EQ(JsonString(ParseJson(none.body), {"message"}), "failure to get a peer from the ring-balancer") << none.body;
+}
+
+}  // namespace
