@@ -11,33 +11,15 @@
 #include <thread>
 
 #include "comptoir/gateway/plugins/factories.hpp"
+#include "comptoir/http/server.hpp"
 
 namespace comptoir::gateway::plugins {
 namespace {
 
 enum class Generator { kUuid, kUuidCounter, kTracker };
 
-/// A random (version 4) UUID, lower-case, from a per-thread generator: no lock on the hot path.
-std::string RandomUuid() {
-  thread_local std::mt19937_64 rng{[] {
-    std::random_device rd;
-    std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd()};
-    return std::mt19937_64(seq);
-  }()};
-  std::array<unsigned char, 16> b{};
-  std::uint64_t hi = rng();
-  std::uint64_t lo = rng();
-  for (int i = 0; i < 8; ++i) {
-    b[i] = static_cast<unsigned char>(hi >> (8 * i));
-    b[8 + i] = static_cast<unsigned char>(lo >> (8 * i));
-  }
-  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
-  char out[37];
-  std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-  return out;
-}
+/// A random (version 4) UUID, lower-case (libs/http's generator: per-thread, no lock).
+std::string RandomUuid() { return http::NewUuid(); }
 
 /// Kong's uuid#counter: one UUID per worker plus a per-worker counter. A worker here is an event
 /// loop thread, so the pair is thread-local: unique across threads without a shared atomic.

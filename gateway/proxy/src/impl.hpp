@@ -49,7 +49,9 @@ struct State {
 struct UpstreamConnection {
   boost::beast::tcp_stream stream;
   boost::beast::flat_buffer buffer;
-  explicit UpstreamConnection(boost::asio::any_io_executor ex) : stream(std::move(ex)) {}
+  // A buffer with room for a whole typical response from the start: Beast reads at most the
+  // free capacity (512 bytes on an empty buffer), so a small buffer costs extra recv calls.
+  explicit UpstreamConnection(boost::asio::any_io_executor ex) : stream(std::move(ex)) { buffer.reserve(16 * 1024); }
 };
 
 struct ProxySession;

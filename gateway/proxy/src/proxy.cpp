@@ -23,6 +23,8 @@ using Clock = std::chrono::steady_clock;
 struct ProxySession {
   beast::tcp_stream* stream = nullptr;
   bool idle = true;
+  std::unique_ptr<char[]> relay_buffer;  ///< one per connection: its messages are relayed in turn
+  char* RelayBuffer();
 };
 
 namespace {
@@ -31,6 +33,15 @@ constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::string_view kVia = "1.1 comptoir-gateway/0.1";
 constexpr std::string_view kServer = "comptoir-gateway/0.1";
 constexpr std::size_t kRelayChunk = 16 * 1024;
+
+}  // namespace
+
+char* ProxySession::RelayBuffer() {
+  if (!relay_buffer) relay_buffer.reset(new char[kRelayChunk]);
+  return relay_buffer.get();
+}
+
+namespace {
 
 double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 std::string MsText(Clock::duration d) {
@@ -104,14 +115,15 @@ struct RelayResult {
 template <bool IsRequest>
 asio::awaitable<RelayResult> Relay(beast::tcp_stream& in, beast::flat_buffer& in_buffer,
                                    bhttp::parser<IsRequest, bhttp::buffer_body>& p, beast::tcp_stream& out,
-                                   std::chrono::milliseconds read_timeout, std::chrono::milliseconds write_timeout) {
+                                   std::chrono::milliseconds read_timeout, std::chrono::milliseconds write_timeout,
+                                   ProxySession& session) {
   RelayResult result;
   bhttp::serializer<IsRequest, bhttp::buffer_body> sr{p.get()};
-  std::unique_ptr<char[]> buf;
+  char* buf = nullptr;
   do {
     if (!p.is_done()) {
-      if (!buf) buf.reset(new char[kRelayChunk]);
-      p.get().body().data = buf.get();
+      if (buf == nullptr) buf = session.RelayBuffer();
+      p.get().body().data = buf;
       p.get().body().size = kRelayChunk;
       in.expires_after(read_timeout);
       auto [rec, rn] = co_await bhttp::async_read(in, in_buffer, p, kUseTuple);
@@ -122,7 +134,7 @@ asio::awaitable<RelayResult> Relay(beast::tcp_stream& in, beast::flat_buffer& in
       }
       std::size_t got = kRelayChunk - p.get().body().size;
       p.get().body().size = got;
-      p.get().body().data = buf.get();
+      p.get().body().data = buf;
       p.get().body().more = true;
       result.bytes += got;
     } else {
@@ -234,7 +246,8 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
                                            const std::vector<const PluginInstance*>& plugins,
                                            beast::tcp_stream& client, beast::flat_buffer& client_buffer,
                                            bhttp::request_parser<bhttp::buffer_body>& parser, bool body_buffered,
-                                           bool needs_response_body, const std::string& original_host) {
+                                           bool needs_response_body, const std::string& original_host,
+                                           ProxySession& session) {
   const Service& service = *ctx.service;
   auto& msg = parser.get();
   const bool head = msg.method() == bhttp::verb::head;
@@ -242,30 +255,32 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
   const bool client_keep_alive = msg.keep_alive();
   const std::size_t worker = http::Runtime::CurrentWorker() % impl.pools.size();
 
-  // The upstream request: headers as plugins left them, minus hop-by-hop, plus forwarding ones.
-  http::Headers headers;
-  headers.Reserve(ctx.request.headers.size() + 8);
+  // The upstream request, written straight into the parsed message: headers as plugins left
+  // them, minus hop-by-hop ones, plus the forwarding ones.
   std::string connection(msg[bhttp::field::connection]);
+  auto& fields = msg.base();
+  fields.clear();
   for (const auto& [name, value] : ctx.request.headers) {
     if (IsHopByHop(name) || (!connection.empty() && NamedInConnection(connection, name))) continue;
-    if (http::IEquals(name, "Host") || http::IEquals(name, "X-Forwarded-For") ||
-        http::IEquals(name, "X-Real-IP")) {
+    if (http::IEquals(name, "Host") || http::IEquals(name, "X-Forwarded-For") || http::IEquals(name, "X-Real-IP") ||
+        http::IEquals(name, "Via")) {
       continue;
     }
     if (body_buffered && (http::IEquals(name, "Content-Length") || http::IEquals(name, "Transfer-Encoding"))) {
       continue;
     }
-    headers.Add(name, value);
+    fields.insert(name, value);
   }
   auto forwarded_for = ctx.request.headers.Get("X-Forwarded-For");
-  headers.Add("X-Forwarded-For", forwarded_for ? std::string(*forwarded_for) + ", " + ctx.client_ip : ctx.client_ip);
-  headers.Add("X-Real-IP", ctx.client_ip);
-  if (!headers.Has("X-Forwarded-Proto")) headers.Add("X-Forwarded-Proto", "http");
-  if (!headers.Has("X-Forwarded-Host")) headers.Add("X-Forwarded-Host", original_host);
-  if (!headers.Has("X-Forwarded-Port")) headers.Add("X-Forwarded-Port", std::to_string(impl.bound_port));
+  fields.insert("X-Forwarded-For",
+                forwarded_for ? std::string(*forwarded_for) + ", " + ctx.client_ip : ctx.client_ip);
+  fields.insert("X-Real-IP", ctx.client_ip);
+  if (!ctx.request.headers.Has("X-Forwarded-Proto")) fields.insert("X-Forwarded-Proto", "http");
+  if (!ctx.request.headers.Has("X-Forwarded-Host")) fields.insert("X-Forwarded-Host", original_host);
+  if (!ctx.request.headers.Has("X-Forwarded-Port")) fields.insert("X-Forwarded-Port", std::to_string(impl.bound_port));
   auto via = ctx.request.headers.Get("Via");
-  headers.Set("Via", via ? std::string(*via) + ", " + std::string(kVia) : std::string(kVia));
-  if (body_buffered) headers.Set("Content-Length", std::to_string(ctx.request.body.size()));
+  fields.insert(bhttp::field::via, via ? std::string(*via) + ", " + std::string(kVia) : std::string(kVia));
+  if (body_buffered) fields.insert(bhttp::field::content_length, std::to_string(ctx.request.body.size()));
 
   std::string target = ctx.request.path.empty() ? "/" : ctx.request.path;
   if (!ctx.request.query.empty()) target += "?" + ctx.request.query;
@@ -341,7 +356,6 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
     } else {
       upstream_host = port == 80 ? host : host + ":" + std::to_string(port);
     }
-    ReplaceFields(msg.base(), headers);
     msg.set(bhttp::field::host, upstream_host);
     msg.target(target);
     if (ctx.request.method_name != msg.method_string()) msg.method_string(ctx.request.method_name);
@@ -363,7 +377,7 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
     } else {
       body_streamed = !parser.is_done();
       auto relayed = co_await Relay(client, client_buffer, parser, attempt.conn->stream, service.read_timeout,
-                                    service.write_timeout);
+                                    service.write_timeout, session);
       ctx.bytes_received += relayed.bytes;
       if (relayed.read_error) {
         // The client went away or sent a broken body: nothing to answer.
@@ -471,7 +485,7 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
     res.version(version);
     res.keep_alive(keep_client);
     auto relayed = co_await Relay(attempt.conn->stream, attempt.conn->buffer, rp, client, service.read_timeout,
-                                  impl.options.client_timeout);
+                                  impl.options.client_timeout, session);
     ctx.bytes_sent += relayed.bytes;
     upstream_ok = !relayed.read_error;
     client_ok = !relayed.write_error;
@@ -586,7 +600,7 @@ asio::awaitable<bool> HandleRequest(Gateway::Impl& impl, beast::tcp_stream& clie
   bool keep = false;
   if (!ctx.exit) {
     auto outcome = co_await ProxyRequest(impl, *state, ctx, *active, client, buffer, parser, body_buffered,
-                                         needs_response_body, original_host);
+                                         needs_response_body, original_host, session);
     keep = outcome.keep_client;
   }
   if (ctx.exit) {
@@ -635,6 +649,7 @@ asio::awaitable<void> RunSession(std::shared_ptr<Gateway::Impl> impl, tcp::socke
     if (!ec) client_ip = ep.address().to_string();
   }
   beast::flat_buffer buffer;
+  buffer.reserve(8 * 1024);  // a whole request header in one read
   try {
     while (!impl->stopping.load(std::memory_order_relaxed)) {
       if (!co_await HandleRequest(*impl, client, buffer, client_ip, session)) break;

@@ -23,7 +23,8 @@ constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 struct PooledConnection {
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
-  explicit PooledConnection(asio::any_io_executor ex) : stream(std::move(ex)) {}
+  // Beast reads at most the free capacity (512 bytes on an empty buffer): start with room.
+  explicit PooledConnection(asio::any_io_executor ex) : stream(std::move(ex)) { buffer.reserve(16 * 1024); }
 };
 
 // Hop-by-hop headers are the connection's business, not the message's.

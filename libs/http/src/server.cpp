@@ -60,13 +60,23 @@ bool IsLowerHex(std::string_view s) {
 }  // namespace
 
 std::string NewUuid() {
+  // Called for every request (ids): no formatting library, one allocation.
+  static constexpr char kHex[] = "0123456789abcdef";
   std::uint64_t hi = Rng()();
   std::uint64_t lo = Rng()();
   hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
   lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
-  std::string h = Hex(hi, 16);
-  std::string l = Hex(lo, 16);
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + l.substr(0, 4) + "-" + l.substr(4);
+  std::string out(36, '-');
+  std::size_t pos = 0;
+  auto put = [&](std::uint64_t v, int nibbles, int shift_from) {
+    for (int i = 0; i < nibbles; ++i) {
+      if (out[pos] == '-' && (pos == 8 || pos == 13 || pos == 18 || pos == 23)) ++pos;
+      out[pos++] = kHex[(v >> (shift_from - 4 * i)) & 0xF];
+    }
+  };
+  put(hi, 16, 60);
+  put(lo, 16, 60);
+  return out;
 }
 
 bool ValidRequestId(std::string_view id) {
@@ -242,6 +252,7 @@ asio::awaitable<void> RunSession(std::shared_ptr<Server::Impl> impl, tcp::socket
     if (!ec) remote = ep.address().to_string();
   }
   beast::flat_buffer buffer;
+  buffer.reserve(8 * 1024);  // Beast reads at most the free capacity: room for a whole request
   for (;;) {
     if (impl->stopping.load(std::memory_order_relaxed)) break;
     bhttp::request_parser<bhttp::string_body> parser;
