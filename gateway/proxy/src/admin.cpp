@@ -134,6 +134,10 @@ asio::awaitable<http::Response> Ready(ImplPtr impl, http::Request&) {
   co_return KongMessage(200, "ready");
 }
 
+asio::awaitable<http::Response> Health(ImplPtr, http::Request&) {
+  co_return JsonResponse(200, json::object{{"status", "ok"}, {"service", "gateway"}});
+}
+
 asio::awaitable<http::Response> Services(ImplPtr impl, http::Request&) {
   auto state = impl->Current();
   json::array data;
@@ -316,6 +320,9 @@ void AddAdminRoutes(http::Router& router, Gateway::Impl* impl) {
   add(M::kGet, "/", Root);
   add(M::kGet, "/status", Status);
   add(M::kGet, "/status/ready", Ready);
+  // Comptoir's probes on every process (platform status, Kubernetes): alive, and a config is loaded.
+  add(M::kGet, "/health", Health);
+  add(M::kGet, "/ready", Ready);
   add(M::kGet, "/services", Services);
   add(M::kGet, "/services/{id}", OneService);
   add(M::kGet, "/services/{id}/routes", ServiceRoutes);
