@@ -13,7 +13,7 @@ help:
 	@echo "make logs | psql  follow the logs | psql on the local cluster"
 	@echo "make test         install deps, build the debug preset, run every test (ctest)"
 	@echo "make build        release build;  make build-debug  debug build (ASan/UBSan)"
-	@echo "make bench        benchmarks (bench/run.sh);  make format  clang-format;  make clean  remove build/"
+	@echo "make bench        load tests: product service, gateway vs nginx (bench/);  make format  clang-format;  make clean  remove build/"
 	@echo "See docs/running-locally.md. Reset all local data: make down && rm -rf var"
 
 run up down status logs psql:
@@ -35,7 +35,8 @@ test: build-debug
 	ctest --preset debug --output-on-failure -j$(CTEST_JOBS)
 
 bench: build
-	bash bench/run.sh
+	BENCH_SKIP_BUILD=1 bash bench/run.sh
+	BENCH_SKIP_BUILD=1 bash bench/gateway.sh
 
 # Tracked and new (not ignored) C++ files.
 format:

@@ -27,6 +27,7 @@ bin="$root/build/release/apps/comptoir/comptoir"
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
 work=$(mktemp -d /tmp/comptoir-gwbench.XXXXXX)
+chmod 755 "$work"  # nginx workers run as an unprivileged user
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -125,6 +126,10 @@ run() {
   line=$(wrk -t"$wrk_threads" -c"$connections" -d"$duration" -s bench/wrk/plain_get.lua \
     "http://127.0.0.1:$port" | grep '^RESULT')
   printf '%-34s %s\n' "$name" "${line#RESULT }" >&2
+  if ! grep -q ' errors=0 ' <<<"$line"; then
+    echo "bench: $name had failed or non-2xx requests; see $work" >&2
+    exit 1
+  fi
   echo "${line#RESULT }"
 }
 rps() { sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$1"; }

@@ -4,7 +4,8 @@
 # Starts its own throw-away PostgreSQL (tests/fixtures/pg.sh), builds the release preset, seeds the
 # demo catalogue, runs the real `comptoir serve --service product`, and prints one line per scenario.
 # Environment: BENCH_DURATION (10s), BENCH_CONNECTIONS (32), BENCH_THREADS (wrk threads, 1),
-#              BENCH_SERVER_THREADS (service workers, default one per core), BENCH_ACCESS_LOG (true).
+#              BENCH_SERVER_THREADS (service workers, default one per core), BENCH_ACCESS_LOG (true),
+#              BENCH_SKIP_BUILD (use build/release as it is).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -13,9 +14,11 @@ duration=${BENCH_DURATION:-10s}
 connections=${BENCH_CONNECTIONS:-32}
 wrk_threads=${BENCH_THREADS:-1}
 
-scripts/install-deps.sh
-cmake --preset release >/dev/null
-cmake --build --preset release --target comptoir
+if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
+  scripts/install-deps.sh
+  cmake --preset release >/dev/null
+  cmake --build --preset release --target comptoir
+fi
 bin="$root/build/release/apps/comptoir/comptoir"
 
 state=$(mktemp -d /tmp/comptoir-bench.XXXXXX)
@@ -50,6 +53,10 @@ run() {
   local line
   line=$(wrk -t"$wrk_threads" -c"$connections" -d"$duration" -s "bench/wrk/$script" "$base" | grep '^RESULT')
   printf '%-22s %s\n' "$name" "${line#RESULT }"
+  if ! grep -q ' errors=0 ' <<<"$line"; then
+    echo "bench: $name had failed or non-2xx requests; see $state/product.log" >&2
+    exit 1
+  fi
 }
 
 echo "# product service, direct, wrk -t$wrk_threads -c$connections -d$duration, $(nproc) cores, $(date -u +%FT%TZ)"
