@@ -54,10 +54,10 @@ std::string Unique(std::string_view prefix) {
 /// Replaces every `{KEY}` of `text`.
 std::string Fill(std::string text, const std::map<std::string, std::string>& values) {
   for (const auto& [key, value] : values) {
-    const std::string placeholder = "{" + key + "}";
-    for (auto pos = text.find(placeholder); pos != std::string::npos;
-         pos = text.find(placeholder, pos + value.size())) {
-      text.replace(pos, placeholder.size(), value);
+    const std::string marker = "{" + key + "}";
+    for (auto pos = text.find(marker); pos != std::string::npos;
+         pos = text.find(marker, pos + value.size())) {
+      text.replace(pos, marker.size(), value);
     }
   }
   return text;
