@@ -69,7 +69,7 @@ bool IsTimeout(const boost::system::error_code& ec) noexcept {
   return ec == beast::error::timeout || ec == asio::error::timed_out;
 }
 
-asio::awaitable<ClientResult> Client::Send(const std::string& host, std::uint16_t port, const Request& request,
+asio::awaitable<ClientResult> Client::Send(std::string host, std::uint16_t port, Request request,
                                            std::chrono::milliseconds timeout) {
   const auto worker = Runtime::CurrentWorker() % impl_->idle.size();
   auto& pool = impl_->idle[worker][host + ":" + std::to_string(port)];

@@ -39,8 +39,8 @@ class Client {
   Client& operator=(const Client&) = delete;
 
   /// Sends `request` (method, target, headers, body are used) to host:port. Must be awaited on a
-  /// runtime worker. `timeout` overrides the default request timeout when non-zero.
-  boost::asio::awaitable<ClientResult> Send(const std::string& host, std::uint16_t port, const Request& request,
+  /// runtime worker. Arguments are taken by value: the coroutine may outlive the caller's temporaries. `timeout` overrides the default request timeout when non-zero.
+  boost::asio::awaitable<ClientResult> Send(std::string host, std::uint16_t port, Request request,
                                             std::chrono::milliseconds timeout = std::chrono::milliseconds{0});
 
   struct Impl;
