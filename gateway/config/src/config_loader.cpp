@@ -212,6 +212,12 @@ struct Index {
   std::unordered_map<std::string, int> by_id;
   std::vector<std::string> ids;
   std::vector<std::string> names;
+  /// Records entity `i` under its id and, when it has one, its name.
+  void Add(const std::string& id, const std::string& name, int i) {
+    ids.push_back(id);
+    by_id.emplace(id, i);
+    if (!name.empty()) by_key.emplace(name, i);
+  }
   [[nodiscard]] std::optional<int> Find(const std::string& s) const {
     if (auto it = by_id.find(s); it != by_id.end()) return it->second;
     if (auto it = by_key.find(s); it != by_key.end()) return it->second;
@@ -618,9 +624,7 @@ class Loader {
     }
     Meta(r);
     r.RejectUnknown();
-    services_index_.ids.push_back(s.id);
-    services_index_.by_id.emplace(s.id, i);
-    if (!s.name.empty()) services_index_.by_key.emplace(s.name, i);
+    services_index_.Add(s.id, s.name, i);
     s.source = r.output();
     config_->services.push_back(std::move(s));
   }
@@ -760,9 +764,7 @@ class Loader {
     r.output().erase("plugins");
     Meta(r);
     r.RejectUnknown();
-    routes_index_.ids.push_back(rt.id);
-    routes_index_.by_id.emplace(rt.id, i);
-    if (!rt.name.empty()) routes_index_.by_key.emplace(rt.name, i);
+    routes_index_.Add(rt.id, rt.name, i);
     rt.source = r.output();
     config_->routes.push_back(std::move(rt));
   }
@@ -795,9 +797,7 @@ class Loader {
     }
     Meta(r);
     r.RejectUnknown();
-    consumers_index_.ids.push_back(c.id);
-    consumers_index_.by_id.emplace(c.id, i);
-    if (!c.username.empty()) consumers_index_.by_key.emplace(c.username, i);
+    consumers_index_.Add(c.id, c.username, i);
     config_->consumers.push_back(std::move(c));
   }
 
@@ -1047,9 +1047,7 @@ class Loader {
     r.output().erase("targets");
     Meta(r);
     r.RejectUnknown();
-    upstreams_index_.ids.push_back(u.id);
-    upstreams_index_.by_id.emplace(u.id, i);
-    if (!u.name.empty()) upstreams_index_.by_key.emplace(u.name, i);
+    upstreams_index_.Add(u.id, u.name, i);
     u.source = r.output();
     config_->upstreams.push_back(std::move(u));
   }

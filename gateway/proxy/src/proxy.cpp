@@ -669,23 +669,14 @@ asio::awaitable<void> AcceptLoop(std::shared_ptr<Gateway::Impl> impl) {
     ~Done() { impl.accepting = false; }
   } done{*impl};
   for (;;) {
-    // Accept on the acceptor's own loop, then hand the descriptor to the next worker's loop: a
-    // pending accept never holds another loop's socket (which made shutdown order matter).
-    auto [ec, accepted] = co_await impl->acceptor.async_accept(kUseTuple);
-    if (ec) {
+    // Round-robin over the workers: each connection then lives on one thread.
+    auto& target = impl->runtime.Context(impl->next_worker++ % impl->runtime.size());
+    tcp::socket socket(target);
+    if (auto ec = co_await http::AcceptOnto(impl->acceptor, socket)) {
       if (ec == asio::error::operation_aborted || impl->stopping) co_return;
       log::Warn("accept failed", {{"error", ec.message()}});
       continue;
     }
-    auto& target = impl->runtime.Context(impl->next_worker++ % impl->runtime.size());
-    tcp::socket socket(target);
-    auto protocol = accepted.local_endpoint(ec).protocol();
-    if (!ec) socket.assign(protocol, accepted.release(ec), ec);
-    if (ec) {
-      log::Warn("accepted connection lost", {{"error", ec.message()}});
-      continue;
-    }
-    socket.set_option(tcp::no_delay(true), ec);
     impl->accepted.fetch_add(1, std::memory_order_relaxed);
     impl->open_sessions.fetch_add(1);
     asio::co_spawn(target, RunSession(impl, std::move(socket)),

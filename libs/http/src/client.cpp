@@ -47,28 +47,6 @@ struct Client::Impl {
 Client::Client(Runtime& runtime, ClientOptions options) : impl_(std::make_unique<Impl>(runtime, options)) {}
 Client::~Client() = default;
 
-asio::awaitable<boost::system::error_code> ConnectStream(beast::tcp_stream& stream, const std::string& host,
-                                                         std::uint16_t port, std::chrono::milliseconds timeout) {
-  boost::system::error_code ec;
-  auto address = asio::ip::make_address(host, ec);
-  stream.expires_after(timeout);
-  if (!ec) {
-    auto [cec] = co_await stream.async_connect(tcp::endpoint(address, port), kUseTuple);
-    if (!cec) stream.socket().set_option(tcp::no_delay(true), ec);
-    co_return cec;
-  }
-  tcp::resolver resolver(stream.get_executor());
-  auto [rec, results] = co_await resolver.async_resolve(host, std::to_string(port), kUseTuple);
-  if (rec) co_return rec;
-  auto [cec, endpoint] = co_await stream.async_connect(results, kUseTuple);
-  if (!cec) stream.socket().set_option(tcp::no_delay(true), ec);
-  co_return cec;
-}
-
-bool IsTimeout(const boost::system::error_code& ec) noexcept {
-  return ec == beast::error::timeout || ec == asio::error::timed_out;
-}
-
 asio::awaitable<ClientResult> Client::Send(std::string host, std::uint16_t port, Request request,
                                            std::chrono::milliseconds timeout) {
   const auto worker = Runtime::CurrentWorker() % impl_->idle.size();

@@ -147,6 +147,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   awaitable<Result> ExecuteImpl(const Statement& statement, const Params& params, Clock::time_point deadline);
   awaitable<Result> ScriptImpl(std::string_view sql, Clock::time_point deadline, std::string* command);
+  /// Runs `work` (a statement on this connection) and records it in the pool's metrics.
+  awaitable<Result> Measured(awaitable<Result> work);
   awaitable<void> Wait(asio::posix::descriptor_base::wait_type type, Clock::time_point deadline);
   awaitable<void> Flush(Clock::time_point deadline);
   awaitable<Result> Collect(Clock::time_point deadline, std::string* command);
@@ -450,11 +452,11 @@ awaitable<Result> Connection::ScriptImpl(std::string_view sql, Clock::time_point
   co_return co_await Collect(deadline, command);
 }
 
-awaitable<Result> Connection::Execute(const Statement& statement, const Params& params, Clock::time_point deadline) {
+awaitable<Result> Connection::Measured(awaitable<Result> work) {
   const detail::PoolMetrics* m = shard_.metrics.get();
   const auto start = Clock::now();
   try {
-    Result result = co_await ExecuteImpl(statement, params, deadline);
+    Result result = co_await std::move(work);
     if (m != nullptr) {
       m->queries->Inc();
       m->duration->Observe(std::chrono::duration<double>(Clock::now() - start).count());
@@ -469,23 +471,12 @@ awaitable<Result> Connection::Execute(const Statement& statement, const Params& 
   }
 }
 
+awaitable<Result> Connection::Execute(const Statement& statement, const Params& params, Clock::time_point deadline) {
+  co_return co_await Measured(ExecuteImpl(statement, params, deadline));
+}
+
 awaitable<Result> Connection::Script(std::string_view sql, Clock::time_point deadline, std::string* command) {
-  const detail::PoolMetrics* m = shard_.metrics.get();
-  const auto start = Clock::now();
-  try {
-    Result result = co_await ScriptImpl(sql, deadline, command);
-    if (m != nullptr) {
-      m->queries->Inc();
-      m->duration->Observe(std::chrono::duration<double>(Clock::now() - start).count());
-    }
-    co_return result;
-  } catch (const PgError& e) {
-    if (m != nullptr) {
-      m->queries->Inc();
-      m->Error(e.code());
-    }
-    throw;
-  }
+  co_return co_await Measured(ScriptImpl(sql, deadline, command));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
 namespace comptoir::http {
@@ -15,5 +16,11 @@ namespace comptoir::http {
 boost::asio::awaitable<boost::system::error_code> ConnectStream(boost::beast::tcp_stream& stream,
                                                                 const std::string& host, std::uint16_t port,
                                                                 std::chrono::milliseconds timeout);
+
+/// Accepts the next connection on `acceptor` and re-homes its descriptor on `socket`'s loop (a
+/// worker), with Nagle disabled. The accept itself runs on the acceptor's loop, so a pending accept
+/// never owns another loop's socket and the loops can be destroyed in any order.
+boost::asio::awaitable<boost::system::error_code> AcceptOnto(boost::asio::ip::tcp::acceptor& acceptor,
+                                                             boost::asio::ip::tcp::socket& socket);
 
 }  // namespace comptoir::http
