@@ -333,6 +333,9 @@ TEST_F(ProductService, MetricsOpenApiAndMethodNotAllowed) {
   EXPECT_EQ(metrics.status, 200);
   EXPECT_NE(metrics.body.find("http_requests_total"), std::string::npos);
   EXPECT_NE(metrics.body.find("route=\"/api/v1/products/{id}\""), std::string::npos);
+  // A latency histogram per route.
+  EXPECT_NE(metrics.body.find("http_request_duration_seconds_bucket{route=\"/api/v1/products/{id}\",method=\"GET\","),
+            std::string::npos);
 
   HttpResult openapi = Get("/openapi.json");
   EXPECT_EQ(openapi.status, 200);
@@ -345,6 +348,23 @@ TEST_F(ProductService, MetricsOpenApiAndMethodNotAllowed) {
   EXPECT_NE(not_allowed.headers["allow"].find("POST"), std::string::npos);
 
   EXPECT_EQ(Get("/ready").status, 200);
+}
+
+TEST_F(ProductService, DocsServeSwaggerUiFromTheNpmPackage) {
+  HttpResult page = Get("/docs");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.headers["content-type"].find("text/html"), std::string::npos);
+  EXPECT_NE(page.body.find("/docs/swagger-ui-bundle.js"), std::string::npos);
+  EXPECT_NE(page.body.find("/openapi.json"), std::string::npos);
+  // The assets come from web/node_modules/swagger-ui-dist, which the build installs (npm ci).
+  HttpResult bundle = Get("/docs/swagger-ui-bundle.js");
+  EXPECT_EQ(bundle.status, 200);
+  EXPECT_EQ(bundle.headers["content-type"], "application/javascript");
+  EXPECT_GT(bundle.body.size(), 100000u);
+  EXPECT_EQ(Get("/docs/swagger-ui.css").status, 200);
+  // Nothing outside the package directory is served.
+  EXPECT_EQ(Get("/docs/..%2F..%2Fpackage.json").status, 404);
+  EXPECT_EQ(Get("/docs/no-such-file.js").status, 404);
 }
 
 }  // namespace
