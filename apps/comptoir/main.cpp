@@ -11,7 +11,10 @@
 #include "comptoir/log.hpp"
 #include "gateway_main.hpp"
 #include "comptoir/pg/migrate.hpp"
+#include "comptoir/customer/customer.hpp"
+#include "comptoir/inventory/inventory.hpp"
 #include "comptoir/product/product.hpp"
+#include "comptoir/sales/sales.hpp"
 #include "comptoir/service/service.hpp"
 
 namespace {
@@ -19,7 +22,10 @@ namespace asio = boost::asio;
 using comptoir::service::Definition;
 
 // Every service compiled into this binary, in start order.
-std::vector<const Definition*> AllServices() { return {&comptoir::product::Definition()}; }
+std::vector<const Definition*> AllServices() {
+  return {&comptoir::product::Definition(), &comptoir::customer::Definition(), &comptoir::inventory::Definition(),
+          &comptoir::sales::Definition()};
+}
 
 std::vector<const Definition*> Select(const std::string& name) {
   if (name == "all") return AllServices();
@@ -32,14 +38,17 @@ std::vector<const Definition*> Select(const std::string& name) {
 struct Loaded {
   comptoir::service::CommonConfig common;
   std::vector<comptoir::service::ServiceConfig> services;
+  /// Kept for the services' own settings, read when they are created (Serve).
+  std::shared_ptr<comptoir::config::Source> source;
 };
 
 Loaded LoadConfig(const std::string& file, const std::vector<const Definition*>& defs) {
-  auto source = comptoir::config::Source::FromFileAndEnv(file);
+  auto source = std::make_shared<comptoir::config::Source>(comptoir::config::Source::FromFileAndEnv(file));
   Loaded loaded;
-  loaded.common = comptoir::service::LoadCommon(source);
-  for (const auto* d : defs) loaded.services.push_back(comptoir::service::LoadServiceConfig(source, *d));
-  source.ThrowIfErrors();
+  loaded.common = comptoir::service::LoadCommon(*source);
+  for (const auto* d : defs) loaded.services.push_back(comptoir::service::LoadServiceConfig(*source, *d));
+  source->ThrowIfErrors();
+  loaded.source = std::move(source);
   return loaded;
 }
 
@@ -111,9 +120,18 @@ int Serve(const std::vector<const Definition*>& defs, const Loaded& loaded, bool
   if (migrate) RunAdmin(AdminTask::kMigrate, defs, loaded);
   if (seed) RunAdmin(AdminTask::kSeed, defs, loaded);
   comptoir::http::Runtime runtime(loaded.common.threads);
+  comptoir::http::Client client(runtime, comptoir::http::ClientOptions{});
   std::vector<std::unique_ptr<comptoir::service::Host>> hosts;
   for (std::size_t i = 0; i < defs.size(); ++i) {
-    hosts.push_back(std::make_unique<comptoir::service::Host>(runtime, *defs[i], loaded.common, loaded.services[i]));
+    hosts.push_back(std::make_unique<comptoir::service::Host>(runtime, *defs[i], loaded.common, loaded.services[i],
+                                                              *loaded.source, client));
+  }
+  // Every service has read its own settings: report all problems at once, before anything listens.
+  try {
+    loaded.source->ThrowIfErrors();
+  } catch (const comptoir::config::ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
   }
   for (auto& host : hosts) host->Start();
 

@@ -15,6 +15,7 @@ int StatusOf(ErrorKind kind) noexcept {
   switch (kind) {
     case ErrorKind::kValidation: return 400;
     case ErrorKind::kUnauthorized: return 401;
+    case ErrorKind::kPaymentRequired: return 402;
     case ErrorKind::kForbidden: return 403;
     case ErrorKind::kNotFound: return 404;
     case ErrorKind::kMethodNotAllowed: return 405;
@@ -29,12 +30,23 @@ int StatusOf(ErrorKind kind) noexcept {
   return 500;
 }
 
+ErrorKind KindOfStatus(int status) noexcept {
+  for (auto kind : {ErrorKind::kValidation, ErrorKind::kUnauthorized, ErrorKind::kPaymentRequired,
+                    ErrorKind::kForbidden, ErrorKind::kNotFound, ErrorKind::kMethodNotAllowed, ErrorKind::kConflict,
+                    ErrorKind::kPayload, ErrorKind::kUnprocessable, ErrorKind::kRateLimited, ErrorKind::kInternal,
+                    ErrorKind::kUnavailable, ErrorKind::kTimeout}) {
+    if (StatusOf(kind) == status) return kind;
+  }
+  return status < 500 ? ErrorKind::kValidation : ErrorKind::kInternal;
+}
+
 int ApiError::status() const noexcept { return StatusOf(kind_); }
 
 std::string_view ApiError::title() const noexcept {
   switch (kind_) {
     case ErrorKind::kValidation: return "Bad Request";
     case ErrorKind::kUnauthorized: return "Unauthorized";
+    case ErrorKind::kPaymentRequired: return "Payment Required";
     case ErrorKind::kForbidden: return "Forbidden";
     case ErrorKind::kNotFound: return "Not Found";
     case ErrorKind::kMethodNotAllowed: return "Method Not Allowed";

@@ -9,6 +9,10 @@ namespace {
 TEST(ErrorTest, KindsMapToStatuses) {
   EXPECT_EQ(StatusOf(ErrorKind::kValidation), 400);
   EXPECT_EQ(StatusOf(ErrorKind::kUnauthorized), 401);
+  EXPECT_EQ(StatusOf(ErrorKind::kPaymentRequired), 402);
+  EXPECT_EQ(KindOfStatus(409), ErrorKind::kConflict);
+  EXPECT_EQ(KindOfStatus(418), ErrorKind::kValidation);
+  EXPECT_EQ(KindOfStatus(502), ErrorKind::kInternal);
   EXPECT_EQ(StatusOf(ErrorKind::kForbidden), 403);
   EXPECT_EQ(StatusOf(ErrorKind::kNotFound), 404);
   EXPECT_EQ(StatusOf(ErrorKind::kMethodNotAllowed), 405);

@@ -119,7 +119,8 @@ namespace {
 asio::awaitable<void> PingDatabase(pg::Pool* pool) { co_await pool->Ping(std::chrono::milliseconds(2000)); }
 }  // namespace
 
-Host::Host(http::Runtime& runtime, const Definition& definition, const CommonConfig& common, ServiceConfig config)
+Host::Host(http::Runtime& runtime, const Definition& definition, const CommonConfig& common, ServiceConfig config,
+           config::Source& settings, http::Client& client)
     : definition_(definition), common_(common), config_(std::move(config)) {
   pg::PoolOptions pool_options;
   pool_options.conninfo = config_.database_url;
@@ -129,7 +130,7 @@ Host::Host(http::Runtime& runtime, const Definition& definition, const CommonCon
   pool_options.statement_timeout = common_.db_statement_timeout;
   db_ = std::make_unique<pg::Pool>(runtime, pool_options, &registry_);
 
-  Context context{runtime, registry_, *db_, common_, config_};
+  Context context{runtime, registry_, *db_, common_, config_, settings, client};
   instance_ = definition_.create(context);
   instance_->AddRoutes(router_);
   pg::Pool* pool = db_.get();

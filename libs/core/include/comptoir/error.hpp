@@ -9,6 +9,7 @@ namespace comptoir {
 enum class ErrorKind {
   kValidation,    // 400
   kUnauthorized,  // 401
+  kPaymentRequired,  // 402 (payment declined)
   kForbidden,     // 403
   kNotFound,      // 404
   kMethodNotAllowed,  // 405
@@ -56,6 +57,9 @@ class ApiError : public std::runtime_error {
 
 /// HTTP status for a kind of error.
 int StatusOf(ErrorKind kind) noexcept;
+
+/// The kind whose status is `status` (an unknown 4xx is kValidation, an unknown 5xx kInternal).
+ErrorKind KindOfStatus(int status) noexcept;
 
 /// RFC 9457 body: {"type","title","status","detail","code","request_id","errors"?}.
 std::string ProblemJson(const ApiError& error, std::string_view request_id);

@@ -11,6 +11,7 @@
 
 #include "comptoir/config.hpp"
 #include "comptoir/embedded.hpp"
+#include "comptoir/http/client.hpp"
 #include "comptoir/http/router.hpp"
 #include "comptoir/http/runtime.hpp"
 #include "comptoir/http/server.hpp"
@@ -53,6 +54,11 @@ struct Context {
   pg::Pool& db;
   const CommonConfig& common;
   const ServiceConfig& config;
+  /// The process's settings, for the service's own keys (`<name>.*`, `auth.*`), read once in `create`.
+  /// Problems are recorded there and reported together, before any service listens.
+  config::Source& settings;
+  /// Keep-alive HTTP client shared by the services of the process, for calls to other services.
+  http::Client& client;
 };
 
 /// A service's handlers and state; it adds its routes to the router once, at start.
@@ -91,7 +97,9 @@ void AddStandardRoutes(http::Router& router, StandardRoutes options);
 /// One service running in this process: its registry, pool, router, instance and server.
 class Host {
  public:
-  Host(http::Runtime& runtime, const Definition& definition, const CommonConfig& common, ServiceConfig config);
+  /// Creates the service (its `create` reads its settings from `settings`); nothing listens yet.
+  Host(http::Runtime& runtime, const Definition& definition, const CommonConfig& common, ServiceConfig config,
+       config::Source& settings, http::Client& client);
   ~Host();
   /// Binds the port and starts serving.
   void Start();

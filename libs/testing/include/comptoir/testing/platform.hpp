@@ -1,0 +1,77 @@
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "comptoir/testing/http.hpp"
+#include "comptoir/testing/process.hpp"
+
+namespace comptoir::testing {
+
+/// What a Platform starts.
+struct PlatformOptions {
+  /// Services started in this order, one `comptoir serve --service <name> --migrate --seed` process each,
+  /// each with a fresh database on the "pg" fixture (e.g. {"product", "inventory", "customer", "sales"}).
+  std::vector<std::string> services;
+  /// Also start `comptoir gateway` with the repository's deploy/kong.yml ($COMPTOIR_GATEWAY_KONG_YML),
+  /// its service addresses rewritten to the test ports.
+  bool gateway = true;
+  /// Prefix of database names and log files.
+  std::string name = "platform";
+  /// Extra environment for every process (e.g. {"COMPTOIR_INVENTORY_RESERVATION_TTL_S", "2"}).
+  std::vector<std::pair<std::string, std::string>> env;
+};
+
+/// A running Comptoir for an integration test: real services on free loopback ports, each with its own
+/// database, talking to each other over HTTP (`<service>.<peer>_url` settings point every service at
+/// every other one started), a JWT secret shared by services and gateway, and the gateway in front.
+/// Processes are stopped (by pid) when the object goes.
+class Platform {
+ public:
+  explicit Platform(PlatformOptions options);
+  ~Platform();
+  Platform(const Platform&) = delete;
+  Platform& operator=(const Platform&) = delete;
+
+  /// Direct port of a service.
+  [[nodiscard]] int Port(const std::string& service) const;
+  [[nodiscard]] int GatewayPort() const { return gateway_port_; }
+  /// Database of a service (for checks that read the tables, e.g. the outbox).
+  [[nodiscard]] const std::string& Conninfo(const std::string& service) const;
+  /// The HS256 secret every process was given (COMPTOIR_AUTH_JWT_SECRET); issuer "comptoir".
+  [[nodiscard]] const std::string& JwtSecret() const { return jwt_secret_; }
+  [[nodiscard]] std::string LogFile(const std::string& process) const;
+
+  /// Stops one service (SIGKILL when `kill`, else SIGTERM) / starts it again on the same port and database.
+  void StopService(const std::string& service, bool kill = false);
+  void StartService(const std::string& service);
+
+  /// A request through the gateway with the test-automation API key (and `bearer` as a token when set).
+  HttpResult Call(const std::string& method, const std::string& target, const std::string& body = {},
+                  const std::string& bearer = {}, std::vector<std::pair<std::string, std::string>> headers = {}) const;
+
+ private:
+  struct Service {
+    std::string name;
+    int port = 0;
+    std::string conninfo;
+    std::unique_ptr<ChildProcess> process;
+  };
+  std::vector<std::pair<std::string, std::string>> EnvFor(const Service& service) const;
+  Service& Find(const std::string& name);
+  [[nodiscard]] const Service& Find(const std::string& name) const;
+
+  PlatformOptions options_;
+  std::string jwt_secret_;
+  std::string dir_;
+  std::vector<Service> services_;
+  int gateway_port_ = 0;
+  std::unique_ptr<ChildProcess> gateway_;
+};
+
+/// The API key of the test-automation consumer of deploy/kong.yml.
+inline constexpr const char* kTestApiKey = "pos-test-automation-dev-key-2025";
+
+}  // namespace comptoir::testing

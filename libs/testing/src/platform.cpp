@@ -1,0 +1,168 @@
+#include "comptoir/testing/platform.hpp"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+#include "comptoir/testing/pg.hpp"
+
+namespace comptoir::testing {
+
+namespace {
+
+// Ports of deploy/kong.yml (DESIGN §4), rewritten to the test ports.
+const std::map<std::string, int>& DeployPorts() {
+  static const std::map<std::string, int> ports{{"product", 8001}, {"inventory", 8002}, {"sales", 8003},
+                                                {"reporting", 8004}, {"customer", 8005}, {"order", 8007}};
+  return ports;
+}
+
+std::string Upper(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string Tail(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto all = text.str();
+  return all.size() > 4000 ? all.substr(all.size() - 4000) : all;
+}
+
+void ReplaceAll(std::string& text, const std::string& from, const std::string& to) {
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+}
+
+}  // namespace
+
+Platform::Platform(PlatformOptions options) : options_(std::move(options)) {
+  if (ComptoirBin().empty()) throw std::runtime_error("COMPTOIR_BIN must name the comptoir executable");
+  std::string unique = options_.name + "_" + std::to_string(::getpid()) + "_" + std::to_string(FreePort());
+  dir_ = (StateDir() / unique).string();
+  std::filesystem::create_directories(dir_);
+  jwt_secret_ = "test-secret-" + unique + "-0123456789abcdef0123456789";
+  for (const auto& name : options_.services) {
+    Service service;
+    service.name = name;
+    service.port = FreePort();
+    service.conninfo = CreateDatabase(options_.name + "_" + name);
+    services_.push_back(std::move(service));
+  }
+  for (auto& service : services_) StartService(service.name);
+
+  if (!options_.gateway) return;
+  const char* kong = std::getenv("COMPTOIR_GATEWAY_KONG_YML");
+  if (kong == nullptr) throw std::runtime_error("COMPTOIR_GATEWAY_KONG_YML must name deploy/kong.yml");
+  std::string config = ReadFile(kong);
+  for (const auto& service : services_) {
+    auto deploy = DeployPorts().find(service.name);
+    if (deploy == DeployPorts().end()) continue;
+    ReplaceAll(config, "127.0.0.1:" + std::to_string(deploy->second) + "\n",
+               "127.0.0.1:" + std::to_string(service.port) + "\n");
+  }
+  std::string config_file = dir_ + "/kong.yml";
+  std::ofstream(config_file) << config;
+  gateway_port_ = FreePort();
+  ProcessOptions o;
+  o.path = ComptoirBin();
+  o.args = {"gateway", "--config", config_file, "--listen", "127.0.0.1:" + std::to_string(gateway_port_),
+            "--admin-listen", "127.0.0.1:" + std::to_string(FreePort()), "--threads", "2"};
+  o.env = options_.env;
+  o.env.emplace_back("COMPTOIR_AUTH_JWT_SECRET", jwt_secret_);
+  o.log_file = LogFile("gateway");
+  gateway_ = std::make_unique<ChildProcess>(o);
+  if (!WaitForPort(gateway_port_, std::chrono::seconds(30))) {
+    throw std::runtime_error("the gateway did not start; log:\n" + Tail(o.log_file));
+  }
+}
+
+Platform::~Platform() {
+  if (gateway_) gateway_->Stop();
+  for (auto it = services_.rbegin(); it != services_.rend(); ++it) {
+    if (it->process) it->process->Stop();
+  }
+}
+
+std::vector<std::pair<std::string, std::string>> Platform::EnvFor(const Service& service) const {
+  auto env = options_.env;
+  const std::string prefix = "COMPTOIR_" + Upper(service.name) + "_";
+  env.emplace_back(prefix + "DATABASE_URL", service.conninfo);
+  env.emplace_back(prefix + "HTTP_PORT", std::to_string(service.port));
+  env.emplace_back("COMPTOIR_AUTH_JWT_SECRET", jwt_secret_);
+  env.emplace_back("COMPTOIR_HTTP_THREADS", "2");
+  env.emplace_back("COMPTOIR_DB_POOL_SIZE", "4");
+  // Tests measure behaviour, not password strength: the cheapest Argon2id the service accepts.
+  env.emplace_back("COMPTOIR_AUTH_PASSWORD_MEMLIMIT_KB", "8192");
+  env.emplace_back("COMPTOIR_AUTH_PASSWORD_OPSLIMIT", "1");
+  for (const auto& peer : services_) {
+    if (peer.name == service.name) continue;
+    env.emplace_back(prefix + Upper(peer.name) + "_URL", "http://127.0.0.1:" + std::to_string(peer.port));
+  }
+  return env;
+}
+
+Platform::Service& Platform::Find(const std::string& name) {
+  for (auto& s : services_) {
+    if (s.name == name) return s;
+  }
+  throw std::runtime_error("service " + name + " is not part of this platform");
+}
+
+const Platform::Service& Platform::Find(const std::string& name) const {
+  return const_cast<Platform*>(this)->Find(name);
+}
+
+int Platform::Port(const std::string& service) const { return Find(service).port; }
+const std::string& Platform::Conninfo(const std::string& service) const { return Find(service).conninfo; }
+std::string Platform::LogFile(const std::string& process) const { return dir_ + "/" + process + ".log"; }
+
+void Platform::StopService(const std::string& name, bool kill) {
+  auto& service = Find(name);
+  if (!service.process) return;
+  if (kill) {
+    service.process->Signal(SIGKILL);
+    service.process->Stop(std::chrono::seconds(5));
+  } else {
+    service.process->Stop();
+  }
+  service.process.reset();
+}
+
+void Platform::StartService(const std::string& name) {
+  auto& service = Find(name);
+  ProcessOptions o;
+  o.path = ComptoirBin();
+  o.args = {"serve", "--service", service.name, "--migrate", "--seed"};
+  o.env = EnvFor(service);
+  o.log_file = LogFile(service.name);
+  service.process = std::make_unique<ChildProcess>(o);
+  if (!WaitForHttp(service.port, "/ready", std::chrono::seconds(60))) {
+    throw std::runtime_error(service.name + " did not become ready; log:\n" + Tail(o.log_file));
+  }
+}
+
+HttpResult Platform::Call(const std::string& method, const std::string& target, const std::string& body,
+                          const std::string& bearer, std::vector<std::pair<std::string, std::string>> headers) const {
+  if (gateway_port_ == 0) throw std::runtime_error("this platform has no gateway");
+  headers.emplace_back("X-API-Key", kTestApiKey);
+  if (!bearer.empty()) headers.emplace_back("Authorization", "Bearer " + bearer);
+  return Http(static_cast<std::uint16_t>(gateway_port_), method, target, body, std::move(headers));
+}
+
+}  // namespace comptoir::testing
