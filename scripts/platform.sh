@@ -354,6 +354,8 @@ write_env() {
     echo "export COMPTOIR_REDIS_URL=redis://127.0.0.1:$REDIS_PORT"
     echo "export COMPTOIR_LOG_LEVEL=$LOG_LEVEL"
     echo "export COMPTOIR_DOCS_SWAGGER_DIR=$ROOT/web/node_modules/swagger-ui-dist"
+    # HS256 key shared by the services that sign and check tokens and by the gateway's jwt plugin.
+    echo "export COMPTOIR_AUTH_JWT_SECRET=$(secret_of jwt)"
     for svc in $(services); do
       u=$(upper "$svc")
       echo "export COMPTOIR_${u}_HTTP_PORT=$(first_port "$svc")"
