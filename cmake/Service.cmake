@@ -8,9 +8,12 @@ function(comptoir_add_service name)
   set(dir ${CMAKE_CURRENT_SOURCE_DIR})
   file(GLOB migrations CONFIGURE_DEPENDS ${dir}/sql/migrations/*.sql)
   list(SORT migrations)
-  set(generated ${CMAKE_CURRENT_BINARY_DIR}/${name}_migrations.cpp ${CMAKE_CURRENT_BINARY_DIR}/${name}_openapi.cpp)
-  comptoir_embed_files(${CMAKE_CURRENT_BINARY_DIR}/${name}_migrations.cpp
-    NAMESPACE comptoir::${name} FUNCTION MigrationFiles FILES ${migrations})
+  set(generated ${CMAKE_CURRENT_BINARY_DIR}/${name}_openapi.cpp)
+  if(migrations)  # a service without a database (cart) has none
+    comptoir_embed_files(${CMAKE_CURRENT_BINARY_DIR}/${name}_migrations.cpp
+      NAMESPACE comptoir::${name} FUNCTION MigrationFiles FILES ${migrations})
+    list(APPEND generated ${CMAKE_CURRENT_BINARY_DIR}/${name}_migrations.cpp)
+  endif()
   comptoir_embed_files(${CMAKE_CURRENT_BINARY_DIR}/${name}_openapi.cpp
     NAMESPACE comptoir::${name} FUNCTION OpenApiFiles FILES ${dir}/openapi.json)
   if(ARG_SEED_FILES)

@@ -49,7 +49,7 @@ PG_DIR="$VAR/pg"        # data/ (the cluster), run/ (unix socket), postgresql.lo
 # (<name>-1, <name>-2, ...), each given its port through COMPTOIR_<NAME>_HTTP_PORT.
 declare -A SERVICE_PORTS=(
   [product]=8001 [inventory]=8002 [sales]=8003 [reporting]=8004 [customer]=8005
-  [cart]="8006 8016 8026" [order]=8007
+  [cart]="8006 8016 8026" [order]=8007 [payment]=8009
 )
 # Services without a PostgreSQL database of their own.
 NO_DATABASE=" cart "

@@ -11,8 +11,11 @@
 #include "comptoir/log.hpp"
 #include "gateway_main.hpp"
 #include "comptoir/pg/migrate.hpp"
+#include "comptoir/cart/cart.hpp"
 #include "comptoir/customer/customer.hpp"
 #include "comptoir/inventory/inventory.hpp"
+#include "comptoir/order/order.hpp"
+#include "comptoir/payment/payment.hpp"
 #include "comptoir/product/product.hpp"
 #include "comptoir/sales/sales.hpp"
 #include "comptoir/service/service.hpp"
@@ -24,7 +27,8 @@ using comptoir::service::Definition;
 // Every service compiled into this binary, in start order.
 std::vector<const Definition*> AllServices() {
   return {&comptoir::product::Definition(), &comptoir::customer::Definition(), &comptoir::inventory::Definition(),
-          &comptoir::sales::Definition()};
+          &comptoir::sales::Definition(),   &comptoir::cart::Definition(),      &comptoir::payment::Definition(),
+          &comptoir::order::Definition()};
 }
 
 std::vector<const Definition*> Select(const std::string& name) {
@@ -89,6 +93,7 @@ enum class AdminTask { kMigrate, kSeed };
 
 int RunAdmin(AdminTask task, const std::vector<const Definition*>& defs, const Loaded& loaded) {
   for (std::size_t i = 0; i < defs.size(); ++i) {
+    if (!defs[i]->database) continue;  // nothing to migrate or seed
     comptoir::http::Runtime runtime(1);
     comptoir::pg::Pool pool(runtime, PoolFor(loaded.common, loaded.services[i]));
     if (task == AdminTask::kMigrate) {

@@ -35,7 +35,7 @@ ServiceConfig LoadServiceConfig(config::Source& s, const Definition& d) {
   c.name = d.name;
   c.host = s.String(d.name + ".http.host", "127.0.0.1");
   c.port = static_cast<std::uint16_t>(s.Int(d.name + ".http.port", d.default_port, 0, 65535));
-  c.database_url = s.RequiredString(d.name + ".database_url");
+  if (d.database) c.database_url = s.RequiredString(d.name + ".database_url");
   return c;
 }
 
@@ -128,15 +128,16 @@ Host::Host(http::Runtime& runtime, const Definition& definition, const CommonCon
   pool_options.max_per_worker = common_.db_pool_size;
   pool_options.connect_timeout = common_.db_connect_timeout;
   pool_options.statement_timeout = common_.db_statement_timeout;
-  db_ = std::make_unique<pg::Pool>(runtime, pool_options, &registry_);
+  db_ = std::make_unique<pg::Pool>(runtime, pool_options, definition_.database ? &registry_ : nullptr);
 
   Context context{runtime, registry_, *db_, common_, config_, settings, client};
   instance_ = definition_.create(context);
   instance_->AddRoutes(router_);
   pg::Pool* pool = db_.get();
-  AddStandardRoutes(router_, StandardRoutes{definition_.name, &registry_,
-                                            [pool]() { return PingDatabase(pool); }, definition_.openapi,
-                                            common_.swagger_dir});
+  auto ready_check = instance_->ReadyCheck();
+  if (!ready_check) ready_check = [pool]() { return PingDatabase(pool); };
+  AddStandardRoutes(router_, StandardRoutes{definition_.name, &registry_, std::move(ready_check),
+                                            definition_.openapi, common_.swagger_dir});
 
   http::ServerOptions server_options;
   server_options.name = definition_.name;

@@ -16,9 +16,11 @@ namespace comptoir::testing {
 namespace {
 
 // Ports of deploy/kong.yml (DESIGN §4), rewritten to the test ports.
-const std::map<std::string, int>& DeployPorts() {
-  static const std::map<std::string, int> ports{{"product", 8001}, {"inventory", 8002}, {"sales", 8003},
-                                                {"reporting", 8004}, {"customer", 8005}, {"order", 8007}};
+const std::map<std::string, std::vector<int>>& DeployPorts() {
+  static const std::map<std::string, std::vector<int>> ports{
+      {"product", {8001}},  {"inventory", {8002}}, {"sales", {8003}},
+      {"reporting", {8004}}, {"customer", {8005}}, {"cart", {8006, 8016, 8026}},
+      {"order", {8007}}};
   return ports;
 }
 
@@ -60,11 +62,14 @@ Platform::Platform(PlatformOptions options) : options_(std::move(options)) {
   for (const auto& name : options_.services) {
     Service service;
     service.name = name;
-    service.port = FreePort();
     service.conninfo = CreateDatabase(options_.name + "_" + name);
+    auto count = options_.instances.contains(name) ? options_.instances.at(name) : 1;
+    for (int i = 0; i < count; ++i) service.instances.push_back(Instance{FreePort(), nullptr});
     services_.push_back(std::move(service));
   }
-  for (auto& service : services_) StartService(service.name);
+  for (auto& service : services_) {
+    for (std::size_t i = 0; i < service.instances.size(); ++i) StartService(service.name, static_cast<int>(i));
+  }
 
   if (!options_.gateway) return;
   const char* kong = std::getenv("COMPTOIR_GATEWAY_KONG_YML");
@@ -73,8 +78,12 @@ Platform::Platform(PlatformOptions options) : options_(std::move(options)) {
   for (const auto& service : services_) {
     auto deploy = DeployPorts().find(service.name);
     if (deploy == DeployPorts().end()) continue;
-    ReplaceAll(config, "127.0.0.1:" + std::to_string(deploy->second) + "\n",
-               "127.0.0.1:" + std::to_string(service.port) + "\n");
+    for (std::size_t i = 0; i < deploy->second.size(); ++i) {
+      // Deploy ports without a test instance keep their value: the gateway finds nothing there.
+      if (i >= service.instances.size()) break;
+      ReplaceAll(config, "127.0.0.1:" + std::to_string(deploy->second[i]) + "\n",
+                 "127.0.0.1:" + std::to_string(service.instances[i].port) + "\n");
+    }
   }
   std::string config_file = dir_ + "/kong.yml";
   std::ofstream(config_file) << config;
@@ -95,15 +104,26 @@ Platform::Platform(PlatformOptions options) : options_(std::move(options)) {
 Platform::~Platform() {
   if (gateway_) gateway_->Stop();
   for (auto it = services_.rbegin(); it != services_.rend(); ++it) {
-    if (it->process) it->process->Stop();
+    for (auto& instance : it->instances) {
+      if (instance.process) instance.process->Stop();
+    }
   }
 }
 
-std::vector<std::pair<std::string, std::string>> Platform::EnvFor(const Service& service) const {
+std::vector<std::pair<std::string, std::string>> Platform::EnvFor(const Service& service, int instance) const {
   auto env = options_.env;
   const std::string prefix = "COMPTOIR_" + Upper(service.name) + "_";
   env.emplace_back(prefix + "DATABASE_URL", service.conninfo);
-  env.emplace_back(prefix + "HTTP_PORT", std::to_string(service.port));
+  env.emplace_back(prefix + "HTTP_PORT", std::to_string(service.instances.at(static_cast<std::size_t>(instance)).port));
+  env.emplace_back(prefix + "INSTANCE_ID", service.name + "-" + std::to_string(instance + 1));
+  // The shared test Redis, when the "redis" fixture runs.
+  if (std::filesystem::exists(StateDir() / "redis")) {
+    try {
+      env.emplace_back("COMPTOIR_REDIS_URL", "redis://127.0.0.1:" + std::to_string(RedisPort()));
+    } catch (const std::exception&) {
+      // no Redis fixture for this test
+    }
+  }
   env.emplace_back("COMPTOIR_AUTH_JWT_SECRET", jwt_secret_);
   env.emplace_back("COMPTOIR_HTTP_THREADS", "2");
   env.emplace_back("COMPTOIR_DB_POOL_SIZE", "4");
@@ -112,7 +132,10 @@ std::vector<std::pair<std::string, std::string>> Platform::EnvFor(const Service&
   env.emplace_back("COMPTOIR_AUTH_PASSWORD_OPSLIMIT", "1");
   for (const auto& peer : services_) {
     if (peer.name == service.name) continue;
-    env.emplace_back(prefix + Upper(peer.name) + "_URL", "http://127.0.0.1:" + std::to_string(peer.port));
+    // A peer with several instances is reached through its first one (tests that balance go through the
+    // gateway).
+    env.emplace_back(prefix + Upper(peer.name) + "_URL",
+                     "http://127.0.0.1:" + std::to_string(peer.instances.front().port));
   }
   return env;
 }
@@ -128,31 +151,34 @@ const Platform::Service& Platform::Find(const std::string& name) const {
   return const_cast<Platform*>(this)->Find(name);
 }
 
-int Platform::Port(const std::string& service) const { return Find(service).port; }
+int Platform::Port(const std::string& service, int instance) const {
+  return Find(service).instances.at(static_cast<std::size_t>(instance)).port;
+}
 const std::string& Platform::Conninfo(const std::string& service) const { return Find(service).conninfo; }
 std::string Platform::LogFile(const std::string& process) const { return dir_ + "/" + process + ".log"; }
 
-void Platform::StopService(const std::string& name, bool kill) {
-  auto& service = Find(name);
-  if (!service.process) return;
+void Platform::StopService(const std::string& name, bool kill, int index) {
+  auto& instance = Find(name).instances.at(static_cast<std::size_t>(index));
+  if (!instance.process) return;
   if (kill) {
-    service.process->Signal(SIGKILL);
-    service.process->Stop(std::chrono::seconds(5));
+    instance.process->Signal(SIGKILL);
+    instance.process->Stop(std::chrono::seconds(5));
   } else {
-    service.process->Stop();
+    instance.process->Stop();
   }
-  service.process.reset();
+  instance.process.reset();
 }
 
-void Platform::StartService(const std::string& name) {
+void Platform::StartService(const std::string& name, int index) {
   auto& service = Find(name);
+  auto& instance = service.instances.at(static_cast<std::size_t>(index));
   ProcessOptions o;
   o.path = ComptoirBin();
   o.args = {"serve", "--service", service.name, "--migrate", "--seed"};
-  o.env = EnvFor(service);
-  o.log_file = LogFile(service.name);
-  service.process = std::make_unique<ChildProcess>(o);
-  if (!WaitForHttp(service.port, "/ready", std::chrono::seconds(60))) {
+  o.env = EnvFor(service, index);
+  o.log_file = LogFile(service.instances.size() == 1 ? service.name : service.name + "-" + std::to_string(index + 1));
+  instance.process = std::make_unique<ChildProcess>(o);
+  if (!WaitForHttp(instance.port, "/ready", std::chrono::seconds(60))) {
     throw std::runtime_error(service.name + " did not become ready; log:\n" + Tail(o.log_file));
   }
 }

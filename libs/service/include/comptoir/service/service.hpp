@@ -39,7 +39,8 @@ struct CommonConfig {
 /// Reads CommonConfig; problems are recorded in `source` (reported together by ThrowIfErrors).
 CommonConfig LoadCommon(config::Source& source);
 
-/// Settings of one service: `<name>.http.host`, `<name>.http.port`, `<name>.database_url`.
+/// Settings of one service: `<name>.http.host`, `<name>.http.port`, `<name>.database_url` (services with a
+/// database).
 struct ServiceConfig {
   std::string name;
   std::string host = "127.0.0.1";
@@ -66,12 +67,17 @@ class Instance {
  public:
   virtual ~Instance() = default;
   virtual void AddRoutes(http::Router& router) = 0;
+  /// What GET /ready checks (throws an ApiError when not ready). Empty: the database answers a ping.
+  virtual std::function<boost::asio::awaitable<void>()> ReadyCheck() { return {}; }
 };
 
 /// Everything the `comptoir` executable needs to know about one service.
 struct Definition {
   std::string name;
   std::uint16_t default_port = 0;
+  /// False for a service without a PostgreSQL database of its own (cart keeps its state in Redis): no
+  /// `<name>.database_url`, no migrations, no seed; Context::db is then a pool that is never connected.
+  bool database = true;
   std::function<std::vector<EmbeddedFile>()> migrations;
   std::string_view openapi;  ///< OpenAPI 3.1 document (JSON text)
   std::function<std::unique_ptr<Instance>(Context&)> create;

@@ -22,6 +22,10 @@ struct PlatformOptions {
   std::string name = "platform";
   /// Extra environment for every process (e.g. {"COMPTOIR_INVENTORY_RESERVATION_TTL_S", "2"}).
   std::vector<std::pair<std::string, std::string>> env;
+  /// Instances per service (default 1), e.g. {{"cart", 3}}: each its own process and port, one database;
+  /// instance i gets COMPTOIR_<SERVICE>_INSTANCE_ID=<service>-<i+1>, and kong.yml's targets of that
+  /// service's upstream are rewritten to the instances' ports.
+  std::map<std::string, int> instances;
 };
 
 /// A running Comptoir for an integration test: real services on free loopback ports, each with its own
@@ -35,8 +39,8 @@ class Platform {
   Platform(const Platform&) = delete;
   Platform& operator=(const Platform&) = delete;
 
-  /// Direct port of a service.
-  [[nodiscard]] int Port(const std::string& service) const;
+  /// Direct port of a service (of its instance `instance`).
+  [[nodiscard]] int Port(const std::string& service, int instance = 0) const;
   [[nodiscard]] int GatewayPort() const { return gateway_port_; }
   /// Database of a service (for checks that read the tables, e.g. the outbox).
   [[nodiscard]] const std::string& Conninfo(const std::string& service) const;
@@ -44,22 +48,26 @@ class Platform {
   [[nodiscard]] const std::string& JwtSecret() const { return jwt_secret_; }
   [[nodiscard]] std::string LogFile(const std::string& process) const;
 
-  /// Stops one service (SIGKILL when `kill`, else SIGTERM) / starts it again on the same port and database.
-  void StopService(const std::string& service, bool kill = false);
-  void StartService(const std::string& service);
+  /// Stops one service instance (SIGKILL when `kill`, else SIGTERM) / starts it again on the same port and
+  /// database.
+  void StopService(const std::string& service, bool kill = false, int instance = 0);
+  void StartService(const std::string& service, int instance = 0);
 
   /// A request through the gateway with the test-automation API key (and `bearer` as a token when set).
   HttpResult Call(const std::string& method, const std::string& target, const std::string& body = {},
                   const std::string& bearer = {}, std::vector<std::pair<std::string, std::string>> headers = {}) const;
 
  private:
-  struct Service {
-    std::string name;
+  struct Instance {
     int port = 0;
-    std::string conninfo;
     std::unique_ptr<ChildProcess> process;
   };
-  std::vector<std::pair<std::string, std::string>> EnvFor(const Service& service) const;
+  struct Service {
+    std::string name;
+    std::string conninfo;
+    std::vector<Instance> instances;
+  };
+  std::vector<std::pair<std::string, std::string>> EnvFor(const Service& service, int instance) const;
   Service& Find(const std::string& name);
   [[nodiscard]] const Service& Find(const std::string& name) const;
 
