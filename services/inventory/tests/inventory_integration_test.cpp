@@ -340,7 +340,8 @@ TEST_F(InventoryService, ReorderPointsAndAlerts) {
   HttpResult alerts = Direct("GET", "/api/v1/inventory/alerts?location_id=5");
   ASSERT_EQ(alerts.status, 200) << alerts.body;
   bool found = false;
-  for (const auto& s : Json(alerts).at("data").as_array()) {
+  json::value alert_list = Json(alerts);
+  for (const auto& s : alert_list.at("data").as_array()) {
     EXPECT_LE(s.at("available").as_int64(), s.at("reorder_point").as_int64());
     if (s.at("product_id").as_int64() == 10) found = true;
   }
@@ -365,7 +366,8 @@ TEST_F(InventoryService, RestockLifeCycle) {
   EXPECT_EQ(Direct("GET", base, {}, Cashier(4)).status, 200);
   HttpResult theirs = Direct("GET", "/api/v1/restock-requests", {}, Cashier(2));
   ASSERT_EQ(theirs.status, 200);
-  for (const auto& r : Json(theirs).at("data").as_array()) EXPECT_EQ(r.at("location_id").as_int64(), 2);
+  json::value their_list = Json(theirs);
+  for (const auto& r : their_list.at("data").as_array()) EXPECT_EQ(r.at("location_id").as_int64(), 2);
   HttpResult pending = Direct("GET", "/api/v1/restock-requests?status=requested&location_id=4", {}, Logistics());
   ASSERT_EQ(pending.status, 200);
   EXPECT_GE(Json(pending).at("meta").at("total").as_int64(), 1);

@@ -44,8 +44,9 @@ std::vector<Line> ReadLines(const boost::json::value& body, json::ObjectReader& 
     switch (rule) {
       case QuantityRule::kMovement:
         quantity = line.Int("quantity", true);
-        if (quantity && reason) {
-          if (auto problem = LineProblem(*reason, *quantity)) {
+        // With an unknown reason the sign cannot be checked, but 0 and the range can (every field at once).
+        if (quantity) {
+          if (auto problem = LineProblem(reason.value_or(Reason::kAdjustment), *quantity)) {
             line.Fail("quantity", *problem);
             quantity.reset();
           }
