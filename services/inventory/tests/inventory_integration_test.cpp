@@ -190,6 +190,48 @@ TEST_F(InventoryService, ConcurrentSalesOfTheLastUnits) {
   EXPECT_EQ(Code(never), "inventory.insufficient_stock");
 }
 
+// Lines in opposite orders from concurrent requests: rows are locked in product order, so no deadlock.
+TEST_F(InventoryService, ConcurrentMultiLineSalesDoNotDeadlock) {
+  SetOnHand(3, 13, 40);
+  SetOnHand(3, 17, 40);
+  std::atomic<int> created{0};
+  std::vector<std::thread> threads;
+  std::string token = Cashier(3);
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&, i] {
+      auto lines = i % 2 == 0 ? std::vector<std::pair<std::int64_t, std::int64_t>>{{13, -1}, {17, -2}}
+                              : std::vector<std::pair<std::int64_t, std::int64_t>>{{17, -2}, {13, -1}};
+      HttpResult r = Direct("POST", "/api/v1/inventory/movements",
+                            MovementBody(3, "sale", "sale:cross-" + std::to_string(i), lines), token,
+                            "cross-" + std::to_string(i));
+      if (r.status == 201) ++created;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), 16);
+  EXPECT_EQ(OnHand(3, 13), 40 - 16);
+  EXPECT_EQ(OnHand(3, 17), 40 - 32);
+}
+
+// The same request sent many times at once (a client retrying): one movement, the same answer for all.
+TEST_F(InventoryService, ConcurrentDuplicatesMoveStockOnce) {
+  SetOnHand(1, 15, 25);
+  std::string body = MovementBody(1, "sale", "sale:dup", {{15, -3}});
+  std::vector<HttpResult> results(10);
+  std::vector<std::thread> threads;
+  std::string token = Cashier(1);
+  for (int i = 0; i < 10; ++i) {
+    threads.emplace_back([&, i] { results[i] = Direct("POST", "/api/v1/inventory/movements", body, token, "dup-1"); });
+  }
+  for (auto& t : threads) t.join();
+  for (const HttpResult& r : results) {
+    EXPECT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(Json(r), Json(results[0]));
+  }
+  EXPECT_EQ(OnHand(1, 15), 22);
+  EXPECT_EQ(Sql("SELECT count(*) FROM movements WHERE reference = 'sale:dup'"), "1");
+}
+
 TEST_F(InventoryService, MultiLineWithOneShortLineChangesNothing) {
   SetOnHand(1, 5, 20);
   SetOnHand(1, 9, 2);
@@ -456,6 +498,9 @@ TEST_F(InventoryService, RestockRejectionAndRules) {
   HttpResult rejected = Direct("POST", base + "/reject", R"({"reason":"Inventaire en cours"})", Logistics());
   ASSERT_EQ(rejected.status, 200) << rejected.body;
   EXPECT_EQ(Json(rejected).at("reject_reason").as_string(), "Inventaire en cours");
+  EXPECT_EQ(Sql("SELECT payload->'data'->>'reason' FROM outbox WHERE type = 'RestockRejected' AND aggregate_id = '" +
+                std::to_string(Json(created).at("id").as_int64()) + "'"),
+            "Inventaire en cours");
   EXPECT_EQ(Code(Direct("POST", base + "/approve", R"({"lines":[]})", Logistics())), "inventory.illegal_transition");
   EXPECT_EQ(Code(Direct("POST", base + "/ship", {}, Logistics())), "inventory.illegal_transition");
   EXPECT_EQ(Direct("GET", "/api/v1/restock-requests/999999", {}, Manager()).status, 404);
@@ -534,6 +579,36 @@ TEST_F(InventoryService, ReservationsCommitAndRelease) {
   EXPECT_EQ(Code(too_much), "inventory.insufficient_stock");
   EXPECT_EQ(Reserved(6, 1), 0);
   EXPECT_EQ(Direct("GET", "/api/v1/inventory/reservations/not-a-uuid", {}, Customer("11")).status, 404);
+}
+
+// A release racing a commit: exactly one wins, and the stock agrees with the winner.
+TEST_F(InventoryService, CommitAndReleaseRaceEndsConsistent) {
+  SetOnHand(6, 18, 30);
+  for (int round = 0; round < 5; ++round) {
+    std::int64_t before = OnHand(6, 18);
+    HttpResult reserved = Direct("POST", "/api/v1/inventory/reservations",
+                                 R"({"location_id":6,"reference":"order:race","lines":[{"product_id":18,"quantity":1}]})",
+                                 Customer("31"), "race-res-" + std::to_string(round));
+    ASSERT_EQ(reserved.status, 201) << reserved.body;
+    std::string path = "/api/v1/inventory/reservations/" + std::string(Json(reserved).at("id").as_string());
+    HttpResult commit, release;
+    std::thread a([&] { commit = Direct("POST", path + "/commit", {}, Customer("31")); });
+    std::thread b([&] { release = Direct("DELETE", path, {}, Customer("31")); });
+    a.join();
+    b.join();
+    std::string status(Json(Direct("GET", path, {}, Customer("31"))).at("status").as_string());
+    if (status == "committed") {
+      EXPECT_EQ(commit.status, 200);
+      EXPECT_EQ(release.status, 409);
+      EXPECT_EQ(OnHand(6, 18), before - 1);
+    } else {
+      EXPECT_EQ(status, "released");
+      EXPECT_EQ(release.status, 200);
+      EXPECT_EQ(commit.status, 409);
+      EXPECT_EQ(OnHand(6, 18), before);
+    }
+    EXPECT_EQ(Reserved(6, 18), 0);
+  }
 }
 
 TEST_F(InventoryService, SeedingAgainChangesNothing) {
