@@ -62,8 +62,12 @@ TEST(Password, LengthIsCountedInCharacters) {
 
 TEST(Password, RefusesBlankAndControlCharacters) {
   EXPECT_TRUE(PasswordProblem("          "));
-  EXPECT_TRUE(PasswordProblem(std::string("abcd\x01" "efgh")));
-  EXPECT_TRUE(PasswordProblem("\xff\xfe" "abcdefgh"));
+  EXPECT_TRUE(
+      PasswordProblem(std::string("abcd\x01"
+                                  "efgh")));
+  EXPECT_TRUE(
+      PasswordProblem("\xff\xfe"
+                      "abcdefgh"));
 }
 
 TEST(Phone, Rules) {
@@ -89,8 +93,8 @@ TEST(PostalCode, IsNormalisedToA1A1A1) {
 }
 
 TEST(PostalCode, RefusesOtherShapesAndLetters) {
-  for (const char* bad : {"", "H2X", "H2X 3K", "H2X 3K88", "12345", "90210-1234", "HH2 3K8", "H2X  3K8",
-                          "H 2X3K8", "D2X 3K8", "H2O 3K8", "W2X 3K8", "Z2X 3K8", "H2X 3U8", "H2X 3K8 1"}) {
+  for (const char* bad : {"", "H2X", "H2X 3K", "H2X 3K88", "12345", "90210-1234", "HH2 3K8", "H2X  3K8", "H 2X3K8",
+                          "D2X 3K8", "H2O 3K8", "W2X 3K8", "Z2X 3K8", "H2X 3U8", "H2X 3K8 1"}) {
     EXPECT_FALSE(NormalizePostalCode(bad)) << bad;
   }
   EXPECT_EQ(NormalizePostalCode("H2W 3K8"), "H2W 3K8");  // W is fine after the first position

@@ -55,9 +55,7 @@ bool Has(const std::vector<std::string>& v, const std::string& s) {
 
 class CustomerPlatform : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    platform_ = new testing::Platform({.services = {"customer"}, .name = "customer_it"});
-  }
+  static void SetUpTestSuite() { platform_ = new testing::Platform({.services = {"customer"}, .name = "customer_it"}); }
   static void TearDownTestSuite() {
     delete platform_;
     platform_ = nullptr;
@@ -96,8 +94,8 @@ class CustomerPlatform : public ::testing::Test {
   static std::string Conninfo() { return platform_->Conninfo("customer"); }
 
   static json::object Address(const std::string& type, bool is_default, const std::string& line1 = "1 rue Test") {
-    return json::object{{"type", type},         {"line1", line1},           {"city", "Montréal"},
-                        {"province", "qc"},     {"postal_code", "h2x3k8"}, {"is_default", is_default}};
+    return json::object{{"type", type},     {"line1", line1},          {"city", "Montréal"},
+                        {"province", "qc"}, {"postal_code", "h2x3k8"}, {"is_default", is_default}};
   }
 
   static testing::Platform* platform_;
@@ -135,7 +133,8 @@ TEST_F(CustomerPlatform, RegisterLoginAndReadOwnProfile) {
   }
 
   // The same email in another case, with spaces, is taken.
-  HttpResult again = Call("POST", "/api/v1/auth/register", json::serialize(RegisterBody(" ALICE.REGISTER@example.COM")));
+  HttpResult again =
+      Call("POST", "/api/v1/auth/register", json::serialize(RegisterBody(" ALICE.REGISTER@example.COM")));
   EXPECT_EQ(again.status, 409);
   EXPECT_EQ(Code(again), "customer.email_taken");
 
@@ -152,9 +151,9 @@ TEST_F(CustomerPlatform, RegisterLoginAndReadOwnProfile) {
   EXPECT_EQ(payload.find("argon2"), std::string::npos);
   EXPECT_EQ(payload.find("password"), std::string::npos);
   // Stored hash is Argon2id, never the password.
-  EXPECT_EQ(testing::QueryValue(Conninfo(), "SELECT left(password_hash, 10) FROM customers WHERE id = " +
-                                                std::to_string(id)),
-            "$argon2id$");
+  EXPECT_EQ(
+      testing::QueryValue(Conninfo(), "SELECT left(password_hash, 10) FROM customers WHERE id = " + std::to_string(id)),
+      "$argon2id$");
 }
 
 TEST_F(CustomerPlatform, RegisterRefusesBadInputNamingEveryField) {
@@ -164,8 +163,8 @@ TEST_F(CustomerPlatform, RegisterRefusesBadInputNamingEveryField) {
   EXPECT_EQ(Code(r), "customer.invalid");
   auto fields = ErrorFields(r);
   for (const char* f : {"email", "password", "first_name", "last_name", "phone"}) EXPECT_TRUE(Has(fields, f)) << f;
-  HttpResult long_password = Call("POST", "/api/v1/auth/register",
-                                  json::serialize(RegisterBody("long@example.com", std::string(129, 'p'))));
+  HttpResult long_password =
+      Call("POST", "/api/v1/auth/register", json::serialize(RegisterBody("long@example.com", std::string(129, 'p'))));
   EXPECT_EQ(long_password.status, 400);
   EXPECT_EQ(testing::QueryValue(Conninfo(), "SELECT count(*) FROM customers WHERE email = 'long@example.com'"), "0");
 }
@@ -202,11 +201,13 @@ TEST_F(CustomerPlatform, LockoutAfterFiveFailuresEvenWithTheRightPassword) {
   EXPECT_EQ(Login("ghost.locked@example.com", "whatever-pw").status, 429);
 
   // Once the window has passed (moved back in the database), the right password works and resets the count.
-  testing::RunSql(Conninfo(), "UPDATE sign_in_failures SET first_failure_at = now() - interval '16 minutes'"
-                              " WHERE email = 'carol.locked@example.com'");
+  testing::RunSql(Conninfo(),
+                  "UPDATE sign_in_failures SET first_failure_at = now() - interval '16 minutes'"
+                  " WHERE email = 'carol.locked@example.com'");
   EXPECT_EQ(Login("carol.locked@example.com", "correct-horse").status, 200);
-  EXPECT_EQ(testing::QueryValue(Conninfo(), "SELECT count(*) FROM sign_in_failures WHERE email = 'carol.locked@example.com'"),
-            "0");
+  EXPECT_EQ(
+      testing::QueryValue(Conninfo(), "SELECT count(*) FROM sign_in_failures WHERE email = 'carol.locked@example.com'"),
+      "0");
 }
 
 TEST_F(CustomerPlatform, ASuccessResetsTheFailureCount) {
@@ -242,9 +243,12 @@ TEST_F(CustomerPlatform, RefreshRotatesAndReuseRevokesTheFamily) {
   EXPECT_EQ(Call("GET", "/api/v1/customers/me", {}, AccessToken(first)).status, 200);
 
   // Tokens are stored hashed, never as given.
-  EXPECT_EQ(testing::QueryValue(Conninfo(), "SELECT count(*) FROM refresh_tokens WHERE token_hash = '" + r2 + "'"), "0");
-  EXPECT_EQ(testing::QueryValue(Conninfo(), "SELECT count(*) FROM refresh_tokens WHERE token_hash = "
-                                            "encode(sha256(convert_to('" + r2 + "', 'UTF8')), 'hex')"),
+  EXPECT_EQ(testing::QueryValue(Conninfo(), "SELECT count(*) FROM refresh_tokens WHERE token_hash = '" + r2 + "'"),
+            "0");
+  EXPECT_EQ(testing::QueryValue(Conninfo(),
+                                "SELECT count(*) FROM refresh_tokens WHERE token_hash = "
+                                "encode(sha256(convert_to('" +
+                                    r2 + "', 'UTF8')), 'hex')"),
             "1");
 
   // r1 again: reuse. Refused, and r2 (same family) is revoked with it.
@@ -259,8 +263,10 @@ TEST_F(CustomerPlatform, RefreshRotatesAndReuseRevokesTheFamily) {
   HttpResult login = Login("erin.refresh@example.com", "correct-horse");
   std::string r3 = Str(Json(login), "refresh_token");
   // Expired.
-  testing::RunSql(Conninfo(), "UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = "
-                              "encode(sha256(convert_to('" + r3 + "', 'UTF8')), 'hex')");
+  testing::RunSql(Conninfo(),
+                  "UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = "
+                  "encode(sha256(convert_to('" +
+                      r3 + "', 'UTF8')), 'hex')");
   HttpResult expired = refresh(r3);
   EXPECT_EQ(expired.status, 401);
   EXPECT_EQ(Code(expired), "auth.refresh_token_expired");
@@ -355,8 +361,8 @@ TEST_F(CustomerPlatform, OneDefaultAddressPerType) {
   EXPECT_TRUE(get(b_id).at("is_default").as_bool());
   EXPECT_EQ(Call("GET", "/api/v1/customers/me/addresses/" + std::to_string(a_id), {}, access).status, 404);
 
-  HttpResult bad = post(json::object{{"type", "home"}, {"line1", "x"}, {"city", "y"}, {"province", "ZZ"},
-                                     {"postal_code", "90210"}});
+  HttpResult bad =
+      post(json::object{{"type", "home"}, {"line1", "x"}, {"city", "y"}, {"province", "ZZ"}, {"postal_code", "90210"}});
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(Code(bad), "address.invalid");
   auto fields = ErrorFields(bad);
@@ -386,13 +392,13 @@ TEST_F(CustomerPlatform, ConcurrentDefaultsLeaveExactlyOne) {
   EXPECT_EQ(created.load(), kWriters);
   EXPECT_EQ(testing::QueryValue(Conninfo(), "SELECT count(*) FROM addresses WHERE customer_id = " + std::to_string(id)),
             std::to_string(kWriters));
-  EXPECT_EQ(testing::QueryValue(Conninfo(), "SELECT count(*) FROM addresses WHERE is_default AND customer_id = " +
-                                                std::to_string(id)),
+  EXPECT_EQ(testing::QueryValue(
+                Conninfo(), "SELECT count(*) FROM addresses WHERE is_default AND customer_id = " + std::to_string(id)),
             "1");
   // The database itself refuses a second default, whatever the application does.
-  EXPECT_THROW(testing::RunSql(Conninfo(), "UPDATE addresses SET is_default = true WHERE customer_id = " +
-                                               std::to_string(id)),
-               std::runtime_error);
+  EXPECT_THROW(
+      testing::RunSql(Conninfo(), "UPDATE addresses SET is_default = true WHERE customer_id = " + std::to_string(id)),
+      std::runtime_error);
 }
 
 TEST_F(CustomerPlatform, AShopperSeesOnlyTheirOwn) {
@@ -506,8 +512,10 @@ TEST_F(CustomerPlatform, DemoStaffHaveTheFixedIdsAndAdminsCreateStaff) {
   EXPECT_GE(Json(staff).at("meta").at("total").as_int64(), 8);
   EXPECT_EQ(Json(staff).at("data").as_array().at(0).at("id").as_int64(), 1);
 
-  json::object cashier{{"email", "new.cashier@comptoir.local"}, {"password", "new-cashier-pw"},
-                       {"first_name", "Nouveau"},             {"last_name", "Caissier"},
+  json::object cashier{{"email", "new.cashier@comptoir.local"},
+                       {"password", "new-cashier-pw"},
+                       {"first_name", "Nouveau"},
+                       {"last_name", "Caissier"},
                        {"role", "cashier"}};
   HttpResult no_store = Call("POST", "/api/v1/staff", json::serialize(cashier), admin);
   EXPECT_EQ(no_store.status, 400);

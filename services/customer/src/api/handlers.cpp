@@ -12,8 +12,8 @@
 namespace comptoir::customer {
 namespace {
 
-using http::Method;
 using auth::Role;
+using http::Method;
 
 constexpr std::array kRoutes{
     RouteEntry{Method::kPost, "/api/v1/auth", &Handlers::Login},

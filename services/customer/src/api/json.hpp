@@ -24,13 +24,13 @@ struct PasswordChange {
 };
 
 /// Each parser collects every field error and throws one 400 with all of them.
-Registration ParseRegistration(const boost::json::value& body);            ///< 400 customer.invalid
-SignIn ParseSignIn(const boost::json::value& body);                        ///< 400 auth.invalid
-std::string ParseRefreshBody(const boost::json::value& body);              ///< 400 auth.invalid
-ProfileChange ParseProfileChange(const boost::json::value& body);          ///< 400 customer.invalid
-PasswordChange ParsePasswordChange(const boost::json::value& body);        ///< 400 customer.invalid
-AddressInput ParseAddress(const boost::json::value& body);                 ///< 400 address.invalid
-StaffInput ParseStaffInput(const boost::json::value& body);                ///< 400 staff.invalid
+Registration ParseRegistration(const boost::json::value& body);      ///< 400 customer.invalid
+SignIn ParseSignIn(const boost::json::value& body);                  ///< 400 auth.invalid
+std::string ParseRefreshBody(const boost::json::value& body);        ///< 400 auth.invalid
+ProfileChange ParseProfileChange(const boost::json::value& body);    ///< 400 customer.invalid
+PasswordChange ParsePasswordChange(const boost::json::value& body);  ///< 400 customer.invalid
+AddressInput ParseAddress(const boost::json::value& body);           ///< 400 address.invalid
+StaffInput ParseStaffInput(const boost::json::value& body);          ///< 400 staff.invalid
 /// `page` (≥ 1) and `per_page` (1..100); 400 `code` naming the bad ones.
 Page ParsePage(const QueryParams& params, const std::string& code);
 

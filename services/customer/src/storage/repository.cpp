@@ -12,10 +12,11 @@ namespace comptoir::customer {
 namespace {
 
 // Column lists shared by the statements that return rows; the *FromRow functions read them by index.
-#define COMPTOIR_CUSTOMER_COLUMNS "id, email, first_name, last_name, phone, f_rfc3339(created_at), f_rfc3339(updated_at)"
+#define COMPTOIR_CUSTOMER_COLUMNS \
+  "id, email, first_name, last_name, phone, f_rfc3339(created_at), f_rfc3339(updated_at)"
 #define COMPTOIR_STAFF_COLUMNS \
   "id, email, first_name, last_name, role, location_id, f_rfc3339(created_at), f_rfc3339(updated_at)"
-#define COMPTOIR_ADDRESS_COLUMNS                                                                  \
+#define COMPTOIR_ADDRESS_COLUMNS                                                                          \
   "id, customer_id, type, line1, line2, city, province, postal_code, is_default, f_rfc3339(created_at), " \
   "f_rfc3339(updated_at)"
 
@@ -33,8 +34,8 @@ constexpr pg::Statement kCustomerCredentials{
 constexpr pg::Statement kCustomerCredentialsById{
     "customer.credentials_by_id",
     "SELECT id, password_hash, 'customer', NULL::bigint FROM customers WHERE id = $1::bigint"};
-constexpr pg::Statement kStaffCredentials{"staff.credentials",
-                                          "SELECT id, password_hash, role, location_id FROM staff WHERE email = $1::text"};
+constexpr pg::Statement kStaffCredentials{
+    "staff.credentials", "SELECT id, password_hash, role, location_id FROM staff WHERE email = $1::text"};
 constexpr pg::Statement kStaffCredentialsById{
     "staff.credentials_by_id", "SELECT id, password_hash, role, location_id FROM staff WHERE id = $1::bigint"};
 
@@ -46,12 +47,11 @@ constexpr pg::Statement kUpdateCustomer{
     " updated_at = now() WHERE id = $1::bigint RETURNING " COMPTOIR_CUSTOMER_COLUMNS};
 
 constexpr pg::Statement kSetCustomerPassword{
-    "customer.set_password",
-    "UPDATE customers SET password_hash = $2::text, updated_at = now() WHERE id = $1::bigint"};
+    "customer.set_password", "UPDATE customers SET password_hash = $2::text, updated_at = now() WHERE id = $1::bigint"};
 
 // $1 LIKE-escaped fragment or NULL, $2 limit, $3 offset.
-#define COMPTOIR_CUSTOMER_FILTER                                                                     \
-  " WHERE ($1::text IS NULL OR email LIKE '%' || lower($1::text) || '%'"                             \
+#define COMPTOIR_CUSTOMER_FILTER                                                                                    \
+  " WHERE ($1::text IS NULL OR email LIKE '%' || lower($1::text) || '%'"                                            \
   " OR lower(first_name) LIKE '%' || lower($1::text) || '%' OR lower(last_name) LIKE '%' || lower($1::text) || '%'" \
   " OR lower(first_name || ' ' || last_name) LIKE '%' || lower($1::text) || '%')"
 constexpr pg::Statement kListCustomers{"customer.list", "SELECT " COMPTOIR_CUSTOMER_COLUMNS
@@ -98,19 +98,21 @@ constexpr pg::Statement kRecordFailure{
     "failures.record",
     "INSERT INTO sign_in_failures AS f (account_kind, email, failures, first_failure_at)"
     " VALUES ($1::text, $2::text, 1, now()) ON CONFLICT (account_kind, email) DO UPDATE SET"
-    " failures = CASE WHEN f.first_failure_at > now() - $3::bigint * interval '1 second' THEN f.failures + 1 ELSE 1 END,"
+    " failures = CASE WHEN f.first_failure_at > now() - $3::bigint * interval '1 second' THEN f.failures + 1 ELSE 1 "
+    "END,"
     " first_failure_at = CASE WHEN f.first_failure_at > now() - $3::bigint * interval '1 second'"
     " THEN f.first_failure_at ELSE now() END"};
-constexpr pg::Statement kClearFailures{"failures.clear",
-                                       "DELETE FROM sign_in_failures WHERE account_kind = $1::text AND email = $2::text"};
+constexpr pg::Statement kClearFailures{
+    "failures.clear", "DELETE FROM sign_in_failures WHERE account_kind = $1::text AND email = $2::text"};
 
 // Serialises the address changes of one customer (defaults are decided on a stable view).
 constexpr pg::Statement kLockCustomer{"address.lock_customer",
                                       "SELECT id FROM customers WHERE id = $1::bigint FOR UPDATE"};
 constexpr pg::Statement kListAddresses{
     "address.list", "SELECT " COMPTOIR_ADDRESS_COLUMNS " FROM addresses WHERE customer_id = $1::bigint ORDER BY id"};
-constexpr pg::Statement kFindAddress{"address.find", "SELECT " COMPTOIR_ADDRESS_COLUMNS
-                                                     " FROM addresses WHERE customer_id = $1::bigint AND id = $2::bigint"};
+constexpr pg::Statement kFindAddress{"address.find",
+                                     "SELECT " COMPTOIR_ADDRESS_COLUMNS
+                                     " FROM addresses WHERE customer_id = $1::bigint AND id = $2::bigint"};
 // $1 customer, $2 type, $3 the address that keeps (or takes) the default.
 constexpr pg::Statement kUnsetDefault{
     "address.unset_default",
@@ -135,7 +137,8 @@ constexpr pg::Statement kFixDefaults{
     "address.fix_defaults",
     "UPDATE addresses SET is_default = true, updated_at = now() WHERE id IN ("
     " SELECT DISTINCT ON (a.type) a.id FROM addresses a WHERE a.customer_id = $1::bigint"
-    " AND NOT EXISTS (SELECT 1 FROM addresses d WHERE d.customer_id = a.customer_id AND d.type = a.type AND d.is_default)"
+    " AND NOT EXISTS (SELECT 1 FROM addresses d WHERE d.customer_id = a.customer_id AND d.type = a.type AND "
+    "d.is_default)"
     " ORDER BY a.type, (a.id = $2::bigint), a.id)"};
 
 constexpr std::string_view kCustomerEmailConstraint = "customers_email_key";
@@ -212,9 +215,8 @@ Address AddressFromRow(const pg::Row& row) {
 }
 
 boost::asio::awaitable<Customer> Repository::Register(const Registration& registration,
-                                                      const std::string& password_hash,
-                                                      const std::string& refresh_hash, std::int64_t refresh_ttl_s,
-                                                      const std::string& correlation_id) {
+                                                      const std::string& password_hash, const std::string& refresh_hash,
+                                                      std::int64_t refresh_ttl_s, const std::string& correlation_id) {
   pg::Transaction tx = co_await db_.Begin();
   pg::Result result;
   try {
@@ -255,8 +257,7 @@ boost::asio::awaitable<std::optional<Credentials>> Repository::FindCredentials(A
   co_return CredentialsFromRow(result[0]);
 }
 
-boost::asio::awaitable<std::optional<Credentials>> Repository::FindCredentialsById(AccountKind kind,
-                                                                                   std::int64_t id) {
+boost::asio::awaitable<std::optional<Credentials>> Repository::FindCredentialsById(AccountKind kind, std::int64_t id) {
   const pg::Statement& statement = kind == AccountKind::kStaff ? kStaffCredentialsById : kCustomerCredentialsById;
   pg::Result result = co_await db_.Execute(statement, pg::Params().Add(id));
   if (result.empty()) co_return std::nullopt;
@@ -298,7 +299,8 @@ boost::asio::awaitable<ListPage<Customer>> Repository::ListCustomers(const std::
                                                                      const Page& page) {
   std::optional<std::string> pattern;
   if (q) pattern = EscapeLike(*q);
-  pg::Result result = co_await db_.Execute(kListCustomers, pg::Params().Add(pattern).Add(page.per_page).Add(page.Offset()));
+  pg::Result result =
+      co_await db_.Execute(kListCustomers, pg::Params().Add(pattern).Add(page.per_page).Add(page.Offset()));
   ListPage<Customer> list;
   for (int i = 0; i < result.size(); ++i) list.items.push_back(CustomerFromRow(result[i]));
   if (!result.empty()) {
@@ -382,8 +384,7 @@ boost::asio::awaitable<RefreshOutcome> Repository::RotateRefresh(const std::stri
 }
 
 boost::asio::awaitable<FailureRecord> Repository::Failures(AccountKind kind, const std::string& email) {
-  pg::Result result =
-      co_await db_.Execute(kFailures, pg::Params().Add(std::string(AccountKindName(kind))).Add(email));
+  pg::Result result = co_await db_.Execute(kFailures, pg::Params().Add(std::string(AccountKindName(kind))).Add(email));
   FailureRecord record;
   if (!result.empty()) {
     record.failures = result[0].Int(0);
@@ -404,6 +405,7 @@ boost::asio::awaitable<void> Repository::ClearFailures(AccountKind kind, const s
 boost::asio::awaitable<std::vector<Address>> Repository::ListAddresses(std::int64_t customer_id) {
   pg::Result result = co_await db_.Execute(kListAddresses, pg::Params().Add(customer_id));
   std::vector<Address> addresses;
+  addresses.reserve(static_cast<std::size_t>(result.size()));
   for (int i = 0; i < result.size(); ++i) addresses.push_back(AddressFromRow(result[i]));
   co_return addresses;
 }

@@ -48,8 +48,7 @@ struct DemoShopper {
 constexpr std::array<DemoShopper, 3> kShoppers{{
     {"jean.dupont@example.com", "Jean", "Dupont", "514-555-0101", "1234 rue Saint-Denis", "H2X 3K8"},
     {"marie.martin@example.com", "Marie", "Martin", "514-555-0102", "4500 boulevard Saint-Laurent", "H2T 1R2"},
-    {"pierre.tremblay@example.com", "Pierre", "Tremblay", "514-555-0103", "350 rue Sainte-Catherine Ouest",
-     "H3B 1A2"},
+    {"pierre.tremblay@example.com", "Pierre", "Tremblay", "514-555-0103", "350 rue Sainte-Catherine Ouest", "H3B 1A2"},
 }};
 
 constexpr pg::Statement kStaffExists{"seed.staff_exists",
