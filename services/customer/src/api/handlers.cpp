@@ -8,6 +8,7 @@
 
 #include "api/json.hpp"
 #include "comptoir/json.hpp"
+#include "comptoir/log.hpp"
 
 namespace comptoir::customer {
 namespace {
@@ -142,7 +143,12 @@ boost::asio::awaitable<http::Response> Handlers::SignIn(http::Request& request, 
   std::string hash = account ? account->password_hash : std::string();
   bool ok = co_await hasher_.Verify(std::move(hash), input.password);
   if (!ok || !account) {
-    co_await repository_.RecordFailure(kind, input.email, settings_.lockout.window.count());
+    std::int64_t failures = co_await repository_.RecordFailure(kind, input.email, settings_.lockout.window.count());
+    if (failures == settings_.lockout.max_failures) {
+      // The email is not logged: it may not even be an account, and logs are not the place for it.
+      log::Warn("sign-in locked after repeated failures",
+                {{"account_kind", AccountKindName(kind)}, {"failures", failures}, {"request_id", request.request_id}});
+    }
     throw InvalidCredentials();
   }
   if (record.failures > 0) co_await repository_.ClearFailures(kind, input.email);

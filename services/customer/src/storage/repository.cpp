@@ -101,7 +101,7 @@ constexpr pg::Statement kRecordFailure{
     " failures = CASE WHEN f.first_failure_at > now() - $3::bigint * interval '1 second' THEN f.failures + 1 ELSE 1 "
     "END,"
     " first_failure_at = CASE WHEN f.first_failure_at > now() - $3::bigint * interval '1 second'"
-    " THEN f.first_failure_at ELSE now() END"};
+    " THEN f.first_failure_at ELSE now() END RETURNING failures"};
 constexpr pg::Statement kClearFailures{
     "failures.clear", "DELETE FROM sign_in_failures WHERE account_kind = $1::text AND email = $2::text"};
 
@@ -393,9 +393,11 @@ boost::asio::awaitable<FailureRecord> Repository::Failures(AccountKind kind, con
   co_return record;
 }
 
-boost::asio::awaitable<void> Repository::RecordFailure(AccountKind kind, const std::string& email,
-                                                       std::int64_t window_s) {
-  co_await db_.Execute(kRecordFailure, pg::Params().Add(std::string(AccountKindName(kind))).Add(email).Add(window_s));
+boost::asio::awaitable<std::int64_t> Repository::RecordFailure(AccountKind kind, const std::string& email,
+                                                               std::int64_t window_s) {
+  pg::Result result = co_await db_.Execute(
+      kRecordFailure, pg::Params().Add(std::string(AccountKindName(kind))).Add(email).Add(window_s));
+  co_return result[0].Int(0);
 }
 
 boost::asio::awaitable<void> Repository::ClearFailures(AccountKind kind, const std::string& email) {

@@ -78,7 +78,8 @@ class Repository {
   boost::asio::awaitable<RefreshOutcome> RotateRefresh(const std::string& hash, const std::string& next_hash,
                                                        std::int64_t ttl_s, std::int64_t now);
   boost::asio::awaitable<FailureRecord> Failures(AccountKind kind, const std::string& email);
-  boost::asio::awaitable<void> RecordFailure(AccountKind kind, const std::string& email, std::int64_t window_s);
+  /// Counts one failure; returns the failures of the current window, this one included.
+  boost::asio::awaitable<std::int64_t> RecordFailure(AccountKind kind, const std::string& email, std::int64_t window_s);
   boost::asio::awaitable<void> ClearFailures(AccountKind kind, const std::string& email);
 
   // Addresses (always of one customer: another customer's address is "not found").
