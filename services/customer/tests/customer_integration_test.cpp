@@ -366,6 +366,11 @@ TEST_F(CustomerPlatform, ProfileUpdate) {
   HttpResult taken = Call("PUT", "/api/v1/customers/me", R"({"email": "Gina.Other@example.com"})", access);
   EXPECT_EQ(taken.status, 409);
   EXPECT_EQ(Code(taken), "customer.email_taken");
+  HttpResult moved = Call("PUT", "/api/v1/customers/me", R"({"email": " Gina.Nouvelle@Example.com "})", access);
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(Str(Json(moved), "email"), "gina.nouvelle@example.com");
+  EXPECT_EQ(Login("gina.nouvelle@example.com", "correct-horse").status, 200);
+  EXPECT_EQ(Login("gina.profile@example.com", "correct-horse").status, 401);
 }
 
 TEST_F(CustomerPlatform, OneDefaultAddressPerType) {
@@ -489,6 +494,7 @@ TEST_F(CustomerPlatform, StaffSignInCarriesRoleAndLocationAndPassesTheGateway) {
   HttpResult one = Call("GET", "/api/v1/customers/" + std::to_string(jean.at("id").as_int64()), {}, token);
   EXPECT_EQ(one.status, 200);
   EXPECT_EQ(Call("GET", "/api/v1/customers/999999", {}, token).status, 404);
+  EXPECT_EQ(Code(Call("GET", "/api/v1/customers/abc", {}, token)), "customer.not_found");
   HttpResult paged = Call("GET", "/api/v1/customers?per_page=2&page=1", {}, token);
   EXPECT_EQ(Json(paged).at("data").as_array().size(), 2U);
   EXPECT_EQ(Call("GET", "/api/v1/customers?per_page=101", {}, token).status, 400);
