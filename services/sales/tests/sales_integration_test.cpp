@@ -379,9 +379,21 @@ TEST_F(SalesPlatform, TokensAreRequiredAndChecked) {
   const std::string body = SaleBody(4, R"([{"product_id": 5, "quantity": 1}])",
                                     R"([{"method": "card", "amount_cents": 2298}])");
   EXPECT_EQ(Post("/api/v1/sales", body, "", "no-token").status, 401);
+  // A signature changed in its first character (the last one may only carry padding bits).
   std::string tampered = Cashier(4);
-  tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
+  std::size_t signature = tampered.rfind('.') + 1;
+  tampered[signature] = tampered[signature] == 'A' ? 'B' : 'A';
   EXPECT_EQ(Post("/api/v1/sales", body, tampered, "tampered").status, 401);
+  // Claims rewritten (another store) under the original signature.
+  std::string forged = Cashier(4);
+  std::string other = Cashier(5);
+  forged = forged.substr(0, forged.find('.')) + other.substr(other.find('.'), other.rfind('.') - other.find('.')) +
+           forged.substr(forged.rfind('.'));
+  EXPECT_EQ(Post("/api/v1/sales", SaleBody(5, R"([{"product_id": 5, "quantity": 1}])",
+                                           R"([{"method": "card", "amount_cents": 2298}])"),
+                 forged, "forged")
+                .status,
+            401);
   std::string expired = Token(auth::Role::kCashier, "4", 4, auth::NowSeconds() - 7200);
   EXPECT_EQ(Post("/api/v1/sales", body, expired, "expired").status, 401);
   EXPECT_EQ(Get("/api/v1/sales", "").status, 401);
@@ -393,7 +405,7 @@ TEST_F(SalesPlatform, TokensAreRequiredAndChecked) {
   EXPECT_EQ(Post("/api/v1/sales", body, Token(auth::Role::kCustomer, "1", std::nullopt), "shopper").status, 403);
   EXPECT_EQ(Post("/api/v1/sales", body, Token(auth::Role::kLogistics, "6", 6), "logistics").status, 403);
   EXPECT_EQ(SalesDb("SELECT count(*) FROM sales WHERE idempotency_key IN ('no-token', 'tampered', 'expired',"
-                    " 'shopper', 'logistics')"),
+                    " 'shopper', 'logistics', 'forged')"),
             "0");
 }
 

@@ -82,8 +82,9 @@ boost::asio::awaitable<std::vector<SaleLine>> Desk::PriceLines(const http::Reque
     }
   }
   if (!unknown.empty()) {
-    throw ApiError(ErrorKind::kUnprocessable, "sales.unknown_product",
-                   unknown.front().field + ": " + unknown.front().message, std::move(unknown));
+    // The detail is built before the field list is moved into the error (argument order is unspecified).
+    std::string detail = unknown.front().field + ": " + unknown.front().message;
+    throw ApiError(ErrorKind::kUnprocessable, "sales.unknown_product", std::move(detail), std::move(unknown));
   }
   co_return sales::PriceLines(scanned);
 }
