@@ -2,6 +2,7 @@
 // database) behind the gateway, as a till would use them. Tokens are minted with the platform's secret
 // (the customer service is not needed to sign staff in). Stock is read back from inventory over HTTP;
 // "nothing recorded" is checked in the sales database itself.
+#include <algorithm>
 #include <atomic>
 #include <string>
 #include <thread>
@@ -454,6 +455,76 @@ TEST_F(SalesPlatform, ListsFollowTheCallersStore) {
   const std::string westmount_sale = SalesDb("SELECT min(id) FROM sales WHERE location_id = 5");
   EXPECT_EQ(Get("/api/v1/sales/" + westmount_sale, Cashier(4)).status, 404);
   EXPECT_EQ(Get("/api/v1/sales/" + westmount_sale, Manager()).status, 200);
+}
+
+TEST_F(SalesPlatform, ConcurrentDuplicatesOfOneSaleGetOneReceiptAndOneMovement) {
+  const std::int64_t before = OnHand(5, 14);
+  const std::string body = SaleBody(5, R"([{"product_id": 14, "quantity": 1}])", CardFor(2499));
+  std::vector<HttpResult> results(6);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&, i] { results[i] = Post("/api/v1/sales", body, Cashier(5), "duplicate-key"); });
+  }
+  for (auto& t : threads) t.join();
+  for (const HttpResult& r : results) {
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(Json(r), Json(results[0]));
+  }
+  EXPECT_EQ(OnHand(5, 14), before - 1);
+  EXPECT_EQ(SalesDb("SELECT count(*) FROM sales WHERE idempotency_key = 'duplicate-key'"), "1");
+  HttpResult movements = Get("/api/v1/inventory/movements?reference=sale:duplicate-key", Manager());
+  ASSERT_EQ(movements.status, 200) << movements.body;
+  EXPECT_EQ(Json(movements).at("data").as_array().size(), 1u) << movements.body;
+}
+
+TEST_F(SalesPlatform, ConcurrentReturnsNeverExceedWhatWasSold) {
+  HttpResult sale = Post("/api/v1/sales", SaleBody(1, R"([{"product_id": 15, "quantity": 2}])", CardFor(2 * 3999)),
+                         Cashier(1), "concurrent-returns-sale");
+  ASSERT_EQ(sale.status, 201) << sale.body;
+  const std::string id = std::to_string(Int(Json(sale), "id"));
+  const std::int64_t stock = OnHand(1, 15);
+  std::vector<int> statuses(6);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&, i] {
+      statuses[i] = Post("/api/v1/sales/" + id + "/returns",
+                         R"({"lines": [{"product_id": 15, "quantity": 1}], "reason": "defective"})", Cashier(1),
+                         "concurrent-return-" + std::to_string(i))
+                        .status;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 201), 2);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 409), 4);
+  EXPECT_EQ(OnHand(1, 15), stock + 2);
+  EXPECT_EQ(SalesDb("SELECT returned_quantity FROM sale_lines WHERE sale_id = " + id), "2");
+  // Both returns together refund exactly what the sale took.
+  EXPECT_EQ(SalesDb("SELECT sum(total_cents) FROM sale_returns WHERE sale_id = " + id),
+            std::to_string(Int(Json(sale), "total_cents")));
+}
+
+TEST_F(SalesPlatform, AFailureAfterTheStockMovedReversesTheMovement) {
+  // A database failure while recording, injected with a trigger on this test's customer id.
+  testing::RunSql(platform_->Conninfo("sales"),
+                  "CREATE FUNCTION f_test_fail_sale() RETURNS trigger LANGUAGE plpgsql AS"
+                  " $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$;"
+                  " CREATE TRIGGER test_fail_sale BEFORE INSERT ON sales FOR EACH ROW"
+                  " WHEN (NEW.customer_id = 999999) EXECUTE FUNCTION f_test_fail_sale();");
+  const std::int64_t before = OnHand(3, 8);
+  const std::string body =
+      SaleBody(3, R"([{"product_id": 8, "quantity": 1}])", CardFor(8999), R"(, "customer_id": 999999)");
+  HttpResult r = Post("/api/v1/sales", body, Cashier(3), "fails-after-stock");
+  EXPECT_EQ(r.status, 500) << r.body;
+  EXPECT_EQ(OnHand(3, 8), before);
+  EXPECT_EQ(SalesDb("SELECT count(*) FROM sales WHERE idempotency_key = 'fails-after-stock'"), "0");
+  HttpResult reversal = Get("/api/v1/inventory/movements?reference=reversal:sale:fails-after-stock", Manager());
+  ASSERT_EQ(reversal.status, 200) << reversal.body;
+  EXPECT_EQ(Json(reversal).at("data").as_array().size(), 1u) << reversal.body;
+  // The key is spent: its movement was reversed, a retry must use a new key.
+  HttpResult retry = Post("/api/v1/sales", body, Cashier(3), "fails-after-stock");
+  EXPECT_EQ(retry.status, 409) << retry.body;
+  EXPECT_EQ(OnHand(3, 8), before);
+  testing::RunSql(platform_->Conninfo("sales"), "DROP TRIGGER test_fail_sale ON sales");
 }
 
 // Last: stops inventory.
