@@ -25,8 +25,8 @@ class Instance final : public service::Instance {
       : verifier_(auth::LoadJwtSettings(context.settings)),
         repository_(context.db),
         desk_(repository_,
-              Catalogue(service::Peer(context.client, service::LoadPeer(context.settings, "product", "sales.product_url",
-                                                                        "http://127.0.0.1:8001"))),
+              Catalogue(service::Peer(context.client, service::LoadPeer(context.settings, "product",
+                                                                        "sales.product_url", "http://127.0.0.1:8001"))),
               Stock(service::Peer(context.client, service::LoadPeer(context.settings, "inventory",
                                                                     "sales.inventory_url", "http://127.0.0.1:8002")))),
         handlers_(repository_, desk_, verifier_) {}

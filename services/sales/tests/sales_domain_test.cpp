@@ -17,10 +17,16 @@
 namespace comptoir::sales {
 namespace {
 
-Product Tshirt() { return Product{5, "VETE-0001", "T-shirt", 1999, true}; }
-Product Cafe() { return Product{9, "ALIM-0001", "Café", 1299, true}; }
+Product Tshirt() {
+  return Product{5, "VETE-0001", "T-shirt", 1999, true};
+}
+Product Cafe() {
+  return Product{9, "ALIM-0001", "Café", 1299, true};
+}
 
-std::vector<SaleLine> Lines(std::vector<std::pair<Product, std::int64_t>> scanned) { return PriceLines(scanned); }
+std::vector<SaleLine> Lines(std::vector<std::pair<Product, std::int64_t>> scanned) {
+  return PriceLines(scanned);
+}
 
 std::string CodeOf(const std::function<void()>& f) {
   try {
@@ -271,7 +277,8 @@ TEST(Body, ReturnBody) {
 
 std::string Lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 

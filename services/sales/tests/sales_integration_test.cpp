@@ -38,7 +38,9 @@ std::string Code(const HttpResult& r) {
   return "";
 }
 
-std::int64_t Int(const json::value& v, std::string_view key) { return v.at(key).to_number<std::int64_t>(); }
+std::int64_t Int(const json::value& v, std::string_view key) {
+  return v.at(key).to_number<std::int64_t>();
+}
 
 class SalesPlatform : public ::testing::Test {
  protected:
@@ -56,9 +58,7 @@ class SalesPlatform : public ::testing::Test {
     auth::Principal who{subject, role, location, 0};
     return auth::IssueToken(settings, who, now);
   }
-  static std::string Cashier(std::int64_t store) {
-    return Token(auth::Role::kCashier, std::to_string(store), store);
-  }
+  static std::string Cashier(std::int64_t store) { return Token(auth::Role::kCashier, std::to_string(store), store); }
   static std::string Manager() { return Token(auth::Role::kManager, "7", std::nullopt); }
 
   static HttpResult Post(const std::string& target, const std::string& body, const std::string& token,
@@ -73,9 +73,9 @@ class SalesPlatform : public ::testing::Test {
 
   // on_hand of a product at a location, read from inventory through the gateway.
   static std::int64_t OnHand(std::int64_t location, std::int64_t product) {
-    HttpResult r = Get("/api/v1/inventory?location_id=" + std::to_string(location) +
-                           "&product_id=" + std::to_string(product),
-                       Manager());
+    HttpResult r =
+        Get("/api/v1/inventory?location_id=" + std::to_string(location) + "&product_id=" + std::to_string(product),
+            Manager());
     EXPECT_EQ(r.status, 200) << r.body;
     json::value v = Json(r);
     const auto& data = v.at("data").as_array();
@@ -114,8 +114,8 @@ std::string CardFor(std::int64_t subtotal_cents, std::string_view method = "card
 
 std::string SaleBody(std::int64_t location, const std::string& lines, const std::string& payments,
                      const std::string& extra = "") {
-  return R"({"location_id": )" + std::to_string(location) + R"(, "lines": )" + lines + R"(, "payments": )" +
-         payments + extra + "}";
+  return R"({"location_id": )" + std::to_string(location) + R"(, "lines": )" + lines + R"(, "payments": )" + payments +
+         extra + "}";
 }
 
 TEST_F(SalesPlatform, MileEndCashierSellsReturnsAndCannotSellAtWestmount) {
@@ -151,9 +151,9 @@ TEST_F(SalesPlatform, MileEndCashierSellsReturnsAndCannotSellAtWestmount) {
                     "' AND payload->'data'->>'channel' = 'store' AND (payload->'data'->>'total_cents')::int = 6090"),
             "1");
 
-  HttpResult ret = Post("/api/v1/sales/" + id + "/returns",
-                        R"({"lines": [{"product_id": 5, "quantity": 1}], "reason": "wrong size"})", cashier,
-                        "scenario-return");
+  HttpResult ret =
+      Post("/api/v1/sales/" + id + "/returns",
+           R"({"lines": [{"product_id": 5, "quantity": 1}], "reason": "wrong size"})", cashier, "scenario-return");
   ASSERT_EQ(ret.status, 201) << ret.body;
   json::value refund = Json(ret);
   money::Taxes taxes = money::QuebecTaxes(1999);
@@ -174,10 +174,10 @@ TEST_F(SalesPlatform, MileEndCashierSellsReturnsAndCannotSellAtWestmount) {
   ASSERT_EQ(returns.status, 200);
   EXPECT_EQ(Json(returns).at("data").as_array().size(), 1u);
 
-  HttpResult westmount = Post("/api/v1/sales",
-                              SaleBody(5, R"([{"product_id": 5, "quantity": 1}])",
-                                       R"([{"method": "card", "amount_cents": 2298}])"),
-                              cashier, "scenario-westmount");
+  HttpResult westmount =
+      Post("/api/v1/sales",
+           SaleBody(5, R"([{"product_id": 5, "quantity": 1}])", R"([{"method": "card", "amount_cents": 2298}])"),
+           cashier, "scenario-westmount");
   EXPECT_EQ(westmount.status, 403) << westmount.body;
   EXPECT_EQ(SalesDb("SELECT count(*) FROM sales WHERE idempotency_key = 'scenario-westmount'"), "0");
 }
@@ -190,10 +190,9 @@ TEST_F(SalesPlatform, TwentyConcurrentSalesOfTheLastFiveUnits) {
   std::vector<std::thread> threads;
   for (int i = 0; i < 20; ++i) {
     threads.emplace_back([&, i] {
-      HttpResult r = Post("/api/v1/sales",
-                          SaleBody(3, R"([{"product_id": 12, "quantity": 1}])",
-                                   CardFor(1599, "debit")),
-                          cashier, "last-units-" + std::to_string(i));
+      HttpResult r =
+          Post("/api/v1/sales", SaleBody(3, R"([{"product_id": 12, "quantity": 1}])", CardFor(1599, "debit")), cashier,
+               "last-units-" + std::to_string(i));
       statuses[i] = r.status;
       if (r.status != 201) codes[i] = Code(r);
     });
@@ -229,8 +228,7 @@ TEST_F(SalesPlatform, ASaleWithOneShortLineRecordsNothing) {
 }
 
 TEST_F(SalesPlatform, RetryingWithTheSameKeyGivesTheSameReceiptAndMovesStockOnce) {
-  const std::string body = SaleBody(1, R"([{"product_id": 10, "quantity": 2}])",
-                                    CardFor(998));
+  const std::string body = SaleBody(1, R"([{"product_id": 10, "quantity": 2}])", CardFor(998));
   const std::int64_t before = OnHand(1, 10);
   HttpResult first = Post("/api/v1/sales", body, Cashier(1), "retry-key");
   ASSERT_EQ(first.status, 201) << first.body;
@@ -243,18 +241,14 @@ TEST_F(SalesPlatform, RetryingWithTheSameKeyGivesTheSameReceiptAndMovesStockOnce
   EXPECT_EQ(Json(movements).at("data").as_array().size(), 1u) << movements.body;
   EXPECT_EQ(SalesDb("SELECT count(*) FROM sales WHERE idempotency_key = 'retry-key'"), "1");
 
-  HttpResult other = Post("/api/v1/sales",
-                          SaleBody(1, R"([{"product_id": 10, "quantity": 1}])",
-                                   CardFor(499)),
+  HttpResult other = Post("/api/v1/sales", SaleBody(1, R"([{"product_id": 10, "quantity": 1}])", CardFor(499)),
                           Cashier(1), "retry-key");
   EXPECT_EQ(other.status, 422) << other.body;
   EXPECT_EQ(Code(other), "request.idempotency_key_reused");
 }
 
 TEST_F(SalesPlatform, ReturnsNeverExceedWhatWasSold) {
-  HttpResult sale = Post("/api/v1/sales",
-                         SaleBody(5, R"([{"product_id": 11, "quantity": 2}])",
-                                  CardFor(1798)),
+  HttpResult sale = Post("/api/v1/sales", SaleBody(5, R"([{"product_id": 11, "quantity": 2}])", CardFor(1798)),
                          Cashier(5), "beyond-sale");
   ASSERT_EQ(sale.status, 201) << sale.body;
   const std::string id = std::to_string(Int(Json(sale), "id"));
@@ -281,18 +275,19 @@ TEST_F(SalesPlatform, ReturnsNeverExceedWhatWasSold) {
 }
 
 TEST_F(SalesPlatform, CashSaleIsRoundedToANickelWithChange) {
-  HttpResult r = Post("/api/v1/sales",
-                      SaleBody(1, R"([{"product_id": 9, "quantity": 1}])", R"([{"method": "cash", "amount_cents": 2000}])"),
-                      Cashier(1), "cash-sale");
+  HttpResult r =
+      Post("/api/v1/sales",
+           SaleBody(1, R"([{"product_id": 9, "quantity": 1}])", R"([{"method": "cash", "amount_cents": 2000}])"),
+           Cashier(1), "cash-sale");
   ASSERT_EQ(r.status, 201) << r.body;
   json::value receipt = Json(r);
   EXPECT_EQ(Int(receipt, "total_cents"), 1494);
   EXPECT_EQ(Int(receipt, "cash_rounding_cents"), 1);
   EXPECT_EQ(Int(receipt, "change_cents"), 505);
-  HttpResult short_cash = Post("/api/v1/sales",
-                               SaleBody(1, R"([{"product_id": 9, "quantity": 1}])",
-                                        R"([{"method": "cash", "amount_cents": 1490}])"),
-                               Cashier(1), "cash-short");
+  HttpResult short_cash =
+      Post("/api/v1/sales",
+           SaleBody(1, R"([{"product_id": 9, "quantity": 1}])", R"([{"method": "cash", "amount_cents": 1490}])"),
+           Cashier(1), "cash-short");
   EXPECT_EQ(short_cash.status, 422) << short_cash.body;
   EXPECT_EQ(Code(short_cash), "sales.insufficient_payment");
 }
@@ -305,10 +300,11 @@ TEST_F(SalesPlatform, GiftCardIsDebitedInTheSale) {
                       Cashier(2), "gift-1");
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(SalesDb("SELECT balance_cents FROM gift_cards WHERE code = 'GC-DEMO-0003'"), "1006");
-  HttpResult again = Post("/api/v1/sales",
-                          SaleBody(2, R"([{"product_id": 9, "quantity": 1}])",
-                                   R"([{"method": "gift_card", "amount_cents": 1494, "gift_card_code": "GC-DEMO-0003"}])"),
-                          Cashier(2), "gift-2");
+  HttpResult again =
+      Post("/api/v1/sales",
+           SaleBody(2, R"([{"product_id": 9, "quantity": 1}])",
+                    R"([{"method": "gift_card", "amount_cents": 1494, "gift_card_code": "GC-DEMO-0003"}])"),
+           Cashier(2), "gift-2");
   EXPECT_EQ(again.status, 422) << again.body;
   EXPECT_EQ(Code(again), "sales.gift_card_insufficient");
   HttpResult unknown = Post("/api/v1/sales",
@@ -334,15 +330,15 @@ TEST_F(SalesPlatform, RegisterSessionCountsCashAndReportsOverShort) {
   const std::string in_session = R"(, "register_session_id": )" + std::to_string(session);
 
   // Café 14.94 $ → 14.95 $ in cash; T-shirt 22.98 $ → 23.00 $; the café comes back in cash (14.95 $ out).
-  HttpResult cafe = Post("/api/v1/sales",
-                         SaleBody(2, R"([{"product_id": 9, "quantity": 1}])",
-                                  R"([{"method": "cash", "amount_cents": 2000}])", in_session),
-                         cashier, "session-cafe");
+  HttpResult cafe = Post(
+      "/api/v1/sales",
+      SaleBody(2, R"([{"product_id": 9, "quantity": 1}])", R"([{"method": "cash", "amount_cents": 2000}])", in_session),
+      cashier, "session-cafe");
   ASSERT_EQ(cafe.status, 201) << cafe.body;
-  HttpResult tshirt = Post("/api/v1/sales",
-                           SaleBody(2, R"([{"product_id": 5, "quantity": 1}])",
-                                    R"([{"method": "cash", "amount_cents": 2300}])", in_session),
-                           cashier, "session-tshirt");
+  HttpResult tshirt = Post(
+      "/api/v1/sales",
+      SaleBody(2, R"([{"product_id": 5, "quantity": 1}])", R"([{"method": "cash", "amount_cents": 2300}])", in_session),
+      cashier, "session-tshirt");
   ASSERT_EQ(tshirt.status, 201) << tshirt.body;
   EXPECT_EQ(Int(Json(tshirt), "cash_rounding_cents"), 2);
   HttpResult back = Post("/api/v1/sales/" + std::to_string(Int(Json(cafe), "id")) + "/returns",
@@ -363,10 +359,10 @@ TEST_F(SalesPlatform, RegisterSessionCountsCashAndReportsOverShort) {
                           R"({"counted_cash_cents": 12290})", cashier, "");
   EXPECT_EQ(again.status, 409);
   EXPECT_EQ(Code(again), "sales.session_closed");
-  HttpResult late = Post("/api/v1/sales",
-                         SaleBody(2, R"([{"product_id": 5, "quantity": 1}])",
-                                  R"([{"method": "cash", "amount_cents": 2300}])", in_session),
-                         cashier, "session-late");
+  HttpResult late = Post(
+      "/api/v1/sales",
+      SaleBody(2, R"([{"product_id": 5, "quantity": 1}])", R"([{"method": "cash", "amount_cents": 2300}])", in_session),
+      cashier, "session-late");
   EXPECT_EQ(late.status, 422) << late.body;
   EXPECT_EQ(Code(late), "sales.invalid_register_session");
 
@@ -377,8 +373,8 @@ TEST_F(SalesPlatform, RegisterSessionCountsCashAndReportsOverShort) {
 }
 
 TEST_F(SalesPlatform, TokensAreRequiredAndChecked) {
-  const std::string body = SaleBody(4, R"([{"product_id": 5, "quantity": 1}])",
-                                    R"([{"method": "card", "amount_cents": 2298}])");
+  const std::string body =
+      SaleBody(4, R"([{"product_id": 5, "quantity": 1}])", R"([{"method": "card", "amount_cents": 2298}])");
   EXPECT_EQ(Post("/api/v1/sales", body, "", "no-token").status, 401);
   // A signature changed in its first character (the last one may only carry padding bits).
   std::string tampered = Cashier(4);
@@ -390,8 +386,8 @@ TEST_F(SalesPlatform, TokensAreRequiredAndChecked) {
   std::string other = Cashier(5);
   forged = forged.substr(0, forged.find('.')) + other.substr(other.find('.'), other.rfind('.') - other.find('.')) +
            forged.substr(forged.rfind('.'));
-  EXPECT_EQ(Post("/api/v1/sales", SaleBody(5, R"([{"product_id": 5, "quantity": 1}])",
-                                           R"([{"method": "card", "amount_cents": 2298}])"),
+  EXPECT_EQ(Post("/api/v1/sales",
+                 SaleBody(5, R"([{"product_id": 5, "quantity": 1}])", R"([{"method": "card", "amount_cents": 2298}])"),
                  forged, "forged")
                 .status,
             401);
@@ -411,15 +407,15 @@ TEST_F(SalesPlatform, TokensAreRequiredAndChecked) {
 }
 
 TEST_F(SalesPlatform, BadInputIsRefusedWithEveryField) {
-  HttpResult r = Post("/api/v1/sales",
-                      R"({"location_id": 4, "lines": [{"quantity": 0}], "payments": [{"method": "cheque"}]})",
-                      Cashier(4), "bad-input");
+  HttpResult r =
+      Post("/api/v1/sales", R"({"location_id": 4, "lines": [{"quantity": 0}], "payments": [{"method": "cheque"}]})",
+           Cashier(4), "bad-input");
   ASSERT_EQ(r.status, 400) << r.body;
   EXPECT_GE(Json(r).at("errors").as_array().size(), 3u);
-  HttpResult no_key = Post("/api/v1/sales",
-                           SaleBody(4, R"([{"product_id": 5, "quantity": 1}])",
-                                    R"([{"method": "card", "amount_cents": 2298}])"),
-                           Cashier(4), "");
+  HttpResult no_key =
+      Post("/api/v1/sales",
+           SaleBody(4, R"([{"product_id": 5, "quantity": 1}])", R"([{"method": "card", "amount_cents": 2298}])"),
+           Cashier(4), "");
   EXPECT_EQ(no_key.status, 400);
   EXPECT_EQ(Code(no_key), "request.idempotency_key_required");
   HttpResult unknown = Post("/api/v1/sales",
@@ -429,10 +425,10 @@ TEST_F(SalesPlatform, BadInputIsRefusedWithEveryField) {
   EXPECT_EQ(unknown.status, 422) << unknown.body;
   EXPECT_EQ(Code(unknown), "sales.unknown_product");
   EXPECT_NE(unknown.body.find("lines[1]"), std::string::npos) << unknown.body;
-  HttpResult over = Post("/api/v1/sales",
-                         SaleBody(4, R"([{"product_id": 5, "quantity": 1}])",
-                                  R"([{"method": "card", "amount_cents": 5000}])"),
-                         Cashier(4), "overpaid");
+  HttpResult over =
+      Post("/api/v1/sales",
+           SaleBody(4, R"([{"product_id": 5, "quantity": 1}])", R"([{"method": "card", "amount_cents": 5000}])"),
+           Cashier(4), "overpaid");
   EXPECT_EQ(over.status, 422);
   EXPECT_EQ(Code(over), "sales.overpayment");
 }
@@ -527,13 +523,33 @@ TEST_F(SalesPlatform, AFailureAfterTheStockMovedReversesTheMovement) {
   testing::RunSql(platform_->Conninfo("sales"), "DROP TRIGGER test_fail_sale ON sales");
 }
 
+TEST_F(SalesPlatform, SeedingAgainDuplicatesAndDestroysNothing) {
+  const std::string conninfo = platform_->Conninfo("sales");
+  const std::string seeded = SalesDb("SELECT count(*) FROM sales WHERE idempotency_key IS NULL");
+  const std::string events = SalesDb("SELECT count(*) FROM outbox");
+  testing::RunSql(conninfo, "UPDATE gift_cards SET balance_cents = 1234 WHERE code = 'GC-DEMO-0001'");
+  platform_->StopService("sales");
+  platform_->StartService("sales");  // serve --migrate --seed again
+  EXPECT_EQ(SalesDb("SELECT count(*) FROM sales WHERE idempotency_key IS NULL"), seeded);
+  EXPECT_EQ(SalesDb("SELECT count(*) FROM outbox"), events);
+  EXPECT_EQ(SalesDb("SELECT balance_cents FROM gift_cards WHERE code = 'GC-DEMO-0001'"), "1234");
+  EXPECT_EQ(SalesDb("SELECT count(*) FROM gift_cards WHERE code LIKE 'GC-DEMO-%'"), "4");
+  // Receipt numbers go on from the counters: the next sale at Vieux-Montréal is not a duplicate.
+  HttpResult r = Post("/api/v1/sales", SaleBody(1, R"([{"product_id": 10, "quantity": 1}])", CardFor(499)), Cashier(1),
+                      "after-reseed");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(SalesDb("SELECT count(*) FROM sales WHERE receipt_number = '" +
+                    std::string(Json(r).at("receipt_number").as_string()) + "'"),
+            "1");
+}
+
 // Last: stops inventory.
 TEST_F(SalesPlatform, WithInventoryDownASaleIsRefusedAndNothingIsRecorded) {
   platform_->StopService("inventory");
-  HttpResult r = Post("/api/v1/sales",
-                      SaleBody(4, R"([{"product_id": 5, "quantity": 1}])",
-                               R"([{"method": "card", "amount_cents": 2298}])"),
-                      Cashier(4), "inventory-down");
+  HttpResult r =
+      Post("/api/v1/sales",
+           SaleBody(4, R"([{"product_id": 5, "quantity": 1}])", R"([{"method": "card", "amount_cents": 2298}])"),
+           Cashier(4), "inventory-down");
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_EQ(Code(r), "inventory.unavailable");
   EXPECT_EQ(SalesDb("SELECT count(*) FROM sales WHERE idempotency_key = 'inventory-down'"), "0");

@@ -11,8 +11,8 @@
 namespace comptoir::sales {
 namespace {
 
-using http::Method;
 using auth::Role;
+using http::Method;
 
 constexpr std::array kRoutes{
     RouteEntry{Method::kPost, "/api/v1/sales", &Handlers::CreateSale},

@@ -85,10 +85,14 @@ void ParsePageParam(const std::string& key, const std::string& value, Page& page
 
 std::string_view TenderName(Tender tender) noexcept {
   switch (tender) {
-    case Tender::kCash: return "cash";
-    case Tender::kCard: return "card";
-    case Tender::kDebit: return "debit";
-    case Tender::kGiftCard: return "gift_card";
+    case Tender::kCash:
+      return "cash";
+    case Tender::kCard:
+      return "card";
+    case Tender::kDebit:
+      return "debit";
+    case Tender::kGiftCard:
+      return "gift_card";
   }
   return "cash";
 }

@@ -8,12 +8,12 @@
 namespace comptoir::sales {
 namespace {
 
-#define COMPTOIR_SALE_COLUMNS                                                                         \
-  "id, receipt_number, location_id, cashier_id, customer_id, register_session_id, subtotal_cents," \
-  " gst_cents, qst_cents, total_cents, cash_rounding_cents, change_cents, returned_subtotal_cents,"  \
+#define COMPTOIR_SALE_COLUMNS                                                                       \
+  "id, receipt_number, location_id, cashier_id, customer_id, register_session_id, subtotal_cents,"  \
+  " gst_cents, qst_cents, total_cents, cash_rounding_cents, change_cents, returned_subtotal_cents," \
   " f_rfc3339(created_at)"
 
-#define COMPTOIR_SESSION_COLUMNS                                                                         \
+#define COMPTOIR_SESSION_COLUMNS                                                                      \
   "id, location_id, register, status = 'open', opening_float_cents, opened_by, f_rfc3339(opened_at)," \
   " counted_cash_cents, expected_cash_cents, over_short_cents, closed_by, f_rfc3339(closed_at)"
 
@@ -32,7 +32,8 @@ constexpr pg::Statement kCreditGiftCard{
     "UPDATE gift_cards SET balance_cents = balance_cents + $2::bigint, updated_at = now() WHERE code = $1::text"};
 
 constexpr pg::Statement kSessionForUse{
-    "sales.session_for_use", "SELECT location_id, status = 'open' FROM register_sessions WHERE id = $1::bigint FOR SHARE"};
+    "sales.session_for_use",
+    "SELECT location_id, status = 'open' FROM register_sessions WHERE id = $1::bigint FOR SHARE"};
 
 constexpr pg::Statement kNextReceipt{
     "sales.next_receipt",
@@ -63,15 +64,15 @@ constexpr pg::Statement kLockSale{"sales.lock",
                                   "SELECT " COMPTOIR_SALE_COLUMNS " FROM sales WHERE id = $1::bigint FOR UPDATE"};
 
 // $1 location, $2 cashier, $3 from (inclusive), $4 to (inclusive), $5 to (exclusive), $6 limit, $7 offset.
-#define COMPTOIR_SALE_FILTER                                       \
+#define COMPTOIR_SALE_FILTER                                        \
   " WHERE ($1::bigint IS NULL OR location_id = $1::bigint)"         \
   " AND ($2::text IS NULL OR cashier_id = $2::text)"                \
   " AND ($3::timestamptz IS NULL OR created_at >= $3::timestamptz)" \
   " AND ($4::timestamptz IS NULL OR created_at <= $4::timestamptz)" \
   " AND ($5::timestamptz IS NULL OR created_at < $5::timestamptz)"
-constexpr pg::Statement kListSales{"sales.list", "SELECT " COMPTOIR_SALE_COLUMNS
-                                                 ", count(*) OVER () FROM sales" COMPTOIR_SALE_FILTER
-                                                 " ORDER BY created_at DESC, id DESC LIMIT $6::bigint OFFSET $7::bigint"};
+constexpr pg::Statement kListSales{"sales.list",
+                                   "SELECT " COMPTOIR_SALE_COLUMNS ", count(*) OVER () FROM sales" COMPTOIR_SALE_FILTER
+                                   " ORDER BY created_at DESC, id DESC LIMIT $6::bigint OFFSET $7::bigint"};
 constexpr pg::Statement kCountSales{"sales.count", "SELECT count(*) FROM sales" COMPTOIR_SALE_FILTER};
 
 constexpr pg::Statement kSaleLines{
@@ -83,10 +84,9 @@ constexpr pg::Statement kSalePayments{
     "SELECT sale_id, method, amount_cents, gift_card_code FROM sale_payments WHERE sale_id = ANY($1::bigint[])"
     " ORDER BY sale_id, line_no"};
 
-constexpr pg::Statement kAddReturned{
-    "sales.add_returned",
-    "UPDATE sale_lines SET returned_quantity = returned_quantity + $3::int"
-    " WHERE sale_id = $1::bigint AND product_id = $2::bigint"};
+constexpr pg::Statement kAddReturned{"sales.add_returned",
+                                     "UPDATE sale_lines SET returned_quantity = returned_quantity + $3::int"
+                                     " WHERE sale_id = $1::bigint AND product_id = $2::bigint"};
 constexpr pg::Statement kAddReturnedSubtotal{
     "sales.add_returned_subtotal",
     "UPDATE sales SET returned_subtotal_cents = returned_subtotal_cents + $2::bigint WHERE id = $1::bigint"};
@@ -100,8 +100,8 @@ constexpr pg::Statement kInsertReturnLine{
     "sales.insert_return_line",
     "INSERT INTO return_lines (return_id, line_no, product_id, sku, name, unit_price_cents, quantity,"
     " line_total_cents) VALUES ($1::bigint, $2::int, $3::bigint, $4::text, $5::text, $6::bigint, $7::int, $8::bigint)"};
-constexpr pg::Statement kListReturns{
-    "sales.list_returns", "SELECT " COMPTOIR_RETURN_COLUMNS " FROM sale_returns WHERE sale_id = $1::bigint ORDER BY id"};
+constexpr pg::Statement kListReturns{"sales.list_returns", "SELECT " COMPTOIR_RETURN_COLUMNS
+                                                           " FROM sale_returns WHERE sale_id = $1::bigint ORDER BY id"};
 constexpr pg::Statement kReturnLines{
     "sales.return_lines",
     "SELECT l.return_id, l.product_id, l.sku, l.name, l.unit_price_cents, l.quantity, l.line_total_cents"
@@ -112,10 +112,10 @@ constexpr pg::Statement kOpenSession{
     "sales.session_open",
     "INSERT INTO register_sessions (location_id, register, opening_float_cents, opened_by)"
     " VALUES ($1::bigint, $2::text, $3::bigint, $4::text) RETURNING " COMPTOIR_SESSION_COLUMNS};
-constexpr pg::Statement kFindSession{"sales.session_find",
-                                     "SELECT " COMPTOIR_SESSION_COLUMNS " FROM register_sessions WHERE id = $1::bigint"};
-constexpr pg::Statement kLockSession{
-    "sales.session_lock", "SELECT " COMPTOIR_SESSION_COLUMNS " FROM register_sessions WHERE id = $1::bigint FOR UPDATE"};
+constexpr pg::Statement kFindSession{
+    "sales.session_find", "SELECT " COMPTOIR_SESSION_COLUMNS " FROM register_sessions WHERE id = $1::bigint"};
+constexpr pg::Statement kLockSession{"sales.session_lock", "SELECT " COMPTOIR_SESSION_COLUMNS
+                                                           " FROM register_sessions WHERE id = $1::bigint FOR UPDATE"};
 // Cash that stayed in the drawer (tendered − change) and cash paid out by refunds (rounded to 0.05 $).
 constexpr pg::Statement kSessionCash{
     "sales.session_cash",
@@ -127,12 +127,13 @@ constexpr pg::Statement kCloseSession{
     "UPDATE register_sessions SET status = 'closed', counted_cash_cents = $2::bigint, expected_cash_cents = $3::bigint,"
     " over_short_cents = $2::bigint - $3::bigint, closed_by = $4::text, closed_at = now()"
     " WHERE id = $1::bigint RETURNING " COMPTOIR_SESSION_COLUMNS};
-#define COMPTOIR_SESSION_FILTER                               \
+#define COMPTOIR_SESSION_FILTER                             \
   " WHERE ($1::bigint IS NULL OR location_id = $1::bigint)" \
   " AND ($2::boolean IS NULL OR (status = 'open') = $2::boolean)"
-constexpr pg::Statement kListSessions{
-    "sales.session_list", "SELECT " COMPTOIR_SESSION_COLUMNS ", count(*) OVER () FROM register_sessions"
-                          COMPTOIR_SESSION_FILTER " ORDER BY opened_at DESC, id DESC LIMIT $3::bigint OFFSET $4::bigint"};
+constexpr pg::Statement kListSessions{"sales.session_list",
+                                      "SELECT " COMPTOIR_SESSION_COLUMNS
+                                      ", count(*) OVER () FROM register_sessions" COMPTOIR_SESSION_FILTER
+                                      " ORDER BY opened_at DESC, id DESC LIMIT $3::bigint OFFSET $4::bigint"};
 constexpr pg::Statement kCountSessions{"sales.session_count",
                                        "SELECT count(*) FROM register_sessions" COMPTOIR_SESSION_FILTER};
 
@@ -211,8 +212,8 @@ boost::asio::awaitable<void> LoadDetails(Db& db, std::vector<Sale>& sales) {
   pg::Result lines = co_await db.Execute(kSaleLines, pg::Params().Add(ids));
   for (int i = 0; i < lines.size(); ++i) {
     pg::Row row = lines[i];
-    SaleLine line{row.Int(1),        std::string(row.Text(2)), std::string(row.Text(3)), row.Int(4),
-                  row.Int(5),        row.Int(6),               row.Int(7)};
+    SaleLine line{row.Int(1), std::string(row.Text(2)), std::string(row.Text(3)), row.Int(4), row.Int(5), row.Int(6),
+                  row.Int(7)};
     by_id.at(row.Int(0))->lines.push_back(std::move(line));
   }
   pg::Result payments = co_await db.Execute(kSalePayments, pg::Params().Add(ids));
@@ -242,7 +243,7 @@ boost::asio::awaitable<std::optional<std::int64_t>> Repository::GiftCardBalance(
 }
 
 boost::asio::awaitable<void> Repository::RequireOpenSession(pg::Transaction& tx, std::int64_t session_id,
-                                                             std::int64_t location_id) {
+                                                            std::int64_t location_id) {
   pg::Result result = co_await tx.Execute(kSessionForUse, pg::Params().Add(session_id));
   if (result.empty() || result[0].Int(0) != location_id || !result[0].Bool(1)) {
     throw ApiError(ErrorKind::kUnprocessable, "sales.invalid_register_session",
@@ -384,7 +385,8 @@ boost::asio::awaitable<std::vector<SaleReturn>> Repository::ListReturns(std::int
   pg::Result lines = co_await db_.Execute(kReturnLines, pg::Params().Add(sale_id));
   for (int i = 0; i < lines.size(); ++i) {
     pg::Row row = lines[i];
-    SaleLine line{row.Int(1), std::string(row.Text(2)), std::string(row.Text(3)), row.Int(4), row.Int(5), row.Int(6), 0};
+    SaleLine line{row.Int(1), std::string(row.Text(2)), std::string(row.Text(3)), row.Int(4), row.Int(5), row.Int(6),
+                  0};
     returns[index.at(row.Int(0))].refund.lines.push_back(std::move(line));
   }
   co_return returns;
@@ -400,9 +402,9 @@ boost::asio::awaitable<RegisterSession> Repository::OpenSession(std::int64_t loc
   } catch (const pg::PgError& e) {
     if (!e.IsUniqueViolation() || e.constraint() != kOneOpenConstraint) throw;
   }
-  throw ApiError::Conflict("sales.session_already_open", "register " + register_name + " of location " +
-                                                             std::to_string(location_id) +
-                                                             " already has an open session");
+  throw ApiError::Conflict(
+      "sales.session_already_open",
+      "register " + register_name + " of location " + std::to_string(location_id) + " already has an open session");
 }
 
 boost::asio::awaitable<std::optional<RegisterSession>> Repository::FindSession(std::int64_t id) {
@@ -430,11 +432,9 @@ boost::asio::awaitable<std::optional<RegisterSession>> Repository::CloseSession(
 }
 
 boost::asio::awaitable<ListPage<RegisterSession>> Repository::ListSessions(const SessionQuery& query) {
-  pg::Result result = co_await db_.Execute(kListSessions, pg::Params()
-                                                              .Add(query.location_id)
-                                                              .Add(query.open)
-                                                              .Add(query.page.per_page)
-                                                              .Add(query.page.Offset()));
+  pg::Result result = co_await db_.Execute(
+      kListSessions,
+      pg::Params().Add(query.location_id).Add(query.open).Add(query.page.per_page).Add(query.page.Offset()));
   ListPage<RegisterSession> page;
   for (int i = 0; i < result.size(); ++i) page.items.push_back(SessionFromRow(result[i]));
   if (!result.empty()) {

@@ -134,10 +134,10 @@ boost::asio::awaitable<http::Response> Desk::Sell(const http::Request& request, 
   if (input.register_session_id) {
     auto session = co_await repository_.FindSession(*input.register_session_id);
     if (!session || !session->open || session->location_id != input.location_id) {
-      throw ApiError(ErrorKind::kUnprocessable, "sales.invalid_register_session",
-                     "register session " + std::to_string(*input.register_session_id) +
-                         " is not an open session of this store",
-                     {{"register_session_id", "must name an open register session of this location"}});
+      throw ApiError(
+          ErrorKind::kUnprocessable, "sales.invalid_register_session",
+          "register session " + std::to_string(*input.register_session_id) + " is not an open session of this store",
+          {{"register_session_id", "must name an open register session of this location"}});
     }
   }
 
@@ -164,8 +164,7 @@ boost::asio::awaitable<http::Response> Desk::Sell(const http::Request& request, 
     }
     co_await repository_.InsertSale(tx, sale, settlement, key, stock_key);
     const std::string body = boost::json::serialize(ToJson(sale));
-    service::Event event{"SaleCompleted", "sale", std::to_string(sale.id), SaleCompletedData(sale),
-                         request.request_id};
+    service::Event event{"SaleCompleted", "sale", std::to_string(sale.id), SaleCompletedData(sale), request.request_id};
     co_await service::AppendEvent(tx, "sales", std::move(event));
     service::StoredAnswer answer{201, body};
     co_await service::SaveAnswer(tx, kSaleScope, key, fingerprint, answer);

@@ -48,8 +48,8 @@ constexpr std::array<DemoProduct, 18> kProducts{{
     {18, "SPOR-0003", "Vélo VTT", 49999},
 }};
 // Everyday items sell more often than laptops: an index list weighted by hand.
-constexpr std::array<int, 32> kPopular{4, 4, 4, 8, 8, 8, 8, 9, 9, 9, 10, 10, 11, 11, 13, 13,
-                                       5, 5, 15, 15, 14, 6, 7, 16, 2, 12, 3, 0, 1, 17, 8, 4};
+constexpr std::array<int, 32> kPopular{4, 4, 4,  8,  8,  8, 8, 9,  9, 9,  10, 10, 11, 11, 13, 13,
+                                       5, 5, 15, 15, 14, 6, 7, 16, 2, 12, 3,  0,  1,  17, 8,  4};
 
 // Deterministic pseudo-random numbers (a 64-bit LCG): the same history for the same seeding day.
 class Lcg {
@@ -86,8 +86,12 @@ Sale DemoSale(Lcg& rng, std::int64_t store) {
   sale.lines = PriceLines(scanned);
   sale.totals = TotalsOfLines(sale.lines);
   switch (rng.Next(3)) {
-    case 0: sale.payments.push_back(Payment{Tender::kCard, sale.totals.total_cents, std::nullopt}); break;
-    case 1: sale.payments.push_back(Payment{Tender::kDebit, sale.totals.total_cents, std::nullopt}); break;
+    case 0:
+      sale.payments.push_back(Payment{Tender::kCard, sale.totals.total_cents, std::nullopt});
+      break;
+    case 1:
+      sale.payments.push_back(Payment{Tender::kDebit, sale.totals.total_cents, std::nullopt});
+      break;
     default: {
       // Cash: the customer hands the next multiple of 5 $ above what is due.
       const std::int64_t due = money::RoundToNickel(sale.totals.total_cents);
