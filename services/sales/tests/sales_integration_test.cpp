@@ -8,6 +8,11 @@
 #include <thread>
 #include <vector>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
@@ -554,6 +559,52 @@ TEST_F(SalesPlatform, WithInventoryDownASaleIsRefusedAndNothingIsRecorded) {
   EXPECT_EQ(Code(r), "inventory.unavailable");
   EXPECT_EQ(SalesDb("SELECT count(*) FROM sales WHERE idempotency_key = 'inventory-down'"), "0");
   platform_->StartService("inventory");
+}
+
+// A TCP port that accepts connections (the kernel completes the handshake) and never answers: an
+// inventory that hangs.
+class BlackHole {
+ public:
+  BlackHole() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&address), length) != 0 || ::listen(fd_, 64) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      throw std::runtime_error("black hole socket");
+    }
+    port_ = ntohs(address.sin_port);
+  }
+  ~BlackHole() { ::close(fd_); }
+  [[nodiscard]] int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+TEST(SalesInventoryTimeout, ASaleIsAnswered504AndNothingIsRecorded) {
+  BlackHole inventory;
+  testing::Platform platform(
+      {.services = {"product", "sales"},
+       .gateway = false,
+       .name = "sales_timeout",
+       .env = {{"COMPTOIR_SALES_INVENTORY_URL", "http://127.0.0.1:" + std::to_string(inventory.port())},
+               {"COMPTOIR_SALES_INVENTORY_URL_TIMEOUT_MS", "500"}}});
+  auth::JwtSettings settings{.issuer = "comptoir", .secret = platform.JwtSecret()};
+  const std::string token =
+      auth::IssueToken(settings, auth::Principal{"4", auth::Role::kCashier, 4, 0}, auth::NowSeconds());
+  HttpResult r = testing::Http(static_cast<std::uint16_t>(platform.Port("sales")), "POST", "/api/v1/sales",
+                               SaleBody(4, R"([{"product_id": 5, "quantity": 1}])", CardFor(1999)),
+                               {{"Authorization", "Bearer " + token}, {"Idempotency-Key", "timed-out"}});
+  EXPECT_EQ(r.status, 504) << r.body;
+  EXPECT_EQ(Code(r), "inventory.timeout");
+  EXPECT_EQ(
+      testing::QueryValue(platform.Conninfo("sales"), "SELECT count(*) FROM sales WHERE idempotency_key IS NOT NULL"),
+      "0");
+  EXPECT_EQ(testing::QueryValue(platform.Conninfo("sales"), "SELECT count(*) FROM idempotency_keys"), "0");
 }
 
 }  // namespace
