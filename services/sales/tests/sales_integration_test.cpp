@@ -320,6 +320,13 @@ TEST_F(SalesPlatform, GiftCardIsDebitedInTheSale) {
   EXPECT_EQ(Code(unknown), "sales.unknown_gift_card");
   EXPECT_EQ(OnHand(2, 9), cafes - 1);
   EXPECT_EQ(SalesDb("SELECT balance_cents FROM gift_cards WHERE code = 'GC-DEMO-0003'"), "1006");
+  // Returned: refunded to the gift card it was paid with (the sale's first non-cash tender).
+  HttpResult back = Post("/api/v1/sales/" + std::to_string(Int(Json(r), "id")) + "/returns",
+                         R"({"lines": [{"product_id": 9, "quantity": 1}], "reason": "gift"})", Cashier(2), "gift-back");
+  ASSERT_EQ(back.status, 201) << back.body;
+  EXPECT_EQ(Json(back).at("refund_method").as_string(), "gift_card");
+  EXPECT_EQ(SalesDb("SELECT balance_cents FROM gift_cards WHERE code = 'GC-DEMO-0003'"), "2500");
+  EXPECT_EQ(OnHand(2, 9), cafes);
 }
 
 TEST_F(SalesPlatform, RegisterSessionCountsCashAndReportsOverShort) {

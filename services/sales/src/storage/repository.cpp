@@ -289,6 +289,9 @@ boost::asio::awaitable<void> Repository::InsertSale(pg::Transaction& tx, Sale& s
                                              .Add(l.quantity)
                                              .Add(l.line_total_cents));
   }
+  // Gift cards are debited once per card and in code order, so that two sales paying with the same
+  // cards cannot lock them in opposite orders.
+  std::map<std::string, std::pair<std::int64_t, std::size_t>> debits;
   for (std::size_t i = 0; i < sale.payments.size(); ++i) {
     const Payment& p = sale.payments[i];
     co_await tx.Execute(kInsertPayment, pg::Params()
@@ -298,13 +301,17 @@ boost::asio::awaitable<void> Repository::InsertSale(pg::Transaction& tx, Sale& s
                                             .Add(p.amount_cents)
                                             .Add(p.gift_card_code));
     if (p.method == Tender::kGiftCard) {
-      pg::Result debited = co_await tx.Execute(kDebitGiftCard, pg::Params().Add(*p.gift_card_code).Add(p.amount_cents));
-      if (debited.empty()) {
-        throw ApiError(ErrorKind::kUnprocessable, "sales.gift_card_insufficient",
-                       "gift card " + *p.gift_card_code + " is unknown or its balance is below " +
-                           money::FormatCents(p.amount_cents) + " $",
-                       {{"payments[" + std::to_string(i) + "].amount_cents", "exceeds the gift card balance"}});
-      }
+      auto [it, inserted] = debits.try_emplace(*p.gift_card_code, 0, i);
+      it->second.first += p.amount_cents;
+    }
+  }
+  for (const auto& [code, debit] : debits) {
+    pg::Result debited = co_await tx.Execute(kDebitGiftCard, pg::Params().Add(code).Add(debit.first));
+    if (debited.empty()) {
+      throw ApiError(
+          ErrorKind::kUnprocessable, "sales.gift_card_insufficient",
+          "gift card " + code + " is unknown or its balance is below " + money::FormatCents(debit.first) + " $",
+          {{"payments[" + std::to_string(debit.second) + "].amount_cents", "exceeds the gift card balance"}});
     }
   }
 }
