@@ -190,7 +190,7 @@ awaitable<http::Response> Handlers::AddItem(http::Request& request) {
 
 awaitable<http::Response> Handlers::SetItem(http::Request& request) {
   std::int64_t product_id = PathProductId(request);
-  std::int64_t quantity = ParseQuantityBody(json::ParseBody(request.body));
+  std::int64_t quantity = ParseQuantityBody(json::ParseBody(request.body), product_id);
   CartIdentity cart = Authorize(request, Access::kWrite);
   std::int64_t available = 0;
   if (quantity > 0) {
