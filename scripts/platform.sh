@@ -106,7 +106,7 @@ process_table() {
       else
         i=1
         for port in $ports; do
-          echo "$svc-$i|$port|/health|env COMPTOIR_$(upper "$svc")_HTTP_PORT=$port comptoir serve --service $svc"
+          echo "$svc-$i|$port|/health|env COMPTOIR_$(upper "$svc")_HTTP_PORT=$port COMPTOIR_$(upper "$svc")_INSTANCE_ID=$svc-$i comptoir serve --service $svc"
           i=$((i + 1))
         done
       fi
@@ -140,8 +140,12 @@ start_process() { # name ports health command...
   local name=$1 ports=$2 health=$3
   shift 3
   local -a cmd=("$@")
-  [[ ${cmd[0]} == comptoir ]] && cmd[0]="$ROOT/$BIN"
-  [[ ${cmd[0]} == env && ${cmd[2]:-} == comptoir ]] && cmd[2]="$ROOT/$BIN"
+  # 'comptoir' stands for the binary: the command itself, or after `env NAME=value...`.
+  local i
+  for i in "${!cmd[@]}"; do
+    if [[ ${cmd[$i]} == comptoir ]]; then cmd[$i]="$ROOT/$BIN"; break; fi
+    [[ $i -eq 0 && ${cmd[0]} != env ]] && break
+  done
 
   local pid
   pid=$(pid_of "$name")
