@@ -83,10 +83,28 @@ void CopyEndToEnd(const Fields& fields, http::Headers& out) {
   }
 }
 
+// Makes `fields` (the upstream's response header) say what `headers` says, where `headers` began as
+// CopyEndToEnd(fields) followed by additions. Beast allocates each field: the fields `headers` still
+// has unchanged, in order, are kept; hop-by-hop ones are dropped; only what follows the first
+// difference is rewritten.
 template <class Fields>
 void ReplaceFields(Fields& fields, const http::Headers& headers) {
-  fields.clear();
-  for (const auto& [name, value] : headers) fields.insert(name, value);
+  const std::string connection(fields[bhttp::field::connection]);
+  auto it = fields.begin();
+  auto h = headers.begin();
+  while (it != fields.end() && h != headers.end()) {
+    const auto name = it->name_string();
+    if (IsHopByHop(name) || (!connection.empty() && NamedInConnection(connection, name))) {
+      it = fields.erase(it);
+    } else if (name == h->first && it->value() == h->second) {
+      ++it;
+      ++h;
+    } else {
+      break;
+    }
+  }
+  while (it != fields.end()) it = fields.erase(it);
+  for (; h != headers.end(); ++h) fields.insert(h->first, h->second);
 }
 
 std::string NewKongRequestId() {
@@ -251,12 +269,17 @@ void LogPhase(const RequestContext& ctx, const std::vector<const PluginInstance*
 asio::awaitable<void> AccessPhase(RequestContext& ctx, const State& state,
                                   const std::vector<const PluginInstance*>*& active,
                                   std::vector<const PluginInstance*>& consumer_plugins) {
+  bool resolved = false;
   for (std::size_t i = 0; i < active->size(); ++i) {
     const auto* pi = (*active)[i];
     pi->plugin->Access(ctx);
     if (!ctx.exit && pi->plugin->HasAsyncAccess()) co_await pi->plugin->AccessAsync(ctx);
     if (ctx.exit) co_return;
-    if (ctx.consumer_index >= 0 && consumer_plugins.empty()) {
+    if (ctx.consumer_index >= 0 && !resolved) {
+      resolved = true;
+      // Without plugins of its own, the consumer's combination is the route's list.
+      const auto consumer = static_cast<std::size_t>(ctx.consumer_index);
+      if (consumer >= state.consumer_has_plugins.size() || !state.consumer_has_plugins[consumer]) continue;
       consumer_plugins = ResolvePlugins(*state.config, ctx.route_index, ctx.service_index, ctx.consumer_index);
       const int current = pi->plugin->Priority();
       active = &consumer_plugins;
