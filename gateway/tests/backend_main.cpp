@@ -121,6 +121,7 @@ int main(int argc, char** argv) {
   options.name = "gateway-test-backend";
   options.port = static_cast<std::uint16_t>(port);
   options.access_log = false;
+  options.body_limit = 16 * 1024 * 1024;  // uploads larger than the gateway's replay bound
   options.shutdown_grace = std::chrono::milliseconds(2000);
   comptoir::http::Server server(runtime, options, router, registry);
   server.Start();

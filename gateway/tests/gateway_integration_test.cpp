@@ -2,9 +2,11 @@
 // processes (gateway_test_backend), over HTTP on free loopback ports. Each test writes its own
 // kong.yml, starts its own processes and stops them by pid. Nothing asserts on timing: waits are
 // polls with generous deadlines, client loops are bounded in count and time.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -17,9 +19,13 @@
 #include <thread>
 #include <vector>
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include <boost/json.hpp>
 
@@ -652,14 +658,15 @@ upstreams:
                                          << JoinFailures(client.failures());
 }
 
-/// Sends `method` (no body: a streamed body could not be sent again) to the gateway on another thread; waits until
-/// `backend` has the request in flight (its delay is long), SIGKILLs it, and returns what the client got.
-t::HttpResult KillWhileInFlight(const Gateway& gw, Backend& backend, const std::string& method) {
+/// Sends `method` with `body` to the gateway on another thread; waits until `backend` has the request in flight (its
+/// delay is long), SIGKILLs it, and returns what the client got.
+t::HttpResult KillWhileInFlight(const Gateway& gw, Backend& backend, const std::string& method,
+                                const std::string& body = {}) {
   t::HttpResult result;
   std::string error;
   std::thread client([&] {
     try {
-      result = t::Http(static_cast<std::uint16_t>(gw.proxy()), method, "/api/v1/inflight/x", {}, {}, 30s);
+      result = t::Http(static_cast<std::uint16_t>(gw.proxy()), method, "/api/v1/inflight/x", body, {}, 30s);
     } catch (const std::exception& e) {
       error = e.what();
     }
@@ -702,12 +709,205 @@ upstreams:
   EXPECT_EQ(get.status, 200) << get.body;
   EXPECT_EQ(JsonString(ParseJson(get.body), {"served_by"}), "fast") << get.body;
 
+  // A body (up to 1 MiB) is read whole before the upstream is chosen, as nginx buffers it: an idempotent
+  // request with a body is sent again, body included, to the next target.
+  slow.Start();
+  const std::string json_body = R"({"sku":"CAFE-001","quantity":3})";
+  auto put = KillWhileInFlight(gw, slow, "PUT", json_body);
+  EXPECT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(JsonString(ParseJson(put.body), {"served_by"}), "fast") << put.body;
+  EXPECT_EQ(JsonString(ParseJson(put.body), {"body"}), json_body);
+
+  // A larger body is streamed: once part of it went to the dying target it cannot be sent again.
+  slow.Start();
+  auto large = KillWhileInFlight(gw, slow, "PUT", std::string((3u << 20) / 2, 'x'));
+  EXPECT_EQ(large.status, 502) << large.body.substr(0, 200);
+  EXPECT_EQ(JsonString(ParseJson(large.body), {"message"}),
+            "An invalid response was received from the upstream server");
+
   // POST is not idempotent: once sent it is never replayed; Kong's 502.
   slow.Start();
   auto post = KillWhileInFlight(gw, slow, "POST");
   EXPECT_EQ(post.status, 502) << post.body;
   EXPECT_EQ(JsonString(ParseJson(post.body), {"message"}), "An invalid response was received from the upstream server")
       << post.body;
+}
+
+TEST(GatewayIntegration, ReadTimeoutIsRetriedForIdempotentMethodsAndIs504Otherwise) {
+  auto dir = TestDir("readtimeout");
+  Backend hung(dir, "hung", 60000);  // accepts and answers nothing within the read timeout
+  Backend fast(dir, "fast");
+  Gateway gw(dir,
+             Fill(R"(_format_version: "3.0"
+services:
+  - name: rt
+    url: http://rt-upstream
+    retries: 2
+    read_timeout: 1000
+    routes:
+      - name: rt
+        paths: [/api/v1/rt]
+        strip_path: false
+  - name: rt-alone
+    url: http://127.0.0.1:{HUNG}
+    retries: 1
+    read_timeout: 1000
+    routes:
+      - name: rt-alone
+        paths: [/api/v1/alone]
+        strip_path: false
+upstreams:
+  - name: rt-upstream
+    targets:
+      - {target: "127.0.0.1:{HUNG}", weight: 100}
+      - {target: "127.0.0.1:{FAST}", weight: 1}
+)",
+                  {{"HUNG", std::to_string(hung.port())}, {"FAST", std::to_string(fast.port())}}),
+             1);
+  const auto proxy = static_cast<std::uint16_t>(gw.proxy());
+
+  // nginx's proxy_next_upstream "error timeout" (Kong's default): a timeout reading the response header
+  // passes an idempotent request to the next target, with its body.
+  auto get = t::Http(proxy, "GET", "/api/v1/rt/x", {}, {}, 30s);
+  EXPECT_EQ(get.status, 200) << get.body;
+  EXPECT_EQ(JsonString(ParseJson(get.body), {"served_by"}), "fast") << get.body;
+  const std::string json_body = R"({"name":"Lampe LED"})";
+  auto put = t::Http(proxy, "PUT", "/api/v1/rt/x", json_body, {}, 30s);
+  EXPECT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(JsonString(ParseJson(put.body), {"served_by"}), "fast") << put.body;
+  EXPECT_EQ(JsonString(ParseJson(put.body), {"body"}), json_body);
+
+  // Non-idempotent methods are not passed on once sent: Kong's 504.
+  auto post = t::Http(proxy, "POST", "/api/v1/rt/x", json_body, {}, 30s);
+  EXPECT_EQ(post.status, 504) << post.body;
+  EXPECT_EQ(JsonString(ParseJson(post.body), {"message"}), "The upstream server is timing out") << post.body;
+
+  // Every try timing out: 504 as well.
+  auto alone = t::Http(proxy, "GET", "/api/v1/alone/x", {}, {}, 30s);
+  EXPECT_EQ(alone.status, 504) << alone.body;
+  EXPECT_EQ(JsonString(ParseJson(alone.body), {"message"}), "The upstream server is timing out") << alone.body;
+}
+
+/// What the client of a raw upload saw.
+struct RawAnswer {
+  int status = 0;
+  std::string body;
+};
+
+/// Uploads `size` bytes as a chunked POST (no Content-Length), in 64 KiB chunks, on a raw connection, then reads the
+/// answer until the server closes. Sending stops early if the server stops reading.
+RawAnswer ChunkedUpload(int port, const std::string& target, std::size_t size) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::runtime_error("socket failed");
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  timeval tv{30, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("connect failed");
+  auto send_all = [fd](const std::string& data) {
+    std::size_t sent = 0;
+    while (sent < data.size()) {
+      const auto n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      sent += static_cast<std::size_t>(n);
+    }
+    return true;
+  };
+  bool sending = send_all("POST " + target +
+                          " HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n"
+                          "Content-Type: application/octet-stream\r\nConnection: close\r\n\r\n");
+  const std::string piece(64 * 1024, 'x');
+  for (std::size_t left = size; sending && left > 0;) {
+    const std::size_t n = std::min(left, piece.size());
+    char length[32];
+    std::snprintf(length, sizeof length, "%zx\r\n", n);
+    sending = send_all(length + piece.substr(0, n) + "\r\n");
+    left -= n;
+  }
+  if (sending) send_all("0\r\n\r\n");
+
+  std::string raw;
+  char buf[64 * 1024];
+  for (;;) {
+    const auto n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    raw.append(buf, static_cast<std::size_t>(n));
+  }
+  RawAnswer answer;
+  if (raw.rfind("HTTP/1.1 ", 0) == 0 && raw.size() >= 12) answer.status = std::atoi(raw.substr(9, 3).c_str());
+  const auto end = raw.find("\r\n\r\n");
+  if (end == std::string::npos) return answer;
+  std::string head = raw.substr(0, end);
+  for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string body = raw.substr(end + 4);
+  if (head.find("transfer-encoding: chunked") != std::string::npos) {
+    std::size_t pos = 0;
+    for (;;) {
+      const auto eol = body.find("\r\n", pos);
+      if (eol == std::string::npos) break;
+      const std::size_t n = std::strtoul(body.substr(pos, eol - pos).c_str(), nullptr, 16);
+      if (n == 0) break;
+      answer.body += body.substr(eol + 2, n);
+      pos = eol + 2 + n + 2;
+    }
+  } else {
+    answer.body = std::move(body);
+  }
+  return answer;
+}
+
+TEST(GatewayIntegration, RequestSizeLimitCountsChunkedUploads) {
+  auto dir = TestDir("sizelimit");
+  Backend backend(dir, "b");
+  Gateway gw(dir, Fill(R"(_format_version: "3.0"
+services:
+  - name: upload
+    url: http://127.0.0.1:{PORT}
+    routes:
+      - name: upload
+        paths: [/api/v1/upload]
+        strip_path: false
+        plugins:
+          - name: request-size-limiting
+            config: {allowed_payload_size: 2, size_unit: megabytes}
+      - name: small
+        paths: [/api/v1/small]
+        strip_path: false
+        plugins:
+          - name: request-size-limiting
+            config: {allowed_payload_size: 10, size_unit: kilobytes}
+)",
+                       {{"PORT", std::to_string(backend.port())}}));
+
+  // Under the limit, larger than what the gateway reads ahead: relayed whole.
+  const std::size_t allowed = (3u << 20) / 2;
+  auto ok = ChunkedUpload(gw.proxy(), "/api/v1/upload/x", allowed);
+  EXPECT_EQ(ok.status, 200) << ok.body.substr(0, 200);
+  EXPECT_EQ(JsonString(ParseJson(ok.body), {"body"}).size(), allowed);
+
+  // Past the limit while streaming to the upstream: cut there, Kong's 413.
+  auto too_large = ChunkedUpload(gw.proxy(), "/api/v1/upload/x", 3u << 20);
+  EXPECT_EQ(too_large.status, 413) << too_large.body.substr(0, 200);
+  EXPECT_EQ(JsonString(ParseJson(too_large.body), {"message"}), "Request size limit exceeded") << too_large.body;
+
+  // Past the limit within what is read ahead: refused before any upstream is involved.
+  auto small = ChunkedUpload(gw.proxy(), "/api/v1/small/x", 20 * 1024);
+  EXPECT_EQ(small.status, 413) << small.body.substr(0, 200);
+  EXPECT_EQ(JsonString(ParseJson(small.body), {"message"}), "Request size limit exceeded") << small.body;
+  auto small_ok = ChunkedUpload(gw.proxy(), "/api/v1/small/x", 10 * 1024);
+  EXPECT_EQ(small_ok.status, 200) << small_ok.body.substr(0, 200);
+
+  // The gateway goes on serving (the cut upstream connection was not reused).
+  EXPECT_EQ(gw.Get("/api/v1/upload/x").status, 200);
+  auto again = ChunkedUpload(gw.proxy(), "/api/v1/upload/x", allowed);
+  EXPECT_EQ(again.status, 200) << again.body.substr(0, 200);
 }
 
 // --- e. Rate limiting shared through Redis --------------------------------------------------------

@@ -8,6 +8,10 @@ namespace comptoir::gateway {
 
 boost::asio::awaitable<void> Plugin::AccessAsync(RequestContext&) const { co_return; }
 
+http::Response Plugin::RequestBodyTooLarge(const RequestContext& ctx) const {
+  return KongError(413, "Request size limit exceeded", ctx.request_id);
+}
+
 http::Response KongError(int status, std::string_view message, std::string_view request_id) {
   boost::json::object body;
   body["message"] = message;

@@ -30,8 +30,8 @@ class RequestSizeLimiting final : public Plugin {
   [[nodiscard]] int Priority() const override { return 951; }
   [[nodiscard]] std::string_view Name() const override { return "request-size-limiting"; }
 
-  // The body is not buffered for this plugin: a large upload stays streamed. Requests without a
-  // Content-Length (chunked) must be cut by the proxy while streaming (see the report / README).
+  // The body is not buffered for this plugin: a large upload stays streamed. A body without a
+  // Content-Length (chunked) is counted by the proxy as it reads it (MaxRequestBodyBytes).
   void Access(RequestContext& ctx) const override {
     const auto& h = ctx.request.headers;
     std::optional<std::string_view> cl;
@@ -55,15 +55,29 @@ class RequestSizeLimiting final : public Plugin {
     }
   }
 
+  // Kong reads a body without Content-Length whole (ngx.req.read_body) and measures it; the proxy
+  // measures it as it reads instead, so that a large upload is never held in memory.
+  [[nodiscard]] std::optional<std::uint64_t> MaxRequestBodyBytes(const RequestContext& /*ctx*/) const override {
+    return limit_bytes_;
+  }
+  [[nodiscard]] http::Response RequestBodyTooLarge(const RequestContext& ctx) const override {
+    return TooLarge(ctx);
+  }
+
  private:
   void Check(RequestContext& ctx, std::uint64_t length) const {
     if (length <= limit_bytes_) return;
+    ctx.exit = TooLarge(ctx);
+  }
+
+  // Kong's check_size: 417 when the client waits for "100 Continue", 413 otherwise.
+  [[nodiscard]] static http::Response TooLarge(const RequestContext& ctx) {
     std::string expect(ctx.request.headers.Get("Expect").value_or(""));
     std::transform(expect.begin(), expect.end(), expect.begin(), [](unsigned char c) { return std::tolower(c); });
     auto first = expect.find_first_not_of(" \t");
     auto last = expect.find_last_not_of(" \t");
     bool continue_expected = first != std::string::npos && expect.substr(first, last - first + 1) == "100-continue";
-    ctx.exit = KongError(continue_expected ? 417 : 413, "Request size limit exceeded", ctx.request_id);
+    return KongError(continue_expected ? 417 : 413, "Request size limit exceeded", ctx.request_id);
   }
 
   std::uint64_t limit_bytes_;

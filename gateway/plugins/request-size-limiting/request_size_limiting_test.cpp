@@ -92,6 +92,26 @@ TEST(RequestSizeLimiting, NoLengthPassesUnlessBufferedBodyIsTooBig) {
   EXPECT_EQ(r->status, 413);
 }
 
+TEST(RequestSizeLimiting, StreamedBodyLimitIsTheConfiguredSize) {
+  Config config;
+  http::Request req;
+  req.method = http::Method::kPost;
+  req.headers.Set("Transfer-Encoding", "chunked");
+  RequestContext ctx{.request = req, .config = config};
+  ctx.request_id = "rid";
+
+  auto kb = Make(R"({"allowed_payload_size":3,"size_unit":"kilobytes"})");
+  EXPECT_EQ(kb.plugin->MaxRequestBodyBytes(ctx), std::optional<std::uint64_t>(3 * 1024));
+  auto mb = Make("{}");
+  EXPECT_EQ(mb.plugin->MaxRequestBodyBytes(ctx), std::optional<std::uint64_t>(128ull << 20));
+
+  auto too_large = kb.plugin->RequestBodyTooLarge(ctx);
+  EXPECT_EQ(too_large.status, 413);
+  EXPECT_EQ(too_large.body, R"({"message":"Request size limit exceeded","request_id":"rid"})");
+  req.headers.Set("Expect", "100-continue");
+  EXPECT_EQ(kb.plugin->RequestBodyTooLarge(ctx).status, 417);
+}
+
 TEST(RequestSizeLimiting, RejectsBadConfigWithFieldPaths) {
   auto m = Make(R"({"allowed_payload_size":1.5,"size_unit":"gigabytes","require_content_length":"no","z":1})");
   EXPECT_EQ(m.plugin, nullptr);

@@ -76,6 +76,12 @@ std::shared_ptr<const State> BuildState(std::shared_ptr<const Config> config, st
       if (pi.plugin->NeedsResponseBody()) state->route_needs_response_body[r] = true;
     }
   }
+  state->consumer_has_plugins.resize(state->config->consumers.size(), false);
+  for (const auto& pi : state->config->plugins) {
+    if (pi.consumer >= 0 && static_cast<std::size_t>(pi.consumer) < state->consumer_has_plugins.size()) {
+      state->consumer_has_plugins[static_cast<std::size_t>(pi.consumer)] = true;
+    }
+  }
   return state;
 }
 

@@ -41,6 +41,9 @@ struct State {
   /// Route index -> true when one of its plugins needs the whole request / response body.
   std::vector<bool> route_needs_request_body;
   std::vector<bool> route_needs_response_body;
+  /// Consumer index -> true when a plugin is scoped to that consumer. For the others, identifying
+  /// the consumer leaves the route's plugin list as it is (no per-request ResolvePlugins).
+  std::vector<bool> consumer_has_plugins;
   std::string raw_text;  ///< the document as loaded (GET /config)
   std::chrono::system_clock::time_point loaded_at;
 };

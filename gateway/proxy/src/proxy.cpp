@@ -1,7 +1,9 @@
 // The proxy: one coroutine per client connection, on the worker that accepted it. Bodies are
 // relayed in 16 KiB pieces (never held whole) unless a plugin asked for the whole body.
 #include <array>
+#include <algorithm>
 #include <climits>
+#include <limits>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -23,6 +25,7 @@ using Clock = std::chrono::steady_clock;
 struct ProxySession {
   beast::tcp_stream* stream = nullptr;
   bool idle = true;
+  bool linger = false;  ///< closed with a request body unread: drain it first (nginx's lingering close)
   std::unique_ptr<char[]> relay_buffer;  ///< one per connection: its messages are relayed in turn
   char* RelayBuffer();
 };
@@ -80,10 +83,28 @@ void CopyEndToEnd(const Fields& fields, http::Headers& out) {
   }
 }
 
+// Makes `fields` (the upstream's response header) say what `headers` says, where `headers` began as
+// CopyEndToEnd(fields) followed by additions. Beast allocates each field: the fields `headers` still
+// has unchanged, in order, are kept; hop-by-hop ones are dropped; only what follows the first
+// difference is rewritten.
 template <class Fields>
 void ReplaceFields(Fields& fields, const http::Headers& headers) {
-  fields.clear();
-  for (const auto& [name, value] : headers) fields.insert(name, value);
+  const std::string connection(fields[bhttp::field::connection]);
+  auto it = fields.begin();
+  auto h = headers.begin();
+  while (it != fields.end() && h != headers.end()) {
+    const auto name = it->name_string();
+    if (IsHopByHop(name) || (!connection.empty() && NamedInConnection(connection, name))) {
+      it = fields.erase(it);
+    } else if (name == h->first && it->value() == h->second) {
+      ++it;
+      ++h;
+    } else {
+      break;
+    }
+  }
+  while (it != fields.end()) it = fields.erase(it);
+  for (; h != headers.end(); ++h) fields.insert(h->first, h->second);
 }
 
 std::string NewKongRequestId() {
@@ -108,20 +129,29 @@ std::string HostWithoutPort(std::string_view host) {
 struct RelayResult {
   boost::system::error_code read_error;
   boost::system::error_code write_error;
-  std::uint64_t bytes = 0;
+  std::uint64_t bytes = 0;      ///< body bytes read from `in` (not counting `initial`)
+  bool limit_exceeded = false;  ///< the body went past `limit`; the excess was not written
 };
 
 // Relays one message (header already parsed into `p`) from `in` to `out`, body piece by piece.
+// `initial` is body already read from `in` (sent first); the body may not exceed `limit` bytes.
 template <bool IsRequest>
 asio::awaitable<RelayResult> Relay(beast::tcp_stream& in, beast::flat_buffer& in_buffer,
                                    bhttp::parser<IsRequest, bhttp::buffer_body>& p, beast::tcp_stream& out,
                                    std::chrono::milliseconds read_timeout, std::chrono::milliseconds write_timeout,
-                                   ProxySession& session) {
+                                   ProxySession& session, std::string_view initial = {},
+                                   std::uint64_t limit = std::numeric_limits<std::uint64_t>::max()) {
   RelayResult result;
   bhttp::serializer<IsRequest, bhttp::buffer_body> sr{p.get()};
   char* buf = nullptr;
+  bool initial_pending = !initial.empty();
   do {
-    if (!p.is_done()) {
+    if (initial_pending) {
+      initial_pending = false;
+      p.get().body().data = const_cast<char*>(initial.data());  // only read by the serializer
+      p.get().body().size = initial.size();
+      p.get().body().more = true;
+    } else if (!p.is_done()) {
       if (buf == nullptr) buf = session.RelayBuffer();
       p.get().body().data = buf;
       p.get().body().size = kRelayChunk;
@@ -137,6 +167,10 @@ asio::awaitable<RelayResult> Relay(beast::tcp_stream& in, beast::flat_buffer& in
       p.get().body().data = buf;
       p.get().body().more = true;
       result.bytes += got;
+      if (initial.size() + result.bytes > limit) {
+        result.limit_exceeded = true;
+        co_return result;
+      }
     } else {
       p.get().body().data = nullptr;
       p.get().body().size = 0;
@@ -151,6 +185,36 @@ asio::awaitable<RelayResult> Relay(beast::tcp_stream& in, beast::flat_buffer& in
     }
   } while (!sr.is_done());
   co_return result;
+}
+
+// Reads the request body into `out` until it is whole or `out` holds `limit` bytes (the rest, if
+// any, stays unread in the parser).
+asio::awaitable<boost::system::error_code> ReadBodyAhead(beast::tcp_stream& in, beast::flat_buffer& in_buffer,
+                                                        bhttp::request_parser<bhttp::buffer_body>& p,
+                                                        std::string& out, std::size_t limit,
+                                                        std::chrono::milliseconds timeout) {
+  while (!p.is_done() && out.size() < limit) {
+    const std::size_t old = out.size();
+    const std::size_t room = std::min(kRelayChunk, limit - old);
+    out.resize(old + room);
+    p.get().body().data = out.data() + old;
+    p.get().body().size = room;
+    in.expires_after(timeout);
+    auto [ec, n] = co_await bhttp::async_read(in, in_buffer, p, kUseTuple);
+    if (ec == bhttp::error::need_buffer) ec = {};
+    out.resize(old + room - p.get().body().size);
+    if (ec) co_return ec;
+  }
+  co_return boost::system::error_code{};
+}
+
+// nginx's proxy_next_upstream "error timeout": failures of the connection. A malformed answer
+// (nginx's "invalid_header") is not among nginx's defaults, so it is not retried.
+bool IsTransportFailure(const boost::system::error_code& ec) {
+  if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category()) {
+    return ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message;
+  }
+  return true;
 }
 
 // Reads the rest of a message body into `out` (bounded by `limit`).
@@ -205,12 +269,17 @@ void LogPhase(const RequestContext& ctx, const std::vector<const PluginInstance*
 asio::awaitable<void> AccessPhase(RequestContext& ctx, const State& state,
                                   const std::vector<const PluginInstance*>*& active,
                                   std::vector<const PluginInstance*>& consumer_plugins) {
+  bool resolved = false;
   for (std::size_t i = 0; i < active->size(); ++i) {
     const auto* pi = (*active)[i];
     pi->plugin->Access(ctx);
     if (!ctx.exit && pi->plugin->HasAsyncAccess()) co_await pi->plugin->AccessAsync(ctx);
     if (ctx.exit) co_return;
-    if (ctx.consumer_index >= 0 && consumer_plugins.empty()) {
+    if (ctx.consumer_index >= 0 && !resolved) {
+      resolved = true;
+      // Without plugins of its own, the consumer's combination is the route's list.
+      const auto consumer = static_cast<std::size_t>(ctx.consumer_index);
+      if (consumer >= state.consumer_has_plugins.size() || !state.consumer_has_plugins[consumer]) continue;
       consumer_plugins = ResolvePlugins(*state.config, ctx.route_index, ctx.service_index, ctx.consumer_index);
       const int current = pi->plugin->Priority();
       active = &consumer_plugins;
@@ -255,6 +324,44 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
   const bool client_keep_alive = msg.keep_alive();
   const std::size_t worker = http::Runtime::CurrentWorker() % impl.pools.size();
 
+  // The smallest body limit of the request's plugins (request-size-limiting), for bodies whose size
+  // was not known in Access.
+  std::uint64_t body_limit = std::numeric_limits<std::uint64_t>::max();
+  const Plugin* limiter = nullptr;
+  for (const auto* pi : plugins) {
+    if (auto max = pi->plugin->MaxRequestBodyBytes(ctx); max && *max < body_limit) {
+      body_limit = *max;
+      limiter = pi->plugin.get();
+    }
+  }
+  // Like nginx's proxy_request_buffering, a body is read before the upstream is chosen, so that it
+  // can be sent again to another target; only up to replay_body_limit: a larger body (announced by
+  // Content-Length, or a chunked one that outgrows the bound) is streamed, with what was read ahead
+  // sent first, and is not retried once part of it has been relayed.
+  std::string ahead;
+  if (!body_buffered && !parser.is_done()) {
+    const auto length = parser.content_length();
+    if (!length || *length <= impl.options.replay_body_limit) {
+      auto ec = co_await ReadBodyAhead(client, client_buffer, parser, ahead, impl.options.replay_body_limit,
+                                       impl.options.client_timeout);
+      ctx.bytes_received += ahead.size();
+      if (ec) {
+        // The client went away or sent a broken body: nothing to answer.
+        ctx.status = 499;
+        co_return ProxyOutcome{false};
+      }
+      if (ahead.size() > body_limit) {
+        ctx.exit = limiter->RequestBodyTooLarge(ctx);
+        co_return ProxyOutcome{false};
+      }
+      if (parser.is_done()) {
+        ctx.request.body = std::move(ahead);
+        ahead.clear();
+        body_buffered = true;
+      }
+    }
+  }
+
   // The upstream request, written straight into the parsed message: headers as plugins left
   // them, minus hop-by-hop ones, plus the forwarding ones.
   std::string connection(msg[bhttp::field::connection]);
@@ -292,6 +399,7 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
 
   std::vector<std::string> tried;
   int retries_left = service.retries;
+  bool body_streamed = false;  ///< body bytes were relayed that cannot be sent again
   Attempt attempt;
   std::optional<bhttp::response_parser<bhttp::buffer_body>> parsed;
   Clock::time_point sent_at;
@@ -337,7 +445,8 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
         last_failure = IsTimeout(ec) ? KongError(504, "The upstream server is timing out", ctx.request_id)
                                      : KongError(502, "An invalid response was received from the upstream server",
                                                  ctx.request_id);
-        if (retries_left-- > 0 && (body_buffered || parser.is_done())) continue;
+        // Nothing of the body was sent yet (it is read ahead or still unread): always retryable.
+        if (retries_left-- > 0) continue;
         ctx.exit = std::move(last_failure);
         co_return ProxyOutcome{false};
       }
@@ -365,20 +474,27 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
     ctx.kong_latency_ms = Ms(Clock::now() - ctx.start);
     sent_at = Clock::now();
     boost::system::error_code write_error;
-    bool body_streamed = false;
     if (body_buffered) {
-      bhttp::request<bhttp::string_body> out{msg.method(), target, 11};
-      out.base() = msg.base();
-      out.body() = ctx.request.body;
-      out.prepare_payload();
+      // The whole body is in memory: serialised from there for every attempt, never copied.
+      msg.body().data = ctx.request.body.data();
+      msg.body().size = ctx.request.body.size();
+      msg.body().more = false;
+      bhttp::serializer<true, bhttp::buffer_body> sr{msg};
       attempt.conn->stream.expires_after(service.write_timeout);
-      auto [ec, n] = co_await bhttp::async_write(attempt.conn->stream, out, kUseTuple);
+      auto [ec, n] = co_await bhttp::async_write(attempt.conn->stream, sr, kUseTuple);
       write_error = ec;
     } else {
-      body_streamed = !parser.is_done();
       auto relayed = co_await Relay(client, client_buffer, parser, attempt.conn->stream, service.read_timeout,
-                                    service.write_timeout, session);
+                                    service.write_timeout, session, ahead, body_limit);
       ctx.bytes_received += relayed.bytes;
+      // Body bytes that were read from the client and passed on are gone: no other attempt.
+      body_streamed = body_streamed || relayed.bytes > 0;
+      if (relayed.limit_exceeded) {
+        // The upstream got part of the body: its connection is dropped, never pooled.
+        if (attempt.pick) impl.balancers.End(*attempt.pick, Outcome{Outcome::Kind::kResponse, 413});
+        ctx.exit = limiter->RequestBodyTooLarge(ctx);
+        co_return ProxyOutcome{false};
+      }
       if (relayed.read_error) {
         // The client went away or sent a broken body: nothing to answer.
         if (attempt.pick) impl.balancers.End(*attempt.pick, Outcome{Outcome::Kind::kResponse, 499});
@@ -418,6 +534,7 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
         continue;
       }
       const bool timeout = IsTimeout(rec);
+      const bool transport = IsTransportFailure(rec);
       if (attempt.pick) {
         impl.balancers.End(*attempt.pick,
                            Outcome{timeout ? Outcome::Kind::kTimeout : Outcome::Kind::kTcpFailure});
@@ -427,10 +544,11 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
       last_failure = timeout ? KongError(504, "The upstream server is timing out", ctx.request_id)
                              : KongError(502, "An invalid response was received from the upstream server",
                                          ctx.request_id);
-      // The connection failed before any byte of the response (e.g. the target died with the request
-      // in flight): like nginx's proxy_next_upstream "error", an idempotent request whose body can be
-      // sent again goes to the next target. Nothing has been sent to the client yet.
-      if (!timeout && rn == 0 && !body_streamed && replayable && retries_left-- > 0) {
+      // The connection failed or timed out before the whole response header (the target died or
+      // hangs with the request in flight): like nginx's proxy_next_upstream "error timeout", an
+      // idempotent request whose body can be sent again goes to the next target. Nothing has been
+      // sent to the client yet.
+      if (transport && !body_streamed && replayable && retries_left-- > 0) {
         tried.push_back(attempt.pick ? attempt.pick->target : attempt.key);
         continue;
       }
@@ -617,6 +735,7 @@ asio::awaitable<bool> HandleRequest(Gateway::Impl& impl, beast::tcp_stream& clie
     // An unread request body would be taken for the next request: close instead.
     const bool body_pending = !parser.is_done();
     keep = msg.keep_alive() && !body_pending && !impl.stopping.load(std::memory_order_relaxed);
+    session.linger = body_pending;
     bool ok = co_await WriteResponse(client, std::move(response), msg.version(), keep,
                                      msg.method() == bhttp::verb::head, impl.options.client_timeout, ctx.bytes_sent);
     keep = keep && ok;
@@ -635,6 +754,22 @@ asio::awaitable<bool> HandleRequest(Gateway::Impl& impl, beast::tcp_stream& clie
                         {"client", client_ip}});
   }
   co_return keep;
+}
+
+// Closing a socket with unread data makes the kernel send a reset, which can destroy the answer
+// (e.g. a 413 to an upload) before the client reads it. Like nginx's lingering_close, what the
+// client still sends is read and dropped, for at most lingering_time (30 s), each read waiting at
+// most lingering_timeout (5 s).
+asio::awaitable<void> LingeringClose(beast::tcp_stream& client, ProxySession& session) {
+  constexpr auto kLingeringTime = std::chrono::seconds(30);
+  constexpr auto kLingeringTimeout = std::chrono::seconds(5);
+  const auto deadline = Clock::now() + kLingeringTime;
+  char* buf = session.RelayBuffer();
+  while (Clock::now() < deadline) {
+    client.expires_after(std::min<Clock::duration>(kLingeringTimeout, deadline - Clock::now()));
+    auto [ec, n] = co_await client.async_read_some(asio::buffer(buf, kRelayChunk), kUseTuple);
+    if (ec) break;
+  }
 }
 
 asio::awaitable<void> RunSession(std::shared_ptr<Gateway::Impl> impl, tcp::socket socket) {
@@ -659,6 +794,7 @@ asio::awaitable<void> RunSession(std::shared_ptr<Gateway::Impl> impl, tcp::socke
   }
   boost::system::error_code ignored;
   client.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  if (session.linger) co_await LingeringClose(client, session);
   impl->sessions[worker].erase(&session);
   impl->open_sessions.fetch_sub(1);
 }

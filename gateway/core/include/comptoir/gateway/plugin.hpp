@@ -2,6 +2,7 @@
 // The plugin interface: Kong's phases (access, header_filter, body_filter, log) as virtual calls,
 // ordered by Kong's PRIORITY (higher first), with Kong's precedence of scopes.
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -86,6 +87,15 @@ class Plugin {
   [[nodiscard]] virtual bool NeedsRequestBody() const { return false; }
   /// The whole response body must be buffered so BodyFilter can rewrite it.
   [[nodiscard]] virtual bool NeedsResponseBody() const { return false; }
+  /// Largest request body, in bytes, this plugin lets through once Access passed (nullopt: no
+  /// limit). The proxy counts the body as it reads it, including a chunked upload it streams
+  /// upstream; past the smallest limit of the request's plugins it stops, drops the upstream
+  /// connection and answers RequestBodyTooLarge() (nothing has been sent to the client then).
+  [[nodiscard]] virtual std::optional<std::uint64_t> MaxRequestBodyBytes(const RequestContext& /*ctx*/) const {
+    return std::nullopt;
+  }
+  /// The answer when the body went past MaxRequestBodyBytes() (Kong's 413 by default).
+  [[nodiscard]] virtual http::Response RequestBodyTooLarge(const RequestContext& ctx) const;
   /// Runs before a route is matched (Kong's rewrite phase, global plugins only: correlation-id).
   virtual void Rewrite(RequestContext& ctx) const {}
   /// Access phase, synchronous part. May set ctx.exit.

@@ -21,6 +21,10 @@ struct GatewayOptions {
   std::string config_file;               ///< declarative kong.yml
   std::size_t header_limit = 32 * 1024;
   std::size_t buffered_body_limit = 8 * 1024 * 1024;  ///< when a plugin needs the whole body
+  /// Request bodies up to this size are read whole before the upstream is chosen, so that a
+  /// connection-level failure can be retried on another target (nginx's proxy_request_buffering);
+  /// larger ones are streamed and not retried once part of them was sent.
+  std::size_t replay_body_limit = 1024 * 1024;
   std::chrono::milliseconds client_timeout{60000};     ///< client idle/read timeout
   std::chrono::milliseconds shutdown_grace{10000};
   std::size_t upstream_idle_per_target = 64;          ///< keep-alive connections kept per worker
