@@ -1,0 +1,78 @@
+#include "domain/cart.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cstdio>
+
+#include "comptoir/money.hpp"
+
+namespace comptoir::cart {
+
+bool IsUuid(std::string_view text) noexcept {
+  if (text.size() != 36) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? text[i] != '-' : std::isxdigit(static_cast<unsigned char>(text[i])) == 0) return false;
+  }
+  return true;
+}
+
+std::optional<std::int64_t> ParseProductId(std::string_view text) noexcept {
+  if (text.empty() || text.size() > 19) return std::nullopt;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+  }
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 1) return std::nullopt;
+  return value;
+}
+
+std::optional<CartIdentity> ParseCartId(std::string_view id) {
+  if (IsUuid(id)) {
+    std::string lower(id);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return CartIdentity{std::move(lower), std::nullopt};
+  }
+  constexpr std::string_view kCustomer = "customer-";
+  if (id.starts_with(kCustomer) && ParseProductId(id.substr(kCustomer.size()))) {
+    return CartIdentity{std::string(id), std::string(id.substr(kCustomer.size()))};
+  }
+  return std::nullopt;
+}
+
+std::string CustomerCartId(std::string_view subject) { return "customer-" + std::string(subject); }
+
+CartKeys KeysOf(std::string_view prefix, std::string_view cart_id) {
+  std::string base = std::string(prefix) + "{" + std::string(cart_id) + "}:";
+  return CartKeys{base + "items", base + "meta"};
+}
+
+Totals ComputeTotals(const std::vector<Line>& lines) noexcept {
+  Totals totals;
+  for (const Line& line : lines) {
+    totals.item_count += line.quantity;
+    totals.subtotal_cents += line.line_total_cents();
+  }
+  money::Taxes taxes = money::QuebecTaxes(totals.subtotal_cents);
+  totals.gst_cents = taxes.gst_cents;
+  totals.qst_cents = taxes.qst_cents;
+  totals.total_cents = totals.subtotal_cents + taxes.total();
+  return totals;
+}
+
+}  // namespace comptoir::cart
+
+#include <ctime>
+
+namespace comptoir::cart {
+std::string FormatTimestamp(std::int64_t unix_millis) {
+  std::time_t seconds = static_cast<std::time_t>(unix_millis / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[40];
+  std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(text + n, sizeof text - n, ".%03dZ", static_cast<int>(unix_millis % 1000));
+  return text;
+}
+}  // namespace comptoir::cart

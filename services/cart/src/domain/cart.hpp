@@ -1,0 +1,75 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace comptoir::cart {
+
+/// Who a cart belongs to, read from its id: a guest cart has a UUID id (anyone who knows it may use it);
+/// a signed-in shopper's cart has the id `customer-<sub>` (only that shopper's token may use it).
+struct CartIdentity {
+  std::string id;
+  std::optional<std::string> customer_id;  ///< the shopper's `sub` for `customer-<sub>` carts
+  [[nodiscard]] bool IsGuest() const noexcept { return !customer_id.has_value(); }
+};
+
+/// True for a canonical UUID (8-4-4-4-12 hexadecimal digits, either case).
+bool IsUuid(std::string_view text) noexcept;
+
+/// The identity named by a path's cart id: a UUID (lower-cased) or `customer-<digits>`; nullopt otherwise
+/// (such a cart cannot exist: 404).
+std::optional<CartIdentity> ParseCartId(std::string_view id);
+
+/// The id of a shopper's own cart.
+std::string CustomerCartId(std::string_view subject);
+
+/// Redis keys of one cart. The `{id}` hash tag keeps both keys of a cart in one slot (a Lua script may
+/// only touch keys of one slot on a cluster).
+///   <prefix>{<id>}:items  HASH product_id -> quantity
+///   <prefix>{<id>}:meta   HASH created_at, updated_at, customer_id ("" for a guest cart)
+struct CartKeys {
+  std::string items;
+  std::string meta;
+};
+CartKeys KeysOf(std::string_view prefix, std::string_view cart_id);
+
+/// One priced line (prices come from the product service at the time of the answer).
+struct Line {
+  std::int64_t product_id = 0;
+  std::string sku;
+  std::string name;
+  std::int64_t unit_price_cents = 0;
+  std::int64_t quantity = 0;
+  [[nodiscard]] std::int64_t line_total_cents() const noexcept { return unit_price_cents * quantity; }
+};
+
+/// The totals of a cart: subtotal, Quebec GST and QST on the subtotal (money::QuebecTaxes), total.
+struct Totals {
+  std::int64_t item_count = 0;  ///< sum of the quantities
+  std::int64_t subtotal_cents = 0;
+  std::int64_t gst_cents = 0;
+  std::int64_t qst_cents = 0;
+  std::int64_t total_cents = 0;
+};
+Totals ComputeTotals(const std::vector<Line>& lines) noexcept;
+
+/// Largest quantity of one product in one cart (a guard against absurd input; stock caps it anyway).
+inline constexpr std::int64_t kMaxQuantity = 999;
+
+/// A line quantity of an add (`POST .../items`): 1..kMaxQuantity.
+struct AddItem {
+  std::int64_t product_id = 0;
+  std::int64_t quantity = 0;
+};
+
+/// Parses an id path segment made of digits (1..2^63-1); nullopt otherwise.
+std::optional<std::int64_t> ParseProductId(std::string_view text) noexcept;
+
+}  // namespace comptoir::cart
+
+namespace comptoir::cart {
+/// RFC 3339 UTC timestamp with milliseconds, e.g. "2026-11-25T04:27:01.123Z".
+std::string FormatTimestamp(std::int64_t unix_millis);
+}  // namespace comptoir::cart
