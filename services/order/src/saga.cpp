@@ -1,5 +1,6 @@
 #include "saga.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 
@@ -70,6 +71,9 @@ http::Headers KeyHeader(const std::string& key) {
   return headers;
 }
 
+// Named, never a braced temporary in a coroutine call (GCC 12).
+const StepUpdate kNoUpdate{};
+
 bool IsClientError(const ApiError& e) { return e.status() >= 400 && e.status() < 500; }
 
 }  // namespace
@@ -125,7 +129,7 @@ http::Request Saga::ServiceOrigin(const std::string& request_id) const {
 }
 
 // Records the step (before the next action, or after one succeeded); the test-only crash hook fires here.
-awaitable<void> Saga::Move(order::Checkout& c, Step to, StepUpdate update, bool in_request) {
+awaitable<void> Saga::Move(order::Checkout& c, Step to, const StepUpdate& update, bool in_request) {
   bool moved = co_await repository_.Advance(c.id, c.step, to, update);
   if (!moved) {
     throw ApiError::Conflict("order.checkout_in_progress", "the checkout is being completed by another process");
@@ -147,6 +151,7 @@ awaitable<void> Saga::Move(order::Checkout& c, Step to, StepUpdate update, bool 
       c.idempotency_key.starts_with(settings_.crash_key_prefix)) {
     log::Error("order.crash_after_step: exiting on purpose (test setting)",
                {{"checkout_id", c.id}, {"step", std::string(StepName(to))}});
+    std::fflush(nullptr);
     std::_Exit(137);
   }
 }
@@ -279,7 +284,7 @@ awaitable<http::Response> Saga::Forward(order::Checkout& c, const http::Request&
   co_await Move(c, Step::kReserved, reserved, true);
 
   // 3. Charge. Recorded first: from here on, compensation asks payment what exists under the reference.
-  co_await Move(c, Step::kCharging, {}, true);
+  co_await Move(c, Step::kCharging, kNoUpdate, true);
   std::string charge_id;
   try {
     std::string charge_body = Serialize(boost::json::object{{"amount_cents", c.totals.total_cents},
@@ -346,7 +351,8 @@ awaitable<void> Saga::CompleteForward(order::Checkout& c, const http::Request& o
     if (in_request && settings_.crash_after_step == "order_created" &&
         c.idempotency_key.starts_with(settings_.crash_key_prefix)) {
       log::Error("order.crash_after_step: exiting on purpose (test setting)", {{"checkout_id", c.id}});
-      std::_Exit(137);
+      std::fflush(nullptr);
+    std::_Exit(137);
     }
   }
   if (c.step == Step::kOrderCreated) {
@@ -372,11 +378,11 @@ awaitable<void> Saga::CompleteForward(order::Checkout& c, const http::Request& o
         auto cancelled = co_await repository_.FindOrder(c.order_id);
         co_await Settle(*cancelled, ServiceOrigin(origin.request_id));
       }
-      co_await Move(c, Step::kCompleted);
+      co_await Move(c, Step::kCompleted, kNoUpdate);
       co_return;
     }
     if (order) co_await repository_.SetStock(order->id, "committed");
-    co_await Move(c, Step::kCommitted, {}, in_request);
+    co_await Move(c, Step::kCommitted, kNoUpdate, in_request);
   }
   if (c.step == Step::kCommitted) {
     std::optional<ApiError> cart_error;
@@ -389,7 +395,7 @@ awaitable<void> Saga::CompleteForward(order::Checkout& c, const http::Request& o
       if (in_request) co_return;  // the recovery pass empties it later
       throw *cart_error;
     }
-    co_await Move(c, Step::kCompleted);
+    co_await Move(c, Step::kCompleted, kNoUpdate);
   }
 }
 
@@ -429,7 +435,7 @@ awaitable<void> Saga::Compensate(order::Checkout& c, const http::Request& origin
     }
   }
   if (c.step == Step::kCompensating) {
-    bool recorded = co_await repository_.Advance(c.id, Step::kCompensating, Step::kFailed, {});
+    bool recorded = co_await repository_.Advance(c.id, Step::kCompensating, Step::kFailed, kNoUpdate);
     if (recorded) c.step = Step::kFailed;
   } else {
     // Called after a failed order write: record the outcome if the database lets us (recovery checks the charge).
@@ -440,7 +446,7 @@ awaitable<void> Saga::Compensate(order::Checkout& c, const http::Request& origin
     update.answer_body = AnswerBody(answer);
     try {
       if (co_await repository_.Advance(c.id, Step::kCharged, Step::kCompensating, update)) {
-        co_await repository_.Advance(c.id, Step::kCompensating, Step::kFailed, {});
+        co_await repository_.Advance(c.id, Step::kCompensating, Step::kFailed, kNoUpdate);
       }
     } catch (const std::exception& e) {
       log::Warn("failed checkout not recorded; recovery will find the charge refunded", {{"checkout_id", c.id}});

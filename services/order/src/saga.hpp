@@ -52,7 +52,7 @@ class Saga {
   boost::asio::awaitable<void> CompleteForward(order::Checkout& c, const http::Request& origin, bool in_request);
   boost::asio::awaitable<void> Compensate(order::Checkout& c, const http::Request& origin);
   boost::asio::awaitable<void> StartCompensation(order::Checkout& c, const ApiError& answer, std::string failure);
-  boost::asio::awaitable<void> Move(order::Checkout& c, Step to, StepUpdate update = {}, bool in_request = false);
+  boost::asio::awaitable<void> Move(order::Checkout& c, Step to, const StepUpdate& update, bool in_request = false);
   boost::asio::awaitable<void> Settle(const Order& order, const http::Request& origin);
   boost::asio::awaitable<void> Recover(order::Checkout c);
 

@@ -251,8 +251,8 @@ awaitable<std::string> Repository::CreateOrder(const Checkout& c, const std::str
                            {"qst_cents", c.totals.qst_cents},
                            {"total_cents", c.totals.total_cents},
                            {"charge_id", c.charge_id}};
-  co_await service::AppendEvent(tx, "order",
-                                service::Event{"OrderPlaced", "order", id, boost::json::serialize(data), correlation_id});
+  service::Event event{"OrderPlaced", "order", id, boost::json::serialize(data), correlation_id};
+  co_await service::AppendEvent(tx, "order", std::move(event));  // a named event: no braced temporary (GCC 12)
   co_await tx.Commit();
   co_return id;
 }
@@ -304,8 +304,8 @@ awaitable<bool> Repository::ChangeStatus(const Order& order, Status to, const st
     data["total_cents"] = order.totals.total_cents;
     data["charge_id"] = order.charge_id;
   }
-  co_await service::AppendEvent(tx, "order",
-                                service::Event{type, "order", order.id, boost::json::serialize(data), correlation_id});
+  service::Event event{type, "order", order.id, boost::json::serialize(data), correlation_id};
+  co_await service::AppendEvent(tx, "order", std::move(event));
   co_await tx.Commit();
   co_return true;
 }
