@@ -27,8 +27,13 @@ Settings LoadSettings(config::Source& source) {
   s.recovery_stale = std::chrono::milliseconds(source.Int("order.recovery_stale_ms", 60000, 0, 86'400'000));
   s.crash_after_step = source.String("order.crash_after_step", "");
   s.crash_key_prefix = source.String("order.crash_key_prefix", "");
-  source.Check(s.crash_after_step.empty() || ParseStep(s.crash_after_step).has_value(), "order.crash_after_step",
-               "must name a checkout step (e.g. charged)");
+  std::string_view steps = s.crash_after_step;
+  while (!steps.empty()) {
+    std::size_t comma = steps.find(',');
+    source.Check(ParseStep(steps.substr(0, comma)).has_value(), "order.crash_after_step",
+                 "must list checkout steps separated by commas (e.g. charging,charged)");
+    steps = comma == std::string_view::npos ? std::string_view() : steps.substr(comma + 1);
+  }
   return s;
 }
 

@@ -78,6 +78,22 @@ bool IsClientError(const ApiError& e) { return e.status() >= 400 && e.status() <
 
 }  // namespace
 
+bool ShouldCrash(const Settings& settings, Step step, std::string_view key) {
+  std::string_view list = settings.crash_after_step;
+  std::string_view name = StepName(step);
+  while (!list.empty()) {
+    std::size_t comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    if (item == name) {
+      if (settings.crash_key_prefix.empty()) return true;
+      std::string prefix = settings.crash_key_prefix + std::string(name) + "-";
+      if (key.substr(0, prefix.size()) == prefix) return true;
+    }
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+  }
+  return false;
+}
+
 std::string OrderJson(const Order& o) {
   boost::json::array items;
   for (const Line& l : o.items) {
@@ -147,8 +163,7 @@ awaitable<void> Saga::Move(order::Checkout& c, Step to, const StepUpdate& update
     c.answer_status = update.answer_status;
     c.answer_body = update.answer_body;
   }
-  if (in_request && !settings_.crash_after_step.empty() && settings_.crash_after_step == StepName(to) &&
-      c.idempotency_key.starts_with(settings_.crash_key_prefix)) {
+  if (in_request && ShouldCrash(settings_, to, c.idempotency_key)) {
     log::Error("order.crash_after_step: exiting on purpose (test setting)",
                {{"checkout_id", c.id}, {"step", std::string(StepName(to))}});
     std::fflush(nullptr);
@@ -348,11 +363,10 @@ awaitable<void> Saga::CompleteForward(order::Checkout& c, const http::Request& o
       throw answer;
     }
     c.step = Step::kOrderCreated;
-    if (in_request && settings_.crash_after_step == "order_created" &&
-        c.idempotency_key.starts_with(settings_.crash_key_prefix)) {
+    if (in_request && ShouldCrash(settings_, Step::kOrderCreated, c.idempotency_key)) {
       log::Error("order.crash_after_step: exiting on purpose (test setting)", {{"checkout_id", c.id}});
       std::fflush(nullptr);
-    std::_Exit(137);
+      std::_Exit(137);
     }
   }
   if (c.step == Step::kOrderCreated) {

@@ -16,8 +16,10 @@ struct Settings {
   std::chrono::milliseconds payment_timeout{5000};      ///< order.payment_timeout_ms
   std::chrono::milliseconds recovery_interval{10000};   ///< order.recovery_interval_ms
   std::chrono::milliseconds recovery_stale{60000};      ///< order.recovery_stale_ms
-  std::string crash_after_step;                         ///< order.crash_after_step (tests only)
-  std::string crash_key_prefix;                         ///< order.crash_key_prefix (tests only)
+  /// Tests only: comma-separated steps after which the process _exits (simulating a kill) while serving a
+  /// checkout; with `crash_key_prefix` P set, only checkouts whose Idempotency-Key starts with P + step + "-".
+  std::string crash_after_step;                         ///< order.crash_after_step
+  std::string crash_key_prefix;                         ///< order.crash_key_prefix
 };
 
 /// The services the checkout talks to.
@@ -66,6 +68,9 @@ class Saga {
   const auth::JwtSettings& jwt_;
   const Settings& settings_;
 };
+
+/// True when the test-only crash settings ask to exit after recording `step` of the checkout with `key`.
+bool ShouldCrash(const Settings& settings, Step step, std::string_view key);
 
 /// The order as the API shows it.
 std::string OrderJson(const Order& order);

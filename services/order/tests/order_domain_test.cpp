@@ -10,6 +10,7 @@
 #include "comptoir/error.hpp"
 #include "comptoir/order/order.hpp"
 #include "domain/order.hpp"
+#include "saga.hpp"
 #include "storage/repository.hpp"
 
 namespace comptoir::order {
@@ -173,6 +174,20 @@ TEST(Saga, RecoveryDecisions) {
   for (Step s : {Step::kStarted, Step::kCommitted, Step::kCompensating, Step::kFailed}) {
     EXPECT_EQ(ParseStep(StepName(s)), s);
   }
+}
+
+TEST(Saga, TestCrashSettingMatchesStepAndKey) {
+  Settings s;
+  EXPECT_FALSE(ShouldCrash(s, Step::kCharged, "crash-charged-1"));  // off by default
+  s.crash_after_step = "charging,charged";
+  s.crash_key_prefix = "crash-";
+  EXPECT_TRUE(ShouldCrash(s, Step::kCharged, "crash-charged-1"));
+  EXPECT_TRUE(ShouldCrash(s, Step::kCharging, "crash-charging-1"));
+  EXPECT_FALSE(ShouldCrash(s, Step::kCharging, "crash-charged-1"));
+  EXPECT_FALSE(ShouldCrash(s, Step::kReserved, "crash-reserved-1"));
+  EXPECT_FALSE(ShouldCrash(s, Step::kCharged, "happy-1"));
+  s.crash_key_prefix.clear();
+  EXPECT_TRUE(ShouldCrash(s, Step::kCharged, "any"));
 }
 
 TEST(Status, TransitionsAndCancellation) {

@@ -68,8 +68,9 @@ class Checkout : public ::testing::Test {
                 {"COMPTOIR_PAYMENT_TIMEOUT_CARD_DELAY_MS", "1600"},
                 {"COMPTOIR_ORDER_RECOVERY_INTERVAL_MS", "300"},
                 {"COMPTOIR_ORDER_RECOVERY_STALE_MS", "3000"},
-                // Test-only crash: the order process _exits once a checkout whose key starts with "crash-" is charged.
-                {"COMPTOIR_ORDER_CRASH_AFTER_STEP", "charged"},
+                // Test-only crash: the order process _exits after recording step S of a checkout whose key starts
+                // with "crash-S-".
+                {"COMPTOIR_ORDER_CRASH_AFTER_STEP", "charging,charged"},
                 {"COMPTOIR_ORDER_CRASH_KEY_PREFIX", "crash-"}},
         .instances = {{"cart", 1}}});
     std::random_device random;
@@ -399,12 +400,12 @@ TEST_F(Checkout, ACrashAfterTheChargeIsCompletedAtRestart) {
   // The order process dies (SIGKILL-like _exit) right after recording the charge: the shopper gets no answer.
   HttpResult r;
   try {
-    r = PostCheckout(s, kSuccessCard, "crash-1");
+    r = PostCheckout(s, kSuccessCard, "crash-charged-1");
   } catch (const std::exception&) {
     r.status = 0;
   }
   EXPECT_NE(r.status, 201) << r.body;
-  std::string checkout = CheckoutId(s, "crash-1");
+  std::string checkout = CheckoutId(s, "crash-charged-1");
   EXPECT_EQ(OrderSql("SELECT step FROM checkouts WHERE id = '" + checkout + "'"), "charged");
   EXPECT_TRUE(OrderSql("SELECT id FROM orders WHERE checkout_id = '" + checkout + "'").empty());
 
@@ -426,9 +427,41 @@ TEST_F(Checkout, ACrashAfterTheChargeIsCompletedAtRestart) {
   EXPECT_EQ(Reserved(kMiel), reserved);
   EXPECT_TRUE(CartItems(s).empty());
   // The shopper retrying with the same key now gets the order.
-  HttpResult retry = PostCheckout(s, kSuccessCard, "crash-1");
+  HttpResult retry = PostCheckout(s, kSuccessCard, "crash-charged-1");
   ASSERT_EQ(retry.status, 201) << retry.body;
   EXPECT_EQ(Json(retry).at("id"), orders[0].at("id"));
+}
+
+TEST_F(Checkout, ACrashBeforeTheChargeIsUndoneAtRestart) {
+  Shopper s = NewShopper({{kVeste, 1}});
+  std::int64_t on_hand = OnHand(kVeste), reserved = Reserved(kVeste);
+  // The order process dies right after recording "charging" (reservation held, charge outcome unknown to it).
+  HttpResult r;
+  try {
+    r = PostCheckout(s, kSuccessCard, "crash-charging-1");
+  } catch (const std::exception&) {
+    r.status = 0;
+  }
+  EXPECT_NE(r.status, 201) << r.body;
+  std::string checkout = CheckoutId(s, "crash-charging-1");
+  EXPECT_EQ(OrderSql("SELECT step FROM checkouts WHERE id = '" + checkout + "'"), "charging");
+  EXPECT_EQ(ActiveReservations(checkout), "1");
+
+  platform_->StopService("order", true);
+  platform_->StartService("order");
+  ASSERT_TRUE(Eventually([&] { return OrderSql("SELECT step FROM checkouts WHERE id = '" + checkout + "'") == "failed"; }));
+  EXPECT_TRUE(Charges(checkout).empty());
+  EXPECT_TRUE(OrdersOf(s).empty());
+  EXPECT_EQ(ActiveReservations(checkout), "0");
+  EXPECT_EQ(Reserved(kVeste), reserved);
+  EXPECT_EQ(OnHand(kVeste), on_hand);
+  EXPECT_EQ(CartItems(s).size(), 1u);
+  HttpResult retry = PostCheckout(s, kSuccessCard, "crash-charging-1");
+  EXPECT_EQ(retry.status, 503) << retry.body;
+  EXPECT_EQ(Code(retry), "order.checkout_interrupted");
+  // A new key checks the same cart out.
+  HttpResult again = PostCheckout(s, kSuccessCard, "after-crash-1");
+  EXPECT_EQ(again.status, 201) << again.body;
 }
 
 // Runs last (gtest keeps declaration order): the invariants over everything the tests above did.
