@@ -224,6 +224,7 @@ awaitable<http::Response> Saga::Forward(order::Checkout& c, const http::Request&
     boost::json::value cart = co_await peers_.cart.CallJson(origin, Method::kGet,
                                                             "/api/v1/carts/" + http::PercentEncode(c.cart_id));
     std::map<std::int64_t, std::int64_t> quantities;  // product → quantity (lines merged)
+    if (!cart.is_object()) throw ApiError::Unavailable("cart.unavailable", "cart sent an answer that is not a cart");
     if (const auto* items = cart.as_object().if_contains("items"); items != nullptr && items->is_array()) {
       for (const auto& item : items->as_array()) {
         std::int64_t product = IntField(item.as_object(), "product_id");

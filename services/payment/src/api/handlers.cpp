@@ -49,6 +49,8 @@ constexpr pg::Statement kListByReference{
     "payment.charges.by_reference",
     "SELECT " COMPTOIR_CHARGE_COLUMNS ", count(*) OVER () FROM charges WHERE reference = $1"
     " ORDER BY created_at, id LIMIT $2::bigint OFFSET $3::bigint"};
+constexpr pg::Statement kCountByReference{"payment.charges.count_by_reference",
+                                          "SELECT count(*) FROM charges WHERE reference = $1"};
 constexpr pg::Statement kRefund{
     "payment.charges.refund",
     "UPDATE charges SET status = 'refunded', refunded_at = now(), updated_at = now() WHERE id = $1::uuid"
@@ -243,7 +245,13 @@ awaitable<http::Response> Handlers::ListCharges(http::Request& request) {
   pg::Result rows =
       co_await db_.Execute(kListByReference, pg::Params().Add(*reference).Add(per_page).Add((page - 1) * per_page));
   boost::json::array data;
-  std::int64_t total = rows.empty() ? 0 : rows[0].Int(11);
+  std::int64_t total = 0;
+  if (!rows.empty()) {
+    total = rows[0].Int(11);
+  } else if (page > 1) {  // past the last page: the total still counts every charge of the reference
+    pg::Result count = co_await db_.Execute(kCountByReference, pg::Params().Add(*reference));
+    total = count[0].Int(0);
+  }
   for (int i = 0; i < rows.size(); ++i) data.push_back(ChargeOf(rows[i]).json);
   boost::json::object body{{"data", std::move(data)},
                            {"meta", boost::json::object{{"page", page}, {"per_page", per_page}, {"total", total}}}};
