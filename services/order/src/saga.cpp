@@ -292,7 +292,16 @@ awaitable<http::Response> Saga::Forward(order::Checkout& c, const http::Request&
       throw *failed;
     }
     co_await StartCompensation(c, *failed, "reservation outcome unknown: " + failed->code());
-    co_await Compensate(c, origin);
+    std::optional<std::string> compensation_error;
+    try {
+      co_await Compensate(c, origin);
+    } catch (const std::exception& e) {
+      compensation_error = e.what();  // inventory still down: the recovery pass finishes it
+    }
+    if (compensation_error) {
+      log::Warn("compensation not finished; left to the recovery pass",
+                {{"checkout_id", c.id}, {"error", *compensation_error}});
+    }
     throw *failed;
   }
   StepUpdate reserved;
@@ -322,15 +331,15 @@ awaitable<http::Response> Saga::Forward(order::Checkout& c, const http::Request&
       answer = ApiError::Unavailable("order.payment_unavailable", "the payment provider cannot be reached");
     }
     co_await StartCompensation(c, answer, "charge failed: " + failed->code());
-    std::optional<ApiError> compensation_error;
+    std::optional<std::string> compensation_error;
     try {
       co_await Compensate(c, origin);
-    } catch (const ApiError& e) {
-      compensation_error = e;  // the recovery pass finishes it; the shopper gets the reason of the failure
+    } catch (const std::exception& e) {
+      compensation_error = e.what();  // the recovery pass finishes it; the shopper gets the reason of the failure
     }
     if (compensation_error) {
       log::Warn("compensation not finished; left to the recovery pass",
-                {{"checkout_id", c.id}, {"error", compensation_error->detail()}});
+                {{"checkout_id", c.id}, {"error", *compensation_error}});
     }
     throw answer;
   }

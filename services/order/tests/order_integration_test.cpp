@@ -312,6 +312,32 @@ TEST_F(Checkout, InsufficientStockIs409AndChargesNothing) {
   EXPECT_EQ(CartItems(s).size(), 1u);
 }
 
+TEST_F(Checkout, AnOrderThatCannotBeWrittenIsRefundedAndReleased) {
+  Shopper s = NewShopper({{kMiel, 1}});
+  std::int64_t on_hand = OnHand(kMiel), reserved = Reserved(kMiel);
+  // The order database refuses this shopper's order (a constraint added for the test): the charge has been made.
+  std::string constraint = "it_block_" + s.id;
+  testing::RunSql(platform_->Conninfo("order"), "ALTER TABLE orders ADD CONSTRAINT " + constraint +
+                                                    " CHECK (customer_id <> '" + s.id + "') NOT VALID");
+  HttpResult r = PostCheckout(s, kSuccessCard, "unwritten-1");
+  testing::RunSql(platform_->Conninfo("order"), "ALTER TABLE orders DROP CONSTRAINT " + constraint);
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(Code(r), "order.not_recorded");
+  std::string checkout = CheckoutId(s, "unwritten-1");
+  auto charges = Charges(checkout);
+  ASSERT_EQ(charges.size(), 1u);
+  EXPECT_EQ(Str(charges[0], "status"), "refunded");
+  EXPECT_EQ(ActiveReservations(checkout), "0");
+  EXPECT_EQ(Reserved(kMiel), reserved);
+  EXPECT_EQ(OnHand(kMiel), on_hand);
+  EXPECT_TRUE(OrdersOf(s).empty());
+  EXPECT_EQ(CartItems(s).size(), 1u);
+  EXPECT_EQ(OrderSql("SELECT step FROM checkouts WHERE id = '" + checkout + "'"), "failed");
+  HttpResult again = PostCheckout(s, kSuccessCard, "unwritten-1");
+  EXPECT_EQ(again.status, 503);
+  EXPECT_EQ(Code(again), "order.not_recorded");
+}
+
 TEST_F(Checkout, AShopperCannotReadAnotherShoppersOrder) {
   Shopper a = NewShopper({{kMiel, 1}});
   HttpResult placed = PostCheckout(a, kSuccessCard, "own-1");
