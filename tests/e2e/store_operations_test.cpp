@@ -53,7 +53,8 @@ class StoreOperations : public ::testing::Test {
                                         "&product_id=" + std::to_string(product),
                              {}, token);
     EXPECT_EQ(r.status, 200) << r.body;
-    const auto& rows = Json(r).at("data").as_array();
+    const auto body = Json(r);
+    const auto& rows = body.at("data").as_array();
     return rows.empty() ? 0 : Int(rows.at(0), "on_hand");
   }
 
@@ -152,7 +153,8 @@ TEST_F(StoreOperations, RestockFromTheLogisticsCentre) {
                                       "&reason=" + (quantity < 0 ? "transfer_out" : "transfer_in"),
                                   {}, logistics);
     ASSERT_EQ(ledger.status, 200) << ledger.body;
-    const auto& rows = Json(ledger).at("data").as_array();
+    const auto body = Json(ledger);
+    const auto& rows = body.at("data").as_array();
     ASSERT_EQ(rows.size(), 1u) << ledger.body;
     EXPECT_EQ(Int(rows.at(0), "quantity"), quantity);
   }

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 
@@ -121,7 +122,7 @@ asio::awaitable<void> PingDatabase(pg::Pool* pool) { co_await pool->Ping(std::ch
 
 Host::Host(http::Runtime& runtime, const Definition& definition, const CommonConfig& common, ServiceConfig config,
            config::Source& settings, http::Client& client)
-    : definition_(definition), common_(common), config_(std::move(config)) {
+    : runtime_(runtime), definition_(definition), common_(common), config_(std::move(config)) {
   pg::PoolOptions pool_options;
   pool_options.conninfo = config_.database_url;
   pool_options.application_name = "comptoir-" + definition_.name;
@@ -155,7 +156,17 @@ Host::Host(http::Runtime& runtime, const Definition& definition, const CommonCon
 Host::~Host() = default;
 
 void Host::Start() { server_->Start(); }
-void Host::Shutdown(std::function<void()> done) { server_->Shutdown(std::move(done)); }
+namespace {
+asio::awaitable<void> StopInstance(Instance* instance) { co_await instance->Stop(); }
+}  // namespace
+
+void Host::Shutdown(std::function<void()> done) {
+  // Requests first, then the background tasks (they may still use the pool), then `done`.
+  server_->Shutdown([this, done = std::move(done)]() mutable {
+    asio::co_spawn(runtime_.Context(0), StopInstance(instance_.get()),
+                   [done = std::move(done)](std::exception_ptr) { done(); });
+  });
+}
 std::uint16_t Host::port() const { return server_->port(); }
 
 }  // namespace comptoir::service

@@ -84,7 +84,7 @@ service::Definition MakeDefinition() {
   service::Definition definition;
   definition.name = "cart";
   definition.default_port = kDefaultPort;
-  definition.database = false;  // carts live in Redis
+  definition.database = false;                        // carts live in Redis
   definition.openapi = OpenApiFiles().at(0).content;  // a string literal: lives as long as the program
   definition.create = [](service::Context& context) -> std::unique_ptr<service::Instance> {
     return std::make_unique<Instance>(context, LoadSettings(context));

@@ -131,12 +131,14 @@ TEST(Body, AddRefusesAbsurdQuantities) {
 }
 
 TEST(Body, SetAcceptsZeroToRemove) {
-  EXPECT_EQ(ParseQuantityBody(boost::json::parse(R"({"quantity": 0})")), 0);
-  EXPECT_EQ(ParseQuantityBody(boost::json::parse(R"({"quantity": 5})")), 5);
-  auto e = Catch([] { ParseQuantityBody(boost::json::parse(R"({"quantity": -1})")); });
+  EXPECT_EQ(ParseQuantityBody(boost::json::parse(R"({"quantity": 0})"), 5), 0);
+  EXPECT_EQ(ParseQuantityBody(boost::json::parse(R"({"quantity": 5, "product_id": 5})"), 5), 5);
+  auto e = Catch([] { ParseQuantityBody(boost::json::parse(R"({"quantity": -1})"), 5); });
   EXPECT_EQ(FieldsOf(e), std::vector<std::string>{"quantity"});
-  e = Catch([] { ParseQuantityBody(boost::json::parse(R"({})")); });
+  e = Catch([] { ParseQuantityBody(boost::json::parse(R"({})"), 5); });
   EXPECT_EQ(FieldsOf(e), std::vector<std::string>{"quantity"});
+  e = Catch([] { ParseQuantityBody(boost::json::parse(R"({"quantity": 1, "product_id": 6})"), 5); });
+  EXPECT_EQ(FieldsOf(e), std::vector<std::string>{"product_id"});
 }
 
 TEST(Json, CartAnswerHasEveryField) {

@@ -15,6 +15,7 @@
 
 #include "comptoir/auth/auth.hpp"
 #include "comptoir/testing/http.hpp"
+#include "comptoir/testing/pg.hpp"
 #include "comptoir/testing/platform.hpp"
 #include "comptoir/testing/process.hpp"
 
@@ -26,11 +27,11 @@ using testing::HttpResult;
 namespace json = boost::json;
 
 // Demo catalogue (DESIGN §7) and stock (inventory's seed: 100 of each product at the centre, location 6).
-constexpr std::int64_t kTShirt = 5;     // 1999
-constexpr std::int64_t kCafe = 9;       // 1299
-constexpr std::int64_t kVeste = 7;      // 12999
-constexpr std::int64_t kMiel = 12;      // 1599
-constexpr std::int64_t kAirPods = 3;    // 25999
+constexpr std::int64_t kTShirt = 5;   // 1999
+constexpr std::int64_t kCafe = 9;     // 1299
+constexpr std::int64_t kVeste = 7;    // 12999
+constexpr std::int64_t kMiel = 12;    // 1599
+constexpr std::int64_t kAirPods = 3;  // 25999
 constexpr std::int64_t kCentreStock = 100;
 
 json::value Json(const HttpResult& r) {
@@ -73,7 +74,9 @@ std::string Item(std::int64_t product_id, std::int64_t quantity) {
   return json::serialize(json::object{{"product_id", product_id}, {"quantity", quantity}});
 }
 
-std::string Quantity(std::int64_t quantity) { return json::serialize(json::object{{"quantity", quantity}}); }
+std::string Quantity(std::int64_t quantity) {
+  return json::serialize(json::object{{"quantity", quantity}});
+}
 
 class CartService : public ::testing::Test {
  protected:
@@ -83,7 +86,9 @@ class CartService : public ::testing::Test {
     platform_ = new testing::Platform(testing::PlatformOptions{
         .services = {"product", "inventory", "cart"},
         .name = "cart_it",
-        .env = {{"COMPTOIR_CART_REDIS_PREFIX", prefix_}},
+        // No price cache: a price change must show in the very next answer (the cache's few seconds would
+        // otherwise make the catalogue test wait).
+        .env = {{"COMPTOIR_CART_REDIS_PREFIX", prefix_}, {"COMPTOIR_CART_PRICE_CACHE_MS", "0"}},
         .instances = {{"cart", 3}}});
   }
   static void TearDownTestSuite() {
@@ -126,7 +131,8 @@ class CartService : public ::testing::Test {
   }
 
   static std::int64_t Available(std::int64_t product_id) {
-    HttpResult r = Direct("inventory", "GET", "/api/v1/inventory?location_id=6&product_id=" + std::to_string(product_id));
+    HttpResult r =
+        Direct("inventory", "GET", "/api/v1/inventory?location_id=6&product_id=" + std::to_string(product_id));
     EXPECT_EQ(r.status, 200) << r.body;
     auto data = Json(r).at("data").as_array();
     return data.empty() ? 0 : data[0].at("available").as_int64();
@@ -228,18 +234,27 @@ TEST_F(CartService, TaxesAreExactOnAwkwardAmounts) {
 TEST_F(CartService, PricesFollowTheCatalogue) {
   std::string id = NewGuestCart();
   ASSERT_EQ(Call("POST", "/api/v1/carts/" + id + "/items", Item(kMiel, 2)).status, 200);
-  // Archive Miel's neighbour 18 and try to add it: refused, and a line of it would vanish from the answer.
-  HttpResult archived = Direct("product", "DELETE", "/api/v1/products/18");
+  ASSERT_EQ(Call("POST", "/api/v1/carts/" + id + "/items", Item(17, 1)).status, 200);
+  // A new price shows in the next answer: the cart stores quantities, never prices.
+  HttpResult patched = Direct("product", "PATCH", "/api/v1/products/17", R"({"price_cents": 1001})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  HttpResult r = Call("GET", "/api/v1/carts/" + id);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r).at("subtotal_cents").as_int64(), 2 * 1599 + 1001);
+  // An archived product can no longer be added, and its line leaves the cart.
+  HttpResult archived = Direct("product", "DELETE", "/api/v1/products/17");
   ASSERT_EQ(archived.status, 204) << archived.body;
-  HttpResult r = Call("POST", "/api/v1/carts/" + id + "/items", Item(18, 1));
-  EXPECT_EQ(r.status, 422) << r.body;
-  EXPECT_EQ(Code(r), "cart.unknown_product");
-  r = Call("POST", "/api/v1/carts/" + id + "/items", Item(999999, 1));
+  r = Call("POST", "/api/v1/carts/" + id + "/items", Item(17, 1));
   EXPECT_EQ(r.status, 422) << r.body;
   EXPECT_EQ(Code(r), "cart.unknown_product");
   r = Call("GET", "/api/v1/carts/" + id);
+  ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(QuantityOf(r, kMiel), 2);
-  EXPECT_EQ(Json(r).at("items").as_array().size(), 1u);
+  EXPECT_EQ(QuantityOf(r, 17), 0);
+  EXPECT_EQ(Json(r).at("subtotal_cents").as_int64(), 2 * 1599);
+  r = Call("POST", "/api/v1/carts/" + id + "/items", Item(999999, 1));
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(Code(r), "cart.unknown_product");
 }
 
 TEST_F(CartService, AQuantityAboveTheCentresStockIsRefusedAndTheCartIsUnchanged) {
@@ -471,6 +486,40 @@ TEST(CartReadiness, ReadyFailsWhenRedisIsUnreachable) {
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_EQ(Code(r), "redis.unavailable");
   EXPECT_EQ(Header(r, "x-instance-id"), "cart-lonely");
+}
+
+// A lone instance on the fixture's Redis with a 3-second expiry: a write refreshes it, inactivity ends the cart.
+// (Creating and clearing a cart need neither product nor inventory.)
+TEST(CartExpiry, ACartExpiresAfterInactivityAndEveryWriteRefreshesIt) {
+  ASSERT_FALSE(testing::ComptoirBin().empty());
+  int port = testing::FreePort();
+  testing::ProcessOptions o;
+  o.path = testing::ComptoirBin();
+  o.args = {"serve", "--service", "cart"};
+  o.env = {{"COMPTOIR_CART_HTTP_PORT", std::to_string(port)},
+           {"COMPTOIR_REDIS_URL", "redis://127.0.0.1:" + std::to_string(testing::RedisPort())},
+           {"COMPTOIR_CART_REDIS_PREFIX", "cart_expiry_" + std::to_string(::getpid()) + ":"},
+           {"COMPTOIR_CART_TTL_S", "3"},
+           {"COMPTOIR_AUTH_JWT_SECRET", "cart-expiry-test-secret-0123456789abcdef012"},
+           {"COMPTOIR_HTTP_THREADS", "1"}};
+  testing::ChildProcess cart(o);
+  ASSERT_TRUE(testing::WaitForHttp(port, "/ready", std::chrono::seconds(30)));
+  auto http = [port](const std::string& method, const std::string& target) {
+    return testing::Http(static_cast<std::uint16_t>(port), method, target);
+  };
+  HttpResult created = http("POST", "/api/v1/carts");
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string id(Json(created).at("id").as_string());
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  ASSERT_EQ(http("DELETE", "/api/v1/carts/" + id).status, 204);  // a write: expiry pushed back 3 s
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  // 4 s after creation: alive only because the write refreshed it.
+  EXPECT_EQ(http("GET", "/api/v1/carts/" + id).status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  // More than 3 s after the last write (reads do not count): gone.
+  HttpResult gone = http("GET", "/api/v1/carts/" + id);
+  EXPECT_EQ(gone.status, 404) << gone.body;
+  EXPECT_EQ(Code(gone), "cart.not_found");
 }
 
 }  // namespace

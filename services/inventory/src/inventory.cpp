@@ -1,11 +1,11 @@
 #include "comptoir/inventory/inventory.hpp"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "api/handlers.hpp"
 #include "comptoir/log.hpp"
+#include "comptoir/service/periodic.hpp"
 #include "storage/repository.hpp"
 
 namespace comptoir::inventory {
@@ -27,31 +27,6 @@ Settings LoadSettings(config::Source& source) {
   return s;
 }
 
-// Releases expired reservations every `interval`, forever (the frame goes with the runtime at shutdown).
-// A failed round (database down) is logged and retried at the next tick.
-asio::awaitable<void> SweepExpiredReservations(Repository* repository, std::chrono::seconds interval) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  for (;;) {
-    timer.expires_after(interval);
-    co_await timer.async_wait(asio::use_awaitable);
-    try {
-      int released = co_await repository->ExpireReservations("reservation-sweep");
-      if (released > 0) log::Info("expired reservations released", {{"count", released}});
-    } catch (const std::exception& e) {
-      log::Warn("reservation sweep failed; retrying at the next tick", {{"error", e.what()}});
-    }
-  }
-}
-
-void OnSweepEnded(std::exception_ptr error) {
-  if (!error) return;
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    log::Error("reservation sweep stopped", {{"error", e.what()}});
-  }
-}
-
 /// The running service: repository, token verifier, handlers and the reservation sweep.
 class Instance final : public service::Instance {
  public:
@@ -59,17 +34,27 @@ class Instance final : public service::Instance {
       : settings_(LoadSettings(context.settings)),
         verifier_(auth::LoadJwtSettings(context.settings)),
         repository_(context.db),
-        handlers_(repository_, verifier_, settings_) {
-    asio::co_spawn(context.runtime.Context(0), SweepExpiredReservations(&repository_, settings_.sweep_interval),
-                   &OnSweepEnded);
+        handlers_(repository_, verifier_, settings_),
+        sweep_(context.runtime.Context(0), "reservation-sweep",
+               std::chrono::duration_cast<std::chrono::milliseconds>(settings_.sweep_interval),
+               [this]() { return SweepOnce(); }) {
+    sweep_.Start();
   }
   void AddRoutes(http::Router& router) override { inventory::AddRoutes(router, handlers_); }
+  asio::awaitable<void> Stop() override { co_await sweep_.Stop(); }
 
  private:
   Settings settings_;
   auth::Verifier verifier_;
   Repository repository_;
   Handlers handlers_;
+  service::Periodic sweep_;
+
+  // Releases the reservations whose time is up (a failed round is logged by Periodic and retried).
+  asio::awaitable<void> SweepOnce() {
+    int released = co_await repository_.ExpireReservations("reservation-sweep");
+    if (released > 0) log::Info("expired reservations released", {{"count", released}});
+  }
 };
 
 service::Definition MakeDefinition() {

@@ -34,7 +34,9 @@ ApiError CartNotFound(std::string_view id) {
   return ApiError::NotFound("cart.not_found", "no cart has id " + std::string(id) + " (it may have expired)");
 }
 
-ApiError Forbidden(std::string detail) { return ApiError(ErrorKind::kForbidden, "cart.forbidden", std::move(detail)); }
+ApiError Forbidden(std::string detail) {
+  return ApiError(ErrorKind::kForbidden, "cart.forbidden", std::move(detail));
+}
 
 ApiError UnknownProduct(std::int64_t product_id) {
   return ApiError(ErrorKind::kUnprocessable, "cart.unknown_product",
@@ -42,10 +44,10 @@ ApiError UnknownProduct(std::int64_t product_id) {
 }
 
 ApiError InsufficientStock(std::int64_t product_id, std::int64_t available, std::int64_t in_cart) {
-  return ApiError::Conflict("cart.insufficient_stock",
-                            "only " + std::to_string(available) + " of product " + std::to_string(product_id) +
-                                " available online; the cart holds " + std::to_string(in_cart) +
-                                "; the cart is unchanged");
+  return ApiError::Conflict("cart.insufficient_stock", "only " + std::to_string(available) + " of product " +
+                                                           std::to_string(product_id) +
+                                                           " available online; the cart holds " +
+                                                           std::to_string(in_cart) + "; the cart is unchanged");
 }
 
 std::int64_t PathProductId(const http::Request& request) {
@@ -57,7 +59,9 @@ std::int64_t PathProductId(const http::Request& request) {
 
 }  // namespace
 
-std::span<const RouteEntry> Routes() { return kRoutes; }
+std::span<const RouteEntry> Routes() {
+  return kRoutes;
+}
 
 namespace {
 
@@ -72,8 +76,8 @@ awaitable<http::Response> Serve(Handlers& handlers, Handler member, http::Reques
     failure = e;
   }
   if (failure) {
-    response = http::Response::Text(failure->status(), ProblemJson(*failure, request.request_id),
-                                    "application/problem+json");
+    response =
+        http::Response::Text(failure->status(), ProblemJson(*failure, request.request_id), "application/problem+json");
   }
   response.headers.Set("X-Instance-Id", handlers.instance_id());
   co_return response;
@@ -186,7 +190,7 @@ awaitable<http::Response> Handlers::AddItem(http::Request& request) {
 
 awaitable<http::Response> Handlers::SetItem(http::Request& request) {
   std::int64_t product_id = PathProductId(request);
-  std::int64_t quantity = ParseQuantityBody(json::ParseBody(request.body));
+  std::int64_t quantity = ParseQuantityBody(json::ParseBody(request.body), product_id);
   CartIdentity cart = Authorize(request, Access::kWrite);
   std::int64_t available = 0;
   if (quantity > 0) {

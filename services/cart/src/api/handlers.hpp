@@ -19,7 +19,11 @@ class Handlers {
  public:
   Handlers(CartStore& store, Catalogue& catalogue, OnlineStock& stock, const auth::Verifier& verifier,
            std::string instance_id)
-      : store_(store), catalogue_(catalogue), stock_(stock), verifier_(verifier), instance_id_(std::move(instance_id)) {}
+      : store_(store),
+        catalogue_(catalogue),
+        stock_(stock),
+        verifier_(verifier),
+        instance_id_(std::move(instance_id)) {}
 
   boost::asio::awaitable<http::Response> GetCurrentCart(http::Request& request);
   boost::asio::awaitable<http::Response> CreateCart(http::Request& request);

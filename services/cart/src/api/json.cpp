@@ -15,11 +15,12 @@ AddItem ParseAddItemBody(const boost::json::value& body) {
   return AddItem{*product_id, *quantity};
 }
 
-std::int64_t ParseQuantityBody(const boost::json::value& body) {
+std::int64_t ParseQuantityBody(const boost::json::value& body, std::int64_t path_product_id) {
   json::ObjectReader reader(body);
   auto quantity = reader.Int("quantity", true, 0, kMaxQuantity);
-  // A client may send the line back as it read it; product_id must then match the path (checked by the
-  // handler's caller through the path only, so it is simply accepted here).
+  // A client may send a line back as it read it; its product_id must then be the one of the path.
+  auto product_id = reader.Int("product_id", false, 1);
+  if (product_id && *product_id != path_product_id) reader.Fail("product_id", "must match the product id of the path");
   reader.RejectUnknown({"quantity", "product_id"});
   reader.ThrowIfErrors("cart.invalid_item");
   return *quantity;

@@ -41,7 +41,9 @@ std::optional<CartIdentity> ParseCartId(std::string_view id) {
   return std::nullopt;
 }
 
-std::string CustomerCartId(std::string_view subject) { return "customer-" + std::string(subject); }
+std::string CustomerCartId(std::string_view subject) {
+  return "customer-" + std::string(subject);
+}
 
 CartKeys KeysOf(std::string_view prefix, std::string_view cart_id) {
   std::string base = std::string(prefix) + "{" + std::string(cart_id) + "}:";

@@ -9,12 +9,12 @@ using boost::asio::awaitable;
 
 // Shared by every script: creates the meta hash if needed, stamps updated_at and refreshes the expiry of
 // both keys. KEYS of the cart in `items`, `meta`; `ttl`, `now`, `customer` ("" for a guest) from ARGV.
-#define CART_TOUCH_LUA                                                  \
-  "local function touch(items, meta, ttl, now, customer)\n"             \
-  "  redis.call('HSETNX', meta, 'created_at', now)\n"                   \
-  "  redis.call('HSETNX', meta, 'customer_id', customer)\n"             \
-  "  redis.call('HSET', meta, 'updated_at', now)\n"                     \
-  "  redis.call('EXPIRE', meta, ttl)\n"                                 \
+#define CART_TOUCH_LUA                                                                \
+  "local function touch(items, meta, ttl, now, customer)\n"                           \
+  "  redis.call('HSETNX', meta, 'created_at', now)\n"                                 \
+  "  redis.call('HSETNX', meta, 'customer_id', customer)\n"                           \
+  "  redis.call('HSET', meta, 'updated_at', now)\n"                                   \
+  "  redis.call('EXPIRE', meta, ttl)\n"                                               \
   "  if redis.call('EXISTS', items) == 1 then redis.call('EXPIRE', items, ttl) end\n" \
   "end\n"
 

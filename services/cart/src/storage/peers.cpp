@@ -9,6 +9,8 @@ namespace {
 
 using boost::asio::awaitable;
 
+constexpr std::size_t kMaxCachedProducts = 10000;
+
 std::int64_t IntField(const boost::json::object& object, std::string_view key) {
   const auto* value = object.if_contains(key);
   if (value == nullptr || !value->is_int64()) throw std::runtime_error("no integer field " + std::string(key));
@@ -44,20 +46,22 @@ awaitable<std::optional<ProductInfo>> Catalogue::Find(const http::Request& origi
                                   "the product service gave an unreadable answer for product " + std::to_string(id));
     }
   } else {
-    throw ApiError::Unavailable("product.unavailable", "the product service answered " +
-                                                           std::to_string(response.status) + " for product " +
-                                                           std::to_string(id));
+    throw ApiError::Unavailable(
+        "product.unavailable",
+        "the product service answered " + std::to_string(response.status) + " for product " + std::to_string(id));
   }
   if (ttl_.count() > 0) {
     std::lock_guard lock(mutex_);
+    // Unknown ids are cached too, so a client sending arbitrary ids must not grow the map without bound.
+    if (cache_.size() >= kMaxCachedProducts) cache_.clear();
     cache_[id] = Entry{product, std::chrono::steady_clock::now() + ttl_};
   }
   co_return product;
 }
 
 awaitable<std::int64_t> OnlineStock::Available(const http::Request& origin, std::int64_t product_id) const {
-  std::string target = "/api/v1/inventory?location_id=" + std::to_string(location_id_) +
-                       "&product_id=" + std::to_string(product_id);
+  std::string target =
+      "/api/v1/inventory?location_id=" + std::to_string(location_id_) + "&product_id=" + std::to_string(product_id);
   boost::json::value body = co_await peer_.CallJson(origin, http::Method::kGet, std::move(target));
   try {
     for (const auto& row : body.at("data").as_array()) {

@@ -69,6 +69,9 @@ class Instance {
   virtual void AddRoutes(http::Router& router) = 0;
   /// What GET /ready checks (throws an ApiError when not ready). Empty: the database answers a ping.
   virtual std::function<boost::asio::awaitable<void>()> ReadyCheck() { return {}; }
+  /// Ends the service's background tasks (service::Periodic::Stop), awaited on worker 0 after the server
+  /// has drained and before the pool goes away.
+  virtual boost::asio::awaitable<void> Stop() { co_return; }
 };
 
 /// Everything the `comptoir` executable needs to know about one service.
@@ -114,6 +117,7 @@ class Host {
   [[nodiscard]] pg::Pool& db() { return *db_; }
 
  private:
+  http::Runtime& runtime_;
   const Definition& definition_;
   const CommonConfig& common_;
   ServiceConfig config_;

@@ -1,0 +1,74 @@
+#pragma once
+#include <span>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "comptoir/auth/auth.hpp"
+#include "comptoir/auth/password.hpp"
+#include "comptoir/http/message.hpp"
+#include "comptoir/http/router.hpp"
+#include "storage/repository.hpp"
+
+namespace comptoir::customer {
+
+/// Settings of the service, read once at start (see README "Configuration").
+struct Settings {
+  auth::JwtSettings jwt;
+  LockoutSettings lockout;
+};
+
+/// The HTTP face of accounts: each handler parses and validates, authenticates and authorises the
+/// caller, calls the repository (and the password hasher, off the event loop) and serialises.
+class Handlers {
+ public:
+  Handlers(Repository& repository, auth::PasswordHasher& hasher, Settings settings)
+      : repository_(repository), hasher_(hasher), settings_(std::move(settings)), verifier_(settings_.jwt) {}
+
+  boost::asio::awaitable<http::Response> Register(http::Request& request);
+  boost::asio::awaitable<http::Response> Login(http::Request& request);
+  boost::asio::awaitable<http::Response> StaffLogin(http::Request& request);
+  boost::asio::awaitable<http::Response> Refresh(http::Request& request);
+
+  boost::asio::awaitable<http::Response> GetMe(http::Request& request);
+  boost::asio::awaitable<http::Response> UpdateMe(http::Request& request);
+  boost::asio::awaitable<http::Response> ChangePassword(http::Request& request);
+  boost::asio::awaitable<http::Response> ListAddresses(http::Request& request);
+  boost::asio::awaitable<http::Response> CreateAddress(http::Request& request);
+  boost::asio::awaitable<http::Response> GetAddress(http::Request& request);
+  boost::asio::awaitable<http::Response> UpdateAddress(http::Request& request);
+  boost::asio::awaitable<http::Response> DeleteAddress(http::Request& request);
+  boost::asio::awaitable<http::Response> GetCustomer(http::Request& request);
+  boost::asio::awaitable<http::Response> ListCustomers(http::Request& request);
+
+  boost::asio::awaitable<http::Response> ListStaff(http::Request& request);
+  boost::asio::awaitable<http::Response> CreateStaff(http::Request& request);
+  boost::asio::awaitable<http::Response> GetStaffMe(http::Request& request);
+
+ private:
+  boost::asio::awaitable<http::Response> SignIn(http::Request& request, AccountKind kind);
+  /// The shopper the token speaks for (403 for staff tokens).
+  std::int64_t ShopperId(const http::Request& request, std::string_view action) const;
+  std::string AccessToken(const auth::Principal& who) const;
+
+  Repository& repository_;
+  auth::PasswordHasher& hasher_;
+  Settings settings_;
+  auth::Verifier verifier_;
+};
+
+/// One line of the service's route table.
+struct RouteEntry {
+  http::Method method;
+  std::string_view pattern;
+  boost::asio::awaitable<http::Response> (Handlers::*handler)(http::Request&);
+};
+
+/// The route table of the customer service (the standard routes are added by libs/service). Used by
+/// AddRoutes and by the OpenAPI coverage test.
+std::span<const RouteEntry> Routes();
+
+/// Adds every route of Routes() to `router`, bound to `handlers` (which must outlive the router).
+void AddRoutes(http::Router& router, Handlers& handlers);
+
+}  // namespace comptoir::customer

@@ -1,0 +1,282 @@
+// Unit tests of the customer service's rules: validation of emails, passwords, phones, provinces and
+// postal codes; staff role/location pairs; lockout; refresh tokens; JSON parsing; OpenAPI coverage.
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+
+#include "api/handlers.hpp"
+#include "api/json.hpp"
+#include "comptoir/customer/customer.hpp"
+#include "domain/accounts.hpp"
+
+namespace comptoir::customer {
+namespace {
+
+std::vector<std::string> Fields(const ApiError& error) {
+  std::vector<std::string> fields;
+  for (const auto& f : error.fields()) fields.push_back(f.field);
+  return fields;
+}
+
+template <class F>
+ApiError Refused(F&& f) {
+  try {
+    f();
+  } catch (const ApiError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no ApiError thrown";
+  return ApiError::Internal("none", "none");
+}
+
+TEST(Email, IsNormalisedTrimmedAndLowerCase) {
+  EXPECT_EQ(NormalizeEmail("  Jean.Dupont@Example.COM "), "jean.dupont@example.com");
+}
+
+TEST(Email, AcceptsOrdinaryAddresses) {
+  for (const char* ok : {"a@b.ca", "jean.dupont@example.com", "x+tag@sub.domain.qc.ca", "o'neil@example.org"}) {
+    EXPECT_FALSE(EmailProblem(ok)) << ok;
+  }
+}
+
+TEST(Email, RefusesWhatIsNotAnAddress) {
+  for (const char* bad : {"", "plain", "@example.com", "a@", "a@b", "a@@b.ca", "a b@c.ca", "a@b..ca", ".a@b.ca",
+                          "a.@b.ca", "a@-b.ca", "a@b.ca.", "a..b@c.ca"}) {
+    EXPECT_TRUE(EmailProblem(bad)) << bad;
+  }
+  EXPECT_TRUE(EmailProblem(std::string(250, 'a') + "@b.ca"));
+}
+
+TEST(Password, LengthIsCountedInCharacters) {
+  EXPECT_TRUE(PasswordProblem("1234567"));
+  EXPECT_FALSE(PasswordProblem("12345678"));
+  EXPECT_FALSE(PasswordProblem(std::string(128, 'x')));
+  EXPECT_TRUE(PasswordProblem(std::string(129, 'x')));
+  EXPECT_FALSE(PasswordProblem("éééééééé"));  // 8 characters, 16 bytes
+  EXPECT_TRUE(PasswordProblem("ééé"));
+}
+
+TEST(Password, RefusesBlankAndControlCharacters) {
+  EXPECT_TRUE(PasswordProblem("          "));
+  EXPECT_TRUE(
+      PasswordProblem(std::string("abcd\x01"
+                                  "efgh")));
+  EXPECT_TRUE(
+      PasswordProblem("\xff\xfe"
+                      "abcdefgh"));
+}
+
+TEST(Phone, Rules) {
+  EXPECT_FALSE(PhoneProblem("514-555-0101"));
+  EXPECT_FALSE(PhoneProblem("+1 (514) 555.0101"));
+  EXPECT_TRUE(PhoneProblem("555"));
+  EXPECT_TRUE(PhoneProblem("514-555-01O1"));
+  EXPECT_TRUE(PhoneProblem("+() -.+() -."));
+}
+
+TEST(Province, AllThirteenCodesAndOnlyThem) {
+  for (const char* code : {"AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"}) {
+    EXPECT_EQ(NormalizeProvince(code), std::string(code));
+  }
+  EXPECT_EQ(NormalizeProvince(" qc "), "QC");
+  for (const char* bad : {"", "Q", "QUE", "PQ", "XX", "Québec", "NY"}) EXPECT_FALSE(NormalizeProvince(bad)) << bad;
+}
+
+TEST(PostalCode, IsNormalisedToA1A1A1) {
+  EXPECT_EQ(NormalizePostalCode("H2X 3K8"), "H2X 3K8");
+  EXPECT_EQ(NormalizePostalCode("h2x3k8"), "H2X 3K8");
+  EXPECT_EQ(NormalizePostalCode(" h2x-3k8 "), "H2X 3K8");
+}
+
+TEST(PostalCode, RefusesOtherShapesAndLetters) {
+  for (const char* bad : {"", "H2X", "H2X 3K", "H2X 3K88", "12345", "90210-1234", "HH2 3K8", "H2X  3K8", "H 2X3K8",
+                          "D2X 3K8", "H2O 3K8", "W2X 3K8", "Z2X 3K8", "H2X 3U8", "H2X 3K8 1"}) {
+    EXPECT_FALSE(NormalizePostalCode(bad)) << bad;
+  }
+  EXPECT_EQ(NormalizePostalCode("H2W 3K8"), "H2W 3K8");  // W is fine after the first position
+}
+
+TEST(StaffLocation, CashierNeedsAStore) {
+  using auth::Role;
+  EXPECT_TRUE(StaffLocationProblem(Role::kCashier, std::nullopt));
+  EXPECT_TRUE(StaffLocationProblem(Role::kCashier, 6));
+  EXPECT_TRUE(StaffLocationProblem(Role::kCashier, 7));
+  EXPECT_FALSE(StaffLocationProblem(Role::kCashier, 1));
+  EXPECT_FALSE(StaffLocationProblem(Role::kCashier, 5));
+  EXPECT_FALSE(StaffLocationProblem(Role::kLogistics, std::nullopt));
+  EXPECT_FALSE(StaffLocationProblem(Role::kLogistics, 6));
+  EXPECT_TRUE(StaffLocationProblem(Role::kLogistics, 4));
+  EXPECT_FALSE(StaffLocationProblem(Role::kManager, std::nullopt));
+  EXPECT_TRUE(StaffLocationProblem(Role::kManager, 7));
+  EXPECT_TRUE(StaffLocationProblem(Role::kAdmin, 1));
+  EXPECT_TRUE(StaffLocationProblem(Role::kCustomer, std::nullopt));
+}
+
+TEST(Lockout, LocksAtTheLimitUntilTheWindowPasses) {
+  LockoutSettings settings;  // 5 in 900 s
+  const std::int64_t start = 1'000'000;
+  EXPECT_FALSE(LockedFor(settings, {0, 0}, start));
+  EXPECT_FALSE(LockedFor(settings, {4, start}, start + 10));
+  EXPECT_EQ(LockedFor(settings, {5, start}, start + 10), 890);
+  EXPECT_EQ(LockedFor(settings, {7, start}, start + 899), 1);
+  EXPECT_FALSE(LockedFor(settings, {5, start}, start + 900));
+  LockoutSettings strict{.max_failures = 2, .window = std::chrono::seconds(60)};
+  EXPECT_EQ(LockedFor(strict, {2, start}, start), 60);
+}
+
+TEST(RefreshToken, IsRandom32BytesBase64Url) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 100; ++i) {
+    std::string token = NewRefreshToken();
+    EXPECT_TRUE(LooksLikeRefreshToken(token)) << token;
+    EXPECT_EQ(auth::Base64UrlDecode(token)->size(), 32U);
+    seen.insert(token);
+  }
+  EXPECT_EQ(seen.size(), 100U);
+  EXPECT_FALSE(LooksLikeRefreshToken(""));
+  EXPECT_FALSE(LooksLikeRefreshToken(std::string(43, '=')));
+  EXPECT_FALSE(LooksLikeRefreshToken(std::string(44, 'a')));
+}
+
+TEST(RefreshToken, IsStoredAsSha256Hex) {
+  // SHA-256("abc") from FIPS 180-2.
+  EXPECT_EQ(HashRefreshToken("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  std::string token = NewRefreshToken();
+  EXPECT_EQ(HashRefreshToken(token), HashRefreshToken(token));
+  EXPECT_NE(HashRefreshToken(token), token);
+}
+
+TEST(RefreshToken, UseRules) {
+  const std::int64_t now = 1'000'000;
+  EXPECT_EQ(CheckRefresh(false, false, false, now + 10, now), RefreshRefusal::kUnknown);
+  EXPECT_EQ(CheckRefresh(true, false, false, now + 10, now), RefreshRefusal::kNone);
+  EXPECT_EQ(CheckRefresh(true, true, false, now + 10, now), RefreshRefusal::kReused);
+  EXPECT_EQ(CheckRefresh(true, true, true, now + 10, now), RefreshRefusal::kReused);
+  EXPECT_EQ(CheckRefresh(true, false, true, now + 10, now), RefreshRefusal::kRevoked);
+  EXPECT_EQ(CheckRefresh(true, false, false, now, now), RefreshRefusal::kExpired);
+}
+
+TEST(Json, RegistrationNamesEveryBadField) {
+  auto body = boost::json::parse(R"({"email": "nope", "password": "short", "first_name": "  ", "phone": "12"})");
+  ApiError e = Refused([&] { ParseRegistration(body); });
+  EXPECT_EQ(e.code(), "customer.invalid");
+  EXPECT_EQ(e.status(), 400);
+  auto fields = Fields(e);
+  for (const char* f : {"email", "password", "first_name", "last_name", "phone"}) {
+    EXPECT_NE(std::find(fields.begin(), fields.end(), f), fields.end()) << f;
+  }
+}
+
+TEST(Json, RegistrationIsNormalised) {
+  auto body = boost::json::parse(
+      R"({"email": " Jean@Example.com ", "password": "secret-password", "first_name": " Jean ", "last_name": "Dupont"})");
+  Registration r = ParseRegistration(body);
+  EXPECT_EQ(r.email, "jean@example.com");
+  EXPECT_EQ(r.first_name, "Jean");
+  EXPECT_FALSE(r.phone);
+}
+
+TEST(Json, AddressIsValidatedAndNormalised) {
+  AddressInput a = ParseAddress(boost::json::parse(
+      R"({"type": "billing", "line1": " 1 rue X ", "city": "Montréal", "province": "qc", "postal_code": "h2x3k8"})"));
+  EXPECT_EQ(a.type, AddressType::kBilling);
+  EXPECT_EQ(a.line1, "1 rue X");
+  EXPECT_EQ(a.province, "QC");
+  EXPECT_EQ(a.postal_code, "H2X 3K8");
+  EXPECT_FALSE(a.is_default);
+  ApiError e = Refused([] {
+    ParseAddress(boost::json::parse(R"({"type": "home", "province": "XX", "postal_code": "90210", "colour": 1})"));
+  });
+  EXPECT_EQ(e.code(), "address.invalid");
+  auto fields = Fields(e);
+  for (const char* f : {"type", "line1", "city", "province", "postal_code", "colour"}) {
+    EXPECT_NE(std::find(fields.begin(), fields.end(), f), fields.end()) << f;
+  }
+}
+
+TEST(Json, StaffInputChecksRoleAndLocation) {
+  ApiError e = Refused([] {
+    ParseStaffInput(boost::json::parse(
+        R"({"email": "c@comptoir.local", "password": "long-enough", "first_name": "C", "last_name": "D", "role": "cashier"})"));
+  });
+  EXPECT_EQ(e.code(), "staff.invalid");
+  EXPECT_EQ(Fields(e), std::vector<std::string>{"location_id"});
+  StaffInput logistics = ParseStaffInput(boost::json::parse(
+      R"({"email": "l@comptoir.local", "password": "long-enough", "first_name": "L", "last_name": "D", "role": "logistics"})"));
+  EXPECT_EQ(logistics.location_id, 6);
+  ApiError customer = Refused([] {
+    ParseStaffInput(boost::json::parse(
+        R"({"email": "x@comptoir.local", "password": "long-enough", "first_name": "X", "last_name": "D", "role": "customer"})"));
+  });
+  EXPECT_EQ(Fields(customer), std::vector<std::string>{"role"});
+}
+
+TEST(Json, PageLimits) {
+  EXPECT_EQ(ParsePage({{"page", "2"}, {"per_page", "100"}}, "x").Offset(), 100);
+  ApiError e = Refused([] { ParsePage({{"page", "0"}, {"per_page", "101"}}, "customer.invalid_query"); });
+  EXPECT_EQ(e.code(), "customer.invalid_query");
+  EXPECT_EQ(Fields(e), (std::vector<std::string>{"page", "per_page"}));
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+TEST(OpenApi, DocumentsEveryRoute) {
+  boost::json::value doc = boost::json::parse(Definition().openapi);
+  EXPECT_EQ(doc.at("openapi").as_string().subview().substr(0, 3), "3.1");
+  const auto& paths = doc.at("paths").as_object();
+  for (const RouteEntry& route : Routes()) {
+    const auto* item = paths.if_contains(route.pattern);
+    ASSERT_NE(item, nullptr) << route.pattern << " is not in openapi.json";
+    EXPECT_TRUE(item->as_object().contains(Lower(http::MethodName(route.method))))
+        << http::MethodName(route.method) << " " << route.pattern << " is not in openapi.json";
+  }
+  for (auto standard : {"/health", "/ready", "/metrics", "/openapi.json", "/docs"}) {
+    ASSERT_NE(paths.if_contains(standard), nullptr) << standard;
+    EXPECT_TRUE(paths.at(standard).as_object().contains("get")) << standard;
+  }
+}
+
+TEST(OpenApi, DocumentsNoRouteThatDoesNotExist) {
+  boost::json::value doc = boost::json::parse(Definition().openapi);
+  std::set<std::string> served{"/health", "/ready", "/metrics", "/openapi.json", "/docs", "/docs/{file}"};
+  std::set<std::string> methods;
+  for (const RouteEntry& route : Routes()) {
+    served.insert(std::string(route.pattern));
+    methods.insert(Lower(http::MethodName(route.method)) + " " + std::string(route.pattern));
+  }
+  for (const auto& [path, item] : doc.at("paths").as_object()) {
+    EXPECT_TRUE(served.count(std::string(path))) << path << " is documented but not served";
+    if (std::string(path).rfind("/api/", 0) != 0) continue;
+    for (const auto& [method, op] : item.as_object()) {
+      if (method == "parameters") continue;
+      EXPECT_TRUE(methods.count(std::string(method) + " " + std::string(path)))
+          << method << " " << path << " is documented but not served";
+    }
+  }
+}
+
+TEST(OpenApi, ReferencesResolve) {
+  std::string text(Definition().openapi);
+  boost::json::value doc = boost::json::parse(text);
+  std::size_t pos = 0;
+  while ((pos = text.find("\"$ref\": \"#/", pos)) != std::string::npos) {
+    std::size_t start = pos + 11;
+    std::size_t end = text.find('"', start);
+    std::string pointer = text.substr(start - 1, end - start + 1);
+    boost::system::error_code ec;
+    doc.find_pointer(pointer, ec);
+    EXPECT_FALSE(ec) << pointer;
+    pos = end;
+  }
+}
+
+}  // namespace
+}  // namespace comptoir::customer
