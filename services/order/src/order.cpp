@@ -1,11 +1,8 @@
 #include "comptoir/order/order.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "api/handlers.hpp"
 #include "comptoir/log.hpp"
+#include "comptoir/service/periodic.hpp"
 #include "saga.hpp"
 
 namespace comptoir::order {
@@ -49,30 +46,8 @@ Peers LoadPeers(service::Context& context, const Settings& settings) {
       service::Peer(context.client, std::move(payment))};
 }
 
-// The recovery pass: once at start, then every `interval`, forever (the frame goes with the runtime at shutdown).
-asio::awaitable<void> RecoveryLoop(Saga* saga, std::chrono::milliseconds interval) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  for (;;) {
-    try {
-      co_await saga->RecoverOnce();
-    } catch (const std::exception& e) {
-      log::Warn("recovery pass failed; retrying at the next tick", {{"error", e.what()}});
-    }
-    timer.expires_after(interval);
-    co_await timer.async_wait(asio::use_awaitable);
-  }
-}
-
-void OnRecoveryEnded(std::exception_ptr error) {
-  if (!error) return;
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    log::Error("recovery loop stopped", {{"error", e.what()}});
-  }
-}
-
-/// The running service: settings, peers, repository, saga, handlers and the recovery loop.
+/// The running service: settings, peers, repository, saga, handlers and the recovery pass (at start, then every
+/// order.recovery_interval_ms).
 class Instance final : public service::Instance {
  public:
   explicit Instance(service::Context& context)
@@ -82,10 +57,13 @@ class Instance final : public service::Instance {
         peers_(LoadPeers(context, settings_)),
         repository_(context.db),
         saga_(repository_, peers_, jwt_, settings_),
-        handlers_(repository_, saga_, verifier_) {
-    asio::co_spawn(context.runtime.Context(0), RecoveryLoop(&saga_, settings_.recovery_interval), &OnRecoveryEnded);
+        handlers_(repository_, saga_, verifier_),
+        recovery_(context.runtime.Context(0), "checkout-recovery", settings_.recovery_interval,
+                  [this]() { return saga_.RecoverOnce(); }) {
+    recovery_.Start(true);
   }
   void AddRoutes(http::Router& router) override { order::AddRoutes(router, handlers_); }
+  asio::awaitable<void> Stop() override { co_await recovery_.Stop(); }
 
  private:
   Settings settings_;
@@ -95,6 +73,7 @@ class Instance final : public service::Instance {
   Repository repository_;
   Saga saga_;
   Handlers handlers_;
+  service::Periodic recovery_;
 };
 
 boost::asio::awaitable<void> Seed(pg::Pool& /*db*/) { co_return; }  // no demo orders: they come from checkouts

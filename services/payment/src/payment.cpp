@@ -1,9 +1,10 @@
 #include "comptoir/payment/payment.hpp"
 
-#include <boost/asio/co_spawn.hpp>
+#include <algorithm>
 
 #include "api/handlers.hpp"
 #include "comptoir/log.hpp"
+#include "comptoir/service/periodic.hpp"
 
 namespace comptoir::payment {
 
@@ -21,27 +22,24 @@ Settings LoadSettings(config::Source& source) {
   return s;
 }
 
-void OnLeftoversDone(std::exception_ptr error) {
-  if (!error) return;
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    log::Warn("pending charges not completed at start", {{"error", e.what()}});
-  }
-}
-
-/// The simulated card provider: settings and handlers; at start, completes charges a previous process left pending.
+/// The simulated card provider: settings, handlers, and the task that records late successes when their time comes.
 class Instance final : public service::Instance {
  public:
   explicit Instance(service::Context& context)
-      : settings_(LoadSettings(context.settings)), handlers_(context.db, settings_) {
-    boost::asio::co_spawn(context.runtime.Context(0), handlers_.CompleteLeftovers(), &OnLeftoversDone);
+      : settings_(LoadSettings(context.settings)),
+        handlers_(context.db, settings_),
+        late_(context.runtime.Context(0), "late-charges",
+              std::clamp(settings_.timeout_card_delay / 10, std::chrono::milliseconds(20), std::chrono::milliseconds(1000)),
+              [this]() { return handlers_.CompleteDue(); }) {
+    late_.Start(true);
   }
   void AddRoutes(http::Router& router) override { payment::AddRoutes(router, handlers_); }
+  boost::asio::awaitable<void> Stop() override { co_await late_.Stop(); }
 
  private:
   Settings settings_;
   Handlers handlers_;
+  service::Periodic late_;
 };
 
 boost::asio::awaitable<void> Seed(pg::Pool& /*db*/) { co_return; }  // no demo data: charges come from checkouts

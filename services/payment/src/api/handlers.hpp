@@ -32,13 +32,11 @@ class Handlers {
   boost::asio::awaitable<http::Response> GetCharge(http::Request& request);
   boost::asio::awaitable<http::Response> RefundCharge(http::Request& request);
 
-  /// Completes charges left pending by a previous process (its late success never ran): the provider
-  /// records them as succeeded (or refunded when a refund was asked meanwhile).
-  boost::asio::awaitable<void> CompleteLeftovers();
+  /// Records the late success of every pending charge older than `timeout_card_delay` (or its refund, when one
+  /// was asked meanwhile). Run by a periodic task, also at start (charges a previous process left pending).
+  boost::asio::awaitable<void> CompleteDue();
 
  private:
-  boost::asio::awaitable<void> CompleteLater(std::string id, std::chrono::milliseconds delay);
-
   pg::Pool& db_;
   const Settings& settings_;
 };
