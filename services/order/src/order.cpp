@@ -76,7 +76,9 @@ class Instance final : public service::Instance {
   service::Periodic recovery_;
 };
 
-boost::asio::awaitable<void> Seed(pg::Pool& /*db*/) { co_return; }  // no demo orders: they come from checkouts
+boost::asio::awaitable<void> Seed(pg::Pool& /*db*/) {
+  co_return;
+}  // no demo orders: they come from checkouts
 
 service::Definition MakeDefinition() {
   service::Definition definition;

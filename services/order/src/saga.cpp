@@ -19,7 +19,9 @@ namespace asio = boost::asio;
 using asio::awaitable;
 using http::Method;
 
-std::string Serialize(const boost::json::value& v) { return boost::json::serialize(v); }
+std::string Serialize(const boost::json::value& v) {
+  return boost::json::serialize(v);
+}
 
 // The answer of a failed checkout, stored so that the same key gets it again.
 std::string AnswerBody(const ApiError& e) {
@@ -74,7 +76,9 @@ http::Headers KeyHeader(const std::string& key) {
 // Named, never a braced temporary in a coroutine call (GCC 12).
 const StepUpdate kNoUpdate{};
 
-bool IsClientError(const ApiError& e) { return e.status() >= 400 && e.status() < 500; }
+bool IsClientError(const ApiError& e) {
+  return e.status() >= 400 && e.status() < 500;
+}
 
 }  // namespace
 
@@ -104,22 +108,22 @@ std::string OrderJson(const Order& o) {
                                         {"quantity", l.quantity},
                                         {"line_total_cents", l.line_total_cents()}});
   }
-  boost::json::object body{{"id", o.id},
-                           {"number", o.number},
-                           {"customer_id", o.customer_id},
-                           {"status", StatusName(o.status)},
-                           {"items", std::move(items)},
-                           {"subtotal_cents", o.totals.subtotal_cents},
-                           {"shipping_cents", o.totals.shipping_cents},
-                           {"gst_cents", o.totals.gst_cents},
-                           {"qst_cents", o.totals.qst_cents},
-                           {"total_cents", o.totals.total_cents},
-                           {"shipping_address", boost::json::parse(o.shipping_address_json)},
-                           {"payment", boost::json::object{{"charge_id", o.charge_id},
-                                                           {"card_last4", o.card_last4},
-                                                           {"refunded", o.refunded}}},
-                           {"created_at", o.created_at},
-                           {"updated_at", o.updated_at}};
+  boost::json::object body{
+      {"id", o.id},
+      {"number", o.number},
+      {"customer_id", o.customer_id},
+      {"status", StatusName(o.status)},
+      {"items", std::move(items)},
+      {"subtotal_cents", o.totals.subtotal_cents},
+      {"shipping_cents", o.totals.shipping_cents},
+      {"gst_cents", o.totals.gst_cents},
+      {"qst_cents", o.totals.qst_cents},
+      {"total_cents", o.totals.total_cents},
+      {"shipping_address", boost::json::parse(o.shipping_address_json)},
+      {"payment",
+       boost::json::object{{"charge_id", o.charge_id}, {"card_last4", o.card_last4}, {"refunded", o.refunded}}},
+      {"created_at", o.created_at},
+      {"updated_at", o.updated_at}};
   return Serialize(body);
 }
 
@@ -211,8 +215,8 @@ awaitable<http::Response> Saga::Checkout(http::Request& request, const auth::Pri
     throw ApiError::Conflict("order.checkout_in_progress",
                              "a checkout with this Idempotency-Key is in progress; retry in a moment");
   }
-  log::Info("checkout started", {{"checkout_id", c.id}, {"customer_id", c.customer_id},
-                                 {"request_id", request.request_id}});
+  log::Info("checkout started",
+            {{"checkout_id", c.id}, {"customer_id", c.customer_id}, {"request_id", request.request_id}});
   co_return co_await Forward(c, request, body.card_number);
 }
 
@@ -221,8 +225,8 @@ awaitable<http::Response> Saga::Forward(order::Checkout& c, const http::Request&
   std::vector<Line> lines;
   std::optional<ApiError> refused;
   try {
-    boost::json::value cart = co_await peers_.cart.CallJson(origin, Method::kGet,
-                                                            "/api/v1/carts/" + http::PercentEncode(c.cart_id));
+    boost::json::value cart =
+        co_await peers_.cart.CallJson(origin, Method::kGet, "/api/v1/carts/" + http::PercentEncode(c.cart_id));
     std::map<std::int64_t, std::int64_t> quantities;  // product → quantity (lines merged)
     if (!cart.is_object()) throw ApiError::Unavailable("cart.unavailable", "cart sent an answer that is not a cart");
     if (const auto* items = cart.as_object().if_contains("items"); items != nullptr && items->is_array()) {
@@ -236,7 +240,8 @@ awaitable<http::Response> Saga::Forward(order::Checkout& c, const http::Request&
     for (auto [product_id, quantity] : quantities) {
       boost::json::value product;
       try {
-        product = co_await peers_.product.CallJson(origin, Method::kGet, "/api/v1/products/" + std::to_string(product_id));
+        product =
+            co_await peers_.product.CallJson(origin, Method::kGet, "/api/v1/products/" + std::to_string(product_id));
       } catch (const ApiError& e) {
         if (e.status() != 404) throw;
       }
@@ -246,8 +251,8 @@ awaitable<http::Response> Saga::Forward(order::Checkout& c, const http::Request&
         throw ApiError(ErrorKind::kUnprocessable, "order.unknown_product",
                        "product " + std::to_string(product_id) + " of the cart is no longer sold");
       }
-      lines.push_back(Line{product_id, StringField(*p, "sku"), StringField(*p, "name"), IntField(*p, "price_cents"),
-                           quantity});
+      lines.push_back(
+          Line{product_id, StringField(*p, "sku"), StringField(*p, "name"), IntField(*p, "price_cents"), quantity});
     }
   } catch (const ApiError& e) {
     refused = e;
@@ -351,8 +356,9 @@ awaitable<http::Response> Saga::Forward(order::Checkout& c, const http::Request&
   co_await CompleteForward(c, origin, true);
   auto order = co_await repository_.FindOrder(c.order_id);
   if (!order) throw ApiError::Internal("order.not_recorded", "the order was written but cannot be read");
-  log::Info("checkout completed", {{"checkout_id", c.id}, {"order_id", order->id}, {"number", order->number},
-                                   {"request_id", origin.request_id}});
+  log::Info(
+      "checkout completed",
+      {{"checkout_id", c.id}, {"order_id", order->id}, {"number", order->number}, {"request_id", origin.request_id}});
   co_return http::Response::Json(201, OrderJson(*order));
 }
 
@@ -365,9 +371,10 @@ awaitable<void> Saga::CompleteForward(order::Checkout& c, const http::Request& o
       not_written = e;
     }
     if (not_written) {
-      log::Error("order not written; refunding and releasing", {{"checkout_id", c.id}, {"error", not_written->detail()}});
-      ApiError answer = ApiError::Unavailable("order.not_recorded",
-                                              "the order could not be recorded; the payment was refunded");
+      log::Error("order not written; refunding and releasing",
+                 {{"checkout_id", c.id}, {"error", not_written->detail()}});
+      ApiError answer =
+          ApiError::Unavailable("order.not_recorded", "the order could not be recorded; the payment was refunded");
       // Undo first (the database may be what failed), then record the compensation as far as possible.
       co_await Compensate(c, origin);  // lists and refunds the charge, releases the reservation
       throw answer;
@@ -438,18 +445,19 @@ awaitable<void> Saga::Compensate(order::Checkout& c, const http::Request& origin
     if (error && !IsClientError(*error)) throw *error;  // refused: nothing is reserved under this key
   }
   if (!c.reservation_id.empty()) {
-    http::Response released = co_await peers_.inventory.Call(
-        origin, Method::kDelete, "/api/v1/inventory/reservations/" + c.reservation_id);
+    http::Response released =
+        co_await peers_.inventory.Call(origin, Method::kDelete, "/api/v1/inventory/reservations/" + c.reservation_id);
     if (released.status >= 500) throw ApiError::Unavailable("inventory.unavailable", "inventory failed to release");
     if (released.status != 200 && released.status != 404) {
-      log::Error("reservation not released", {{"checkout_id", c.id}, {"status", released.status},
-                                               {"body", released.body}});
+      log::Error("reservation not released",
+                 {{"checkout_id", c.id}, {"status", released.status}, {"body", released.body}});
     }
   }
   // Charges: whatever exists under the reference is refunded (a pending one ends refunded when it completes).
   if (c.charge_asked) {
     boost::json::value list = co_await peers_.payment.CallJson(
-        origin, Method::kGet, "/api/v1/payments/charges?per_page=100&reference=" + http::PercentEncode(c.charge_reference));
+        origin, Method::kGet,
+        "/api/v1/payments/charges?per_page=100&reference=" + http::PercentEncode(c.charge_reference));
     for (const auto& charge : list.at("data").as_array()) {
       std::string status = StringField(charge.as_object(), "status");
       if (status != "succeeded" && status != "pending") continue;
@@ -464,7 +472,8 @@ awaitable<void> Saga::Compensate(order::Checkout& c, const http::Request& origin
   } else {
     // Called after a failed order write: record the outcome if the database lets us (recovery checks the charge).
     StepUpdate update;
-    ApiError answer = ApiError::Unavailable("order.not_recorded", "the order could not be recorded; the payment was refunded");
+    ApiError answer =
+        ApiError::Unavailable("order.not_recorded", "the order could not be recorded; the payment was refunded");
     update.failure = "order not written";
     update.answer_status = answer.status();
     update.answer_body = AnswerBody(answer);
@@ -496,7 +505,8 @@ awaitable<void> Saga::Recover(order::Checkout c) {
   }
   if (what == Recovery::kCompensate) {
     log::Info("recovery: undoing checkout", {{"checkout_id", c.id}, {"step", std::string(StepName(c.step))}});
-    if (c.step != Step::kCompensating) co_await StartCompensation(c, Interrupted(), "interrupted at " + std::string(StepName(c.step)));
+    if (c.step != Step::kCompensating)
+      co_await StartCompensation(c, Interrupted(), "interrupted at " + std::string(StepName(c.step)));
     co_await Compensate(c, origin);
   }
 }
@@ -523,8 +533,8 @@ awaitable<void> Saga::RecoverOnce() {
 
 awaitable<Order> Saga::Cancel(const Order& order, const http::Request& request, const std::string& actor) {
   if (!CanCancel(order.status)) {
-    throw ApiError::Conflict("order.illegal_transition", "an order " + std::string(StatusName(order.status)) +
-                                                             " cannot be cancelled any more");
+    throw ApiError::Conflict("order.illegal_transition",
+                             "an order " + std::string(StatusName(order.status)) + " cannot be cancelled any more");
   }
   bool changed = co_await repository_.ChangeStatus(order, Status::kCancelled, actor, "cancelled", request.request_id);
   if (!changed) throw ApiError::Conflict("order.illegal_transition", "the order changed meanwhile; read it again");
@@ -549,8 +559,8 @@ awaitable<void> Saga::Settle(const Order& order, const http::Request& origin) {
   }
   std::string stock = order.stock;
   if (stock == "reserved") {
-    http::Response released = co_await peers_.inventory.Call(
-        origin, Method::kDelete, "/api/v1/inventory/reservations/" + order.reservation_id);
+    http::Response released = co_await peers_.inventory.Call(origin, Method::kDelete,
+                                                             "/api/v1/inventory/reservations/" + order.reservation_id);
     if (released.status >= 500) throw ApiError::Unavailable("inventory.unavailable", "inventory failed to release");
     if (released.status == 409) {
       stock = "committed";  // committed meanwhile: put it back instead

@@ -13,13 +13,13 @@ namespace comptoir::order {
 
 /// Settings of the service (`order.*`).
 struct Settings {
-  std::chrono::milliseconds payment_timeout{5000};      ///< order.payment_timeout_ms
-  std::chrono::milliseconds recovery_interval{10000};   ///< order.recovery_interval_ms
-  std::chrono::milliseconds recovery_stale{60000};      ///< order.recovery_stale_ms
+  std::chrono::milliseconds payment_timeout{5000};     ///< order.payment_timeout_ms
+  std::chrono::milliseconds recovery_interval{10000};  ///< order.recovery_interval_ms
+  std::chrono::milliseconds recovery_stale{60000};     ///< order.recovery_stale_ms
   /// Tests only: comma-separated steps after which the process _exits (simulating a kill) while serving a
   /// checkout; with `crash_key_prefix` P set, only checkouts whose Idempotency-Key starts with P + step + "-".
-  std::string crash_after_step;                         ///< order.crash_after_step
-  std::string crash_key_prefix;                         ///< order.crash_key_prefix
+  std::string crash_after_step;  ///< order.crash_after_step
+  std::string crash_key_prefix;  ///< order.crash_key_prefix
 };
 
 /// The services the checkout talks to.

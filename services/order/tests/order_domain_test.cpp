@@ -65,8 +65,8 @@ TEST(Totals, ShippingIsTaxedBelowTheThreshold) {
   Totals t = ComputeTotals({L(12, 1599, 1)});
   EXPECT_EQ(t.subtotal_cents, 1599);
   EXPECT_EQ(t.shipping_cents, 999);
-  EXPECT_EQ(t.gst_cents, 130);   // 2598 × 5 % = 129.9
-  EXPECT_EQ(t.qst_cents, 259);   // 2598 × 9.975 % = 259.15
+  EXPECT_EQ(t.gst_cents, 130);  // 2598 × 5 % = 129.9
+  EXPECT_EQ(t.qst_cents, 259);  // 2598 × 9.975 % = 259.15
   EXPECT_EQ(t.total_cents, 1599 + 999 + 130 + 259);
 }
 
@@ -89,7 +89,9 @@ TEST(Luhn, ValidAndInvalidNumbers) {
   EXPECT_FALSE(LuhnValid("42"));
 }
 
-boost::json::value Body(std::string_view text) { return boost::json::parse(text); }
+boost::json::value Body(std::string_view text) {
+  return boost::json::parse(text);
+}
 
 TEST(CheckoutBody, ValidBodyIsNormalised) {
   CheckoutRequest r = ParseCheckoutBody(Body(R"({"cart_id": "customer-12",
@@ -140,23 +142,24 @@ TEST(Saga, StepsGoForwardOneAtATime) {
   EXPECT_TRUE(CanAdvance(Step::kCharged, Step::kOrderCreated));
   EXPECT_TRUE(CanAdvance(Step::kOrderCreated, Step::kCommitted));
   EXPECT_TRUE(CanAdvance(Step::kCommitted, Step::kCompleted));
-  EXPECT_FALSE(CanAdvance(Step::kStarted, Step::kCharging));   // never charge before reserving
-  EXPECT_FALSE(CanAdvance(Step::kReserved, Step::kCharged));   // the charge is recorded before it is sent
+  EXPECT_FALSE(CanAdvance(Step::kStarted, Step::kCharging));  // never charge before reserving
+  EXPECT_FALSE(CanAdvance(Step::kReserved, Step::kCharged));  // the charge is recorded before it is sent
   EXPECT_FALSE(CanAdvance(Step::kCharging, Step::kOrderCreated));
   EXPECT_FALSE(CanAdvance(Step::kCompleted, Step::kCompensating));
   EXPECT_FALSE(CanAdvance(Step::kFailed, Step::kStarted));
 }
 
 TEST(Saga, CompensationAndFailure) {
-  for (Step s : {Step::kStarted, Step::kReserving, Step::kReserved, Step::kCharging, Step::kCharged, Step::kOrderCreated}) {
+  for (Step s :
+       {Step::kStarted, Step::kReserving, Step::kReserved, Step::kCharging, Step::kCharged, Step::kOrderCreated}) {
     EXPECT_TRUE(CanAdvance(s, Step::kCompensating)) << StepName(s);
   }
   EXPECT_FALSE(CanAdvance(Step::kCommitted, Step::kCompensating));  // stock left: cancel the order instead
   EXPECT_TRUE(CanAdvance(Step::kCompensating, Step::kFailed));
   EXPECT_FALSE(CanAdvance(Step::kCompensating, Step::kCharged));
-  EXPECT_TRUE(CanAdvance(Step::kStarted, Step::kFailed));     // cart or price refused
-  EXPECT_TRUE(CanAdvance(Step::kReserving, Step::kFailed));   // reservation refused as a whole
-  EXPECT_FALSE(CanAdvance(Step::kReserved, Step::kFailed));   // something is held: compensate first
+  EXPECT_TRUE(CanAdvance(Step::kStarted, Step::kFailed));    // cart or price refused
+  EXPECT_TRUE(CanAdvance(Step::kReserving, Step::kFailed));  // reservation refused as a whole
+  EXPECT_FALSE(CanAdvance(Step::kReserved, Step::kFailed));  // something is held: compensate first
   EXPECT_FALSE(CanAdvance(Step::kCharging, Step::kFailed));
 }
 
@@ -166,7 +169,7 @@ TEST(Saga, RecoveryDecisions) {
   EXPECT_EQ(RecoveryFor(Step::kReserved), Recovery::kCompensate);
   EXPECT_EQ(RecoveryFor(Step::kCharging), Recovery::kCompensate);  // outcome unknown: refund whatever exists
   EXPECT_EQ(RecoveryFor(Step::kCompensating), Recovery::kCompensate);
-  EXPECT_EQ(RecoveryFor(Step::kCharged), Recovery::kComplete);     // the shopper paid: write the order
+  EXPECT_EQ(RecoveryFor(Step::kCharged), Recovery::kComplete);  // the shopper paid: write the order
   EXPECT_EQ(RecoveryFor(Step::kOrderCreated), Recovery::kComplete);
   EXPECT_EQ(RecoveryFor(Step::kCommitted), Recovery::kComplete);
   EXPECT_EQ(RecoveryFor(Step::kCompleted), Recovery::kNothing);
@@ -227,7 +230,9 @@ TEST(OrderQuery, FiltersAndErrors) {
   EXPECT_EQ(q.customer_id, "12");
   EXPECT_EQ(q.from, "2026-01-01");
   EXPECT_EQ(q.page, 2);
-  ApiError e = Catch([] { ParseOrderQuery({{"status", "lost"}, {"to", "2026-13-01"}, {"per_page", "500"}, {"x", "1"}}); });
+  ApiError e = Catch([] {
+    ParseOrderQuery({{"status", "lost"}, {"to", "2026-13-01"}, {"per_page", "500"}, {"x", "1"}});
+  });
   EXPECT_EQ(Fields(e), (std::set<std::string>{"status", "to", "per_page", "x"}));
 }
 

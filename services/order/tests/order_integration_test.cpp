@@ -28,8 +28,8 @@ namespace json = boost::json;
 constexpr const char* kSuccessCard = "4242424242424242";
 constexpr const char* kDeclinedCard = "4000000000000002";
 constexpr const char* kTimeoutCard = "4000000000000119";
-constexpr std::int64_t kVeste = 7;   // 129.99 $
-constexpr std::int64_t kMiel = 12;   // 15.99 $
+constexpr std::int64_t kVeste = 7;  // 129.99 $
+constexpr std::int64_t kMiel = 12;  // 15.99 $
 constexpr std::int64_t kCentre = 6;
 
 json::value Json(const HttpResult& r) {
@@ -44,7 +44,9 @@ std::string Code(const HttpResult& r) {
   return v.is_object() && v.as_object().contains("code") ? std::string(v.at("code").as_string()) : "";
 }
 
-std::string Str(const json::value& v, std::string_view key) { return std::string(v.at(key).as_string()); }
+std::string Str(const json::value& v, std::string_view key) {
+  return std::string(v.at(key).as_string());
+}
 
 // Waits (bounded) for `done`; the deadline only guards against a hang, it is not what is tested.
 template <class F>
@@ -61,20 +63,21 @@ class Checkout : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     ASSERT_FALSE(testing::ComptoirBin().empty()) << "COMPTOIR_BIN must name the comptoir executable";
-    platform_ = new testing::Platform(testing::PlatformOptions{
-        .services = {"product", "inventory", "cart", "payment", "order"},
-        .name = "order_it",
-        .env = {{"COMPTOIR_ORDER_PAYMENT_TIMEOUT_MS", "1000"},
-                {"COMPTOIR_PAYMENT_TIMEOUT_CARD_DELAY_MS", "1600"},
-                {"COMPTOIR_ORDER_RECOVERY_INTERVAL_MS", "300"},
-                {"COMPTOIR_ORDER_RECOVERY_STALE_MS", "3000"},
-                // Test-only crash: the order process _exits after recording step S of a checkout whose key starts
-                // with "crash-S-".
-                {"COMPTOIR_ORDER_CRASH_AFTER_STEP", "charging,charged"},
-                {"COMPTOIR_ORDER_CRASH_KEY_PREFIX", "crash-"}},
-        .instances = {{"cart", 1}}});
+    platform_ = new testing::Platform(
+        testing::PlatformOptions{.services = {"product", "inventory", "cart", "payment", "order"},
+                                 .name = "order_it",
+                                 .env = {{"COMPTOIR_ORDER_PAYMENT_TIMEOUT_MS", "1000"},
+                                         {"COMPTOIR_PAYMENT_TIMEOUT_CARD_DELAY_MS", "1600"},
+                                         {"COMPTOIR_ORDER_RECOVERY_INTERVAL_MS", "300"},
+                                         {"COMPTOIR_ORDER_RECOVERY_STALE_MS", "3000"},
+                                         // Test-only crash: the order process _exits after recording step S of a
+                                         // checkout whose key starts with "crash-S-".
+                                         {"COMPTOIR_ORDER_CRASH_AFTER_STEP", "charging,charged"},
+                                         {"COMPTOIR_ORDER_CRASH_KEY_PREFIX", "crash-"}},
+                                 .instances = {{"cart", 1}}});
     std::random_device random;
-    next_customer_ = 700000 + static_cast<int>(random() % 200000) * 10;  // carts live in a Redis shared with other tests
+    next_customer_ =
+        700000 + static_cast<int>(random() % 200000) * 10;  // carts live in a Redis shared with other tests
   }
   static void TearDownTestSuite() {
     delete platform_;
@@ -124,11 +127,12 @@ class Checkout : public ::testing::Test {
   }
 
   static std::string CheckoutBody(const Shopper& s, const std::string& card) {
-    return json::serialize(json::object{
-        {"cart_id", s.cart_id},
-        {"shipping_address", json::object{{"line1", "7250, boulevard des Roseraies"}, {"city", "Montréal"},
-                                          {"province", "QC"}, {"postal_code", "H1M 2T6"}}},
-        {"payment", json::object{{"method", "card"}, {"card_number", card}}}});
+    return json::serialize(json::object{{"cart_id", s.cart_id},
+                                        {"shipping_address", json::object{{"line1", "7250, boulevard des Roseraies"},
+                                                                          {"city", "Montréal"},
+                                                                          {"province", "QC"},
+                                                                          {"postal_code", "H1M 2T6"}}},
+                                        {"payment", json::object{{"method", "card"}, {"card_number", card}}}});
   }
   static HttpResult PostCheckout(const Shopper& s, const std::string& card, const std::string& key) {
     return platform_->Call("POST", "/api/v1/checkout", CheckoutBody(s, card), s.token, {{"Idempotency-Key", key}});
@@ -217,8 +221,9 @@ TEST_F(Checkout, SuccessCardGivesAPaidOrderEmptiesTheCartAndTakesTheStock) {
   EXPECT_EQ(charges[0].at("amount_cents").as_int64(), 31730);
   EXPECT_EQ(Str(charges[0], "id"), Str(order.at("payment"), "charge_id"));
   EXPECT_EQ(OrderSql("SELECT step FROM checkouts WHERE id = '" + checkout + "'"), "completed");
-  EXPECT_EQ(OrderSql("SELECT count(*) FROM outbox WHERE type = 'OrderPlaced' AND aggregate_id = '" + Str(order, "id") + "'"),
-            "1");
+  EXPECT_EQ(
+      OrderSql("SELECT count(*) FROM outbox WHERE type = 'OrderPlaced' AND aggregate_id = '" + Str(order, "id") + "'"),
+      "1");
   EXPECT_EQ(InventorySql("SELECT status FROM reservations WHERE reference = 'order:checkout-" + checkout + "'"),
             "committed");
 
@@ -295,11 +300,14 @@ TEST_F(Checkout, InsufficientStockIs409AndChargesNothing) {
   std::int64_t reserved = Reserved(kVeste);
   std::int64_t take = on_hand - reserved - 2;
   auto adjust = [&](std::int64_t quantity, const std::string& key) {
-    HttpResult r = testing::Http(
-        static_cast<std::uint16_t>(platform_->Port("inventory")), "POST", "/api/v1/inventory/movements",
-        json::serialize(json::object{{"location_id", kCentre}, {"reason", "adjustment"}, {"reference", "test:stock"},
-                                     {"lines", json::array{json::object{{"product_id", kVeste}, {"quantity", quantity}}}}}),
-        {{"Authorization", "Bearer " + Manager()}, {"Idempotency-Key", key}});
+    HttpResult r =
+        testing::Http(static_cast<std::uint16_t>(platform_->Port("inventory")), "POST", "/api/v1/inventory/movements",
+                      json::serialize(json::object{
+                          {"location_id", kCentre},
+                          {"reason", "adjustment"},
+                          {"reference", "test:stock"},
+                          {"lines", json::array{json::object{{"product_id", kVeste}, {"quantity", quantity}}}}}),
+                      {{"Authorization", "Bearer " + Manager()}, {"Idempotency-Key", key}});
     ASSERT_EQ(r.status, 201) << r.body;
   };
   adjust(-take, "order-it-take");
@@ -411,8 +419,9 @@ TEST_F(Checkout, CancelRefundsAndPutsTheStockBack) {
   EXPECT_EQ(Str(charges[0], "status"), "refunded");
   EXPECT_EQ(OnHand(kVeste), veste_before);
   EXPECT_EQ(OnHand(kMiel), miel_before);
-  EXPECT_EQ(InventorySql("SELECT count(*) FROM movements WHERE reason = 'return' AND location_id = 6 AND reference = 'order:" +
-                         Str(order, "number") + "'"),
+  EXPECT_EQ(InventorySql(
+                "SELECT count(*) FROM movements WHERE reason = 'return' AND location_id = 6 AND reference = 'order:" +
+                Str(order, "number") + "'"),
             "2");
   EXPECT_EQ(OrderSql("SELECT count(*) FROM outbox WHERE type = 'OrderCancelled' AND aggregate_id = '" + id + "'"), "1");
   HttpResult again = platform_->Call("POST", "/api/v1/orders/" + id + "/cancel", "", s.token);
@@ -438,9 +447,8 @@ TEST_F(Checkout, ACrashAfterTheChargeIsCompletedAtRestart) {
   platform_->StopService("order", true);  // reap what is left of it
   platform_->StartService("order");
   // The recovery pass (at start, then periodically, for checkouts untouched for order.recovery_stale_ms) completes it.
-  ASSERT_TRUE(Eventually([&] {
-    return OrderSql("SELECT step FROM checkouts WHERE id = '" + checkout + "'") == "completed";
-  }));
+  ASSERT_TRUE(
+      Eventually([&] { return OrderSql("SELECT step FROM checkouts WHERE id = '" + checkout + "'") == "completed"; }));
   auto orders = OrdersOf(s);
   ASSERT_EQ(orders.size(), 1u);
   EXPECT_EQ(Str(orders[0], "status"), "paid");
@@ -475,7 +483,8 @@ TEST_F(Checkout, ACrashBeforeTheChargeIsUndoneAtRestart) {
 
   platform_->StopService("order", true);
   platform_->StartService("order");
-  ASSERT_TRUE(Eventually([&] { return OrderSql("SELECT step FROM checkouts WHERE id = '" + checkout + "'") == "failed"; }));
+  ASSERT_TRUE(
+      Eventually([&] { return OrderSql("SELECT step FROM checkouts WHERE id = '" + checkout + "'") == "failed"; }));
   EXPECT_TRUE(Charges(checkout).empty());
   EXPECT_TRUE(OrdersOf(s).empty());
   EXPECT_EQ(ActiveReservations(checkout), "0");

@@ -29,7 +29,8 @@ class Instance final : public service::Instance {
       : settings_(LoadSettings(context.settings)),
         handlers_(context.db, settings_),
         late_(context.runtime.Context(0), "late-charges",
-              std::clamp(settings_.timeout_card_delay / 10, std::chrono::milliseconds(20), std::chrono::milliseconds(1000)),
+              std::clamp(settings_.timeout_card_delay / 10, std::chrono::milliseconds(20),
+                         std::chrono::milliseconds(1000)),
               [this]() { return handlers_.CompleteDue(); }) {
     late_.Start(true);
   }
@@ -42,7 +43,9 @@ class Instance final : public service::Instance {
   service::Periodic late_;
 };
 
-boost::asio::awaitable<void> Seed(pg::Pool& /*db*/) { co_return; }  // no demo data: charges come from checkouts
+boost::asio::awaitable<void> Seed(pg::Pool& /*db*/) {
+  co_return;
+}  // no demo data: charges come from checkouts
 
 service::Definition MakeDefinition() {
   service::Definition definition;

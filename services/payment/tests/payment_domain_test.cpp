@@ -44,9 +44,9 @@ TEST(Luhn, RefusesWrongCheckDigitsAndBadShapes) {
   EXPECT_FALSE(IsValidCardNumber("4242 4242 4242 4242"));
   EXPECT_FALSE(IsValidCardNumber("42424242424242a2"));
   EXPECT_FALSE(IsValidCardNumber(""));
-  EXPECT_FALSE(IsValidCardNumber("00000000000"));            // 11 digits
-  EXPECT_FALSE(IsValidCardNumber("00000000000000000000"));   // 20 digits
-  EXPECT_TRUE(IsValidCardNumber("000000000000"));            // 12 zeros: sum 0
+  EXPECT_FALSE(IsValidCardNumber("00000000000"));           // 11 digits
+  EXPECT_FALSE(IsValidCardNumber("00000000000000000000"));  // 20 digits
+  EXPECT_TRUE(IsValidCardNumber("000000000000"));           // 12 zeros: sum 0
 }
 
 TEST(Cards, BehaviourOfTheTestCards) {

@@ -32,24 +32,26 @@ class PaymentService : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     ASSERT_FALSE(testing::ComptoirBin().empty()) << "COMPTOIR_BIN must name the comptoir executable";
-    platform_ = new testing::Platform(testing::PlatformOptions{
-        .services = {"payment"}, .gateway = false, .name = "payment_it",
-        .env = {{"COMPTOIR_PAYMENT_TIMEOUT_CARD_DELAY_MS", "1500"}}});
+    platform_ =
+        new testing::Platform(testing::PlatformOptions{.services = {"payment"},
+                                                       .gateway = false,
+                                                       .name = "payment_it",
+                                                       .env = {{"COMPTOIR_PAYMENT_TIMEOUT_CARD_DELAY_MS", "1500"}}});
   }
   static void TearDownTestSuite() {
     delete platform_;
     platform_ = nullptr;
   }
   static HttpResult Direct(const std::string& method, const std::string& target, const std::string& body = {},
-                           const std::string& key = {},
-                           std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+                           const std::string& key = {}, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
     std::vector<std::pair<std::string, std::string>> headers;
     if (!key.empty()) headers.emplace_back("Idempotency-Key", key);
-    return testing::Http(static_cast<std::uint16_t>(platform_->Port("payment")), method, target, body, headers, timeout);
+    return testing::Http(static_cast<std::uint16_t>(platform_->Port("payment")), method, target, body, headers,
+                         timeout);
   }
   static std::string Body(const std::string& card, std::int64_t amount, const std::string& reference) {
-    return json::serialize(json::object{
-        {"amount_cents", amount}, {"currency", "CAD"}, {"card_number", card}, {"reference", reference}});
+    return json::serialize(
+        json::object{{"amount_cents", amount}, {"currency", "CAD"}, {"card_number", card}, {"reference", reference}});
   }
   static json::array ChargesOf(const std::string& reference) {
     HttpResult r = Direct("GET", "/api/v1/payments/charges?reference=" + reference);

@@ -48,7 +48,9 @@ ApiError OrderNotFound(std::string_view id) {
   return ApiError::NotFound("order.not_found", "no order has id " + std::string(id));
 }
 
-std::string ActorOf(const auth::Principal& who) { return std::string(auth::RoleName(who.role)) + ":" + who.subject; }
+std::string ActorOf(const auth::Principal& who) {
+  return std::string(auth::RoleName(who.role)) + ":" + who.subject;
+}
 
 }  // namespace
 
@@ -96,7 +98,9 @@ bool MayCancel(const auth::Principal& who, const Order& order) {
   return who.role == Role::kLogistics || who.role == Role::kManager || who.role == Role::kAdmin;
 }
 
-std::span<const RouteEntry> Routes() { return kRoutes; }
+std::span<const RouteEntry> Routes() {
+  return kRoutes;
+}
 
 void AddRoutes(http::Router& router, Handlers& handlers) {
   for (const RouteEntry& route : kRoutes) {
@@ -166,9 +170,9 @@ awaitable<http::Response> Handlers::ChangeStatus(http::Request& request) {
     throw ApiError::Conflict("order.illegal_transition", "cancel an order with POST /api/v1/orders/{id}/cancel");
   }
   if (!CanChangeStatus(order.status, *to)) {
-    throw ApiError::Conflict("order.illegal_transition", "an order cannot go from " +
-                                                             std::string(StatusName(order.status)) + " to " +
-                                                             std::string(StatusName(*to)));
+    throw ApiError::Conflict(
+        "order.illegal_transition",
+        "an order cannot go from " + std::string(StatusName(order.status)) + " to " + std::string(StatusName(*to)));
   }
   bool changed = co_await repository_.ChangeStatus(order, *to, ActorOf(who), "", request.request_id);
   if (!changed) throw ApiError::Conflict("order.illegal_transition", "the order changed meanwhile; read it again");

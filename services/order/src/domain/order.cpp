@@ -122,12 +122,14 @@ CheckoutRequest ParseCheckoutBody(const boost::json::value& body) {
 }
 
 namespace {
-constexpr std::array kStepNames{"started", "reserving", "reserved", "charging", "charged",
+constexpr std::array kStepNames{"started",       "reserving", "reserved",  "charging",     "charged",
                                 "order_created", "committed", "completed", "compensating", "failed"};
 constexpr std::array kStatusNames{"paid", "preparing", "shipped", "delivered", "cancelled"};
 }  // namespace
 
-std::string_view StepName(Step step) noexcept { return kStepNames.at(static_cast<std::size_t>(step)); }
+std::string_view StepName(Step step) noexcept {
+  return kStepNames.at(static_cast<std::size_t>(step));
+}
 
 std::optional<Step> ParseStep(std::string_view name) noexcept {
   for (std::size_t i = 0; i < kStepNames.size(); ++i) {
@@ -136,7 +138,9 @@ std::optional<Step> ParseStep(std::string_view name) noexcept {
   return std::nullopt;
 }
 
-bool IsTerminal(Step step) noexcept { return step == Step::kCompleted || step == Step::kFailed; }
+bool IsTerminal(Step step) noexcept {
+  return step == Step::kCompleted || step == Step::kFailed;
+}
 
 bool CanAdvance(Step from, Step to) noexcept {
   if (IsTerminal(from)) return false;
@@ -152,15 +156,20 @@ bool CanAdvance(Step from, Step to) noexcept {
 Recovery RecoveryFor(Step step) noexcept {
   switch (step) {
     case Step::kCompleted:
-    case Step::kFailed: return Recovery::kNothing;
+    case Step::kFailed:
+      return Recovery::kNothing;
     case Step::kCharged:
     case Step::kOrderCreated:
-    case Step::kCommitted: return Recovery::kComplete;
-    default: return Recovery::kCompensate;
+    case Step::kCommitted:
+      return Recovery::kComplete;
+    default:
+      return Recovery::kCompensate;
   }
 }
 
-std::string_view StatusName(Status status) noexcept { return kStatusNames.at(static_cast<std::size_t>(status)); }
+std::string_view StatusName(Status status) noexcept {
+  return kStatusNames.at(static_cast<std::size_t>(status));
+}
 
 std::optional<Status> ParseStatus(std::string_view name) noexcept {
   for (std::size_t i = 0; i < kStatusNames.size(); ++i) {
@@ -170,11 +179,14 @@ std::optional<Status> ParseStatus(std::string_view name) noexcept {
 }
 
 bool CanChangeStatus(Status from, Status to) noexcept {
-  return (from == Status::kPaid && to == Status::kPreparing) || (from == Status::kPreparing && to == Status::kShipped) ||
+  return (from == Status::kPaid && to == Status::kPreparing) ||
+         (from == Status::kPreparing && to == Status::kShipped) ||
          (from == Status::kShipped && to == Status::kDelivered);
 }
 
-bool CanCancel(Status from) noexcept { return from == Status::kPaid || from == Status::kPreparing; }
+bool CanCancel(Status from) noexcept {
+  return from == Status::kPaid || from == Status::kPreparing;
+}
 
 std::string OrderNumber(std::int64_t sequence) {
   char buffer[32];

@@ -43,7 +43,7 @@ Totals ComputeTotals(const std::vector<Line>& lines);
 struct Address {
   std::string line1;
   std::string city;
-  std::string province;  ///< "QC"
+  std::string province;     ///< "QC"
   std::string postal_code;  ///< normalised "H2X 1Y4"
 };
 

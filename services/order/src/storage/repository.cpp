@@ -10,11 +10,11 @@ namespace {
 namespace asio = boost::asio;
 using asio::awaitable;
 
-#define COMPTOIR_CHECKOUT_COLUMNS                                                                              \
-  "id::text, customer_id, idempotency_key, fingerprint, cart_id, step, shipping_address::text, card_last4,"     \
+#define COMPTOIR_CHECKOUT_COLUMNS                                                                                   \
+  "id::text, customer_id, idempotency_key, fingerprint, cart_id, step, shipping_address::text, card_last4,"         \
   " coalesce(lines::text, '[]'), coalesce(subtotal_cents, 0), coalesce(shipping_cents, 0), coalesce(gst_cents, 0)," \
-  " coalesce(qst_cents, 0), coalesce(total_cents, 0), reservation_key, coalesce(reservation_body, ''),"          \
-  " coalesce(reservation_id::text, ''), charge_key, charge_reference, coalesce(charge_id::text, ''),"             \
+  " coalesce(qst_cents, 0), coalesce(total_cents, 0), reservation_key, coalesce(reservation_body, ''),"             \
+  " coalesce(reservation_id::text, ''), charge_key, charge_reference, coalesce(charge_id::text, ''),"               \
   " coalesce(order_id::text, ''), coalesce(failure, ''), answer_status, coalesce(answer_body, ''), charge_asked"
 
 constexpr pg::Statement kInsertCheckout{
@@ -23,9 +23,9 @@ constexpr pg::Statement kInsertCheckout{
     " card_last4, reservation_key, charge_key, charge_reference)"
     " VALUES ($1::uuid, $2, $3, $4, $5, 'started', $6::jsonb, $7, $8, $9, $10)"
     " ON CONFLICT (customer_id, idempotency_key) DO NOTHING RETURNING " COMPTOIR_CHECKOUT_COLUMNS};
-constexpr pg::Statement kCheckoutByKey{
-    "order.checkouts.by_key",
-    "SELECT " COMPTOIR_CHECKOUT_COLUMNS " FROM checkouts WHERE customer_id = $1 AND idempotency_key = $2"};
+constexpr pg::Statement kCheckoutByKey{"order.checkouts.by_key",
+                                       "SELECT " COMPTOIR_CHECKOUT_COLUMNS
+                                       " FROM checkouts WHERE customer_id = $1 AND idempotency_key = $2"};
 constexpr pg::Statement kCheckoutById{"order.checkouts.by_id",
                                       "SELECT " COMPTOIR_CHECKOUT_COLUMNS " FROM checkouts WHERE id = $1::uuid"};
 // $1 id, $2 from, $3 to, $4 lines, $5..$9 totals, $10 reservation body, $11 reservation id, $12 charge id,
@@ -42,7 +42,8 @@ constexpr pg::Statement kAdvance{
     " WHERE id = $1::uuid AND step = $2"};
 constexpr pg::Statement kOpenCheckouts{
     "order.checkouts.open",
-    "SELECT " COMPTOIR_CHECKOUT_COLUMNS " FROM checkouts WHERE step NOT IN ('completed', 'failed')"
+    "SELECT " COMPTOIR_CHECKOUT_COLUMNS
+    " FROM checkouts WHERE step NOT IN ('completed', 'failed')"
     " AND updated_at < now() - make_interval(secs => $1::bigint / 1000.0) ORDER BY updated_at LIMIT 100"};
 constexpr pg::Statement kCheckoutOrder{"order.checkouts.order_of",
                                        "SELECT id::text FROM orders WHERE checkout_id = $1::uuid"};
@@ -62,20 +63,20 @@ constexpr pg::Statement kCheckoutOrderCreated{
     "UPDATE checkouts SET step = 'order_created', order_id = $2::uuid, updated_at = now()"
     " WHERE id = $1::uuid AND step = 'charged'"};
 
-#define COMPTOIR_ORDER_COLUMNS                                                                                  \
-  "o.id::text, o.number, o.checkout_id::text, o.customer_id, o.status, o.subtotal_cents, o.shipping_cents,"      \
-  " o.gst_cents, o.qst_cents, o.total_cents, o.shipping_address::text, o.charge_id::text, o.card_last4,"          \
-  " o.reservation_id::text, o.stock, o.refunded, f_rfc3339(o.created_at), f_rfc3339(o.updated_at),"               \
-  " (SELECT coalesce(json_agg(json_build_object('product_id', i.product_id, 'sku', i.sku, 'name', i.name,"        \
-  " 'unit_price_cents', i.unit_price_cents, 'quantity', i.quantity) ORDER BY i.line_no), '[]')::text"            \
+#define COMPTOIR_ORDER_COLUMNS                                                                              \
+  "o.id::text, o.number, o.checkout_id::text, o.customer_id, o.status, o.subtotal_cents, o.shipping_cents," \
+  " o.gst_cents, o.qst_cents, o.total_cents, o.shipping_address::text, o.charge_id::text, o.card_last4,"    \
+  " o.reservation_id::text, o.stock, o.refunded, f_rfc3339(o.created_at), f_rfc3339(o.updated_at),"         \
+  " (SELECT coalesce(json_agg(json_build_object('product_id', i.product_id, 'sku', i.sku, 'name', i.name,"  \
+  " 'unit_price_cents', i.unit_price_cents, 'quantity', i.quantity) ORDER BY i.line_no), '[]')::text"       \
   " FROM order_items i WHERE i.order_id = o.id)"
 
 constexpr pg::Statement kOrderById{"order.orders.by_id",
                                    "SELECT " COMPTOIR_ORDER_COLUMNS " FROM orders o WHERE o.id = $1::uuid"};
 // $1 customer, $2 status, $3 from date, $4 to date (inclusive), $5 limit, $6 offset.
-#define COMPTOIR_ORDER_FILTER                                                            \
+#define COMPTOIR_ORDER_FILTER                                                               \
   " WHERE ($1::text IS NULL OR o.customer_id = $1) AND ($2::text IS NULL OR o.status = $2)" \
-  " AND ($3::date IS NULL OR o.created_at >= $3::date)"                                   \
+  " AND ($3::date IS NULL OR o.created_at >= $3::date)"                                     \
   " AND ($4::date IS NULL OR o.created_at < $4::date + 1)"
 constexpr pg::Statement kListOrders{
     "order.orders.list", "SELECT " COMPTOIR_ORDER_COLUMNS ", count(*) OVER () FROM orders o" COMPTOIR_ORDER_FILTER
@@ -90,7 +91,8 @@ constexpr pg::Statement kSetRefunded{"order.orders.set_refunded",
                                      "UPDATE orders SET refunded = true, updated_at = now() WHERE id = $1::uuid"};
 constexpr pg::Statement kUnsettled{
     "order.orders.unsettled",
-    "SELECT " COMPTOIR_ORDER_COLUMNS " FROM orders o WHERE o.status = 'cancelled'"
+    "SELECT " COMPTOIR_ORDER_COLUMNS
+    " FROM orders o WHERE o.status = 'cancelled'"
     " AND (NOT o.refunded OR o.stock IN ('reserved', 'committed'))"
     " AND o.updated_at < now() - make_interval(secs => $1::bigint / 1000.0) ORDER BY o.updated_at LIMIT 100"};
 
@@ -149,8 +151,11 @@ pg::Params& AddText(pg::Params& params, const std::string& text) {
 std::string LinesJson(const std::vector<Line>& lines) {
   boost::json::array array;
   for (const Line& l : lines) {
-    array.push_back(boost::json::object{{"product_id", l.product_id}, {"sku", l.sku}, {"name", l.name},
-                                        {"unit_price_cents", l.unit_price_cents}, {"quantity", l.quantity}});
+    array.push_back(boost::json::object{{"product_id", l.product_id},
+                                        {"sku", l.sku},
+                                        {"name", l.name},
+                                        {"unit_price_cents", l.unit_price_cents},
+                                        {"quantity", l.quantity}});
   }
   return boost::json::serialize(array);
 }
@@ -170,7 +175,11 @@ std::vector<Line> LinesFromJson(std::string_view text) {
 awaitable<std::pair<Checkout, bool>> Repository::CreateCheckout(Checkout c) {
   pg::Params params;
   params.Add(c.id).Add(c.customer_id).Add(c.idempotency_key).Add(c.fingerprint).Add(c.cart_id);
-  params.Add(c.shipping_address_json).Add(c.card_last4).Add(c.reservation_key).Add(c.charge_key).Add(c.charge_reference);
+  params.Add(c.shipping_address_json)
+      .Add(c.card_last4)
+      .Add(c.reservation_key)
+      .Add(c.charge_key)
+      .Add(c.charge_reference);
   pg::Result inserted = co_await db_.Execute(kInsertCheckout, std::move(params));
   if (!inserted.empty()) co_return std::pair{CheckoutOf(inserted[0]), true};
   pg::Result rows = co_await db_.Execute(kCheckoutByKey, pg::Params().Add(c.customer_id).Add(c.idempotency_key));
@@ -233,7 +242,9 @@ awaitable<std::string> Repository::CreateOrder(const Checkout& c, const std::str
     item.Add(id).Add(line_no).Add(l.product_id).Add(l.sku).Add(l.name).Add(l.unit_price_cents).Add(l.quantity);
     item.Add(l.line_total_cents());
     co_await tx.Execute(kInsertItem, std::move(item));
-    items.push_back(boost::json::object{{"product_id", l.product_id}, {"sku", l.sku}, {"quantity", l.quantity},
+    items.push_back(boost::json::object{{"product_id", l.product_id},
+                                        {"sku", l.sku},
+                                        {"quantity", l.quantity},
                                         {"unit_price_cents", l.unit_price_cents}});
   }
   pg::Result moved = co_await tx.Execute(kCheckoutOrderCreated, pg::Params().Add(c.id).Add(id));
@@ -294,9 +305,12 @@ awaitable<bool> Repository::ChangeStatus(const Order& order, Status to, const st
   pg::Result changed =
       co_await tx.Execute(kChangeStatus, pg::Params().Add(order.id).Add(StatusName(order.status)).Add(StatusName(to)));
   if (changed.AffectedRows() != 1) co_return false;
-  boost::json::object data{{"order_id", order.id},         {"number", order.number},
-                           {"customer_id", order.customer_id}, {"from", StatusName(order.status)},
-                           {"to", StatusName(to)},          {"actor", actor}};
+  boost::json::object data{{"order_id", order.id},
+                           {"number", order.number},
+                           {"customer_id", order.customer_id},
+                           {"from", StatusName(order.status)},
+                           {"to", StatusName(to)},
+                           {"actor", actor}};
   std::string type = "OrderStatusChanged";
   if (to == Status::kCancelled) {
     type = "OrderCancelled";

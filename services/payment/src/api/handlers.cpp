@@ -27,8 +27,8 @@ constexpr std::array kRoutes{
     RouteEntry{Method::kPost, "/api/v1/payments/charges/{id}/refund", &Handlers::RefundCharge},
 };
 
-#define COMPTOIR_CHARGE_COLUMNS                                                                     \
-  "id::text, status, amount_cents, currency, reference, card_last4, refund_requested,"              \
+#define COMPTOIR_CHARGE_COLUMNS                                                        \
+  "id::text, status, amount_cents, currency, reference, card_last4, refund_requested," \
   " f_rfc3339(created_at), f_rfc3339(updated_at), f_rfc3339(refunded_at), fingerprint"
 
 // $1 id, $2 key, $3 fingerprint, $4 amount, $5 currency, $6 reference, $7 last4, $8 status.
@@ -43,20 +43,19 @@ constexpr pg::Statement kChargeById{"payment.charges.by_id",
                                     "SELECT " COMPTOIR_CHARGE_COLUMNS " FROM charges WHERE id = $1::uuid"};
 constexpr pg::Statement kLockCharge{"payment.charges.lock",
                                     "SELECT " COMPTOIR_CHARGE_COLUMNS " FROM charges WHERE id = $1::uuid FOR UPDATE"};
-constexpr pg::Statement kListByReference{
-    "payment.charges.by_reference",
-    "SELECT " COMPTOIR_CHARGE_COLUMNS ", count(*) OVER () FROM charges WHERE reference = $1"
-    " ORDER BY created_at, id LIMIT $2::bigint OFFSET $3::bigint"};
+constexpr pg::Statement kListByReference{"payment.charges.by_reference",
+                                         "SELECT " COMPTOIR_CHARGE_COLUMNS
+                                         ", count(*) OVER () FROM charges WHERE reference = $1"
+                                         " ORDER BY created_at, id LIMIT $2::bigint OFFSET $3::bigint"};
 constexpr pg::Statement kCountByReference{"payment.charges.count_by_reference",
                                           "SELECT count(*) FROM charges WHERE reference = $1"};
 constexpr pg::Statement kRefund{
     "payment.charges.refund",
     "UPDATE charges SET status = 'refunded', refunded_at = now(), updated_at = now() WHERE id = $1::uuid"
     " RETURNING " COMPTOIR_CHARGE_COLUMNS};
-constexpr pg::Statement kAskRefund{
-    "payment.charges.ask_refund",
-    "UPDATE charges SET refund_requested = true, updated_at = now() WHERE id = $1::uuid"
-    " RETURNING " COMPTOIR_CHARGE_COLUMNS};
+constexpr pg::Statement kAskRefund{"payment.charges.ask_refund",
+                                   "UPDATE charges SET refund_requested = true, updated_at = now() WHERE id = $1::uuid"
+                                   " RETURNING " COMPTOIR_CHARGE_COLUMNS};
 // The late successes whose time has come (or their refund, when one was asked meanwhile); $1 the delay in ms.
 constexpr pg::Statement kCompleteDue{
     "payment.charges.complete_due",
@@ -111,11 +110,13 @@ ApiError Declined() {
 // The answer a charge gives to its creation request (and to a replay of it).
 http::Response CreationAnswer(const Charge& charge) {
   switch (charge.status) {
-    case ChargeStatus::kDeclined: throw Declined();
+    case ChargeStatus::kDeclined:
+      throw Declined();
     case ChargeStatus::kPending:
       throw ApiError::Conflict("payment.charge_pending",
                                "the charge is still being processed; list the charges of its reference later");
-    default: return http::Response::Json(201, boost::json::serialize(charge.json));
+    default:
+      return http::Response::Json(201, boost::json::serialize(charge.json));
   }
 }
 
@@ -129,7 +130,8 @@ std::int64_t QueryInt(const http::Request& request, std::string_view name, std::
     if (used == text->size() && v >= min && v <= max) return v;
   } catch (const std::exception&) {
   }
-  errors.push_back({std::string(name), "must be an integer from " + std::to_string(min) + " to " + std::to_string(max)});
+  errors.push_back(
+      {std::string(name), "must be an integer from " + std::to_string(min) + " to " + std::to_string(max)});
   return fallback;
 }
 
@@ -156,7 +158,9 @@ ChargeRequest ParseChargeBody(const boost::json::value& body) {
   return charge;
 }
 
-std::span<const RouteEntry> Routes() { return kRoutes; }
+std::span<const RouteEntry> Routes() {
+  return kRoutes;
+}
 
 void AddRoutes(http::Router& router, Handlers& handlers) {
   for (const RouteEntry& route : kRoutes) {
@@ -171,7 +175,7 @@ awaitable<http::Response> Handlers::CreateCharge(http::Request& request) {
   ChargeRequest body = ParseChargeBody(json::ParseBody(request.body));
   std::string fingerprint = service::Fingerprint(request.body);
   CardBehaviour behaviour = BehaviourOf(body.card_number);
-  ChargeStatus status = behaviour == CardBehaviour::kDecline     ? ChargeStatus::kDeclined
+  ChargeStatus status = behaviour == CardBehaviour::kDecline       ? ChargeStatus::kDeclined
                         : behaviour == CardBehaviour::kLateSuccess ? ChargeStatus::kPending
                                                                    : ChargeStatus::kSucceeded;
   pg::Params params;
@@ -189,8 +193,10 @@ awaitable<http::Response> Handlers::CreateCharge(http::Request& request) {
     co_return CreationAnswer(existing);
   }
   Charge charge = ChargeOf(inserted[0]);
-  log::Info("charge recorded", {{"charge_id", charge.id}, {"status", std::string(StatusName(status))},
-                                {"reference", body.reference}, {"request_id", request.request_id}});
+  log::Info("charge recorded", {{"charge_id", charge.id},
+                                {"status", std::string(StatusName(status))},
+                                {"reference", body.reference},
+                                {"request_id", request.request_id}});
   if (status != ChargeStatus::kPending) co_return CreationAnswer(charge);
 
   // The timeout test card: the provider is slow. Its late success is recorded by the provider's periodic task
@@ -209,8 +215,8 @@ awaitable<http::Response> Handlers::CreateCharge(http::Request& request) {
 }
 
 awaitable<void> Handlers::CompleteDue() {
-  pg::Result done = co_await db_.Execute(kCompleteDue, pg::Params().Add(static_cast<std::int64_t>(
-                                                          settings_.timeout_card_delay.count())));
+  pg::Result done = co_await db_.Execute(
+      kCompleteDue, pg::Params().Add(static_cast<std::int64_t>(settings_.timeout_card_delay.count())));
   if (done.AffectedRows() > 0) log::Info("late charges completed", {{"count", done.AffectedRows()}});
 }
 
@@ -258,7 +264,8 @@ awaitable<http::Response> Handlers::RefundCharge(http::Request& request) {
   switch (RefundOf(charge.status)) {
     case RefundOutcome::kNotRefundable:
       throw ApiError::Conflict("payment.charge_not_refundable", "a declined charge moved no money");
-    case RefundOutcome::kAlreadyRefunded: break;
+    case RefundOutcome::kAlreadyRefunded:
+      break;
     case RefundOutcome::kRefund: {
       pg::Result updated = co_await tx.Execute(kRefund, pg::Params().Add(id));
       charge = ChargeOf(updated[0]);

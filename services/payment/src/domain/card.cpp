@@ -31,10 +31,14 @@ std::string LastFour(std::string_view number) {
 
 std::string_view StatusName(ChargeStatus status) noexcept {
   switch (status) {
-    case ChargeStatus::kPending: return "pending";
-    case ChargeStatus::kSucceeded: return "succeeded";
-    case ChargeStatus::kDeclined: return "declined";
-    case ChargeStatus::kRefunded: return "refunded";
+    case ChargeStatus::kPending:
+      return "pending";
+    case ChargeStatus::kSucceeded:
+      return "succeeded";
+    case ChargeStatus::kDeclined:
+      return "declined";
+    case ChargeStatus::kRefunded:
+      return "refunded";
   }
   return "pending";
 }
@@ -48,10 +52,14 @@ std::optional<ChargeStatus> ParseStatus(std::string_view name) noexcept {
 
 RefundOutcome RefundOf(ChargeStatus status) noexcept {
   switch (status) {
-    case ChargeStatus::kSucceeded: return RefundOutcome::kRefund;
-    case ChargeStatus::kRefunded: return RefundOutcome::kAlreadyRefunded;
-    case ChargeStatus::kPending: return RefundOutcome::kDeferred;
-    case ChargeStatus::kDeclined: return RefundOutcome::kNotRefundable;
+    case ChargeStatus::kSucceeded:
+      return RefundOutcome::kRefund;
+    case ChargeStatus::kRefunded:
+      return RefundOutcome::kAlreadyRefunded;
+    case ChargeStatus::kPending:
+      return RefundOutcome::kDeferred;
+    case ChargeStatus::kDeclined:
+      return RefundOutcome::kNotRefundable;
   }
   return RefundOutcome::kNotRefundable;
 }

@@ -38,10 +38,10 @@ std::optional<ChargeStatus> ParseStatus(std::string_view name) noexcept;
 
 /// What a refund request does to a charge in `status`.
 enum class RefundOutcome {
-  kRefund,          ///< succeeded → refunded now
-  kAlreadyRefunded, ///< nothing to do, same answer
-  kDeferred,        ///< pending: marked, the charge ends refunded when it completes
-  kNotRefundable,   ///< declined: no money moved, 409
+  kRefund,           ///< succeeded → refunded now
+  kAlreadyRefunded,  ///< nothing to do, same answer
+  kDeferred,         ///< pending: marked, the charge ends refunded when it completes
+  kNotRefundable,    ///< declined: no money moved, 409
 };
 RefundOutcome RefundOf(ChargeStatus status) noexcept;
 
