@@ -1,0 +1,78 @@
+#pragma once
+#include <chrono>
+#include <span>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "comptoir/auth/auth.hpp"
+#include "comptoir/http/message.hpp"
+#include "comptoir/http/router.hpp"
+#include "storage/repository.hpp"
+
+namespace comptoir::inventory {
+
+/// Settings of the service (`inventory.*`).
+struct Settings {
+  std::chrono::seconds reservation_ttl{900};          ///< inventory.reservation_ttl_s
+  std::chrono::seconds sweep_interval{30};            ///< inventory.reservation_sweep_interval_s
+};
+
+/// The HTTP face of the inventory: each handler authenticates the caller itself (the service does not
+/// trust the gateway), parses and validates, calls the repository and serialises.
+class Handlers {
+ public:
+  Handlers(Repository& repository, const auth::Verifier& verifier, const Settings& settings)
+      : repository_(repository), verifier_(verifier), settings_(settings) {}
+
+  boost::asio::awaitable<http::Response> ListLocations(http::Request& request);
+  boost::asio::awaitable<http::Response> GetLocation(http::Request& request);
+
+  boost::asio::awaitable<http::Response> ListStock(http::Request& request);
+  boost::asio::awaitable<http::Response> ListAlerts(http::Request& request);
+  boost::asio::awaitable<http::Response> SetReorderPoint(http::Request& request);
+
+  boost::asio::awaitable<http::Response> PostMovements(http::Request& request);
+  boost::asio::awaitable<http::Response> ReverseMovements(http::Request& request);
+  boost::asio::awaitable<http::Response> ListMovements(http::Request& request);
+
+  boost::asio::awaitable<http::Response> CreateReservation(http::Request& request);
+  boost::asio::awaitable<http::Response> GetReservation(http::Request& request);
+  boost::asio::awaitable<http::Response> CommitReservation(http::Request& request);
+  boost::asio::awaitable<http::Response> ReleaseReservation(http::Request& request);
+
+  boost::asio::awaitable<http::Response> CreateRestock(http::Request& request);
+  boost::asio::awaitable<http::Response> ListRestock(http::Request& request);
+  boost::asio::awaitable<http::Response> GetRestock(http::Request& request);
+  boost::asio::awaitable<http::Response> ApproveRestock(http::Request& request);
+  boost::asio::awaitable<http::Response> RejectRestock(http::Request& request);
+  boost::asio::awaitable<http::Response> ShipRestock(http::Request& request);
+  boost::asio::awaitable<http::Response> ReceiveRestock(http::Request& request);
+
+ private:
+  Repository& repository_;
+  const auth::Verifier& verifier_;
+  const Settings& settings_;
+};
+
+/// One line of the service's route table.
+struct RouteEntry {
+  http::Method method;
+  std::string_view pattern;
+  boost::asio::awaitable<http::Response> (Handlers::*handler)(http::Request&);
+};
+
+/// The route table (the standard routes are added by libs/service); also read by the OpenAPI coverage test.
+std::span<const RouteEntry> Routes();
+
+/// Adds every route of Routes() to `router`, bound to `handlers` (which must outlive the router).
+void AddRoutes(http::Router& router, Handlers& handlers);
+
+/// Authorization of a movement of `reason` at `location_id`: sale and return by staff of that location
+/// (cashiers only at their store), adjustment by logistics, manager or admin. Throws 403.
+void AuthorizeMovement(const auth::Principal& who, std::string_view reason, std::int64_t location_id);
+/// Authorization of a reservation at `location_id`: anyone signed in at the logistics centre, staff of
+/// the location elsewhere. Throws 403.
+void AuthorizeReservation(const auth::Principal& who, std::int64_t location_id);
+
+}  // namespace comptoir::inventory

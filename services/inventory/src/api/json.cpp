@@ -1,0 +1,248 @@
+#include "api/json.hpp"
+
+#include <set>
+
+#include <boost/json.hpp>
+
+#include "comptoir/json.hpp"
+
+namespace comptoir::inventory {
+namespace {
+
+constexpr const char* kInvalid = "inventory.invalid";
+
+/// What a line's quantity may be.
+enum class QuantityRule { kMovement, kPositive, kNonNegative };
+
+// Reads `lines` of `body` into `out`, recording problems in `reader` (fields "lines[i].x").
+std::vector<Line> ReadLines(const boost::json::value& body, json::ObjectReader& reader, QuantityRule rule,
+                            std::optional<Reason> reason, bool allow_empty) {
+  std::vector<Line> out;
+  const auto* object = body.if_object();
+  if (object == nullptr) return out;
+  const auto* lines = object->if_contains("lines");
+  if (lines == nullptr) {
+    reader.Fail("lines", "is required");
+    return out;
+  }
+  if (!lines->is_array()) {
+    reader.Fail("lines", "must be an array");
+    return out;
+  }
+  const auto& array = lines->as_array();
+  if ((array.empty() && !allow_empty) || array.size() > kMaxLines) {
+    reader.Fail("lines", "must have " + std::string(allow_empty ? "0" : "1") + " to " + std::to_string(kMaxLines) +
+                             " lines");
+    return out;
+  }
+  std::set<std::int64_t> seen;
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    std::string prefix = "lines[" + std::to_string(i) + "]";
+    json::ObjectReader line(array[i], prefix + ".");
+    auto product_id = line.Int("product_id", true, 1);
+    std::optional<std::int64_t> quantity;
+    switch (rule) {
+      case QuantityRule::kMovement:
+        quantity = line.Int("quantity", true);
+        if (quantity && reason) {
+          if (auto problem = LineProblem(*reason, *quantity)) {
+            line.Fail("quantity", *problem);
+            quantity.reset();
+          }
+        }
+        break;
+      case QuantityRule::kPositive:
+        quantity = line.Int("quantity", true, 1, kMaxQuantity);
+        break;
+      case QuantityRule::kNonNegative:
+        quantity = line.Int("quantity", true, 0, kMaxQuantity);
+        break;
+    }
+    line.RejectUnknown({"product_id", "quantity"});
+    if (product_id && !seen.insert(*product_id).second) line.Fail("product_id", "appears in more than one line");
+    for (const auto& e : line.errors()) reader.Fail(e.field.substr(0), e.message);
+    if (line.ok() && product_id && quantity) out.push_back(Line{*product_id, *quantity});
+  }
+  return out;
+}
+
+void PutLines(boost::json::object& o, const std::vector<Line>& lines) {
+  boost::json::array array;
+  for (const Line& l : lines) array.push_back(boost::json::object{{"product_id", l.product_id}, {"quantity", l.quantity}});
+  o["lines"] = std::move(array);
+}
+
+boost::json::value OrNull(const std::optional<std::string>& s) {
+  if (s) return boost::json::value(*s);
+  return nullptr;
+}
+
+}  // namespace
+
+boost::json::object ToJson(const Location& l) {
+  return {{"id", l.id}, {"code", l.code}, {"name", l.name}, {"type", l.type}, {"address", l.address}, {"city", l.city}};
+}
+
+boost::json::object ToJson(const StockLevel& s) {
+  return {{"location_id", s.location_id}, {"product_id", s.product_id},     {"on_hand", s.on_hand},
+          {"reserved", s.reserved},       {"available", s.available()},     {"reorder_point", s.reorder_point}};
+}
+
+boost::json::object ToJson(const Movement& m) {
+  boost::json::object o;
+  o["id"] = m.id;
+  o["key"] = m.idempotency_key;
+  o["location_id"] = m.location_id;
+  o["product_id"] = m.product_id;
+  o["quantity"] = m.quantity;
+  o["reason"] = m.reason;
+  o["reference"] = m.reference;
+  o["note"] = m.note;
+  o["actor"] = boost::json::object{{"subject", m.actor.subject}, {"role", m.actor.role}};
+  o["on_hand_after"] = m.on_hand_after;
+  o["created_at"] = m.created_at;
+  return o;
+}
+
+boost::json::object ToJson(const MovementGroup& g) {
+  boost::json::object o;
+  o["key"] = g.key;
+  if (g.location_id > 0) {
+    o["location_id"] = g.location_id;
+  } else {
+    o["location_id"] = nullptr;
+  }
+  o["reason"] = g.reason.empty() ? boost::json::value(nullptr) : boost::json::value(g.reason);
+  o["reference"] = g.reference;
+  o["reversed"] = g.reversed;
+  boost::json::array movements;
+  for (const Movement& m : g.movements) movements.push_back(ToJson(m));
+  o["movements"] = std::move(movements);
+  return o;
+}
+
+boost::json::object ToJson(const Reservation& r) {
+  boost::json::object o;
+  o["id"] = r.id;
+  o["status"] = r.status;
+  o["location_id"] = r.location_id;
+  o["reference"] = r.reference;
+  o["expires_at"] = r.expires_at;
+  o["created_at"] = r.created_at;
+  PutLines(o, r.lines);
+  return o;
+}
+
+boost::json::object ToJson(const RestockRequest& r) {
+  boost::json::object o;
+  o["id"] = r.id;
+  o["location_id"] = r.location_id;
+  o["status"] = RestockStatusName(r.status);
+  o["note"] = r.note;
+  o["reject_reason"] = OrNull(r.reject_reason);
+  o["requested_by"] = r.requested_by;
+  o["approved_by"] = OrNull(r.approved_by);
+  o["rejected_by"] = OrNull(r.rejected_by);
+  o["shipped_by"] = OrNull(r.shipped_by);
+  o["received_by"] = OrNull(r.received_by);
+  o["created_at"] = r.created_at;
+  o["updated_at"] = r.updated_at;
+  o["approved_at"] = OrNull(r.approved_at);
+  o["rejected_at"] = OrNull(r.rejected_at);
+  o["shipped_at"] = OrNull(r.shipped_at);
+  o["received_at"] = OrNull(r.received_at);
+  boost::json::array lines;
+  for (const RestockLine& l : r.lines) {
+    boost::json::object line{{"product_id", l.product_id}, {"requested_quantity", l.requested_quantity}};
+    line["approved_quantity"] = l.approved_quantity ? boost::json::value(*l.approved_quantity) : nullptr;
+    lines.push_back(std::move(line));
+  }
+  o["lines"] = std::move(lines);
+  return o;
+}
+
+std::string ListJson(const boost::json::array& data, const Page& page, std::int64_t total) {
+  boost::json::object o;
+  o["data"] = data;
+  o["meta"] = boost::json::object{{"page", page.page}, {"per_page", page.per_page}, {"total", total}};
+  return boost::json::serialize(o);
+}
+
+MovementRequest ParseMovementBody(const boost::json::value& body) {
+  json::ObjectReader reader(body);
+  MovementRequest request;
+  auto location_id = reader.Int("location_id", true, 1);
+  auto reason_text = reader.String("reason", true, 1, 40);
+  std::optional<Reason> reason;
+  if (reason_text) {
+    reason = ParseReason(*reason_text);
+    if (!reason || !IsClientReason(*reason)) {
+      reader.Fail("reason", "must be one of sale, return, adjustment");
+      reason.reset();
+    }
+  }
+  auto reference = reader.String("reference", false, 0, kReferenceMaxLength);
+  auto note = reader.String("note", false, 0, kNoteMaxLength);
+  request.lines = ReadLines(body, reader, QuantityRule::kMovement, reason, false);
+  reader.RejectUnknown({"location_id", "reason", "reference", "note", "lines"});
+  reader.ThrowIfErrors(kInvalid);
+  request.location_id = *location_id;
+  request.reason = *reason;
+  request.reference = reference.value_or("");
+  request.note = note.value_or("");
+  return request;
+}
+
+ReservationBody ParseReservationBody(const boost::json::value& body) {
+  json::ObjectReader reader(body);
+  auto location_id = reader.Int("location_id", true, 1);
+  auto reference = reader.String("reference", true, 1, kReferenceMaxLength);
+  ReservationBody out;
+  out.lines = ReadLines(body, reader, QuantityRule::kPositive, std::nullopt, false);
+  reader.RejectUnknown({"location_id", "reference", "lines"});
+  reader.ThrowIfErrors(kInvalid);
+  out.location_id = *location_id;
+  out.reference = *reference;
+  return out;
+}
+
+RestockBody ParseRestockBody(const boost::json::value& body) {
+  json::ObjectReader reader(body);
+  auto location_id = reader.Int("location_id", true, 1);
+  auto note = reader.String("note", false, 0, kNoteMaxLength);
+  RestockBody out;
+  out.lines = ReadLines(body, reader, QuantityRule::kPositive, std::nullopt, false);
+  reader.RejectUnknown({"location_id", "note", "lines"});
+  reader.ThrowIfErrors(kInvalid);
+  out.location_id = *location_id;
+  out.note = note.value_or("");
+  return out;
+}
+
+std::vector<Line> ParseApprovalBody(const boost::json::value& body) {
+  json::ObjectReader reader(body);
+  std::vector<Line> lines = ReadLines(body, reader, QuantityRule::kNonNegative, std::nullopt, true);
+  reader.RejectUnknown({"lines"});
+  reader.ThrowIfErrors(kInvalid);
+  return lines;
+}
+
+std::string ParseRejectBody(const boost::json::value& body) {
+  json::ObjectReader reader(body);
+  auto reason = reader.String("reason", true, 1, kNoteMaxLength);
+  reader.RejectUnknown({"reason"});
+  reader.ThrowIfErrors(kInvalid);
+  return *reason;
+}
+
+ReorderBody ParseReorderBody(const boost::json::value& body) {
+  json::ObjectReader reader(body);
+  auto location_id = reader.Int("location_id", true, 1);
+  auto product_id = reader.Int("product_id", true, 1);
+  auto reorder_point = reader.Int("reorder_point", true, 0, kMaxQuantity);
+  reader.RejectUnknown({"location_id", "product_id", "reorder_point"});
+  reader.ThrowIfErrors(kInvalid);
+  return ReorderBody{*location_id, *product_id, *reorder_point};
+}
+
+}  // namespace comptoir::inventory

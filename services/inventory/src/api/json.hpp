@@ -1,0 +1,52 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "domain/stock.hpp"
+
+namespace comptoir::inventory {
+
+boost::json::object ToJson(const Location& location);
+/// {location_id, product_id, on_hand, reserved, available, reorder_point}
+boost::json::object ToJson(const StockLevel& level);
+/// {id, key, location_id, product_id, quantity, reason, reference, note, actor {subject, role}, on_hand_after,
+/// created_at}
+boost::json::object ToJson(const Movement& movement);
+/// {key, location_id, reason, reference, reversed, movements}
+boost::json::object ToJson(const MovementGroup& group);
+/// {id, status, location_id, reference, expires_at, created_at, lines}
+boost::json::object ToJson(const Reservation& reservation);
+boost::json::object ToJson(const RestockRequest& request);
+/// `{"data": [...], "meta": {"page", "per_page", "total"}}`.
+std::string ListJson(const boost::json::array& data, const Page& page, std::int64_t total);
+
+/// Bodies; each throws 400 `inventory.invalid` listing every offending field (nothing is changed).
+MovementRequest ParseMovementBody(const boost::json::value& body);
+struct ReservationBody {
+  std::int64_t location_id = 0;
+  std::string reference;
+  std::vector<Line> lines;
+};
+ReservationBody ParseReservationBody(const boost::json::value& body);
+struct RestockBody {
+  std::int64_t location_id = 0;
+  std::string note;
+  std::vector<Line> lines;
+};
+RestockBody ParseRestockBody(const boost::json::value& body);
+/// {lines: [{product_id, quantity >= 0}]}
+std::vector<Line> ParseApprovalBody(const boost::json::value& body);
+/// {reason}
+std::string ParseRejectBody(const boost::json::value& body);
+struct ReorderBody {
+  std::int64_t location_id = 0;
+  std::int64_t product_id = 0;
+  std::int64_t reorder_point = 0;
+};
+ReorderBody ParseReorderBody(const boost::json::value& body);
+
+}  // namespace comptoir::inventory

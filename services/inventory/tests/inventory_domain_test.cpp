@@ -1,0 +1,286 @@
+// Unit tests of the stock rules, query and body parsing, JSON mapping and OpenAPI coverage. No I/O.
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+
+#include "api/handlers.hpp"
+#include "api/json.hpp"
+#include "comptoir/error.hpp"
+#include "comptoir/inventory/inventory.hpp"
+#include "domain/stock.hpp"
+
+namespace comptoir::inventory {
+namespace {
+
+template <class F>
+ApiError Catch(F&& f) {
+  try {
+    f();
+  } catch (const ApiError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "expected an ApiError";
+  return ApiError::Internal("none", "none");
+}
+
+std::set<std::string> FieldsOf(const ApiError& error) {
+  std::set<std::string> fields;
+  for (const auto& f : error.fields()) fields.insert(f.field);
+  return fields;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+auth::Principal Who(auth::Role role, std::optional<std::int64_t> location = std::nullopt) {
+  auth::Principal p;
+  p.subject = "1";
+  p.role = role;
+  p.location_id = location;
+  return p;
+}
+
+TEST(Reason, NamesRoundTrip) {
+  for (Reason r : {Reason::kSale, Reason::kReturn, Reason::kAdjustment, Reason::kTransferOut, Reason::kTransferIn,
+                   Reason::kOrder, Reason::kReversal}) {
+    EXPECT_EQ(ParseReason(ReasonName(r)), r);
+  }
+  EXPECT_FALSE(ParseReason("theft"));
+  EXPECT_TRUE(IsClientReason(Reason::kSale));
+  EXPECT_FALSE(IsClientReason(Reason::kTransferIn));
+  EXPECT_FALSE(IsClientReason(Reason::kReversal));
+}
+
+TEST(Reason, SignOfLines) {
+  EXPECT_FALSE(LineProblem(Reason::kSale, -2));
+  EXPECT_TRUE(LineProblem(Reason::kSale, 2));
+  EXPECT_TRUE(LineProblem(Reason::kSale, 0));
+  EXPECT_FALSE(LineProblem(Reason::kReturn, 1));
+  EXPECT_TRUE(LineProblem(Reason::kReturn, -1));
+  EXPECT_FALSE(LineProblem(Reason::kAdjustment, -5));
+  EXPECT_FALSE(LineProblem(Reason::kAdjustment, 5));
+  EXPECT_TRUE(LineProblem(Reason::kAdjustment, 0));
+  EXPECT_TRUE(LineProblem(Reason::kAdjustment, kMaxQuantity + 1));
+}
+
+TEST(Lines, SortedByProductAndOpposite) {
+  auto sorted = SortedByProduct({{9, -1}, {3, -2}, {5, 4}});
+  ASSERT_EQ(sorted.size(), 3u);
+  EXPECT_EQ(sorted[0].product_id, 3);
+  EXPECT_EQ(sorted[1].product_id, 5);
+  EXPECT_EQ(sorted[2].product_id, 9);
+  auto opposite = Opposite(sorted);
+  EXPECT_EQ(opposite[0].quantity, 2);
+  EXPECT_EQ(opposite[1].quantity, -4);
+}
+
+TEST(Stock, AvailableAndLow) {
+  StockLevel s{1, 3, 10, 4, 6};
+  EXPECT_EQ(s.available(), 6);
+  EXPECT_TRUE(s.low());
+  s.reorder_point = 5;
+  EXPECT_FALSE(s.low());
+}
+
+TEST(Stock, InsufficientStockNamesEveryProduct) {
+  ApiError e = InsufficientStock(4, {{3, 2, 1}, {5, 7, 0}});
+  EXPECT_EQ(e.status(), 409);
+  EXPECT_EQ(e.code(), "inventory.insufficient_stock");
+  EXPECT_NE(e.detail().find("product 3"), std::string::npos);
+  EXPECT_NE(e.detail().find("product 5"), std::string::npos);
+  EXPECT_EQ(FieldsOf(e), (std::set<std::string>{"product_id:3", "product_id:5"}));
+}
+
+TEST(Restock, LifeCycle) {
+  EXPECT_NO_THROW(CheckTransition(1, RestockStatus::kRequested, RestockStatus::kApproved));
+  EXPECT_NO_THROW(CheckTransition(1, RestockStatus::kRequested, RestockStatus::kRejected));
+  EXPECT_NO_THROW(CheckTransition(1, RestockStatus::kApproved, RestockStatus::kShipped));
+  EXPECT_NO_THROW(CheckTransition(1, RestockStatus::kShipped, RestockStatus::kReceived));
+  for (auto [from, to] : std::vector<std::pair<RestockStatus, RestockStatus>>{
+           {RestockStatus::kShipped, RestockStatus::kShipped},
+           {RestockStatus::kApproved, RestockStatus::kReceived},
+           {RestockStatus::kRequested, RestockStatus::kShipped},
+           {RestockStatus::kRejected, RestockStatus::kApproved},
+           {RestockStatus::kReceived, RestockStatus::kReceived},
+           {RestockStatus::kApproved, RestockStatus::kRejected},
+           {RestockStatus::kRequested, RestockStatus::kRequested}}) {
+    ApiError e = Catch([&] { CheckTransition(7, from, to); });
+    EXPECT_EQ(e.code(), "inventory.illegal_transition") << RestockStatusName(from) << "->" << RestockStatusName(to);
+    EXPECT_EQ(e.status(), 409);
+  }
+  for (auto s : {RestockStatus::kRequested, RestockStatus::kApproved, RestockStatus::kRejected, RestockStatus::kShipped,
+                 RestockStatus::kReceived}) {
+    EXPECT_EQ(ParseRestockStatus(RestockStatusName(s)), s);
+  }
+}
+
+TEST(Restock, ApprovedQuantities) {
+  std::vector<RestockLine> requested{{3, 10, std::nullopt}, {5, 4, std::nullopt}};
+  auto q = ApprovedQuantities(requested, {{3, 8}});
+  EXPECT_EQ(q, (std::vector<std::int64_t>{8, 0}));
+  q = ApprovedQuantities(requested, {{5, 4}, {3, 0}});
+  EXPECT_EQ(q, (std::vector<std::int64_t>{0, 4}));
+  EXPECT_EQ(Catch([&] { ApprovedQuantities(requested, {{3, 11}}); }).code(), "inventory.approval_exceeds_request");
+  ApiError unknown = Catch([&] { ApprovedQuantities(requested, {{9, 1}}); });
+  EXPECT_EQ(unknown.code(), "inventory.unknown_request_line");
+  EXPECT_EQ(unknown.status(), 422);
+}
+
+TEST(Queries, StockQuery) {
+  StockQuery q = ParseStockQuery({{"location_id", "4"}, {"product_id", "3"}, {"low_stock", "true"}, {"per_page", "5"}});
+  EXPECT_EQ(q.location_id, 4);
+  EXPECT_EQ(q.product_id, 3);
+  EXPECT_TRUE(q.low_stock);
+  EXPECT_EQ(q.page.per_page, 5);
+  ApiError e = Catch([] { ParseStockQuery({{"location_id", "x"}, {"low_stock", "yes"}, {"per_page", "101"}}); });
+  EXPECT_EQ(e.code(), "inventory.invalid_query");
+  EXPECT_EQ(FieldsOf(e), (std::set<std::string>{"location_id", "low_stock", "per_page"}));
+}
+
+TEST(Queries, MovementAndRestockQueries) {
+  MovementQuery m = ParseMovementQuery({{"reason", "sale"}, {"reference", "sale:1"}});
+  EXPECT_EQ(m.reason, "sale");
+  EXPECT_EQ(m.reference, "sale:1");
+  EXPECT_EQ(FieldsOf(Catch([] { ParseMovementQuery({{"reason", "theft"}, {"product_id", "0"}}); })),
+            (std::set<std::string>{"reason", "product_id"}));
+  RestockQuery r = ParseRestockQuery({{"status", "approved"}, {"location_id", "2"}});
+  EXPECT_EQ(r.status, RestockStatus::kApproved);
+  EXPECT_EQ(r.location_id, 2);
+  EXPECT_EQ(FieldsOf(Catch([] { ParseRestockQuery({{"status", "lost"}}); })), (std::set<std::string>{"status"}));
+}
+
+TEST(Ids, ParseId) {
+  EXPECT_EQ(ParseId("12"), 12);
+  EXPECT_FALSE(ParseId("0"));
+  EXPECT_FALSE(ParseId("-1"));
+  EXPECT_FALSE(ParseId("1a"));
+  EXPECT_FALSE(ParseId(""));
+  EXPECT_FALSE(ParseId("99999999999999999999"));
+}
+
+TEST(Seed, DemoQuantities) {
+  for (std::int64_t p = 1; p <= 18; ++p) {
+    EXPECT_EQ(DemoQuantity(6, p), 100);
+    EXPECT_EQ(DemoQuantity(7, p), 0);
+    for (std::int64_t l = 1; l <= 5; ++l) {
+      EXPECT_GE(DemoQuantity(l, p), 10);
+      EXPECT_LE(DemoQuantity(l, p), 40);
+    }
+  }
+  EXPECT_GE(DemoQuantity(4, 3), 5);  // AirPods Pro at every store
+}
+
+TEST(Bodies, MovementBody) {
+  MovementRequest r = ParseMovementBody(boost::json::parse(
+      R"({"location_id":4,"reason":"sale","reference":"sale:1","lines":[{"product_id":5,"quantity":-2}]})"));
+  EXPECT_EQ(r.location_id, 4);
+  EXPECT_EQ(r.reason, Reason::kSale);
+  ASSERT_EQ(r.lines.size(), 1u);
+  EXPECT_EQ(r.lines[0].quantity, -2);
+  ApiError e = Catch([] {
+    ParseMovementBody(boost::json::parse(
+        R"({"location_id":0,"reason":"sale","lines":[{"product_id":5,"quantity":2},{"product_id":5,"quantity":-1},{"quantity":-1}],"extra":1})"));
+  });
+  EXPECT_EQ(e.status(), 400);
+  EXPECT_EQ(e.code(), "inventory.invalid");
+  EXPECT_EQ(FieldsOf(e), (std::set<std::string>{"location_id", "lines[0].quantity", "lines[1].product_id",
+                                                "lines[2].product_id", "extra"}));
+  EXPECT_EQ(FieldsOf(Catch([] { ParseMovementBody(boost::json::parse(R"({"reason":"transfer_in","lines":[]})")); })),
+            (std::set<std::string>{"location_id", "reason", "lines"}));
+}
+
+TEST(Bodies, OtherBodies) {
+  auto reservation = ParseReservationBody(
+      boost::json::parse(R"({"location_id":6,"reference":"order:1","lines":[{"product_id":1,"quantity":2}]})"));
+  EXPECT_EQ(reservation.lines[0].quantity, 2);
+  EXPECT_EQ(FieldsOf(Catch([] {
+              ParseReservationBody(boost::json::parse(R"({"location_id":6,"lines":[{"product_id":1,"quantity":0}]})"));
+            })),
+            (std::set<std::string>{"reference", "lines[0].quantity"}));
+  auto approval = ParseApprovalBody(boost::json::parse(R"({"lines":[{"product_id":3,"quantity":0}]})"));
+  EXPECT_EQ(approval[0].quantity, 0);
+  EXPECT_EQ(ParseRejectBody(boost::json::parse(R"({"reason":"pas de stock"})")), "pas de stock");
+  EXPECT_EQ(Catch([] { ParseRejectBody(boost::json::parse(R"({"reason":""})")); }).code(), "inventory.invalid");
+  auto restock = ParseRestockBody(boost::json::parse(R"({"location_id":4,"lines":[{"product_id":3,"quantity":10}]})"));
+  EXPECT_EQ(restock.location_id, 4);
+  auto reorder = ParseReorderBody(boost::json::parse(R"({"location_id":4,"product_id":3,"reorder_point":7})"));
+  EXPECT_EQ(reorder.reorder_point, 7);
+}
+
+TEST(Json, StockAndGroup) {
+  auto stock = ToJson(StockLevel{4, 3, 10, 2, 5});
+  EXPECT_EQ(stock.at("available").as_int64(), 8);
+  MovementGroup g;
+  g.key = "k";
+  g.location_id = 4;
+  g.reason = "sale";
+  g.reference = "sale:1";
+  Movement m;
+  m.id = 1;
+  m.actor = {"4", "cashier"};
+  g.movements.push_back(m);
+  auto json = ToJson(g);
+  EXPECT_EQ(json.at("reversed").as_bool(), false);
+  EXPECT_EQ(json.at("movements").as_array().size(), 1u);
+  EXPECT_EQ(json.at("movements").as_array()[0].at("actor").at("role").as_string(), "cashier");
+}
+
+TEST(Authorization, Movements) {
+  using auth::Role;
+  EXPECT_NO_THROW(AuthorizeMovement(Who(Role::kCashier, 4), "sale", 4));
+  EXPECT_EQ(Catch([] { AuthorizeMovement(Who(Role::kCashier, 4), "sale", 2); }).code(), "auth.wrong_location");
+  EXPECT_EQ(Catch([] { AuthorizeMovement(Who(Role::kCashier, 4), "adjustment", 4); }).status(), 403);
+  EXPECT_EQ(Catch([] { AuthorizeMovement(Who(Role::kCustomer), "sale", 4); }).status(), 403);
+  EXPECT_NO_THROW(AuthorizeMovement(Who(Role::kLogistics, 6), "adjustment", 2));
+  EXPECT_NO_THROW(AuthorizeMovement(Who(Role::kManager), "return", 2));
+  EXPECT_NO_THROW(AuthorizeReservation(Who(Role::kCustomer), 6));
+  EXPECT_EQ(Catch([] { AuthorizeReservation(Who(Role::kCustomer), 4); }).status(), 403);
+}
+
+TEST(OpenApi, DocumentsEveryRoute) {
+  boost::json::value doc = boost::json::parse(Definition().openapi);
+  EXPECT_EQ(doc.at("openapi").as_string().subview().substr(0, 3), "3.1");
+  const auto& paths = doc.at("paths").as_object();
+  for (const RouteEntry& route : Routes()) {
+    const auto* item = paths.if_contains(route.pattern);
+    ASSERT_NE(item, nullptr) << route.pattern << " is not in openapi.json";
+    EXPECT_TRUE(item->as_object().contains(Lower(http::MethodName(route.method))))
+        << http::MethodName(route.method) << " " << route.pattern << " is not in openapi.json";
+  }
+  for (auto standard : {"/health", "/ready", "/metrics", "/openapi.json", "/docs"}) {
+    ASSERT_NE(paths.if_contains(standard), nullptr) << standard;
+    EXPECT_TRUE(paths.at(standard).as_object().contains("get")) << standard;
+  }
+}
+
+TEST(OpenApi, DocumentsNoRouteThatDoesNotExist) {
+  boost::json::value doc = boost::json::parse(Definition().openapi);
+  std::set<std::string> served{"/health", "/ready", "/metrics", "/openapi.json", "/docs", "/docs/{file}"};
+  for (const RouteEntry& route : Routes()) served.insert(std::string(route.pattern));
+  for (const auto& [path, item] : doc.at("paths").as_object()) {
+    EXPECT_TRUE(served.count(std::string(path))) << path << " is documented but not served";
+  }
+}
+
+TEST(OpenApi, ReferencesResolve) {
+  std::string text(Definition().openapi);
+  boost::json::value doc = boost::json::parse(text);
+  std::size_t pos = 0;
+  while ((pos = text.find("\"$ref\": \"#/", pos)) != std::string::npos) {
+    std::size_t start = pos + 11;
+    std::size_t end = text.find('"', start);
+    std::string pointer = text.substr(start - 1, end - start + 1);
+    boost::system::error_code ec;
+    doc.find_pointer(pointer, ec);
+    EXPECT_FALSE(ec) << pointer;
+    pos = end;
+  }
+}
+
+}  // namespace
+}  // namespace comptoir::inventory

@@ -1,0 +1,600 @@
+// Integration test: the real `comptoir` binary serves inventory (testing::Platform: fresh database, migrated and
+// seeded, gateway in front) and every check goes over real HTTP, directly to the service or through the gateway;
+// the ledger and the outbox are read from the database. Tokens are minted with the platform's JWT secret.
+#include <atomic>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+
+#include "comptoir/auth/auth.hpp"
+#include "comptoir/testing/http.hpp"
+#include "comptoir/testing/pg.hpp"
+#include "comptoir/testing/platform.hpp"
+#include "comptoir/testing/process.hpp"
+
+namespace comptoir::inventory {
+namespace {
+
+using auth::Role;
+using testing::HttpResult;
+namespace json = boost::json;
+
+json::value Json(const HttpResult& r) {
+  boost::system::error_code ec;
+  json::value v = json::parse(r.body, ec);
+  EXPECT_FALSE(ec) << "not JSON: " << r.body;
+  return v;
+}
+
+std::string Code(const HttpResult& r) {
+  auto v = Json(r);
+  if (!v.is_object() || !v.as_object().contains("code")) return "";
+  return std::string(v.at("code").as_string());
+}
+
+std::set<std::string> ErrorFields(const HttpResult& r) {
+  std::set<std::string> fields;
+  auto v = Json(r);
+  if (const auto* errors = v.as_object().if_contains("errors")) {
+    for (const auto& e : errors->as_array()) fields.insert(std::string(e.at("field").as_string()));
+  }
+  return fields;
+}
+
+class InventoryService : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ASSERT_FALSE(testing::ComptoirBin().empty()) << "COMPTOIR_BIN must name the comptoir executable";
+    platform_ = new testing::Platform(testing::PlatformOptions{.services = {"inventory"}, .name = "inventory_it"});
+  }
+  static void TearDownTestSuite() {
+    delete platform_;
+    platform_ = nullptr;
+  }
+
+  static std::string Token(Role role, std::string subject, std::optional<std::int64_t> location = std::nullopt) {
+    auth::JwtSettings settings;
+    settings.issuer = "comptoir";
+    settings.secret = platform_->JwtSecret();
+    auth::Principal who;
+    who.subject = std::move(subject);
+    who.role = role;
+    who.location_id = location;
+    return auth::IssueToken(settings, who, auth::NowSeconds());
+  }
+  // Demo staff (brief): cashiers 1-5 at stores 1-5, logistics 6, manager 7, admin 8.
+  static std::string Cashier(std::int64_t store) { return Token(Role::kCashier, std::to_string(store), store); }
+  static std::string Logistics() { return Token(Role::kLogistics, "6", 6); }
+  static std::string Manager() { return Token(Role::kManager, "7"); }
+  static std::string Admin() { return Token(Role::kAdmin, "8"); }
+  static std::string Customer(std::string id = "1") { return Token(Role::kCustomer, std::move(id)); }
+
+  // A direct call to the service (the service checks tokens itself).
+  static HttpResult Direct(const std::string& method, const std::string& target, const std::string& body = {},
+                           const std::string& token = {}, const std::string& key = {}) {
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
+    if (!key.empty()) headers.emplace_back("Idempotency-Key", key);
+    return testing::Http(static_cast<std::uint16_t>(platform_->Port("inventory")), method, target, body, headers);
+  }
+
+  static json::object Stock(std::int64_t location, std::int64_t product) {
+    HttpResult r = Direct("GET", "/api/v1/inventory?location_id=" + std::to_string(location) +
+                                     "&product_id=" + std::to_string(product));
+    EXPECT_EQ(r.status, 200) << r.body;
+    auto data = Json(r).at("data").as_array();
+    if (data.empty()) return {};
+    return data[0].as_object();
+  }
+  static std::int64_t OnHand(std::int64_t location, std::int64_t product) {
+    auto s = Stock(location, product);
+    return s.empty() ? 0 : s.at("on_hand").as_int64();
+  }
+  static std::int64_t Reserved(std::int64_t location, std::int64_t product) {
+    auto s = Stock(location, product);
+    return s.empty() ? 0 : s.at("reserved").as_int64();
+  }
+
+  static std::string Sql(const std::string& sql) { return testing::QueryValue(platform_->Conninfo("inventory"), sql); }
+
+  static std::string MovementBody(std::int64_t location, const std::string& reason, const std::string& reference,
+                                  const std::vector<std::pair<std::int64_t, std::int64_t>>& lines) {
+    json::array array;
+    for (auto [product, quantity] : lines) array.push_back(json::object{{"product_id", product}, {"quantity", quantity}});
+    return json::serialize(json::object{
+        {"location_id", location}, {"reason", reason}, {"reference", reference}, {"lines", array}});
+  }
+
+  // Brings on_hand of (location, product) to `target` with a manager's adjustment.
+  static void SetOnHand(std::int64_t location, std::int64_t product, std::int64_t target) {
+    std::int64_t delta = target - OnHand(location, product);
+    if (delta == 0) return;
+    HttpResult r = Direct("POST", "/api/v1/inventory/movements",
+                          MovementBody(location, "adjustment", "test:setup", {{product, delta}}), Manager(),
+                          "setup-" + std::to_string(location) + "-" + std::to_string(product) + "-" +
+                              std::to_string(target) + "-" + std::to_string(delta));
+    ASSERT_EQ(r.status, 201) << r.body;
+    ASSERT_EQ(OnHand(location, product), target);
+  }
+
+  static testing::Platform* platform_;
+};
+
+testing::Platform* InventoryService::platform_ = nullptr;
+
+TEST_F(InventoryService, LocationsAreSeededAndPublic) {
+  HttpResult r = Direct("GET", "/api/v1/locations");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto data = Json(r).at("data").as_array();
+  ASSERT_EQ(data.size(), 7u);
+  EXPECT_EQ(data[0].at("name").as_string(), "Vieux-Montréal");
+  EXPECT_EQ(data[5].at("type").as_string(), "logistics");
+  EXPECT_EQ(data[5].at("name").as_string(), "Anjou");
+  EXPECT_EQ(data[6].at("type").as_string(), "head_office");
+  HttpResult one = platform_->Call("GET", "/api/v1/locations/4");  // no JWT needed at the gateway either
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(Json(one).at("name").as_string(), "Mile End");
+  EXPECT_EQ(Direct("GET", "/api/v1/locations/99").status, 404);
+}
+
+TEST_F(InventoryService, DemoStockIsSeeded) {
+  HttpResult store = Direct("GET", "/api/v1/inventory?location_id=1&per_page=100");
+  ASSERT_EQ(store.status, 200) << store.body;
+  EXPECT_EQ(Json(store).at("meta").at("total").as_int64(), 18);
+  for (std::int64_t l = 1; l <= 5; ++l) EXPECT_GE(Stock(l, 3).at("reorder_point").as_int64(), 0);
+  auto centre = Stock(6, 12);
+  EXPECT_EQ(centre.at("reorder_point").as_int64(), 20);
+  HttpResult head = Direct("GET", "/api/v1/inventory?location_id=7");
+  EXPECT_EQ(Json(head).at("meta").at("total").as_int64(), 0);
+  EXPECT_EQ(Direct("GET", "/api/v1/inventory?low_stock=maybe").status, 400);
+}
+
+TEST_F(InventoryService, ConcurrentSalesOfTheLastUnits) {
+  SetOnHand(2, 3, 5);
+  std::atomic<int> created{0}, conflicts{0}, other{0};
+  std::vector<std::thread> threads;
+  std::string token = Cashier(2);
+  for (int i = 0; i < 20; ++i) {
+    threads.emplace_back([&, i] {
+      HttpResult r = Direct("POST", "/api/v1/inventory/movements",
+                            MovementBody(2, "sale", "sale:race-" + std::to_string(i), {{3, -1}}), token,
+                            "race-" + std::to_string(i));
+      if (r.status == 201) {
+        ++created;
+      } else if (r.status == 409 && Code(r) == "inventory.insufficient_stock") {
+        ++conflicts;
+      } else {
+        ++other;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), 5);
+  EXPECT_EQ(conflicts.load(), 15);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(OnHand(2, 3), 0);
+  EXPECT_EQ(Sql("SELECT count(*) FROM movements WHERE reference LIKE 'sale:race-%'"), "5");
+  HttpResult ledger = Direct("GET", "/api/v1/inventory/movements?location_id=2&product_id=3&reason=sale", {}, token);
+  ASSERT_EQ(ledger.status, 200) << ledger.body;
+  EXPECT_EQ(Json(ledger).at("meta").at("total").as_int64(), 5);
+  // A product never stocked here has no row: selling it is short.
+  HttpResult never = Direct("POST", "/api/v1/inventory/movements", MovementBody(2, "sale", "sale:never", {{999, -1}}),
+                            token, "never-1");
+  EXPECT_EQ(never.status, 409);
+  EXPECT_EQ(Code(never), "inventory.insufficient_stock");
+}
+
+TEST_F(InventoryService, MultiLineWithOneShortLineChangesNothing) {
+  SetOnHand(1, 5, 20);
+  SetOnHand(1, 9, 2);
+  std::string outbox_before = Sql("SELECT count(*) FROM outbox");
+  HttpResult r = Direct("POST", "/api/v1/inventory/movements",
+                        MovementBody(1, "sale", "sale:short", {{5, -1}, {9, -3}}), Cashier(1), "short-1");
+  ASSERT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(Code(r), "inventory.insufficient_stock");
+  EXPECT_NE(Json(r).at("detail").as_string().find("product 9"), std::string::npos);
+  EXPECT_EQ(OnHand(1, 5), 20);
+  EXPECT_EQ(OnHand(1, 9), 2);
+  EXPECT_EQ(Sql("SELECT count(*) FROM movements WHERE reference = 'sale:short'"), "0");
+  EXPECT_EQ(Sql("SELECT count(*) FROM outbox"), outbox_before);
+  // The key was not consumed: the same key with a feasible body works.
+  HttpResult ok = Direct("POST", "/api/v1/inventory/movements",
+                         MovementBody(1, "sale", "sale:short", {{5, -1}, {9, -2}}), Cashier(1), "short-1");
+  EXPECT_EQ(ok.status, 201) << ok.body;
+  EXPECT_EQ(OnHand(1, 9), 0);
+}
+
+TEST_F(InventoryService, SameIdempotencyKeyMovesStockOnce) {
+  SetOnHand(3, 5, 30);
+  std::string body = MovementBody(3, "sale", "sale:idem", {{5, -2}});
+  HttpResult first = Direct("POST", "/api/v1/inventory/movements", body, Cashier(3), "idem-1");
+  HttpResult second = Direct("POST", "/api/v1/inventory/movements", body, Cashier(3), "idem-1");
+  ASSERT_EQ(first.status, 201) << first.body;
+  ASSERT_EQ(second.status, 201) << second.body;
+  EXPECT_EQ(Json(first), Json(second));
+  auto answer = Json(first);
+  EXPECT_EQ(answer.at("key").as_string(), "idem-1");
+  EXPECT_EQ(answer.at("reversed").as_bool(), false);
+  auto movement = answer.at("movements").as_array()[0];
+  EXPECT_EQ(movement.at("quantity").as_int64(), -2);
+  EXPECT_EQ(movement.at("on_hand_after").as_int64(), 28);
+  EXPECT_EQ(movement.at("actor").at("role").as_string(), "cashier");
+  EXPECT_EQ(OnHand(3, 5), 28);
+  EXPECT_EQ(Sql("SELECT count(*) FROM movements WHERE reference = 'sale:idem'"), "1");
+  HttpResult reused = Direct("POST", "/api/v1/inventory/movements", MovementBody(3, "sale", "sale:idem", {{5, -3}}),
+                             Cashier(3), "idem-1");
+  EXPECT_EQ(reused.status, 422);
+  EXPECT_EQ(Code(reused), "request.idempotency_key_reused");
+  EXPECT_EQ(OnHand(3, 5), 28);
+}
+
+TEST_F(InventoryService, ReverseCompensatesOnceAndTombstonesUnknownKeys) {
+  SetOnHand(4, 5, 10);
+  HttpResult sale = Direct("POST", "/api/v1/inventory/movements", MovementBody(4, "sale", "sale:rev", {{5, -2}}),
+                           Cashier(4), "rev-1");
+  ASSERT_EQ(sale.status, 201) << sale.body;
+  EXPECT_EQ(OnHand(4, 5), 8);
+  EXPECT_EQ(Direct("POST", "/api/v1/inventory/movements/rev-1/reverse", {}, Cashier(2)).status, 403);
+  HttpResult reverse = Direct("POST", "/api/v1/inventory/movements/rev-1/reverse", {}, Cashier(4));
+  ASSERT_EQ(reverse.status, 200) << reverse.body;
+  auto answer = Json(reverse);
+  EXPECT_EQ(answer.at("reversed").as_bool(), true);
+  ASSERT_EQ(answer.at("movements").as_array().size(), 1u);
+  EXPECT_EQ(answer.at("movements").as_array()[0].at("quantity").as_int64(), 2);
+  EXPECT_EQ(answer.at("movements").as_array()[0].at("reason").as_string(), "reversal");
+  EXPECT_EQ(answer.at("movements").as_array()[0].at("reference").as_string(), "reversal:rev-1");
+  EXPECT_EQ(OnHand(4, 5), 10);
+  HttpResult again = Direct("POST", "/api/v1/inventory/movements/rev-1/reverse", {}, Cashier(4));
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(Json(again), answer);
+  EXPECT_EQ(OnHand(4, 5), 10);
+  EXPECT_EQ(Sql("SELECT count(*) FROM movements WHERE reference = 'reversal:rev-1'"), "1");
+
+  HttpResult tombstone = Direct("POST", "/api/v1/inventory/movements/late-1/reverse", {}, Cashier(4));
+  ASSERT_EQ(tombstone.status, 200) << tombstone.body;
+  EXPECT_EQ(Json(tombstone).at("reversed").as_bool(), false);
+  EXPECT_TRUE(Json(tombstone).at("movements").as_array().empty());
+  HttpResult late = Direct("POST", "/api/v1/inventory/movements", MovementBody(4, "sale", "sale:late", {{5, -1}}),
+                           Cashier(4), "late-1");
+  EXPECT_EQ(late.status, 409);
+  EXPECT_EQ(Code(late), "inventory.movement_reversed");
+  EXPECT_EQ(OnHand(4, 5), 10);
+  EXPECT_EQ(Direct("POST", "/api/v1/inventory/movements/late-1/reverse", {}, Customer()).status, 403);
+}
+
+TEST_F(InventoryService, AuthorizationOfMovements) {
+  std::string body = MovementBody(2, "sale", "sale:auth", {{5, -1}});
+  HttpResult none = Direct("POST", "/api/v1/inventory/movements", body, {}, "auth-1");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(Code(none), "auth.missing_token");
+  HttpResult wrong = Direct("POST", "/api/v1/inventory/movements", body, Cashier(4), "auth-1");
+  EXPECT_EQ(wrong.status, 403);
+  EXPECT_EQ(Code(wrong), "auth.wrong_location");
+  EXPECT_EQ(Direct("POST", "/api/v1/inventory/movements", body, Customer(), "auth-1").status, 403);
+  EXPECT_EQ(Direct("POST", "/api/v1/inventory/movements", MovementBody(2, "adjustment", "adj", {{5, 1}}), Cashier(2),
+                   "auth-2")
+                .status,
+            403);
+  EXPECT_EQ(Direct("POST", "/api/v1/inventory/movements", body, "not-a-token", "auth-1").status, 401);
+  HttpResult no_key = Direct("POST", "/api/v1/inventory/movements", body, Cashier(2));
+  EXPECT_EQ(no_key.status, 400);
+  EXPECT_EQ(Code(no_key), "request.idempotency_key_required");
+  HttpResult bad = Direct("POST", "/api/v1/inventory/movements",
+                          R"({"location_id":"x","reason":"gift","lines":[{"product_id":1,"quantity":0}]})", Cashier(2),
+                          "auth-3");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(ErrorFields(bad), (std::set<std::string>{"location_id", "reason", "lines[0].quantity"}));
+  HttpResult unknown = Direct("POST", "/api/v1/inventory/movements", MovementBody(42, "adjustment", "x", {{5, 1}}),
+                              Manager(), "auth-4");
+  EXPECT_EQ(unknown.status, 422);
+  EXPECT_EQ(Code(unknown), "inventory.unknown_location");
+  EXPECT_EQ(Direct("GET", "/api/v1/inventory/movements", {}, Customer()).status, 403);
+  EXPECT_EQ(Direct("GET", "/api/v1/inventory/movements?location_id=4", {}, Cashier(2)).status, 403);
+  EXPECT_EQ(Sql("SELECT count(*) FROM movements WHERE reference = 'sale:auth'"), "0");
+}
+
+TEST_F(InventoryService, ThroughTheGateway) {
+  EXPECT_EQ(platform_->Call("GET", "/api/v1/inventory?location_id=1").status, 401);
+  HttpResult list = platform_->Call("GET", "/api/v1/inventory?location_id=1", {}, Cashier(1));
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(Json(list).at("meta").at("total").as_int64(), 18);
+  std::string body = MovementBody(5, "sale", "sale:gateway", {{16, -1}});
+  EXPECT_EQ(platform_->Call("POST", "/api/v1/inventory/movements", body, {}, {{"Idempotency-Key", "gw-1"}}).status, 401);
+  std::int64_t before = OnHand(5, 16);
+  HttpResult sale =
+      platform_->Call("POST", "/api/v1/inventory/movements", body, Cashier(5), {{"Idempotency-Key", "gw-1"}});
+  ASSERT_EQ(sale.status, 201) << sale.body;
+  EXPECT_EQ(OnHand(5, 16), before - 1);
+  EXPECT_EQ(platform_->Call("GET", "/api/v1/restock-requests").status, 401);
+  EXPECT_EQ(platform_->Call("GET", "/api/v1/restock-requests", {}, Customer()).status, 403);
+}
+
+TEST_F(InventoryService, MovementsWriteStockChangedEventsWithTheChange) {
+  SetOnHand(5, 7, 12);
+  HttpResult r = Direct("POST", "/api/v1/inventory/movements",
+                        MovementBody(5, "return", "sale:events", {{7, 1}, {12, 2}}), Cashier(5), "events-1");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Sql("SELECT count(*) FROM outbox WHERE type = 'StockChanged' AND payload->'data'->>'reference' = "
+                "'sale:events'"),
+            "2");
+  EXPECT_EQ(Sql("SELECT payload->'data'->>'on_hand' FROM outbox WHERE type = 'StockChanged' AND "
+                "payload->'data'->>'reference' = 'sale:events' AND payload->'data'->>'product_id' = '7'"),
+            "13");
+  EXPECT_EQ(Sql("SELECT payload->>'source' FROM outbox WHERE payload->'data'->>'reference' = 'sale:events' LIMIT 1"),
+            "inventory");
+}
+
+TEST_F(InventoryService, ReorderPointsAndAlerts) {
+  std::string body = R"({"location_id":5,"product_id":10,"reorder_point":1000})";
+  EXPECT_EQ(Direct("PUT", "/api/v1/inventory/reorder-points", body, Cashier(5)).status, 403);
+  EXPECT_EQ(Direct("PUT", "/api/v1/inventory/reorder-points", body).status, 401);
+  HttpResult set = Direct("PUT", "/api/v1/inventory/reorder-points", body, Logistics());
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(Json(set).at("reorder_point").as_int64(), 1000);
+  HttpResult alerts = Direct("GET", "/api/v1/inventory/alerts?location_id=5");
+  ASSERT_EQ(alerts.status, 200) << alerts.body;
+  bool found = false;
+  for (const auto& s : Json(alerts).at("data").as_array()) {
+    EXPECT_LE(s.at("available").as_int64(), s.at("reorder_point").as_int64());
+    if (s.at("product_id").as_int64() == 10) found = true;
+  }
+  EXPECT_TRUE(found);
+  HttpResult low = Direct("GET", "/api/v1/inventory?location_id=5&product_id=10&low_stock=true");
+  EXPECT_EQ(Json(low).at("meta").at("total").as_int64(), 1);
+}
+
+TEST_F(InventoryService, RestockLifeCycle) {
+  SetOnHand(6, 3, 100);
+  std::int64_t store_before = OnHand(4, 3);
+  HttpResult created = Direct("POST", "/api/v1/restock-requests",
+                              R"({"location_id":4,"lines":[{"product_id":3,"quantity":10}],"note":"Rupture"})",
+                              Cashier(4));
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::int64_t id = Json(created).at("id").as_int64();
+  std::string base = "/api/v1/restock-requests/" + std::to_string(id);
+  EXPECT_EQ(Json(created).at("status").as_string(), "requested");
+
+  // Who sees what.
+  EXPECT_EQ(Direct("GET", base, {}, Cashier(2)).status, 403);
+  EXPECT_EQ(Direct("GET", base, {}, Cashier(4)).status, 200);
+  HttpResult theirs = Direct("GET", "/api/v1/restock-requests", {}, Cashier(2));
+  ASSERT_EQ(theirs.status, 200);
+  for (const auto& r : Json(theirs).at("data").as_array()) EXPECT_EQ(r.at("location_id").as_int64(), 2);
+  HttpResult pending = Direct("GET", "/api/v1/restock-requests?status=requested&location_id=4", {}, Logistics());
+  ASSERT_EQ(pending.status, 200);
+  EXPECT_GE(Json(pending).at("meta").at("total").as_int64(), 1);
+
+  // Illegal before approval; only logistics/admin approve; not more than requested.
+  EXPECT_EQ(Code(Direct("POST", base + "/ship", {}, Logistics())), "inventory.illegal_transition");
+  EXPECT_EQ(Code(Direct("POST", base + "/receive", {}, Cashier(4))), "inventory.illegal_transition");
+  EXPECT_EQ(Direct("POST", base + "/approve", R"({"lines":[{"product_id":3,"quantity":8}]})", Cashier(4)).status, 403);
+  EXPECT_EQ(Direct("POST", base + "/approve", R"({"lines":[{"product_id":3,"quantity":8}]})", Manager()).status, 403);
+  HttpResult too_many = Direct("POST", base + "/approve", R"({"lines":[{"product_id":3,"quantity":11}]})", Logistics());
+  EXPECT_EQ(too_many.status, 422);
+  EXPECT_EQ(Code(too_many), "inventory.approval_exceeds_request");
+
+  HttpResult approved = Direct("POST", base + "/approve", R"({"lines":[{"product_id":3,"quantity":8}]})", Logistics());
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(Json(approved).at("status").as_string(), "approved");
+  EXPECT_EQ(Json(approved).at("lines").as_array()[0].at("approved_quantity").as_int64(), 8);
+  EXPECT_EQ(OnHand(6, 3), 100);  // approving moves nothing
+  EXPECT_EQ(Code(Direct("POST", base + "/approve", R"({"lines":[]})", Logistics())), "inventory.illegal_transition");
+  EXPECT_EQ(Code(Direct("POST", base + "/receive", {}, Cashier(4))), "inventory.illegal_transition");
+  EXPECT_EQ(Direct("POST", base + "/ship", {}, Cashier(4)).status, 403);
+
+  HttpResult shipped = Direct("POST", base + "/ship", {}, Logistics());
+  ASSERT_EQ(shipped.status, 200) << shipped.body;
+  EXPECT_EQ(Json(shipped).at("status").as_string(), "shipped");
+  EXPECT_EQ(OnHand(6, 3), 92);
+  EXPECT_EQ(OnHand(4, 3), store_before);
+  HttpResult twice = Direct("POST", base + "/ship", {}, Logistics());
+  EXPECT_EQ(twice.status, 409);
+  EXPECT_EQ(Code(twice), "inventory.illegal_transition");
+  EXPECT_EQ(OnHand(6, 3), 92);
+
+  EXPECT_EQ(Code(Direct("POST", base + "/receive", {}, Cashier(2))), "auth.wrong_location");
+  EXPECT_EQ(Direct("POST", base + "/receive", {}, Logistics()).status, 403);
+  HttpResult received = Direct("POST", base + "/receive", {}, Cashier(4));
+  ASSERT_EQ(received.status, 200) << received.body;
+  EXPECT_EQ(Json(received).at("status").as_string(), "received");
+  EXPECT_EQ(OnHand(4, 3), store_before + 8);
+  EXPECT_EQ(Code(Direct("POST", base + "/receive", {}, Cashier(4))), "inventory.illegal_transition");
+  EXPECT_EQ(OnHand(4, 3), store_before + 8);
+
+  // The ledger shows each movement once.
+  std::string reference = "restock:" + std::to_string(id);
+  HttpResult ledger = Direct("GET", "/api/v1/inventory/movements?reference=" + reference, {}, Manager());
+  ASSERT_EQ(ledger.status, 200);
+  auto rows = Json(ledger).at("data").as_array();
+  ASSERT_EQ(rows.size(), 2u);
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> by_reason;
+  for (const auto& m : rows) {
+    by_reason[std::string(m.at("reason").as_string())] = {m.at("location_id").as_int64(), m.at("quantity").as_int64()};
+  }
+  EXPECT_EQ(by_reason["transfer_out"], (std::pair<std::int64_t, std::int64_t>{6, -8}));
+  EXPECT_EQ(by_reason["transfer_in"], (std::pair<std::int64_t, std::int64_t>{4, 8}));
+  for (const char* type : {"RestockRequested", "RestockApproved", "RestockShipped", "RestockReceived"}) {
+    EXPECT_EQ(Sql("SELECT count(*) FROM outbox WHERE type = '" + std::string(type) + "' AND aggregate_id = '" +
+                  std::to_string(id) + "'"),
+              "1")
+        << type;
+  }
+}
+
+TEST_F(InventoryService, RestockRejectionAndRules) {
+  HttpResult not_store = Direct("POST", "/api/v1/restock-requests",
+                                R"({"location_id":6,"lines":[{"product_id":3,"quantity":1}]})", Manager());
+  EXPECT_EQ(not_store.status, 422);
+  EXPECT_EQ(Code(not_store), "inventory.not_a_store");
+  EXPECT_EQ(Direct("POST", "/api/v1/restock-requests", R"({"location_id":1,"lines":[{"product_id":3,"quantity":1}]})",
+                   Cashier(2))
+                .status,
+            403);
+  EXPECT_EQ(Direct("POST", "/api/v1/restock-requests", R"({"location_id":1,"lines":[{"product_id":3,"quantity":1}]})",
+                   Logistics())
+                .status,
+            403);
+  HttpResult bad = Direct("POST", "/api/v1/restock-requests", R"({"location_id":1,"lines":[{"product_id":3}]})",
+                          Cashier(1));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(ErrorFields(bad), (std::set<std::string>{"lines[0].quantity"}));
+
+  HttpResult created = Direct("POST", "/api/v1/restock-requests",
+                              R"({"location_id":1,"lines":[{"product_id":4,"quantity":3},{"product_id":6,"quantity":2}]})",
+                              Admin());
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string base = "/api/v1/restock-requests/" + std::to_string(Json(created).at("id").as_int64());
+  EXPECT_EQ(Direct("POST", base + "/reject", R"({})", Logistics()).status, 400);
+  HttpResult rejected = Direct("POST", base + "/reject", R"({"reason":"Inventaire en cours"})", Logistics());
+  ASSERT_EQ(rejected.status, 200) << rejected.body;
+  EXPECT_EQ(Json(rejected).at("reject_reason").as_string(), "Inventaire en cours");
+  EXPECT_EQ(Code(Direct("POST", base + "/approve", R"({"lines":[]})", Logistics())), "inventory.illegal_transition");
+  EXPECT_EQ(Code(Direct("POST", base + "/ship", {}, Logistics())), "inventory.illegal_transition");
+  EXPECT_EQ(Direct("GET", "/api/v1/restock-requests/999999", {}, Manager()).status, 404);
+
+  // More than the centre has is refused at approval; approving 0 of a line is fine.
+  SetOnHand(6, 8, 5);
+  HttpResult second = Direct("POST", "/api/v1/restock-requests",
+                             R"({"location_id":3,"lines":[{"product_id":8,"quantity":9},{"product_id":11,"quantity":2}]})",
+                             Cashier(3));
+  ASSERT_EQ(second.status, 201);
+  std::string path = "/api/v1/restock-requests/" + std::to_string(Json(second).at("id").as_int64());
+  HttpResult short_centre = Direct("POST", path + "/approve", R"({"lines":[{"product_id":8,"quantity":9}]})", Logistics());
+  EXPECT_EQ(short_centre.status, 409);
+  EXPECT_EQ(Code(short_centre), "inventory.insufficient_stock");
+  HttpResult partial = Direct("POST", path + "/approve",
+                              R"({"lines":[{"product_id":8,"quantity":0},{"product_id":11,"quantity":2}]})", Admin());
+  ASSERT_EQ(partial.status, 200) << partial.body;
+  std::int64_t store_before = OnHand(3, 11);
+  ASSERT_EQ(Direct("POST", path + "/ship", {}, Admin()).status, 200);
+  ASSERT_EQ(Direct("POST", path + "/receive", {}, Manager()).status, 200);
+  EXPECT_EQ(OnHand(3, 11), store_before + 2);
+  EXPECT_EQ(OnHand(6, 8), 5);
+}
+
+TEST_F(InventoryService, ReservationsCommitAndRelease) {
+  SetOnHand(6, 1, 50);
+  std::string body = R"({"location_id":6,"reference":"order:a","lines":[{"product_id":1,"quantity":2}]})";
+  EXPECT_EQ(Direct("POST", "/api/v1/inventory/reservations", body, {}, "res-a").status, 401);
+  EXPECT_EQ(Direct("POST", "/api/v1/inventory/reservations",
+                   R"({"location_id":4,"reference":"order:x","lines":[{"product_id":1,"quantity":2}]})", Customer(),
+                   "res-x")
+                .status,
+            403);
+  HttpResult reserved = Direct("POST", "/api/v1/inventory/reservations", body, Customer("11"), "res-a");
+  ASSERT_EQ(reserved.status, 201) << reserved.body;
+  std::string id(Json(reserved).at("id").as_string());
+  EXPECT_EQ(Json(reserved).at("status").as_string(), "active");
+  EXPECT_EQ(Reserved(6, 1), 2);
+  EXPECT_EQ(Stock(6, 1).at("available").as_int64(), 48);
+  HttpResult replay = Direct("POST", "/api/v1/inventory/reservations", body, Customer("11"), "res-a");
+  EXPECT_EQ(Json(replay).at("id").as_string(), id);
+  EXPECT_EQ(Reserved(6, 1), 2);
+  std::string path = "/api/v1/inventory/reservations/" + id;
+  EXPECT_EQ(Direct("POST", path + "/commit", {}, Customer("12")).status, 403);  // someone else's
+  HttpResult committed = Direct("POST", path + "/commit", {}, Customer("11"));
+  ASSERT_EQ(committed.status, 200) << committed.body;
+  EXPECT_EQ(Json(committed).at("status").as_string(), "committed");
+  EXPECT_EQ(OnHand(6, 1), 48);
+  EXPECT_EQ(Reserved(6, 1), 0);
+  EXPECT_EQ(Direct("POST", path + "/commit", {}, Customer("11")).status, 200);
+  EXPECT_EQ(OnHand(6, 1), 48);
+  HttpResult release_committed = Direct("DELETE", path, {}, Customer("11"));
+  EXPECT_EQ(release_committed.status, 409);
+  EXPECT_EQ(Code(release_committed), "inventory.reservation_committed");
+  EXPECT_EQ(Sql("SELECT count(*) FROM movements WHERE reason = 'order' AND reference = 'order:a'"), "1");
+
+  HttpResult second = Direct("POST", "/api/v1/inventory/reservations",
+                             R"({"location_id":6,"reference":"order:b","lines":[{"product_id":1,"quantity":5}]})",
+                             Customer("11"), "res-b");
+  ASSERT_EQ(second.status, 201);
+  std::string second_path = "/api/v1/inventory/reservations/" + std::string(Json(second).at("id").as_string());
+  EXPECT_EQ(Reserved(6, 1), 5);
+  HttpResult released = Direct("DELETE", second_path, {}, Logistics());
+  ASSERT_EQ(released.status, 200) << released.body;
+  EXPECT_EQ(Json(released).at("status").as_string(), "released");
+  EXPECT_EQ(Reserved(6, 1), 0);
+  EXPECT_EQ(Direct("DELETE", second_path, {}, Customer("11")).status, 200);
+  EXPECT_EQ(Reserved(6, 1), 0);
+  EXPECT_EQ(OnHand(6, 1), 48);
+  EXPECT_EQ(Code(Direct("POST", second_path + "/commit", {}, Customer("11"))), "inventory.reservation_not_active");
+
+  HttpResult too_much = Direct("POST", "/api/v1/inventory/reservations",
+                               R"({"location_id":6,"reference":"order:c","lines":[{"product_id":1,"quantity":49}]})",
+                               Customer("11"), "res-c");
+  EXPECT_EQ(too_much.status, 409);
+  EXPECT_EQ(Code(too_much), "inventory.insufficient_stock");
+  EXPECT_EQ(Reserved(6, 1), 0);
+  EXPECT_EQ(Direct("GET", "/api/v1/inventory/reservations/not-a-uuid", {}, Customer("11")).status, 404);
+}
+
+TEST_F(InventoryService, SeedingAgainChangesNothing) {
+  SetOnHand(2, 14, 3);
+  std::string before = Sql("SELECT string_agg(location_id || ':' || product_id || '=' || on_hand, ',' ORDER BY "
+                           "location_id, product_id) FROM stock");
+  std::string movements = Sql("SELECT count(*) FROM movements");
+  std::string log = platform_->LogFile("inventory") + ".seed";
+  ASSERT_EQ(testing::RunComptoir({"seed", "--service", "inventory"},
+                                 {{"COMPTOIR_INVENTORY_DATABASE_URL", platform_->Conninfo("inventory")},
+                                  {"COMPTOIR_AUTH_JWT_SECRET", platform_->JwtSecret()}},
+                                 log),
+            0)
+      << "see " << log;
+  EXPECT_EQ(Sql("SELECT string_agg(location_id || ':' || product_id || '=' || on_hand, ',' ORDER BY location_id, "
+                "product_id) FROM stock"),
+            before);
+  EXPECT_EQ(Sql("SELECT count(*) FROM movements"), movements);
+  EXPECT_EQ(Sql("SELECT count(*) FROM locations"), "7");
+  EXPECT_EQ(Sql("SELECT count(*) FROM movements WHERE reference = 'seed:demo'"), "108");
+  EXPECT_EQ(OnHand(2, 14), 3);
+}
+
+// Reservations past their expiry are released by the periodic sweep (TTL and interval of 1 s).
+TEST(InventoryExpiry, SweepReleasesExpiredReservations) {
+  testing::Platform platform(testing::PlatformOptions{
+      .services = {"inventory"},
+      .gateway = false,
+      .name = "inventory_expiry",
+      .env = {{"COMPTOIR_INVENTORY_RESERVATION_TTL_S", "1"}, {"COMPTOIR_INVENTORY_RESERVATION_SWEEP_INTERVAL_S", "1"}}});
+  auth::JwtSettings settings;
+  settings.secret = platform.JwtSecret();
+  auth::Principal who;
+  who.subject = "21";
+  who.role = Role::kCustomer;
+  std::string token = auth::IssueToken(settings, who, auth::NowSeconds());
+  auto port = static_cast<std::uint16_t>(platform.Port("inventory"));
+  HttpResult r = testing::Http(port, "POST", "/api/v1/inventory/reservations",
+                               R"({"location_id":6,"reference":"order:exp","lines":[{"product_id":2,"quantity":3}]})",
+                               {{"Authorization", "Bearer " + token}, {"Idempotency-Key", "exp-1"}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  std::string id(Json(r).at("id").as_string());
+  std::string status;
+  for (int i = 0; i < 300 && status != "expired"; ++i) {  // waits for the sweep, not a timing assertion
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    HttpResult get = testing::Http(port, "GET", "/api/v1/inventory/reservations/" + id, {},
+                                   {{"Authorization", "Bearer " + token}});
+    status = std::string(Json(get).at("status").as_string());
+  }
+  EXPECT_EQ(status, "expired");
+  HttpResult stock = testing::Http(port, "GET", "/api/v1/inventory?location_id=6&product_id=2");
+  EXPECT_EQ(Json(stock).at("data").as_array()[0].at("reserved").as_int64(), 0);
+  HttpResult commit = testing::Http(port, "POST", "/api/v1/inventory/reservations/" + id + "/commit", {},
+                                    {{"Authorization", "Bearer " + token}});
+  EXPECT_EQ(commit.status, 409);
+  EXPECT_EQ(Code(commit), "inventory.reservation_not_active");
+  HttpResult release = testing::Http(port, "DELETE", "/api/v1/inventory/reservations/" + id, {},
+                                     {{"Authorization", "Bearer " + token}});
+  EXPECT_EQ(release.status, 200);
+  EXPECT_EQ(testing::QueryValue(platform.Conninfo("inventory"),
+                                "SELECT count(*) FROM outbox WHERE payload->'data'->>'reason' = 'reservation_released'"),
+            "1");
+}
+
+}  // namespace
+}  // namespace comptoir::inventory

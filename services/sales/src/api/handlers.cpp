@@ -1,0 +1,174 @@
+#include "api/handlers.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <boost/json.hpp>
+
+#include "api/json.hpp"
+#include "comptoir/json.hpp"
+
+namespace comptoir::sales {
+namespace {
+
+using http::Method;
+using auth::Role;
+
+constexpr std::array kRoutes{
+    RouteEntry{Method::kPost, "/api/v1/sales", &Handlers::CreateSale},
+    RouteEntry{Method::kGet, "/api/v1/sales", &Handlers::ListSales},
+    RouteEntry{Method::kGet, "/api/v1/sales/{id}", &Handlers::GetSale},
+    RouteEntry{Method::kPost, "/api/v1/sales/{id}/returns", &Handlers::CreateReturn},
+    RouteEntry{Method::kGet, "/api/v1/sales/{id}/returns", &Handlers::ListReturns},
+    RouteEntry{Method::kPost, "/api/v1/register-sessions", &Handlers::OpenSession},
+    RouteEntry{Method::kGet, "/api/v1/register-sessions", &Handlers::ListSessions},
+    RouteEntry{Method::kGet, "/api/v1/register-sessions/{id}", &Handlers::GetSession},
+    RouteEntry{Method::kPost, "/api/v1/register-sessions/{id}/close", &Handlers::CloseSession},
+};
+
+ApiError SaleNotFound(std::string_view id) {
+  return ApiError::NotFound("sales.not_found", "no sale has id " + std::string(id));
+}
+
+ApiError SessionNotFound(std::string_view id) {
+  return ApiError::NotFound("register_session.not_found", "no register session has id " + std::string(id));
+}
+
+std::int64_t PathId(const http::Request& request, ApiError (*not_found)(std::string_view)) {
+  auto text = request.PathParam("id");
+  auto id = ParseId(text);
+  if (!id) throw not_found(text);
+  return *id;
+}
+
+void RequireReader(const auth::Principal& who, std::string_view action) {
+  auth::RequireRole(who, {Role::kCashier, Role::kManager, Role::kAdmin}, action);
+}
+
+// A cashier's lists are their store's: no location means theirs, another store is refused.
+std::optional<std::int64_t> VisibleLocation(const auth::Principal& who, std::optional<std::int64_t> asked) {
+  if (auth::SeesEverything(who)) return asked;
+  if (asked && *asked != who.location_id) {
+    throw ApiError(ErrorKind::kForbidden, "auth.wrong_location", "a cashier sees only their own store");
+  }
+  return who.location_id;
+}
+
+// Sessions follow the visibility of sales: another store's session is unknown to a cashier.
+void RequireSessionVisible(const auth::Principal& who, const RegisterSession& session) {
+  if (!auth::SeesEverything(who) && who.location_id != session.location_id) {
+    throw SessionNotFound(std::to_string(session.id));
+  }
+}
+
+http::Response JsonResponse(int status, const boost::json::object& body) {
+  return http::Response::Json(status, boost::json::serialize(body));
+}
+
+}  // namespace
+
+std::span<const RouteEntry> Routes() {
+  return kRoutes;
+}
+
+void AddRoutes(http::Router& router, Handlers& handlers) {
+  for (const RouteEntry& route : kRoutes) {
+    auto member = route.handler;
+    router.Add(route.method, std::string(route.pattern),
+               [&handlers, member](http::Request& request) { return (handlers.*member)(request); });
+  }
+}
+
+boost::asio::awaitable<http::Response> Handlers::CreateSale(http::Request& request) {
+  auth::Principal who = verifier_.Authenticate(request);
+  co_return co_await desk_.Sell(request, who);
+}
+
+boost::asio::awaitable<http::Response> Handlers::ListSales(http::Request& request) {
+  auth::Principal who = verifier_.Authenticate(request);
+  RequireReader(who, "see sales");
+  SaleQuery query = ParseSaleQuery(request.QueryParams());
+  query.location_id = VisibleLocation(who, query.location_id);
+  ListPage<Sale> page = co_await repository_.ListSales(query);
+  boost::json::array data;
+  for (const Sale& sale : page.items) data.push_back(ToJson(sale));
+  co_return http::Response::Json(200, ListJson(data, query.page, page.total));
+}
+
+boost::asio::awaitable<http::Response> Handlers::GetSale(http::Request& request) {
+  auth::Principal who = verifier_.Authenticate(request);
+  RequireReader(who, "see sales");
+  std::int64_t id = PathId(request, SaleNotFound);
+  auto sale = co_await repository_.FindSale(id);
+  if (!sale) throw SaleNotFound(std::to_string(id));
+  RequireVisible(who, sale->location_id, id);
+  co_return JsonResponse(200, ToJson(*sale));
+}
+
+boost::asio::awaitable<http::Response> Handlers::CreateReturn(http::Request& request) {
+  auth::Principal who = verifier_.Authenticate(request);
+  std::int64_t id = PathId(request, SaleNotFound);
+  co_return co_await desk_.Return(request, who, id);
+}
+
+boost::asio::awaitable<http::Response> Handlers::ListReturns(http::Request& request) {
+  auth::Principal who = verifier_.Authenticate(request);
+  RequireReader(who, "see sales");
+  std::int64_t id = PathId(request, SaleNotFound);
+  auto sale = co_await repository_.FindSale(id);
+  if (!sale) throw SaleNotFound(std::to_string(id));
+  RequireVisible(who, sale->location_id, id);
+  std::vector<SaleReturn> returns = co_await repository_.ListReturns(id);
+  boost::json::array data;
+  for (const SaleReturn& r : returns) data.push_back(ToJson(r));
+  Page page{1, static_cast<std::int64_t>(std::max<std::size_t>(returns.size(), 1))};
+  co_return http::Response::Json(200, ListJson(data, page, static_cast<std::int64_t>(returns.size())));
+}
+
+boost::asio::awaitable<http::Response> Handlers::OpenSession(http::Request& request) {
+  auth::Principal who = verifier_.Authenticate(request);
+  OpenSessionRequest input = ParseOpenSessionBody(json::ParseBody(request.body));
+  auth::RequireRole(who, {Role::kCashier, Role::kManager, Role::kAdmin}, "open a register");
+  auth::RequireStaffAt(who, input.location_id, "open a register at this store");
+  RegisterSession session =
+      co_await repository_.OpenSession(input.location_id, input.register_name, input.opening_float_cents, who.subject);
+  http::Response response = JsonResponse(201, ToJson(session));
+  response.headers.Set("Location", "/api/v1/register-sessions/" + std::to_string(session.id));
+  co_return response;
+}
+
+boost::asio::awaitable<http::Response> Handlers::CloseSession(http::Request& request) {
+  auth::Principal who = verifier_.Authenticate(request);
+  std::int64_t id = PathId(request, SessionNotFound);
+  std::int64_t counted = ParseCloseSessionBody(json::ParseBody(request.body));
+  auth::RequireRole(who, {Role::kCashier, Role::kManager, Role::kAdmin}, "close a register");
+  auto session = co_await repository_.FindSession(id);
+  if (!session) throw SessionNotFound(std::to_string(id));
+  RequireSessionVisible(who, *session);
+  auto closed = co_await repository_.CloseSession(id, counted, who.subject);
+  if (!closed) throw SessionNotFound(std::to_string(id));
+  co_return JsonResponse(200, ToJson(*closed));
+}
+
+boost::asio::awaitable<http::Response> Handlers::ListSessions(http::Request& request) {
+  auth::Principal who = verifier_.Authenticate(request);
+  RequireReader(who, "see register sessions");
+  SessionQuery query = ParseSessionQuery(request.QueryParams());
+  query.location_id = VisibleLocation(who, query.location_id);
+  ListPage<RegisterSession> page = co_await repository_.ListSessions(query);
+  boost::json::array data;
+  for (const RegisterSession& s : page.items) data.push_back(ToJson(s));
+  co_return http::Response::Json(200, ListJson(data, query.page, page.total));
+}
+
+boost::asio::awaitable<http::Response> Handlers::GetSession(http::Request& request) {
+  auth::Principal who = verifier_.Authenticate(request);
+  RequireReader(who, "see register sessions");
+  std::int64_t id = PathId(request, SessionNotFound);
+  auto session = co_await repository_.FindSession(id);
+  if (!session) throw SessionNotFound(std::to_string(id));
+  RequireSessionVisible(who, *session);
+  co_return JsonResponse(200, ToJson(*session));
+}
+
+}  // namespace comptoir::sales

@@ -1,0 +1,246 @@
+#include "api/json.hpp"
+
+#include <boost/json.hpp>
+
+#include "comptoir/json.hpp"
+
+namespace comptoir::sales {
+namespace {
+
+// The array `key` of `body` (an object, or the reader has already complained), else nullptr with an
+// error recorded when required.
+const boost::json::array* ArrayField(const boost::json::value& body, json::ObjectReader& reader, std::string_view key,
+                                     bool required, std::size_t max_items) {
+  const auto* object = body.if_object();
+  if (!object) return nullptr;
+  const auto* value = object->if_contains(key);
+  if (!value || value->is_null()) {
+    if (required) reader.Fail(key, "is required");
+    return nullptr;
+  }
+  const auto* array = value->if_array();
+  if (!array) {
+    reader.Fail(key, "must be an array");
+    return nullptr;
+  }
+  if (required && array->empty()) {
+    reader.Fail(key, "must have at least one item");
+    return nullptr;
+  }
+  if (array->size() > max_items) {
+    reader.Fail(key, "must have at most " + std::to_string(max_items) + " items");
+    return nullptr;
+  }
+  return array;
+}
+
+void Merge(json::ObjectReader& into, const json::ObjectReader& from, std::vector<FieldError>& errors) {
+  (void)into;
+  for (const FieldError& e : from.errors()) errors.push_back(e);
+}
+
+void ThrowIfAny(const json::ObjectReader& reader, std::vector<FieldError> nested) {
+  std::vector<FieldError> all = reader.errors();
+  for (auto& e : nested) all.push_back(std::move(e));
+  if (!all.empty()) throw ApiError::Validation("request.validation_failed", "the request has invalid fields", all);
+}
+
+boost::json::value OptInt(const std::optional<std::int64_t>& v) {
+  if (v) return boost::json::value(*v);
+  return nullptr;
+}
+
+boost::json::value OptString(const std::optional<std::string>& v) {
+  if (v) return boost::json::value(*v);
+  return nullptr;
+}
+
+boost::json::array LinesJson(const std::vector<SaleLine>& lines, bool with_returned) {
+  boost::json::array out;
+  for (const SaleLine& line : lines) {
+    boost::json::object o;
+    o["product_id"] = line.product_id;
+    o["sku"] = line.sku;
+    o["name"] = line.name;
+    o["unit_price_cents"] = line.unit_price_cents;
+    o["quantity"] = line.quantity;
+    o["line_total_cents"] = line.line_total_cents;
+    if (with_returned) o["returned_quantity"] = line.returned_quantity;
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+}  // namespace
+
+SaleRequest ParseSaleBody(const boost::json::value& body) {
+  json::ObjectReader reader(body);
+  reader.RejectUnknown({"location_id", "lines", "payments", "customer_id", "register_session_id"});
+  SaleRequest request;
+  std::vector<FieldError> nested;
+  request.location_id = reader.Int("location_id", true, 1).value_or(0);
+  request.customer_id = reader.Int("customer_id", false, 1);
+  request.register_session_id = reader.Int("register_session_id", false, 1);
+  if (const auto* lines = ArrayField(body, reader, "lines", true, kMaxLines)) {
+    for (std::size_t i = 0; i < lines->size(); ++i) {
+      json::ObjectReader line((*lines)[i], "lines[" + std::to_string(i) + "].");
+      line.RejectUnknown({"product_id", "sku", "quantity"});
+      LineRequest l;
+      l.product_id = line.Int("product_id", false, 1);
+      l.sku = line.String("sku", false, 1, 64);
+      l.quantity = line.Int("quantity", true, 1, kMaxQuantity).value_or(1);
+      if (line.Has("product_id") && line.Has("sku") && !line.IsNull("product_id") && !line.IsNull("sku")) {
+        line.Fail("sku", "give either product_id or sku, not both");
+      } else if (!l.product_id && !l.sku && line.ok()) {
+        line.Fail("product_id", "product_id or sku is required");
+      }
+      Merge(reader, line, nested);
+      request.lines.push_back(std::move(l));
+    }
+  }
+  if (const auto* payments = ArrayField(body, reader, "payments", true, kMaxPayments)) {
+    for (std::size_t i = 0; i < payments->size(); ++i) {
+      json::ObjectReader payment((*payments)[i], "payments[" + std::to_string(i) + "].");
+      payment.RejectUnknown({"method", "amount_cents", "gift_card_code"});
+      Payment p;
+      auto method = payment.String("method", true, 1, 20);
+      if (method) {
+        if (auto tender = ParseTender(*method)) {
+          p.method = *tender;
+        } else {
+          payment.Fail("method", "must be cash, card, debit or gift_card");
+        }
+      }
+      p.amount_cents = payment.Int("amount_cents", true, 1, kMaxAmountCents).value_or(0);
+      p.gift_card_code = payment.String("gift_card_code", false, 1, kMaxGiftCardCodeLength);
+      if (method && p.method == Tender::kGiftCard && !p.gift_card_code && !payment.Has("gift_card_code")) {
+        payment.Fail("gift_card_code", "is required for a gift_card payment");
+      } else if (method && ParseTender(*method) && p.method != Tender::kGiftCard && payment.Has("gift_card_code") &&
+                 !payment.IsNull("gift_card_code")) {
+        payment.Fail("gift_card_code", "is only for gift_card payments");
+      }
+      Merge(reader, payment, nested);
+      request.payments.push_back(std::move(p));
+    }
+  }
+  ThrowIfAny(reader, std::move(nested));
+  return request;
+}
+
+ReturnRequest ParseReturnBody(const boost::json::value& body) {
+  json::ObjectReader reader(body);
+  reader.RejectUnknown({"lines", "reason", "refund_method", "register_session_id"});
+  ReturnRequest request;
+  std::vector<FieldError> nested;
+  if (auto reason = reader.String("reason", true, 1, kMaxReasonLength)) request.reason = *reason;
+  if (auto method = reader.String("refund_method", false, 1, 20)) {
+    request.refund_method = ParseTender(*method);
+    if (!request.refund_method) reader.Fail("refund_method", "must be cash, card, debit or gift_card");
+  }
+  request.register_session_id = reader.Int("register_session_id", false, 1);
+  if (const auto* lines = ArrayField(body, reader, "lines", true, kMaxLines)) {
+    for (std::size_t i = 0; i < lines->size(); ++i) {
+      json::ObjectReader line((*lines)[i], "lines[" + std::to_string(i) + "].");
+      line.RejectUnknown({"product_id", "quantity"});
+      ReturnLineRequest l;
+      l.product_id = line.Int("product_id", true, 1).value_or(0);
+      l.quantity = line.Int("quantity", true, 1, kMaxQuantity).value_or(0);
+      Merge(reader, line, nested);
+      request.lines.push_back(l);
+    }
+  }
+  ThrowIfAny(reader, std::move(nested));
+  return request;
+}
+
+OpenSessionRequest ParseOpenSessionBody(const boost::json::value& body) {
+  json::ObjectReader reader(body);
+  reader.RejectUnknown({"location_id", "register", "opening_float_cents"});
+  OpenSessionRequest request;
+  request.location_id = reader.Int("location_id", true, 1).value_or(0);
+  request.register_name = reader.String("register", true, 1, kMaxRegisterLength).value_or("");
+  request.opening_float_cents = reader.Int("opening_float_cents", true, 0, kMaxAmountCents).value_or(0);
+  reader.ThrowIfErrors();
+  return request;
+}
+
+std::int64_t ParseCloseSessionBody(const boost::json::value& body) {
+  json::ObjectReader reader(body);
+  reader.RejectUnknown({"counted_cash_cents"});
+  auto counted = reader.Int("counted_cash_cents", true, 0, kMaxAmountCents);
+  reader.ThrowIfErrors();
+  return counted.value_or(0);
+}
+
+boost::json::object ToJson(const Sale& sale) {
+  boost::json::object o;
+  o["id"] = sale.id;
+  o["receipt_number"] = sale.receipt_number;
+  o["location_id"] = sale.location_id;
+  o["cashier_id"] = sale.cashier_id;
+  o["customer_id"] = OptInt(sale.customer_id);
+  o["register_session_id"] = OptInt(sale.register_session_id);
+  o["lines"] = LinesJson(sale.lines, true);
+  o["subtotal_cents"] = sale.totals.subtotal_cents;
+  o["gst_cents"] = sale.totals.gst_cents;
+  o["qst_cents"] = sale.totals.qst_cents;
+  o["total_cents"] = sale.totals.total_cents;
+  o["cash_rounding_cents"] = sale.cash_rounding_cents;
+  boost::json::array payments;
+  for (const Payment& p : sale.payments) {
+    boost::json::object j;
+    j["method"] = TenderName(p.method);
+    j["amount_cents"] = p.amount_cents;
+    if (p.gift_card_code) j["gift_card_code"] = *p.gift_card_code;
+    payments.push_back(std::move(j));
+  }
+  o["payments"] = std::move(payments);
+  o["change_cents"] = sale.change_cents;
+  o["created_at"] = sale.created_at;
+  return o;
+}
+
+boost::json::object ToJson(const SaleReturn& r) {
+  boost::json::object o;
+  o["id"] = r.id;
+  o["sale_id"] = r.sale_id;
+  o["location_id"] = r.location_id;
+  o["cashier_id"] = r.cashier_id;
+  o["register_session_id"] = OptInt(r.register_session_id);
+  o["reason"] = r.reason;
+  o["lines"] = LinesJson(r.refund.lines, false);
+  o["subtotal_cents"] = r.refund.totals.subtotal_cents;
+  o["gst_cents"] = r.refund.totals.gst_cents;
+  o["qst_cents"] = r.refund.totals.qst_cents;
+  o["total_cents"] = r.refund.totals.total_cents;
+  o["cash_rounding_cents"] = r.refund.cash_rounding_cents;
+  o["refund_method"] = TenderName(r.refund_method);
+  o["created_at"] = r.created_at;
+  return o;
+}
+
+boost::json::object ToJson(const RegisterSession& s) {
+  boost::json::object o;
+  o["id"] = s.id;
+  o["location_id"] = s.location_id;
+  o["register"] = s.register_name;
+  o["status"] = s.open ? "open" : "closed";
+  o["opening_float_cents"] = s.opening_float_cents;
+  o["opened_by"] = s.opened_by;
+  o["opened_at"] = s.opened_at;
+  o["counted_cash_cents"] = OptInt(s.counted_cash_cents);
+  o["expected_cash_cents"] = OptInt(s.expected_cash_cents);
+  o["over_short_cents"] = OptInt(s.over_short_cents);
+  o["closed_by"] = OptString(s.closed_by);
+  o["closed_at"] = OptString(s.closed_at);
+  return o;
+}
+
+std::string ListJson(const boost::json::array& data, const Page& page, std::int64_t total) {
+  boost::json::object body;
+  body["data"] = data;
+  body["meta"] = {{"page", page.page}, {"per_page", page.per_page}, {"total", total}};
+  return boost::json::serialize(body);
+}
+
+}  // namespace comptoir::sales

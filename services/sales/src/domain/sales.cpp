@@ -1,0 +1,307 @@
+#include "domain/sales.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <map>
+
+#include "comptoir/money.hpp"
+
+namespace comptoir::sales {
+namespace {
+
+bool IsDigits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+int ToInt(std::string_view s) {
+  int value = 0;
+  std::from_chars(s.data(), s.data() + s.size(), value);
+  return value;
+}
+
+// YYYY-MM-DD with a real calendar date.
+std::optional<std::chrono::year_month_day> ParseDate(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  if (!IsDigits(s.substr(0, 4)) || !IsDigits(s.substr(5, 2)) || !IsDigits(s.substr(8, 2))) return std::nullopt;
+  std::chrono::year_month_day ymd{std::chrono::year(ToInt(s.substr(0, 4))),
+                                  std::chrono::month(static_cast<unsigned>(ToInt(s.substr(5, 2)))),
+                                  std::chrono::day(static_cast<unsigned>(ToInt(s.substr(8, 2))))};
+  if (!ymd.ok()) return std::nullopt;
+  return ymd;
+}
+
+std::string FormatDate(std::chrono::year_month_day ymd) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buffer;
+}
+
+// RFC 3339 date-time: date "T" hh:mm:ss [.frac] (Z | ±hh:mm).
+bool IsRfc3339(std::string_view s) {
+  if (s.size() < 20 || !ParseDate(s.substr(0, 10))) return false;
+  if (s[10] != 'T' && s[10] != 't') return false;
+  std::string_view t = s.substr(11);
+  if (t.size() < 9 || t[2] != ':' || t[5] != ':') return false;
+  if (!IsDigits(t.substr(0, 2)) || !IsDigits(t.substr(3, 2)) || !IsDigits(t.substr(6, 2))) return false;
+  if (ToInt(t.substr(0, 2)) > 23 || ToInt(t.substr(3, 2)) > 59 || ToInt(t.substr(6, 2)) > 60) return false;
+  std::size_t i = 8;
+  if (i < t.size() && t[i] == '.') {
+    std::size_t start = ++i;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+    if (i == start || i - start > 9) return false;
+  }
+  std::string_view zone = t.substr(i);
+  if (zone == "Z" || zone == "z") return true;
+  return zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':' && IsDigits(zone.substr(1, 2)) &&
+         IsDigits(zone.substr(4, 2)) && ToInt(zone.substr(1, 2)) <= 23 && ToInt(zone.substr(4, 2)) <= 59;
+}
+
+std::optional<std::int64_t> IntParam(const std::string& key, const std::string& value, std::int64_t min,
+                                     std::int64_t max, std::vector<FieldError>& errors) {
+  std::int64_t n = 0;
+  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc() || ptr != value.data() + value.size() || n < min || n > max) {
+    errors.push_back({key, "must be an integer from " + std::to_string(min) + " to " + std::to_string(max)});
+    return std::nullopt;
+  }
+  return n;
+}
+
+void ParsePageParam(const std::string& key, const std::string& value, Page& page, std::vector<FieldError>& errors) {
+  if (key == "page") {
+    if (auto n = IntParam(key, value, 1, kMaxPage, errors)) page.page = *n;
+  } else if (key == "per_page") {
+    if (auto n = IntParam(key, value, 1, kMaxPerPage, errors)) page.per_page = *n;
+  }
+}
+
+}  // namespace
+
+std::string_view TenderName(Tender tender) noexcept {
+  switch (tender) {
+    case Tender::kCash: return "cash";
+    case Tender::kCard: return "card";
+    case Tender::kDebit: return "debit";
+    case Tender::kGiftCard: return "gift_card";
+  }
+  return "cash";
+}
+
+std::optional<Tender> ParseTender(std::string_view text) noexcept {
+  if (text == "cash") return Tender::kCash;
+  if (text == "card") return Tender::kCard;
+  if (text == "debit") return Tender::kDebit;
+  if (text == "gift_card") return Tender::kGiftCard;
+  return std::nullopt;
+}
+
+Totals TotalsOf(std::int64_t subtotal_cents) noexcept {
+  money::Taxes taxes = money::QuebecTaxes(subtotal_cents);
+  return Totals{subtotal_cents, taxes.gst_cents, taxes.qst_cents, subtotal_cents + taxes.total()};
+}
+
+std::vector<SaleLine> PriceLines(std::span<const std::pair<Product, std::int64_t>> scanned) {
+  std::vector<SaleLine> lines;
+  std::map<std::int64_t, std::size_t> index;
+  for (const auto& [product, quantity] : scanned) {
+    auto [it, inserted] = index.try_emplace(product.id, lines.size());
+    if (inserted) {
+      lines.push_back(SaleLine{product.id, product.sku, product.name, product.price_cents, quantity, 0, 0});
+    } else {
+      lines[it->second].quantity += quantity;
+    }
+  }
+  for (SaleLine& line : lines) line.line_total_cents = line.unit_price_cents * line.quantity;
+  return lines;
+}
+
+Totals TotalsOfLines(std::span<const SaleLine> lines) noexcept {
+  std::int64_t subtotal = 0;
+  for (const SaleLine& line : lines) subtotal += line.line_total_cents;
+  return TotalsOf(subtotal);
+}
+
+Settlement Settle(std::int64_t total_cents, std::span<const Payment> payments) {
+  Settlement s;
+  bool has_cash = false;
+  for (const Payment& p : payments) {
+    if (p.method == Tender::kCash) {
+      has_cash = true;
+      s.cash_tendered_cents += p.amount_cents;
+    } else {
+      s.non_cash_cents += p.amount_cents;
+    }
+  }
+  if (s.non_cash_cents > total_cents) {
+    throw ApiError(ErrorKind::kUnprocessable, "sales.overpayment",
+                   "card, debit and gift card tenders (" + money::FormatCents(s.non_cash_cents) +
+                       " $) exceed the total (" + money::FormatCents(total_cents) + " $); only cash gives change");
+  }
+  const std::int64_t rest = total_cents - s.non_cash_cents;
+  if (has_cash) {
+    s.cash_due_cents = money::RoundToNickel(rest);
+    s.cash_rounding_cents = s.cash_due_cents - rest;
+  }
+  const std::int64_t due = has_cash ? s.cash_due_cents : rest;
+  if (s.cash_tendered_cents < due) {
+    throw ApiError(ErrorKind::kUnprocessable, "sales.insufficient_payment",
+                   "the payments leave " + money::FormatCents(due - s.cash_tendered_cents) + " $ unpaid (total " +
+                       money::FormatCents(total_cents) + " $)");
+  }
+  s.change_cents = s.cash_tendered_cents - s.cash_due_cents;
+  return s;
+}
+
+Tender DefaultRefundMethod(std::span<const Payment> payments) noexcept {
+  for (const Payment& p : payments) {
+    if (p.method != Tender::kCash) return p.method;
+  }
+  return Tender::kCash;
+}
+
+Refund ComputeRefund(std::span<const SaleLine> sold, std::int64_t previously_returned_subtotal_cents,
+                     std::span<const ReturnLineRequest> lines, Tender refund_method) {
+  Refund refund;
+  std::map<std::int64_t, std::size_t> index;
+  std::vector<FieldError> missing;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const ReturnLineRequest& request = lines[i];
+    const SaleLine* line = nullptr;
+    for (const SaleLine& s : sold) {
+      if (s.product_id == request.product_id) line = &s;
+    }
+    if (!line) {
+      missing.push_back({"lines[" + std::to_string(i) + "].product_id",
+                         "product " + std::to_string(request.product_id) + " is not on this sale"});
+      continue;
+    }
+    auto [it, inserted] = index.try_emplace(request.product_id, refund.lines.size());
+    if (inserted) {
+      refund.lines.push_back(SaleLine{line->product_id, line->sku, line->name, line->unit_price_cents, 0, 0, 0});
+    }
+    refund.lines[it->second].quantity += request.quantity;
+  }
+  if (!missing.empty()) {
+    throw ApiError(ErrorKind::kUnprocessable, "sales.product_not_in_sale", "a returned product is not on this sale",
+                   std::move(missing));
+  }
+  for (SaleLine& r : refund.lines) {
+    for (const SaleLine& s : sold) {
+      if (s.product_id != r.product_id) continue;
+      const std::int64_t left = s.quantity - s.returned_quantity;
+      if (r.quantity > left) {
+        throw ApiError::Conflict("sales.return_exceeds_sold",
+                                 "product " + std::to_string(r.product_id) + ": " + std::to_string(r.quantity) +
+                                     " returned but only " + std::to_string(left) + " of " +
+                                     std::to_string(s.quantity) + " sold remain returnable");
+      }
+    }
+    r.line_total_cents = r.unit_price_cents * r.quantity;
+  }
+  std::int64_t subtotal = 0;
+  for (const SaleLine& r : refund.lines) subtotal += r.line_total_cents;
+  const Totals before = TotalsOf(previously_returned_subtotal_cents);
+  const Totals after = TotalsOf(previously_returned_subtotal_cents + subtotal);
+  refund.totals.subtotal_cents = subtotal;
+  refund.totals.gst_cents = after.gst_cents - before.gst_cents;
+  refund.totals.qst_cents = after.qst_cents - before.qst_cents;
+  refund.totals.total_cents = subtotal + refund.totals.gst_cents + refund.totals.qst_cents;
+  if (refund_method == Tender::kCash) {
+    refund.cash_rounding_cents = money::RoundToNickel(refund.totals.total_cents) - refund.totals.total_cents;
+  }
+  return refund;
+}
+
+std::int64_t ExpectedCash(std::int64_t opening_float_cents, std::int64_t cash_taken_cents,
+                          std::int64_t cash_refunded_cents) noexcept {
+  return opening_float_cents + cash_taken_cents - cash_refunded_cents;
+}
+
+std::string ReceiptNumber(std::int64_t location_id, std::int64_t number) {
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "S%lld-%06lld", static_cast<long long>(location_id),
+                static_cast<long long>(number));
+  return buffer;
+}
+
+std::optional<std::string> ParseTimeBound(std::string_view text, bool next_day) {
+  if (auto date = ParseDate(text)) {
+    std::chrono::year_month_day day = *date;
+    if (next_day) day = std::chrono::year_month_day(std::chrono::sys_days(day) + std::chrono::days(1));
+    return FormatDate(day) + "T00:00:00Z";
+  }
+  if (IsRfc3339(text)) return std::string(text);
+  return std::nullopt;
+}
+
+SaleQuery ParseSaleQuery(const QueryParams& params) {
+  SaleQuery query;
+  std::vector<FieldError> errors;
+  for (const auto& [key, value] : params) {
+    if (key == "location_id") {
+      query.location_id = IntParam(key, value, 1, INT64_MAX, errors);
+    } else if (key == "cashier_id") {
+      if (value.empty() || value.size() > 64) {
+        errors.push_back({key, "must be a staff id"});
+      } else {
+        query.cashier_id = value;
+      }
+    } else if (key == "from" || key == "to") {
+      const bool is_date = ParseDate(value).has_value();
+      auto bound = ParseTimeBound(value, key == "to");
+      if (!bound) {
+        errors.push_back({key, "must be an RFC 3339 date-time or a date (YYYY-MM-DD)"});
+      } else if (key == "from") {
+        query.from_at = bound;
+      } else if (is_date) {
+        query.to_before = bound;
+      } else {
+        query.to_at = bound;
+      }
+    } else {
+      ParsePageParam(key, value, query.page, errors);
+    }
+  }
+  if (!errors.empty()) throw ApiError::Validation("sales.invalid_query", "invalid query parameters", std::move(errors));
+  return query;
+}
+
+SessionQuery ParseSessionQuery(const QueryParams& params) {
+  SessionQuery query;
+  std::vector<FieldError> errors;
+  for (const auto& [key, value] : params) {
+    if (key == "location_id") {
+      query.location_id = IntParam(key, value, 1, INT64_MAX, errors);
+    } else if (key == "status") {
+      if (value == "open") {
+        query.open = true;
+      } else if (value == "closed") {
+        query.open = false;
+      } else {
+        errors.push_back({key, "must be open or closed"});
+      }
+    } else {
+      ParsePageParam(key, value, query.page, errors);
+    }
+  }
+  if (!errors.empty()) {
+    throw ApiError::Validation("register_session.invalid_query", "invalid query parameters", std::move(errors));
+  }
+  return query;
+}
+
+std::optional<std::int64_t> ParseId(std::string_view text) {
+  if (text.empty() || text.size() > 18 || !IsDigits(text)) return std::nullopt;
+  std::int64_t value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  if (value <= 0) return std::nullopt;
+  return value;
+}
+
+}  // namespace comptoir::sales

@@ -1,0 +1,231 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "comptoir/error.hpp"
+
+/// Rules of in-store sales, returns and cash-register sessions: pricing, Quebec taxes, tenders, cash
+/// rounding and change, cumulative refunds, register over/short. No I/O; taxes and cash rounding come
+/// from libs/core money.hpp so that sales, cart and order agree to the cent.
+namespace comptoir::sales {
+
+inline constexpr std::int64_t kMaxQuantity = 10'000;
+inline constexpr std::int64_t kMaxAmountCents = 100'000'000;  // 1 000 000,00 $ per tender
+inline constexpr std::size_t kMaxLines = 200;
+inline constexpr std::size_t kMaxPayments = 20;
+inline constexpr std::size_t kMaxReasonLength = 500;
+inline constexpr std::size_t kMaxRegisterLength = 50;
+inline constexpr std::size_t kMaxGiftCardCodeLength = 64;
+inline constexpr std::int64_t kDefaultPerPage = 20;
+inline constexpr std::int64_t kMaxPerPage = 100;
+inline constexpr std::int64_t kMaxPage = 1'000'000;
+
+/// A way to pay (and to refund).
+enum class Tender { kCash, kCard, kDebit, kGiftCard };
+std::string_view TenderName(Tender tender) noexcept;
+std::optional<Tender> ParseTender(std::string_view text) noexcept;
+
+/// A line as the cashier scans it: a product id or a SKU, and a quantity ≥ 1.
+struct LineRequest {
+  std::optional<std::int64_t> product_id;
+  std::optional<std::string> sku;
+  std::int64_t quantity = 1;
+};
+
+/// A tender of a sale (also how it is recorded and answered).
+struct Payment {
+  Tender method = Tender::kCash;
+  std::int64_t amount_cents = 0;
+  std::optional<std::string> gift_card_code;  ///< gift_card only
+};
+
+/// A validated POST /sales body.
+struct SaleRequest {
+  std::int64_t location_id = 0;
+  std::vector<LineRequest> lines;
+  std::vector<Payment> payments;
+  std::optional<std::int64_t> customer_id;
+  std::optional<std::int64_t> register_session_id;
+};
+
+/// What sales needs of a catalogue product (from the product service).
+struct Product {
+  std::int64_t id = 0;
+  std::string sku;
+  std::string name;
+  std::int64_t price_cents = 0;
+  bool active = true;
+};
+
+/// A priced line of a sale.
+struct SaleLine {
+  std::int64_t product_id = 0;
+  std::string sku;
+  std::string name;
+  std::int64_t unit_price_cents = 0;
+  std::int64_t quantity = 0;
+  std::int64_t line_total_cents = 0;
+  std::int64_t returned_quantity = 0;
+};
+
+/// Pre-tax subtotal, GST, QST and total.
+struct Totals {
+  std::int64_t subtotal_cents = 0;
+  std::int64_t gst_cents = 0;
+  std::int64_t qst_cents = 0;
+  std::int64_t total_cents = 0;
+};
+
+/// How the tenders settle the total.
+struct Settlement {
+  std::int64_t non_cash_cents = 0;       ///< card + debit + gift card
+  std::int64_t cash_tendered_cents = 0;  ///< sum of the cash tenders
+  std::int64_t cash_due_cents = 0;       ///< the cash part of the total, rounded to 0.05 $
+  std::int64_t cash_rounding_cents = 0;  ///< cash_due − the exact cash part (may be negative)
+  std::int64_t change_cents = 0;         ///< cash tendered − cash due (≥ 0)
+  /// Cash that stays in the drawer: tendered − change = cash due.
+  [[nodiscard]] std::int64_t cash_taken_cents() const noexcept { return cash_tendered_cents - change_cents; }
+};
+
+/// A recorded sale (the receipt).
+struct Sale {
+  std::int64_t id = 0;
+  std::string receipt_number;
+  std::int64_t location_id = 0;
+  std::string cashier_id;
+  std::optional<std::int64_t> customer_id;
+  std::optional<std::int64_t> register_session_id;
+  std::vector<SaleLine> lines;
+  Totals totals;
+  std::int64_t cash_rounding_cents = 0;
+  std::vector<Payment> payments;
+  std::int64_t change_cents = 0;
+  std::int64_t returned_subtotal_cents = 0;  ///< pre-tax subtotal of every return so far
+  std::string created_at;
+};
+
+/// A line of a return request.
+struct ReturnLineRequest {
+  std::int64_t product_id = 0;
+  std::int64_t quantity = 0;
+};
+
+/// A validated POST /sales/{id}/returns body.
+struct ReturnRequest {
+  std::vector<ReturnLineRequest> lines;
+  std::string reason;
+  std::optional<Tender> refund_method;
+  std::optional<std::int64_t> register_session_id;
+};
+
+/// What a return refunds (positive amounts).
+struct Refund {
+  std::vector<SaleLine> lines;  ///< returned lines (quantity = returned now; returned_quantity unused)
+  Totals totals;
+  std::int64_t cash_rounding_cents = 0;  ///< when refunded in cash: paid out rounded to 0.05 $
+};
+
+/// A recorded return.
+struct SaleReturn {
+  std::int64_t id = 0;
+  std::int64_t sale_id = 0;
+  std::int64_t location_id = 0;
+  std::string cashier_id;
+  std::optional<std::int64_t> register_session_id;
+  std::string reason;
+  Tender refund_method = Tender::kCash;
+  Refund refund;
+  std::optional<std::string> gift_card_code;  ///< the card credited when refund_method is gift_card
+  std::string created_at;
+};
+
+/// A cash-register session.
+struct RegisterSession {
+  std::int64_t id = 0;
+  std::int64_t location_id = 0;
+  std::string register_name;
+  bool open = true;
+  std::int64_t opening_float_cents = 0;
+  std::string opened_by;
+  std::string opened_at;
+  std::optional<std::int64_t> counted_cash_cents;
+  std::optional<std::int64_t> expected_cash_cents;
+  std::optional<std::int64_t> over_short_cents;
+  std::optional<std::string> closed_by;
+  std::optional<std::string> closed_at;
+};
+
+/// Taxes (money::QuebecTaxes) and total of a pre-tax subtotal.
+Totals TotalsOf(std::int64_t subtotal_cents) noexcept;
+
+/// Prices resolved lines: one line per product (a product scanned twice is merged into its first
+/// line, quantities summed), line total = unit price × quantity, and the sale's totals.
+std::vector<SaleLine> PriceLines(std::span<const std::pair<Product, std::int64_t>> scanned);
+Totals TotalsOfLines(std::span<const SaleLine> lines) noexcept;
+
+/// Settles `total_cents` with `payments`: non-cash tenders may not exceed the total (422
+/// `sales.overpayment`); the rest is due in cash, rounded to 0.05 $ (money::RoundToNickel) when cash is
+/// tendered; less than due → 422 `sales.insufficient_payment`; change = cash tendered − cash due.
+Settlement Settle(std::int64_t total_cents, std::span<const Payment> payments);
+
+/// The tender a return refunds to by default: the sale's first non-cash tender, else cash.
+Tender DefaultRefundMethod(std::span<const Payment> payments) noexcept;
+
+/// Computes a return against the sale's lines (with their returned quantities so far) and the pre-tax
+/// subtotal already returned. A product not in the sale → 422 `sales.product_not_in_sale`; more than
+/// sold minus returned → 409 `sales.return_exceeds_sold`. Taxes are cumulative:
+/// taxes(returned before + now) − taxes(returned before), so that returning everything refunds exactly
+/// the sale's GST and QST. Lines of one product are merged.
+Refund ComputeRefund(std::span<const SaleLine> sold, std::int64_t previously_returned_subtotal_cents,
+                     std::span<const ReturnLineRequest> lines, Tender refund_method);
+
+/// Cash expected in the drawer at close: float + cash taken by the session's sales − cash refunded.
+std::int64_t ExpectedCash(std::int64_t opening_float_cents, std::int64_t cash_taken_cents,
+                          std::int64_t cash_refunded_cents) noexcept;
+
+/// "S4-000042": per-store receipt number.
+std::string ReceiptNumber(std::int64_t location_id, std::int64_t number);
+
+/// Page of a list: `page` ≥ 1, 1 ≤ `per_page` ≤ 100.
+struct Page {
+  std::int64_t page = 1;
+  std::int64_t per_page = kDefaultPerPage;
+  [[nodiscard]] std::int64_t Offset() const noexcept { return (page - 1) * per_page; }
+};
+
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+/// Filter of GET /sales. `from` and `to` are RFC 3339 instants or dates (a `to` date includes that
+/// whole UTC day): `from_at` is inclusive, `to_before` exclusive, `to_at` inclusive.
+struct SaleQuery {
+  std::optional<std::int64_t> location_id;
+  std::optional<std::string> cashier_id;
+  std::optional<std::string> from_at;
+  std::optional<std::string> to_at;
+  std::optional<std::string> to_before;
+  Page page;
+};
+/// Parses GET /sales parameters; 400 `sales.invalid_query` naming every offending parameter.
+SaleQuery ParseSaleQuery(const QueryParams& params);
+
+/// Filter of GET /register-sessions.
+struct SessionQuery {
+  std::optional<std::int64_t> location_id;
+  std::optional<bool> open;  ///< status=open|closed
+  Page page;
+};
+SessionQuery ParseSessionQuery(const QueryParams& params);
+
+/// A time bound for PostgreSQL: an RFC 3339 instant as given, or a date as midnight UTC (`next_day`:
+/// midnight UTC of the day after). nullopt when `text` is neither.
+std::optional<std::string> ParseTimeBound(std::string_view text, bool next_day);
+
+/// Parses a positive decimal id ("12"); nullopt for anything else.
+std::optional<std::int64_t> ParseId(std::string_view text);
+
+}  // namespace comptoir::sales

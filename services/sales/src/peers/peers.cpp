@@ -1,0 +1,83 @@
+#include "peers/peers.hpp"
+
+#include <boost/json.hpp>
+
+#include "comptoir/http/message.hpp"
+#include "comptoir/log.hpp"
+
+namespace comptoir::sales {
+namespace {
+
+Product ProductFromJson(const boost::json::value& value) {
+  const auto& o = value.as_object();
+  Product p;
+  p.id = o.at("id").to_number<std::int64_t>();
+  p.sku = std::string(o.at("sku").as_string());
+  p.name = std::string(o.at("name").as_string());
+  p.price_cents = o.at("price_cents").to_number<std::int64_t>();
+  p.active = o.at("active").as_bool();
+  return p;
+}
+
+boost::asio::awaitable<std::optional<Product>> Fetch(const service::Peer& peer, const http::Request& origin,
+                                                     std::string target) {
+  boost::json::value body;
+  try {
+    body = co_await peer.CallJson(origin, http::Method::kGet, std::move(target));
+  } catch (const ApiError& e) {
+    if (e.kind() != ErrorKind::kNotFound) throw;
+    co_return std::nullopt;
+  }
+  try {
+    co_return ProductFromJson(body);
+  } catch (const std::exception&) {
+    throw ApiError::Unavailable("product.unavailable", "product answered an unexpected product shape");
+  }
+}
+
+}  // namespace
+
+boost::asio::awaitable<std::optional<Product>> Catalogue::ById(const http::Request& origin, std::int64_t id) const {
+  return Fetch(peer_, origin, "/api/v1/products/" + std::to_string(id));
+}
+
+boost::asio::awaitable<std::optional<Product>> Catalogue::BySku(const http::Request& origin, std::string sku) const {
+  return Fetch(peer_, origin, "/api/v1/products/by-sku/" + http::PercentEncode(sku));
+}
+
+boost::asio::awaitable<StockMovement> Stock::Move(const http::Request& origin, const std::string& key,
+                                                  std::int64_t location_id, std::string_view reason,
+                                                  std::span<const SaleLine> lines, int sign) const {
+  boost::json::object body;
+  body["location_id"] = location_id;
+  body["reason"] = reason;
+  body["reference"] = key;
+  boost::json::array items;
+  for (const SaleLine& line : lines) {
+    items.push_back(boost::json::object{{"product_id", line.product_id}, {"quantity", sign * line.quantity}});
+  }
+  body["lines"] = std::move(items);
+  http::Headers headers;
+  headers.Set("Idempotency-Key", key);
+  boost::json::value answer = co_await peer_.CallJson(origin, http::Method::kPost, "/api/v1/inventory/movements",
+                                                      boost::json::serialize(body), std::move(headers));
+  StockMovement movement;
+  movement.key = key;
+  if (const auto* o = answer.if_object()) {
+    if (const auto* reversed = o->if_contains("reversed"); reversed && reversed->is_bool()) {
+      movement.reversed = reversed->as_bool();
+    }
+  }
+  co_return movement;
+}
+
+boost::asio::awaitable<void> Stock::Reverse(const http::Request& origin, const std::string& key) const {
+  try {
+    co_await peer_.CallJson(origin, http::Method::kPost,
+                            "/api/v1/inventory/movements/" + http::PercentEncode(key) + "/reverse", "{}");
+  } catch (const std::exception& e) {
+    log::Error("stock movement " + key + " could not be reversed; reverse it by hand: " + e.what());
+  }
+}
+
+}  // namespace comptoir::sales

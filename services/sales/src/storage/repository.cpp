@@ -1,0 +1,449 @@
+#include "storage/repository.hpp"
+
+#include <map>
+
+#include "comptoir/error.hpp"
+#include "comptoir/money.hpp"
+
+namespace comptoir::sales {
+namespace {
+
+#define COMPTOIR_SALE_COLUMNS                                                                         \
+  "id, receipt_number, location_id, cashier_id, customer_id, register_session_id, subtotal_cents," \
+  " gst_cents, qst_cents, total_cents, cash_rounding_cents, change_cents, returned_subtotal_cents,"  \
+  " f_rfc3339(created_at)"
+
+#define COMPTOIR_SESSION_COLUMNS                                                                         \
+  "id, location_id, register, status = 'open', opening_float_cents, opened_by, f_rfc3339(opened_at)," \
+  " counted_cash_cents, expected_cash_cents, over_short_cents, closed_by, f_rfc3339(closed_at)"
+
+#define COMPTOIR_RETURN_COLUMNS                                                                       \
+  "id, sale_id, location_id, cashier_id, register_session_id, reason, refund_method, subtotal_cents," \
+  " gst_cents, qst_cents, total_cents, cash_rounding_cents, f_rfc3339(created_at)"
+
+constexpr pg::Statement kGiftCardBalance{"sales.gift_card_balance",
+                                         "SELECT balance_cents FROM gift_cards WHERE code = $1::text"};
+constexpr pg::Statement kDebitGiftCard{
+    "sales.gift_card_debit",
+    "UPDATE gift_cards SET balance_cents = balance_cents - $2::bigint, updated_at = now()"
+    " WHERE code = $1::text AND balance_cents >= $2::bigint RETURNING balance_cents"};
+constexpr pg::Statement kCreditGiftCard{
+    "sales.gift_card_credit",
+    "UPDATE gift_cards SET balance_cents = balance_cents + $2::bigint, updated_at = now() WHERE code = $1::text"};
+
+constexpr pg::Statement kSessionForUse{
+    "sales.session_for_use", "SELECT location_id, status = 'open' FROM register_sessions WHERE id = $1::bigint FOR SHARE"};
+
+constexpr pg::Statement kNextReceipt{
+    "sales.next_receipt",
+    "INSERT INTO receipt_counters (location_id, last_number) VALUES ($1::bigint, 1)"
+    " ON CONFLICT (location_id) DO UPDATE SET last_number = receipt_counters.last_number + 1 RETURNING last_number"};
+
+constexpr pg::Statement kInsertSale{
+    "sales.insert",
+    "INSERT INTO sales (receipt_number, location_id, cashier_id, customer_id, register_session_id, subtotal_cents,"
+    " gst_cents, qst_cents, total_cents, cash_rounding_cents, cash_taken_cents, change_cents, idempotency_key,"
+    " inventory_key, created_at)"
+    " VALUES ($1::text, $2::bigint, $3::text, $4::bigint, $5::bigint, $6::bigint, $7::bigint, $8::bigint, $9::bigint,"
+    " $10::bigint, $11::bigint, $12::bigint, $13::text, $14::text, COALESCE($15::timestamptz, now()))"
+    " RETURNING id, f_rfc3339(created_at)"};
+
+constexpr pg::Statement kInsertSaleLine{
+    "sales.insert_line",
+    "INSERT INTO sale_lines (sale_id, line_no, product_id, sku, name, unit_price_cents, quantity, line_total_cents)"
+    " VALUES ($1::bigint, $2::int, $3::bigint, $4::text, $5::text, $6::bigint, $7::int, $8::bigint)"};
+
+constexpr pg::Statement kInsertPayment{
+    "sales.insert_payment",
+    "INSERT INTO sale_payments (sale_id, line_no, method, amount_cents, gift_card_code)"
+    " VALUES ($1::bigint, $2::int, $3::text, $4::bigint, $5::text)"};
+
+constexpr pg::Statement kFindSale{"sales.find", "SELECT " COMPTOIR_SALE_COLUMNS " FROM sales WHERE id = $1::bigint"};
+constexpr pg::Statement kLockSale{"sales.lock",
+                                  "SELECT " COMPTOIR_SALE_COLUMNS " FROM sales WHERE id = $1::bigint FOR UPDATE"};
+
+// $1 location, $2 cashier, $3 from (inclusive), $4 to (inclusive), $5 to (exclusive), $6 limit, $7 offset.
+#define COMPTOIR_SALE_FILTER                                       \
+  " WHERE ($1::bigint IS NULL OR location_id = $1::bigint)"         \
+  " AND ($2::text IS NULL OR cashier_id = $2::text)"                \
+  " AND ($3::timestamptz IS NULL OR created_at >= $3::timestamptz)" \
+  " AND ($4::timestamptz IS NULL OR created_at <= $4::timestamptz)" \
+  " AND ($5::timestamptz IS NULL OR created_at < $5::timestamptz)"
+constexpr pg::Statement kListSales{"sales.list", "SELECT " COMPTOIR_SALE_COLUMNS
+                                                 ", count(*) OVER () FROM sales" COMPTOIR_SALE_FILTER
+                                                 " ORDER BY created_at DESC, id DESC LIMIT $6::bigint OFFSET $7::bigint"};
+constexpr pg::Statement kCountSales{"sales.count", "SELECT count(*) FROM sales" COMPTOIR_SALE_FILTER};
+
+constexpr pg::Statement kSaleLines{
+    "sales.lines",
+    "SELECT sale_id, product_id, sku, name, unit_price_cents, quantity, line_total_cents, returned_quantity"
+    " FROM sale_lines WHERE sale_id = ANY($1::bigint[]) ORDER BY sale_id, line_no"};
+constexpr pg::Statement kSalePayments{
+    "sales.payments",
+    "SELECT sale_id, method, amount_cents, gift_card_code FROM sale_payments WHERE sale_id = ANY($1::bigint[])"
+    " ORDER BY sale_id, line_no"};
+
+constexpr pg::Statement kAddReturned{
+    "sales.add_returned",
+    "UPDATE sale_lines SET returned_quantity = returned_quantity + $3::int"
+    " WHERE sale_id = $1::bigint AND product_id = $2::bigint"};
+constexpr pg::Statement kAddReturnedSubtotal{
+    "sales.add_returned_subtotal",
+    "UPDATE sales SET returned_subtotal_cents = returned_subtotal_cents + $2::bigint WHERE id = $1::bigint"};
+constexpr pg::Statement kInsertReturn{
+    "sales.insert_return",
+    "INSERT INTO sale_returns (sale_id, location_id, cashier_id, register_session_id, reason, refund_method,"
+    " subtotal_cents, gst_cents, qst_cents, total_cents, cash_rounding_cents, gift_card_code, inventory_key)"
+    " VALUES ($1::bigint, $2::bigint, $3::text, $4::bigint, $5::text, $6::text, $7::bigint, $8::bigint, $9::bigint,"
+    " $10::bigint, $11::bigint, $12::text, $13::text) RETURNING id, f_rfc3339(created_at)"};
+constexpr pg::Statement kInsertReturnLine{
+    "sales.insert_return_line",
+    "INSERT INTO return_lines (return_id, line_no, product_id, sku, name, unit_price_cents, quantity,"
+    " line_total_cents) VALUES ($1::bigint, $2::int, $3::bigint, $4::text, $5::text, $6::bigint, $7::int, $8::bigint)"};
+constexpr pg::Statement kListReturns{
+    "sales.list_returns", "SELECT " COMPTOIR_RETURN_COLUMNS " FROM sale_returns WHERE sale_id = $1::bigint ORDER BY id"};
+constexpr pg::Statement kReturnLines{
+    "sales.return_lines",
+    "SELECT l.return_id, l.product_id, l.sku, l.name, l.unit_price_cents, l.quantity, l.line_total_cents"
+    " FROM return_lines l JOIN sale_returns r ON r.id = l.return_id WHERE r.sale_id = $1::bigint"
+    " ORDER BY l.return_id, l.line_no"};
+
+constexpr pg::Statement kOpenSession{
+    "sales.session_open",
+    "INSERT INTO register_sessions (location_id, register, opening_float_cents, opened_by)"
+    " VALUES ($1::bigint, $2::text, $3::bigint, $4::text) RETURNING " COMPTOIR_SESSION_COLUMNS};
+constexpr pg::Statement kFindSession{"sales.session_find",
+                                     "SELECT " COMPTOIR_SESSION_COLUMNS " FROM register_sessions WHERE id = $1::bigint"};
+constexpr pg::Statement kLockSession{
+    "sales.session_lock", "SELECT " COMPTOIR_SESSION_COLUMNS " FROM register_sessions WHERE id = $1::bigint FOR UPDATE"};
+// Cash that stayed in the drawer (tendered − change) and cash paid out by refunds (rounded to 0.05 $).
+constexpr pg::Statement kSessionCash{
+    "sales.session_cash",
+    "SELECT (SELECT COALESCE(sum(cash_taken_cents), 0) FROM sales WHERE register_session_id = $1::bigint),"
+    " (SELECT COALESCE(sum(total_cents + cash_rounding_cents), 0) FROM sale_returns"
+    "  WHERE register_session_id = $1::bigint AND refund_method = 'cash')"};
+constexpr pg::Statement kCloseSession{
+    "sales.session_close",
+    "UPDATE register_sessions SET status = 'closed', counted_cash_cents = $2::bigint, expected_cash_cents = $3::bigint,"
+    " over_short_cents = $2::bigint - $3::bigint, closed_by = $4::text, closed_at = now()"
+    " WHERE id = $1::bigint RETURNING " COMPTOIR_SESSION_COLUMNS};
+#define COMPTOIR_SESSION_FILTER                               \
+  " WHERE ($1::bigint IS NULL OR location_id = $1::bigint)" \
+  " AND ($2::boolean IS NULL OR (status = 'open') = $2::boolean)"
+constexpr pg::Statement kListSessions{
+    "sales.session_list", "SELECT " COMPTOIR_SESSION_COLUMNS ", count(*) OVER () FROM register_sessions"
+                          COMPTOIR_SESSION_FILTER " ORDER BY opened_at DESC, id DESC LIMIT $3::bigint OFFSET $4::bigint"};
+constexpr pg::Statement kCountSessions{"sales.session_count",
+                                       "SELECT count(*) FROM register_sessions" COMPTOIR_SESSION_FILTER};
+
+constexpr std::string_view kOneOpenConstraint = "register_sessions_one_open";
+
+std::optional<std::string> OptString(const pg::Row& row, int column) {
+  auto text = row.OptText(column);
+  if (!text) return std::nullopt;
+  return std::string(*text);
+}
+
+Sale SaleFromRow(const pg::Row& row) {
+  Sale sale;
+  sale.id = row.Int(0);
+  sale.receipt_number = std::string(row.Text(1));
+  sale.location_id = row.Int(2);
+  sale.cashier_id = std::string(row.Text(3));
+  sale.customer_id = row.OptInt(4);
+  sale.register_session_id = row.OptInt(5);
+  sale.totals = Totals{row.Int(6), row.Int(7), row.Int(8), row.Int(9)};
+  sale.cash_rounding_cents = row.Int(10);
+  sale.change_cents = row.Int(11);
+  sale.returned_subtotal_cents = row.Int(12);
+  sale.created_at = std::string(row.Text(13));
+  return sale;
+}
+
+RegisterSession SessionFromRow(const pg::Row& row) {
+  RegisterSession s;
+  s.id = row.Int(0);
+  s.location_id = row.Int(1);
+  s.register_name = std::string(row.Text(2));
+  s.open = row.Bool(3);
+  s.opening_float_cents = row.Int(4);
+  s.opened_by = std::string(row.Text(5));
+  s.opened_at = std::string(row.Text(6));
+  s.counted_cash_cents = row.OptInt(7);
+  s.expected_cash_cents = row.OptInt(8);
+  s.over_short_cents = row.OptInt(9);
+  s.closed_by = OptString(row, 10);
+  s.closed_at = OptString(row, 11);
+  return s;
+}
+
+SaleReturn ReturnFromRow(const pg::Row& row) {
+  SaleReturn r;
+  r.id = row.Int(0);
+  r.sale_id = row.Int(1);
+  r.location_id = row.Int(2);
+  r.cashier_id = std::string(row.Text(3));
+  r.register_session_id = row.OptInt(4);
+  r.reason = std::string(row.Text(5));
+  r.refund_method = ParseTender(row.Text(6)).value_or(Tender::kCash);
+  r.refund.totals = Totals{row.Int(7), row.Int(8), row.Int(9), row.Int(10)};
+  r.refund.cash_rounding_cents = row.Int(11);
+  r.created_at = std::string(row.Text(12));
+  return r;
+}
+
+std::string IdArray(const std::vector<Sale>& sales) {
+  std::string text = "{";
+  for (std::size_t i = 0; i < sales.size(); ++i) {
+    if (i) text += ',';
+    text += std::to_string(sales[i].id);
+  }
+  return text + "}";
+}
+
+// Lines and payments of `sales`, in one query each whatever the number of sales.
+template <class Db>
+boost::asio::awaitable<void> LoadDetails(Db& db, std::vector<Sale>& sales) {
+  if (sales.empty()) co_return;
+  std::map<std::int64_t, Sale*> by_id;
+  for (Sale& s : sales) by_id[s.id] = &s;
+  const std::string ids = IdArray(sales);
+  pg::Result lines = co_await db.Execute(kSaleLines, pg::Params().Add(ids));
+  for (int i = 0; i < lines.size(); ++i) {
+    pg::Row row = lines[i];
+    SaleLine line{row.Int(1),        std::string(row.Text(2)), std::string(row.Text(3)), row.Int(4),
+                  row.Int(5),        row.Int(6),               row.Int(7)};
+    by_id.at(row.Int(0))->lines.push_back(std::move(line));
+  }
+  pg::Result payments = co_await db.Execute(kSalePayments, pg::Params().Add(ids));
+  for (int i = 0; i < payments.size(); ++i) {
+    pg::Row row = payments[i];
+    Payment p{ParseTender(row.Text(1)).value_or(Tender::kCash), row.Int(2), OptString(row, 3)};
+    by_id.at(row.Int(0))->payments.push_back(std::move(p));
+  }
+}
+
+template <class Db>
+boost::asio::awaitable<std::optional<Sale>> LoadSale(Db& db, const pg::Statement& statement, std::int64_t id) {
+  pg::Result result = co_await db.Execute(statement, pg::Params().Add(id));
+  if (result.empty()) co_return std::nullopt;
+  std::vector<Sale> sales;
+  sales.push_back(SaleFromRow(result[0]));
+  co_await LoadDetails(db, sales);
+  co_return std::move(sales.front());
+}
+
+}  // namespace
+
+boost::asio::awaitable<std::optional<std::int64_t>> Repository::GiftCardBalance(std::string code) {
+  pg::Result result = co_await db_.Execute(kGiftCardBalance, pg::Params().Add(code));
+  if (result.empty()) co_return std::nullopt;
+  co_return result[0].Int(0);
+}
+
+boost::asio::awaitable<void> Repository::RequireOpenSession(pg::Transaction& tx, std::int64_t session_id,
+                                                             std::int64_t location_id) {
+  pg::Result result = co_await tx.Execute(kSessionForUse, pg::Params().Add(session_id));
+  if (result.empty() || result[0].Int(0) != location_id || !result[0].Bool(1)) {
+    throw ApiError(ErrorKind::kUnprocessable, "sales.invalid_register_session",
+                   "register session " + std::to_string(session_id) + " is not an open session of location " +
+                       std::to_string(location_id),
+                   {{"register_session_id", "must name an open register session of this location"}});
+  }
+}
+
+boost::asio::awaitable<void> Repository::InsertSale(pg::Transaction& tx, Sale& sale, const Settlement& settlement,
+                                                    std::optional<std::string> idempotency_key,
+                                                    std::string inventory_key, std::optional<std::string> created_at) {
+  pg::Result counter = co_await tx.Execute(kNextReceipt, pg::Params().Add(sale.location_id));
+  sale.receipt_number = ReceiptNumber(sale.location_id, counter[0].Int(0));
+  pg::Params params;
+  params.Add(sale.receipt_number)
+      .Add(sale.location_id)
+      .Add(sale.cashier_id)
+      .Add(sale.customer_id)
+      .Add(sale.register_session_id)
+      .Add(sale.totals.subtotal_cents)
+      .Add(sale.totals.gst_cents)
+      .Add(sale.totals.qst_cents)
+      .Add(sale.totals.total_cents)
+      .Add(sale.cash_rounding_cents)
+      .Add(settlement.cash_taken_cents())
+      .Add(sale.change_cents)
+      .Add(idempotency_key)
+      .Add(inventory_key)
+      .Add(created_at);
+  pg::Result inserted = co_await tx.Execute(kInsertSale, std::move(params));
+  sale.id = inserted[0].Int(0);
+  sale.created_at = std::string(inserted[0].Text(1));
+  for (std::size_t i = 0; i < sale.lines.size(); ++i) {
+    const SaleLine& l = sale.lines[i];
+    co_await tx.Execute(kInsertSaleLine, pg::Params()
+                                             .Add(sale.id)
+                                             .Add(static_cast<std::int64_t>(i + 1))
+                                             .Add(l.product_id)
+                                             .Add(l.sku)
+                                             .Add(l.name)
+                                             .Add(l.unit_price_cents)
+                                             .Add(l.quantity)
+                                             .Add(l.line_total_cents));
+  }
+  for (std::size_t i = 0; i < sale.payments.size(); ++i) {
+    const Payment& p = sale.payments[i];
+    co_await tx.Execute(kInsertPayment, pg::Params()
+                                            .Add(sale.id)
+                                            .Add(static_cast<std::int64_t>(i + 1))
+                                            .Add(std::string(TenderName(p.method)))
+                                            .Add(p.amount_cents)
+                                            .Add(p.gift_card_code));
+    if (p.method == Tender::kGiftCard) {
+      pg::Result debited = co_await tx.Execute(kDebitGiftCard, pg::Params().Add(*p.gift_card_code).Add(p.amount_cents));
+      if (debited.empty()) {
+        throw ApiError(ErrorKind::kUnprocessable, "sales.gift_card_insufficient",
+                       "gift card " + *p.gift_card_code + " is unknown or its balance is below " +
+                           money::FormatCents(p.amount_cents) + " $",
+                       {{"payments[" + std::to_string(i) + "].amount_cents", "exceeds the gift card balance"}});
+      }
+    }
+  }
+}
+
+boost::asio::awaitable<std::optional<Sale>> Repository::FindSale(std::int64_t id) {
+  return LoadSale(db_, kFindSale, id);
+}
+
+boost::asio::awaitable<std::optional<Sale>> Repository::LockSale(pg::Transaction& tx, std::int64_t id) {
+  return LoadSale(tx, kLockSale, id);
+}
+
+boost::asio::awaitable<ListPage<Sale>> Repository::ListSales(const SaleQuery& query) {
+  auto params = [&query](bool paged) {
+    pg::Params p;
+    p.Add(query.location_id).Add(query.cashier_id).Add(query.from_at).Add(query.to_at).Add(query.to_before);
+    if (paged) p.Add(query.page.per_page).Add(query.page.Offset());
+    return p;
+  };
+  pg::Result result = co_await db_.Execute(kListSales, params(true));
+  ListPage<Sale> page;
+  for (int i = 0; i < result.size(); ++i) page.items.push_back(SaleFromRow(result[i]));
+  if (!result.empty()) {
+    page.total = result[0].Int(14);
+  } else {
+    pg::Result count = co_await db_.Execute(kCountSales, params(false));
+    page.total = count[0].Int(0);
+  }
+  co_await LoadDetails(db_, page.items);
+  co_return page;
+}
+
+boost::asio::awaitable<void> Repository::InsertReturn(pg::Transaction& tx, SaleReturn& r, std::string inventory_key) {
+  pg::Params params;
+  params.Add(r.sale_id)
+      .Add(r.location_id)
+      .Add(r.cashier_id)
+      .Add(r.register_session_id)
+      .Add(r.reason)
+      .Add(std::string(TenderName(r.refund_method)))
+      .Add(r.refund.totals.subtotal_cents)
+      .Add(r.refund.totals.gst_cents)
+      .Add(r.refund.totals.qst_cents)
+      .Add(r.refund.totals.total_cents)
+      .Add(r.refund.cash_rounding_cents)
+      .Add(r.gift_card_code)
+      .Add(inventory_key);
+  pg::Result inserted = co_await tx.Execute(kInsertReturn, std::move(params));
+  r.id = inserted[0].Int(0);
+  r.created_at = std::string(inserted[0].Text(1));
+  for (std::size_t i = 0; i < r.refund.lines.size(); ++i) {
+    const SaleLine& l = r.refund.lines[i];
+    co_await tx.Execute(kInsertReturnLine, pg::Params()
+                                               .Add(r.id)
+                                               .Add(static_cast<std::int64_t>(i + 1))
+                                               .Add(l.product_id)
+                                               .Add(l.sku)
+                                               .Add(l.name)
+                                               .Add(l.unit_price_cents)
+                                               .Add(l.quantity)
+                                               .Add(l.line_total_cents));
+    co_await tx.Execute(kAddReturned, pg::Params().Add(r.sale_id).Add(l.product_id).Add(l.quantity));
+  }
+  co_await tx.Execute(kAddReturnedSubtotal, pg::Params().Add(r.sale_id).Add(r.refund.totals.subtotal_cents));
+  if (r.gift_card_code) {
+    co_await tx.Execute(kCreditGiftCard, pg::Params().Add(*r.gift_card_code).Add(r.refund.totals.total_cents));
+  }
+}
+
+boost::asio::awaitable<std::vector<SaleReturn>> Repository::ListReturns(std::int64_t sale_id) {
+  pg::Result result = co_await db_.Execute(kListReturns, pg::Params().Add(sale_id));
+  std::vector<SaleReturn> returns;
+  std::map<std::int64_t, std::size_t> index;
+  for (int i = 0; i < result.size(); ++i) {
+    returns.push_back(ReturnFromRow(result[i]));
+    index[returns.back().id] = returns.size() - 1;
+  }
+  pg::Result lines = co_await db_.Execute(kReturnLines, pg::Params().Add(sale_id));
+  for (int i = 0; i < lines.size(); ++i) {
+    pg::Row row = lines[i];
+    SaleLine line{row.Int(1), std::string(row.Text(2)), std::string(row.Text(3)), row.Int(4), row.Int(5), row.Int(6), 0};
+    returns[index.at(row.Int(0))].refund.lines.push_back(std::move(line));
+  }
+  co_return returns;
+}
+
+boost::asio::awaitable<RegisterSession> Repository::OpenSession(std::int64_t location_id, std::string register_name,
+                                                                std::int64_t opening_float_cents,
+                                                                std::string opened_by) {
+  try {
+    pg::Result result = co_await db_.Execute(
+        kOpenSession, pg::Params().Add(location_id).Add(register_name).Add(opening_float_cents).Add(opened_by));
+    co_return SessionFromRow(result[0]);
+  } catch (const pg::PgError& e) {
+    if (!e.IsUniqueViolation() || e.constraint() != kOneOpenConstraint) throw;
+  }
+  throw ApiError::Conflict("sales.session_already_open", "register " + register_name + " of location " +
+                                                             std::to_string(location_id) +
+                                                             " already has an open session");
+}
+
+boost::asio::awaitable<std::optional<RegisterSession>> Repository::FindSession(std::int64_t id) {
+  pg::Result result = co_await db_.Execute(kFindSession, pg::Params().Add(id));
+  if (result.empty()) co_return std::nullopt;
+  co_return SessionFromRow(result[0]);
+}
+
+boost::asio::awaitable<std::optional<RegisterSession>> Repository::CloseSession(std::int64_t id,
+                                                                                std::int64_t counted_cash_cents,
+                                                                                std::string closed_by) {
+  pg::Transaction tx = co_await db_.Begin();
+  pg::Result locked = co_await tx.Execute(kLockSession, pg::Params().Add(id));
+  if (locked.empty()) co_return std::nullopt;
+  RegisterSession session = SessionFromRow(locked[0]);
+  if (!session.open) {
+    throw ApiError::Conflict("sales.session_closed", "register session " + std::to_string(id) + " is already closed");
+  }
+  pg::Result cash = co_await tx.Execute(kSessionCash, pg::Params().Add(id));
+  const std::int64_t expected = ExpectedCash(session.opening_float_cents, cash[0].Int(0), cash[0].Int(1));
+  pg::Result closed =
+      co_await tx.Execute(kCloseSession, pg::Params().Add(id).Add(counted_cash_cents).Add(expected).Add(closed_by));
+  co_await tx.Commit();
+  co_return SessionFromRow(closed[0]);
+}
+
+boost::asio::awaitable<ListPage<RegisterSession>> Repository::ListSessions(const SessionQuery& query) {
+  pg::Result result = co_await db_.Execute(kListSessions, pg::Params()
+                                                              .Add(query.location_id)
+                                                              .Add(query.open)
+                                                              .Add(query.page.per_page)
+                                                              .Add(query.page.Offset()));
+  ListPage<RegisterSession> page;
+  for (int i = 0; i < result.size(); ++i) page.items.push_back(SessionFromRow(result[i]));
+  if (!result.empty()) {
+    page.total = result[0].Int(12);
+  } else {
+    pg::Result count = co_await db_.Execute(kCountSessions, pg::Params().Add(query.location_id).Add(query.open));
+    page.total = count[0].Int(0);
+  }
+  co_return page;
+}
+
+}  // namespace comptoir::sales
