@@ -150,12 +150,42 @@ Host::Host(http::Runtime& runtime, const Definition& definition, const CommonCon
   server_options.shutdown_grace = common_.shutdown_grace;
   server_options.access_log = common_.access_log;
   server_ = std::make_unique<http::Server>(runtime, server_options, router_, registry_);
+
+  // The outbox relay: every service with a database may write events (an empty outbox costs one indexed
+  // query per poll interval).
+  if (definition_.database) {
+    events::Settings events_settings = events::LoadSettings(settings);
+    if (events_settings.Active()) {
+      try {
+        events_redis_ = std::make_unique<redis::Client>(runtime, redis::ParseUrl(events_settings.redis_url));
+        relay_ = std::make_unique<events::Relay>(runtime, *db_, *events_redis_, std::move(events_settings),
+                                                 definition_.name, &registry_);
+      } catch (const std::invalid_argument& e) {
+        settings.Check(false, "events.redis_url", e.what());
+      }
+    }
+  }
 }
 
 Host::~Host() = default;
 
-void Host::Start() { server_->Start(); }
-void Host::Shutdown(std::function<void()> done) { server_->Shutdown(std::move(done)); }
+void Host::Start() {
+  server_->Start();
+  instance_->Start();
+  if (relay_) relay_->Start();
+}
+
+void Host::Shutdown(std::function<void()> done) {
+  server_->Shutdown([this, done = std::move(done)]() mutable {
+    instance_->Stop([this, done = std::move(done)]() mutable {
+      if (relay_) {
+        relay_->Stop(std::move(done));
+      } else {
+        done();
+      }
+    });
+  });
+}
 std::uint16_t Host::port() const { return server_->port(); }
 
 }  // namespace comptoir::service
