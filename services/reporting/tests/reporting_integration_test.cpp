@@ -118,11 +118,13 @@ class ReportingPlatform : public ::testing::Test {
     return Json(r);
   }
 
-  /// Every sale, read back through the sales API (all pages): {created_at, location_id, total_cents}.
+  /// Every sale and every return, read back through the sales API (all pages): {created_at, location_id,
+  /// total_cents}; returns have negative totals.
   struct SaleRow {
     std::string created_at;
     std::int64_t location_id;
     std::int64_t total_cents;
+    bool refund = false;
   };
   static std::vector<SaleRow> AllSales() {
     std::vector<SaleRow> out;
@@ -133,6 +135,16 @@ class ReportingPlatform : public ::testing::Test {
       const auto& data = v.at("data").as_array();
       for (const auto& s : data) {
         out.push_back({std::string(s.at("created_at").as_string()), Int(s, "location_id"), Int(s, "total_cents")});
+        bool returned = false;
+        for (const auto& line : s.at("lines").as_array()) returned = returned || Int(line, "returned_quantity") > 0;
+        if (!returned) continue;
+        HttpResult rr = Get("/api/v1/sales/" + std::to_string(Int(s, "id")) + "/returns", Manager());
+        EXPECT_EQ(rr.status, 200) << rr.body;
+        json::value returns = Json(rr);
+        for (const auto& ret : returns.at("data").as_array()) {
+          out.push_back({std::string(ret.at("created_at").as_string()), Int(ret, "location_id"),
+                         -Int(ret, "total_cents"), true});
+        }
       }
       if (data.size() < 100) break;
     }
@@ -151,19 +163,19 @@ class ReportingPlatform : public ::testing::Test {
     for (const auto& s : sales) {
       if (!values.empty()) values += ',';
       values += "('" + s.created_at + "'::timestamptz," + std::to_string(s.location_id) + "," +
-                std::to_string(s.total_cents) + ")";
+                std::to_string(s.total_cents) + "," + (s.refund ? "0" : "1") + ")";
     }
     // One text line per store: "location today last7 previous7 transactions".
     const std::string sql =
         "WITH t AS (SELECT (now() AT TIME ZONE 'America/Toronto')::date AS today),"
-        " v AS (SELECT (at AT TIME ZONE 'America/Toronto')::date AS day, loc, total FROM (VALUES " +
+        " v AS (SELECT (at AT TIME ZONE 'America/Toronto')::date AS day, loc, total, receipt FROM (VALUES " +
         values +
-        ") x(at, loc, total))"
+        ") x(at, loc, total, receipt))"
         " SELECT string_agg(loc || ' ' || a || ' ' || b || ' ' || c || ' ' || d, ';' ORDER BY loc) FROM ("
         " SELECT loc, COALESCE(sum(total) FILTER (WHERE day = t.today), 0) a,"
         " COALESCE(sum(total) FILTER (WHERE day > t.today - 7 AND day <= t.today), 0) b,"
         " COALESCE(sum(total) FILTER (WHERE day > t.today - 14 AND day <= t.today - 7), 0) c,"
-        " count(*) FILTER (WHERE day = t.today) d FROM v, t GROUP BY loc) y";
+        " COALESCE(sum(receipt) FILTER (WHERE day = t.today), 0) d FROM v, t GROUP BY loc) y";
     std::string text = ct::QueryValue(platform_->Conninfo("reporting"), sql);
     std::size_t start = 0;
     while (start < text.size()) {
@@ -234,6 +246,8 @@ class ReportingPlatform : public ::testing::Test {
               SalesDb("SELECT count(*) FROM outbox WHERE type = 'SaleCompleted'"));
     EXPECT_EQ(ReportingDb("SELECT COALESCE(sum(total_cents), 0) FROM receipts WHERE channel = 'store'"),
               SalesDb("SELECT COALESCE(sum(total_cents), 0) FROM sales"));
+    EXPECT_EQ(ReportingDb("SELECT count(*) FROM processed_events WHERE type = 'SaleReturned'"),
+              SalesDb("SELECT count(*) FROM outbox WHERE type = 'SaleReturned'"));
   }
 
   static ct::Platform* platform_;
@@ -304,7 +318,10 @@ TEST_F(ReportingPlatform, TheSalesReportEqualsTheReceiptsToTheCentWhateverTheGro
   const auto sales = AllSales();
   std::int64_t expected = 0;
   std::map<std::int64_t, std::int64_t> by_store;
+  std::int64_t receipts = 0;
   for (const auto& s : sales) {
+    if (s.refund) continue;
+    ++receipts;
     expected += s.total_cents;
     by_store[s.location_id] += s.total_cents;
   }
@@ -317,7 +334,7 @@ TEST_F(ReportingPlatform, TheSalesReportEqualsTheReceiptsToTheCentWhateverTheGro
     ASSERT_EQ(r.status, 200) << r.body;
     json::value v = Json(r);
     EXPECT_EQ(Int(v.at("totals"), "total_cents"), expected) << group;
-    EXPECT_EQ(Int(v.at("totals"), "transactions"), static_cast<std::int64_t>(sales.size())) << group;
+    EXPECT_EQ(Int(v.at("totals"), "transactions"), receipts) << group;
     if (group == "location") {
       for (const auto& row : v.at("rows").as_array()) {
         ASSERT_FALSE(row.at("location_id").is_null()) << "no order service here: no online row expected";
@@ -347,7 +364,8 @@ TEST_F(ReportingPlatform, TheSalesReportEqualsTheReceiptsToTheCentWhateverTheGro
   // Top products: the best seller by revenue first.
   HttpResult top = Get("/api/v1/reports/top-products" + window + "&limit=3", Manager());
   ASSERT_EQ(top.status, 200) << top.body;
-  const auto& rows = Json(top).at("rows").as_array();
+  const json::value top_body = Json(top);
+  const auto& rows = top_body.at("rows").as_array();
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_GE(Int(rows[0], "sales_cents"), Int(rows[1], "sales_cents"));
 }
@@ -362,7 +380,8 @@ TEST_F(ReportingPlatform, ACashierSeesOnlyTheirStoreAndShoppersNothing) {
   EXPECT_EQ(Get("/api/v1/reports/sales?location_id=4", Cashier(3)).status, 403);
   HttpResult mine = Get("/api/v1/reports/sales?group_by=location", Cashier(3));
   ASSERT_EQ(mine.status, 200) << mine.body;
-  for (const auto& row : Json(mine).at("rows").as_array()) EXPECT_EQ(Int(row, "location_id"), 3);
+  const json::value mine_body = Json(mine);
+  for (const auto& row : mine_body.at("rows").as_array()) EXPECT_EQ(Int(row, "location_id"), 3);
   EXPECT_EQ(Get("/api/v1/dashboard", Token(auth::Role::kCustomer, "1", std::nullopt)).status, 403);
   EXPECT_EQ(Get("/api/v1/dashboard", "").status, 401);
   HttpResult bad = Get("/api/v1/reports/sales?from=yesterday&group_by=cashier&channel=phone", Manager());
