@@ -101,14 +101,14 @@ TEST(Restock, LifeCycle) {
   EXPECT_NO_THROW(CheckTransition(1, RestockStatus::kRequested, RestockStatus::kRejected));
   EXPECT_NO_THROW(CheckTransition(1, RestockStatus::kApproved, RestockStatus::kShipped));
   EXPECT_NO_THROW(CheckTransition(1, RestockStatus::kShipped, RestockStatus::kReceived));
-  for (auto [from, to] : std::vector<std::pair<RestockStatus, RestockStatus>>{
-           {RestockStatus::kShipped, RestockStatus::kShipped},
-           {RestockStatus::kApproved, RestockStatus::kReceived},
-           {RestockStatus::kRequested, RestockStatus::kShipped},
-           {RestockStatus::kRejected, RestockStatus::kApproved},
-           {RestockStatus::kReceived, RestockStatus::kReceived},
-           {RestockStatus::kApproved, RestockStatus::kRejected},
-           {RestockStatus::kRequested, RestockStatus::kRequested}}) {
+  for (auto [from, to] :
+       std::vector<std::pair<RestockStatus, RestockStatus>>{{RestockStatus::kShipped, RestockStatus::kShipped},
+                                                            {RestockStatus::kApproved, RestockStatus::kReceived},
+                                                            {RestockStatus::kRequested, RestockStatus::kShipped},
+                                                            {RestockStatus::kRejected, RestockStatus::kApproved},
+                                                            {RestockStatus::kReceived, RestockStatus::kReceived},
+                                                            {RestockStatus::kApproved, RestockStatus::kRejected},
+                                                            {RestockStatus::kRequested, RestockStatus::kRequested}}) {
     ApiError e = Catch([&] { CheckTransition(7, from, to); });
     EXPECT_EQ(e.code(), "inventory.illegal_transition") << RestockStatusName(from) << "->" << RestockStatusName(to);
     EXPECT_EQ(e.status(), 409);
@@ -146,7 +146,9 @@ TEST(Queries, MovementAndRestockQueries) {
   MovementQuery m = ParseMovementQuery({{"reason", "sale"}, {"reference", "sale:1"}});
   EXPECT_EQ(m.reason, "sale");
   EXPECT_EQ(m.reference, "sale:1");
-  EXPECT_EQ(FieldsOf(Catch([] { ParseMovementQuery({{"reason", "theft"}, {"product_id", "0"}}); })),
+  EXPECT_EQ(FieldsOf(Catch([] {
+              ParseMovementQuery({{"reason", "theft"}, {"product_id", "0"}});
+            })),
             (std::set<std::string>{"reason", "product_id"}));
   RestockQuery r = ParseRestockQuery({{"status", "approved"}, {"location_id", "2"}});
   EXPECT_EQ(r.status, RestockStatus::kApproved);

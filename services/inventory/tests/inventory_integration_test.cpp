@@ -85,8 +85,8 @@ class InventoryService : public ::testing::Test {
   }
 
   static json::object Stock(std::int64_t location, std::int64_t product) {
-    HttpResult r = Direct("GET", "/api/v1/inventory?location_id=" + std::to_string(location) +
-                                     "&product_id=" + std::to_string(product));
+    HttpResult r = Direct(
+        "GET", "/api/v1/inventory?location_id=" + std::to_string(location) + "&product_id=" + std::to_string(product));
     EXPECT_EQ(r.status, 200) << r.body;
     auto data = Json(r).at("data").as_array();
     if (data.empty()) return {};
@@ -106,9 +106,10 @@ class InventoryService : public ::testing::Test {
   static std::string MovementBody(std::int64_t location, const std::string& reason, const std::string& reference,
                                   const std::vector<std::pair<std::int64_t, std::int64_t>>& lines) {
     json::array array;
-    for (auto [product, quantity] : lines) array.push_back(json::object{{"product_id", product}, {"quantity", quantity}});
-    return json::serialize(json::object{
-        {"location_id", location}, {"reason", reason}, {"reference", reference}, {"lines", array}});
+    for (auto [product, quantity] : lines)
+      array.push_back(json::object{{"product_id", product}, {"quantity", quantity}});
+    return json::serialize(
+        json::object{{"location_id", location}, {"reason", reason}, {"reference", reference}, {"lines", array}});
   }
 
   // Brings on_hand of (location, product) to `target` with a manager's adjustment.
@@ -188,6 +189,48 @@ TEST_F(InventoryService, ConcurrentSalesOfTheLastUnits) {
                             token, "never-1");
   EXPECT_EQ(never.status, 409);
   EXPECT_EQ(Code(never), "inventory.insufficient_stock");
+}
+
+// Lines in opposite orders from concurrent requests: rows are locked in product order, so no deadlock.
+TEST_F(InventoryService, ConcurrentMultiLineSalesDoNotDeadlock) {
+  SetOnHand(3, 13, 40);
+  SetOnHand(3, 17, 40);
+  std::atomic<int> created{0};
+  std::vector<std::thread> threads;
+  std::string token = Cashier(3);
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&, i] {
+      auto lines = i % 2 == 0 ? std::vector<std::pair<std::int64_t, std::int64_t>>{{13, -1}, {17, -2}}
+                              : std::vector<std::pair<std::int64_t, std::int64_t>>{{17, -2}, {13, -1}};
+      HttpResult r = Direct("POST", "/api/v1/inventory/movements",
+                            MovementBody(3, "sale", "sale:cross-" + std::to_string(i), lines), token,
+                            "cross-" + std::to_string(i));
+      if (r.status == 201) ++created;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), 16);
+  EXPECT_EQ(OnHand(3, 13), 40 - 16);
+  EXPECT_EQ(OnHand(3, 17), 40 - 32);
+}
+
+// The same request sent many times at once (a client retrying): one movement, the same answer for all.
+TEST_F(InventoryService, ConcurrentDuplicatesMoveStockOnce) {
+  SetOnHand(1, 15, 25);
+  std::string body = MovementBody(1, "sale", "sale:dup", {{15, -3}});
+  std::vector<HttpResult> results(10);
+  std::vector<std::thread> threads;
+  std::string token = Cashier(1);
+  for (int i = 0; i < 10; ++i) {
+    threads.emplace_back([&, i] { results[i] = Direct("POST", "/api/v1/inventory/movements", body, token, "dup-1"); });
+  }
+  for (auto& t : threads) t.join();
+  for (const HttpResult& r : results) {
+    EXPECT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(Json(r), Json(results[0]));
+  }
+  EXPECT_EQ(OnHand(1, 15), 22);
+  EXPECT_EQ(Sql("SELECT count(*) FROM movements WHERE reference = 'sale:dup'"), "1");
 }
 
 TEST_F(InventoryService, MultiLineWithOneShortLineChangesNothing) {
@@ -285,13 +328,13 @@ TEST_F(InventoryService, AuthorizationOfMovements) {
   HttpResult no_key = Direct("POST", "/api/v1/inventory/movements", body, Cashier(2));
   EXPECT_EQ(no_key.status, 400);
   EXPECT_EQ(Code(no_key), "request.idempotency_key_required");
-  HttpResult bad = Direct("POST", "/api/v1/inventory/movements",
-                          R"({"location_id":"x","reason":"gift","lines":[{"product_id":1,"quantity":0}]})", Cashier(2),
-                          "auth-3");
+  HttpResult bad =
+      Direct("POST", "/api/v1/inventory/movements",
+             R"({"location_id":"x","reason":"gift","lines":[{"product_id":1,"quantity":0}]})", Cashier(2), "auth-3");
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(ErrorFields(bad), (std::set<std::string>{"location_id", "reason", "lines[0].quantity"}));
-  HttpResult unknown = Direct("POST", "/api/v1/inventory/movements", MovementBody(42, "adjustment", "x", {{5, 1}}),
-                              Manager(), "auth-4");
+  HttpResult unknown =
+      Direct("POST", "/api/v1/inventory/movements", MovementBody(42, "adjustment", "x", {{5, 1}}), Manager(), "auth-4");
   EXPECT_EQ(unknown.status, 422);
   EXPECT_EQ(Code(unknown), "inventory.unknown_location");
   EXPECT_EQ(Direct("GET", "/api/v1/inventory/movements", {}, Customer()).status, 403);
@@ -305,7 +348,8 @@ TEST_F(InventoryService, ThroughTheGateway) {
   ASSERT_EQ(list.status, 200) << list.body;
   EXPECT_EQ(Json(list).at("meta").at("total").as_int64(), 18);
   std::string body = MovementBody(5, "sale", "sale:gateway", {{16, -1}});
-  EXPECT_EQ(platform_->Call("POST", "/api/v1/inventory/movements", body, {}, {{"Idempotency-Key", "gw-1"}}).status, 401);
+  EXPECT_EQ(platform_->Call("POST", "/api/v1/inventory/movements", body, {}, {{"Idempotency-Key", "gw-1"}}).status,
+            401);
   std::int64_t before = OnHand(5, 16);
   HttpResult sale =
       platform_->Call("POST", "/api/v1/inventory/movements", body, Cashier(5), {{"Idempotency-Key", "gw-1"}});
@@ -340,7 +384,8 @@ TEST_F(InventoryService, ReorderPointsAndAlerts) {
   HttpResult alerts = Direct("GET", "/api/v1/inventory/alerts?location_id=5");
   ASSERT_EQ(alerts.status, 200) << alerts.body;
   bool found = false;
-  for (const auto& s : Json(alerts).at("data").as_array()) {
+  json::value alert_list = Json(alerts);
+  for (const auto& s : alert_list.at("data").as_array()) {
     EXPECT_LE(s.at("available").as_int64(), s.at("reorder_point").as_int64());
     if (s.at("product_id").as_int64() == 10) found = true;
   }
@@ -352,9 +397,9 @@ TEST_F(InventoryService, ReorderPointsAndAlerts) {
 TEST_F(InventoryService, RestockLifeCycle) {
   SetOnHand(6, 3, 100);
   std::int64_t store_before = OnHand(4, 3);
-  HttpResult created = Direct("POST", "/api/v1/restock-requests",
-                              R"({"location_id":4,"lines":[{"product_id":3,"quantity":10}],"note":"Rupture"})",
-                              Cashier(4));
+  HttpResult created =
+      Direct("POST", "/api/v1/restock-requests",
+             R"({"location_id":4,"lines":[{"product_id":3,"quantity":10}],"note":"Rupture"})", Cashier(4));
   ASSERT_EQ(created.status, 201) << created.body;
   std::int64_t id = Json(created).at("id").as_int64();
   std::string base = "/api/v1/restock-requests/" + std::to_string(id);
@@ -365,7 +410,8 @@ TEST_F(InventoryService, RestockLifeCycle) {
   EXPECT_EQ(Direct("GET", base, {}, Cashier(4)).status, 200);
   HttpResult theirs = Direct("GET", "/api/v1/restock-requests", {}, Cashier(2));
   ASSERT_EQ(theirs.status, 200);
-  for (const auto& r : Json(theirs).at("data").as_array()) EXPECT_EQ(r.at("location_id").as_int64(), 2);
+  json::value their_list = Json(theirs);
+  for (const auto& r : their_list.at("data").as_array()) EXPECT_EQ(r.at("location_id").as_int64(), 2);
   HttpResult pending = Direct("GET", "/api/v1/restock-requests?status=requested&location_id=4", {}, Logistics());
   ASSERT_EQ(pending.status, 200);
   EXPECT_GE(Json(pending).at("meta").at("total").as_int64(), 1);
@@ -440,32 +486,36 @@ TEST_F(InventoryService, RestockRejectionAndRules) {
                    Logistics())
                 .status,
             403);
-  HttpResult bad = Direct("POST", "/api/v1/restock-requests", R"({"location_id":1,"lines":[{"product_id":3}]})",
-                          Cashier(1));
+  HttpResult bad =
+      Direct("POST", "/api/v1/restock-requests", R"({"location_id":1,"lines":[{"product_id":3}]})", Cashier(1));
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(ErrorFields(bad), (std::set<std::string>{"lines[0].quantity"}));
 
-  HttpResult created = Direct("POST", "/api/v1/restock-requests",
-                              R"({"location_id":1,"lines":[{"product_id":4,"quantity":3},{"product_id":6,"quantity":2}]})",
-                              Admin());
+  HttpResult created =
+      Direct("POST", "/api/v1/restock-requests",
+             R"({"location_id":1,"lines":[{"product_id":4,"quantity":3},{"product_id":6,"quantity":2}]})", Admin());
   ASSERT_EQ(created.status, 201) << created.body;
   std::string base = "/api/v1/restock-requests/" + std::to_string(Json(created).at("id").as_int64());
   EXPECT_EQ(Direct("POST", base + "/reject", R"({})", Logistics()).status, 400);
   HttpResult rejected = Direct("POST", base + "/reject", R"({"reason":"Inventaire en cours"})", Logistics());
   ASSERT_EQ(rejected.status, 200) << rejected.body;
   EXPECT_EQ(Json(rejected).at("reject_reason").as_string(), "Inventaire en cours");
+  EXPECT_EQ(Sql("SELECT payload->'data'->>'reason' FROM outbox WHERE type = 'RestockRejected' AND aggregate_id = '" +
+                std::to_string(Json(created).at("id").as_int64()) + "'"),
+            "Inventaire en cours");
   EXPECT_EQ(Code(Direct("POST", base + "/approve", R"({"lines":[]})", Logistics())), "inventory.illegal_transition");
   EXPECT_EQ(Code(Direct("POST", base + "/ship", {}, Logistics())), "inventory.illegal_transition");
   EXPECT_EQ(Direct("GET", "/api/v1/restock-requests/999999", {}, Manager()).status, 404);
 
   // More than the centre has is refused at approval; approving 0 of a line is fine.
   SetOnHand(6, 8, 5);
-  HttpResult second = Direct("POST", "/api/v1/restock-requests",
-                             R"({"location_id":3,"lines":[{"product_id":8,"quantity":9},{"product_id":11,"quantity":2}]})",
-                             Cashier(3));
+  HttpResult second =
+      Direct("POST", "/api/v1/restock-requests",
+             R"({"location_id":3,"lines":[{"product_id":8,"quantity":9},{"product_id":11,"quantity":2}]})", Cashier(3));
   ASSERT_EQ(second.status, 201);
   std::string path = "/api/v1/restock-requests/" + std::to_string(Json(second).at("id").as_int64());
-  HttpResult short_centre = Direct("POST", path + "/approve", R"({"lines":[{"product_id":8,"quantity":9}]})", Logistics());
+  HttpResult short_centre =
+      Direct("POST", path + "/approve", R"({"lines":[{"product_id":8,"quantity":9}]})", Logistics());
   EXPECT_EQ(short_centre.status, 409);
   EXPECT_EQ(Code(short_centre), "inventory.insufficient_stock");
   HttpResult partial = Direct("POST", path + "/approve",
@@ -482,11 +532,11 @@ TEST_F(InventoryService, ReservationsCommitAndRelease) {
   SetOnHand(6, 1, 50);
   std::string body = R"({"location_id":6,"reference":"order:a","lines":[{"product_id":1,"quantity":2}]})";
   EXPECT_EQ(Direct("POST", "/api/v1/inventory/reservations", body, {}, "res-a").status, 401);
-  EXPECT_EQ(Direct("POST", "/api/v1/inventory/reservations",
-                   R"({"location_id":4,"reference":"order:x","lines":[{"product_id":1,"quantity":2}]})", Customer(),
-                   "res-x")
-                .status,
-            403);
+  EXPECT_EQ(
+      Direct("POST", "/api/v1/inventory/reservations",
+             R"({"location_id":4,"reference":"order:x","lines":[{"product_id":1,"quantity":2}]})", Customer(), "res-x")
+          .status,
+      403);
   HttpResult reserved = Direct("POST", "/api/v1/inventory/reservations", body, Customer("11"), "res-a");
   ASSERT_EQ(reserved.status, 201) << reserved.body;
   std::string id(Json(reserved).at("id").as_string());
@@ -534,10 +584,42 @@ TEST_F(InventoryService, ReservationsCommitAndRelease) {
   EXPECT_EQ(Direct("GET", "/api/v1/inventory/reservations/not-a-uuid", {}, Customer("11")).status, 404);
 }
 
+// A release racing a commit: exactly one wins, and the stock agrees with the winner.
+TEST_F(InventoryService, CommitAndReleaseRaceEndsConsistent) {
+  SetOnHand(6, 18, 30);
+  for (int round = 0; round < 5; ++round) {
+    std::int64_t before = OnHand(6, 18);
+    HttpResult reserved =
+        Direct("POST", "/api/v1/inventory/reservations",
+               R"({"location_id":6,"reference":"order:race","lines":[{"product_id":18,"quantity":1}]})", Customer("31"),
+               "race-res-" + std::to_string(round));
+    ASSERT_EQ(reserved.status, 201) << reserved.body;
+    std::string path = "/api/v1/inventory/reservations/" + std::string(Json(reserved).at("id").as_string());
+    HttpResult commit, release;
+    std::thread a([&] { commit = Direct("POST", path + "/commit", {}, Customer("31")); });
+    std::thread b([&] { release = Direct("DELETE", path, {}, Customer("31")); });
+    a.join();
+    b.join();
+    std::string status(Json(Direct("GET", path, {}, Customer("31"))).at("status").as_string());
+    if (status == "committed") {
+      EXPECT_EQ(commit.status, 200);
+      EXPECT_EQ(release.status, 409);
+      EXPECT_EQ(OnHand(6, 18), before - 1);
+    } else {
+      EXPECT_EQ(status, "released");
+      EXPECT_EQ(release.status, 200);
+      EXPECT_EQ(commit.status, 409);
+      EXPECT_EQ(OnHand(6, 18), before);
+    }
+    EXPECT_EQ(Reserved(6, 18), 0);
+  }
+}
+
 TEST_F(InventoryService, SeedingAgainChangesNothing) {
   SetOnHand(2, 14, 3);
-  std::string before = Sql("SELECT string_agg(location_id || ':' || product_id || '=' || on_hand, ',' ORDER BY "
-                           "location_id, product_id) FROM stock");
+  std::string before =
+      Sql("SELECT string_agg(location_id || ':' || product_id || '=' || on_hand, ',' ORDER BY "
+          "location_id, product_id) FROM stock");
   std::string movements = Sql("SELECT count(*) FROM movements");
   std::string log = platform_->LogFile("inventory") + ".seed";
   ASSERT_EQ(testing::RunComptoir({"seed", "--service", "inventory"},
@@ -557,11 +639,12 @@ TEST_F(InventoryService, SeedingAgainChangesNothing) {
 
 // Reservations past their expiry are released by the periodic sweep (TTL and interval of 1 s).
 TEST(InventoryExpiry, SweepReleasesExpiredReservations) {
-  testing::Platform platform(testing::PlatformOptions{
-      .services = {"inventory"},
-      .gateway = false,
-      .name = "inventory_expiry",
-      .env = {{"COMPTOIR_INVENTORY_RESERVATION_TTL_S", "1"}, {"COMPTOIR_INVENTORY_RESERVATION_SWEEP_INTERVAL_S", "1"}}});
+  testing::Platform platform(
+      testing::PlatformOptions{.services = {"inventory"},
+                               .gateway = false,
+                               .name = "inventory_expiry",
+                               .env = {{"COMPTOIR_INVENTORY_RESERVATION_TTL_S", "1"},
+                                       {"COMPTOIR_INVENTORY_RESERVATION_SWEEP_INTERVAL_S", "1"}}});
   auth::JwtSettings settings;
   settings.secret = platform.JwtSecret();
   auth::Principal who;
@@ -577,8 +660,8 @@ TEST(InventoryExpiry, SweepReleasesExpiredReservations) {
   std::string status;
   for (int i = 0; i < 300 && status != "expired"; ++i) {  // waits for the sweep, not a timing assertion
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    HttpResult get = testing::Http(port, "GET", "/api/v1/inventory/reservations/" + id, {},
-                                   {{"Authorization", "Bearer " + token}});
+    HttpResult get =
+        testing::Http(port, "GET", "/api/v1/inventory/reservations/" + id, {}, {{"Authorization", "Bearer " + token}});
     status = std::string(Json(get).at("status").as_string());
   }
   EXPECT_EQ(status, "expired");
@@ -588,12 +671,13 @@ TEST(InventoryExpiry, SweepReleasesExpiredReservations) {
                                     {{"Authorization", "Bearer " + token}});
   EXPECT_EQ(commit.status, 409);
   EXPECT_EQ(Code(commit), "inventory.reservation_not_active");
-  HttpResult release = testing::Http(port, "DELETE", "/api/v1/inventory/reservations/" + id, {},
-                                     {{"Authorization", "Bearer " + token}});
+  HttpResult release =
+      testing::Http(port, "DELETE", "/api/v1/inventory/reservations/" + id, {}, {{"Authorization", "Bearer " + token}});
   EXPECT_EQ(release.status, 200);
-  EXPECT_EQ(testing::QueryValue(platform.Conninfo("inventory"),
-                                "SELECT count(*) FROM outbox WHERE payload->'data'->>'reason' = 'reservation_released'"),
-            "1");
+  EXPECT_EQ(
+      testing::QueryValue(platform.Conninfo("inventory"),
+                          "SELECT count(*) FROM outbox WHERE payload->'data'->>'reason' = 'reservation_released'"),
+      "1");
 }
 
 }  // namespace

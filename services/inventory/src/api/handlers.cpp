@@ -44,7 +44,9 @@ http::Response JsonResponse(int status, const boost::json::object& body) {
   return http::Response::Json(status, boost::json::serialize(body));
 }
 
-Actor ActorOf(const auth::Principal& who) { return Actor{who.subject, std::string(auth::RoleName(who.role))}; }
+Actor ActorOf(const auth::Principal& who) {
+  return Actor{who.subject, std::string(auth::RoleName(who.role))};
+}
 
 ApiError LocationNotFound(std::string_view id) {
   return ApiError::NotFound("inventory.location_not_found", "no location has id " + std::string(id));
@@ -113,7 +115,9 @@ void AuthorizeReservation(const auth::Principal& who, std::int64_t location_id) 
   auth::RequireStaffAt(who, location_id, "reserve stock at this location");
 }
 
-std::span<const RouteEntry> Routes() { return kRoutes; }
+std::span<const RouteEntry> Routes() {
+  return kRoutes;
+}
 
 void AddRoutes(http::Router& router, Handlers& handlers) {
   for (const RouteEntry& route : kRoutes) {
@@ -256,9 +260,9 @@ awaitable<http::Response> Handlers::CreateRestock(http::Request& request) {
                    "no location has id " + std::to_string(body.location_id));
   }
   if (location->type != "store") {
-    throw ApiError(ErrorKind::kUnprocessable, "inventory.not_a_store",
-                   "restock requests are for stores; location " + std::to_string(body.location_id) + " is " +
-                       location->type);
+    throw ApiError(
+        ErrorKind::kUnprocessable, "inventory.not_a_store",
+        "restock requests are for stores; location " + std::to_string(body.location_id) + " is " + location->type);
   }
   RestockRequest created =
       co_await repository_.CreateRestock(body.location_id, body.lines, body.note, ActorOf(who), request.request_id);

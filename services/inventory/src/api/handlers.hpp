@@ -14,8 +14,8 @@ namespace comptoir::inventory {
 
 /// Settings of the service (`inventory.*`).
 struct Settings {
-  std::chrono::seconds reservation_ttl{900};          ///< inventory.reservation_ttl_s
-  std::chrono::seconds sweep_interval{30};            ///< inventory.reservation_sweep_interval_s
+  std::chrono::seconds reservation_ttl{900};  ///< inventory.reservation_ttl_s
+  std::chrono::seconds sweep_interval{30};    ///< inventory.reservation_sweep_interval_s
 };
 
 /// The HTTP face of the inventory: each handler authenticates the caller itself (the service does not

@@ -31,8 +31,8 @@ std::vector<Line> ReadLines(const boost::json::value& body, json::ObjectReader& 
   }
   const auto& array = lines->as_array();
   if ((array.empty() && !allow_empty) || array.size() > kMaxLines) {
-    reader.Fail("lines", "must have " + std::string(allow_empty ? "0" : "1") + " to " + std::to_string(kMaxLines) +
-                             " lines");
+    reader.Fail("lines",
+                "must have " + std::string(allow_empty ? "0" : "1") + " to " + std::to_string(kMaxLines) + " lines");
     return out;
   }
   std::set<std::int64_t> seen;
@@ -44,8 +44,9 @@ std::vector<Line> ReadLines(const boost::json::value& body, json::ObjectReader& 
     switch (rule) {
       case QuantityRule::kMovement:
         quantity = line.Int("quantity", true);
-        if (quantity && reason) {
-          if (auto problem = LineProblem(*reason, *quantity)) {
+        // With an unknown reason the sign cannot be checked, but 0 and the range can (every field at once).
+        if (quantity) {
+          if (auto problem = LineProblem(reason.value_or(Reason::kAdjustment), *quantity)) {
             line.Fail("quantity", *problem);
             quantity.reset();
           }
@@ -68,7 +69,8 @@ std::vector<Line> ReadLines(const boost::json::value& body, json::ObjectReader& 
 
 void PutLines(boost::json::object& o, const std::vector<Line>& lines) {
   boost::json::array array;
-  for (const Line& l : lines) array.push_back(boost::json::object{{"product_id", l.product_id}, {"quantity", l.quantity}});
+  for (const Line& l : lines)
+    array.push_back(boost::json::object{{"product_id", l.product_id}, {"quantity", l.quantity}});
   o["lines"] = std::move(array);
 }
 
@@ -84,8 +86,8 @@ boost::json::object ToJson(const Location& l) {
 }
 
 boost::json::object ToJson(const StockLevel& s) {
-  return {{"location_id", s.location_id}, {"product_id", s.product_id},     {"on_hand", s.on_hand},
-          {"reserved", s.reserved},       {"available", s.available()},     {"reorder_point", s.reorder_point}};
+  return {{"location_id", s.location_id}, {"product_id", s.product_id}, {"on_hand", s.on_hand},
+          {"reserved", s.reserved},       {"available", s.available()}, {"reorder_point", s.reorder_point}};
 }
 
 boost::json::object ToJson(const Movement& m) {

@@ -8,8 +8,12 @@ namespace comptoir::inventory {
 namespace {
 
 constexpr std::pair<Reason, std::string_view> kReasons[] = {
-    {Reason::kSale, "sale"},           {Reason::kReturn, "return"},     {Reason::kAdjustment, "adjustment"},
-    {Reason::kTransferOut, "transfer_out"}, {Reason::kTransferIn, "transfer_in"}, {Reason::kOrder, "order"},
+    {Reason::kSale, "sale"},
+    {Reason::kReturn, "return"},
+    {Reason::kAdjustment, "adjustment"},
+    {Reason::kTransferOut, "transfer_out"},
+    {Reason::kTransferIn, "transfer_in"},
+    {Reason::kOrder, "order"},
     {Reason::kReversal, "reversal"},
 };
 
@@ -30,8 +34,7 @@ std::optional<std::int64_t> IntParam(const std::string& key, const std::string& 
   return n;
 }
 
-std::optional<std::int64_t> IdParam(const std::string& key, const std::string& value,
-                                    std::vector<FieldError>& errors) {
+std::optional<std::int64_t> IdParam(const std::string& key, const std::string& value, std::vector<FieldError>& errors) {
   auto id = ParseId(value);
   if (!id) errors.push_back({key, "must be a positive integer id"});
   return id;

@@ -19,31 +19,32 @@ using asio::awaitable;
 
 #define COMPTOIR_LOCATION_COLUMNS "id, code, name, type, address, city"
 #define COMPTOIR_STOCK_COLUMNS "location_id, product_id, on_hand, reserved, reorder_point"
-#define COMPTOIR_MOVEMENT_COLUMNS                                                                           \
+#define COMPTOIR_MOVEMENT_COLUMNS                                                                               \
   "id, idempotency_key, location_id, product_id, quantity, reason, reference, note, actor_subject, actor_role," \
   " on_hand_after, f_rfc3339(created_at)"
-#define COMPTOIR_RESERVATION_COLUMNS                                                                  \
+#define COMPTOIR_RESERVATION_COLUMNS                                                                       \
   "id::text, status, location_id, reference, f_rfc3339(expires_at), f_rfc3339(created_at), actor_subject," \
   " actor_role, expires_at < now()"
-#define COMPTOIR_RESTOCK_COLUMNS                                                                          \
-  "id, location_id, status, note, reject_reason, requested_by, approved_by, rejected_by, shipped_by,"      \
+#define COMPTOIR_RESTOCK_COLUMNS                                                                                \
+  "id, location_id, status, note, reject_reason, requested_by, approved_by, rejected_by, shipped_by,"           \
   " received_by, f_rfc3339(created_at), f_rfc3339(updated_at), f_rfc3339(approved_at), f_rfc3339(rejected_at)," \
   " f_rfc3339(shipped_at), f_rfc3339(received_at)"
 
-constexpr pg::Statement kListLocations{"inventory.locations.list", "SELECT " COMPTOIR_LOCATION_COLUMNS
-                                       ", count(*) OVER () FROM locations ORDER BY id LIMIT $1::bigint OFFSET $2::bigint"};
+constexpr pg::Statement kListLocations{
+    "inventory.locations.list", "SELECT " COMPTOIR_LOCATION_COLUMNS
+                                ", count(*) OVER () FROM locations ORDER BY id LIMIT $1::bigint OFFSET $2::bigint"};
 constexpr pg::Statement kCountLocations{"inventory.locations.count", "SELECT count(*) FROM locations"};
 constexpr pg::Statement kFindLocation{"inventory.locations.find",
                                       "SELECT " COMPTOIR_LOCATION_COLUMNS " FROM locations WHERE id = $1::bigint"};
 
 // $1 location, $2 product, $3 low stock only; then $4 limit, $5 offset.
-#define COMPTOIR_STOCK_FILTER                                       \
-  " WHERE ($1::bigint IS NULL OR location_id = $1::bigint)"         \
-  " AND ($2::bigint IS NULL OR product_id = $2::bigint)"            \
+#define COMPTOIR_STOCK_FILTER                               \
+  " WHERE ($1::bigint IS NULL OR location_id = $1::bigint)" \
+  " AND ($2::bigint IS NULL OR product_id = $2::bigint)"    \
   " AND (NOT $3::boolean OR on_hand - reserved <= reorder_point)"
-constexpr pg::Statement kListStock{"inventory.stock.list",
-                                   "SELECT " COMPTOIR_STOCK_COLUMNS ", count(*) OVER () FROM stock" COMPTOIR_STOCK_FILTER
-                                   " ORDER BY location_id, product_id LIMIT $4::bigint OFFSET $5::bigint"};
+constexpr pg::Statement kListStock{
+    "inventory.stock.list", "SELECT " COMPTOIR_STOCK_COLUMNS ", count(*) OVER () FROM stock" COMPTOIR_STOCK_FILTER
+                            " ORDER BY location_id, product_id LIMIT $4::bigint OFFSET $5::bigint"};
 constexpr pg::Statement kCountStock{"inventory.stock.count", "SELECT count(*) FROM stock" COMPTOIR_STOCK_FILTER};
 constexpr pg::Statement kSetReorderPoint{
     "inventory.stock.set_reorder_point",
@@ -88,21 +89,22 @@ constexpr pg::Statement kInsertMovement{
     " actor_subject, actor_role, on_hand_after) VALUES ($1::text, $2::text, $3::bigint, $4::bigint, $5::bigint,"
     " $6::text, $7::text, $8::text, $9::text, $10::text, $11::bigint) RETURNING id, f_rfc3339(created_at)"};
 // $1 location, $2 product, $3 reason, $4 reference; $5 limit, $6 offset. Newest first.
-#define COMPTOIR_MOVEMENT_FILTER                               \
-  " WHERE ($1::bigint IS NULL OR location_id = $1::bigint)"    \
-  " AND ($2::bigint IS NULL OR product_id = $2::bigint)"       \
-  " AND ($3::text IS NULL OR reason = $3::text)"               \
+#define COMPTOIR_MOVEMENT_FILTER                            \
+  " WHERE ($1::bigint IS NULL OR location_id = $1::bigint)" \
+  " AND ($2::bigint IS NULL OR product_id = $2::bigint)"    \
+  " AND ($3::text IS NULL OR reason = $3::text)"            \
   " AND ($4::text IS NULL OR reference = $4::text)"
 constexpr pg::Statement kListMovements{"inventory.movements.list",
-                                       "SELECT " COMPTOIR_MOVEMENT_COLUMNS ", count(*) OVER () FROM movements"
-                                       COMPTOIR_MOVEMENT_FILTER " ORDER BY id DESC LIMIT $5::bigint OFFSET $6::bigint"};
+                                       "SELECT " COMPTOIR_MOVEMENT_COLUMNS
+                                       ", count(*) OVER () FROM movements" COMPTOIR_MOVEMENT_FILTER
+                                       " ORDER BY id DESC LIMIT $5::bigint OFFSET $6::bigint"};
 constexpr pg::Statement kCountMovements{"inventory.movements.count",
                                         "SELECT count(*) FROM movements" COMPTOIR_MOVEMENT_FILTER};
 // $2: the reversal movements (true) or the original ones (false).
-constexpr pg::Statement kGroupMovements{
-    "inventory.movements.of_group",
-    "SELECT " COMPTOIR_MOVEMENT_COLUMNS " FROM movements WHERE group_key = $1::text"
-    " AND (reason = 'reversal') = $2::boolean ORDER BY id"};
+constexpr pg::Statement kGroupMovements{"inventory.movements.of_group",
+                                        "SELECT " COMPTOIR_MOVEMENT_COLUMNS
+                                        " FROM movements WHERE group_key = $1::text"
+                                        " AND (reason = 'reversal') = $2::boolean ORDER BY id"};
 
 // A concurrent insert of the same key waits for the first transaction, then inserts nothing.
 constexpr pg::Statement kInsertGroup{
@@ -128,16 +130,15 @@ constexpr pg::Statement kInsertReservation{
     " actor_role, expires_at) VALUES ($1::uuid, $2::text, $3::text, $4::bigint, $5::text, 'active', $6::text,"
     " $7::text, now() + make_interval(secs => $8::bigint)) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"};
 constexpr pg::Statement kReservationByKey{
-    "inventory.reservations.by_key",
-    "SELECT id::text, fingerprint FROM reservations WHERE idempotency_key = $1::text"};
+    "inventory.reservations.by_key", "SELECT id::text, fingerprint FROM reservations WHERE idempotency_key = $1::text"};
 constexpr pg::Statement kInsertReservationLine{
     "inventory.reservations.insert_line",
     "INSERT INTO reservation_lines (reservation_id, product_id, quantity) VALUES ($1::uuid, $2::bigint, $3::bigint)"};
 constexpr pg::Statement kFindReservation{
     "inventory.reservations.find", "SELECT " COMPTOIR_RESERVATION_COLUMNS " FROM reservations WHERE id = $1::uuid"};
-constexpr pg::Statement kLockReservation{
-    "inventory.reservations.lock",
-    "SELECT " COMPTOIR_RESERVATION_COLUMNS " FROM reservations WHERE id = $1::uuid FOR UPDATE"};
+constexpr pg::Statement kLockReservation{"inventory.reservations.lock",
+                                         "SELECT " COMPTOIR_RESERVATION_COLUMNS
+                                         " FROM reservations WHERE id = $1::uuid FOR UPDATE"};
 constexpr pg::Statement kReservationLines{
     "inventory.reservations.lines",
     "SELECT product_id, quantity FROM reservation_lines WHERE reservation_id = $1::uuid ORDER BY product_id"};
@@ -156,14 +157,16 @@ constexpr pg::Statement kInsertRestockLine{
     "inventory.restock.insert_line",
     "INSERT INTO restock_lines (request_id, product_id, requested_quantity) VALUES ($1::bigint, $2::bigint,"
     " $3::bigint)"};
-constexpr pg::Statement kFindRestock{"inventory.restock.find", "SELECT " COMPTOIR_RESTOCK_COLUMNS
-                                     " FROM restock_requests WHERE id = $1::bigint"};
-constexpr pg::Statement kLockRestock{"inventory.restock.lock", "SELECT " COMPTOIR_RESTOCK_COLUMNS
+constexpr pg::Statement kFindRestock{"inventory.restock.find",
+                                     "SELECT " COMPTOIR_RESTOCK_COLUMNS " FROM restock_requests WHERE id = $1::bigint"};
+constexpr pg::Statement kLockRestock{"inventory.restock.lock",
+                                     "SELECT " COMPTOIR_RESTOCK_COLUMNS
                                      " FROM restock_requests WHERE id = $1::bigint FOR UPDATE"};
-#define COMPTOIR_RESTOCK_FILTER                              \
-  " WHERE ($1::bigint IS NULL OR location_id = $1::bigint)"  \
+#define COMPTOIR_RESTOCK_FILTER                             \
+  " WHERE ($1::bigint IS NULL OR location_id = $1::bigint)" \
   " AND ($2::text IS NULL OR status = $2::text)"
-constexpr pg::Statement kListRestock{"inventory.restock.list", "SELECT " COMPTOIR_RESTOCK_COLUMNS
+constexpr pg::Statement kListRestock{"inventory.restock.list",
+                                     "SELECT " COMPTOIR_RESTOCK_COLUMNS
                                      ", count(*) OVER () FROM restock_requests" COMPTOIR_RESTOCK_FILTER
                                      " ORDER BY id DESC LIMIT $3::bigint OFFSET $4::bigint"};
 constexpr pg::Statement kCountRestock{"inventory.restock.count",
@@ -172,9 +175,9 @@ constexpr pg::Statement kRestockLines{
     "inventory.restock.lines",
     "SELECT request_id, product_id, requested_quantity, approved_quantity FROM restock_lines"
     " WHERE request_id = ANY($1::bigint[]) ORDER BY request_id, product_id"};
-constexpr pg::Statement kApproveRestockLine{
-    "inventory.restock.approve_line",
-    "UPDATE restock_lines SET approved_quantity = $3::bigint WHERE request_id = $1::bigint AND product_id = $2::bigint"};
+constexpr pg::Statement kApproveRestockLine{"inventory.restock.approve_line",
+                                            "UPDATE restock_lines SET approved_quantity = $3::bigint WHERE request_id "
+                                            "= $1::bigint AND product_id = $2::bigint"};
 // $1 id, $2 new status, $3 actor ("role:subject"), $4 reject reason. Stamps who and when for that status.
 constexpr pg::Statement kSetRestockStatus{
     "inventory.restock.set_status",
@@ -190,7 +193,9 @@ constexpr pg::Statement kSetRestockStatus{
     " received_at = CASE WHEN $2::text = 'received' THEN now() ELSE received_at END"
     " WHERE id = $1::bigint"};
 
-std::string ActorText(const Actor& actor) { return actor.role + ":" + actor.subject; }
+std::string ActorText(const Actor& actor) {
+  return actor.role + ":" + actor.subject;
+}
 
 Location LocationFromRow(const pg::Row& row) {
   Location l;
@@ -488,8 +493,11 @@ awaitable<std::optional<Location>> Repository::FindLocation(std::int64_t id) {
 
 awaitable<ListPage<StockLevel>> Repository::ListStock(const StockQuery& query) {
   pg::Params params;
-  params.Add(query.location_id).Add(query.product_id).Add(query.low_stock).Add(query.page.per_page).Add(
-      query.page.Offset());
+  params.Add(query.location_id)
+      .Add(query.product_id)
+      .Add(query.low_stock)
+      .Add(query.page.per_page)
+      .Add(query.page.Offset());
   pg::Result rows = co_await db_.Execute(kListStock, std::move(params));
   auto list = PageOf<StockLevel>(rows, 5, StockFromRow);
   if (rows.empty()) {
@@ -517,8 +525,13 @@ awaitable<MovementGroup> Repository::ApplyMovements(const std::string& key, cons
   pg::Transaction tx = co_await db_.Begin();
   std::string reason(ReasonName(request.reason));
   pg::Params params;
-  params.Add(key).Add(request.location_id).Add(reason).Add(request.reference).Add(fingerprint).Add(actor.subject).Add(
-      actor.role);
+  params.Add(key)
+      .Add(request.location_id)
+      .Add(reason)
+      .Add(request.reference)
+      .Add(fingerprint)
+      .Add(actor.subject)
+      .Add(actor.role);
   co_await RequireLocation(tx, request.location_id);
   pg::Result inserted = co_await tx.Execute(kInsertGroup, std::move(params));
   MovementGroup group;
@@ -562,7 +575,8 @@ awaitable<MovementGroup> Repository::ReverseMovements(
   pg::Result rows = co_await tx.Execute(kLockGroup, pg::Params().Add(key));
   if (rows.empty()) {
     authorize(std::nullopt);
-    pg::Result inserted = co_await tx.Execute(kInsertTombstone, pg::Params().Add(key).Add(actor.subject).Add(actor.role));
+    pg::Result inserted =
+        co_await tx.Execute(kInsertTombstone, pg::Params().Add(key).Add(actor.subject).Add(actor.role));
     if (!inserted.empty()) {
       co_await tx.Commit();
       co_return group;  // reversed: false, no movements: the late movement will be refused
@@ -609,8 +623,14 @@ awaitable<Reservation> Repository::Reserve(const std::string& key, const std::st
   co_await RequireLocation(tx, location_id);
   std::string id = http::NewUuid();
   pg::Params params;
-  params.Add(id).Add(key).Add(fingerprint).Add(location_id).Add(reference).Add(actor.subject).Add(actor.role).Add(
-      static_cast<std::int64_t>(ttl.count()));
+  params.Add(id)
+      .Add(key)
+      .Add(fingerprint)
+      .Add(location_id)
+      .Add(reference)
+      .Add(actor.subject)
+      .Add(actor.role)
+      .Add(static_cast<std::int64_t>(ttl.count()));
   pg::Result inserted = co_await tx.Execute(kInsertReservation, std::move(params));
   if (inserted.empty()) {
     pg::Result rows = co_await tx.Execute(kReservationByKey, pg::Params().Add(key));
@@ -625,7 +645,8 @@ awaitable<Reservation> Repository::Reserve(const std::string& key, const std::st
   std::vector<Line> lines = SortedByProduct(unsorted);
   std::vector<Shortage> shortages;
   for (const Line& line : lines) {
-    pg::Result rows = co_await tx.Execute(kReserveStock, pg::Params().Add(location_id).Add(line.product_id).Add(line.quantity));
+    pg::Result rows =
+        co_await tx.Execute(kReserveStock, pg::Params().Add(location_id).Add(line.product_id).Add(line.quantity));
     if (rows.empty()) {
       pg::Result available = co_await tx.Execute(kAvailable, pg::Params().Add(location_id).Add(line.product_id));
       shortages.push_back(Shortage{line.product_id, line.quantity, available.empty() ? 0 : available[0].Int(0)});
@@ -749,8 +770,7 @@ awaitable<RestockRequest> Repository::CreateRestock(std::int64_t location_id, co
                                                     const std::string& note, const Actor& actor,
                                                     const std::string& correlation_id) {
   pg::Transaction tx = co_await db_.Begin();
-  pg::Result rows =
-      co_await tx.Execute(kInsertRestock, pg::Params().Add(location_id).Add(note).Add(ActorText(actor)));
+  pg::Result rows = co_await tx.Execute(kInsertRestock, pg::Params().Add(location_id).Add(note).Add(ActorText(actor)));
   std::int64_t id = rows[0].Int(0);
   for (const Line& line : SortedByProduct(lines)) {
     co_await tx.Execute(kInsertRestockLine, pg::Params().Add(id).Add(line.product_id).Add(line.quantity));
@@ -797,7 +817,8 @@ awaitable<RestockRequest> Repository::ApproveRestock(std::int64_t id, const std:
     pg::Result rows =
         co_await tx.Execute(kAvailable, pg::Params().Add(kCentreLocationId).Add(request->lines[i].product_id));
     std::int64_t available = rows.empty() ? 0 : rows[0].Int(0);
-    if (available < quantities[i]) shortages.push_back(Shortage{request->lines[i].product_id, quantities[i], available});
+    if (available < quantities[i])
+      shortages.push_back(Shortage{request->lines[i].product_id, quantities[i], available});
   }
   if (!shortages.empty()) throw InsufficientStock(kCentreLocationId, shortages);
   for (std::size_t i = 0; i < request->lines.size(); ++i) {

@@ -76,8 +76,8 @@ class Repository {
   /// The transitions; each throws 404 inventory.restock_not_found, 409 inventory.illegal_transition.
   boost::asio::awaitable<RestockRequest> ApproveRestock(std::int64_t id, const std::vector<Line>& lines,
                                                         const Actor& actor, const std::string& correlation_id);
-  boost::asio::awaitable<RestockRequest> RejectRestock(std::int64_t id, const std::string& reason,
-                                                       const Actor& actor, const std::string& correlation_id);
+  boost::asio::awaitable<RestockRequest> RejectRestock(std::int64_t id, const std::string& reason, const Actor& actor,
+                                                       const std::string& correlation_id);
   boost::asio::awaitable<RestockRequest> ShipRestock(std::int64_t id, const Actor& actor,
                                                      const std::string& correlation_id);
   boost::asio::awaitable<RestockRequest> ReceiveRestock(std::int64_t id, const Actor& actor,
