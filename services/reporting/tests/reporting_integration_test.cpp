@@ -291,15 +291,25 @@ TEST_F(ReportingPlatform, RedisDownSalesWaitInTheOutboxAndAppearOnceWhenItIsBack
   std::int64_t sold = 0;
   for (int i = 0; i < 3; ++i) sold += Int(Sell(2, 9, 1, 1299), "total_cents");
   EXPECT_GT(sold, 0);
-  // Nothing can be published meanwhile: the sales wait in sales' outbox.
+  // Nothing can be published meanwhile: the sales wait in sales' outbox, and sales' /metrics says so.
   EXPECT_NE(SalesDb("SELECT count(*) FROM outbox WHERE published_at IS NULL"), "0");
+  auto backlog = [] {
+    HttpResult m = ct::Http(static_cast<std::uint16_t>(platform_->Port("sales")), "GET", "/metrics");
+    const auto at = m.body.find("\noutbox_backlog ");
+    return at == std::string::npos ? std::string("?") : m.body.substr(at + 16, m.body.find('\n', at + 1) - at - 16);
+  };
+  auto deadline = Clock::now() + 10s;
+  while (backlog() != "3" && Clock::now() < deadline) std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(backlog(), "3");
   redis_->Start();
   ExpectDashboardMatchesSales(60s);
-  const auto deadline = Clock::now() + 30s;
+  deadline = Clock::now() + 30s;
   while (SalesDb("SELECT count(*) FROM outbox WHERE published_at IS NULL") != "0" && Clock::now() < deadline) {
     std::this_thread::sleep_for(100ms);
   }
   EXPECT_EQ(SalesDb("SELECT count(*) FROM outbox WHERE published_at IS NULL"), "0");
+  while (backlog() != "0" && Clock::now() < deadline) std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(backlog(), "0");
   ExpectEachSaleOnce();
 }
 
