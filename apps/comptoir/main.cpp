@@ -17,6 +17,7 @@
 #include "comptoir/order/order.hpp"
 #include "comptoir/payment/payment.hpp"
 #include "comptoir/product/product.hpp"
+#include "comptoir/reporting/reporting.hpp"
 #include "comptoir/sales/sales.hpp"
 #include "comptoir/service/service.hpp"
 
@@ -28,7 +29,7 @@ using comptoir::service::Definition;
 std::vector<const Definition*> AllServices() {
   return {&comptoir::product::Definition(), &comptoir::customer::Definition(), &comptoir::inventory::Definition(),
           &comptoir::sales::Definition(),   &comptoir::cart::Definition(),      &comptoir::payment::Definition(),
-          &comptoir::order::Definition()};
+          &comptoir::order::Definition(),   &comptoir::reporting::Definition()};
 }
 
 std::vector<const Definition*> Select(const std::string& name) {

@@ -1,6 +1,7 @@
 #include "comptoir/service/periodic.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -85,6 +86,18 @@ asio::awaitable<void> Periodic::Stop() {
   state->tick.cancel();
   boost::system::error_code ec;
   if (!state->ended) co_await state->finished.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+}
+
+asio::awaitable<void> AwaitDone(std::function<void(std::function<void()>)> start) {
+  auto finished = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor);
+  finished->expires_at(asio::steady_timer::time_point::max());
+  auto called = std::make_shared<bool>(false);
+  start([finished, called]() {
+    *called = true;
+    finished->cancel();
+  });
+  boost::system::error_code ec;
+  if (!*called) co_await finished->async_wait(asio::redirect_error(asio::use_awaitable, ec));
 }
 
 }  // namespace comptoir::service

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "comptoir/log.hpp"
+#include "comptoir/service/periodic.hpp"
 
 namespace comptoir::service {
 namespace asio = boost::asio;
@@ -151,19 +152,43 @@ Host::Host(http::Runtime& runtime, const Definition& definition, const CommonCon
   server_options.shutdown_grace = common_.shutdown_grace;
   server_options.access_log = common_.access_log;
   server_ = std::make_unique<http::Server>(runtime, server_options, router_, registry_);
+
+  // The outbox relay: every service with a database may write events (an empty outbox costs one indexed
+  // query per poll interval).
+  if (definition_.database) {
+    events::Settings events_settings = events::LoadSettings(settings);
+    if (events_settings.Active()) {
+      try {
+        events_redis_ = std::make_unique<redis::Client>(runtime, redis::ParseUrl(events_settings.redis_url));
+        relay_ = std::make_unique<events::Relay>(runtime, *db_, *events_redis_, std::move(events_settings),
+                                                 definition_.name, &registry_);
+      } catch (const std::invalid_argument& e) {
+        settings.Check(false, "events.redis_url", e.what());
+      }
+    }
+  }
 }
 
 Host::~Host() = default;
 
-void Host::Start() { server_->Start(); }
+void Host::Start() {
+  server_->Start();
+  instance_->Start();
+  if (relay_) relay_->Start();
+}
+
 namespace {
-asio::awaitable<void> StopInstance(Instance* instance) { co_await instance->Stop(); }
+// Requests first (drained by the server), then the service's background tasks (they may still use the
+// pool), then the outbox relay, then `done`.
+asio::awaitable<void> StopInstance(Instance* instance, events::Relay* relay) {
+  co_await instance->Stop();
+  if (relay != nullptr) co_await AwaitDone([relay](std::function<void()> done) { relay->Stop(std::move(done)); });
+}
 }  // namespace
 
 void Host::Shutdown(std::function<void()> done) {
-  // Requests first, then the background tasks (they may still use the pool), then `done`.
   server_->Shutdown([this, done = std::move(done)]() mutable {
-    asio::co_spawn(runtime_.Context(0), StopInstance(instance_.get()),
+    asio::co_spawn(runtime_.Context(0), StopInstance(instance_.get(), relay_.get()),
                    [done = std::move(done)](std::exception_ptr) { done(); });
   });
 }

@@ -32,4 +32,9 @@ class Periodic {
   std::shared_ptr<State> state_;
 };
 
+/// Awaits an operation that reports its end through a callback: `start(done)` begins it, and the awaiting
+/// coroutine resumes once `done` has been called. `done` must be called on the awaiting coroutine's event
+/// loop (the usual contract of Stop(done) functions that run on worker 0).
+boost::asio::awaitable<void> AwaitDone(std::function<void(std::function<void()>)> start);
+
 }  // namespace comptoir::service

@@ -11,12 +11,14 @@
 
 #include "comptoir/config.hpp"
 #include "comptoir/embedded.hpp"
+#include "comptoir/events/relay.hpp"
 #include "comptoir/http/client.hpp"
 #include "comptoir/http/router.hpp"
 #include "comptoir/http/runtime.hpp"
 #include "comptoir/http/server.hpp"
 #include "comptoir/metrics.hpp"
 #include "comptoir/pg/pg.hpp"
+#include "comptoir/redis/redis.hpp"
 
 namespace comptoir::service {
 
@@ -69,8 +71,10 @@ class Instance {
   virtual void AddRoutes(http::Router& router) = 0;
   /// What GET /ready checks (throws an ApiError when not ready). Empty: the database answers a ping.
   virtual std::function<boost::asio::awaitable<void>()> ReadyCheck() { return {}; }
-  /// Ends the service's background tasks (service::Periodic::Stop), awaited on worker 0 after the server
-  /// has drained and before the pool goes away.
+  /// Starts the service's background work (e.g. an event consumer), once the server listens.
+  virtual void Start() {}
+  /// Ends the service's background work (service::Periodic::Stop, a consumer), awaited on worker 0 after the
+  /// server has drained and before the pool goes away.
   virtual boost::asio::awaitable<void> Stop() { co_return; }
 };
 
@@ -103,7 +107,11 @@ struct StandardRoutes {
 /// Adds GET /health, /ready, /metrics, /openapi.json, /docs and /docs/{file}.
 void AddStandardRoutes(http::Router& router, StandardRoutes options);
 
-/// One service running in this process: its registry, pool, router, instance and server.
+/// One service running in this process: its registry, pool, router, instance and server, and — for a
+/// service with a database when `events.*` says events flow (`redis.url` or `events.redis_url` set,
+/// `events.enabled` true; libs/events/settings.hpp) — the outbox relay that publishes its events to the
+/// Redis Stream (libs/events/relay.hpp). Shutdown drains the server, stops the instance's background work,
+/// then the relay (unpublished events stay in the outbox for the next start).
 class Host {
  public:
   /// Creates the service (its `create` reads its settings from `settings`); nothing listens yet.
@@ -126,6 +134,8 @@ class Host {
   http::Router router_;
   std::unique_ptr<Instance> instance_;
   std::unique_ptr<http::Server> server_;
+  std::unique_ptr<redis::Client> events_redis_;  ///< the relay's own connections (none without a relay)
+  std::unique_ptr<events::Relay> relay_;
 };
 
 }  // namespace comptoir::service
