@@ -244,8 +244,10 @@ awaitable<std::string> Repository::CreateOrder(const Checkout& c, const std::str
     co_await tx.Execute(kInsertItem, std::move(item));
     items.push_back(boost::json::object{{"product_id", l.product_id},
                                         {"sku", l.sku},
+                                        {"name", l.name},
                                         {"quantity", l.quantity},
-                                        {"unit_price_cents", l.unit_price_cents}});
+                                        {"unit_price_cents", l.unit_price_cents},
+                                        {"line_total_cents", l.line_total_cents()}});
   }
   pg::Result moved = co_await tx.Execute(kCheckoutOrderCreated, pg::Params().Add(c.id).Add(id));
   if (moved.AffectedRows() != 1) {
@@ -255,7 +257,9 @@ awaitable<std::string> Repository::CreateOrder(const Checkout& c, const std::str
                            {"number", number},
                            {"customer_id", c.customer_id},
                            {"checkout_id", c.id},
-                           {"items", std::move(items)},
+                           {"status", "paid"},
+                           {"channel", "online"},
+                           {"lines", std::move(items)},
                            {"subtotal_cents", c.totals.subtotal_cents},
                            {"shipping_cents", c.totals.shipping_cents},
                            {"gst_cents", c.totals.gst_cents},
