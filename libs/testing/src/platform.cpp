@@ -116,6 +116,10 @@ std::vector<std::pair<std::string, std::string>> Platform::EnvFor(const Service&
   env.emplace_back(prefix + "DATABASE_URL", service.conninfo);
   env.emplace_back(prefix + "HTTP_PORT", std::to_string(service.instances.at(static_cast<std::size_t>(instance)).port));
   env.emplace_back(prefix + "INSTANCE_ID", service.name + "-" + std::to_string(instance + 1));
+  // Each platform its own event stream: tests running in parallel share the fixture's Redis.
+  bool own_stream = false;
+  for (const auto& [name, value] : options_.env) own_stream = own_stream || name == "COMPTOIR_EVENTS_STREAM";
+  if (!own_stream) env.emplace_back("COMPTOIR_EVENTS_STREAM", "comptoir:events:" + std::filesystem::path(dir_).filename().string());
   // The shared test Redis, when the "redis" fixture runs.
   if (std::filesystem::exists(StateDir() / "redis")) {
     try {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
+#include "comptoir/testing/openapi.hpp"
 #include "api/handlers.hpp"
 #include "comptoir/error.hpp"
 #include "comptoir/order/order.hpp"
@@ -30,12 +31,6 @@ ApiError Catch(F&& f) {
 std::set<std::string> Fields(const ApiError& e) {
   std::set<std::string> out;
   for (const auto& f : e.fields()) out.insert(f.field);
-  return out;
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -245,21 +240,8 @@ TEST(Lines, JsonRoundTrip) {
 }
 
 TEST(OpenApi, DocumentsEveryRouteAndNothingElse) {
-  boost::json::value doc = boost::json::parse(Definition().openapi);
-  EXPECT_EQ(doc.at("openapi").as_string().subview().substr(0, 3), "3.1");
-  const auto& paths = doc.at("paths").as_object();
-  for (const RouteEntry& route : Routes()) {
-    const auto* item = paths.if_contains(route.pattern);
-    ASSERT_NE(item, nullptr) << route.pattern << " is not in openapi.json";
-    EXPECT_TRUE(item->as_object().contains(Lower(http::MethodName(route.method))))
-        << http::MethodName(route.method) << " " << route.pattern << " is not in openapi.json";
-  }
-  std::set<std::string> served{"/health", "/ready", "/metrics", "/openapi.json", "/docs", "/docs/{file}"};
-  for (const RouteEntry& route : Routes()) served.insert(std::string(route.pattern));
-  for (const auto& [path, item] : paths) EXPECT_TRUE(served.count(std::string(path))) << path << " is not served";
-  for (auto standard : {"/health", "/ready", "/metrics", "/openapi.json", "/docs"}) {
-    EXPECT_NE(paths.if_contains(standard), nullptr) << standard;
-  }
+  EXPECT_EQ(testing::OpenApiProblems(Definition().openapi, testing::ServedRoutes(Routes())),
+            std::vector<std::string>{});
 }
 
 }  // namespace

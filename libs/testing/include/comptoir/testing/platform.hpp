@@ -30,7 +30,8 @@ struct PlatformOptions {
 
 /// A running Comptoir for an integration test: real services on free loopback ports, each with its own
 /// database, talking to each other over HTTP (`<service>.<peer>_url` settings point every service at
-/// every other one started), a JWT secret shared by services and gateway, and the gateway in front.
+/// every other one started), a JWT secret shared by services and gateway, an event stream of its own
+/// (COMPTOIR_EVENTS_STREAM, unless `env` names one), and the gateway in front.
 /// Processes are stopped (by pid) when the object goes.
 class Platform {
  public:

@@ -1,0 +1,109 @@
+// Issue 5's "done when", end to end through the gateway: a shopper registers with customer, fills the
+// cart (three cart instances behind the gateway), checks out with the success test card through order
+// and the simulated payment provider; inventory's logistics centre gives up exactly what was ordered.
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+
+#include "comptoir/http/server.hpp"
+#include "comptoir/testing/platform.hpp"
+
+namespace comptoir {
+namespace {
+
+namespace json = boost::json;
+using testing::HttpResult;
+
+json::value Json(const HttpResult& r) {
+  boost::system::error_code ec;
+  auto v = json::parse(r.body, ec);
+  EXPECT_FALSE(ec) << "not JSON: " << r.body;
+  return v;
+}
+
+std::int64_t Int(const json::value& v, std::string_view key) { return v.at(key).to_number<std::int64_t>(); }
+
+std::int64_t CentreAvailable(const testing::Platform& platform, const std::string& token, int product) {
+  auto r = platform.Call("GET", "/api/v1/inventory?location_id=6&product_id=" + std::to_string(product), {}, token);
+  EXPECT_EQ(r.status, 200) << r.body;
+  const auto body = Json(r);
+  const auto& rows = body.at("data").as_array();
+  return rows.empty() ? 0 : Int(rows.at(0), "on_hand");
+}
+
+TEST(OnlineShop, ShopperRegistersFillsTheCartAndChecksOut) {
+  testing::Platform platform({.services = {"product", "inventory", "customer", "cart", "payment", "order"},
+                              .gateway = true,
+                              .name = "e2e_shop",
+                              .instances = {{"cart", 3}}});
+
+  // 30 cart requests through the gateway are answered by all three instances.
+  std::set<std::string> instances;
+  for (int i = 0; i < 30; ++i) {
+    auto r = platform.Call("GET", "/api/v1/cart?session_id=" + http::NewUuid());
+    ASSERT_EQ(r.status, 200) << r.body;
+    instances.insert(r.headers["x-instance-id"]);
+  }
+  EXPECT_EQ(instances, (std::set<std::string>{"cart-1", "cart-2", "cart-3"}));
+
+  const std::string email = "sophie.gagnon+" + http::NewUuid().substr(0, 8) + "@example.com";
+  auto registered = platform.Call("POST", "/api/v1/auth/register",
+                                  json::serialize(json::object{{"email", email},
+                                                               {"password", "un-mot-de-passe-solide"},
+                                                               {"first_name", "Sophie"},
+                                                               {"last_name", "Gagnon"}}));
+  ASSERT_EQ(registered.status, 201) << registered.body;
+  auto signed_in = platform.Call("POST", "/api/v1/auth/login",
+                                 json::serialize(json::object{{"email", email}, {"password", "un-mot-de-passe-solide"}}));
+  ASSERT_EQ(signed_in.status, 200) << signed_in.body;
+  const std::string token(Json(signed_in).at("access_token").as_string());
+
+  const auto veste_before = CentreAvailable(platform, token, 7);
+  const auto miel_before = CentreAvailable(platform, token, 12);
+
+  auto cart = platform.Call("GET", "/api/v1/cart", {}, token);
+  ASSERT_EQ(cart.status, 200) << cart.body;
+  const std::string cart_id(Json(cart).at("id").as_string());
+  for (const auto& [product, quantity] : {std::pair{7, 2}, std::pair{12, 1}}) {
+    auto added = platform.Call("POST", "/api/v1/carts/" + cart_id + "/items",
+                               json::serialize(json::object{{"product_id", product}, {"quantity", quantity}}), token);
+    ASSERT_EQ(added.status, 200) << added.body;
+  }
+  auto filled = Json(platform.Call("GET", "/api/v1/carts/" + cart_id, {}, token));
+  EXPECT_EQ(Int(filled, "subtotal_cents"), 27597);
+  EXPECT_EQ(Int(filled, "gst_cents"), 1380);
+  EXPECT_EQ(Int(filled, "qst_cents"), 2753);
+
+  json::object checkout{{"cart_id", cart_id},
+                        {"shipping_address", json::object{{"line1", "5333 avenue Casgrain"},
+                                                          {"city", "Montréal"},
+                                                          {"province", "QC"},
+                                                          {"postal_code", "H2T 1X3"}}},
+                        {"payment", json::object{{"method", "card"}, {"card_number", "4242424242424242"}}}};
+  auto placed = platform.Call("POST", "/api/v1/checkout", json::serialize(checkout), token,
+                              {{"Idempotency-Key", http::NewUuid()}});
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  auto order = Json(placed);
+  EXPECT_EQ(Int(order, "subtotal_cents"), 27597);
+  // Free shipping from 100 $ of goods (ADR 0050): the taxes are the cart's.
+  EXPECT_EQ(Int(order, "shipping_cents"), 0);
+  EXPECT_EQ(Int(order, "gst_cents"), 1380);
+  EXPECT_EQ(Int(order, "qst_cents"), 2753);
+  EXPECT_EQ(Int(order, "total_cents"), 27597 + 1380 + 2753);
+  EXPECT_EQ(std::string(order.at("status").as_string()), "paid");
+
+  auto emptied = Json(platform.Call("GET", "/api/v1/carts/" + cart_id, {}, token));
+  EXPECT_TRUE(emptied.at("items").as_array().empty()) << json::serialize(emptied);
+  EXPECT_EQ(CentreAvailable(platform, token, 7), veste_before - 2);
+  EXPECT_EQ(CentreAvailable(platform, token, 12), miel_before - 1);
+
+  // The shopper sees the order; nobody else does.
+  auto mine = platform.Call("GET", "/api/v1/orders", {}, token);
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  EXPECT_EQ(Json(mine).at("data").as_array().size(), 1u);
+}
+
+}  // namespace
+}  // namespace comptoir
