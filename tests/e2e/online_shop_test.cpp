@@ -76,11 +76,17 @@ TEST(OnlineShop, ShopperRegistersFillsTheCartAndChecksOut) {
   EXPECT_EQ(Int(filled, "gst_cents"), 1380);
   EXPECT_EQ(Int(filled, "qst_cents"), 2753);
 
+  // Delivery to an address saved in the shopper's account (order reads it from customer).
+  auto address = platform.Call("POST", "/api/v1/customers/me/addresses",
+                               json::serialize(json::object{{"type", "delivery"},
+                                                            {"line1", "5333 avenue Casgrain"},
+                                                            {"city", "Montréal"},
+                                                            {"province", "QC"},
+                                                            {"postal_code", "h2t1x3"}}),
+                               token);
+  ASSERT_EQ(address.status, 201) << address.body;
   json::object checkout{{"cart_id", cart_id},
-                        {"shipping_address", json::object{{"line1", "5333 avenue Casgrain"},
-                                                          {"city", "Montréal"},
-                                                          {"province", "QC"},
-                                                          {"postal_code", "H2T 1X3"}}},
+                        {"address_id", Json(address).at("id")},
                         {"payment", json::object{{"method", "card"}, {"card_number", "4242424242424242"}}}};
   auto placed = platform.Call("POST", "/api/v1/checkout", json::serialize(checkout), token,
                               {{"Idempotency-Key", http::NewUuid()}});
@@ -93,6 +99,7 @@ TEST(OnlineShop, ShopperRegistersFillsTheCartAndChecksOut) {
   EXPECT_EQ(Int(order, "qst_cents"), 2753);
   EXPECT_EQ(Int(order, "total_cents"), 27597 + 1380 + 2753);
   EXPECT_EQ(std::string(order.at("status").as_string()), "paid");
+  EXPECT_EQ(std::string(order.at("shipping_address").at("postal_code").as_string()), "H2T 1X3");
 
   auto emptied = Json(platform.Call("GET", "/api/v1/carts/" + cart_id, {}, token));
   EXPECT_TRUE(emptied.at("items").as_array().empty()) << json::serialize(emptied);

@@ -43,7 +43,8 @@ Peers LoadPeers(service::Context& context, const Settings& settings) {
       service::Peer(context.client, service::LoadPeer(source, "product", "order.product_url", "http://127.0.0.1:8001")),
       service::Peer(context.client,
                     service::LoadPeer(source, "inventory", "order.inventory_url", "http://127.0.0.1:8002")),
-      service::Peer(context.client, std::move(payment))};
+      service::Peer(context.client, std::move(payment)),
+      service::Peer(context.client, service::LoadPeer(source, "customer", "order.customer_url", "http://127.0.0.1:8005"))};
 }
 
 /// The running service: settings, peers, repository, saga, handlers and the recovery pass (at start, then every

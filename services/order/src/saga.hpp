@@ -28,6 +28,7 @@ struct Peers {
   service::Peer product;
   service::Peer inventory;
   service::Peer payment;
+  service::Peer customer;  ///< saved addresses (address_id)
 };
 
 /// The checkout saga (ADR 0050): every step recorded in `checkouts` before it is attempted; failures undo what

@@ -114,13 +114,22 @@ TEST(CheckoutBody, MissingAddressAndPayment) {
   EXPECT_EQ(Fields(e), (std::set<std::string>{"shipping_address", "payment"}));
 }
 
-TEST(CheckoutBody, AddressIdIsNotSupportedAndOnlyQuebecIsServed) {
-  ApiError id = Catch([] {
-    ParseCheckoutBody(Body(R"({"cart_id": "c", "address_id": 3,
+TEST(CheckoutBody, SavedAddressOrShippingAddressAndOnlyQuebecIsServed) {
+  auto saved = ParseCheckoutBody(Body(R"({"cart_id": "c", "address_id": 3,
+        "payment": {"method": "card", "card_number": "4242424242424242"}})"));
+  EXPECT_EQ(saved.address_id, 3);
+  ApiError both = Catch([] {
+    ParseCheckoutBody(Body(R"({"cart_id": "c", "address_id": 3, "shipping_address": {"line1": "1 rue Saint-Paul",
+        "city": "Montréal", "province": "QC", "postal_code": "H2Y 1G7"},
         "payment": {"method": "card", "card_number": "4242424242424242"}})"));
   });
-  EXPECT_EQ(id.status(), 422);
-  EXPECT_EQ(id.code(), "order.address_id_unsupported");
+  EXPECT_EQ(Fields(both), (std::set<std::string>{"address_id"}));
+  auto from_customer = AddressFromCustomer(Body(
+      R"({"id": 3, "type": "delivery", "line1": "5333 avenue Casgrain", "city": "Montréal", "province": "QC",
+          "postal_code": "H2T 1X3", "is_default": true})"));
+  EXPECT_EQ(from_customer.postal_code, "H2T 1X3");
+  EXPECT_EQ(Catch([] { AddressFromCustomer(Body(R"({"line1": "1 Queen St", "city": "Toronto", "province": "ON",
+      "postal_code": "M5H 2N2"})")); }).code(), "order.shipping_outside_quebec");
   ApiError ontario = Catch([] {
     ParseCheckoutBody(Body(R"({"cart_id": "c", "shipping_address": {"line1": "1 Queen St", "city": "Toronto",
         "province": "ON", "postal_code": "M5H 2N2"}, "payment": {"method": "card", "card_number": "4242424242424242"}})"));

@@ -67,7 +67,10 @@ CheckoutRequest ParseCheckoutBody(const boost::json::value& body) {
   request.cart_id = reader.String("cart_id", true, 1, 100).value_or("");
   bool outside_quebec = false;
   bool address_id = reader.Has("address_id") && !reader.IsNull("address_id");
-  if (!address_id || reader.Has("shipping_address")) {
+  if (address_id) {
+    request.address_id = reader.Int("address_id", true, 1);
+    if (reader.Has("shipping_address")) reader.Fail("address_id", "send either address_id or shipping_address, not both");
+  } else {
     const boost::json::value* address = body.is_object() ? body.as_object().if_contains("shipping_address") : nullptr;
     if (address == nullptr) {
       reader.Fail("shipping_address", "is required");
@@ -110,15 +113,32 @@ CheckoutRequest ParseCheckoutBody(const boost::json::value& body) {
   reader.RejectUnknown({"cart_id", "shipping_address", "address_id", "payment"});
   // The prefixed readers already carry their prefixes; Fail on the outer reader keeps the name as given.
   reader.ThrowIfErrors();
-  if (address_id && !reader.Has("shipping_address")) {
-    throw ApiError(ErrorKind::kUnprocessable, "order.address_id_unsupported",
-                   "saved addresses are not supported yet: send a shipping_address object");
-  }
   if (outside_quebec) {
     throw ApiError(ErrorKind::kUnprocessable, "order.shipping_outside_quebec",
                    "the shop ships within Quebec only (province QC)");
   }
   return request;
+}
+
+Address AddressFromCustomer(const boost::json::value& saved) {
+  Address a;
+  const auto* o = saved.is_object() ? &saved.as_object() : nullptr;
+  auto text = [o](std::string_view key) {
+    const auto* v = o ? o->if_contains(key) : nullptr;
+    return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  a.line1 = text("line1");
+  a.city = text("city");
+  a.province = text("province");
+  a.postal_code = text("postal_code");
+  if (a.line1.empty() || a.city.empty() || a.postal_code.empty()) {
+    throw ApiError::Unavailable("customer.unavailable", "customer sent an address without line1, city or postal code");
+  }
+  if (a.province != "QC") {
+    throw ApiError(ErrorKind::kUnprocessable, "order.shipping_outside_quebec",
+                   "the shop ships within Quebec only (province QC)");
+  }
+  return a;
 }
 
 namespace {

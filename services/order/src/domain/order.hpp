@@ -50,18 +50,23 @@ struct Address {
 /// A checkout request after validation (the card number is passed to the provider, never stored).
 struct CheckoutRequest {
   std::string cart_id;
-  Address shipping_address;
+  Address shipping_address;           ///< as sent, or (with address_id) read from customer before the saga
+  std::optional<std::int64_t> address_id;  ///< one of the shopper's saved addresses (customer service)
   std::string card_number;
 };
 
-/// Validates `POST /checkout`; every problem at once (400 `request.validation_failed`). `address_id` is
-/// refused with 422 `order.address_id_unsupported` (ADR 0050), a province other than QC with 422
-/// `order.shipping_outside_quebec` (only Quebec taxes are implemented).
+/// Validates `POST /checkout`; every problem at once (400 `request.validation_failed`). Exactly one of
+/// `shipping_address` and `address_id` (a saved address, resolved through customer); a province other than
+/// QC is refused with 422 `order.shipping_outside_quebec` (only Quebec taxes are implemented).
 CheckoutRequest ParseCheckoutBody(const boost::json::value& body);
 
 /// True when `number` is 12 to 19 digits and passes the Luhn check (checked before anything is reserved;
 /// the provider checks again).
 bool LuhnValid(std::string_view number) noexcept;
+
+/// A saved address as customer answers it (`GET /api/v1/customers/me/addresses/{id}`), checked like a
+/// shipping_address (422 `order.shipping_outside_quebec` outside Quebec).
+Address AddressFromCustomer(const boost::json::value& saved);
 
 // ---------------------------------------------------------------------------------------------------------------
 // The checkout saga. Each step is recorded in `checkouts` BEFORE it is attempted (the "-ing" steps) and after it
