@@ -1,7 +1,10 @@
 // Issue 5's "done when", end to end through the gateway: a shopper registers with customer, fills the
 // cart (three cart instances behind the gateway), checks out with the success test card through order
-// and the simulated payment provider; inventory's logistics centre gives up exactly what was ordered.
+// and the simulated payment provider; inventory's logistics centre gives up exactly what was ordered, and
+// the head-office dashboard shows the order (issue 6).
+#include <chrono>
 #include <set>
+#include <thread>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -34,7 +37,7 @@ std::int64_t CentreAvailable(const testing::Platform& platform, const std::strin
 }
 
 TEST(OnlineShop, ShopperRegistersFillsTheCartAndChecksOut) {
-  testing::Platform platform({.services = {"product", "inventory", "customer", "cart", "payment", "order"},
+  testing::Platform platform({.services = {"product", "inventory", "customer", "cart", "payment", "order", "reporting"},
                               .gateway = true,
                               .name = "e2e_shop",
                               .instances = {{"cart", 3}}});
@@ -105,6 +108,24 @@ TEST(OnlineShop, ShopperRegistersFillsTheCartAndChecksOut) {
   EXPECT_TRUE(emptied.at("items").as_array().empty()) << json::serialize(emptied);
   EXPECT_EQ(CentreAvailable(platform, token, 7), veste_before - 2);
   EXPECT_EQ(CentreAvailable(platform, token, 12), miel_before - 1);
+
+  // Head office sees the order in the dashboard's online block (reporting reads OrderPlaced from the stream).
+  auto manager = platform.Call("POST", "/api/v1/auth/staff/login",
+                               json::serialize(json::object{{"email", "manager@comptoir.local"},
+                                                            {"password", "comptoir-demo"}}));
+  ASSERT_EQ(manager.status, 200) << manager.body;
+  const std::string manager_token(Json(manager).at("access_token").as_string());
+  json::value online;
+  for (int attempt = 0; attempt < 100; ++attempt) {  // events arrive asynchronously; give up after ~10 s
+    auto dashboard = platform.Call("GET", "/api/v1/dashboard", {}, manager_token);
+    ASSERT_EQ(dashboard.status, 200) << dashboard.body;
+    online = Json(dashboard).at("online");
+    if (Int(online, "orders_today") >= 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(Int(online, "orders_today"), 1) << json::serialize(online);
+  EXPECT_EQ(Int(online, "revenue_today_cents"), Int(order, "total_cents")) << json::serialize(online);
+  EXPECT_EQ(Int(online, "open_orders"), 1) << json::serialize(online);
 
   // The shopper sees the order; nobody else does.
   auto mine = platform.Call("GET", "/api/v1/orders", {}, token);
