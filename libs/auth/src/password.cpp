@@ -14,7 +14,7 @@ namespace asio = boost::asio;
 struct PasswordHasher::Impl {
   asio::thread_pool pool;
   PasswordCost cost;
-  std::string dummy_hash;  // verified when an account has no usable hash, to take the same time
+  std::string decoy_hash;  // verified when an account has no usable hash, to take the same time
 
   Impl(std::size_t threads, PasswordCost c) : pool(threads), cost(c) {}
 
@@ -30,7 +30,7 @@ struct PasswordHasher::Impl {
 
   bool VerifyNow(const std::string& encoded, const std::string& password) const {
     const bool usable = encoded.starts_with("$argon2id$");
-    const std::string& hash = usable ? encoded : dummy_hash;
+    const std::string& hash = usable ? encoded : decoy_hash;
     bool match = crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
     return usable && match;
   }
@@ -59,7 +59,7 @@ PasswordCost LoadPasswordCost(config::Source& source) {
 PasswordHasher::PasswordHasher(std::size_t threads, PasswordCost cost)
     : impl_(std::make_unique<Impl>(threads == 0 ? 1 : threads, cost)) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
-  impl_->dummy_hash = impl_->HashNow("comptoir-dummy-password");
+  impl_->decoy_hash = impl_->HashNow("comptoir-decoy-password");
 }
 
 PasswordHasher::~PasswordHasher() {

@@ -16,6 +16,7 @@
 #include "comptoir/testing/async.hpp"
 #include "comptoir/testing/pg.hpp"
 #include "comptoir/testing/process.hpp"
+#include "comptoir/testing/redis_server.hpp"
 
 namespace comptoir::events {
 namespace {
@@ -50,36 +51,6 @@ void Append(const std::string& db, int count, int aggregates = 3, int first = 0)
                        std::to_string(i) + ", 'aggregate', '" + agg + "')) FROM gen_random_uuid() e");
   }
 }
-
-/// A redis-server of the test's own, with an append-only file so that a restart keeps the stream.
-class PrivateRedis {
- public:
-  PrivateRedis() : port_(ct::FreePort()), dir_(ct::StateDir() / ("events-redis-" + std::to_string(port_))) {
-    std::filesystem::create_directories(dir_);
-    Start();
-  }
-  ~PrivateRedis() {
-    if (process_) process_->Stop(5s);
-    std::filesystem::remove_all(dir_);
-  }
-  [[nodiscard]] int port() const { return port_; }
-  void Start() {
-    std::vector<std::string> args{"--bind", "127.0.0.1", "--port", std::to_string(port_), "--daemonize", "no",
-                                  "--save", "", "--appendonly", "yes", "--dir", dir_.string()};
-    process_ = std::make_unique<ct::ChildProcess>(
-        ct::ProcessOptions{"/usr/bin/redis-server", args, {}, (dir_ / "redis.log").string()});
-    if (!ct::WaitForPort(port_, 10s)) throw std::runtime_error("private redis-server did not start");
-  }
-  void Stop() {
-    process_->Stop(5s);
-    process_.reset();
-  }
-
- private:
-  int port_;
-  std::filesystem::path dir_;
-  std::unique_ptr<ct::ChildProcess> process_;
-};
 
 redis::Options RedisAt(int port) {
   redis::Options o;
@@ -184,7 +155,7 @@ TEST_F(EventsTest, OnlyOneRelayPerDatabasePublishesAtATime) {
 }
 
 TEST_F(EventsTest, RedisDownEventsWaitInTheOutboxThenArriveOnceInOrder) {
-  PrivateRedis server;
+  ct::RedisServer server({.keep_data = true});
   settings_.redis_url = "redis://127.0.0.1:" + std::to_string(server.port());
   redis::Client client(runtime_, RedisAt(server.port()));
   metrics::Registry registry;
@@ -237,7 +208,7 @@ awaitable<std::int64_t> WaitForLength(redis::Client& client, std::string stream,
 }
 
 TEST_F(EventsTest, TheLoopRetriesWithBackoffAndStopsGracefully) {
-  PrivateRedis server;
+  ct::RedisServer server({.keep_data = true});
   redis::Client client(runtime_, RedisAt(server.port()));
   Relay relay(runtime_, *pool_, client, settings_, "test");
   server.Stop();

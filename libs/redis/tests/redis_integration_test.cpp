@@ -20,6 +20,7 @@
 #include "comptoir/testing/async.hpp"
 #include "comptoir/testing/pg.hpp"
 #include "comptoir/testing/process.hpp"
+#include "comptoir/testing/redis_server.hpp"
 
 namespace comptoir::redis {
 namespace {
@@ -41,44 +42,6 @@ Options Shared() {
   options.port = static_cast<std::uint16_t>(ct::RedisPort());
   return options;
 }
-
-/// A redis-server of the test's own, in the foreground (child process), stopped by pid at the end.
-class PrivateRedis {
- public:
-  explicit PrivateRedis(std::vector<std::string> extra = {}) : port_(ct::FreePort()), extra_(std::move(extra)) {
-    Start();
-  }
-  ~PrivateRedis() {
-    if (process_) process_->Stop(5s);
-  }
-
-  [[nodiscard]] std::uint16_t port() const { return static_cast<std::uint16_t>(port_); }
-
-  void Start() {
-    std::vector<std::string> args{"--bind", "127.0.0.1", "--port", std::to_string(port_), "--daemonize",
-                                  "no",     "--save",    "",       "--appendonly",        "no"};
-    args.insert(args.end(), extra_.begin(), extra_.end());
-    const auto log = ct::StateDir() / ("redis-private-" + std::to_string(port_) + ".log");
-    process_ = std::make_unique<ct::ChildProcess>(ct::ProcessOptions{"/usr/bin/redis-server", args, {}, log.string()});
-    if (!ct::WaitForPort(port_, 10s))
-      throw std::runtime_error("private redis-server did not start, see " + log.string());
-  }
-
-  /// `redis-cli shutdown nosave`, then waits until the process is gone.
-  void Shutdown() {
-    const std::string command = "redis-cli -p " + std::to_string(port_) + " shutdown nosave >/dev/null 2>&1";
-    (void)std::system(command.c_str());
-    const auto deadline = Clock::now() + 10s;
-    while (process_->Running() && Clock::now() < deadline) std::this_thread::sleep_for(20ms);
-    ASSERT_FALSE(process_->Running());
-    process_.reset();
-  }
-
- private:
-  int port_;
-  std::vector<std::string> extra_;
-  std::unique_ptr<ct::ChildProcess> process_;
-};
 
 class RedisTest : public ::testing::Test {
  protected:
@@ -288,9 +251,9 @@ TEST_F(RedisTest, EvalRunsScripts) {
 }
 
 TEST_F(RedisTest, EvalUsesEvalshaAndReloadsAfterFlush) {
-  PrivateRedis server;
+  ct::RedisServer server;
   Options options;
-  options.port = server.port();
+  options.port = static_cast<std::uint16_t>(server.port());
   Client client(runtime_, options);
   for (int i = 1; i <= 3; ++i) EXPECT_EQ(Run(Script(client, kIncrBy, {"k"}, {"1"})).Integer(), i);
   std::string info = Run(Call(client, {"INFO", "commandstats"})).String();
@@ -389,9 +352,9 @@ TEST_F(RedisTest, CommandTimeoutDropsTheConnectionAndTheClientGoesOn) {
 }
 
 TEST_F(RedisTest, DebugSleepTimesOutThenTheClientRecovers) {
-  PrivateRedis server({"--enable-debug-command", "yes"});
+  ct::RedisServer server({.args = {"--enable-debug-command", "yes"}});
   Options options;
-  options.port = server.port();
+  options.port = static_cast<std::uint16_t>(server.port());
   options.command_timeout = 200ms;
   Client client(runtime_, options);
   Run(PingOnce(client));
@@ -403,15 +366,15 @@ TEST_F(RedisTest, DebugSleepTimesOutThenTheClientRecovers) {
 }
 
 TEST_F(RedisTest, ReconnectsAfterRedisRestarts) {
-  PrivateRedis server;
+  ct::RedisServer server;
   Options options;
-  options.port = server.port();
+  options.port = static_cast<std::uint16_t>(server.port());
   options.connect_timeout = 1000ms;
   options.command_timeout = 1000ms;
   Client client(runtime_, options);
   EXPECT_EQ(Run(Call(client, {"SET", "k", "before"})).String(), "OK");
 
-  server.Shutdown();
+  ASSERT_TRUE(server.Shutdown());
   for (int i = 0; i < 3; ++i) {  // the old connection is dead, and no new one can be opened
     const auto error = ErrorOf(runtime_, Call(client, {"GET", "k"}));
     ASSERT_TRUE(error);
@@ -438,9 +401,9 @@ TEST_F(RedisTest, ReconnectsAfterRedisRestarts) {
 // --- connection set-up -----------------------------------------------------------------------------------------
 
 TEST_F(RedisTest, AuthAndSelectAfterConnect) {
-  PrivateRedis server({"--requirepass", "s3cret"});
+  ct::RedisServer server({.args = {"--requirepass", "s3cret"}});
   Options options;
-  options.port = server.port();
+  options.port = static_cast<std::uint16_t>(server.port());
   options.password = "s3cret";
   options.database = 2;
   Client client(runtime_, options);

@@ -19,6 +19,7 @@
 #include "comptoir/testing/pg.hpp"
 #include "comptoir/testing/platform.hpp"
 #include "comptoir/testing/process.hpp"
+#include "comptoir/testing/redis_server.hpp"
 
 namespace comptoir::reporting {
 namespace {
@@ -38,40 +39,10 @@ json::value Json(const HttpResult& r) {
 
 std::int64_t Int(const json::value& v, std::string_view key) { return v.at(key).to_number<std::int64_t>(); }
 
-/// A redis-server of the test's own, with an append-only file.
-class PrivateRedis {
- public:
-  PrivateRedis() : port_(ct::FreePort()), dir_(ct::StateDir() / ("reporting-redis-" + std::to_string(port_))) {
-    std::filesystem::create_directories(dir_);
-    Start();
-  }
-  ~PrivateRedis() {
-    if (process_) process_->Stop(5s);
-    std::filesystem::remove_all(dir_);
-  }
-  [[nodiscard]] int port() const { return port_; }
-  void Start() {
-    std::vector<std::string> args{"--bind", "127.0.0.1", "--port", std::to_string(port_), "--daemonize", "no",
-                                  "--save", "", "--appendonly", "yes", "--dir", dir_.string()};
-    process_ = std::make_unique<ct::ChildProcess>(
-        ct::ProcessOptions{"/usr/bin/redis-server", args, {}, (dir_ / "redis.log").string()});
-    if (!ct::WaitForPort(port_, 10s)) throw std::runtime_error("private redis-server did not start");
-  }
-  void Stop() {
-    process_->Stop(5s);
-    process_.reset();
-  }
-
- private:
-  int port_;
-  std::filesystem::path dir_;
-  std::unique_ptr<ct::ChildProcess> process_;
-};
-
 class ReportingPlatform : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    redis_ = new PrivateRedis();
+    redis_ = new ct::RedisServer({.keep_data = true});
     const std::string stream = "reporting_it:" + std::to_string(::getpid());
     platform_ = new ct::Platform({.services = {"product", "inventory", "sales", "reporting"},
                                   .name = "reporting_it",
@@ -251,11 +222,11 @@ class ReportingPlatform : public ::testing::Test {
   }
 
   static ct::Platform* platform_;
-  static PrivateRedis* redis_;
+  static ct::RedisServer* redis_;
 };
 
 ct::Platform* ReportingPlatform::platform_ = nullptr;
-PrivateRedis* ReportingPlatform::redis_ = nullptr;
+ct::RedisServer* ReportingPlatform::redis_ = nullptr;
 
 TEST_F(ReportingPlatform, TheDemoWeekReachesTheDashboardForTheFiveStores) {
   ExpectDashboardMatchesSales(60s);

@@ -138,7 +138,7 @@ boost::asio::awaitable<http::Response> Handlers::SignIn(http::Request& request, 
     co_return TooManyAttempts(request, *wait);
   }
   std::optional<Credentials> account = co_await repository_.FindCredentials(kind, input.email);
-  // An unknown email still costs one verification (of a dummy hash inside the hasher): the answer
+  // An unknown email still costs one verification (of the hasher's decoy hash): the answer
   // and its time do not tell whether the account exists.
   std::string hash = account ? account->password_hash : std::string();
   bool ok = co_await hasher_.Verify(std::move(hash), input.password);

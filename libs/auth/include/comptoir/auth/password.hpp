@@ -32,7 +32,7 @@ class PasswordHasher {
   /// The encoded hash ("$argon2id$v=19$m=...") of `password`, with a fresh random salt.
   boost::asio::awaitable<std::string> Hash(std::string password);
   /// True when `password` matches `encoded` (constant-time comparison inside libsodium). A hash that
-  /// is not Argon2id, or empty, never matches; a dummy hash is verified then so that the time taken
+  /// is not Argon2id, or empty, never matches; a decoy hash made at start is verified then so that the time taken
   /// does not tell whether an account exists.
   boost::asio::awaitable<bool> Verify(std::string encoded, std::string password);
 
