@@ -794,52 +794,71 @@ struct RawAnswer {
   std::string body;
 };
 
-/// Uploads `size` bytes as a chunked POST (no Content-Length), in 64 KiB chunks, on a raw connection, then reads the
-/// answer until the server closes. Sending stops early if the server stops reading.
-RawAnswer ChunkedUpload(int port, const std::string& target, std::size_t size) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket failed");
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  timeval tv{30, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("connect failed");
-  auto send_all = [fd](const std::string& data) {
+/// A raw loopback connection (30 s send/receive timeouts), for what the HTTP client cannot send.
+class RawConnection {
+ public:
+  explicit RawConnection(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    if (fd_ < 0) throw std::runtime_error("socket failed");
+    timeval tv{30, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      ::close(fd_);
+      throw std::runtime_error("connect failed");
+    }
+  }
+  ~RawConnection() { ::close(fd_); }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  /// False once the peer stops reading or closed.
+  bool Send(const std::string& data) {
     std::size_t sent = 0;
     while (sent < data.size()) {
-      const auto n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+      const auto n = ::send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
       if (n <= 0) return false;
       sent += static_cast<std::size_t>(n);
     }
     return true;
-  };
-  bool sending = send_all("POST " + target +
-                          " HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n"
-                          "Content-Type: application/octet-stream\r\nConnection: close\r\n\r\n");
+  }
+  /// Everything the peer sends until it closes (or the receive timeout).
+  std::string ReadUntilClosed() {
+    std::string raw;
+    char buf[64 * 1024];
+    for (;;) {
+      const auto n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      raw.append(buf, static_cast<std::size_t>(n));
+    }
+    return raw;
+  }
+
+ private:
+  int fd_;
+};
+
+/// Uploads `size` bytes as a chunked POST (no Content-Length), in 64 KiB chunks, on a raw connection, then reads the
+/// answer until the server closes. Sending stops early if the server stops reading.
+RawAnswer ChunkedUpload(int port, const std::string& target, std::size_t size) {
+  RawConnection c(port);
+  bool sending = c.Send("POST " + target +
+                        " HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n"
+                        "Content-Type: application/octet-stream\r\nConnection: close\r\n\r\n");
   const std::string piece(64 * 1024, 'x');
   for (std::size_t left = size; sending && left > 0;) {
     const std::size_t n = std::min(left, piece.size());
     char length[32];
     std::snprintf(length, sizeof length, "%zx\r\n", n);
-    sending = send_all(length + piece.substr(0, n) + "\r\n");
+    sending = c.Send(length + piece.substr(0, n) + "\r\n");
     left -= n;
   }
-  if (sending) send_all("0\r\n\r\n");
+  if (sending) c.Send("0\r\n\r\n");
 
-  std::string raw;
-  char buf[64 * 1024];
-  for (;;) {
-    const auto n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    raw.append(buf, static_cast<std::size_t>(n));
-  }
+  const std::string raw = c.ReadUntilClosed();
   RawAnswer answer;
   if (raw.rfind("HTTP/1.1 ", 0) == 0 && raw.size() >= 12) answer.status = std::atoi(raw.substr(9, 3).c_str());
   const auto end = raw.find("\r\n\r\n");
@@ -911,6 +930,80 @@ services:
 }
 
 // --- e. Rate limiting shared through Redis --------------------------------------------------------
+
+std::size_t CountOf(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
+  return n;
+}
+
+// The proxy writes the upstream's answer head itself when no plugin rewrites it: framing, HEAD,
+// HTTP/1.0 and pipelining must come out as they would through Beast's serializer.
+TEST(GatewayIntegration, PipelinedGetHeadAndHttp10AnswersAreFramedAsTheUpstreamSent) {
+  auto dir = TestDir("framing");
+  Backend b1(dir, "b1");
+  Gateway gw(dir, Fill(R"(_format_version: "3.0"
+services:
+  - name: echo
+    url: http://127.0.0.1:{PORT}
+    routes:
+      - name: echo
+        paths: [/api/v1/echo]
+        strip_path: false
+plugins:
+  - name: correlation-id
+    config: { header_name: X-Request-ID, generator: uuid, echo_downstream: true }
+)",
+                       {{"PORT", std::to_string(b1.port())}}));
+  RawConnection c(gw.proxy());
+  ASSERT_TRUE(c.Send("GET /api/v1/echo?n=1 HTTP/1.1\r\nHost: shop.local\r\n\r\n"
+                     "HEAD /api/v1/echo HTTP/1.1\r\nHost: shop.local\r\n\r\n"
+                     "GET /api/v1/echo?n=3 HTTP/1.0\r\nHost: shop.local\r\n\r\n"));
+  const std::string raw = c.ReadUntilClosed();  // HTTP/1.0 without keep-alive: closed after the third
+
+  struct Answer {
+    std::string head;  // lower-cased
+    std::string body;
+  };
+  std::vector<Answer> answers;
+  std::size_t pos = 0;
+  for (int i = 0; i < 3; ++i) {
+    const auto end = raw.find("\r\n\r\n", pos);
+    ASSERT_NE(end, std::string::npos) << "answer " << i << " of:\n" << raw;
+    Answer a;
+    a.head = raw.substr(pos, end - pos + 2);
+    for (auto& ch : a.head) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    pos = end + 4;
+    if (i != 1) {  // the HEAD answer has no body, whatever its Content-Length says
+      const auto cl = a.head.find("\r\ncontent-length: ");
+      ASSERT_NE(cl, std::string::npos) << a.head;
+      const std::size_t n = std::strtoul(a.head.c_str() + cl + 18, nullptr, 10);
+      a.body = raw.substr(pos, n);
+      pos += n;
+    }
+    answers.push_back(std::move(a));
+  }
+  EXPECT_EQ(pos, raw.size()) << "bytes after the third answer:\n" << raw.substr(pos);
+  EXPECT_EQ(answers[0].head.rfind("http/1.1 200 ok\r\n", 0), 0u) << answers[0].head;
+  EXPECT_EQ(answers[1].head.rfind("http/1.1 200 ok\r\n", 0), 0u) << answers[1].head;
+  EXPECT_EQ(answers[2].head.rfind("http/1.0 200 ok\r\n", 0), 0u) << answers[2].head;
+  for (const auto& a : answers) {
+    // The backend echoes X-Request-ID too: the gateway's echo replaces it, once.
+    EXPECT_EQ(CountOf(a.head, "\r\nx-request-id: "), 1u) << a.head;
+    EXPECT_EQ(CountOf(a.head, "\r\nvia: "), 1u) << a.head;
+    EXPECT_NE(a.head.find("\r\nvia: 1.1 comptoir-gateway/"), std::string::npos) << a.head;
+    EXPECT_NE(a.head.find("\r\nx-kong-upstream-latency: "), std::string::npos) << a.head;
+    EXPECT_NE(a.head.find("\r\nx-instance-id: b1\r\n"), std::string::npos) << a.head;
+    EXPECT_EQ(a.head.find("transfer-encoding"), std::string::npos) << a.head;
+  }
+  EXPECT_EQ(answers[0].head.find("\r\nconnection: close"), std::string::npos) << answers[0].head;
+  EXPECT_EQ(JsonString(ParseJson(answers[0].body), {"query"}), "n=1") << answers[0].body;
+  EXPECT_EQ(JsonString(ParseJson(answers[2].body), {"query"}), "n=3") << answers[2].body;
+  // The id echoed is the one the upstream received.
+  const auto id_at = answers[0].head.find("\r\nx-request-id: ") + 16;
+  const std::string id = answers[0].head.substr(id_at, answers[0].head.find("\r\n", id_at) - id_at);
+  EXPECT_EQ(JsonString(ParseJson(answers[0].body), {"headers", "x-request-id"}), id) << answers[0].body;
+}
 
 TEST(GatewayIntegration, RateLimitIsSharedByTwoGatewaysThroughRedis) {
   auto dir = TestDir("ratelimit");

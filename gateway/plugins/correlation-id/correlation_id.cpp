@@ -56,13 +56,6 @@ class CorrelationId final : public Plugin {
   void Rewrite(RequestContext& ctx) const override { Assign(ctx); }
   void Access(RequestContext& ctx) const override { Assign(ctx); }
 
-  void HeaderFilter(RequestContext& ctx, http::Response& response) const override {
-    if (!echo_downstream_) return;
-    std::string id(ctx.request.headers.Get(header_name_).value_or(""));
-    if (id.empty()) id = Generate(ctx);
-    response.headers.Set(header_name_, id);
-  }
-
  private:
   void Assign(RequestContext& ctx) const {
     auto existing = ctx.request.headers.Get(header_name_);
@@ -71,6 +64,9 @@ class CorrelationId final : public Plugin {
       id = Generate(ctx);
       ctx.request.headers.Set(header_name_, id);
     }
+    // Kong's header_filter sets the header on whatever answer goes back (the upstream's or the
+    // gateway's own): the proxy applies ctx.response_headers to both, replacing a same-named one.
+    if (echo_downstream_) ctx.response_headers.Set(header_name_, id);
     ctx.request_id = std::move(id);
   }
 

@@ -129,6 +129,7 @@ class Cors final : public Plugin {
     ctx.exit = std::move(exit);
   }
 
+  [[nodiscard]] bool HasHeaderFilter() const override { return true; }
   void HeaderFilter(RequestContext& ctx, http::Response& response) const override {
     // Kong's skip_response_headers: a preflight was answered in Access or handed to the upstream.
     if (IsPreflight(ctx.request)) return;

@@ -58,6 +58,7 @@ http::Response Through(const Made& m, http::Request req, http::Response upstream
 TEST(Cors, DefaultsAreKongs) {
   auto m = Make("{}");
   ASSERT_NE(m.plugin, nullptr);
+  EXPECT_TRUE(m.plugin->HasHeaderFilter());  // the proxy runs the header phase for it
   EXPECT_EQ(m.plugin->Priority(), 2000);
   EXPECT_EQ(m.plugin->Name(), "cors");
   EXPECT_EQ(json::serialize(m.output),

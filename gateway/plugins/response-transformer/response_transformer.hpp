@@ -31,6 +31,7 @@ class ResponseTransformer final : public Plugin {
   [[nodiscard]] std::string_view Name() const override { return "response-transformer"; }
   /// Only when JSON operations are configured.
   [[nodiscard]] bool NeedsResponseBody() const override { return has_json_ops_; }
+  [[nodiscard]] bool HasHeaderFilter() const override { return true; }
   void HeaderFilter(RequestContext& ctx, http::Response& response) const override;
   /// Rewrites application/json bodies; other bodies, and bodies that do not parse, are left alone.
   void BodyFilter(RequestContext& ctx, http::Response& response) const override;

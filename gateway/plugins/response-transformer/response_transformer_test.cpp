@@ -45,6 +45,7 @@ TEST(ResponseTransformer, HeadersDecidedOnTheUpstreamHeaders) {
   ASSERT_TRUE(plugin);
   EXPECT_EQ(plugin->Priority(), 800);
   EXPECT_FALSE(plugin->NeedsResponseBody());
+  EXPECT_TRUE(plugin->HasHeaderFilter());  // the proxy runs the header phase for it
   Call call;
   auto& h = call.response.headers;
   h.Add("Server", "backend");

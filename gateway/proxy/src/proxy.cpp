@@ -2,12 +2,15 @@
 // relayed in 16 KiB pieces (never held whole) unless a plugin asked for the whole body.
 #include <array>
 #include <algorithm>
+#include <charconv>
 #include <climits>
 #include <limits>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
 
@@ -25,9 +28,31 @@ using Clock = std::chrono::steady_clock;
 struct ProxySession {
   beast::tcp_stream* stream = nullptr;
   bool idle = true;
+  // The hot path (request heads, bodiless requests, responses of known length) works on the raw
+  // sockets, without beast::tcp_stream's timer per operation: the operation in progress has a
+  // deadline, and a sweep per worker (SweepDeadlines) cancels it once overdue.
+  tcp::socket* waiting_on = nullptr;
+  Clock::time_point deadline = Clock::time_point::max();
+  bool timed_out = false;
+  void Arm(tcp::socket& socket, std::chrono::milliseconds timeout) {
+    waiting_on = &socket;
+    deadline = Clock::now() + timeout;
+    timed_out = false;
+  }
+  /// The operation's result, with a cancellation by the sweep reported as beast::error::timeout.
+  boost::system::error_code Disarm(boost::system::error_code ec) {
+    waiting_on = nullptr;
+    deadline = Clock::time_point::max();
+    if (timed_out && ec == asio::error::operation_aborted) return beast::error::timeout;
+    return ec;
+  }
   bool linger = false;  ///< closed with a request body unread: drain it first (nginx's lingering close)
   std::unique_ptr<char[]> relay_buffer;  ///< one per connection: its messages are relayed in turn
   char* RelayBuffer();
+  // Message heads written by the proxy itself, reused from request to request (no allocation once
+  // they have grown to a typical head).
+  std::string upstream_fields;  ///< the upstream request's header fields after Host
+  std::string head;             ///< request line + Host, or the response head
 };
 
 namespace {
@@ -52,10 +77,16 @@ std::string MsText(Clock::duration d) {
 }
 
 bool IsHopByHop(std::string_view name) {
-  return http::IEquals(name, "Connection") || http::IEquals(name, "Keep-Alive") ||
-         http::IEquals(name, "Proxy-Authenticate") || http::IEquals(name, "Proxy-Authorization") ||
-         http::IEquals(name, "Proxy-Connection") || http::IEquals(name, "TE") || http::IEquals(name, "Trailer") ||
-         http::IEquals(name, "Upgrade");
+  // Checked for every header in both directions: compare only names of a matching length.
+  switch (name.size()) {
+    case 2: return http::IEquals(name, "TE");
+    case 7: return http::IEquals(name, "Trailer") || http::IEquals(name, "Upgrade");
+    case 10: return http::IEquals(name, "Connection") || http::IEquals(name, "Keep-Alive");
+    case 16: return http::IEquals(name, "Proxy-Connection");
+    case 18: return http::IEquals(name, "Proxy-Authenticate");
+    case 19: return http::IEquals(name, "Proxy-Authorization");
+    default: return false;
+  }
 }
 
 // Headers named in a Connection header are hop-by-hop too (RFC 9110 §7.6.1).
@@ -124,6 +155,108 @@ std::string HostWithoutPort(std::string_view host) {
   }
   for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
+}
+
+// Headers a plugin adds to every answer (ctx.response_headers) replace same-named ones, like
+// Kong's kong.response.set_header.
+void ApplyResponseHeaders(const http::Headers& add, http::Headers& out) {
+  for (const auto& entry : add) out.Remove(entry.first);
+  for (const auto& [name, value] : add) out.Add(name, value);
+}
+
+bool HasHeaderFilter(const std::vector<const PluginInstance*>& plugins) {
+  return std::any_of(plugins.begin(), plugins.end(),
+                     [](const PluginInstance* pi) { return pi->plugin->HasHeaderFilter(); });
+}
+
+void AppendField(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name).append(": ").append(value).append("\r\n");
+}
+
+void AppendNumber(std::string& out, std::int64_t value) {
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out.append(digits, static_cast<std::size_t>(end - digits));
+}
+
+// The response head for the client, from the upstream's parsed head (the same headers the general
+// path produces: end-to-end fields, ctx.response_headers replacing same-named ones, Via, Server,
+// Kong's latency and request id headers) written as text into `out`.
+template <class Fields>
+void WriteResponseHead(std::string& out, const bhttp::response_header<Fields>& res, unsigned version,
+                       bool keep_alive, const RequestContext& ctx, Clock::duration upstream_latency,
+                       std::string_view set_cookie) {
+  out.clear();
+  out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  AppendNumber(out, res.result_int());
+  out.push_back(' ');
+  const auto reason = res.reason();
+  out.append(reason.empty() ? bhttp::obsolete_reason(res.result()) : reason).append("\r\n");
+  const std::string_view connection = res[bhttp::field::connection];
+  std::optional<std::string_view> upstream_via;
+  bool has_server = false;
+  for (const auto& f : res) {
+    const auto name = f.name_string();
+    if (IsHopByHop(name) || (!connection.empty() && NamedInConnection(connection, name))) continue;
+    if (http::IEquals(name, "Via")) {
+      if (!upstream_via) upstream_via = f.value();
+      continue;
+    }
+    if (http::IEquals(name, "X-Kong-Upstream-Latency") || http::IEquals(name, "X-Kong-Proxy-Latency") ||
+        http::IEquals(name, "X-Kong-Request-Id") || ctx.response_headers.Has(name)) {
+      continue;
+    }
+    has_server = has_server || http::IEquals(name, "Server");
+    AppendField(out, name, f.value());
+  }
+  for (const auto& [name, value] : ctx.response_headers) AppendField(out, name, value);
+  if (!set_cookie.empty()) AppendField(out, "Set-Cookie", set_cookie);
+  out.append("Via: ");
+  if (upstream_via) out.append(*upstream_via).append(", ");
+  out.append(kVia).append("\r\n");
+  if (!has_server) AppendField(out, "Server", kServer);
+  out.append("X-Kong-Upstream-Latency: ");
+  AppendNumber(out, std::chrono::duration_cast<std::chrono::milliseconds>(upstream_latency).count());
+  out.append("\r\nX-Kong-Proxy-Latency: ");
+  AppendNumber(out, static_cast<std::int64_t>(ctx.kong_latency_ms));
+  out.append("\r\n");
+  AppendField(out, "X-Kong-Request-Id", ctx.request_id);
+  if (version == 10 && keep_alive) out.append("Connection: keep-alive\r\n");
+  if (version != 10 && !keep_alive) out.append("Connection: close\r\n");
+  out.append("\r\n");
+}
+
+// Reads a message header into `p` from the raw socket (what Beast's async_read_header does, without
+// its composed operations and tcp_stream's timer): parses what `buffer` holds, reads more while the
+// header is incomplete. Returns the error and the bytes there were to parse (buffered + read).
+template <bool IsRequest>
+asio::awaitable<std::pair<boost::system::error_code, std::size_t>> ReadHeader(
+    tcp::socket& socket, beast::flat_buffer& buffer, bhttp::parser<IsRequest, bhttp::buffer_body>& p,
+    ProxySession& session, std::chrono::milliseconds timeout) {
+  std::size_t total = buffer.size();
+  boost::system::error_code ec;
+  for (;;) {
+    if (buffer.size() > 0) {
+      buffer.consume(p.put(buffer.data(), ec));
+      if (ec != bhttp::error::need_more) {
+        if (!ec && !p.is_header_done()) continue;  // a 1xx-free start line or fields consumed so far
+        co_return std::pair{ec, total};
+      }
+      ec = {};
+    }
+    session.Arm(socket, timeout);
+    auto [rec, n] = co_await socket.async_read_some(buffer.prepare(beast::read_size(buffer, 65536)), kUseTuple);
+    rec = session.Disarm(rec);
+    buffer.commit(n);
+    total += n;
+    if (rec == asio::error::eof) {
+      // Like Beast: nothing at all is a clean end of stream, part of a header a partial message.
+      co_return std::pair{boost::system::error_code(p.got_some() || buffer.size() > 0 ? bhttp::error::partial_message
+                                                                                     : bhttp::error::end_of_stream),
+                          total};
+    }
+    if (rec) co_return std::pair{rec, total};
+  }
 }
 
 struct RelayResult {
@@ -362,32 +495,74 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
     }
   }
 
-  // The upstream request, written straight into the parsed message: headers as plugins left
-  // them, minus hop-by-hop ones, plus the forwarding ones.
-  std::string connection(msg[bhttp::field::connection]);
+  // The upstream request's header fields: the client's as plugins left them, minus hop-by-hop ones,
+  // plus the forwarding ones (Host is set per attempt). A streamed body is relayed by Beast's
+  // serializer from the parsed message; otherwise the proxy writes the head itself, from
+  // session.upstream_fields, with the body in the same write.
+  const bool stream_body = !body_buffered && !parser.is_done();
+  const std::string connection(msg[bhttp::field::connection]);
   auto& fields = msg.base();
-  fields.clear();
+  std::string& text = session.upstream_fields;
+  text.clear();
+  const auto emit = [&](std::string_view name, std::initializer_list<std::string_view> value) {
+    if (stream_body) {
+      std::string joined;
+      for (auto part : value) joined += part;
+      fields.insert(name, joined);
+    } else {
+      text.append(name).append(": ");
+      for (auto part : value) text.append(part);
+      text.append("\r\n");
+    }
+  };
+  std::optional<std::string_view> forwarded_for;
+  std::optional<std::string_view> via;
+  bool has_proto = false;
+  bool has_forwarded_host = false;
+  bool has_forwarded_port = false;
+  if (stream_body) fields.clear();
   for (const auto& [name, value] : ctx.request.headers) {
     if (IsHopByHop(name) || (!connection.empty() && NamedInConnection(connection, name))) continue;
-    if (http::IEquals(name, "Host") || http::IEquals(name, "X-Forwarded-For") || http::IEquals(name, "X-Real-IP") ||
-        http::IEquals(name, "Via")) {
+    if (http::IEquals(name, "Host")) continue;
+    if (http::IEquals(name, "X-Forwarded-For")) {
+      if (!forwarded_for) forwarded_for = value;
       continue;
     }
+    if (http::IEquals(name, "Via")) {
+      if (!via) via = value;
+      continue;
+    }
+    if (http::IEquals(name, "X-Real-IP")) continue;
     if (body_buffered && (http::IEquals(name, "Content-Length") || http::IEquals(name, "Transfer-Encoding"))) {
       continue;
     }
-    fields.insert(name, value);
+    has_proto = has_proto || http::IEquals(name, "X-Forwarded-Proto");
+    has_forwarded_host = has_forwarded_host || http::IEquals(name, "X-Forwarded-Host");
+    has_forwarded_port = has_forwarded_port || http::IEquals(name, "X-Forwarded-Port");
+    emit(name, {value});
   }
-  auto forwarded_for = ctx.request.headers.Get("X-Forwarded-For");
-  fields.insert("X-Forwarded-For",
-                forwarded_for ? std::string(*forwarded_for) + ", " + ctx.client_ip : ctx.client_ip);
-  fields.insert("X-Real-IP", ctx.client_ip);
-  if (!ctx.request.headers.Has("X-Forwarded-Proto")) fields.insert("X-Forwarded-Proto", "http");
-  if (!ctx.request.headers.Has("X-Forwarded-Host")) fields.insert("X-Forwarded-Host", original_host);
-  if (!ctx.request.headers.Has("X-Forwarded-Port")) fields.insert("X-Forwarded-Port", std::to_string(impl.bound_port));
-  auto via = ctx.request.headers.Get("Via");
-  fields.insert(bhttp::field::via, via ? std::string(*via) + ", " + std::string(kVia) : std::string(kVia));
-  if (body_buffered) fields.insert(bhttp::field::content_length, std::to_string(ctx.request.body.size()));
+  if (forwarded_for) {
+    emit("X-Forwarded-For", {*forwarded_for, ", ", ctx.client_ip});
+  } else {
+    emit("X-Forwarded-For", {ctx.client_ip});
+  }
+  emit("X-Real-IP", {ctx.client_ip});
+  if (!has_proto) emit("X-Forwarded-Proto", {"http"});
+  if (!has_forwarded_host) emit("X-Forwarded-Host", {original_host});
+  char number[24];
+  if (!has_forwarded_port) {
+    auto end = std::to_chars(number, number + sizeof number, impl.bound_port).ptr;
+    emit("X-Forwarded-Port", {std::string_view(number, static_cast<std::size_t>(end - number))});
+  }
+  if (via) {
+    emit("Via", {*via, ", ", kVia});
+  } else {
+    emit("Via", {kVia});
+  }
+  if (body_buffered) {
+    auto end = std::to_chars(number, number + sizeof number, ctx.request.body.size()).ptr;
+    emit("Content-Length", {std::string_view(number, static_cast<std::size_t>(end - number))});
+  }
 
   std::string target = ctx.request.path.empty() ? "/" : ctx.request.path;
   if (!ctx.request.query.empty()) target += "?" + ctx.request.query;
@@ -465,25 +640,28 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
     } else {
       upstream_host = port == 80 ? host : host + ":" + std::to_string(port);
     }
-    msg.set(bhttp::field::host, upstream_host);
-    msg.target(target);
-    if (ctx.request.method_name != msg.method_string()) msg.method_string(ctx.request.method_name);
-    msg.version(11);
-    msg.keep_alive(true);
-
     ctx.kong_latency_ms = Ms(Clock::now() - ctx.start);
     sent_at = Clock::now();
     boost::system::error_code write_error;
-    if (body_buffered) {
-      // The whole body is in memory: serialised from there for every attempt, never copied.
-      msg.body().data = ctx.request.body.data();
-      msg.body().size = ctx.request.body.size();
-      msg.body().more = false;
-      bhttp::serializer<true, bhttp::buffer_body> sr{msg};
-      attempt.conn->stream.expires_after(service.write_timeout);
-      auto [ec, n] = co_await bhttp::async_write(attempt.conn->stream, sr, kUseTuple);
-      write_error = ec;
+    if (!stream_body) {
+      // Request line, Host, the fields and the whole body (if any) in one write, for every attempt;
+      // the body is sent from where it is, never copied.
+      std::string& line = session.head;
+      line.clear();
+      line.append(ctx.request.method_name).append(" ").append(target).append(" HTTP/1.1\r\nHost: ");
+      line.append(upstream_host).append("\r\n");
+      const std::array<asio::const_buffer, 4> pieces{asio::buffer(line), asio::buffer(session.upstream_fields),
+                                                     asio::buffer("\r\n", 2), asio::buffer(ctx.request.body)};
+      auto& upstream_socket = attempt.conn->stream.socket();
+      session.Arm(upstream_socket, service.write_timeout);
+      auto [ec, n] = co_await asio::async_write(upstream_socket, pieces, kUseTuple);
+      write_error = session.Disarm(ec);
     } else {
+      msg.set(bhttp::field::host, upstream_host);
+      msg.target(target);
+      if (ctx.request.method_name != msg.method_string()) msg.method_string(ctx.request.method_name);
+      msg.version(11);
+      msg.keep_alive(true);
       auto relayed = co_await Relay(client, client_buffer, parser, attempt.conn->stream, service.read_timeout,
                                     service.write_timeout, session, ahead, body_limit);
       ctx.bytes_received += relayed.bytes;
@@ -524,8 +702,8 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
     auto& rp = parsed.emplace();
     rp.body_limit(boost::none);
     if (head) rp.skip(true);
-    attempt.conn->stream.expires_after(service.read_timeout);
-    auto [rec, rn] = co_await bhttp::async_read_header(attempt.conn->stream, attempt.conn->buffer, rp, kUseTuple);
+    auto [rec, rn] = co_await ReadHeader(attempt.conn->stream.socket(), attempt.conn->buffer, rp, session,
+                                         service.read_timeout);
     if (rec) {
       if (attempt.reused && rn == 0 && !body_streamed && !stale_retry_used &&
           (rec == bhttp::error::end_of_stream || rec == asio::error::connection_reset)) {
@@ -565,51 +743,90 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
   auto& res = rp.get();
   ctx.status = static_cast<int>(res.result_int());
 
-  http::Response response;
-  response.status = ctx.status;
-  response.headers.Reserve(16);
-  CopyEndToEnd(res.base(), response.headers);
-  for (const auto& [name, value] : ctx.response_headers) response.headers.Add(name, value);
-  if (attempt.pick && !attempt.pick->set_cookie.empty()) response.headers.Add("Set-Cookie", attempt.pick->set_cookie);
-  auto upstream_via = response.headers.Get("Via");
-  response.headers.Set("Via", upstream_via ? std::string(*upstream_via) + ", " + std::string(kVia) : std::string(kVia));
-  if (!response.headers.Has("Server")) response.headers.Add("Server", kServer);
-  response.headers.Set("X-Kong-Upstream-Latency", MsText(upstream_latency));
-  response.headers.Set("X-Kong-Proxy-Latency", std::to_string(static_cast<long>(ctx.kong_latency_ms)));
-  response.headers.Set("X-Kong-Request-Id", ctx.request_id);
-  HeaderFilters(ctx, plugins, response);
-
   const bool keep_client = client_keep_alive && !impl.stopping.load(std::memory_order_relaxed);
   bool upstream_ok = true;
   bool client_ok = true;
-  if (needs_response_body) {
-    std::string body;
-    auto ec = co_await ReadWholeBody(attempt.conn->stream, attempt.conn->buffer, rp, body,
-                                     impl.options.buffered_body_limit, service.read_timeout);
-    if (ec) {
-      upstream_ok = false;
-      ctx.exit = KongError(502, "An invalid response was received from the upstream server", ctx.request_id);
-      if (attempt.pick) impl.balancers.End(*attempt.pick, Outcome{Outcome::Kind::kTcpFailure});
-      co_return ProxyOutcome{false};
+  bool upstream_done = false;  ///< the whole response was read and nothing follows it
+  // The common case goes straight through: no plugin rewrites the response, and its body has a
+  // known length (or none). The head is written from the parsed fields, the body as it arrives.
+  const bool direct = !needs_response_body && !HasHeaderFilter(plugins) && ctx.status >= 200 &&
+                      (rp.is_done() || (rp.content_length() && !rp.chunked()));
+  if (direct) {
+    std::string& out = session.head;
+    WriteResponseHead(out, res, version, keep_client, ctx, upstream_latency,
+                      attempt.pick ? std::string_view(attempt.pick->set_cookie) : std::string_view());
+    auto& from = attempt.conn->buffer;
+    std::uint64_t body_left = rp.is_done() ? 0 : *rp.content_length();
+    // What the upstream sent after the head is in its buffer already: with the head, one write.
+    const auto first = static_cast<std::size_t>(std::min<std::uint64_t>(from.size(), body_left));
+    const std::array<asio::const_buffer, 2> pieces{asio::buffer(out), asio::buffer(from.data(), first)};
+    auto& client_socket = client.socket();
+    auto& upstream_socket = attempt.conn->stream.socket();
+    session.Arm(client_socket, impl.options.client_timeout);
+    auto [wec, wn] = co_await asio::async_write(client_socket, pieces, kUseTuple);
+    client_ok = !session.Disarm(wec);
+    ctx.bytes_sent += wn;
+    from.consume(first);
+    body_left -= first;
+    char* buf = body_left > 0 ? session.RelayBuffer() : nullptr;
+    while (client_ok && body_left > 0) {
+      session.Arm(upstream_socket, service.read_timeout);
+      auto [rec, rn] = co_await upstream_socket.async_read_some(
+          asio::buffer(buf, static_cast<std::size_t>(std::min<std::uint64_t>(kRelayChunk, body_left))), kUseTuple);
+      if (session.Disarm(rec)) {
+        upstream_ok = false;
+        break;
+      }
+      body_left -= rn;
+      session.Arm(client_socket, impl.options.client_timeout);
+      auto [cec, cn] = co_await asio::async_write(client_socket, asio::buffer(buf, rn), kUseTuple);
+      client_ok = !session.Disarm(cec);
+      ctx.bytes_sent += cn;
     }
-    response.body = std::move(body);
-    for (const auto* pi : plugins) {
-      if (pi->plugin->NeedsResponseBody()) pi->plugin->BodyFilter(ctx, response);
-    }
-    client_ok = co_await WriteResponse(client, std::move(response), version, keep_client, head,
-                                       impl.options.client_timeout, ctx.bytes_sent);
+    upstream_done = upstream_ok && body_left == 0 && from.size() == 0;
   } else {
-    ReplaceFields(res.base(), response.headers);
-    res.version(version);
-    res.keep_alive(keep_client);
-    auto relayed = co_await Relay(attempt.conn->stream, attempt.conn->buffer, rp, client, service.read_timeout,
-                                  impl.options.client_timeout, session);
-    ctx.bytes_sent += relayed.bytes;
-    upstream_ok = !relayed.read_error;
-    client_ok = !relayed.write_error;
+    http::Response response;
+    response.status = ctx.status;
+    response.headers.Reserve(16);
+    CopyEndToEnd(res.base(), response.headers);
+    ApplyResponseHeaders(ctx.response_headers, response.headers);
+    if (attempt.pick && !attempt.pick->set_cookie.empty()) response.headers.Add("Set-Cookie", attempt.pick->set_cookie);
+    auto upstream_via = response.headers.Get("Via");
+    response.headers.Set("Via", upstream_via ? std::string(*upstream_via) + ", " + std::string(kVia) : std::string(kVia));
+    if (!response.headers.Has("Server")) response.headers.Add("Server", kServer);
+    response.headers.Set("X-Kong-Upstream-Latency", MsText(upstream_latency));
+    response.headers.Set("X-Kong-Proxy-Latency", std::to_string(static_cast<long>(ctx.kong_latency_ms)));
+    response.headers.Set("X-Kong-Request-Id", ctx.request_id);
+    HeaderFilters(ctx, plugins, response);
+    if (needs_response_body) {
+      std::string body;
+      auto ec = co_await ReadWholeBody(attempt.conn->stream, attempt.conn->buffer, rp, body,
+                                       impl.options.buffered_body_limit, service.read_timeout);
+      if (ec) {
+        ctx.exit = KongError(502, "An invalid response was received from the upstream server", ctx.request_id);
+        if (attempt.pick) impl.balancers.End(*attempt.pick, Outcome{Outcome::Kind::kTcpFailure});
+        co_return ProxyOutcome{false};
+      }
+      response.body = std::move(body);
+      for (const auto* pi : plugins) {
+        if (pi->plugin->NeedsResponseBody()) pi->plugin->BodyFilter(ctx, response);
+      }
+      client_ok = co_await WriteResponse(client, std::move(response), version, keep_client, head,
+                                         impl.options.client_timeout, ctx.bytes_sent);
+    } else {
+      ReplaceFields(res.base(), response.headers);
+      res.version(version);
+      res.keep_alive(keep_client);
+      auto relayed = co_await Relay(attempt.conn->stream, attempt.conn->buffer, rp, client, service.read_timeout,
+                                    impl.options.client_timeout, session);
+      ctx.bytes_sent += relayed.bytes;
+      upstream_ok = !relayed.read_error;
+      client_ok = !relayed.write_error;
+    }
+    upstream_done = upstream_ok && rp.is_done();
   }
   if (attempt.pick) impl.balancers.End(*attempt.pick, Outcome{Outcome::Kind::kResponse, ctx.status});
-  if (upstream_ok && rp.is_done() && rp.get().keep_alive()) {
+  if (upstream_done && res.keep_alive()) {
     auto& pool = impl.pools[worker][attempt.key];
     if (pool.size() < impl.options.upstream_idle_per_target) {
       attempt.conn->stream.expires_never();
@@ -625,9 +842,8 @@ asio::awaitable<bool> HandleRequest(Gateway::Impl& impl, beast::tcp_stream& clie
   bhttp::request_parser<bhttp::buffer_body> parser;
   parser.header_limit(static_cast<std::uint32_t>(impl.options.header_limit));
   parser.body_limit(boost::none);
-  client.expires_after(impl.options.client_timeout);
   session.idle = true;
-  auto [ec, n] = co_await bhttp::async_read_header(client, buffer, parser, kUseTuple);
+  auto [ec, n] = co_await ReadHeader(client.socket(), buffer, parser, session, impl.options.client_timeout);
   session.idle = false;
   if (ec) {
     std::uint64_t ignored = 0;
@@ -727,7 +943,7 @@ asio::awaitable<bool> HandleRequest(Gateway::Impl& impl, beast::tcp_stream& clie
     ctx.exit.reset();
     ctx.status = response.status;
     ctx.from_upstream = false;
-    for (const auto& [name, value] : ctx.response_headers) response.headers.Add(name, value);
+    ApplyResponseHeaders(ctx.response_headers, response.headers);
     response.headers.Set("X-Kong-Response-Latency", MsText(Clock::now() - ctx.start));
     response.headers.Set("X-Kong-Request-Id", ctx.request_id);
     if (!response.headers.Has("Server")) response.headers.Add("Server", kServer);
@@ -799,6 +1015,29 @@ asio::awaitable<void> RunSession(std::shared_ptr<Gateway::Impl> impl, tcp::socke
   impl->open_sessions.fetch_sub(1);
 }
 
+// Cancels the overdue socket operations of one worker's sessions (ProxySession::Arm), every
+// kSweepInterval: a timeout fires between its deadline and one interval later. Ends once the
+// gateway stops and the worker has no session left.
+constexpr auto kSweepInterval = std::chrono::milliseconds(100);
+
+asio::awaitable<void> SweepDeadlines(std::weak_ptr<Gateway::Impl> weak, std::size_t worker) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (;;) {
+    timer.expires_after(kSweepInterval);
+    co_await timer.async_wait(kUseTuple);
+    auto impl = weak.lock();
+    if (!impl || (impl->stopping && impl->sessions[worker].empty())) co_return;
+    const auto now = Clock::now();
+    for (ProxySession* s : impl->sessions[worker]) {
+      if (s->waiting_on != nullptr && s->deadline <= now) {
+        s->timed_out = true;
+        boost::system::error_code ignored;
+        s->waiting_on->cancel(ignored);
+      }
+    }
+  }
+}
+
 asio::awaitable<void> AcceptLoop(std::shared_ptr<Gateway::Impl> impl) {
   struct Done {
     Gateway::Impl& impl;
@@ -831,6 +1070,10 @@ void StartProxy(std::shared_ptr<Gateway::Impl> impl) {
   impl->acceptor.listen(asio::socket_base::max_listen_connections);
   impl->bound_port = impl->acceptor.local_endpoint().port();
   impl->accepting = true;
+  for (std::size_t worker = 0; worker < impl->runtime.size(); ++worker) {
+    asio::co_spawn(impl->runtime.Context(worker), SweepDeadlines(impl, worker),
+                   log::LogFailure{"proxy deadline sweep"});
+  }
   asio::co_spawn(impl->acceptor.get_executor(), AcceptLoop(impl),
                  log::LogFailure{"proxy accept loop"});
 }

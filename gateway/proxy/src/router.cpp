@@ -19,7 +19,23 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) { return http::IEq
 
 }  // namespace
 
+namespace {
+
+// True when NormalizePath would return `path` unchanged: no escapes, no empty, "." or ".."
+// segments. The common case, checked without building anything.
+bool AlreadyNormal(std::string_view path) {
+  if (path.empty() || path.front() != '/') return false;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '%') return false;
+    if (path[i] == '/' && i + 1 < path.size() && (path[i + 1] == '/' || path[i + 1] == '.')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string NormalizePath(std::string_view path) {
+  if (AlreadyNormal(path)) return std::string(path);
   // 1. Percent-encoding: decode unreserved characters, upper-case the rest.
   std::string decoded;
   decoded.reserve(path.size());

@@ -102,6 +102,11 @@ TEST(NormalizePathTest, Rfc3986) {
   EXPECT_EQ(NormalizePath(""), "/");
   EXPECT_EQ(NormalizePath("/x/"), "/x/");
   EXPECT_EQ(NormalizePath("/../.."), "/");
+  // Paths that are already normal come back as they are (the fast check must agree).
+  EXPECT_EQ(NormalizePath("/api/v1/products/9"), "/api/v1/products/9");
+  EXPECT_EQ(NormalizePath("/a/.b/c."), "/a/.b/c.");
+  EXPECT_EQ(NormalizePath("/a/b/."), "/a/b");
+  EXPECT_EQ(NormalizePath("relative"), "/relative");
 }
 
 TEST(UpstreamPathTest, StripPathAndServicePathV0) {

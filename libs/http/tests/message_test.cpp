@@ -22,6 +22,15 @@ TEST(MessageTest, HeadersAreCaseInsensitive) {
   EXPECT_FALSE(h.Has("Content-Type"));
 }
 
+TEST(MessageTest, IEqualsFoldsAsciiLettersOnly) {
+  EXPECT_TRUE(IEquals("Content-Length", "content-LENGTH"));
+  EXPECT_TRUE(IEquals("X-1_2", "x-1_2"));
+  EXPECT_FALSE(IEquals("Content-Length", "Content-Lengt"));
+  EXPECT_FALSE(IEquals("@", "`"));  // 0x40 and 0x60 differ by the case bit but are not letters
+  EXPECT_FALSE(IEquals("[", "{"));
+  EXPECT_FALSE(IEquals("a", "b"));
+}
+
 TEST(MessageTest, QueryParametersAreDecoded) {
   Request r;
   r.query = "q=caf%C3%A9+noir&page=2&empty=&flag";

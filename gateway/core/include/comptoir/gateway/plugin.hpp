@@ -105,6 +105,10 @@ class Plugin {
   virtual boost::asio::awaitable<void> AccessAsync(RequestContext& ctx) const;
   /// Response headers (from the upstream or from an exit), before they go to the client.
   virtual void HeaderFilter(RequestContext& ctx, http::Response& response) const {}
+  /// True when HeaderFilter does something. Without such a plugin the proxy writes the upstream's
+  /// response head straight to the client (headers a plugin adds to every answer belong in
+  /// ctx.response_headers, which the proxy applies either way).
+  [[nodiscard]] virtual bool HasHeaderFilter() const { return false; }
   /// Whole response body, only for plugins whose NeedsResponseBody() is true.
   virtual void BodyFilter(RequestContext& ctx, http::Response& response) const {}
   /// After the response was sent.
