@@ -397,36 +397,62 @@ void LogPhase(const RequestContext& ctx, const std::vector<const PluginInstance*
   for (const auto* pi : plugins) pi->plugin->Log(ctx);
 }
 
-// Access phase in priority order. Once an authentication plugin has identified the consumer, the
-// remaining plugins are those of the (route, service, consumer) combination (Kong's precedence).
-asio::awaitable<void> AccessPhase(RequestContext& ctx, const State& state,
-                                  const std::vector<const PluginInstance*>*& active,
-                                  std::vector<const PluginInstance*>& consumer_plugins) {
-  bool resolved = false;
-  for (std::size_t i = 0; i < active->size(); ++i) {
-    const auto* pi = (*active)[i];
-    pi->plugin->Access(ctx);
-    if (!ctx.exit && pi->plugin->HasAsyncAccess()) co_await pi->plugin->AccessAsync(ctx);
-    if (ctx.exit) co_return;
-    if (ctx.consumer_index >= 0 && !resolved) {
-      resolved = true;
-      // Without plugins of its own, the consumer's combination is the route's list.
-      const auto consumer = static_cast<std::size_t>(ctx.consumer_index);
-      if (consumer >= state.consumer_has_plugins.size() || !state.consumer_has_plugins[consumer]) continue;
-      consumer_plugins = ResolvePlugins(*state.config, ctx.route_index, ctx.service_index, ctx.consumer_index);
-      const int current = pi->plugin->Priority();
-      active = &consumer_plugins;
-      // Continue with what comes after the current plugin in the new list.
-      std::size_t next = 0;
-      while (next < consumer_plugins.size() &&
-             (consumer_plugins[next]->plugin->Priority() > current ||
-              (consumer_plugins[next]->plugin->Priority() == current &&
-               consumer_plugins[next]->name <= pi->name))) {
-        ++next;
-      }
-      i = next - 1;  // the loop's ++i lands on `next` (wraps to 0 when next == 0, as intended)
-    }
+// The access phase runs the plugins in priority order. Once an authentication plugin has
+// identified the consumer, the remaining plugins are those of the (route, service, consumer)
+// combination (Kong's precedence). It is synchronous (no coroutine frame) up to a plugin whose
+// AccessAsync must be awaited.
+struct AccessCursor {
+  const std::vector<const PluginInstance*>* active;
+  std::vector<const PluginInstance*>& consumer_plugins;
+  std::size_t next = 0;    ///< index in *active of the next plugin to run
+  bool resolved = false;   ///< the consumer's plugin list was looked at
+};
+
+// After plugin `i` of the active list ran: moves the cursor past it, switching to the consumer's
+// plugin list when the consumer just became known and has plugins of its own.
+void Advance(RequestContext& ctx, const State& state, AccessCursor& c, std::size_t i) {
+  c.next = i + 1;
+  if (ctx.consumer_index < 0 || c.resolved) return;
+  c.resolved = true;
+  // Without plugins of its own, the consumer's combination is the route's list.
+  const auto consumer = static_cast<std::size_t>(ctx.consumer_index);
+  if (consumer >= state.consumer_has_plugins.size() || !state.consumer_has_plugins[consumer]) return;
+  const auto* current = (*c.active)[i];
+  c.consumer_plugins = ResolvePlugins(*state.config, ctx.route_index, ctx.service_index, ctx.consumer_index);
+  c.active = &c.consumer_plugins;
+  // Continue with what comes after the current plugin in the new list.
+  const int priority = current->plugin->Priority();
+  std::size_t next = 0;
+  while (next < c.consumer_plugins.size() &&
+         (c.consumer_plugins[next]->plugin->Priority() > priority ||
+          (c.consumer_plugins[next]->plugin->Priority() == priority &&
+           c.consumer_plugins[next]->name <= current->name))) {
+    ++next;
   }
+  c.next = next;
+}
+
+// Runs Access of the plugins from the cursor on. Returns true when it stopped at a plugin whose
+// AccessAsync must now be awaited (the cursor still points at it), false when the phase is over
+// (every plugin ran, or one set ctx.exit).
+bool AccessUntilAsync(RequestContext& ctx, const State& state, AccessCursor& c) {
+  while (c.next < c.active->size()) {
+    const auto* pi = (*c.active)[c.next];
+    pi->plugin->Access(ctx);
+    if (ctx.exit) return false;
+    if (pi->plugin->HasAsyncAccess()) return true;
+    Advance(ctx, state, c, c.next);
+  }
+  return false;
+}
+
+// The part of the access phase that awaits (plugins with I/O, such as rate-limiting on Redis).
+asio::awaitable<void> AccessAsyncRest(RequestContext& ctx, const State& state, AccessCursor& c) {
+  do {
+    co_await (*c.active)[c.next]->plugin->AccessAsync(ctx);
+    if (ctx.exit) co_return;
+    Advance(ctx, state, c, c.next);
+  } while (AccessUntilAsync(ctx, state, c));
 }
 
 struct Attempt {
@@ -870,7 +896,7 @@ asio::awaitable<bool> HandleRequest(Gateway::Impl& impl, beast::tcp_stream& clie
   auto q = request.target.find('?');
   request.path = request.target.substr(0, q);
   if (q != std::string::npos) request.query = request.target.substr(q + 1);
-  request.headers.Reserve(16);
+  request.headers.Reserve(12);  // 768 bytes: below malloc's large-request path
   for (const auto& f : msg) request.headers.Add(f.name_string(), f.value());
   request.remote_address = client_ip;
   request.keep_alive = msg.keep_alive();
@@ -924,7 +950,11 @@ asio::awaitable<bool> HandleRequest(Gateway::Impl& impl, beast::tcp_stream& clie
           ctx.bytes_received += request.body.size();
         }
       }
-      if (!ctx.exit) co_await AccessPhase(ctx, *state, active, consumer_plugins);
+      if (!ctx.exit) {
+        AccessCursor cursor{active, consumer_plugins};
+        if (AccessUntilAsync(ctx, *state, cursor)) co_await AccessAsyncRest(ctx, *state, cursor);
+        active = cursor.active;
+      }
       if (request.path == normalized) request.path = UpstreamPath(*ctx.service, *ctx.route, *match, normalized);
     }
   }
