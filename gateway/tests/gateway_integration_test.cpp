@@ -797,19 +797,8 @@ struct RawAnswer {
 /// A raw loopback connection (30 s send/receive timeouts), for what the HTTP client cannot send.
 class RawConnection {
  public:
-  explicit RawConnection(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    if (fd_ < 0) throw std::runtime_error("socket failed");
-    timeval tv{30, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      ::close(fd_);
-      throw std::runtime_error("connect failed");
-    }
+  explicit RawConnection(int port) : fd_(t::ConnectLoopback(port, std::chrono::seconds(30))) {
+    if (fd_ < 0) throw std::runtime_error("connect failed");
   }
   ~RawConnection() { ::close(fd_); }
   RawConnection(const RawConnection&) = delete;

@@ -11,6 +11,9 @@ namespace comptoir::testing {
 
 /// A loopback TCP port free at the time of the call (the kernel's choice).
 int FreePort();
+/// A blocking socket connected to 127.0.0.1:`port`, with `timeout` on each send and receive; -1 if
+/// the connection is refused. The caller closes it.
+int ConnectLoopback(int port, std::chrono::seconds timeout);
 /// Waits until 127.0.0.1:`port` accepts a TCP connection; false after `timeout`.
 bool WaitForPort(int port, std::chrono::milliseconds timeout);
 /// Waits until `GET path` on 127.0.0.1:`port` answers 2xx (e.g. "/health"); false after `timeout`.
