@@ -20,85 +20,15 @@ backend_port=$base_port
 nginx_port=$((base_port + 1))
 port_a=$((base_port + 2))
 port_b=$((base_port + 3))
-nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 hz=$(getconf CLK_TCK)
 
+source bench/gateway_common.sh
 work=$(mktemp -d /tmp/comptoir-gwab.XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for d in backend proxy; do [ -f "$work/$d/nginx.pid" ] && kill "$(cat "$work/$d/nginx.pid")" 2>/dev/null || true; done
-  sleep 0.3
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap gw_cleanup EXIT
 
-mkdir -p "$work/backend/www/api/v1/products" "$work/proxy"
-python3 - "$work/backend/www/api/v1/products/9" <<'PY'
-import json, sys
-doc = {"id": 9, "sku": "ALIM-0009", "name": "Café", "category_id": 3, "price_cents": 1299, "active": True,
-       "description": "Café moulu, torréfaction moyenne, 340 g. " * 18,
-       "created_at": "2026-11-25T00:00:00.000000Z", "updated_at": "2026-11-25T00:00:00.000000Z"}
-open(sys.argv[1], "w").write(json.dumps(doc, ensure_ascii=False)[:1024])
-PY
-cat > "$work/backend/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/backend/nginx.pid;
-error_log $work/backend/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  default_type application/json;
-  server { listen 127.0.0.1:$backend_port; root $work/backend/www; }
-}
-CONF
-"$nginx_bin" -c "$work/backend/nginx.conf" -e "$work/backend/error.log"
-cat > "$work/proxy/nginx.conf" <<CONF
-worker_processes $gateway_threads;
-pid $work/proxy/nginx.pid;
-error_log $work/proxy/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  upstream backend { server 127.0.0.1:$backend_port; keepalive 64; }
-  server {
-    listen 127.0.0.1:$nginx_port;
-    location / {
-      proxy_pass http://backend;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host \$host;
-      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-    }
-  }
-}
-CONF
-"$nginx_bin" -c "$work/proxy/nginx.conf" -e "$work/proxy/error.log"
-
-cat > "$work/kong.yml" <<CONF
-_format_version: "3.0"
-services:
-  - name: backend
-    url: http://127.0.0.1:$backend_port
-    routes:
-      - name: products
-        paths: [/api/v1/products]
-        strip_path: false
-consumers:
-  - username: bench
-    keyauth_credentials:
-      - key: pos-test-automation-dev-key-2025
-plugins:
-  - name: key-auth
-    config: { key_names: [X-API-Key] }
-  - name: correlation-id
-    config: { header_name: X-Request-ID, generator: uuid, echo_downstream: true }
-  - name: prometheus
-    config: { per_consumer: true, status_code_metrics: true, latency_metrics: true, bandwidth_metrics: true }
-CONF
+gw_backend "$backend_port"
+gw_nginx_proxy "$nginx_port" "$backend_port" "$gateway_threads"
+gw_kong_yml "$backend_port"
 start_gateway() {
   local bin=$1 port=$2 name=$3
   "$bin" gateway --config "$work/kong.yml" --listen "127.0.0.1:$port" --admin-listen "127.0.0.1:$((port + 100))" \
@@ -109,13 +39,7 @@ start_gateway "$bin_a" "$port_a" a
 pid_a=${pids[-1]}
 start_gateway "$bin_b" "$port_b" b
 pid_b=${pids[-1]}
-for port in "$port_a" "$port_b" "$nginx_port"; do
-  for _ in $(seq 1 100); do
-    curl -fs -H 'X-API-Key: pos-test-automation-dev-key-2025' "http://127.0.0.1:$port/api/v1/products/9" \
-      >/dev/null && break
-    sleep 0.1
-  done
-done
+gw_wait_ready "$port_a" "$port_b" "$nginx_port"
 nginx_workers() { pgrep -P "$(cat "$work/proxy/nginx.pid")" | paste -sd, -; }
 cpu_ticks() {  # utime + stime of the given pids (comma separated), in clock ticks
   local total=0 pid

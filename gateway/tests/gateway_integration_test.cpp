@@ -126,21 +126,34 @@ bool Eventually(F condition, std::chrono::milliseconds timeout = 15s) {
 }
 
 /// One gateway_test_backend process.
+/// Waits until `process` answers on each (port, path) — a path "" only needs the port to accept
+/// connections; false as soon as the process has exited, or after 30 s.
+bool WaitUntilServing(t::ChildProcess& process, const std::vector<std::pair<int, std::string>>& endpoints) {
+  const auto deadline = Clock::now() + 30s;
+  std::size_t ready = 0;
+  while (ready < endpoints.size()) {
+    if (!process.Running() || Clock::now() >= deadline) return false;
+    const auto& [port, path] = endpoints[ready];
+    if (path.empty() ? t::WaitForPort(port, 100ms) : t::WaitForHttp(port, path, 100ms)) ++ready;
+  }
+  return true;
+}
+
 class Backend {
  public:
   Backend(fs::path dir, std::string id, int delay_ms = 0)
-      : dir_(std::move(dir)), id_(std::move(id)), port_(t::FreePort()), delay_ms_(delay_ms) {
-    Start();
+      : dir_(std::move(dir)), id_(std::move(id)), delay_ms_(delay_ms) {
+    // On another port if the one FreePort() gave was taken meanwhile (tests run in parallel).
+    for (int attempt = 1;; ++attempt) {
+      port_ = t::FreePort();
+      if (TryStart()) return;
+      if (process_->Running() || attempt == 3) throw std::runtime_error("backend " + id_ + " did not start");
+    }
   }
 
+  /// Starts it again on its port (after Kill()).
   void Start() {
-    t::ProcessOptions o;
-    o.path = RequiredEnv("GATEWAY_TEST_BACKEND_BIN");
-    o.args = {"--port", std::to_string(port_), "--id", id_};
-    if (delay_ms_ > 0) o.args.insert(o.args.end(), {"--delay-ms", std::to_string(delay_ms_)});
-    o.log_file = (dir_ / ("backend-" + id_ + ".log")).string();
-    process_ = std::make_unique<t::ChildProcess>(std::move(o));
-    if (!t::WaitForHttp(port_, "/health", 20s)) throw std::runtime_error("backend " + id_ + " did not start");
+    if (!TryStart()) throw std::runtime_error("backend " + id_ + " did not start");
   }
   /// SIGKILL: the process disappears without closing anything gracefully.
   void Kill() {
@@ -154,9 +167,19 @@ class Backend {
   [[nodiscard]] std::string target() const { return "127.0.0.1:" + std::to_string(port_); }
 
  private:
+  bool TryStart() {
+    t::ProcessOptions o;
+    o.path = RequiredEnv("GATEWAY_TEST_BACKEND_BIN");
+    o.args = {"--port", std::to_string(port_), "--id", id_};
+    if (delay_ms_ > 0) o.args.insert(o.args.end(), {"--delay-ms", std::to_string(delay_ms_)});
+    o.log_file = (dir_ / ("backend-" + id_ + ".log")).string();
+    process_ = std::make_unique<t::ChildProcess>(std::move(o));
+    return WaitUntilServing(*process_, {{port_, "/health"}});
+  }
+
   fs::path dir_;
   std::string id_;
-  int port_;
+  int port_ = 0;
   int delay_ms_;
   std::unique_ptr<t::ChildProcess> process_;
 };
@@ -165,24 +188,31 @@ class Backend {
 class Gateway {
  public:
   Gateway(fs::path dir, const std::string& config, int threads = 2, std::string name = "gateway")
-      : dir_(std::move(dir)), name_(std::move(name)), proxy_(t::FreePort()), admin_(t::FreePort()) {
+      : dir_(std::move(dir)), name_(std::move(name)) {
     config_file_ = dir_ / (name_ + ".kong.yml");
     WriteFile(config_file_, config);
-    t::ProcessOptions o;
-    o.path = RequiredEnv("COMPTOIR_BIN");
-    o.args = {"gateway",
-              "--config",
-              config_file_.string(),
-              "--listen",
-              "127.0.0.1:" + std::to_string(proxy_),
-              "--admin-listen",
-              "127.0.0.1:" + std::to_string(admin_),
-              "--threads",
-              std::to_string(threads)};
-    o.log_file = log_file().string();
-    process_ = std::make_unique<t::ChildProcess>(std::move(o));
-    if (!t::WaitForHttp(admin_, "/status", 30s) || !t::WaitForPort(proxy_, 30s)) {
-      throw std::runtime_error("gateway did not start; log:\n" + ReadFile(log_file()));
+    // A port FreePort() found free can be taken by a test running in parallel before the gateway
+    // binds it: the gateway then exits at once, and is started again on other ports.
+    for (int attempt = 1;; ++attempt) {
+      proxy_ = t::FreePort();
+      admin_ = t::FreePort();
+      t::ProcessOptions o;
+      o.path = RequiredEnv("COMPTOIR_BIN");
+      o.args = {"gateway",
+                "--config",
+                config_file_.string(),
+                "--listen",
+                "127.0.0.1:" + std::to_string(proxy_),
+                "--admin-listen",
+                "127.0.0.1:" + std::to_string(admin_),
+                "--threads",
+                std::to_string(threads)};
+      o.log_file = log_file().string();
+      process_ = std::make_unique<t::ChildProcess>(std::move(o));
+      if (WaitUntilServing(*process_, {{admin_, "/status"}, {proxy_, ""}})) break;
+      if (process_->Running() || attempt == 3) {
+        throw std::runtime_error("gateway did not start; log:\n" + ReadFile(log_file()));
+      }
     }
   }
 
@@ -220,8 +250,8 @@ class Gateway {
  private:
   fs::path dir_;
   std::string name_;
-  int proxy_;
-  int admin_;
+  int proxy_ = 0;
+  int admin_ = 0;
   fs::path config_file_;
   std::unique_ptr<t::ChildProcess> process_;
 };

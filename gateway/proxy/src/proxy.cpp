@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <climits>
+#include <cstring>
 #include <limits>
 
 #include <boost/asio/as_tuple.hpp>
@@ -24,6 +25,13 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
+using namespace std::string_view_literals;
+
+// One field of a message head parsed in place (see ResponseHead).
+struct HeadField {
+  std::string_view name;
+  std::string_view value;
+};
 
 struct ProxySession {
   beast::tcp_stream* stream = nullptr;
@@ -53,6 +61,7 @@ struct ProxySession {
   // they have grown to a typical head).
   std::string upstream_fields;  ///< the upstream request's header fields after Host
   std::string head;             ///< request line + Host, or the response head
+  std::vector<HeadField> response_fields;  ///< the upstream answer's fields, as views (ResponseHead)
 };
 
 namespace {
@@ -170,7 +179,7 @@ bool HasHeaderFilter(const std::vector<const PluginInstance*>& plugins) {
 }
 
 void AppendField(std::string& out, std::string_view name, std::string_view value) {
-  out.append(name).append(": ").append(value).append("\r\n");
+  out.append(name).append(": "sv).append(value).append("\r\n"sv);
 }
 
 void AppendNumber(std::string& out, std::int64_t value) {
@@ -179,84 +188,173 @@ void AppendNumber(std::string& out, std::int64_t value) {
   out.append(digits, static_cast<std::size_t>(end - digits));
 }
 
-// The response head for the client, from the upstream's parsed head (the same headers the general
-// path produces: end-to-end fields, ctx.response_headers replacing same-named ones, Via, Server,
-// Kong's latency and request id headers) written as text into `out`.
-template <class Fields>
-void WriteResponseHead(std::string& out, const bhttp::response_header<Fields>& res, unsigned version,
-                       bool keep_alive, const RequestContext& ctx, Clock::duration upstream_latency,
-                       std::string_view set_cookie) {
-  out.clear();
-  out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
-  AppendNumber(out, res.result_int());
-  out.push_back(' ');
-  const auto reason = res.reason();
-  out.append(reason.empty() ? bhttp::obsolete_reason(res.result()) : reason).append("\r\n");
-  const std::string_view connection = res[bhttp::field::connection];
-  std::optional<std::string_view> upstream_via;
-  bool has_server = false;
-  for (const auto& f : res) {
-    const auto name = f.name_string();
-    if (IsHopByHop(name) || (!connection.empty() && NamedInConnection(connection, name))) continue;
-    if (http::IEquals(name, "Via")) {
-      if (!upstream_via) upstream_via = f.value();
-      continue;
-    }
-    if (http::IEquals(name, "X-Kong-Upstream-Latency") || http::IEquals(name, "X-Kong-Proxy-Latency") ||
-        http::IEquals(name, "X-Kong-Request-Id") || ctx.response_headers.Has(name)) {
-      continue;
-    }
-    has_server = has_server || http::IEquals(name, "Server");
-    AppendField(out, name, f.value());
-  }
-  for (const auto& [name, value] : ctx.response_headers) AppendField(out, name, value);
-  if (!set_cookie.empty()) AppendField(out, "Set-Cookie", set_cookie);
-  out.append("Via: ");
-  if (upstream_via) out.append(*upstream_via).append(", ");
-  out.append(kVia).append("\r\n");
-  if (!has_server) AppendField(out, "Server", kServer);
-  out.append("X-Kong-Upstream-Latency: ");
-  AppendNumber(out, std::chrono::duration_cast<std::chrono::milliseconds>(upstream_latency).count());
-  out.append("\r\nX-Kong-Proxy-Latency: ");
-  AppendNumber(out, static_cast<std::int64_t>(ctx.kong_latency_ms));
-  out.append("\r\n");
-  AppendField(out, "X-Kong-Request-Id", ctx.request_id);
-  if (version == 10 && keep_alive) out.append("Connection: keep-alive\r\n");
-  if (version != 10 && !keep_alive) out.append("Connection: close\r\n");
-  out.append("\r\n");
-}
+struct HeaderRead {
+  boost::system::error_code ec;
+  std::size_t bytes = 0;   ///< what there was to parse: buffered before the call + read by it
+  std::size_t header = 0;  ///< size of the header left in the buffer (when not consumed)
+};
 
 // Reads a message header into `p` from the raw socket (what Beast's async_read_header does, without
 // its composed operations and tcp_stream's timer): parses what `buffer` holds, reads more while the
-// header is incomplete. Returns the error and the bytes there were to parse (buffered + read).
-template <bool IsRequest>
-asio::awaitable<std::pair<boost::system::error_code, std::size_t>> ReadHeader(
-    tcp::socket& socket, beast::flat_buffer& buffer, bhttp::parser<IsRequest, bhttp::buffer_body>& p,
-    ProxySession& session, std::chrono::milliseconds timeout) {
-  std::size_t total = buffer.size();
-  boost::system::error_code ec;
+// header is incomplete. With `consume` false a complete header stays in `buffer` (the parser may
+// keep views into it) and its size is returned.
+template <class Parser>
+asio::awaitable<HeaderRead> ReadHeader(tcp::socket& socket, beast::flat_buffer& buffer, Parser& p,
+                                       ProxySession& session, std::chrono::milliseconds timeout,
+                                       bool consume = true) {
+  HeaderRead r;
+  r.bytes = buffer.size();
   for (;;) {
     if (buffer.size() > 0) {
-      buffer.consume(p.put(buffer.data(), ec));
-      if (ec != bhttp::error::need_more) {
-        if (!ec && !p.is_header_done()) continue;  // a 1xx-free start line or fields consumed so far
-        co_return std::pair{ec, total};
+      const std::size_t used = p.put(buffer.data(), r.ec);
+      if (r.ec == bhttp::error::need_more) {
+        r.ec = {};
+        buffer.consume(used);
+      } else if (!r.ec && !p.is_header_done()) {
+        buffer.consume(used);
+        if (used > 0) continue;
+      } else {
+        if (consume || r.ec) {
+          buffer.consume(used);
+        } else {
+          r.header = used;
+        }
+        co_return r;
       }
-      ec = {};
     }
     session.Arm(socket, timeout);
     auto [rec, n] = co_await socket.async_read_some(buffer.prepare(beast::read_size(buffer, 65536)), kUseTuple);
     rec = session.Disarm(rec);
     buffer.commit(n);
-    total += n;
+    r.bytes += n;
     if (rec == asio::error::eof) {
       // Like Beast: nothing at all is a clean end of stream, part of a header a partial message.
-      co_return std::pair{boost::system::error_code(p.got_some() || buffer.size() > 0 ? bhttp::error::partial_message
-                                                                                     : bhttp::error::end_of_stream),
-                          total};
+      r.ec = p.got_some() || buffer.size() > 0 ? bhttp::error::partial_message : bhttp::error::end_of_stream;
+      co_return r;
     }
-    if (rec) co_return std::pair{rec, total};
+    if (rec) {
+      r.ec = rec;
+      co_return r;
+    }
   }
+}
+
+// An upstream answer's status line and fields parsed in place, without allocating: the views
+// point into the buffer the head was parsed from, valid while it is not consumed. Beast copies a
+// field value folded over several lines (obs-fold) elsewhere: InPlace() tells.
+class ResponseHead final : public bhttp::basic_parser<false> {
+ public:
+  explicit ResponseHead(std::vector<HeadField>& fields) : fields_(fields) {
+    fields_.clear();
+    body_limit(boost::none);  // only the head is parsed here; the body is relayed by length
+  }
+  [[nodiscard]] int status() const { return status_; }
+  [[nodiscard]] std::string_view reason() const { return reason_; }
+  [[nodiscard]] std::string_view connection() const { return connection_; }
+  [[nodiscard]] const std::vector<HeadField>& fields() const { return fields_; }
+  [[nodiscard]] bool InPlace(const char* begin, std::size_t size) const {
+    const auto inside = [&](std::string_view v) { return v.empty() || (v.data() >= begin && v.data() + v.size() <= begin + size); };
+    return inside(reason_) &&
+           std::all_of(fields_.begin(), fields_.end(), [&](const HeadField& f) { return inside(f.name) && inside(f.value); });
+  }
+
+ private:
+  void on_request_impl(bhttp::verb, beast::string_view, beast::string_view, int,
+                       boost::system::error_code&) override {}
+  void on_response_impl(int code, beast::string_view reason, int, boost::system::error_code&) override {
+    status_ = code;
+    reason_ = reason;
+  }
+  void on_field_impl(bhttp::field name, beast::string_view name_string, beast::string_view value,
+                     boost::system::error_code&) override {
+    if (name == bhttp::field::connection && connection_.empty()) connection_ = value;
+    fields_.push_back({name_string, value});
+  }
+  void on_header_impl(boost::system::error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>&, boost::system::error_code&) override {}
+  std::size_t on_body_impl(beast::string_view body, boost::system::error_code&) override { return body.size(); }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, boost::system::error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, boost::system::error_code&) override {
+    return body.size();
+  }
+  void on_finish_impl(boost::system::error_code&) override {}
+
+  std::vector<HeadField>& fields_;
+  int status_ = 0;
+  std::string_view reason_;
+  std::string_view connection_;
+};
+
+// The answer head for the client, from the upstream's (the same headers the Beast path produces:
+// end-to-end fields, ctx.response_headers replacing same-named ones, Via, Server, Kong's latency
+// and request id headers), written as text into `out`.
+// `head_end` is the end of the upstream's head in its buffer: the fields kept as they came are
+// copied with their line ends, a run of consecutive ones in one piece.
+void WriteResponseHead(std::string& out, const ResponseHead& res, const char* head_end, unsigned version,
+                       bool keep_alive, const RequestContext& ctx, Clock::duration upstream_latency,
+                       std::string_view set_cookie) {
+  out.clear();
+  out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  AppendNumber(out, res.status());
+  out.push_back(' ');
+  const auto reason = res.reason();
+  out.append(reason.empty() ? std::string_view(bhttp::obsolete_reason(bhttp::int_to_status(
+                                  static_cast<unsigned>(res.status()))))
+                            : reason);
+  out.append("\r\n"sv);
+  const std::string_view connection = res.connection();
+  std::optional<std::string_view> upstream_via;
+  bool has_server = false;
+  const char* run_begin = nullptr;
+  const char* run_end = nullptr;
+  const auto flush = [&] {
+    if (run_begin != nullptr) out.append(run_begin, static_cast<std::size_t>(run_end - run_begin));
+    run_begin = nullptr;
+  };
+  for (const auto& [name, value] : res.fields()) {
+    bool keep = true;
+    if (IsHopByHop(name) || (!connection.empty() && NamedInConnection(connection, name))) {
+      keep = false;
+    } else if (http::IEquals(name, "Via")) {
+      if (!upstream_via) upstream_via = value;
+      keep = false;
+    } else if (http::IEquals(name, "X-Kong-Upstream-Latency") || http::IEquals(name, "X-Kong-Proxy-Latency") ||
+               http::IEquals(name, "X-Kong-Request-Id") || ctx.response_headers.Has(name)) {
+      keep = false;
+    }
+    if (!keep) {
+      flush();
+      continue;
+    }
+    has_server = has_server || http::IEquals(name, "Server");
+    const char* after_value = value.empty() ? nullptr : value.data() + value.size();
+    const void* line_feed =
+        after_value != nullptr ? std::memchr(after_value, '\n', static_cast<std::size_t>(head_end - after_value)) : nullptr;
+    if (line_feed == nullptr) {  // (an empty value has no position to start from)
+      flush();
+      AppendField(out, name, value);
+      continue;
+    }
+    if (run_begin != nullptr && name.data() != run_end) flush();
+    if (run_begin == nullptr) run_begin = name.data();
+    run_end = static_cast<const char*>(line_feed) + 1;
+  }
+  flush();
+  for (const auto& [name, value] : ctx.response_headers) AppendField(out, name, value);
+  if (!set_cookie.empty()) AppendField(out, "Set-Cookie", set_cookie);
+  out.append("Via: "sv);
+  if (upstream_via) out.append(*upstream_via).append(", "sv);
+  out.append(kVia).append("\r\n"sv);
+  if (!has_server) AppendField(out, "Server", kServer);
+  out.append("X-Kong-Upstream-Latency: "sv);
+  AppendNumber(out, std::chrono::duration_cast<std::chrono::milliseconds>(upstream_latency).count());
+  out.append("\r\nX-Kong-Proxy-Latency: "sv);
+  AppendNumber(out, static_cast<std::int64_t>(ctx.kong_latency_ms));
+  out.append("\r\n"sv);
+  AppendField(out, "X-Kong-Request-Id", ctx.request_id);
+  if (version == 10 && keep_alive) out.append("Connection: keep-alive\r\n"sv);
+  if (version != 10 && !keep_alive) out.append("Connection: close\r\n"sv);
+  out.append("\r\n"sv);
 }
 
 struct RelayResult {
@@ -536,9 +634,9 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
       for (auto part : value) joined += part;
       fields.insert(name, joined);
     } else {
-      text.append(name).append(": ");
+      text.append(name).append(": "sv);
       for (auto part : value) text.append(part);
-      text.append("\r\n");
+      text.append("\r\n"sv);
     }
   };
   std::optional<std::string_view> forwarded_for;
@@ -602,7 +700,8 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
   int retries_left = service.retries;
   bool body_streamed = false;  ///< body bytes were relayed that cannot be sent again
   Attempt attempt;
-  std::optional<bhttp::response_parser<bhttp::buffer_body>> parsed;
+  std::optional<ResponseHead> answer;  ///< the last attempt's answer head, parsed in place
+  std::size_t answer_head_size = 0;     ///< its size, still in the connection's buffer
   Clock::time_point sent_at;
   bool stale_retry_used = false;
   // nginx never passes a non-idempotent request (POST, LOCK, PATCH) to the next upstream once it was
@@ -674,8 +773,8 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
       // the body is sent from where it is, never copied.
       std::string& line = session.head;
       line.clear();
-      line.append(ctx.request.method_name).append(" ").append(target).append(" HTTP/1.1\r\nHost: ");
-      line.append(upstream_host).append("\r\n");
+      line.append(ctx.request.method_name).append(" "sv).append(target).append(" HTTP/1.1\r\nHost: "sv);
+      line.append(upstream_host).append("\r\n"sv);
       const std::array<asio::const_buffer, 4> pieces{asio::buffer(line), asio::buffer(session.upstream_fields),
                                                      asio::buffer("\r\n", 2), asio::buffer(ctx.request.body)};
       auto& upstream_socket = attempt.conn->stream.socket();
@@ -725,11 +824,11 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
       co_return ProxyOutcome{false};
     }
 
-    auto& rp = parsed.emplace();
-    rp.body_limit(boost::none);
-    if (head) rp.skip(true);
-    auto [rec, rn] = co_await ReadHeader(attempt.conn->stream.socket(), attempt.conn->buffer, rp, session,
-                                         service.read_timeout);
+    auto& view = answer.emplace(session.response_fields);
+    if (head) view.skip(true);
+    auto [rec, rn, head_size] = co_await ReadHeader(attempt.conn->stream.socket(), attempt.conn->buffer, view,
+                                                    session, service.read_timeout, false);
+    answer_head_size = head_size;
     if (rec) {
       if (attempt.reused && rn == 0 && !body_streamed && !stale_retry_used &&
           (rec == bhttp::error::end_of_stream || rec == asio::error::connection_reset)) {
@@ -762,27 +861,31 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
     break;
   }
 
-  auto& rp = *parsed;
   auto upstream_latency = Clock::now() - sent_at;
   ctx.upstream_latency_ms = Ms(upstream_latency);
   ctx.from_upstream = true;
-  auto& res = rp.get();
-  ctx.status = static_cast<int>(res.result_int());
+  ctx.status = answer->status();
+  auto& from = attempt.conn->buffer;
 
   const bool keep_client = client_keep_alive && !impl.stopping.load(std::memory_order_relaxed);
   bool upstream_ok = true;
   bool client_ok = true;
   bool upstream_done = false;  ///< the whole response was read and nothing follows it
+  bool upstream_keep_alive = false;
   // The common case goes straight through: no plugin rewrites the response, and its body has a
   // known length (or none). The head is written from the parsed fields, the body as it arrives.
   const bool direct = !needs_response_body && !HasHeaderFilter(plugins) && ctx.status >= 200 &&
-                      (rp.is_done() || (rp.content_length() && !rp.chunked()));
+                      (answer->is_done() || (answer->content_length() && !answer->chunked())) &&
+                      answer->InPlace(static_cast<const char*>(from.data().data()), answer_head_size);
   if (direct) {
     std::string& out = session.head;
-    WriteResponseHead(out, res, version, keep_client, ctx, upstream_latency,
+    WriteResponseHead(out, *answer, static_cast<const char*>(from.data().data()) + answer_head_size, version,
+                      keep_client, ctx, upstream_latency,
                       attempt.pick ? std::string_view(attempt.pick->set_cookie) : std::string_view());
+    upstream_keep_alive = answer->keep_alive();
+    from.consume(answer_head_size);  // the views into it are not used past this point
     auto& from = attempt.conn->buffer;
-    std::uint64_t body_left = rp.is_done() ? 0 : *rp.content_length();
+    std::uint64_t body_left = answer->is_done() ? 0 : *answer->content_length();
     // What the upstream sent after the head is in its buffer already: with the head, one write.
     const auto first = static_cast<std::size_t>(std::min<std::uint64_t>(from.size(), body_left));
     const std::array<asio::const_buffer, 2> pieces{asio::buffer(out), asio::buffer(from.data(), first)};
@@ -811,6 +914,18 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
     }
     upstream_done = upstream_ok && body_left == 0 && from.size() == 0;
   } else {
+    // Beast's parser takes over from the same bytes (the head is still in the buffer).
+    bhttp::response_parser<bhttp::buffer_body> rp;
+    rp.body_limit(boost::none);
+    if (head) rp.skip(true);
+    boost::system::error_code parse_error;
+    from.consume(rp.put(from.data(), parse_error));
+    if (parse_error || !rp.is_header_done()) {
+      if (attempt.pick) impl.balancers.End(*attempt.pick, Outcome{Outcome::Kind::kTcpFailure});
+      ctx.exit = KongError(502, "An invalid response was received from the upstream server", ctx.request_id);
+      co_return ProxyOutcome{false};
+    }
+    auto& res = rp.get();
     http::Response response;
     response.status = ctx.status;
     response.headers.Reserve(16);
@@ -850,9 +965,11 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
       client_ok = !relayed.write_error;
     }
     upstream_done = upstream_ok && rp.is_done();
+    // What the upstream said (the parser's flags; the message's fields were rewritten for the client).
+    upstream_keep_alive = rp.keep_alive();
   }
   if (attempt.pick) impl.balancers.End(*attempt.pick, Outcome{Outcome::Kind::kResponse, ctx.status});
-  if (upstream_done && res.keep_alive()) {
+  if (upstream_done && upstream_keep_alive) {
     auto& pool = impl.pools[worker][attempt.key];
     if (pool.size() < impl.options.upstream_idle_per_target) {
       attempt.conn->stream.expires_never();
@@ -869,7 +986,7 @@ asio::awaitable<bool> HandleRequest(Gateway::Impl& impl, beast::tcp_stream& clie
   parser.header_limit(static_cast<std::uint32_t>(impl.options.header_limit));
   parser.body_limit(boost::none);
   session.idle = true;
-  auto [ec, n] = co_await ReadHeader(client.socket(), buffer, parser, session, impl.options.client_timeout);
+  auto [ec, n, unused] = co_await ReadHeader(client.socket(), buffer, parser, session, impl.options.client_timeout);
   session.idle = false;
   if (ec) {
     std::uint64_t ignored = 0;

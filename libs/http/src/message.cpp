@@ -30,18 +30,6 @@ Method ParseMethod(std::string_view name) noexcept {
   return Method::kOther;
 }
 
-bool IEquals(std::string_view a, std::string_view b) noexcept {
-  // ASCII folding (header names are tokens): std::tolower goes through the C locale, and this
-  // runs for every header of every proxied request.
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto x = static_cast<unsigned char>(a[i]);
-    const auto y = static_cast<unsigned char>(b[i]);
-    if (x != y && ((x | 0x20U) != (y | 0x20U) || (x | 0x20U) < 'a' || (x | 0x20U) > 'z')) return false;
-  }
-  return true;
-}
-
 void Headers::Set(std::string_view name, std::string_view value) {
   Remove(name);
   Add(name, value);

@@ -34,7 +34,18 @@ class Headers {
   std::vector<Entry> entries_;
 };
 
-bool IEquals(std::string_view a, std::string_view b) noexcept;
+/// ASCII case-insensitive equality of header names (tokens). Inline: the proxy compares every
+/// header name with several others, and most comparisons end at the length.
+inline bool IEquals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto x = static_cast<unsigned char>(a[i]);
+    const auto y = static_cast<unsigned char>(b[i]);
+    // Without the C locale: equal, or the same letter in another case.
+    if (x != y && ((x | 0x20U) != (y | 0x20U) || (x | 0x20U) < 'a' || (x | 0x20U) > 'z')) return false;
+  }
+  return true;
+}
 
 /// An HTTP request as handlers see it.
 struct Request {
