@@ -62,6 +62,7 @@ struct ProxySession {
   std::string upstream_fields;  ///< the upstream request's header fields after Host
   std::string head;             ///< request line + Host, or the response head
   std::vector<HeadField> response_fields;  ///< the upstream answer's fields, as views (ResponseHead)
+  http::Request request;  ///< the request in progress, refilled for each one (HandleRequest)
 };
 
 namespace {
@@ -1006,17 +1007,28 @@ asio::awaitable<bool> HandleRequest(Gateway::Impl& impl, beast::tcp_stream& clie
   auto state = impl.Current();
   auto& msg = parser.get();
 
-  http::Request request;
-  request.method_name = std::string(msg.method_string());
+  // The connection's request object, refilled: its strings and header entries keep their memory
+  // from one request to the next.
+  http::Request& request = session.request;
+  request.method_name.assign(msg.method_string());
   request.method = http::ParseMethod(request.method_name);
-  request.target = std::string(msg.target());
-  auto q = request.target.find('?');
-  request.path = request.target.substr(0, q);
-  if (q != std::string::npos) request.query = request.target.substr(q + 1);
-  request.headers.Reserve(12);  // 768 bytes: below malloc's large-request path
+  request.target.assign(msg.target());
+  const auto q = request.target.find('?');
+  request.path.assign(request.target, 0, q);
+  request.query.clear();
+  if (q != std::string::npos) request.query.assign(request.target, q + 1);
+  request.headers.Clear();
   for (const auto& f : msg) request.headers.Add(f.name_string(), f.value());
+  if (request.body.capacity() > kRelayChunk) {
+    request.body = std::string();  // a large buffered body is not kept for the connection's lifetime
+  } else {
+    request.body.clear();
+  }
   request.remote_address = client_ip;
   request.keep_alive = msg.keep_alive();
+  request.request_id.clear();
+  request.traceparent.clear();
+  request.path_params.clear();
 
   RequestContext ctx{request, *state->config};
   ctx.client_ip = client_ip;

@@ -35,15 +35,30 @@ void Headers::Set(std::string_view name, std::string_view value) {
   Add(name, value);
 }
 
-void Headers::Add(std::string_view name, std::string_view value) { entries_.emplace_back(name, value); }
+void Headers::Add(std::string_view name, std::string_view value) {
+  if (size_ < entries_.size()) {
+    entries_[size_].first.assign(name);
+    entries_[size_].second.assign(value);
+  } else {
+    entries_.emplace_back(name, value);
+  }
+  ++size_;
+}
 
 void Headers::Remove(std::string_view name) {
-  std::erase_if(entries_, [&](const Entry& e) { return IEquals(e.first, name); });
+  // The removed entries move behind the others, in the spare part (order of the rest is kept).
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < size_; ++i) {
+    if (IEquals(entries_[i].first, name)) continue;
+    if (kept != i) std::swap(entries_[kept], entries_[i]);
+    ++kept;
+  }
+  size_ = kept;
 }
 
 std::optional<std::string_view> Headers::Get(std::string_view name) const {
-  for (const auto& e : entries_) {
-    if (IEquals(e.first, name)) return std::string_view(e.second);
+  for (std::size_t i = 0; i < size_; ++i) {
+    if (IEquals(entries_[i].first, name)) return std::string_view(entries_[i].second);
   }
   return std::nullopt;
 }

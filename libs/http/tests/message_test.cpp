@@ -22,6 +22,35 @@ TEST(MessageTest, HeadersAreCaseInsensitive) {
   EXPECT_FALSE(h.Has("Content-Type"));
 }
 
+TEST(MessageTest, HeadersClearedAndRemovedKeepOrderAndAreReused) {
+  Headers h;
+  h.Add("A", "1");
+  h.Add("B", "2");
+  h.Add("a", "3");
+  h.Add("C", "4");
+  h.Remove("a");  // both "A" and "a"; the others keep their order
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h.begin()->first, "B");
+  EXPECT_EQ(std::next(h.begin())->first, "C");
+  EXPECT_FALSE(h.Has("A"));
+  h.Clear();
+  EXPECT_EQ(h.size(), 0u);
+  EXPECT_EQ(h.begin(), h.end());
+  EXPECT_FALSE(h.Get("B").has_value());
+  // Refilled after Clear: only what was added since is there.
+  h.Add("X-Long-Header-Name", "a value longer than the small-string buffer");
+  h.Set("B", "5");
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h.Get("x-long-header-name").value(), "a value longer than the small-string buffer");
+  EXPECT_EQ(h.Get("b").value(), "5");
+  EXPECT_FALSE(h.Has("C"));
+  // Set from a value of the list itself.
+  h.Set("B", *h.Get("X-Long-Header-Name"));
+  EXPECT_EQ(h.Get("B").value(), "a value longer than the small-string buffer");
+  Headers copy = h;
+  EXPECT_EQ(copy.size(), 2u);
+}
+
 TEST(MessageTest, IEqualsFoldsAsciiLettersOnly) {
   EXPECT_TRUE(IEquals("Content-Length", "content-LENGTH"));
   EXPECT_TRUE(IEquals("X-1_2", "x-1_2"));

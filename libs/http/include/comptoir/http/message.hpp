@@ -26,12 +26,16 @@ class Headers {
   [[nodiscard]] bool Has(std::string_view name) const { return Get(name).has_value(); }
 
   [[nodiscard]] auto begin() const { return entries_.begin(); }
-  [[nodiscard]] auto end() const { return entries_.end(); }
-  [[nodiscard]] std::size_t size() const { return entries_.size(); }
+  [[nodiscard]] auto end() const { return entries_.begin() + static_cast<std::ptrdiff_t>(size_); }
+  [[nodiscard]] std::size_t size() const { return size_; }
   void Reserve(std::size_t n) { entries_.reserve(n); }
+  /// Empties the list, keeping the entries' memory: a list reused from request to request (the
+  /// gateway's) allocates again only for a longer name or value.
+  void Clear() { size_ = 0; }
 
  private:
-  std::vector<Entry> entries_;
+  std::vector<Entry> entries_;  ///< the headers are [0, size_); the entries after are spare
+  std::size_t size_ = 0;
 };
 
 /// ASCII case-insensitive equality of header names (tokens). Inline: the proxy compares every
