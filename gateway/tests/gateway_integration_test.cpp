@@ -1024,6 +1024,97 @@ plugins:
   EXPECT_EQ(JsonString(ParseJson(answers[0].body), {"headers", "x-request-id"}), id) << answers[0].body;
 }
 
+/// An upstream the test backend cannot play: answers every request on a keep-alive connection with
+/// a chunked body ("hello" + " world"). Listens on a port the kernel picks; a thread per connection.
+class ChunkedUpstream {
+ public:
+  ChunkedUpstream() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof addr;
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 16) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &length) != 0) {
+      throw std::runtime_error("chunked upstream: cannot listen");
+    }
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~ChunkedUpstream() {
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+    for (auto& t : connections_) t.join();  // the gateway (gone first) closed its connections
+  }
+  [[nodiscard]] int port() const { return port_; }
+
+ private:
+  void Serve() {
+    for (;;) {
+      const int client = ::accept(fd_, nullptr, nullptr);
+      if (client < 0) return;
+      connections_.emplace_back([this, client] { Answer(client); });
+    }
+  }
+
+  static void Answer(int client) {
+    std::string pending;
+    char buf[4096];
+    for (;;) {
+      const auto end = pending.find("\r\n\r\n");
+      if (end != std::string::npos) {
+        pending.erase(0, end + 4);
+        const std::string answer =
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
+        if (::send(client, answer.data(), answer.size(), MSG_NOSIGNAL) < 0) break;
+        continue;
+      }
+      const auto n = ::recv(client, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      pending.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(client);
+  }
+
+  int fd_;
+  int port_ = 0;
+  std::vector<std::thread> connections_;  // touched by the accepting thread only, then joined
+  std::thread thread_;
+};
+
+// A chunked answer goes to an HTTP/1.1 client chunked, and to an HTTP/1.0 client (which has no
+// chunked coding) decoded, its end marked by closing the connection.
+TEST(GatewayIntegration, ChunkedAnswerIsDecodedForHttp10Clients) {
+  auto dir = TestDir("chunked");
+  ChunkedUpstream upstream;
+  Gateway gw(dir, Fill(R"(_format_version: "3.0"
+services:
+  - name: chunked
+    url: http://127.0.0.1:{PORT}
+    routes:
+      - name: chunked
+        paths: [/api/v1/chunked]
+        strip_path: false
+)",
+                       {{"PORT", std::to_string(upstream.port())}}));
+  auto modern = gw.Get("/api/v1/chunked");
+  ASSERT_EQ(modern.status, 200) << modern.body;
+  EXPECT_EQ(modern.body, "hello world");
+
+  RawConnection c(gw.proxy());
+  ASSERT_TRUE(c.Send("GET /api/v1/chunked HTTP/1.0\r\nHost: shop.local\r\nConnection: keep-alive\r\n\r\n"));
+  const std::string raw = c.ReadUntilClosed();  // closed by the gateway: that is where the body ends
+  const auto end = raw.find("\r\n\r\n");
+  ASSERT_NE(end, std::string::npos) << raw;
+  std::string head = raw.substr(0, end + 2);
+  for (auto& ch : head) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  EXPECT_EQ(head.rfind("http/1.0 200 ok\r\n", 0), 0u) << head;
+  EXPECT_EQ(head.find("transfer-encoding"), std::string::npos) << head;
+  EXPECT_EQ(head.find("connection: keep-alive"), std::string::npos) << head;
+  EXPECT_EQ(raw.substr(end + 4), "hello world");
+}
+
 TEST(GatewayIntegration, RateLimitIsSharedByTwoGatewaysThroughRedis) {
   auto dir = TestDir("ratelimit");
   Backend b1(dir, "b1");

@@ -868,7 +868,7 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
   ctx.status = answer->status();
   auto& from = attempt.conn->buffer;
 
-  const bool keep_client = client_keep_alive && !impl.stopping.load(std::memory_order_relaxed);
+  bool keep_client = client_keep_alive && !impl.stopping.load(std::memory_order_relaxed);
   bool upstream_ok = true;
   bool client_ok = true;
   bool upstream_done = false;  ///< the whole response was read and nothing follows it
@@ -958,6 +958,11 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
     } else {
       ReplaceFields(res.base(), response.headers);
       res.version(version);
+      if (version == 10 && rp.chunked()) {
+        // HTTP/1.0 has no chunked coding: the body goes decoded, its end marked by closing.
+        res.chunked(false);
+        keep_client = false;
+      }
       res.keep_alive(keep_client);
       auto relayed = co_await Relay(attempt.conn->stream, attempt.conn->buffer, rp, client, service.read_timeout,
                                     impl.options.client_timeout, session);
