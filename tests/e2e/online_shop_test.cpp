@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 
 #include "comptoir/http/server.hpp"
+#include "comptoir/testing/http.hpp"
 #include "comptoir/testing/platform.hpp"
 
 namespace comptoir {
@@ -50,6 +51,30 @@ TEST(OnlineShop, ShopperRegistersFillsTheCartAndChecksOut) {
     instances.insert(r.headers["x-instance-id"]);
   }
   EXPECT_EQ(instances, (std::set<std::string>{"cart-1", "cart-2", "cart-3"}));
+
+  // deploy/kong.yml's cart upstream: its three targets' health on the Admin API (active checks on
+  // /health), and the requests counted per service, route, status and consumer in /metrics.
+  const auto admin = static_cast<std::uint16_t>(platform.GatewayAdminPort());
+  int healthy = 0;
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+       healthy != 3 && std::chrono::steady_clock::now() < deadline;
+       std::this_thread::sleep_for(std::chrono::milliseconds(200))) {
+    auto health = testing::Http(admin, "GET", "/upstreams/cart-upstream/health");
+    ASSERT_EQ(health.status, 200) << health.body;
+    healthy = 0;
+    const auto targets = Json(health);
+    for (const auto& target : targets.at("data").as_array()) {
+      if (target.at("health") == json::value("HEALTHY")) ++healthy;
+    }
+  }
+  EXPECT_EQ(healthy, 3);
+  const auto metrics = testing::Http(admin, "GET", "/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  const auto counted = metrics.body.find(R"(kong_http_requests_total{service="cart",route="cart",code="200",)");
+  ASSERT_NE(counted, std::string::npos) << metrics.body.substr(0, 2000);
+  const auto line = metrics.body.substr(counted, metrics.body.find('\n', counted) - counted);
+  // The 30 requests above, by the consumer of the platform's API key.
+  EXPECT_NE(line.find(R"(consumer="pos-test-automation"} 30)"), std::string::npos) << line;
 
   const std::string email = "sophie.gagnon+" + http::NewUuid().substr(0, 8) + "@example.com";
   auto registered = platform.Call("POST", "/api/v1/auth/register",

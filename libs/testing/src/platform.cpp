@@ -88,10 +88,11 @@ Platform::Platform(PlatformOptions options) : options_(std::move(options)) {
   std::string config_file = dir_ + "/kong.yml";
   std::ofstream(config_file) << config;
   gateway_port_ = FreePort();
+  gateway_admin_port_ = FreePort();
   ProcessOptions o;
   o.path = ComptoirBin();
   o.args = {"gateway", "--config", config_file, "--listen", "127.0.0.1:" + std::to_string(gateway_port_),
-            "--admin-listen", "127.0.0.1:" + std::to_string(FreePort()), "--threads", "2"};
+            "--admin-listen", "127.0.0.1:" + std::to_string(gateway_admin_port_), "--threads", "2"};
   o.env = options_.env;
   o.env.emplace_back("COMPTOIR_AUTH_JWT_SECRET", jwt_secret_);
   o.log_file = LogFile("gateway");

@@ -43,6 +43,8 @@ class Platform {
   /// Direct port of a service (of its instance `instance`).
   [[nodiscard]] int Port(const std::string& service, int instance = 0) const;
   [[nodiscard]] int GatewayPort() const { return gateway_port_; }
+  /// The gateway's Admin API (upstream health, /metrics).
+  [[nodiscard]] int GatewayAdminPort() const { return gateway_admin_port_; }
   /// Database of a service (for checks that read the tables, e.g. the outbox).
   [[nodiscard]] const std::string& Conninfo(const std::string& service) const;
   /// The HS256 secret every process was given (COMPTOIR_AUTH_JWT_SECRET); issuer "comptoir".
@@ -77,6 +79,7 @@ class Platform {
   std::string dir_;
   std::vector<Service> services_;
   int gateway_port_ = 0;
+  int gateway_admin_port_ = 0;
   std::unique_ptr<ChildProcess> gateway_;
 };
 
