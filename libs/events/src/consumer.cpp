@@ -2,13 +2,12 @@
 
 #include <charconv>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
+#include "background.hpp"
 #include "comptoir/log.hpp"
 #include "comptoir/metrics.hpp"
 
@@ -268,21 +267,6 @@ awaitable<void> RunConsumer(std::shared_ptr<Consumer::State> s) {
   log::Info("event consumer stopped", {{"group", s->options.group}});
 }
 
-void OnConsumerEnded(std::shared_ptr<Consumer::State> s, std::exception_ptr e) {
-  if (e) {
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      log::Error("event consumer ended with an error", {{"group", s->options.group}, {"error", ex.what()}});
-    }
-  }
-  s->running = false;
-  if (s->on_stopped) {
-    auto done = std::move(s->on_stopped);
-    s->on_stopped = nullptr;
-    done();
-  }
-}
 
 }  // namespace
 
@@ -311,25 +295,12 @@ Consumer::~Consumer() = default;
 
 void Consumer::Start() {
   auto s = state_;
-  asio::post(s->runtime.Context(0), [s] {
-    if (s->running || s->stopping) return;
-    s->running = true;
-    asio::co_spawn(s->runtime.Context(0), RunConsumer(s), [s](std::exception_ptr e) { OnConsumerEnded(s, e); });
+  detail::StartLoop(s, RunConsumer, [s](const std::exception& e) {
+    log::Error("event consumer ended with an error", {{"group", s->options.group}, {"error", e.what()}});
   });
 }
 
-void Consumer::Stop(std::function<void()> done) {
-  auto s = state_;
-  asio::post(s->runtime.Context(0), [s, done = std::move(done)]() mutable {
-    s->stopping = true;
-    if (!s->running) {
-      done();
-      return;
-    }
-    s->on_stopped = std::move(done);
-    s->timer.cancel();
-  });
-}
+void Consumer::Stop(std::function<void()> done) { detail::StopLoop(state_, std::move(done)); }
 
 awaitable<std::size_t> Consumer::PollOnce() { co_return co_await Poll(*state_); }
 awaitable<std::size_t> Consumer::ClaimStale() { co_return co_await Claim(*state_); }

@@ -2,13 +2,12 @@
 
 #include <atomic>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 
+#include "background.hpp"
 #include "comptoir/log.hpp"
 #include "comptoir/metrics.hpp"
 
@@ -140,21 +139,6 @@ awaitable<void> RunRelay(std::shared_ptr<Relay::State> s) {
   log::Info("outbox relay stopped", {{"service", s->source}});
 }
 
-void OnRelayEnded(std::shared_ptr<Relay::State> s, std::exception_ptr e) {
-  if (e) {
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      log::Error("outbox relay ended with an error", {{"service", s->source}, {"error", ex.what()}});
-    }
-  }
-  s->running = false;
-  if (s->on_stopped) {
-    auto done = std::move(s->on_stopped);
-    s->on_stopped = nullptr;
-    done();
-  }
-}
 
 }  // namespace
 
@@ -176,25 +160,12 @@ Relay::~Relay() = default;
 
 void Relay::Start() {
   auto s = state_;
-  asio::post(s->runtime.Context(0), [s] {
-    if (s->running || s->stopping) return;
-    s->running = true;
-    asio::co_spawn(s->runtime.Context(0), RunRelay(s), [s](std::exception_ptr e) { OnRelayEnded(s, e); });
+  detail::StartLoop(s, RunRelay, [s](const std::exception& e) {
+    log::Error("outbox relay ended with an error", {{"service", s->source}, {"error", e.what()}});
   });
 }
 
-void Relay::Stop(std::function<void()> done) {
-  auto s = state_;
-  asio::post(s->runtime.Context(0), [s, done = std::move(done)]() mutable {
-    s->stopping = true;
-    if (!s->running) {
-      done();
-      return;
-    }
-    s->on_stopped = std::move(done);
-    s->timer.cancel();
-  });
-}
+void Relay::Stop(std::function<void()> done) { detail::StopLoop(state_, std::move(done)); }
 
 awaitable<std::size_t> Relay::PublishOnce() { co_return co_await PublishRound(*state_); }
 awaitable<std::int64_t> Relay::MeasureBacklog() { co_return co_await Measure(*state_); }
