@@ -26,6 +26,10 @@ class Desk {
  private:
   boost::asio::awaitable<std::vector<SaleLine>> PriceLines(const http::Request& request, const SaleRequest& sale);
   boost::asio::awaitable<void> CheckGiftCards(const SaleRequest& sale);
+  /// Takes the sale's stock; an offline sale short of stock takes what there is and marks the rest on
+  /// its lines (ADR 0090).
+  boost::asio::awaitable<StockMovement> MoveSaleStock(const http::Request& request, const std::string& stock_key,
+                                                      Sale& sale);
 
   Repository& repository_;
   Catalogue catalogue_;
