@@ -18,9 +18,8 @@ namespace {
 // Ports of deploy/kong.yml (DESIGN §4), rewritten to the test ports.
 const std::map<std::string, std::vector<int>>& DeployPorts() {
   static const std::map<std::string, std::vector<int>> ports{
-      {"product", {8001}},  {"inventory", {8002}}, {"sales", {8003}},
-      {"reporting", {8004}}, {"customer", {8005}}, {"cart", {8006, 8016, 8026}},
-      {"order", {8007}}};
+      {"product", {8001}},  {"inventory", {8002}},        {"sales", {8003}}, {"reporting", {8004}},
+      {"customer", {8005}}, {"cart", {8006, 8016, 8026}}, {"order", {8007}}};
   return ports;
 }
 
@@ -85,14 +84,25 @@ Platform::Platform(PlatformOptions options) : options_(std::move(options)) {
                  "127.0.0.1:" + std::to_string(service.instances[i].port) + "\n");
     }
   }
-  std::string config_file = dir_ + "/kong.yml";
-  std::ofstream(config_file) << config;
+  gateway_config_ = dir_ + "/kong.yml";
+  std::ofstream(gateway_config_) << config;
   gateway_port_ = FreePort();
   gateway_admin_port_ = FreePort();
+  StartGateway();
+}
+
+void Platform::StartGateway() {
   ProcessOptions o;
   o.path = ComptoirBin();
-  o.args = {"gateway", "--config", config_file, "--listen", "127.0.0.1:" + std::to_string(gateway_port_),
-            "--admin-listen", "127.0.0.1:" + std::to_string(gateway_admin_port_), "--threads", "2"};
+  o.args = {"gateway",
+            "--config",
+            gateway_config_,
+            "--listen",
+            "127.0.0.1:" + std::to_string(gateway_port_),
+            "--admin-listen",
+            "127.0.0.1:" + std::to_string(gateway_admin_port_),
+            "--threads",
+            "2"};
   o.env = options_.env;
   o.env.emplace_back("COMPTOIR_AUTH_JWT_SECRET", jwt_secret_);
   o.log_file = LogFile("gateway");
@@ -100,6 +110,13 @@ Platform::Platform(PlatformOptions options) : options_(std::move(options)) {
   if (!WaitForPort(gateway_port_, std::chrono::seconds(30))) {
     throw std::runtime_error("the gateway did not start; log:\n" + Tail(o.log_file));
   }
+}
+
+void Platform::StopGateway(bool kill) {
+  if (!gateway_) return;
+  if (kill) gateway_->Signal(SIGKILL);
+  gateway_->Stop(std::chrono::seconds(5));
+  gateway_.reset();
 }
 
 Platform::~Platform() {
@@ -120,7 +137,8 @@ std::vector<std::pair<std::string, std::string>> Platform::EnvFor(const Service&
   // Each platform its own event stream: tests running in parallel share the fixture's Redis.
   bool own_stream = false;
   for (const auto& [name, value] : options_.env) own_stream = own_stream || name == "COMPTOIR_EVENTS_STREAM";
-  if (!own_stream) env.emplace_back("COMPTOIR_EVENTS_STREAM", "comptoir:events:" + std::filesystem::path(dir_).filename().string());
+  if (!own_stream)
+    env.emplace_back("COMPTOIR_EVENTS_STREAM", "comptoir:events:" + std::filesystem::path(dir_).filename().string());
   // The shared test Redis, when the "redis" fixture runs.
   if (std::filesystem::exists(StateDir() / "redis")) {
     try {
@@ -159,8 +177,12 @@ const Platform::Service& Platform::Find(const std::string& name) const {
 int Platform::Port(const std::string& service, int instance) const {
   return Find(service).instances.at(static_cast<std::size_t>(instance)).port;
 }
-const std::string& Platform::Conninfo(const std::string& service) const { return Find(service).conninfo; }
-std::string Platform::LogFile(const std::string& process) const { return dir_ + "/" + process + ".log"; }
+const std::string& Platform::Conninfo(const std::string& service) const {
+  return Find(service).conninfo;
+}
+std::string Platform::LogFile(const std::string& process) const {
+  return dir_ + "/" + process + ".log";
+}
 
 void Platform::StopService(const std::string& name, bool kill, int index) {
   auto& instance = Find(name).instances.at(static_cast<std::size_t>(index));

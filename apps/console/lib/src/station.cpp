@@ -146,7 +146,7 @@ std::string Station::LocationName(std::int64_t id) const {
 ReceiptHeader Station::Header() const {
   ReceiptHeader h;
   h.store_name = LocationName(store());
-  h.cashier = who().email;
+  h.cashier = who().email.substr(0, who().email.find('@'));
   return h;
 }
 

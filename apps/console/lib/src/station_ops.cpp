@@ -294,7 +294,16 @@ Outcome Station::ShowRestock(std::int64_t id) {
   return FromReply(gateway_.Get("/api/v1/restock-requests/" + std::to_string(id)), "Demande " + std::to_string(id));
 }
 
-Outcome Station::ApproveRestock(std::int64_t id, const QuantityLines& lines) {
+Outcome Station::ApproveRestock(std::int64_t id, const QuantityLines& given) {
+  QuantityLines lines = given;
+  if (lines.empty()) {
+    // Everything requested, as requested.
+    Reply shown = gateway_.Get("/api/v1/restock-requests/" + std::to_string(id));
+    if (!shown.ok()) return FromReply(shown, "");
+    for (const auto& l : Rows(*Parse(shown.body), "lines")) {
+      lines.emplace_back(Int(l, "product_id"), Int(l, "requested_quantity"));
+    }
+  }
   json::object body{{"lines", LinesJson(lines)}};
   return FromReply(gateway_.Post("/api/v1/restock-requests/" + std::to_string(id) + "/approve", json::serialize(body)),
                    "Demande " + std::to_string(id) + " approuvée");

@@ -107,6 +107,7 @@ class Station {
   Outcome CreateRestock(const QuantityLines& lines, const std::string& note);
   Outcome ListRestock(const std::string& status, std::optional<std::int64_t> location);
   Outcome ShowRestock(std::int64_t id);
+  /// Approves `lines` (in part); no lines: everything requested.
   Outcome ApproveRestock(std::int64_t id, const QuantityLines& lines);
   Outcome RejectRestock(std::int64_t id, const std::string& reason);
   Outcome ShipRestock(std::int64_t id);
