@@ -7,6 +7,7 @@
 #include <memory>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -39,6 +40,13 @@ std::string Bin() {
 
 comptoir::testing::Platform& ThePlatform() {
   return *platform;
+}
+
+void Keep(const std::string& name, const std::string& screen) {
+  const char* dir = std::getenv("COMPTOIR_CONSOLE_SCREENS");
+  if (dir == nullptr || *dir == 0) return;
+  std::filesystem::create_directories(dir);
+  std::ofstream(std::string(dir) + "/" + name + ".txt") << screen;
 }
 
 std::string StaffToken(const std::string& email) {
@@ -99,6 +107,13 @@ int Console(const Home& home, const std::vector<std::string>& args, std::string&
 
 std::unique_ptr<Terminal> SignedIn(const Home& home, const std::string& name, const std::string& email) {
   auto t = std::make_unique<Terminal>(name, std::vector<std::string>{Bin()}, home.Env());
+  // A home whose journal holds a session (signed in by a subcommand) opens on the menu.
+  for (int i = 0; i < 100; ++i) {
+    const std::string screen = t->Screen();
+    if (screen.find("Déconnexion") != std::string::npos) return t;
+    if (screen.find("Courriel :") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  }
   if (!t->WaitFor("Courriel :")) throw std::runtime_error("no sign-in screen:\n" + t->Screen());
   t->Line(email);
   t->Line("comptoir-demo");

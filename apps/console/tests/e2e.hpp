@@ -26,6 +26,18 @@ boost::json::value ManagerGet(const std::string& target);
 /// One value from the sales database.
 std::string SalesDb(const std::string& sql);
 
+/// The gateway stopped for the life of the object (restarted however the test ends).
+struct GatewayDown {
+  GatewayDown() { ThePlatform().StopGateway(); }
+  ~GatewayDown() { ThePlatform().StartGateway(); }
+  GatewayDown(const GatewayDown&) = delete;
+  GatewayDown& operator=(const GatewayDown&) = delete;
+};
+
+/// Writes `screen` to $COMPTOIR_CONSOLE_SCREENS/<name>.txt when that variable is set (the README's
+/// captured screens come from there).
+void Keep(const std::string& name, const std::string& screen);
+
 /// A folder of its own for one console (its journal, its receipts).
 struct Home {
   explicit Home(const std::string& name);

@@ -41,9 +41,15 @@ Terminal::Terminal(const std::string& name, const std::vector<std::string>& argv
   for (const auto& [k, v] : env) command += " " + Quote(k + "=" + v);
   for (const auto& a : argv) command += " " + Quote(a);
   int status = 0;
-  Run("tmux -L " + Socket() + " new-session -d -s " + Quote(name_) + " -x 80 -y 24 " + Quote(command) + " 2>&1",
-      &status);
-  if (status != 0) throw std::runtime_error("tmux could not start " + command);
+  std::string said;
+  // The server of the last session may still be exiting: try again a few times.
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    said = Run("tmux -L " + Socket() + " new-session -d -s " + Quote(name_) + " -x 80 -y 24 " + Quote(command) + " 2>&1",
+               &status);
+    if (status == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+  if (status != 0) throw std::runtime_error("tmux could not start " + command + ": " + said);
   // Keep the pane when the console exits, to read what it said.
   Tmux("set-option -t " + Quote(name_) + " remain-on-exit on");
 }

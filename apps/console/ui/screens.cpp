@@ -46,10 +46,13 @@ void Navigator::Tick() {
 }
 
 std::string Navigator::Header() const {
-  std::string who = station_.signed_in() ? station_.who().email : "non connecté";
-  if (station_.signed_in() && station_.who().location_id)
-    who += " · " + station_.LocationName(*station_.who().location_id);
-  return "COMPTOIR · " + who + " · " + station_.ConnectionText();
+  // The indicator first: it must never be cut off.
+  std::string out = station_.ConnectionText();
+  if (!station_.signed_in()) return out + " · non connecté";
+  const std::string& email = station_.who().email;
+  out += " · " + email.substr(0, email.find('@'));
+  if (station_.who().location_id) out += " · " + station_.LocationName(*station_.who().location_id);
+  return out;
 }
 
 namespace {
@@ -183,8 +186,6 @@ class Form final : public Screen {
         running_ = -1;
         answers_.clear();
         message = "Annulé";
-      } else if (shown_result_ && view_) {
-        Refresh();
       } else {
         nav_.Pop();
       }

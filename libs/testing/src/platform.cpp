@@ -92,6 +92,7 @@ Platform::Platform(PlatformOptions options) : options_(std::move(options)) {
 }
 
 void Platform::StartGateway() {
+  if (gateway_ && gateway_->Running()) return;
   ProcessOptions o;
   o.path = ComptoirBin();
   o.args = {"gateway",

@@ -262,7 +262,7 @@ Outcome Station::CreateRestock(const QuantityLines& lines, const std::string& no
   json::object body{{"location_id", store()}, {"lines", LinesJson(lines)}, {"note", note}};
   Reply r = gateway_.Post("/api/v1/restock-requests", json::serialize(body), http::NewUuid());
   Outcome o = FromReply(r, "Demande de réapprovisionnement envoyée");
-  if (o.ok) o.message += " (n° " + Str(*Parse(r.body), "id") + ")";
+  if (o.ok) o.message += " (n° " + Str(Parse(r.body).value_or(json::value{}), "id") + ")";
   return o;
 }
 
@@ -274,7 +274,8 @@ Outcome Station::ListRestock(const std::string& status, std::optional<std::int64
   Outcome o = FromReply(r, "Demandes de réapprovisionnement");
   if (!o.ok) return o;
   std::vector<std::vector<std::string>> rows;
-  for (const auto& q : Rows(*Parse(r.body), "data")) {
+  const json::value answer1 = Parse(r.body).value_or(json::value{});
+  for (const auto& q : Rows(answer1, "data")) {
     std::string lines;
     for (const auto& l : Rows(q, "lines")) {
       auto item = journal_.ById(Int(l, "product_id"));
@@ -300,7 +301,8 @@ Outcome Station::ApproveRestock(std::int64_t id, const QuantityLines& given) {
     // Everything requested, as requested.
     Reply shown = gateway_.Get("/api/v1/restock-requests/" + std::to_string(id));
     if (!shown.ok()) return FromReply(shown, "");
-    for (const auto& l : Rows(*Parse(shown.body), "lines")) {
+    const json::value answer2 = Parse(shown.body).value_or(json::value{});
+    for (const auto& l : Rows(answer2, "lines")) {
       lines.emplace_back(Int(l, "product_id"), Int(l, "requested_quantity"));
     }
   }
@@ -332,7 +334,8 @@ Outcome Station::CentreStock(bool low_only) {
   Outcome o = FromReply(r, low_only ? "Alertes de stock bas" : "Stock du centre");
   if (!o.ok) return o;
   std::vector<std::vector<std::string>> rows;
-  for (const auto& s : Rows(*Parse(r.body), "data")) {
+  const json::value answer3 = Parse(r.body).value_or(json::value{});
+  for (const auto& s : Rows(answer3, "data")) {
     auto item = journal_.ById(Int(s, "product_id"));
     const bool low = Int(s, "available") <= Int(s, "reorder_point");
     rows.push_back({Str(s, "product_id"), item ? item->name : "", std::to_string(Int(s, "on_hand")),
@@ -361,7 +364,8 @@ Outcome Station::Movements(std::int64_t product, std::optional<std::int64_t> loc
   Outcome o = FromReply(r, "Mouvements du produit " + std::to_string(product));
   if (!o.ok) return o;
   std::vector<std::vector<std::string>> rows;
-  for (const auto& m : Rows(*Parse(r.body), "data")) {
+  const json::value answer4 = Parse(r.body).value_or(json::value{});
+  for (const auto& m : Rows(answer4, "data")) {
     const std::int64_t q = Int(m, "quantity");
     rows.push_back({ShortTime(Str(m, "created_at")), LocationName(Int(m, "location_id")), Str(m, "reason"),
                     (q > 0 ? "+" : "") + std::to_string(q), std::to_string(Int(m, "on_hand_after")), Str(m, "note")});
@@ -375,7 +379,7 @@ Outcome Station::Dashboard() {
   Reply r = gateway_.Get("/api/v1/dashboard");
   Outcome o = FromReply(r, "Tableau de bord");
   if (!o.ok) return o;
-  auto v = *Parse(r.body);
+  auto v = Parse(r.body).value_or(json::value{});
   std::vector<std::vector<std::string>> rows;
   auto trend = [](const json::value& x) {
     const auto* t = x.as_object().if_contains("trend_pct");
@@ -408,7 +412,7 @@ Outcome Station::SalesReport(const std::string& from, const std::string& to, con
                    QueryString({{"from", from}, {"to", to}, {"group_by", group_by.empty() ? "location" : group_by}}));
   Outcome o = FromReply(r, "Rapport des ventes");
   if (!o.ok) return o;
-  auto v = *Parse(r.body);
+  auto v = Parse(r.body).value_or(json::value{});
   std::vector<std::vector<std::string>> rows;
   for (const auto& x : Rows(v, "rows")) {
     std::string name = Str(x, "name");
@@ -435,7 +439,8 @@ Outcome Station::TopProducts(const std::string& from, const std::string& to, int
   Outcome o = FromReply(r, "Meilleurs produits");
   if (!o.ok) return o;
   std::vector<std::vector<std::string>> rows;
-  for (const auto& x : Rows(*Parse(r.body), "rows")) {
+  const json::value answer5 = Parse(r.body).value_or(json::value{});
+  for (const auto& x : Rows(answer5, "rows")) {
     rows.push_back({Str(x, "rank"), Str(x, "name"), std::to_string(Int(x, "quantity")), Money(x, "sales_cents")});
   }
   o.text = Table({"Rang", "Produit", "Qté", "Ventes"}, rows, {true, false, true, true});
@@ -447,7 +452,8 @@ Outcome Station::StockReport(bool low_only) {
   Outcome o = FromReply(r, "Stock par emplacement");
   if (!o.ok) return o;
   std::vector<std::vector<std::string>> rows;
-  for (const auto& x : Rows(*Parse(r.body), "rows")) {
+  const json::value answer6 = Parse(r.body).value_or(json::value{});
+  for (const auto& x : Rows(answer6, "rows")) {
     rows.push_back({Str(x, "location"), Str(x, "product"), std::to_string(Int(x, "on_hand")),
                     std::to_string(Int(x, "available")), std::to_string(Int(x, "reorder_point")),
                     Str(x, "low_stock") == "true" ? "BAS" : ""});
@@ -512,7 +518,8 @@ Outcome Station::ListStaff() {
   Outcome o = FromReply(r, "Comptes du personnel");
   if (!o.ok) return o;
   std::vector<std::vector<std::string>> rows;
-  for (const auto& s : Rows(*Parse(r.body), "data")) {
+  const json::value answer7 = Parse(r.body).value_or(json::value{});
+  for (const auto& s : Rows(answer7, "data")) {
     const std::string loc = Str(s, "location_id");
     rows.push_back({Str(s, "id"), Str(s, "email"), Str(s, "role"), loc.empty() ? "" : LocationName(std::stoll(loc)),
                     Str(s, "disabled") == "true" ? "désactivé" : ""});

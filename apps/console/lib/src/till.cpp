@@ -55,7 +55,7 @@ std::string TenderRefusalText(TenderRefusal refusal) {
     case TenderRefusal::kZero:
       return "Montant invalide.";
     case TenderRefusal::kOfflineNeedsServer:
-      return "Hors ligne : carte, débit et carte-cadeau sont impossibles. Comptant seulement.";
+      return "Hors ligne : comptant seulement (carte, débit, cadeau refusés)";
     case TenderRefusal::kNonCashOverTotal:
       return "Carte, débit et carte-cadeau ne peuvent dépasser le total.";
     case TenderRefusal::kEmptyBasket:
