@@ -19,8 +19,12 @@ using namespace std::chrono_literals;
 std::string ScreenRow(const std::string& label, const std::string& amount) {
   return PadRight(label, 20) + PadLeft(amount, 13);
 }
-std::string ReceiptRow(const std::string& label, const std::string& amount) { return Spread(label, amount, 40); }
-std::string SummaryRow(const std::string& label, const std::string& amount) { return Spread(label, amount, 30); }
+std::string ReceiptRow(const std::string& label, const std::string& amount) {
+  return Spread(label, amount, 40);
+}
+std::string SummaryRow(const std::string& label, const std::string& amount) {
+  return Spread(label, amount, 30);
+}
 
 std::string Capture(const std::string& screen, const std::string& pattern) {
   std::smatch m;

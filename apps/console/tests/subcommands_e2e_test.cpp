@@ -100,7 +100,8 @@ TEST(Subcommands, AShortOfflineReplayIsKeptAndShownAsADiscrepancy) {
   {
     GatewayDown down;
     ASSERT_EQ(
-        Console(home, {"--json", "sale", "--item", "MAIS-0003:" + std::to_string(lamps + 2), "--pay", "cash:5000"}, out),
+        Console(home, {"--json", "sale", "--item", "MAIS-0003:" + std::to_string(lamps + 2), "--pay", "cash:5000"},
+                out),
         0)
         << out;
   }
@@ -108,7 +109,8 @@ TEST(Subcommands, AShortOfflineReplayIsKeptAndShownAsADiscrepancy) {
   EXPECT_EQ(Int(Json(out), "sent"), 1) << out;
   EXPECT_EQ(OnHand(1, 15), 0);  // what there was left the ledger; the rest is recorded short
   ASSERT_EQ(Console(home, {"--json", "discrepancies"}, out), 0) << out;
-  const auto& d = Json(out).at("data").as_array();
+  const auto listed = Json(out);
+  const auto& d = listed.at("data").as_array();
   ASSERT_EQ(d.size(), 1u) << out;
   ASSERT_EQ(Console(home, {"discrepancies"}, out), 0) << out;
   EXPECT_NE(out.find("2 Lampe LED hors stock"), std::string::npos) << out;

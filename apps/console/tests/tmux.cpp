@@ -44,8 +44,9 @@ Terminal::Terminal(const std::string& name, const std::vector<std::string>& argv
   std::string said;
   // The server of the last session may still be exiting: try again a few times.
   for (int attempt = 0; attempt < 10; ++attempt) {
-    said = Run("tmux -L " + Socket() + " new-session -d -s " + Quote(name_) + " -x 80 -y 24 " + Quote(command) + " 2>&1",
-               &status);
+    said =
+        Run("tmux -L " + Socket() + " new-session -d -s " + Quote(name_) + " -x 80 -y 24 " + Quote(command) + " 2>&1",
+            &status);
     if (status == 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
   }
