@@ -2,6 +2,7 @@
 // started by the test (testing::Platform, free ports): a sale from the first key to the printed
 // receipt, a partial return, a register opened and closed, a restock request across three consoles,
 // ten offline sales replayed once, and a console killed mid-sale.
+#include <filesystem>
 #include <regex>
 #include <thread>
 
@@ -38,6 +39,7 @@ TEST(ConsoleScreens, MileEndCashierSellsTwoTshirtsAndACafeForOneHundredCash) {
   const auto cafe = OnHand(4, 9);
   auto t = SignedIn(home, "sale", "cashier.mile-end@comptoir.local");
   ASSERT_TRUE(t->WaitFor("Caisse — Mile End")) << t->Screen();
+  Keep("cashier-menu", t->Screen());
   t->Press("F2");
   ASSERT_TRUE(t->WaitFor("Article (code, nom, 3*code)")) << t->Screen();
   t->Line("2*VETE-0001");
@@ -171,9 +173,12 @@ TEST(ConsoleScreens, RestockFiledApprovedShippedAndReceivedEachInItsOwnConsole) 
   const std::string id = Capture(store->Screen(), "envoyée \\(n° ([0-9]+)\\)");
   ASSERT_FALSE(id.empty());
 
+  Keep("restock-store", store->Screen());
+  Keep("logistics-menu", centre->Screen());
   centre->Press("F2");
   ASSERT_TRUE(centre->WaitFor("File des demandes")) << centre->Screen();
   ASSERT_TRUE(centre->WaitFor("Westmount")) << centre->Screen();
+  Keep("restock-queue", centre->Screen());
   centre->Press("F3");
   centre->Line(id);
   centre->Line("14:4");  // approved in part
@@ -286,6 +291,91 @@ TEST(ConsoleScreens, AConsoleKilledMidSaleLosesNothing) {
   std::string out;
   ASSERT_EQ(Console(home, {"--json", "journal"}, out), 0) << out;
   EXPECT_EQ(boost::json::parse(out).at("pending").to_number<int>(), 0) << out;
+}
+
+TEST(ConsoleScreens, LogisticsAdjustsWithAReasonAndReadsTheLedger) {
+  Home home("logistics");
+  const auto before = OnHand(6, 13);
+  auto t = SignedIn(home, "logistics", "logistics@comptoir.local");
+  t->Press("F3");
+  ASSERT_TRUE(t->WaitFor("Stock du centre d'Anjou")) << t->Screen();
+  ASSERT_TRUE(t->WaitFor("Aspirateur Dyson")) << t->Screen();
+  Keep("centre-stock", t->Screen());
+  t->Press("Escape");
+  t->Press("F4");
+  ASSERT_TRUE(t->WaitFor("Ajustement de stock")) << t->Screen();
+  t->Press("F2");
+  t->Line("6");
+  t->Line("13");
+  t->Line("-2");
+  t->Line("casse");
+  t->Line("boîte écrasée");
+  ASSERT_TRUE(t->WaitFor("Ajustement enregistré")) << t->Screen();
+  EXPECT_EQ(OnHand(6, 13), before - 2);
+  t->Press("Escape");
+  t->Press("F5");
+  t->Press("F2");
+  t->Line("13");
+  t->Line("6");
+  ASSERT_TRUE(t->WaitFor("boîte écrasée")) << t->Screen();
+  EXPECT_NE(t->Screen().find("adjustment"), std::string::npos) << t->Screen();
+  Keep("movements", t->Screen());
+}
+
+TEST(ConsoleScreens, HeadOfficeDashboardReportsProductsAndStaffByKeyboard) {
+  Home home("office");
+  auto t = SignedIn(home, "office", "admin@comptoir.local");
+  ASSERT_TRUE(t->WaitFor("Siège social")) << t->Screen();
+  Keep("head-office-menu", t->Screen());
+  t->Press("F2");
+  ASSERT_TRUE(t->WaitFor("Tableau de bord")) << t->Screen();
+  ASSERT_TRUE(t->WaitFor("Westmount")) << t->Screen();
+  EXPECT_NE(t->Screen().find("TOTAL"), std::string::npos) << t->Screen();
+  Keep("dashboard", t->Screen());
+  t->Press("Escape");
+  t->Press("F3");
+  t->Press("F2");
+  t->Line("");
+  t->Line("");
+  t->Line("location");
+  ASSERT_TRUE(t->WaitFor("Sous-total")) << t->Screen();
+  Keep("report-sales", t->Screen());
+  t->Press("F6");
+  t->Line(home.path + "/rapport.csv");
+  ASSERT_TRUE(t->WaitFor("lignes écrites dans")) << t->Screen();
+  EXPECT_TRUE(std::filesystem::exists(home.path + "/rapport.csv"));
+  t->Press("Escape");
+  t->Press("F4");
+  t->Press("F2");
+  t->Line("TEST-ECRAN-1");
+  t->Line("Bougie");
+  t->Line("7,50");
+  t->Line("4");
+  ASSERT_TRUE(t->WaitFor("Produit TEST-ECRAN-1 créé")) << t->Screen();
+  const auto found = ManagerGet("/api/v1/products/by-sku/TEST-ECRAN-1");
+  EXPECT_EQ(found.at("price_cents").to_number<int>(), 750);
+  t->Press("F3");
+  t->Line(std::to_string(found.at("id").to_number<int>()));
+  t->Line("8");
+  ASSERT_TRUE(t->WaitFor("Nouveau prix : 8,00 $")) << t->Screen();
+  EXPECT_EQ(ManagerGet("/api/v1/products/by-sku/TEST-ECRAN-1").at("price_cents").to_number<int>(), 800);
+  t->Press("F4");
+  t->Line(std::to_string(found.at("id").to_number<int>()));
+  ASSERT_TRUE(t->WaitFor("archivé")) << t->Screen();
+  t->Press("Escape");
+  t->Press("F5");
+  ASSERT_TRUE(t->WaitFor("cashier.mile-end@comptoir.local")) << t->Screen();
+  t->Press("F2");
+  t->Line("caissier.ecran@comptoir.local");
+  t->Line("motdepasse-2");
+  t->Line("Écran");
+  t->Line("Caissier");
+  t->Line("4");
+  ASSERT_TRUE(t->WaitFor("Compte caissier.ecran@comptoir.local créé")) << t->Screen();
+  std::string out;
+  Home other("office-check");
+  EXPECT_EQ(Console(other, {"login", "--email", "caissier.ecran@comptoir.local", "--password", "motdepasse-2"}, out), 0)
+      << out;
 }
 
 }  // namespace

@@ -64,7 +64,7 @@ std::string Terminal::Tmux(const std::string& args) const {
 }
 
 void Terminal::Type(const std::string& text) {
-  Tmux("send-keys -t " + Quote(name_) + " -l " + Quote(text));
+  Tmux("send-keys -t " + Quote(name_) + " -l -- " + Quote(text));
   std::this_thread::sleep_for(std::chrono::milliseconds(150));
 }
 
