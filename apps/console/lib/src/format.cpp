@@ -130,7 +130,8 @@ std::string NowUtc() {
 }
 
 std::vector<std::string> Table(const std::vector<std::string>& header,
-                               const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& right) {
+                               const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& right,
+                               std::size_t gap) {
   std::vector<std::size_t> width(header.size(), 0);
   for (std::size_t i = 0; i < header.size(); ++i) width[i] = Columns(header[i]);
   for (const auto& row : rows) {
@@ -140,7 +141,8 @@ std::vector<std::string> Table(const std::vector<std::string>& header,
     std::string out;
     for (std::size_t i = 0; i < width.size(); ++i) {
       const std::string cell = i < cells.size() ? cells[i] : "";
-      out += (i ? "  " : "") + (i < right.size() && right[i] ? PadLeft(cell, width[i]) : PadRight(cell, width[i]));
+      out += (i ? std::string(gap, ' ') : "") +
+             (i < right.size() && right[i] ? PadLeft(cell, width[i]) : PadRight(cell, width[i]));
     }
     while (!out.empty() && out.back() == ' ') out.pop_back();
     return out;
@@ -148,7 +150,7 @@ std::vector<std::string> Table(const std::vector<std::string>& header,
   std::vector<std::string> out{line(header)};
   std::size_t total = 0;
   for (auto w : width) total += w;
-  out.push_back(std::string(total + 2 * (width.empty() ? 0 : width.size() - 1), '-'));
+  out.push_back(std::string(total + gap * (width.empty() ? 0 : width.size() - 1), '-'));
   for (const auto& row : rows) out.push_back(line(row));
   return out;
 }

@@ -189,7 +189,8 @@ std::vector<std::string> FormatRefund(const Refund& r, const std::string& receip
   Head(out, header, false);
   out.push_back(Rule());
   out.push_back(Centre("REMBOURSEMENT", kReceiptWidth));
-  out.push_back(Spread("Reçu d'origine " + receipt_number, ShortTime(r.created_at), kReceiptWidth));
+  out.push_back(PadRight("Reçu d'origine " + receipt_number, kReceiptWidth));
+  out.push_back(PadRight(ShortTime(r.created_at), kReceiptWidth));
   if (!r.reason.empty()) out.push_back(PadRight("Motif : " + r.reason, kReceiptWidth));
   out.push_back(Rule());
   ItemLines(out, r.lines);

@@ -388,8 +388,8 @@ Outcome Station::Dashboard() {
     return std::string(pct >= 0 ? "+" : "") + std::to_string(static_cast<long long>(pct)) + " %";
   };
   for (const auto& s : Rows(v, "stores")) {
-    rows.push_back({Str(s, "name"), Money(s, "revenue_today_cents"), Money(s, "revenue_7d_cents"), trend(s),
-                    std::to_string(Int(s, "transactions_today")), Money(s, "average_basket_cents"),
+    rows.push_back({PadRight(Str(s, "name"), 18), Money(s, "revenue_today_cents"), Money(s, "revenue_7d_cents"),
+                    trend(s), std::to_string(Int(s, "transactions_today")), Money(s, "average_basket_cents"),
                     std::to_string(Int(s, "low_stock_count")), std::to_string(Int(s, "pending_restock_requests"))});
   }
   const auto& online = v.as_object().contains("online") ? v.at("online") : json::value(json::object{});
@@ -401,7 +401,7 @@ Outcome Station::Dashboard() {
                   std::to_string(Int(totals, "low_stock_count")),
                   std::to_string(Int(totals, "pending_restock_requests"))});
   o.text = Table({"Magasin", "Auj.", "7 jours", "Tend.", "Trans.", "Panier", "Bas", "Réap."}, rows,
-                 {false, true, true, true, true, true, true, true});
+                 {false, true, true, true, true, true, true, true}, 1);
   o.text.push_back("à jour : " + ShortTime(Str(v, "as_of")));
   return o;
 }
@@ -419,15 +419,18 @@ Outcome Station::SalesReport(const std::string& from, const std::string& to, con
     for (const char* k : {"day", "channel", "category", "product"}) {
       if (name.empty()) name = Str(x, k);
     }
-    rows.push_back({name, std::to_string(Int(x, "transactions")), Money(x, "subtotal_cents"), Money(x, "gst_cents"),
-                    Money(x, "qst_cents"), Money(x, "total_cents"), Money(x, "refunds_cents"), Money(x, "net_cents")});
+    // The screen keeps what fits 80 columns; --json and the CSV export have every column (taxes too).
+    rows.push_back({PadRight(name, 18), std::to_string(Int(x, "transactions")), Money(x, "subtotal_cents"),
+                    Money(x, "total_cents"), Money(x, "refunds_cents"), Money(x, "net_cents")});
   }
   const auto& t = v.as_object().contains("totals") ? v.at("totals") : json::value(json::object{});
-  rows.push_back({"TOTAL", std::to_string(Int(t, "transactions")), Money(t, "subtotal_cents"), Money(t, "gst_cents"),
-                  Money(t, "qst_cents"), Money(t, "total_cents"), Money(t, "refunds_cents"), Money(t, "net_cents")});
-  o.text = {"Du " + Str(v, "from") + " au " + Str(v, "to"), ""};
-  for (auto& l : Table({"", "Trans.", "Sous-total", "TPS", "TVQ", "Total", "Remb.", "Net"}, rows,
-                       {false, true, true, true, true, true, true, true})) {
+  rows.push_back({"TOTAL", std::to_string(Int(t, "transactions")), Money(t, "subtotal_cents"), Money(t, "total_cents"),
+                  Money(t, "refunds_cents"), Money(t, "net_cents")});
+  o.text = {"Du " + Str(v, "from") + " au " + Str(v, "to") + " (TPS " + Money(t, "gst_cents") + ", TVQ " +
+                Money(t, "qst_cents") + ")",
+            ""};
+  for (auto& l :
+       Table({"", "Trans.", "Sous-total", "Total", "Remb.", "Net"}, rows, {false, true, true, true, true, true}, 1)) {
     o.text.push_back(l);
   }
   return o;

@@ -37,6 +37,7 @@ std::string NowUtc();
 /// A simple text table: a header row and rows, columns sized to content, money columns right-aligned
 /// when `right[i]`.
 std::vector<std::string> Table(const std::vector<std::string>& header,
-                               const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& right);
+                               const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& right,
+                               std::size_t gap = 2);
 
 }  // namespace comptoir::console
