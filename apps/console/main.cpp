@@ -9,8 +9,16 @@
 int main(int argc, char** argv) {
   using namespace comptoir::console;
   if (cli::IsSubcommand(argc, argv)) return cli::Run(argc, argv);
+  // The screens take one option: --config FILE (the subcommands parse theirs with CLI11).
+  std::string config;
+  if (argc == 3 && std::string(argv[1]) == "--config") config = argv[2];
+  if (argc > 1 && config.empty()) {
+    std::cerr << "usage: comptoir-console [--config FILE] | comptoir-console [--config FILE] [--json] <command> …"
+                 " (comptoir-console --help)\n";
+    return 2;
+  }
   std::vector<std::string> problems;
-  Settings settings = LoadSettings(std::getenv("COMPTOIR_CONSOLE_CONFIG") ? "" : "", problems);
+  Settings settings = LoadSettings(config, problems);
   if (!problems.empty()) {
     for (const auto& p : problems) std::cerr << "config: " << p << "\n";
     return 2;

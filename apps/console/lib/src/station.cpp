@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 #include <boost/json.hpp>
 
@@ -256,12 +257,13 @@ SaleOutcome Station::Sell(Till& till) {
     out.message = TenderRefusalText(TenderRefusal::kOfflineNeedsServer);
     return out;
   }
-  auto offline_receipt = [&] {
-    Receipt r = OfflineReceipt(till, location, journal_.NextOfflineNumber(), now);
+  // An offline receipt number is taken only for a sale that is printed before the server has it.
+  auto offline_receipt = [&](bool numbered) {
+    Receipt r = OfflineReceipt(till, location, numbered ? journal_.NextOfflineNumber() : "(en cours)", now);
     return std::make_pair(r, FormatReceipt(r, Header()));
   };
   if (offline_now) {
-    auto [receipt, text] = offline_receipt();
+    auto [receipt, text] = offline_receipt(true);
     out.seq = journal_.Append(key, till.SaleBody(location, register_session(), now), Joined(text),
                               receipt.totals.total_cents, true, now);
     Print(text);
@@ -279,7 +281,7 @@ SaleOutcome Station::Sell(Till& till) {
   }
 
   const std::string body = till.SaleBody(location, register_session(), "");
-  auto [provisional, provisional_text] = offline_receipt();
+  auto [provisional, provisional_text] = offline_receipt(false);
   out.seq = journal_.Append(key, body, Joined(provisional_text), provisional.totals.total_cents, false, now);
   Reply r = gateway_.Post("/api/v1/sales", body, key);
   if (r.ok()) {
@@ -293,6 +295,8 @@ SaleOutcome Station::Sell(Till& till) {
     till.Clear();
     return out;
   }
+  if ((r.NotReached() && AllCash(till)) || r.OutcomeUnknown())
+    std::tie(provisional, provisional_text) = offline_receipt(true);
   if (r.NotReached() && AllCash(till)) {
     // Nothing reached the server: the same sale becomes an offline one, under the same key.
     journal_.Rebody(out.seq, till.SaleBody(location, register_session(), now), Joined(provisional_text), true);
