@@ -5,23 +5,17 @@
 
 #include <boost/json.hpp>
 
+#include "comptoir/http/message.hpp"
+#include "json_fields.hpp"
+
 namespace comptoir::console {
 
 namespace json = boost::json;
 
+using detail::Object;
+using detail::Str;
+
 namespace {
-
-std::optional<json::object> Object(const std::string& body) {
-  boost::system::error_code ec;
-  json::value v = json::parse(body, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  return v.as_object();
-}
-
-std::string Str(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
 
 std::string Base64UrlDecode(std::string_view in) {
   std::string out;
@@ -164,21 +158,10 @@ Reply Gateway::Call(const std::string& method, const std::string& target, const 
 }
 
 std::string QueryString(const std::vector<std::pair<std::string, std::string>>& params) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (const auto& [name, value] : params) {
     if (value.empty()) continue;
-    out += out.empty() ? '?' : '&';
-    out += name + "=";
-    for (unsigned char c : value) {
-      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-        out += static_cast<char>(c);
-      } else {
-        out += '%';
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
-      }
-    }
+    out += (out.empty() ? "?" : "&") + name + "=" + http::PercentEncode(value);
   }
   return out;
 }

@@ -3,30 +3,19 @@
 #include <boost/json.hpp>
 
 #include "comptoir/console/format.hpp"
+#include "json_fields.hpp"
 
 namespace comptoir::console {
 
 namespace json = boost::json;
 
-namespace {
+using detail::Bool;
+using detail::Int;
+using detail::Object;
+using detail::OptInt;
+using detail::Str;
 
-std::int64_t Int(const json::object& o, std::string_view key, std::int64_t fallback = 0) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_number() ? v->to_number<std::int64_t>() : fallback;
-}
-std::optional<std::int64_t> OptInt(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  if (v == nullptr || !v->is_number()) return std::nullopt;
-  return v->to_number<std::int64_t>();
-}
-std::string Str(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-bool Bool(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_bool() && v->as_bool();
-}
+namespace {
 
 std::vector<ReceiptLine> LinesOf(const json::object& o) {
   std::vector<ReceiptLine> out;
@@ -43,13 +32,6 @@ std::vector<ReceiptLine> LinesOf(const json::object& o) {
 
 Totals TotalsFrom(const json::object& o) {
   return {Int(o, "subtotal_cents"), Int(o, "gst_cents"), Int(o, "qst_cents"), Int(o, "total_cents")};
-}
-
-std::optional<json::object> Object(std::string_view body) {
-  boost::system::error_code ec;
-  json::value v = json::parse(body, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  return v.as_object();
 }
 
 std::string Rule() {

@@ -9,28 +9,17 @@
 
 #include "comptoir/console/format.hpp"
 #include "comptoir/http/server.hpp"
+#include "json_fields.hpp"
 
 namespace comptoir::console {
 
 namespace json = boost::json;
 
+using detail::Int;
+using detail::Parse;
+using detail::Str;
+
 namespace {
-
-std::optional<json::value> Parse(const std::string& body) {
-  boost::system::error_code ec;
-  json::value v = json::parse(body, ec);
-  if (ec) return std::nullopt;
-  return v;
-}
-
-std::string Str(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-std::int64_t Int(const json::object& o, std::string_view key, std::int64_t fallback = 0) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_number() ? v->to_number<std::int64_t>() : fallback;
-}
 
 Item ItemOf(const json::object& o) {
   const auto* active = o.if_contains("active");
@@ -185,7 +174,7 @@ std::optional<Item> Station::ProductFrom(const std::string& body) const {
 
 std::optional<Item> Station::Lookup(const std::string& code, std::string& problem) {
   if (!offline()) {
-    Reply r = gateway_.Get("/api/v1/products/by-sku/" + QueryString({{"x", code}}).substr(3));
+    Reply r = gateway_.Get("/api/v1/products/by-sku/" + http::PercentEncode(code));
     if (r.ok()) {
       auto item = ProductFrom(r.body);
       if (item && !item->active) {
@@ -262,24 +251,28 @@ SaleOutcome Station::Sell(Till& till) {
     Receipt r = OfflineReceipt(till, location, numbered ? journal_.NextOfflineNumber() : "(en cours)", now);
     return std::make_pair(r, FormatReceipt(r, Header()));
   };
-  if (offline_now) {
-    auto [receipt, text] = offline_receipt(true);
-    out.seq = journal_.Append(key, till.SaleBody(location, register_session(), now), Joined(text),
-                              receipt.totals.total_cents, true, now);
+  // The receipt printed before the server has the sale (offline, or its answer lost).
+  auto printed_locally = [&](SaleState state, Receipt receipt, std::vector<std::string> text, std::string message) {
     Print(text);
-    out.state = SaleState::kOffline;
-    out.receipt = receipt;
-    out.text = text;
-    out.message = "Vente hors ligne enregistrée (" + receipt.receipt_number + ")";
-    out.json = json::serialize(json::object{{"state", "offline"},
+    out.state = state;
+    out.message = std::move(message);
+    out.json = json::serialize(json::object{{"state", state == SaleState::kOffline ? "offline" : "pending"},
                                             {"seq", out.seq},
                                             {"receipt_number", receipt.receipt_number},
                                             {"total_cents", receipt.totals.total_cents},
                                             {"change_cents", receipt.change_cents}});
+    out.receipt = std::move(receipt);
+    out.text = std::move(text);
     till.Clear();
     return out;
+  };
+  if (offline_now) {
+    auto [receipt, text] = offline_receipt(true);
+    out.seq = journal_.Append(key, till.SaleBody(location, register_session(), now), Joined(text),
+                              receipt.totals.total_cents, true, now);
+    const std::string message = "Vente hors ligne enregistrée (" + receipt.receipt_number + ")";
+    return printed_locally(SaleState::kOffline, receipt, text, message);
   }
-
   const std::string body = till.SaleBody(location, register_session(), "");
   auto [provisional, provisional_text] = offline_receipt(false);
   out.seq = journal_.Append(key, body, Joined(provisional_text), provisional.totals.total_cents, false, now);
@@ -300,32 +293,15 @@ SaleOutcome Station::Sell(Till& till) {
   if (r.NotReached() && AllCash(till)) {
     // Nothing reached the server: the same sale becomes an offline one, under the same key.
     journal_.Rebody(out.seq, till.SaleBody(location, register_session(), now), Joined(provisional_text), true);
-    Print(provisional_text);
-    out.state = SaleState::kOffline;
-    out.receipt = provisional;
-    out.text = provisional_text;
-    out.message = "Serveur injoignable : vente hors ligne enregistrée (" + provisional.receipt_number + ")";
-    out.json = json::serialize(json::object{{"state", "offline"},
-                                            {"seq", out.seq},
-                                            {"receipt_number", provisional.receipt_number},
-                                            {"total_cents", provisional.totals.total_cents},
-                                            {"change_cents", provisional.change_cents}});
-    till.Clear();
-    return out;
+    const std::string message =
+        "Serveur injoignable : vente hors ligne enregistrée (" + provisional.receipt_number + ")";
+    return printed_locally(SaleState::kOffline, provisional, provisional_text, message);
   }
   if (r.OutcomeUnknown()) {
     // The server may have it: the replay sends the same body and key, and gets it once.
-    provisional.pending = true;
-    Print(provisional_text);
-    out.state = SaleState::kPending;
-    out.receipt = provisional;
-    out.text = provisional_text;
-    out.message =
+    const std::string message =
         "Réponse du serveur perdue : la vente sera confirmée à la reprise (" + provisional.receipt_number + ")";
-    out.json = json::serialize(
-        json::object{{"state", "pending"}, {"seq", out.seq}, {"receipt_number", provisional.receipt_number}});
-    till.Clear();
-    return out;
+    return printed_locally(SaleState::kPending, provisional, provisional_text, message);
   }
   // Refused while the customer is here (short stock, unknown gift card, …): nothing was recorded.
   journal_.MarkCancelled(out.seq, r.status, r.body.empty() ? r.error : r.body);

@@ -9,36 +9,19 @@
 #include "comptoir/console/format.hpp"
 #include "comptoir/console/station.hpp"
 #include "comptoir/http/server.hpp"
+#include "json_fields.hpp"
 
 namespace comptoir::console {
 
 namespace json = boost::json;
 
+using detail::Int;
+using detail::Parse;
+using detail::Rows;
+using detail::Str;
+
 namespace {
 
-std::optional<json::value> Parse(const std::string& body) {
-  boost::system::error_code ec;
-  json::value v = json::parse(body, ec);
-  if (ec) return std::nullopt;
-  return v;
-}
-std::string Str(const json::value& v, std::string_view key) {
-  const auto* o = v.if_object();
-  const auto* x = o != nullptr ? o->if_contains(key) : nullptr;
-  if (x == nullptr || x->is_null()) return "";
-  return x->is_string() ? std::string(x->as_string()) : json::serialize(*x);
-}
-std::int64_t Int(const json::value& v, std::string_view key) {
-  const auto* o = v.if_object();
-  const auto* x = o != nullptr ? o->if_contains(key) : nullptr;
-  return x != nullptr && x->is_number() ? x->to_number<std::int64_t>() : 0;
-}
-const json::array& Rows(const json::value& v, std::string_view key) {
-  static const json::array kNone;
-  const auto* o = v.if_object();
-  const auto* x = o != nullptr ? o->if_contains(key) : nullptr;
-  return x != nullptr && x->is_array() ? x->as_array() : kNone;
-}
 std::string Money(const json::value& v, std::string_view key) {
   return FormatMoney(Int(v, key));
 }
