@@ -52,6 +52,15 @@ TEST(Subcommands, SignInSellAndReprintAsJson) {
   EXPECT_NE(out.find("*** COPIE ***"), std::string::npos) << out;
   EXPECT_NE(out.find("Débit"), std::string::npos) << out;
 
+  // A gift card pays part, cash the rest: 14.94 → gift card 10, cash due 4.94 → 4.95.
+  ASSERT_EQ(Console(home, {"--json", "sale", "--item", "ALIM-0001", "--pay", "gift_card:10:GC-DEMO-0001", "--pay", "cash:5"},
+                    out),
+            0)
+      << out;
+  EXPECT_EQ(Int(Json(out), "cash_rounding_cents"), 1);
+  EXPECT_EQ(Int(Json(out), "change_cents"), 5);
+  EXPECT_EQ(Console(home, {"sale", "--item", "ALIM-0001", "--pay", "gift_card:14,94:GC-NOPE"}, out), 1) << out;
+
   // Refusals: a card larger than the total, a code that does not exist, bad usage.
   EXPECT_EQ(Console(home, {"sale", "--item", "ALIM-0001", "--pay", "card:20"}, out), 1) << out;
   EXPECT_NE(out.find("ne peuvent dépasser le total"), std::string::npos) << out;
