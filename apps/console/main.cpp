@@ -1,5 +1,7 @@
 // comptoir-console: `comptoir-console <subcommand> …` runs one operation (see --help); without a
 // subcommand the FINAL CUT screens start. Configuration: apps/console/README.md.
+#include <sys/stat.h>
+
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -8,6 +10,7 @@
 
 int main(int argc, char** argv) {
   using namespace comptoir::console;
+  ::umask(077);  // the journal (and its -wal file) holds the session's tokens
   if (cli::IsSubcommand(argc, argv)) return cli::Run(argc, argv);
   // The screens take one option: --config FILE (the subcommands parse theirs with CLI11).
   std::string config;

@@ -53,9 +53,10 @@ TEST(Subcommands, SignInSellAndReprintAsJson) {
   EXPECT_NE(out.find("Débit"), std::string::npos) << out;
 
   // A gift card pays part, cash the rest: 14.94 → gift card 10, cash due 4.94 → 4.95.
-  ASSERT_EQ(Console(home, {"--json", "sale", "--item", "ALIM-0001", "--pay", "gift_card:10:GC-DEMO-0001", "--pay", "cash:5"},
-                    out),
-            0)
+  ASSERT_EQ(
+      Console(home, {"--json", "sale", "--item", "ALIM-0001", "--pay", "gift_card:10:GC-DEMO-0001", "--pay", "cash:5"},
+              out),
+      0)
       << out;
   EXPECT_EQ(Int(Json(out), "cash_rounding_cents"), 1);
   EXPECT_EQ(Int(Json(out), "change_cents"), 5);
@@ -96,6 +97,29 @@ TEST(Subcommands, OfflineSalesWaitInTheJournalAndCardIsRefused) {
   EXPECT_EQ(OnHand(5, 11), before - 2);
   ASSERT_EQ(Console(home, {"--json", "sync"}, out), 0) << out;
   EXPECT_EQ(Int(Json(out), "sent"), 0) << out;
+}
+
+TEST(Subcommands, WithTheSalesServiceDownTheTillSellsOfflineToo) {
+  Home home("cli-service-down");
+  std::string out;
+  ASSERT_EQ(Console(home, {"login", "--email", "cashier.mile-end@comptoir.local", "--password", "comptoir-demo"}, out),
+            0)
+      << out;
+  const auto before = OnHand(4, 16);
+  struct SalesDown {
+    SalesDown() { ThePlatform().StopService("sales"); }
+    ~SalesDown() { ThePlatform().StartService("sales"); }
+  };
+  {
+    SalesDown down;  // the gateway answers 502/503 for /api/v1/sales
+    ASSERT_EQ(Console(home, {"--json", "sale", "--item", "SPOR-0001", "--pay", "cash:40"}, out), 0) << out;
+    EXPECT_EQ(Json(out).at("state"), "offline") << out;
+    ASSERT_EQ(Console(home, {"--json", "status"}, out), 0) << out;
+    EXPECT_EQ(Int(Json(out), "pending"), 1) << out;
+  }
+  ASSERT_EQ(Console(home, {"--json", "sync"}, out), 0) << out;
+  EXPECT_EQ(Int(Json(out), "sent"), 1) << out;
+  EXPECT_EQ(OnHand(4, 16), before - 1);
 }
 
 TEST(Subcommands, AShortOfflineReplayIsKeptAndShownAsADiscrepancy) {
