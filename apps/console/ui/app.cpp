@@ -135,8 +135,9 @@ class Window final : public finalcut::FDialog {
     return key == Key::kEscape ? FKey::Escape : kF[static_cast<int>(key)];
   }
 
-  // The status bar shows the screen's F-keys; a click (or the key itself, when the input line did not
-  // take it) does what the key does.
+  // The status bar shows the screen's F-keys. The keys themselves are read by the input line (which
+  // always has the focus); the status keys have no action of their own, so that replacing them never
+  // deletes the widget that is handling an event.
   void Keys(const std::vector<Hint>& hints) {
     const std::string line = HintLine(hints);
     if (line == shown_hints_) return;
@@ -148,10 +149,7 @@ class Window final : public finalcut::FDialog {
         status_.setMessage(FString{"Échap " + h.label});
         continue;
       }
-      auto* key = new finalcut::FStatusKey(FKeyOf(h.key), FString{h.label}, &status_);
-      const FKey fkey = FKeyOf(h.key);
-      key->addCallback("activate", [this, fkey] { OnKey(fkey); });
-      keys_.push_back(key);
+      keys_.push_back(new finalcut::FStatusKey(FKeyOf(h.key), FString{h.label}, &status_));
     }
   }
 
