@@ -1,0 +1,182 @@
+// The back office: staff sign-in, a menu by role, and the screen of the current /gestion route. A page
+// the role may not open shows "Accès refusé" without calling anything.
+import { useState } from 'preact/hooks';
+import { staffAuth } from '../api/office';
+import { staff } from '../api/session';
+import { location, navigate } from '../router';
+import { errorMessage, t } from '../strings';
+import { Field, Message, usePageTitle } from '../ui/components';
+import { DashboardPage } from './DashboardPage';
+import { OnlineOrdersPage } from './OnlineOrdersPage';
+import { PasswordPage } from './PasswordPage';
+import { ProductsPage } from './ProductsPage';
+import { RestockPage } from './RestockPage';
+import { SalesPage, SalePage } from './SalesPages';
+import { allowed, role, SECTIONS, type Section } from './shared';
+import { StaffPage } from './StaffPage';
+import { StockPage } from './StockPage';
+
+const LABELS: Record<Section, string> = {
+  dashboard: t.office.dashboard,
+  products: t.office.products,
+  stock: t.office.stock,
+  restock: t.office.restock,
+  sales: t.office.sales,
+  onlineOrders: t.office.onlineOrders,
+  staff: t.office.staff,
+  password: t.office.password,
+};
+
+function SignIn() {
+  usePageTitle(`${t.office.signInTitle} — ${t.brand}`);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const tokens = await staffAuth.login(email.trim(), password);
+      staff.start(tokens, email.trim());
+      const me = await staffAuth.me().catch(() => null);
+      if (me) staff.start(tokens, `${me.first_name} ${me.last_name}`);
+      const r = role();
+      const first = r === 'manager' || r === 'admin' ? SECTIONS.dashboard.path : r === 'logistics' ? SECTIONS.restock.path : SECTIONS.sales.path;
+      if (location.value.path === '/gestion') navigate(first, { replace: true });
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section class="narrow">
+      <h1>{t.office.signInTitle}</h1>
+      <p>{t.office.signInText}</p>
+      <form onSubmit={submit} noValidate>
+        <Field label={t.auth.email} type="email" autoComplete="username" required value={email} onValue={setEmail} />
+        <Field label={t.auth.password} type="password" autoComplete="current-password" required value={password} onValue={setPassword} />
+        <Message kind="error">{error}</Message>
+        <button type="submit" class="button wide" disabled={busy}>
+          {t.auth.submitSignIn}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function Forbidden() {
+  usePageTitle(`${t.office.forbiddenTitle} — ${t.brand}`);
+  return (
+    <section>
+      <h1>{t.office.forbiddenTitle}</h1>
+      <p class="message message-error">{t.office.forbiddenText}</p>
+    </section>
+  );
+}
+
+function Home() {
+  usePageTitle(`${t.office.home} — ${t.office.title}`);
+  return (
+    <section>
+      <h1>{t.office.welcome(staff.state.value?.name ?? '')}</h1>
+      <p>{t.office.homeText}</p>
+    </section>
+  );
+}
+
+function Screen() {
+  const path = location.value.path.replace(/\/+$/, '') || '/gestion';
+  if (path === '/gestion') return <Home />;
+  const sale = /^\/gestion\/ventes\/(\d+)$/.exec(path);
+  if (sale) return allowed('sales') ? <SalePage id={Number(sale[1])} /> : <Forbidden />;
+  const entry = (Object.keys(SECTIONS) as Section[]).find((s) => SECTIONS[s].path === path);
+  if (!entry) return <Forbidden />;
+  if (!allowed(entry)) return <Forbidden />;
+  switch (entry) {
+    case 'dashboard':
+      return <DashboardPage />;
+    case 'products':
+      return <ProductsPage />;
+    case 'stock':
+      return <StockPage />;
+    case 'restock':
+      return <RestockPage />;
+    case 'sales':
+      return <SalesPage />;
+    case 'onlineOrders':
+      return <OnlineOrdersPage />;
+    case 'staff':
+      return <StaffPage />;
+    case 'password':
+      return <PasswordPage />;
+  }
+}
+
+export function Office() {
+  const signedIn = staff.signedIn.value;
+  const r = role();
+  const path = location.value.path;
+  const signOut = async () => {
+    const refresh = staff.state.value?.tokens.refresh_token;
+    // Logout (issue 12) revokes the session on the server when it knows how; locally it always ends.
+    if (refresh) await staffAuth.logout(refresh).catch(() => undefined);
+    staff.end();
+    navigate('/gestion');
+  };
+  return (
+    <div class="app office">
+      <a class="skip" href="#main">
+        {t.skip}
+      </a>
+      <header class="site-header">
+        <div class="bar">
+          <a class="logo" href="/gestion">
+            {t.office.brand}
+          </a>
+          <nav aria-label={t.shop.account} class="header-nav">
+            <ul>
+              {signedIn && r && <li>{t.office.signedInAs(staff.state.value?.name ?? '', t.roles[r])}</li>}
+              <li>
+                <a href="/">{t.office.backToShop}</a>
+              </li>
+              {signedIn && (
+                <li>
+                  <button type="button" class="button link" onClick={signOut}>
+                    {t.shop.signOut}
+                  </button>
+                </li>
+              )}
+            </ul>
+          </nav>
+        </div>
+      </header>
+      {!signedIn ? (
+        <main id="main">
+          <SignIn />
+        </main>
+      ) : (
+        <div class="office-layout">
+          <nav class="office-nav" aria-label={t.office.nav}>
+            <ul>
+              {(Object.keys(SECTIONS) as Section[])
+                .filter((s) => allowed(s, r))
+                .map((s) => (
+                  <li key={s}>
+                    <a href={SECTIONS[s].path} aria-current={path === SECTIONS[s].path || (s === 'sales' && path.startsWith('/gestion/ventes/')) ? 'page' : undefined}>
+                      {LABELS[s]}
+                    </a>
+                  </li>
+                ))}
+            </ul>
+          </nav>
+          <main id="main">
+            <Screen />
+          </main>
+        </div>
+      )}
+    </div>
+  );
+}
