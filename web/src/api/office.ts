@@ -71,7 +71,7 @@ export const sales = {
     call<Page<Sale>>('GET', '/sales', { query: { per_page: 25, ...q }, auth }),
   get: (id: number) => call<Sale>('GET', `/sales/${id}`, { auth }),
   create: (body: SaleInput, key: string = newKey()) => call<Sale>('POST', '/sales', { body, auth, idempotencyKey: key }),
-  returns: (id: number) => call<Page<SaleReturn>>('GET', `/sales/${id}/returns`, { auth }),
+  returns: (id: number) => call<Page<SaleReturn>>('GET', `/sales/${id}/returns`, { query: { per_page: 100 }, auth }),
   returnItems: (id: number, lines: Line[], reason: string, refund_method?: Tender, key: string = newKey()) =>
     call<SaleReturn>('POST', `/sales/${id}/returns`, {
       body: { lines, reason, ...(refund_method ? { refund_method } : {}) },

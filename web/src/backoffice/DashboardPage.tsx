@@ -236,7 +236,17 @@ function RevenueChart({ series }: { series: { name: string; days: SalesByDay }[]
       cancelled = true;
     };
   }, [JSON.stringify(ys)]);
-  useEffect(() => () => plot.current?.destroy(), []);
+  // The chart follows its box (a phone turned, a window resized).
+  useEffect(() => {
+    const el = box.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(280, el.clientWidth - 8), height: 280 }));
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      plot.current?.destroy();
+    };
+  }, []);
 
   return (
     <figure class="chart-box" aria-labelledby="chart-title">

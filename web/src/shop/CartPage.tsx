@@ -162,8 +162,9 @@ function QuantityControl({ name, quantity, disabled, onChange }: { name: string;
   };
   return (
     <div class="quantity">
-      <button type="button" class="button secondary small" disabled={disabled || quantity <= 1} aria-label={t.cart.decrease(name)} onClick={() => onChange(quantity - 1)}>
-        −
+      <button type="button" class="button secondary small" disabled={disabled || quantity <= 1} onClick={() => onChange(quantity - 1)}>
+        <span aria-hidden="true">−</span>
+        <span class="visually-hidden">{t.cart.decrease(name)}</span>
       </button>
       <input
         type="number"
@@ -176,8 +177,9 @@ function QuantityControl({ name, quantity, disabled, onChange }: { name: string;
         onBlur={commit}
         onKeyDown={(e) => e.key === 'Enter' && commit()}
       />
-      <button type="button" class="button secondary small" disabled={disabled} aria-label={t.cart.increase(name)} onClick={() => onChange(quantity + 1)}>
-        +
+      <button type="button" class="button secondary small" disabled={disabled} onClick={() => onChange(quantity + 1)}>
+        <span aria-hidden="true">+</span>
+        <span class="visually-hidden">{t.cart.increase(name)}</span>
       </button>
     </div>
   );

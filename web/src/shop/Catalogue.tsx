@@ -107,8 +107,9 @@ function ProductCard({ product, category }: { product: Product; category: string
       </h2>
       {category && <p class="muted">{category}</p>}
       <p class="price">{money(product.price_cents)}</p>
-      <button type="button" class="button" onClick={add} disabled={busy} aria-label={t.shop.addNamed(product.name)}>
+      <button type="button" class="button" onClick={add} disabled={busy}>
         {t.shop.addToCart}
+        <span class="visually-hidden"> : {product.name}</span>
       </button>
       <Status text={status?.text ?? null} error={status?.error} />
     </li>

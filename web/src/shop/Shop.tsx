@@ -116,8 +116,9 @@ export function Shop() {
                 </li>
               )}
               <li>
-                <a href="/panier" class="cart-link" aria-label={t.shop.cartCount(count)} data-testid="cart-link">
-                  {t.shop.cart} <span class="count-badge" aria-hidden="true">{count}</span>
+                <a href="/panier" class="cart-link" data-testid="cart-link">
+                  {t.shop.cart} <span class="count-badge">{count}</span>
+                  <span class="visually-hidden">{t.shop.cartItems(count)}</span>
                 </a>
               </li>
             </ul>

@@ -43,12 +43,18 @@ int RunNode(const std::vector<std::string>& args) {
 
 int main() {
   try {
+    // Carts live in the fixture's Redis, shared by every test of the run: a key space of this run's own.
+    const std::string cart_prefix = "cart:web-browser-" + std::to_string(::getpid()) + ":";
     comptoir::testing::Platform platform({
         .services = {"product", "inventory", "customer", "sales", "cart", "payment", "order", "reporting", "web"},
         .gateway = true,
         .name = "web_browser",
         // The timeout test card: order gives up after 1.5 s, the provider answers after 4 s.
-        .env = {{"COMPTOIR_ORDER_PAYMENT_TIMEOUT_MS", "1500"}, {"COMPTOIR_PAYMENT_TIMEOUT_CARD_DELAY_MS", "4000"}},
+        .env = {{"COMPTOIR_ORDER_PAYMENT_TIMEOUT_MS", "1500"},
+                {"COMPTOIR_PAYMENT_TIMEOUT_CARD_DELAY_MS", "4000"},
+                {"COMPTOIR_CART_REDIS_PREFIX", cart_prefix}},
+        // deploy/kong.yml balances the cart over three targets: all three must be this platform's.
+        .instances = {{"cart", 3}},
     });
     const std::string url = "http://127.0.0.1:" + std::to_string(platform.GatewayPort());
     ::setenv("COMPTOIR_WEB_URL", url.c_str(), 1);
