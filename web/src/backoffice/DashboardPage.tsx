@@ -224,7 +224,8 @@ function RevenueChart({ series }: { series: { name: string; days: SalesByDay }[]
         legend: { show: false },
         scales: { x: { time: false } },
         axes: [
-          { values: (_u, ticks) => ticks.map((v) => day(new Date(v * 1000).toISOString().slice(0, 10))) },
+          // One tick per business day, named like the table below ("mer. 25").
+          { splits: () => x, values: (_u, ticks) => ticks.map((v) => day(new Date(v * 1000).toISOString().slice(0, 10))) },
           { values: (_u, ticks) => ticks.map((v) => `${Math.round(v)} $`), size: 70 },
         ],
         series: [{}, ...series.map((s, i) => ({ label: s.name, stroke: COLORS[i % COLORS.length], width: 2 }))],
