@@ -1,11 +1,11 @@
 // The back office: staff sign-in, a menu by role, and the screen of the current /gestion route. A page
 // the role may not open shows "Accès refusé" without calling anything.
-import { useState } from 'preact/hooks';
 import { staffAuth } from '../api/office';
 import { staff } from '../api/session';
 import { location, navigate } from '../router';
-import { errorMessage, t } from '../strings';
-import { Field, Message, usePageTitle } from '../ui/components';
+import { t } from '../strings';
+import { usePageTitle } from '../ui/components';
+import { SignInForm } from '../ui/SignInForm';
 import { DashboardPage } from './DashboardPage';
 import { OnlineOrdersPage } from './OnlineOrdersPage';
 import { PasswordPage } from './PasswordPage';
@@ -29,40 +29,20 @@ const LABELS: Record<Section, string> = {
 
 function SignIn() {
   usePageTitle(`${t.office.signInTitle} — ${t.brand}`);
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const tokens = await staffAuth.login(email.trim(), password);
-      staff.start(tokens, email.trim());
-      const me = await staffAuth.me().catch(() => null);
-      if (me) staff.start(tokens, `${me.first_name} ${me.last_name}`);
-      const r = role();
-      const first = r === 'manager' || r === 'admin' ? SECTIONS.dashboard.path : r === 'logistics' ? SECTIONS.restock.path : SECTIONS.sales.path;
-      if (location.value.path === '/gestion') navigate(first, { replace: true });
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+  const signIn = async (email: string, password: string) => {
+    const tokens = await staffAuth.login(email, password);
+    staff.start(tokens, email);
+    const me = await staffAuth.me().catch(() => null);
+    if (me) staff.start(tokens, `${me.first_name} ${me.last_name}`);
+    const r = role();
+    const first = r === 'manager' || r === 'admin' ? SECTIONS.dashboard.path : r === 'logistics' ? SECTIONS.restock.path : SECTIONS.sales.path;
+    if (location.value.path === '/gestion') navigate(first, { replace: true });
   };
   return (
     <section class="narrow">
       <h1>{t.office.signInTitle}</h1>
       <p>{t.office.signInText}</p>
-      <form onSubmit={submit} noValidate>
-        <Field label={t.auth.email} type="email" autoComplete="username" required value={email} onValue={setEmail} />
-        <Field label={t.auth.password} type="password" autoComplete="current-password" required value={password} onValue={setPassword} />
-        <Message kind="error">{error}</Message>
-        <button type="submit" class="button wide" disabled={busy}>
-          {t.auth.submitSignIn}
-        </button>
-      </form>
+      <SignInForm onSignIn={signIn} usernameAutocomplete="username" />
     </section>
   );
 }

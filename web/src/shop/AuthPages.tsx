@@ -4,6 +4,7 @@ import { shopper } from '../api/session';
 import { navigate } from '../router';
 import { errorMessage, t } from '../strings';
 import { Field, Message, usePageTitle } from '../ui/components';
+import { SignInForm } from '../ui/SignInForm';
 import { mergeGuestCart } from './cart-state';
 
 /** Only same-site paths: a link cannot send a shopper elsewhere after sign-in. */
@@ -19,39 +20,18 @@ async function afterSignIn(retour: string) {
 export function SignInPage({ query }: { query: URLSearchParams }) {
   usePageTitle(`${t.auth.signInTitle} — ${t.brand}`);
   const retour = safeReturn(query.get('retour'));
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const tokens = await account.login(email.trim(), password);
-      shopper.start(tokens, email.trim());
-      const me = await account.me().catch(() => null);
-      if (me) shopper.start(tokens, me.first_name);
-      await afterSignIn(retour);
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
+  const signIn = async (email: string, password: string) => {
+    const tokens = await account.login(email, password);
+    shopper.start(tokens, email);
+    const me = await account.me().catch(() => null);
+    if (me) shopper.start(tokens, me.first_name);
+    await afterSignIn(retour);
   };
-
   return (
     <section class="narrow">
       <h1>{t.auth.signInTitle}</h1>
       {retour === '/paiement' && <Message kind="info">{t.auth.needSignIn}</Message>}
-      <form onSubmit={submit} noValidate>
-        <Field label={t.auth.email} type="email" autoComplete="email" required value={email} onValue={setEmail} />
-        <Field label={t.auth.password} type="password" autoComplete="current-password" required value={password} onValue={setPassword} />
-        <Message kind="error">{error}</Message>
-        <button type="submit" class="button wide" disabled={busy}>
-          {t.auth.submitSignIn}
-        </button>
-      </form>
+      <SignInForm onSignIn={signIn} />
       <p>
         {t.auth.noAccount} <a href={`/inscription?retour=${encodeURIComponent(retour)}`}>{t.shop.register}</a>
       </p>
