@@ -98,6 +98,7 @@ export const t = {
     postalCode: 'Code postal',
     saveAddress: 'Enregistrer cette adresse dans mon compte',
     quebecOnly: 'Nous livrons au Québec seulement.',
+    freeShipping: (from: string) => `Livraison gratuite dès ${from} d’achats (avant taxes); sinon 9,99 $, taxable.`,
     payment: 'Paiement par carte',
     cardNumber: 'Numéro de carte',
     cardHint: 'Cartes d’essai : 4242 4242 4242 4242 (acceptée), 4000 0000 0000 0002 (refusée), 4000 0000 0000 0119 (délai dépassé).',

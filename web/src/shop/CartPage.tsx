@@ -17,7 +17,7 @@ export function Totals({ value, shippingCents }: { value: Pick<Cart, 'subtotal_c
       {shippingCents !== undefined && (
         <div>
           <dt>{t.cart.shipping}</dt>
-          <dd>{money(shippingCents)}</dd>
+          <dd data-testid="shipping">{money(shippingCents)}</dd>
         </div>
       )}
       <div>

@@ -8,6 +8,7 @@ import { errorMessage, t } from '../strings';
 import { Failure, Field, Loading, Message, useAsync, usePageTitle } from '../ui/components';
 import { cart, loadCart } from './cart-state';
 import { Totals } from './CartPage';
+import { FREE_SHIPPING_FROM_CENTS, quote } from './quote';
 
 const NEW = 'new';
 
@@ -91,6 +92,7 @@ export function CheckoutPage() {
 
   const setField = (k: keyof ShippingAddress) => (v: string) => setAddress({ ...address, [k]: v });
   const saved = addresses.data ?? [];
+  const due = quote(c);
 
   return (
     <section class="checkout" aria-labelledby="checkout-title">
@@ -138,7 +140,7 @@ export function CheckoutPage() {
           </fieldset>
           <Message kind="error">{error}</Message>
           <button type="submit" class="button wide" disabled={busy}>
-            {busy ? t.checkout.paying : t.checkout.pay(money(c.total_cents))}
+            {busy ? t.checkout.paying : t.checkout.pay(money(due.total_cents))}
           </button>
         </form>
         <aside class="summary" aria-labelledby="checkout-summary">
@@ -150,7 +152,8 @@ export function CheckoutPage() {
               </li>
             ))}
           </ul>
-          <Totals value={c} />
+          <Totals value={due} shippingCents={due.shipping_cents} />
+          <p class="hint">{t.checkout.freeShipping(money(FREE_SHIPPING_FROM_CENTS))}</p>
         </aside>
       </div>
     </section>

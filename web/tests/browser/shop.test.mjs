@@ -265,3 +265,36 @@ test('unknown pages and products say so, in French', () => withBrowser(async (br
   assertNoProblems(page);
   await page.close();
 }));
+
+test('below 100 $ the checkout shows the 9,99 $ shipping and charges exactly what it showed', () => withBrowser(async (browser) => {
+  const email = uniqueEmail('eric.lavoie');
+  const registered = await api('POST', '/auth/register', {
+    body: { email, password: 'un-mot-de-passe-solide', first_name: 'Éric', last_name: 'Lavoie' },
+  });
+  assert.equal(registered.status, 201, registered.text);
+  const page = await openPage(browser);
+  await page.goto('/connexion');
+  await page.getByLabel('Adresse courriel').fill(email);
+  await page.getByLabel('Mot de passe').fill('un-mot-de-passe-solide');
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByText('Bonjour, Éric').waitFor();
+  await page.goto(`/produits/${MIEL}`);
+  await page.getByRole('button', { name: 'Ajouter au panier' }).click();
+  await page.getByText('1 × Miel ajouté au panier.').waitFor();
+  await page.goto('/paiement');
+  await page.getByRole('heading', { name: 'Paiement' }).waitFor();
+  // 15,99 + 9,99 = 25,98 $; TPS 1,30 $; TVQ 2,59 $; total 29,87 $.
+  assert.equal(plain(await page.getByTestId('shipping').textContent()), '9,99 $');
+  assert.equal(plain(await page.getByTestId('gst').textContent()), '1,30 $');
+  assert.equal(plain(await page.getByTestId('qst').textContent()), '2,59 $');
+  assert.equal(plain(await page.getByTestId('total').textContent()), '29,87 $');
+  await page.getByLabel('Adresse', { exact: true }).fill('4000 rue Saint-Denis');
+  await page.getByLabel('Ville').fill('Montréal');
+  await page.getByLabel('Code postal').fill('H2W 2M5');
+  await page.getByLabel('Numéro de carte').fill('4242424242424242');
+  await page.getByRole('button', { name: /Payer 29,87/ }).click();
+  await page.getByRole('heading', { name: 'Merci! Votre commande est confirmée.' }).waitFor();
+  assert.equal(plain(await page.getByTestId('total').textContent()), '29,87 $');
+  assert.equal(plain(await page.getByTestId('shipping').textContent()), '9,99 $');
+  assertNoProblems(page);
+}));
