@@ -411,7 +411,7 @@ boost::asio::awaitable<http::Response> Handlers::CreateStaff(http::Request& requ
   auth::RequireRole(who, {Role::kAdmin}, "create staff accounts");
   StaffInput input = ParseStaffInput(json::ParseBody(request.body));
   std::string hash = co_await hasher_.Hash(input.password);
-  Staff staff = co_await repository_.CreateStaff(input, hash);
+  Staff staff = co_await repository_.CreateStaff(StaffId(who), input, hash);
   co_return JsonResponse(201, ToJson(staff));
 }
 

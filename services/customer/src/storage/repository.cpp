@@ -75,10 +75,6 @@ constexpr pg::Statement kListCustomers{"customer.list", "SELECT " COMPTOIR_CUSTO
                                                         " ORDER BY id LIMIT $2::bigint OFFSET $3::bigint"};
 constexpr pg::Statement kCountCustomers{"customer.count", "SELECT count(*) FROM customers" COMPTOIR_CUSTOMER_FILTER};
 
-constexpr pg::Statement kInsertStaff{
-    "staff.insert",
-    "INSERT INTO staff (email, password_hash, first_name, last_name, role, location_id)"
-    " VALUES ($1::text, $2::text, $3::text, $4::text, $5::text, $6::bigint) RETURNING " COMPTOIR_STAFF_COLUMNS};
 constexpr pg::Statement kListStaff{"staff.list", "SELECT " COMPTOIR_STAFF_COLUMNS
                                                  ", count(*) OVER () FROM staff ORDER BY id"
                                                  " LIMIT $1::bigint OFFSET $2::bigint"};
@@ -121,7 +117,6 @@ constexpr pg::Statement kFixDefaults{
     " ORDER BY a.type, (a.id = $2::bigint), a.id)"};
 
 constexpr std::string_view kCustomerEmailConstraint = "customers_email_key";
-constexpr std::string_view kStaffEmailConstraint = "staff_email_key";
 
 std::string EscapeLike(std::string_view text) {
   std::string out;
@@ -317,22 +312,6 @@ boost::asio::awaitable<ListPage<Customer>> Repository::ListCustomers(const std::
 boost::asio::awaitable<std::optional<Staff>> Repository::FindStaff(std::int64_t id) {
   pg::Result result = co_await db_.Execute(kFindStaff, pg::Params().Add(id));
   if (result.empty()) co_return std::nullopt;
-  co_return StaffFromRow(result[0]);
-}
-
-boost::asio::awaitable<Staff> Repository::CreateStaff(const StaffInput& input, const std::string& password_hash) {
-  pg::Params params;
-  params.Add(input.email).Add(password_hash).Add(input.first_name).Add(input.last_name);
-  params.Add(std::string(auth::RoleName(input.role))).Add(input.location_id);
-  pg::Result result;
-  try {
-    result = co_await db_.Execute(kInsertStaff, std::move(params));
-  } catch (const pg::PgError& error) {
-    if (error.IsUniqueViolation() && error.constraint() == kStaffEmailConstraint) {
-      throw ApiError::Conflict("staff.email_taken", "a staff account already uses this email");
-    }
-    throw;
-  }
   co_return StaffFromRow(result[0]);
 }
 

@@ -96,8 +96,6 @@ class Repository {
 
   // Staff.
   boost::asio::awaitable<std::optional<Staff>> FindStaff(std::int64_t id);
-  /// 409 staff.email_taken.
-  boost::asio::awaitable<Staff> CreateStaff(const StaffInput& input, const std::string& password_hash);
   boost::asio::awaitable<ListPage<Staff>> ListStaff(const Page& page);
 
   // Staff access (staff_access.cpp). Each change is made by `actor_id`, who must be an active admin
@@ -105,6 +103,9 @@ class Repository {
   /// Applies `change` (ApplyStaffChange's rules); disabling revokes the account's refresh tokens; a
   /// change that would leave no active admin is 409 staff.last_admin. Emits StaffChanged when
   /// something changed; the same change twice changes nothing the second time.
+  /// 409 staff.email_taken.
+  boost::asio::awaitable<Staff> CreateStaff(std::int64_t actor_id, const StaffInput& input,
+                                            const std::string& password_hash);
   boost::asio::awaitable<Staff> UpdateStaff(std::int64_t actor_id, std::int64_t id, const StaffChange& change,
                                             const std::string& correlation_id);
   /// Replaces the password by a pending reset (`token_hash`, valid `ttl_s`): the old password stops

@@ -40,6 +40,12 @@ constexpr pg::Statement kUseReset{
     "UPDATE staff SET password_hash = $2::text, reset_token_hash = NULL, reset_expires_at = NULL, updated_at = now()"
     " WHERE reset_token_hash = $1::text AND reset_expires_at > now() AND disabled_at IS NULL RETURNING id, email"};
 
+constexpr pg::Statement kInsertStaff{
+    "staff.insert",
+    "INSERT INTO staff (email, password_hash, first_name, last_name, role, location_id)"
+    " VALUES ($1::text, $2::text, $3::text, $4::text, $5::text, $6::bigint) RETURNING " COMPTOIR_STAFF_COLUMNS};
+constexpr std::string_view kStaffEmailConstraint = "staff_email_key";
+
 ApiError StaffNotFound(std::int64_t id) {
   return ApiError::NotFound("staff.not_found", "no staff account has id " + std::to_string(id));
 }
@@ -65,6 +71,26 @@ boost::asio::awaitable<void> AppendStaffEvent(pg::Transaction& tx, std::string t
 }
 
 }  // namespace
+
+boost::asio::awaitable<Staff> Repository::CreateStaff(std::int64_t actor_id, const StaffInput& input,
+                                                      const std::string& password_hash) {
+  pg::Params params;
+  params.Add(input.email).Add(password_hash).Add(input.first_name).Add(input.last_name);
+  params.Add(std::string(auth::RoleName(input.role))).Add(input.location_id);
+  pg::Transaction tx = co_await db_.Begin();
+  co_await RequireActiveAdmin(tx, actor_id);
+  pg::Result result;
+  try {
+    result = co_await tx.Execute(kInsertStaff, std::move(params));
+  } catch (const pg::PgError& error) {
+    if (error.IsUniqueViolation() && error.constraint() == kStaffEmailConstraint) {
+      throw ApiError::Conflict("staff.email_taken", "a staff account already uses this email");
+    }
+    throw;
+  }
+  co_await tx.Commit();
+  co_return StaffFromRow(result[0]);
+}
 
 boost::asio::awaitable<Staff> Repository::UpdateStaff(std::int64_t actor_id, std::int64_t id, const StaffChange& change,
                                                       const std::string& correlation_id) {
