@@ -292,16 +292,25 @@ boost::asio::awaitable<http::Response> Handlers::UpdateMe(http::Request& request
 
 boost::asio::awaitable<http::Response> Handlers::ChangePassword(http::Request& request) {
   std::int64_t id = ShopperId(request, "change a shopper password");
-  PasswordChange change = ParsePasswordChange(json::ParseBody(request.body));
-  auto account = co_await repository_.FindCredentialsById(AccountKind::kCustomer, id);
-  if (!account) throw ApiError::NotFound("customer.not_found", "the account no longer exists");
+  co_return co_await ChangeOwnPassword(request, AccountKind::kCustomer, id);
+}
+
+boost::asio::awaitable<http::Response> Handlers::ChangeOwnPassword(http::Request& request, AccountKind kind,
+                                                                   std::int64_t id) {
+  const bool staff = kind == AccountKind::kStaff;
+  PasswordChange change =
+      ParsePasswordChange(json::ParseBody(request.body), staff ? "staff.invalid" : "customer.invalid");
+  auto account = co_await repository_.FindCredentialsById(kind, id);
+  if (!account)
+    throw ApiError::NotFound(staff ? "staff.not_found" : "customer.not_found", "the account no longer exists");
+  if (!account->active) throw AccountDisabled();
   // Guesses of the current password with a stolen access token count as failed sign-ins.
-  if (auto refused = co_await CheckPassword(request, AccountKind::kCustomer, account->email, account->password_hash,
+  if (auto refused = co_await CheckPassword(request, kind, account->email, account->password_hash,
                                             std::move(change.current_password))) {
     co_return std::move(*refused);
   }
   std::string next = co_await hasher_.Hash(std::move(change.new_password));
-  co_await repository_.SetPassword(AccountKind::kCustomer, id, next);
+  co_await repository_.SetPassword(kind, id, next);
   co_return http::Response::Empty(204);
 }
 
@@ -427,18 +436,7 @@ boost::asio::awaitable<http::Response> Handlers::GetStaffMe(http::Request& reque
 }
 
 boost::asio::awaitable<http::Response> Handlers::ChangeStaffPassword(http::Request& request) {
-  std::int64_t id = StaffId(verifier_.Authenticate(request));
-  PasswordChange change = ParsePasswordChange(json::ParseBody(request.body), "staff.invalid");
-  auto account = co_await repository_.FindCredentialsById(AccountKind::kStaff, id);
-  if (!account) throw ApiError::NotFound("staff.not_found", "the staff account no longer exists");
-  if (!account->active) throw AccountDisabled();
-  if (auto refused = co_await CheckPassword(request, AccountKind::kStaff, account->email, account->password_hash,
-                                            std::move(change.current_password))) {
-    co_return std::move(*refused);
-  }
-  std::string next = co_await hasher_.Hash(std::move(change.new_password));
-  co_await repository_.SetPassword(AccountKind::kStaff, id, next);
-  co_return http::Response::Empty(204);
+  co_return co_await ChangeOwnPassword(request, AccountKind::kStaff, StaffId(verifier_.Authenticate(request)));
 }
 
 boost::asio::awaitable<http::Response> Handlers::GetStaff(http::Request& request) {

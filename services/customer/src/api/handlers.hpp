@@ -66,6 +66,9 @@ class Handlers {
   /// Takes one attempt for `email` (ADR 0012) and only then verifies `password` against `hash` on
   /// the hasher pool: the 429 answer when the attempt is refused, 401 auth.invalid_credentials thrown
   /// when the password is wrong, nullopt (and the attempts cleared) when it is right.
+  /// The own password change of shoppers and staff: current password checked (and counted), the
+  /// new one hashed, every refresh token of the account revoked.
+  boost::asio::awaitable<http::Response> ChangeOwnPassword(http::Request& request, AccountKind kind, std::int64_t id);
   boost::asio::awaitable<std::optional<http::Response>> CheckPassword(const http::Request& request, AccountKind kind,
                                                                       const std::string& email, std::string hash,
                                                                       std::string password);
