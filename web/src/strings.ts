@@ -314,10 +314,10 @@ export const t = {
     enable: 'Réactiver',
     changeRole: 'Changer le rôle',
     resetPassword: 'Réinitialiser le mot de passe',
-    resetDone: (email: string) => `Mot de passe de ${email} réinitialisé.`,
+    resetDone: (email: string, code: string, until: string) =>
+      `Mot de passe de ${email} réinitialisé. Code à lui remettre : ${code} (valide jusqu’au ${until}).`,
     updated: (email: string) => `Compte ${email} mis à jour.`,
     noStore: '—',
-    pending: 'Cette fonction arrive avec la gestion des accès (serveur pas encore à jour).',
     storeRequired: 'Un·e caissier·ère est rattaché·e à un magasin.',
   },
 
@@ -326,7 +326,11 @@ export const t = {
     current: 'Mot de passe actuel',
     next: 'Nouveau mot de passe',
     submit: 'Changer le mot de passe',
-    done: 'Mot de passe changé.',
+    changed: 'Mot de passe changé : connectez-vous avec le nouveau.',
+    haveCode: 'J’ai reçu un code de réinitialisation',
+    code: 'Code de réinitialisation',
+    setNew: 'Définir mon mot de passe',
+    resetDone: 'Mot de passe défini : connectez-vous avec le nouveau.',
   },
 
   dashboard: {
@@ -375,7 +379,8 @@ export const t = {
     illegalTransition: 'Ce changement de statut n’est plus possible.',
     notFound: 'Introuvable.',
     duplicateSku: 'Ce code de produit existe déjà.',
-    pendingServer: 'Cette fonction n’est pas encore offerte par le serveur.',
+    accountDisabled: 'Ce compte est désactivé. Adressez-vous à un·e administrateur·trice.',
+    invalidResetCode: 'Ce code de réinitialisation n’est pas valide ou a expiré.',
   },
 };
 
@@ -417,6 +422,10 @@ export function errorMessage(e: unknown): string {
     case 'order.illegal_transition':
     case 'inventory.illegal_transition':
       return t.errors.illegalTransition;
+    case 'auth.account_disabled':
+      return t.errors.accountDisabled;
+    case 'auth.invalid_reset_token':
+      return t.errors.invalidResetCode;
     case 'product.duplicate_sku':
       return t.errors.duplicateSku;
   }

@@ -32,11 +32,14 @@ export const staffAuth = {
   login: (email: string, password: string) =>
     call<Tokens>('POST', '/auth/staff/login', { body: { email, password } }),
   me: () => call<Staff>('GET', '/staff/me', { auth }),
-  /** Issue 12 (pending on the server): ends the session everywhere by revoking the refresh family. */
+  /** Ends the session on the server too: the refresh token's whole family is revoked. */
   logout: (refresh_token: string) => call<void>('POST', '/auth/logout', { body: { refresh_token }, auth }),
-  /** Issue 12 (pending on the server): the signed-in staff member changes their password. */
+  /** The signed-in staff member changes their password (every refresh token of the account is revoked). */
   changePassword: (current_password: string, new_password: string) =>
     call<void>('POST', '/staff/me/password', { body: { current_password, new_password }, auth }),
+  /** Sets a new password with the one-time code an admin's reset gave (no session needed). */
+  completeReset: (reset_token: string, new_password: string) =>
+    call<void>('POST', '/auth/staff/password-reset', { body: { reset_token, new_password } }),
 };
 
 export const products = {
@@ -102,9 +105,10 @@ export const reports = {
 export const staffAccounts = {
   list: () => call<Page<Staff>>('GET', '/staff', { query: { per_page: 100 }, auth }),
   create: (body: StaffInput) => call<Staff>('POST', '/staff', { body, auth }),
-  /** Issue 12 (pending on the server): role, store, or active (false disables, true re-enables). */
+  /** Admin: role, store, or active (false disables and revokes the sessions, true enables again). A
+   *  location not given follows a new role (logistics 6, manager/admin none). */
   update: (id: number, body: { role?: Role; location_id?: number | null; active?: boolean }) =>
     call<Staff>('PATCH', `/staff/${id}`, { body, auth }),
-  /** Issue 12 (pending on the server): an admin resets the password; the answer carries a one-time token. */
-  resetPassword: (id: number) => call<{ reset_token?: string }>('POST', `/staff/${id}/password-reset`, { auth }),
+  /** Admin: the old password stops working; the answer's one-time code is for the staff member. */
+  resetPassword: (id: number) => call<{ reset_token: string; expires_at: string }>('POST', `/staff/${id}/password-reset`, { auth }),
 };

@@ -85,8 +85,9 @@ export interface Staff {
   last_name: string;
   role: Role;
   location_id: number | null;
-  /** Issue 12: false once an admin disabled the account (absent on servers without staff management). */
-  active?: boolean;
+  /** false once an admin disabled the account. */
+  active: boolean;
+  disabled_at: string | null;
   created_at: string;
 }
 export interface StaffInput {

@@ -3,8 +3,9 @@
 import { staffAuth } from '../api/office';
 import { staff } from '../api/session';
 import { location, navigate } from '../router';
-import { t } from '../strings';
-import { usePageTitle } from '../ui/components';
+import { useState } from 'preact/hooks';
+import { errorMessage, t } from '../strings';
+import { Field, Message, usePageTitle } from '../ui/components';
 import { SignInForm } from '../ui/SignInForm';
 import { DashboardPage } from './DashboardPage';
 import { OnlineOrdersPage } from './OnlineOrdersPage';
@@ -38,12 +39,51 @@ function SignIn() {
     const first = r === 'manager' || r === 'admin' ? SECTIONS.dashboard.path : r === 'logistics' ? SECTIONS.restock.path : SECTIONS.sales.path;
     if (location.value.path === '/gestion') navigate(first, { replace: true });
   };
+  const changed = location.value.query.get('motdepasse');
   return (
     <section class="narrow">
       <h1>{t.office.signInTitle}</h1>
       <p>{t.office.signInText}</p>
+      {changed && <Message kind="success">{changed === 'defini' ? t.password.resetDone : t.password.changed}</Message>}
       <SignInForm onSignIn={signIn} usernameAutocomplete="username" />
+      <ResetWithCode />
     </section>
+  );
+}
+
+/** The staff member's half of an admin's reset: the one-time code and a new password. */
+function ResetWithCode() {
+  const [code, setCode] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await staffAuth.completeReset(code.trim(), password);
+      setCode('');
+      setPassword('');
+      navigate('/gestion?motdepasse=defini', { replace: true });
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <details class="panel">
+      <summary>{t.password.haveCode}</summary>
+      <form onSubmit={submit} noValidate>
+        <Field label={t.password.code} autoComplete="one-time-code" required value={code} onValue={setCode} />
+        <Field label={t.password.next} type="password" autoComplete="new-password" required minLength={8} hint={t.auth.passwordHint} value={password} onValue={setPassword} />
+        <Message kind="error">{error}</Message>
+        <button type="submit" class="button wide" disabled={busy}>
+          {t.password.setNew}
+        </button>
+      </form>
+    </details>
   );
 }
 

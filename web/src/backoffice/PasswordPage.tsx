@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api/client';
 import { staffAuth } from '../api/office';
+import { staff } from '../api/session';
+import { navigate } from '../router';
 import { errorMessage, t } from '../strings';
 import { Field, Status, usePageTitle } from '../ui/components';
 
@@ -15,13 +16,11 @@ export function PasswordPage() {
     setBusy(true);
     try {
       await staffAuth.changePassword(current, next);
-      setCurrent('');
-      setNext('');
-      setNote({ text: t.password.done, error: false });
+      // Every session of the account ends with the change: sign in again with the new password.
+      staff.end();
+      navigate('/gestion?motdepasse=change', { replace: true });
     } catch (err) {
-      const pending = err instanceof ApiError && (err.status === 404 || err.status === 405);
-      setNote({ text: pending ? t.staffPage.pending : errorMessage(err), error: true });
-    } finally {
+      setNote({ text: errorMessage(err), error: true });
       setBusy(false);
     }
   };

@@ -1,19 +1,13 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api/client';
 import { staffAccounts } from '../api/office';
 import type { Role, Staff } from '../api/types';
+import { dateTime } from '../format';
 import { errorMessage, t } from '../strings';
 import { Failure, Field, Loading, Select, Status, useAsync, usePageTitle } from '../ui/components';
 import { nameOf, stores, useLocations } from './shared';
 
 type Note = { text: string; error: boolean } | null;
 const ROLES: Role[] = ['cashier', 'logistics', 'manager', 'admin'];
-
-/** The staff-management endpoints of issue 12 may not be on this server yet: say so instead of "not found". */
-function staffError(e: unknown): string {
-  if (e instanceof ApiError && (e.status === 404 || e.status === 405) && e.code !== 'customer.staff_not_found') return t.staffPage.pending;
-  return errorMessage(e);
-}
 
 export function StaffPage() {
   usePageTitle(`${t.staffPage.title} — ${t.office.title}`);
@@ -79,14 +73,14 @@ function StaffRow({
   const [roleValue, setRoleValue] = useState<Role>(member.role);
   const [storeValue, setStoreValue] = useState(member.location_id ? String(member.location_id) : storeOptions[0]?.value ?? '');
   const [busy, setBusy] = useState(false);
-  const active = member.active !== false;
-  const act = async (work: () => Promise<Staff>, text: string) => {
+  const active = member.active;
+  const act = async (work: () => Promise<Staff>, text: string | (() => string)) => {
     setBusy(true);
     try {
       onChanged(await work());
-      onNote({ text, error: false });
+      onNote({ text: typeof text === 'string' ? text : text(), error: false });
     } catch (e) {
-      onNote({ text: staffError(e), error: true });
+      onNote({ text: errorMessage(e), error: true });
     } finally {
       setBusy(false);
     }
@@ -110,7 +104,8 @@ function StaffRow({
             onSubmit={(e) => {
               e.preventDefault();
               void act(
-                () => staffAccounts.update(member.id, { role: roleValue, location_id: roleValue === 'cashier' ? Number(storeValue) : null }),
+                // A cashier names a store; other roles take theirs from the role (logistics: the centre).
+                () => staffAccounts.update(member.id, roleValue === 'cashier' ? { role: roleValue, location_id: Number(storeValue) } : { role: roleValue }),
                 t.staffPage.updated(member.email),
               );
             }}
@@ -140,12 +135,19 @@ function StaffRow({
             type="button"
             class="button secondary small"
             disabled={busy}
-            onClick={() =>
-              act(async () => {
-                await staffAccounts.resetPassword(member.id);
-                return member;
-              }, t.staffPage.resetDone(member.email))
-            }
+            onClick={() => {
+              let code = '';
+              let until = '';
+              void act(
+                async () => {
+                  const reset = await staffAccounts.resetPassword(member.id);
+                  code = reset.reset_token;
+                  until = dateTime(reset.expires_at);
+                  return member;
+                },
+                () => t.staffPage.resetDone(member.email, code, until),
+              );
+            }}
           >
             {t.staffPage.resetPassword}
           </button>

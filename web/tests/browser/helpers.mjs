@@ -172,7 +172,7 @@ export async function tabTo(page, locator, max = 80) {
 export async function staffSignIn(page, email) {
   await page.goto('/gestion');
   await page.getByLabel('Adresse courriel').fill(email);
-  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+  await page.getByLabel('Mot de passe', { exact: true }).fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.getByRole('navigation', { name: 'Menu de la gestion' }).waitFor();
 }

@@ -216,28 +216,73 @@ test('a receipt and a partial return; online orders moved from paid to delivered
     assertNoProblems(page);
   }));
 
-test('an admin creates a staff account; the new cashier signs in to their store', () =>
-  withBrowser(async (browser) => {
-    const page = await openPage(browser);
-    await staffSignIn(page, ADMIN);
-    await page.getByRole('link', { name: 'Personnel' }).click();
-    await page.getByRole('heading', { name: 'Comptes du personnel' }).waitFor();
-    await page.getByText('Nouveau compte').click();
-    const email = uniqueEmail('nadia.cote').replace('@example.com', '@comptoir.local');
-    await page.getByLabel('Prénom').fill('Nadia');
-    await page.getByLabel('Nom', { exact: true }).fill('Côté');
-    await page.getByLabel('Courriel', { exact: true }).fill(email);
-    await page.getByLabel('Mot de passe initial').fill('un-mot-de-passe-solide');
-    await page.getByLabel('Rôle', { exact: true }).selectOption({ label: 'Caissier·ère' });
-    await page.getByLabel('Magasin', { exact: true }).selectOption({ label: 'Mile End' });
-    await page.getByRole('button', { name: 'Créer le compte' }).click();
-    await page.getByText(`Compte ${email} créé.`).waitFor();
-    await page.getByRole('row').filter({ hasText: email }).waitFor();
-    await checkPage(page, 'office-staff');
-    const signIn = await api('POST', '/auth/staff/login', { body: { email, password: 'un-mot-de-passe-solide' } });
-    assert.equal(signIn.status, 200, signIn.text);
-    const me = await api('GET', '/staff/me', { token: signIn.body.access_token });
-    assert.equal(me.body.role, 'cashier');
-    assert.equal(me.body.location_id, 4);
-    assertNoProblems(page);
-  }));
+test('an admin creates, disables, re-enables and resets a cashier, who sets and then changes their password', () =>
+  withBrowser(async (browser) =>
+    withBrowser(async (cashierBrowser) => {
+      const page = await openPage(browser);
+      await staffSignIn(page, ADMIN);
+      await page.getByRole('link', { name: 'Personnel' }).click();
+      await page.getByRole('heading', { name: 'Comptes du personnel' }).waitFor();
+      await page.getByText('Nouveau compte').click();
+      const email = uniqueEmail('nadia.cote').replace('@example.com', '@comptoir.local');
+      await page.getByLabel('Prénom').fill('Nadia');
+      await page.getByLabel('Nom', { exact: true }).fill('Côté');
+      await page.getByLabel('Courriel', { exact: true }).fill(email);
+      await page.getByLabel('Mot de passe initial').fill('un-mot-de-passe-solide');
+      await page.getByLabel('Rôle', { exact: true }).selectOption({ label: 'Caissier·ère' });
+      await page.getByLabel('Magasin', { exact: true }).selectOption({ label: 'Mile End' });
+      await page.getByRole('button', { name: 'Créer le compte' }).click();
+      await page.getByText(`Compte ${email} créé.`).waitFor();
+      const row = page.getByRole('row').filter({ hasText: email });
+      await row.waitFor();
+      const signIn = (password) => api('POST', '/auth/staff/login', { body: { email, password } });
+      const first = await signIn('un-mot-de-passe-solide');
+      assert.equal(first.status, 200, first.text);
+      const me = await api('GET', '/staff/me', { token: first.body.access_token });
+      assert.equal(me.body.role, 'cashier');
+      assert.equal(me.body.location_id, 4);
+
+      // Disabled: refused at sign-in; enabled again: let in.
+      await row.getByRole('button', { name: 'Désactiver' }).click();
+      await page.getByText(`Compte ${email} mis à jour.`).waitFor();
+      assert.match(plain(await row.textContent()), /Désactivé/);
+      const refused = await signIn('un-mot-de-passe-solide');
+      assert.equal(refused.status, 403, refused.text);
+      assert.equal(refused.body.code, 'auth.account_disabled');
+      await checkPage(page, 'office-staff');
+      await row.getByRole('button', { name: 'Réactiver' }).click();
+      await eventually(async () => /Actif/.test(plain(await row.textContent())), 5000, 'the account active again');
+      assert.equal((await signIn('un-mot-de-passe-solide')).status, 200);
+
+      // An admin reset: the old password stops working; the code sets a new one on the sign-in page.
+      await row.getByRole('button', { name: 'Réinitialiser le mot de passe' }).click();
+      const note = plain(await page.getByRole('status').filter({ hasText: 'Code à lui remettre' }).textContent());
+      const code = /Code à lui remettre : (\S+) /.exec(note)?.[1];
+      assert.ok(code, note);
+      assert.equal((await signIn('un-mot-de-passe-solide')).status, 401);
+
+      const cashier = await openPage(cashierBrowser);
+      await cashier.goto('/gestion');
+      await cashier.getByText('J’ai reçu un code de réinitialisation').click();
+      await cashier.getByLabel('Code de réinitialisation').fill(code);
+      await cashier.getByLabel('Nouveau mot de passe').fill('nouveau-mot-de-passe-1');
+      await cashier.getByRole('button', { name: 'Définir mon mot de passe' }).click();
+      await cashier.getByText('Mot de passe défini : connectez-vous avec le nouveau.').waitFor();
+      await checkPage(cashier, 'office-signin');
+      await cashier.getByLabel('Adresse courriel').fill(email);
+      await cashier.getByLabel('Mot de passe', { exact: true }).fill('nouveau-mot-de-passe-1');
+      await cashier.getByRole('button', { name: 'Se connecter' }).click();
+      await cashier.getByText('Nadia Côté — Caissier·ère').waitFor();
+
+      // Their own change: the session ends, the new password is the one that works.
+      await cashier.getByRole('link', { name: 'Mot de passe' }).click();
+      await cashier.getByLabel('Mot de passe actuel').fill('nouveau-mot-de-passe-1');
+      await cashier.getByLabel('Nouveau mot de passe').fill('encore-un-autre-2');
+      await cashier.getByRole('button', { name: 'Changer le mot de passe' }).click();
+      await cashier.getByText('Mot de passe changé : connectez-vous avec le nouveau.').waitFor();
+      assert.equal((await signIn('nouveau-mot-de-passe-1')).status, 401);
+      assert.equal((await signIn('encore-un-autre-2')).status, 200);
+      assertNoProblems(page);
+      assertNoProblems(cashier);
+    }),
+  ));
