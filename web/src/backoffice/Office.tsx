@@ -4,8 +4,8 @@ import { staffAuth } from '../api/office';
 import { staff } from '../api/session';
 import { location, navigate } from '../router';
 import { useState } from 'preact/hooks';
-import { errorMessage, t } from '../strings';
-import { Field, Message, usePageTitle } from '../ui/components';
+import { t } from '../strings';
+import { Field, Message, usePageTitle, useSubmit } from '../ui/components';
 import { SignInForm } from '../ui/SignInForm';
 import { DashboardPage } from './DashboardPage';
 import { OnlineOrdersPage } from './OnlineOrdersPage';
@@ -55,22 +55,15 @@ function SignIn() {
 function ResetWithCode() {
   const [code, setCode] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
+  const { busy, error, run } = useSubmit();
+  const submit = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       await staffAuth.completeReset(code.trim(), password);
       setCode('');
       setPassword('');
       navigate('/gestion?motdepasse=defini', { replace: true });
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <details class="panel">

@@ -4,7 +4,7 @@ import { catalogue } from '../api/shop';
 import type { Product } from '../api/types';
 import { fold, money, moneyInput, parseMoney } from '../format';
 import { errorMessage, t } from '../strings';
-import { Failure, Field, Loading, Select, Status, useAsync, usePageTitle } from '../ui/components';
+import { Failure, Field, Loading, Message, Select, Status, useAsync, usePageTitle, useSubmit } from '../ui/components';
 import { nameOf } from './shared';
 
 type Note = { text: string; error: boolean } | null;
@@ -147,8 +147,7 @@ function ProductRow({ product, category, onChanged, onNote }: { product: Product
 function CreateProduct({ categories, onCreated }: { categories: { id: number; name: string }[]; onCreated: (p: Product) => void }) {
   const empty = { sku: '', name: '', description: '', category: '', price: '' };
   const [form, setForm] = useState(empty);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmit();
   const set = (k: keyof typeof form) => (v: string) => setForm({ ...form, [k]: v });
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -158,8 +157,7 @@ function CreateProduct({ categories, onCreated }: { categories: { id: number; na
       setError(t.products.badPrice);
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       const p = await products.create({
         sku: form.sku.trim(),
         name: form.name.trim(),
@@ -169,11 +167,7 @@ function CreateProduct({ categories, onCreated }: { categories: { id: number; na
       });
       setForm(empty);
       onCreated(p);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <details class="panel">
@@ -193,11 +187,7 @@ function CreateProduct({ categories, onCreated }: { categories: { id: number; na
           />
           <Field label={t.products.description} value={form.description} onValue={set('description')} />
         </div>
-        {error && (
-          <p class="message message-error" role="alert">
-            {error}
-          </p>
-        )}
+        <Message kind="error">{error}</Message>
         <button type="submit" class="button" disabled={busy}>
           {t.products.createSubmit}
         </button>

@@ -3,7 +3,7 @@ import { restock } from '../api/office';
 import type { Product, RestockRequest, RestockStatus } from '../api/types';
 import { dateTime } from '../format';
 import { errorMessage, t } from '../strings';
-import { Failure, Field, Loading, Select, Status, useAsync, usePageTitle } from '../ui/components';
+import { Failure, Field, Loading, Message, Select, Status, useAsync, usePageTitle, useSubmit } from '../ui/components';
 import { myLocation, nameOf, productOptions, role, stores, useLocations, useProducts } from './shared';
 
 type Note = { text: string; error: boolean } | null;
@@ -201,8 +201,7 @@ function CreateRequest({
   const [store, setStore] = useState(own ? String(own) : '');
   const [lines, setLines] = useState<{ product: string; quantity: string }[]>([{ product: '', quantity: '10' }]);
   const [noteText, setNoteText] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmit();
   const options = [{ value: '', label: '—' }, ...productOptions(products)];
   const storeId = own ?? Number(store || storeOptions[0]?.value);
   const submit = async (e: Event) => {
@@ -213,17 +212,12 @@ function CreateRequest({
       setError(t.errors.validation);
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       const created = await restock.create(storeId, body, noteText.trim());
       setLines([{ product: '', quantity: '10' }]);
       setNoteText('');
       onCreated(created);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <details class="panel" open={own !== null}>
@@ -266,11 +260,7 @@ function CreateRequest({
           </button>
         </p>
         <Field label={t.restock.note} value={noteText} onValue={setNoteText} />
-        {error && (
-          <p class="message message-error" role="alert">
-            {error}
-          </p>
-        )}
+        <Message kind="error">{error}</Message>
         <button type="submit" class="button" disabled={busy}>
           {t.restock.submit}
         </button>

@@ -3,7 +3,7 @@ import { staffAccounts } from '../api/office';
 import type { Role, Staff } from '../api/types';
 import { dateTime } from '../format';
 import { errorMessage, t } from '../strings';
-import { Failure, Field, Loading, Select, Status, useAsync, usePageTitle } from '../ui/components';
+import { Failure, Field, Loading, Message, Select, Status, useAsync, usePageTitle, useSubmit } from '../ui/components';
 import { nameOf, stores, useLocations } from './shared';
 
 type Note = { text: string; error: boolean } | null;
@@ -160,8 +160,7 @@ function StaffRow({
 function CreateStaff({ storeOptions, onCreated }: { storeOptions: { value: string; label: string }[]; onCreated: (s: Staff) => void }) {
   const empty = { email: '', first_name: '', last_name: '', password: '', role: 'cashier' as Role, store: '' };
   const [form, setForm] = useState(empty);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmit();
   const set = (k: keyof typeof form) => (v: string) => setForm({ ...form, [k]: v });
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -171,8 +170,7 @@ function CreateStaff({ storeOptions, onCreated }: { storeOptions: { value: strin
       setError(t.staffPage.storeRequired);
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       const s = await staffAccounts.create({
         email: form.email.trim(),
         first_name: form.first_name.trim(),
@@ -183,11 +181,7 @@ function CreateStaff({ storeOptions, onCreated }: { storeOptions: { value: strin
       });
       setForm(empty);
       onCreated(s);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <details class="panel">
@@ -203,11 +197,7 @@ function CreateStaff({ storeOptions, onCreated }: { storeOptions: { value: strin
           <Select label={t.staffPage.role} value={form.role} onValue={set('role')} options={ROLES.map((r) => ({ value: r, label: t.roles[r] }))} />
           {form.role === 'cashier' && <Select label={t.staffPage.store} value={form.store || storeOptions[0]?.value || ''} onValue={set('store')} options={storeOptions} />}
         </div>
-        {error && (
-          <p class="message message-error" role="alert">
-            {error}
-          </p>
-        )}
+        <Message kind="error">{error}</Message>
         <button type="submit" class="button" disabled={busy}>
           {t.staffPage.createSubmit}
         </button>

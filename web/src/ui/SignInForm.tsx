@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { errorMessage, t } from '../strings';
-import { Field, Message } from './components';
+import { t } from '../strings';
+import { Field, Message, useSubmit } from './components';
 
 /**
  * Email and password, for shoppers and staff alike. `onSignIn` does the work and throws on failure
@@ -9,19 +9,10 @@ import { Field, Message } from './components';
 export function SignInForm({ onSignIn, usernameAutocomplete = 'email' }: { onSignIn: (email: string, password: string) => Promise<void>; usernameAutocomplete?: string }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
+  const { busy, error, run } = useSubmit();
+  const submit = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await onSignIn(email.trim(), password);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    void run(() => onSignIn(email.trim(), password));
   };
   return (
     <form onSubmit={submit} noValidate>

@@ -161,6 +161,27 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
   return { ...state, reload, set };
 }
 
+/**
+ * A form's submission: `run(work)` disables the button while `work` runs and shows the service's
+ * message (in French) if it throws. `setError` shows a check of the form's own.
+ */
+export function useSubmit() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (work: () => Promise<unknown>): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
+}
+
 /** Sets the title (and, after a navigation, moves the focus to the h1). */
 export function usePageTitle(title: string): void {
   useEffect(() => announce(title), [title]);
