@@ -150,8 +150,10 @@ start_process() { # name ports health command...
   local pid
   pid=$(pid_of "$name")
   if [[ -n $pid ]]; then
-    if [[ $ROOT/$BIN -nt $RUN_DIR/$name.pid ]]; then
-      say "$name: binary rebuilt since it started, restarting"
+    # The web service reads web/'s build once, at start: a new build restarts it too.
+    if [[ $ROOT/$BIN -nt $RUN_DIR/$name.pid ]] ||
+       [[ ($name == web || $name == comptoir) && $ROOT/build/$PRESET/web/dist/index.html -nt $RUN_DIR/$name.pid ]]; then
+      say "$name: rebuilt since it started, restarting"
       stop_pid "$name" "$pid"
     else
       return 0
