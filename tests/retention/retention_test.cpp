@@ -122,13 +122,12 @@ TEST_F(Retention, PublishedEventsGoSevenDaysAfterPublicationAndAWaitingOneNever)
 }
 
 TEST_F(Retention, RefreshTokenFamiliesGoAWeekAfterTheirLastTokenDied) {
-  auto token = [](const std::string& hash, const std::string& family, const std::string& expires,
-                  const std::string& used, const std::string& revoked) {
-    Exec("customer",
-         "INSERT INTO refresh_tokens (token_hash, family, account_kind, account_id, created_at, expires_at, used_at,"
-         " revoked_at) VALUES ('" +
-             hash + "', '" + family + "', 'customer', 1, now() - interval '60 days', " + expires + ", " + used + ", " +
-             revoked + ")");
+  // One statement: the job must never see half a family.
+  std::string rows;
+  auto token = [&rows](const std::string& hash, const std::string& family, const std::string& expires,
+                       const std::string& used, const std::string& revoked) {
+    rows += std::string(rows.empty() ? "" : ",") + "('" + hash + "', '" + family +
+            "', 'customer', 1, now() - interval '60 days', " + expires + ", " + used + ", " + revoked + ")";
   };
   const std::string dead = "00000000-0000-4000-8000-0000000000d1";
   const std::string live = "00000000-0000-4000-8000-0000000000a1";
@@ -142,6 +141,10 @@ TEST_F(Retention, RefreshTokenFamiliesGoAWeekAfterTheirLastTokenDied) {
   token("retention-live-2", live, "now() + interval '20 days'", "NULL", "NULL");
   // Over for 6 days only.
   token("retention-recent-1", recent, "now() - interval '6 days'", "NULL", "NULL");
+  Exec("customer",
+       "INSERT INTO refresh_tokens (token_hash, family, account_kind, account_id, created_at, expires_at, used_at,"
+       " revoked_at) VALUES " +
+           rows);
   auto left = [] {
     return Sql("customer",
                "SELECT coalesce(string_agg(token_hash, ',' ORDER BY token_hash), '') FROM refresh_tokens"
