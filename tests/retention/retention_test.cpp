@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "comptoir/testing/eventually.hpp"
 #include "comptoir/testing/http.hpp"
 #include "comptoir/testing/pg.hpp"
 #include "comptoir/testing/platform.hpp"
@@ -18,15 +19,7 @@
 namespace comptoir {
 namespace {
 
-template <class F>
-bool Eventually(F&& done, std::chrono::seconds limit = std::chrono::seconds(30)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return done();
-}
+using testing::Eventually;
 
 class Retention : public ::testing::Test {
  protected:

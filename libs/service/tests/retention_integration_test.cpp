@@ -147,15 +147,16 @@ TEST_F(RetentionTest, AProcessedEventTheStreamStillHoldsKeepsItsRow) {
   Processed("trimmed-old", "4000-0", "91 days");  // older than 90 days and gone from the stream: goes
   Processed("held-old", "5000-0", "91 days");     // old, but the stream can deliver it again: stays
   Processed("trimmed-young", "4000-1", "89 days");
+  Processed("unreadable", "not-a-stream-id", "200 days");  // kept: its place in the stream is unknown
   Retention retention(runtime_.Context(0), *pool_, "reporting", RetentionSettings{},
                       Resolve({ProcessedEventsRetention(redis, stream)}), &registry_);
   EXPECT_EQ(ct::RunAsync(runtime_, Purge(retention)), 1);
-  EXPECT_EQ(Remaining("processed_events", "event_id"), "held-old,trimmed-young");
+  EXPECT_EQ(Remaining("processed_events", "event_id"), "held-old,trimmed-young,unreadable");
 
   // Once the stream no longer holds it (trimmed, or the stream is gone), the old row goes too.
   ct::RunAsync(runtime_, Command(redis, {"DEL", stream}));
   EXPECT_EQ(ct::RunAsync(runtime_, Purge(retention)), 1);
-  EXPECT_EQ(Remaining("processed_events", "event_id"), "trimmed-young");
+  EXPECT_EQ(Remaining("processed_events", "event_id"), "trimmed-young,unreadable");
 }
 
 TEST_F(RetentionTest, RedisDownPurgesNoProcessedEventAndTheOtherTablesStillRun) {

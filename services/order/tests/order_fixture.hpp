@@ -14,6 +14,7 @@
 #include <boost/json.hpp>
 
 #include "comptoir/auth/auth.hpp"
+#include "comptoir/testing/eventually.hpp"
 #include "comptoir/testing/http.hpp"
 #include "comptoir/testing/pg.hpp"
 #include "comptoir/testing/platform.hpp"
@@ -48,16 +49,7 @@ inline std::string Str(const json::value& v, std::string_view key) {
   return std::string(v.at(key).as_string());
 }
 
-// Waits (bounded) for `done`; the deadline only guards against a hang, it is not what is tested.
-template <class F>
-bool Eventually(F&& done, std::chrono::seconds limit = std::chrono::seconds(30)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return done();
-}
+using testing::Eventually;
 
 /// Settings every order Platform gets: short timeouts so that the tests wait little.
 inline std::vector<std::pair<std::string, std::string>> FastOrderSettings() {

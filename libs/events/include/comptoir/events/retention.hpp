@@ -29,7 +29,9 @@ inline constexpr pg::Statement kPurgeProcessedEvents{
     "events.retention.processed",
     "DELETE FROM processed_events WHERE event_id IN (SELECT event_id FROM processed_events"
     " WHERE processed_at < now() - make_interval(secs => $1::bigint)"
-    " AND split_part(stream_id, '-', 1) ~ '^[0-9]{1,18}$' AND split_part(stream_id, '-', 1)::bigint < $3::bigint"
+    // A CASE, not AND: SQL does not promise to test the pattern before the cast.
+    " AND CASE WHEN split_part(stream_id, '-', 1) ~ '^[0-9]{1,18}$' THEN split_part(stream_id, '-', 1)::bigint END"
+    " < $3::bigint"
     " LIMIT $2::bigint)"};
 
 /// The time (milliseconds since the epoch, from its id) of the oldest entry `stream` still holds; nullopt when the
