@@ -120,7 +120,8 @@ TEST_F(Retention, RefreshTokenFamiliesGoAWeekAfterTheirLastTokenDied) {
   auto token = [&rows](const std::string& hash, const std::string& family, const std::string& expires,
                        const std::string& used, const std::string& revoked) {
     rows += std::string(rows.empty() ? "" : ",") + "('" + hash + "', '" + family +
-            "', 'customer', 1, now() - interval '60 days', " + expires + ", " + used + ", " + revoked + ")";
+            "', 'customer', 1, now() - interval '60 days', now() - interval '60 days', " + expires + ", " + used +
+            ", " + revoked + ")";
   };
   const std::string dead = "00000000-0000-4000-8000-0000000000d1";
   const std::string live = "00000000-0000-4000-8000-0000000000a1";
@@ -135,8 +136,8 @@ TEST_F(Retention, RefreshTokenFamiliesGoAWeekAfterTheirLastTokenDied) {
   // Over for 6 days only.
   token("retention-recent-1", recent, "now() - interval '6 days'", "NULL", "NULL");
   Exec("customer",
-       "INSERT INTO refresh_tokens (token_hash, family, account_kind, account_id, created_at, expires_at, used_at,"
-       " revoked_at) VALUES " +
+       "INSERT INTO refresh_tokens (token_hash, family, account_kind, account_id, created_at, session_started_at,"
+       " expires_at, used_at, revoked_at) VALUES " +
            rows);
   auto left = [] {
     return Sql("customer",
