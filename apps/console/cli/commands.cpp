@@ -199,6 +199,8 @@ int Run(int argc, char** argv) {
   st_create->add_option("--location", location);
   auto* st_disable = staff->add_subcommand("disable");
   st_disable->add_option("id", id)->required();
+  auto* st_enable = staff->add_subcommand("enable");
+  st_enable->add_option("id", id)->required();
   auto* journal = app.add_subcommand("journal", "the sales of this till's journal");
   journal->add_option("--limit", limit);
   auto* discrepancies = app.add_subcommand("discrepancies", "offline sales the server refused or changed");
@@ -391,7 +393,7 @@ int Run(int argc, char** argv) {
     return out.Show(station.CreateStaff(email, password, text_a, text_b, method,
                                         location ? std::optional<std::int64_t>(location) : std::nullopt));
   }
-  if (st_disable->parsed()) return out.Show(station.DisableStaff(id));
+  if (st_disable->parsed() || st_enable->parsed()) return out.Show(station.SetStaffActive(id, st_enable->parsed()));
   if (journal->parsed()) {
     Outcome o;
     o.ok = true;

@@ -62,6 +62,19 @@ TEST(Subcommands, SignInSellAndReprintAsJson) {
   EXPECT_EQ(Int(Json(out), "change_cents"), 5);
   EXPECT_EQ(Console(home, {"sale", "--item", "ALIM-0001", "--pay", "gift_card:14,94:GC-NOPE"}, out), 1) << out;
 
+  // A customer by e-mail, then by phone: the receipt carries their id; an unknown one is refused.
+  ASSERT_EQ(Console(home, {"--json", "customer", "jean.dupont@example.com"}, out), 0) << out;
+  const auto customer = Int(Json(out), "id");
+  ASSERT_EQ(
+      Console(home, {"--json", "sale", "--item", "ALIM-0002", "--pay", "cash:10", "--customer", "514-555-0101"}, out),
+      0)
+      << out;
+  EXPECT_EQ(Int(Json(out), "customer_id"), customer) << out;
+  EXPECT_EQ(
+      Console(home, {"sale", "--item", "ALIM-0002", "--pay", "cash:10", "--customer", "personne@example.com"}, out), 1)
+      << out;
+  EXPECT_NE(out.find("Aucun client pour personne@example.com"), std::string::npos) << out;
+
   // Refusals: a card larger than the total, a code that does not exist, bad usage.
   EXPECT_EQ(Console(home, {"sale", "--item", "ALIM-0001", "--pay", "card:20"}, out), 1) << out;
   EXPECT_NE(out.find("ne peuvent dépasser le total"), std::string::npos) << out;
@@ -225,8 +238,24 @@ TEST(Subcommands, RestockRegisterAndReportsAcrossRoles) {
               out),
       0)
       << out;
+  const std::string staff_id = std::to_string(Int(Json(out), "id"));
   ASSERT_EQ(Console(office, {"staff", "list"}, out), 0) << out;
   EXPECT_NE(out.find("nouveau.caissier@comptoir.local"), std::string::npos) << out;
+  Home newcomer("cli-newcomer");
+  ASSERT_EQ(
+      Console(newcomer, {"login", "--email", "nouveau.caissier@comptoir.local", "--password", "motdepasse-1"}, out), 0)
+      << out;
+  ASSERT_EQ(Console(office, {"--json", "staff", "disable", staff_id}, out), 0) << out;
+  EXPECT_EQ(Json(out).at("active"), false) << out;
+  EXPECT_EQ(
+      Console(newcomer, {"login", "--email", "nouveau.caissier@comptoir.local", "--password", "motdepasse-1"}, out), 1)
+      << out;
+  ASSERT_EQ(Console(office, {"staff", "list"}, out), 0) << out;
+  EXPECT_NE(out.find("désactivé"), std::string::npos) << out;
+  ASSERT_EQ(Console(office, {"--json", "staff", "enable", staff_id}, out), 0) << out;
+  EXPECT_EQ(
+      Console(newcomer, {"login", "--email", "nouveau.caissier@comptoir.local", "--password", "motdepasse-1"}, out), 0)
+      << out;
 }
 
 }  // namespace

@@ -549,8 +549,14 @@ std::unique_ptr<Screen> HeadOfficeMenu(Navigator& nav) {
                                 [&s](const std::vector<std::string>& x) {
                                   return s.CreateStaff(x[0], x[1], x[2], x[3], "cashier", Number(x[4]));
                                 }},
-                               {Key::kF3, "Désactiver", {"Compte (n°) :"}, [&s](const std::vector<std::string>& x) {
-                                  return WithId(x[0], [&s](std::int64_t id) { return s.DisableStaff(id); });
+                               {Key::kF3,
+                                "Désactiver",
+                                {"Compte (n°) :"},
+                                [&s](const std::vector<std::string>& x) {
+                                  return WithId(x[0], [&s](std::int64_t id) { return s.SetStaffActive(id, false); });
+                                }},
+                               {Key::kF4, "Réactiver", {"Compte (n°) :"}, [&s](const std::vector<std::string>& x) {
+                                  return WithId(x[0], [&s](std::int64_t id) { return s.SetStaffActive(id, true); });
                                 }}};
          nav.Push(std::make_unique<Form>(
              nav, "Personnel", [&s] { return s.ListStaff(); }, std::move(a)));

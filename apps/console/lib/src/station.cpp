@@ -219,11 +219,11 @@ Outcome Station::FindCustomer(const std::string& email_or_phone, std::optional<s
   Reply r = gateway_.Get("/api/v1/customers/lookup" + QueryString({{email ? "email" : "phone", email_or_phone}}));
   Outcome o = FromReply(r, "Client trouvé");
   if (r.status == 404) o.message = "Aucun client pour " + email_or_phone;
+  if (r.status == 409) o.message = "Plusieurs clients ont ce numéro : chercher par courriel";
   if (o.ok) {
     if (auto v = Parse(r.body); v && v->is_object()) {
       id = Int(v->as_object(), "id");
-      o.text = {Str(v->as_object(), "first_name") + " " + Str(v->as_object(), "last_name") + " <" +
-                Str(v->as_object(), "email") + ">"};
+      o.text = {Str(v->as_object(), "first_name") + " " + Str(v->as_object(), "last_name")};
     }
   }
   return o;

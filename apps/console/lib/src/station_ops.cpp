@@ -508,7 +508,7 @@ Outcome Station::ListStaff() {
   for (const auto& s : Rows(answer7, "data")) {
     const std::string loc = Str(s, "location_id");
     rows.push_back({Str(s, "id"), Str(s, "email"), Str(s, "role"), loc.empty() ? "" : LocationName(std::stoll(loc)),
-                    Str(s, "disabled") == "true" ? "désactivé" : ""});
+                    Str(s, "active") == "false" ? "désactivé" : ""});
   }
   o.text = Table({"N°", "Courriel", "Rôle", "Magasin", ""}, rows, {true, false, false, false, false});
   return o;
@@ -523,9 +523,10 @@ Outcome Station::CreateStaff(const std::string& email, const std::string& passwo
   return FromReply(gateway_.Post("/api/v1/staff", json::serialize(body)), "Compte " + email + " créé");
 }
 
-Outcome Station::DisableStaff(std::int64_t id) {
-  return FromReply(gateway_.Post("/api/v1/staff/" + std::to_string(id) + "/disable", "{}"),
-                   "Compte " + std::to_string(id) + " désactivé");
+Outcome Station::SetStaffActive(std::int64_t id, bool active) {
+  return FromReply(
+      gateway_.Call("PATCH", "/api/v1/staff/" + std::to_string(id), json::serialize(json::object{{"active", active}})),
+      "Compte " + std::to_string(id) + (active ? " réactivé" : " désactivé"));
 }
 
 }  // namespace comptoir::console

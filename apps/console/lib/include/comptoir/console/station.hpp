@@ -78,7 +78,7 @@ class Station {
   std::optional<Item> Lookup(const std::string& code, std::string& problem);
   /// Accent-insensitive name search (online: product's `q`; offline: the synced catalogue).
   std::vector<Item> Search(const std::string& text);
-  /// One customer by exact e-mail or phone (issue 12: GET /api/v1/customers/lookup).
+  /// One customer by exact e-mail or phone (GET /api/v1/customers/lookup: id and names only).
   Outcome FindCustomer(const std::string& email_or_phone, std::optional<std::int64_t>& id);
 
   // --- the till ------------------------------------------------------------------------------
@@ -133,8 +133,8 @@ class Station {
   Outcome ListStaff();
   Outcome CreateStaff(const std::string& email, const std::string& password, const std::string& first_name,
                       const std::string& last_name, const std::string& role, std::optional<std::int64_t> location);
-  /// Issue 12's staff management (POST /api/v1/staff/{id}/disable).
-  Outcome DisableStaff(std::int64_t id);
+  /// Disables (or enables again) an account: PATCH /api/v1/staff/{id} {"active"} (admin).
+  Outcome SetStaffActive(std::int64_t id, bool active);
 
   /// Appends `lines` to the printer (file or device).
   void Print(const std::vector<std::string>& lines);
