@@ -80,6 +80,13 @@ boost::asio::awaitable<std::optional<StockIntent>> Repository::FindIntent(std::s
   co_return IntentFromRow(result[0]);
 }
 
+boost::asio::awaitable<std::optional<StockIntent>> Repository::FindIntent(pg::Transaction& tx,
+                                                                          std::string inventory_key) {
+  pg::Result result = co_await tx.Execute(kFindIntent, pg::Params().Add(inventory_key));
+  if (result.empty()) co_return std::nullopt;
+  co_return IntentFromRow(result[0]);
+}
+
 boost::asio::awaitable<bool> Repository::DropMovingIntent(std::string inventory_key) {
   co_return !(co_await db_.Execute(kDropMoving, pg::Params().Add(inventory_key))).empty();
 }

@@ -74,6 +74,8 @@ class Repository {
   boost::asio::awaitable<bool> ClaimIntent(const StockIntent& intent);
   boost::asio::awaitable<bool> ClaimIntent(pg::Transaction& tx, const StockIntent& intent);
   boost::asio::awaitable<std::optional<StockIntent>> FindIntent(std::string inventory_key);
+  /// In `tx`: never a second pooled connection while a transaction holds one (and maybe a lock).
+  boost::asio::awaitable<std::optional<StockIntent>> FindIntent(pg::Transaction& tx, std::string inventory_key);
   /// Removes a `moving` intent (nothing moved, or the sale/return is recorded in `tx`); false when it is not
   /// `moving` any more (someone is undoing it).
   boost::asio::awaitable<bool> DropMovingIntent(std::string inventory_key);

@@ -186,8 +186,14 @@ boost::asio::awaitable<http::Response> Desk::AwaitFirst(const char* scope, const
     }
     auto intent = co_await repository_.FindIntent(inventory_key);
     if (intent && intent->state == "reversed") throw Abandoned(key);
-    // No intent and no answer: the first request was refused with nothing moved; this one may be sent again.
-    if (!intent || std::chrono::steady_clock::now() >= deadline) throw InUse();
+    if (!intent) {
+      // Gone: recorded just now (its answer went in the same transaction), or refused with nothing moved.
+      if (auto answer = co_await service::FindAnswer(repository_.db(), scope, key, fingerprint)) {
+        co_return service::ToResponse(*answer);
+      }
+      throw InUse();  // the first attempt was refused; this one may be sent again
+    }
+    if (std::chrono::steady_clock::now() >= deadline) throw InUse();
     co_await Pause(std::chrono::milliseconds(50));
   }
 }
@@ -317,9 +323,9 @@ boost::asio::awaitable<http::Response> Desk::Return(const http::Request& request
   if (auto answer = co_await service::FindAnswer(repository_.db(), kReturnScope, key, fingerprint)) {
     co_return service::ToResponse(*answer);
   }
+  // Everything else is decided under the sale's lock (the sale read above may be changing: its lines and
+  // payments are not read in one snapshot).
   const std::optional<std::string> approver = ManagerApproval(request, who);
-  // Fails fast (nothing reserved) when the return cannot be accepted; checked again under the lock.
-  if (NeedsManagerApproval(ComputeRefund(*found, input.lines, input.in_cash)) && !approver) throw ApprovalRequired();
 
   SaleReturn ret;
   ret.sale_id = sale_id;
@@ -338,24 +344,30 @@ boost::asio::awaitable<http::Response> Desk::Return(const http::Request& request
     if (auto answer = co_await service::FindAnswer(tx, kReturnScope, key, fingerprint)) {
       co_return service::ToResponse(*answer);  // a concurrent duplicate completed while we waited
     }
-    ret.refund = ComputeRefund(*sale, input.lines, input.in_cash);
-    if (NeedsManagerApproval(ret.refund)) {
-      if (!approver) throw ApprovalRequired();
-      ret.approved_by = approver;
-    }
-    ret.refund_method = RefundMethodOf(ret.refund, sale->payments);
-    if (ret.register_session_id) {
-      co_await repository_.RequireOpenSession(tx, *ret.register_session_id, ret.location_id);
-    }
-    co_await repository_.ReserveReturn(tx, ret, stock_key);
-    StockIntent intent{
-        stock_key, "return", ret.location_id, who.subject, sale_id, ret.id, IntentLines(ret.refund.lines, +1)};
-    if (!co_await repository_.ClaimIntent(tx, intent)) {
-      duplicate = true;  // the same key is in progress (or was undone): nothing of this attempt is kept
-    } else if (auto answer = co_await service::FindAnswer(tx, kReturnScope, key, fingerprint)) {
-      co_return service::ToResponse(*answer);  // the claim waited for a first request that completed it
-    } else {
-      co_await tx.Commit();
+    // A duplicate of a return in progress (its quantities are reserved already: it would not fit again).
+    // Its intent was committed before this transaction got the sale's lock.
+    auto existing = co_await repository_.FindIntent(tx, stock_key);
+    duplicate = existing.has_value();
+    if (!duplicate) {
+      ret.refund = ComputeRefund(*sale, input.lines, input.in_cash);
+      if (NeedsManagerApproval(ret.refund)) {
+        if (!approver) throw ApprovalRequired();
+        ret.approved_by = approver;
+      }
+      ret.refund_method = RefundMethodOf(ret.refund, sale->payments);
+      if (ret.register_session_id) {
+        co_await repository_.RequireOpenSession(tx, *ret.register_session_id, ret.location_id);
+      }
+      co_await repository_.ReserveReturn(tx, ret, stock_key);
+      StockIntent intent{
+          stock_key, "return", ret.location_id, who.subject, sale_id, ret.id, IntentLines(ret.refund.lines, +1)};
+      if (!co_await repository_.ClaimIntent(tx, intent)) {
+        duplicate = true;  // the same key is in progress (or was undone): nothing of this attempt is kept
+      } else if (auto answer = co_await service::FindAnswer(tx, kReturnScope, key, fingerprint)) {
+        co_return service::ToResponse(*answer);  // the claim waited for a first request that completed it
+      } else {
+        co_await tx.Commit();
+      }
     }
   }
   if (duplicate) co_return co_await AwaitFirst(kReturnScope, key, fingerprint, stock_key);

@@ -64,7 +64,8 @@ boost::asio::awaitable<std::int64_t> GiftCards::Authorize(const std::string& cod
 
 boost::asio::awaitable<http::Response> GiftCards::Issue(const http::Request& request, const auth::Principal& who) {
   RequireIssuer(who, "issue gift cards");
-  json::ObjectReader reader(json::ParseBody(request.body));
+  const boost::json::value body = json::ParseBody(request.body);  // outlives the reader
+  json::ObjectReader reader(body);
   reader.RejectUnknown({"balance_cents"});
   const auto balance = reader.Int("balance_cents", true, 1, kMaxGiftCardBalanceCents);
   reader.ThrowIfErrors();
@@ -87,7 +88,8 @@ boost::asio::awaitable<http::Response> GiftCards::Issue(const http::Request& req
 
 boost::asio::awaitable<http::Response> GiftCards::Balance(const http::Request& request, const auth::Principal& who) {
   auth::RequireRole(who, {auth::Role::kCashier, auth::Role::kManager, auth::Role::kAdmin}, "check gift cards");
-  json::ObjectReader reader(json::ParseBody(request.body));
+  const boost::json::value body = json::ParseBody(request.body);  // outlives the reader
+  json::ObjectReader reader(body);
   reader.RejectUnknown({"code", "pin"});
   auto text = reader.String("code", true, 1, kMaxGiftCardCodeLength);
   auto pin = reader.String("pin", true, 1, 20);
