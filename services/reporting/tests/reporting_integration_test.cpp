@@ -100,28 +100,33 @@ class ReportingPlatform : public ::testing::Test {
     std::int64_t total_cents;
     bool refund = false;
   };
-  static std::vector<SaleRow> AllSales() {
-    std::vector<SaleRow> out;
+  /// Calls `f` with every sale of the sales API (all pages, newest first).
+  template <class F>
+  static void ForEachSale(F f) {
     for (int page = 1;; ++page) {
       HttpResult r = Get("/api/v1/sales?per_page=100&page=" + std::to_string(page), Manager());
       EXPECT_EQ(r.status, 200) << r.body;
       json::value v = Json(r);
       const auto& data = v.at("data").as_array();
-      for (const auto& s : data) {
-        out.push_back({std::string(s.at("created_at").as_string()), Int(s, "location_id"), Int(s, "total_cents")});
-        bool returned = false;
-        for (const auto& line : s.at("lines").as_array()) returned = returned || Int(line, "returned_quantity") > 0;
-        if (!returned) continue;
-        HttpResult rr = Get("/api/v1/sales/" + std::to_string(Int(s, "id")) + "/returns", Manager());
-        EXPECT_EQ(rr.status, 200) << rr.body;
-        json::value returns = Json(rr);
-        for (const auto& ret : returns.at("data").as_array()) {
-          out.push_back(
-              {std::string(ret.at("created_at").as_string()), Int(ret, "location_id"), -Int(ret, "total_cents"), true});
-        }
-      }
+      for (const auto& s : data) f(s);
       if (data.size() < 100) break;
     }
+  }
+  static std::vector<SaleRow> AllSales() {
+    std::vector<SaleRow> out;
+    ForEachSale([&out](const json::value& s) {
+      out.push_back({std::string(s.at("created_at").as_string()), Int(s, "location_id"), Int(s, "total_cents")});
+      bool returned = false;
+      for (const auto& line : s.at("lines").as_array()) returned = returned || Int(line, "returned_quantity") > 0;
+      if (!returned) return;
+      HttpResult rr = Get("/api/v1/sales/" + std::to_string(Int(s, "id")) + "/returns", Manager());
+      EXPECT_EQ(rr.status, 200) << rr.body;
+      json::value returns = Json(rr);
+      for (const auto& ret : returns.at("data").as_array()) {
+        out.push_back(
+            {std::string(ret.at("created_at").as_string()), Int(ret, "location_id"), -Int(ret, "total_cents"), true});
+      }
+    });
     return out;
   }
 
@@ -232,29 +237,21 @@ class ReportingPlatform : public ::testing::Test {
   };
   static Money AllMoney() {
     Money m;
-    for (int page = 1;; ++page) {
-      HttpResult r = Get("/api/v1/sales?per_page=100&page=" + std::to_string(page), Manager());
-      EXPECT_EQ(r.status, 200) << r.body;
-      json::value v = Json(r);
-      const auto& data = v.at("data").as_array();
-      for (const auto& s : data) {
-        ++m.sales_count;
-        m.sales += Int(s, "subtotal_cents");
-        m.gst += Int(s, "gst_cents");
-        m.qst += Int(s, "qst_cents");
-        m.rounding += Int(s, "cash_rounding_cents");
-        HttpResult rr = Get("/api/v1/sales/" + std::to_string(Int(s, "id")) + "/returns", Manager());
-        json::value returns = Json(rr);
-        for (const auto& ret : returns.at("data").as_array()) {
-          ++m.return_count;
-          m.refunded += Int(ret, "subtotal_cents");
-          m.refunded_gst += Int(ret, "gst_cents");
-          m.refunded_qst += Int(ret, "qst_cents");
-          m.refund_rounding += Int(ret, "cash_rounding_cents");
-        }
+    ForEachSale([&m](const json::value& s) {
+      ++m.sales_count;
+      m.sales += Int(s, "subtotal_cents");
+      m.gst += Int(s, "gst_cents");
+      m.qst += Int(s, "qst_cents");
+      m.rounding += Int(s, "cash_rounding_cents");
+      json::value returns = Json(Get("/api/v1/sales/" + std::to_string(Int(s, "id")) + "/returns", Manager()));
+      for (const auto& ret : returns.at("data").as_array()) {
+        ++m.return_count;
+        m.refunded += Int(ret, "subtotal_cents");
+        m.refunded_gst += Int(ret, "gst_cents");
+        m.refunded_qst += Int(ret, "qst_cents");
+        m.refund_rounding += Int(ret, "cash_rounding_cents");
       }
-      if (data.size() < 100) break;
-    }
+    });
     return m;
   }
 
@@ -371,10 +368,7 @@ TEST_F(ReportingPlatform, TheSalesReportEqualsTheReceiptsToTheCentWhateverTheGro
     expected += s.total_cents;
     by_store[s.location_id] += s.total_cents;
   }
-  HttpResult today = Get("/api/v1/dashboard", Manager());
-  const std::string day(Json(today).at("business_day").as_string());
-  const std::string window = "?from=" + SalesDb("SELECT to_char('" + day + "'::date - 20, 'YYYY-MM-DD')") +
-                             "&to=" + SalesDb("SELECT to_char('" + day + "'::date + 1, 'YYYY-MM-DD')");
+  const std::string window = Window();
   for (std::string group : {"location", "day", "channel"}) {
     HttpResult r = Get("/api/v1/reports/sales" + window + "&group_by=" + group, Manager());
     ASSERT_EQ(r.status, 200) << r.body;

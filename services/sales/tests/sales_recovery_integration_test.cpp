@@ -89,11 +89,9 @@ TEST_F(RecoveryPlatform, SalesKilledBetweenTheStockMoveAndTheCommitGetsItsStockB
 }
 
 TEST_F(RecoveryPlatform, SalesKilledAfterAReturnsStockCameBackUndoesTheReturnAtRestart) {
-  HttpResult sale =
-      till_->Post("/api/v1/sales", SaleBody(1, R"([{"product_id": 15, "quantity": 1}])", test::CardFor(3999)),
-                  till_->Cashier(1), "killed-return-sale");
-  ASSERT_EQ(sale.status, 201) << sale.body;
-  const std::string id = std::to_string(Int(Json(sale), "id"));
+  const boost::json::value sale = till_->SellOne(1, 15, 3999, "killed-return-sale");
+  ASSERT_TRUE(sale.is_object());
+  const std::string id = std::to_string(Int(sale, "id"));
   const std::string target = "/api/v1/sales/" + id + "/returns";
   const std::int64_t stock = till_->OnHand(1, 15);
   {
@@ -120,7 +118,7 @@ TEST_F(RecoveryPlatform, SalesKilledAfterAReturnsStockCameBackUndoesTheReturnAtR
   // The customer is served again with a new key: refunded once, stock back once.
   HttpResult again = till_->Post(target, ReturnBody(15, 1), till_->Cashier(1), "killed-return-again");
   ASSERT_EQ(again.status, 201) << again.body;
-  EXPECT_EQ(Int(Json(again), "total_cents"), Int(Json(sale), "total_cents"));
+  EXPECT_EQ(Int(Json(again), "total_cents"), Int(sale, "total_cents"));
   EXPECT_EQ(till_->OnHand(1, 15), stock + 1);
   EXPECT_EQ(Code(till_->Post(target, ReturnBody(15, 1), till_->Cashier(1), "killed-return")), "sales.key_abandoned");
 }
@@ -156,11 +154,9 @@ TEST_F(RecoveryPlatform, InventoryDownWhenASaleMustBeReversedTheRecoveryPassReve
 }
 
 TEST_F(RecoveryPlatform, InventoryKilledWhenAReturnComesTheReturnIsUndoneOnceItIsBack) {
-  HttpResult sale =
-      till_->Post("/api/v1/sales", SaleBody(4, R"([{"product_id": 12, "quantity": 1}])", test::CardFor(1599)),
-                  till_->Cashier(4), "down-return-sale");
-  ASSERT_EQ(sale.status, 201) << sale.body;
-  const std::string id = std::to_string(Int(Json(sale), "id"));
+  const boost::json::value sale = till_->SellOne(4, 12, 1599, "down-return-sale");
+  ASSERT_TRUE(sale.is_object());
+  const std::string id = std::to_string(Int(sale, "id"));
   const std::string target = "/api/v1/sales/" + id + "/returns";
   const std::int64_t stock = till_->OnHand(4, 12);
   platform_->StopService("inventory", /*kill=*/true);

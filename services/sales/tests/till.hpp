@@ -83,6 +83,17 @@ class Till {
     return platform_.Call("GET", target, "", token);
   }
 
+  /// A card sale of one `product` at `store` (unit price `unit_cents`): the receipt (the test fails otherwise).
+  boost::json::value SellOne(std::int64_t store, std::int64_t product, std::int64_t unit_cents,
+                             const std::string& key) const {
+    HttpResult r = Post(
+        "/api/v1/sales",
+        SaleBody(store, R"([{"product_id": )" + std::to_string(product) + R"(, "quantity": 1}])", CardFor(unit_cents)),
+        Cashier(store), key);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? Json(r) : boost::json::value();
+  }
+
   /// on_hand of a product at a location, read from inventory through the gateway.
   std::int64_t OnHand(std::int64_t location, std::int64_t product) const {
     HttpResult r =

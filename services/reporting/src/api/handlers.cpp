@@ -141,6 +141,17 @@ void AddPeriod(boost::json::object& body, const ReportFilter& f, const Reports& 
   body["channel"] = f.channel ? boost::json::value(*f.channel) : boost::json::value(nullptr);
 }
 
+// {from, to, time_zone, location_id, channel, <kind>: <value>, totals, rows} of a period report.
+http::Response PeriodAnswer(const ReportFilter& f, const Reports& reports, const Table& table, std::string_view kind,
+                            std::string_view value) {
+  boost::json::object body;
+  AddPeriod(body, f, reports);
+  body[kind] = value;
+  body["totals"] = Totals(table);
+  body["rows"] = RowsJson(table);
+  return http::Response::Json(200, boost::json::serialize(body));
+}
+
 }  // namespace
 
 awaitable<http::Response> Handlers::Sales(http::Request& request) {
@@ -158,12 +169,7 @@ awaitable<http::Response> Handlers::Sales(http::Request& request) {
     co_return Csv(table, "sales-by-" + std::string(GroupByName(group_by)) + "-" + FormatDate(filter.period.from) + "-" +
                              FormatDate(filter.period.to));
   }
-  boost::json::object body;
-  AddPeriod(body, filter, reports_);
-  body["group_by"] = GroupByName(group_by);
-  body["totals"] = Totals(table);
-  body["rows"] = RowsJson(table);
-  co_return http::Response::Json(200, boost::json::serialize(body));
+  co_return PeriodAnswer(filter, reports_, table, "group_by", GroupByName(group_by));
 }
 
 awaitable<http::Response> Handlers::Taxes(http::Request& request) {
@@ -178,12 +184,7 @@ awaitable<http::Response> Handlers::Taxes(http::Request& request) {
   q.ThrowIfErrors();
   Table table = co_await reports_.Taxes(filter, period);
   if (csv) co_return Csv(table, "taxes-" + FormatDate(filter.period.from) + "-" + FormatDate(filter.period.to));
-  boost::json::object body;
-  AddPeriod(body, filter, reports_);
-  body["period"] = TaxPeriodName(period);
-  body["totals"] = Totals(table);
-  body["rows"] = RowsJson(table);
-  co_return http::Response::Json(200, boost::json::serialize(body));
+  co_return PeriodAnswer(filter, reports_, table, "period", TaxPeriodName(period));
 }
 
 awaitable<http::Response> Handlers::TopProducts(http::Request& request) {
