@@ -153,14 +153,23 @@ TEST_F(RecoveryPlatform, InventoryDownWhenASaleMustBeReversedTheRecoveryPassReve
   testing::RunSql(platform_->Conninfo("sales"), "DROP TRIGGER test_slow_fail ON sales");
 }
 
-TEST_F(RecoveryPlatform, InventoryKilledWhenAReturnComesTheReturnIsUndoneOnceItIsBack) {
+TEST_F(RecoveryPlatform, InventoryKilledMidReturnTheReturnIsUndoneOnceItIsBack) {
   const boost::json::value sale = till_->SellOne(4, 12, 1599, "down-return-sale");
   ASSERT_TRUE(sale.is_object());
   const std::string id = std::to_string(Int(sale, "id"));
   const std::string target = "/api/v1/sales/" + id + "/returns";
   const std::int64_t stock = till_->OnHand(4, 12);
+  // The return's movement is held inside inventory (its stock row is locked here), then inventory is killed.
+  auto held = std::make_unique<test::HeldLock>(
+      platform_->Conninfo("inventory"), "SELECT 1 FROM stock WHERE location_id = 4 AND product_id = 12 FOR UPDATE");
+  HttpResult down;
+  std::thread till([&] { down = till_->Post(target, ReturnBody(12, 1), till_->Cashier(4), "down-return"); });
+  ASSERT_TRUE(Till::Eventually(
+      [&] { return till_->SalesDb("SELECT status FROM sale_returns WHERE sale_id = " + id) == "pending"; }, 3s));
+  std::this_thread::sleep_for(300ms);  // the movement request has reached inventory and waits for the row
   platform_->StopService("inventory", /*kill=*/true);
-  HttpResult down = till_->Post(target, ReturnBody(12, 1), till_->Cashier(4), "down-return");
+  till.join();
+  held->Release();
   EXPECT_EQ(down.status, 503) << down.body;
   EXPECT_EQ(Code(down), "inventory.unavailable");
   // Until inventory confirms, the return is in flight: the item cannot be returned a second time meanwhile.
