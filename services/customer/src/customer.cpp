@@ -3,6 +3,7 @@
 #include "api/handlers.hpp"
 #include "comptoir/auth/password.hpp"
 #include "storage/repository.hpp"
+#include "storage/retention.hpp"
 
 namespace comptoir::customer {
 
@@ -19,6 +20,12 @@ Settings LoadSettings(config::Source& source) {
   settings.jwt = auth::LoadJwtSettings(source);
   settings.lockout.max_failures = source.Int("customer.lockout_max_failures", 5, 1, 1000);
   settings.lockout.window = std::chrono::seconds(source.Int("customer.lockout_window_s", 900, 1, 86400));
+  constexpr std::int64_t kDay = 24 * 3600;
+  settings.sessions.staff_max =
+      std::chrono::seconds(source.Int("customer.staff_session_max_s", 12 * 3600, 1, 7 * kDay));
+  settings.sessions.shopper_max =
+      std::chrono::seconds(source.Int("customer.shopper_session_max_s", 30 * kDay, 1, 365 * kDay));
+  settings.staff_reset_ttl = std::chrono::seconds(source.Int("customer.staff_reset_ttl_s", kDay, 60, 7 * kDay));
   return settings;
 }
 
@@ -29,7 +36,7 @@ class Instance final : public service::Instance {
       : hasher_(static_cast<std::size_t>(context.settings.Int("customer.password_threads", 2, 1, 2)),
                 auth::LoadPasswordCost(context.settings)),
         repository_(context.db),
-        handlers_(repository_, hasher_, LoadSettings(context.settings)) {}
+        handlers_(repository_, hasher_, LoadSettings(context.settings), context.registry) {}
   void AddRoutes(http::Router& router) override { customer::AddRoutes(router, handlers_); }
 
  private:
@@ -48,6 +55,7 @@ service::Definition MakeDefinition() {
     return std::make_unique<Instance>(context);
   };
   definition.seed = &SeedAccounts;
+  definition.retention = AccountRetention();  // ADR 0065: keys, outbox, refresh tokens, sign-in failures
   return definition;
 }
 

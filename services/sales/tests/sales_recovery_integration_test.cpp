@@ -58,7 +58,7 @@ TEST_F(RecoveryPlatform, SalesKilledBetweenTheStockMoveAndTheCommitGetsItsStockB
       answer = till_->Post("/api/v1/sales", SaleBody(3, R"([{"product_id": 8, "quantity": 1}])", test::CardFor(8999)),
                            till_->Cashier(3), "killed-sale");
     });
-    ASSERT_TRUE(Till::Eventually([&] { return till_->Movements("sale:killed-sale") == 1; }, 4s));
+    ASSERT_TRUE(testing::Eventually([&] { return till_->Movements("sale:killed-sale") == 1; }, 4s));
     EXPECT_EQ(till_->OnHand(3, 8), stock - 1);  // the stock left, the sale is not recorded yet
     platform_->StopService("sales", /*kill=*/true);
     till.join();
@@ -70,7 +70,7 @@ TEST_F(RecoveryPlatform, SalesKilledBetweenTheStockMoveAndTheCommitGetsItsStockB
   EXPECT_EQ(till_->OnHand(3, 8), stock - 1);
 
   platform_->StartService("sales");
-  ASSERT_TRUE(Till::Eventually([&] { return Intent("sale:killed-sale") == "reversed"; }));
+  ASSERT_TRUE(testing::Eventually([&] { return Intent("sale:killed-sale") == "reversed"; }));
   EXPECT_EQ(till_->OnHand(3, 8), stock);
   EXPECT_EQ(till_->Movements("reversal:sale:killed-sale"), 1u);
   EXPECT_EQ(till_->SalesDb("SELECT count(*) FROM sales WHERE idempotency_key = 'killed-sale'"), "0");
@@ -97,7 +97,7 @@ TEST_F(RecoveryPlatform, SalesKilledAfterAReturnsStockCameBackUndoesTheReturnAtR
   {
     auto lock = HoldAnswers();
     std::thread till([&] { till_->Post(target, ReturnBody(15, 1), till_->Cashier(1), "killed-return"); });
-    ASSERT_TRUE(Till::Eventually([&] { return till_->Movements("return:killed-return") == 1; }, 4s));
+    ASSERT_TRUE(testing::Eventually([&] { return till_->Movements("return:killed-return") == 1; }, 4s));
     platform_->StopService("sales", /*kill=*/true);
     till.join();
     lock->Release();
@@ -108,7 +108,7 @@ TEST_F(RecoveryPlatform, SalesKilledAfterAReturnsStockCameBackUndoesTheReturnAtR
   EXPECT_EQ(till_->SalesDb("SELECT returned_quantity FROM sale_lines WHERE sale_id = " + id), "1");
 
   platform_->StartService("sales");
-  ASSERT_TRUE(Till::Eventually([&] { return Intent("return:killed-return") == "reversed"; }));
+  ASSERT_TRUE(testing::Eventually([&] { return Intent("return:killed-return") == "reversed"; }));
   EXPECT_EQ(till_->OnHand(1, 15), stock);
   EXPECT_EQ(till_->SalesDb("SELECT status FROM sale_returns WHERE sale_id = " + id), "cancelled");
   EXPECT_EQ(till_->SalesDb("SELECT returned_quantity FROM sale_lines WHERE sale_id = " + id), "0");
@@ -139,7 +139,7 @@ TEST_F(RecoveryPlatform, InventoryDownWhenASaleMustBeReversedTheRecoveryPassReve
                              test::CardFor(29999) + "}",
                          till_->Cashier(2), "reversal-while-down");
   });
-  ASSERT_TRUE(Till::Eventually([&] { return till_->Movements("sale:reversal-while-down") == 1; }, 3s));
+  ASSERT_TRUE(testing::Eventually([&] { return till_->Movements("sale:reversal-while-down") == 1; }, 3s));
   platform_->StopService("inventory");
   till.join();
   EXPECT_EQ(answer.status, 500) << answer.body;
@@ -147,7 +147,7 @@ TEST_F(RecoveryPlatform, InventoryDownWhenASaleMustBeReversedTheRecoveryPassReve
   EXPECT_GE(std::stoi(Intent("sale:reversal-while-down", "attempts")), 1);
 
   platform_->StartService("inventory");
-  ASSERT_TRUE(Till::Eventually([&] { return Intent("sale:reversal-while-down") == "reversed"; }));
+  ASSERT_TRUE(testing::Eventually([&] { return Intent("sale:reversal-while-down") == "reversed"; }));
   EXPECT_EQ(till_->OnHand(2, 13), stock);
   EXPECT_EQ(till_->SalesDb("SELECT count(*) FROM sales WHERE idempotency_key = 'reversal-while-down'"), "0");
   testing::RunSql(platform_->Conninfo("sales"), "DROP TRIGGER test_slow_fail ON sales");
@@ -164,7 +164,7 @@ TEST_F(RecoveryPlatform, InventoryKilledMidReturnTheReturnIsUndoneOnceItIsBack) 
       platform_->Conninfo("inventory"), "SELECT 1 FROM stock WHERE location_id = 4 AND product_id = 12 FOR UPDATE");
   HttpResult down;
   std::thread till([&] { down = till_->Post(target, ReturnBody(12, 1), till_->Cashier(4), "down-return"); });
-  ASSERT_TRUE(Till::Eventually(
+  ASSERT_TRUE(testing::Eventually(
       [&] { return till_->SalesDb("SELECT status FROM sale_returns WHERE sale_id = " + id) == "pending"; }, 3s));
   std::this_thread::sleep_for(300ms);  // the movement request has reached inventory and waits for the row
   platform_->StopService("inventory", /*kill=*/true);
@@ -179,7 +179,7 @@ TEST_F(RecoveryPlatform, InventoryKilledMidReturnTheReturnIsUndoneOnceItIsBack) 
   EXPECT_EQ(Code(meanwhile), "sales.return_exceeds_sold");
 
   platform_->StartService("inventory");
-  ASSERT_TRUE(Till::Eventually([&] { return Intent("return:down-return") == "reversed"; }));
+  ASSERT_TRUE(testing::Eventually([&] { return Intent("return:down-return") == "reversed"; }));
   EXPECT_EQ(till_->SalesDb("SELECT status FROM sale_returns WHERE sale_id = " + id), "cancelled");
   EXPECT_EQ(till_->OnHand(4, 12), stock);  // nothing came back twice, nothing is missing
   HttpResult again = till_->Post(target, ReturnBody(12, 1), till_->Cashier(4), "down-return-again");
@@ -205,7 +205,7 @@ TEST_F(RecoveryPlatform, AReturnWaitingForInventoryHoldsNoLockOnTheSale) {
     lamp = till_->Post(target, ReturnBody(15, 1), till_->Cashier(5), "no-lock-lamp");
     lamp_done = true;
   });
-  ASSERT_TRUE(Till::Eventually(
+  ASSERT_TRUE(testing::Eventually(
       [&] {
         return till_->SalesDb("SELECT count(*) FROM sale_returns WHERE status = 'pending' AND sale_id = " + id) == "1";
       },

@@ -16,6 +16,7 @@
 
 #include "comptoir/auth/auth.hpp"
 #include "comptoir/money.hpp"
+#include "comptoir/testing/eventually.hpp"
 #include "comptoir/testing/http.hpp"
 #include "comptoir/testing/pg.hpp"
 #include "comptoir/testing/platform.hpp"
@@ -113,17 +114,6 @@ class Till {
   }
 
   std::string SalesDb(const std::string& sql) const { return testing::QueryValue(platform_.Conninfo("sales"), sql); }
-
-  /// Waits (up to `limit`) until `done` holds; false when it never did.
-  template <class Predicate>
-  static bool Eventually(Predicate done, std::chrono::milliseconds limit = std::chrono::seconds(20)) {
-    const auto until = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < until) {
-      if (done()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return done();
-  }
 
  private:
   testing::Platform& platform_;
