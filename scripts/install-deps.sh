@@ -20,7 +20,7 @@ PACKAGES=(
   # the console (issue 13): FINAL CUT widgets (with GPM), the offline journal, tmux for its tests
   libfinal-dev libgpm-dev libsqlite3-dev tmux
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev wrk
+  libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev wrk
   # servers run by scripts/platform.sh and by the integration tests
   # (postgresql-15 ships the contrib extensions, unaccent and pg_trgm among them)
   postgresql-15 postgresql-client-15 redis-server "nginx-light|nginx"

@@ -107,9 +107,9 @@ int Run(int argc, char** argv) {
   app.add_subcommand("whoami", "who is signed in");
   app.add_subcommand("status", "online or offline, sales waiting in the journal");
   app.add_subcommand("sync", "replay the journal, then copy the catalogue for offline sales");
-  auto* sale = app.add_subcommand("sale", "sell: --item SKU[:QTY] ... --pay METHOD:AMOUNT[:GIFT-CARD]");
+  auto* sale = app.add_subcommand("sale", "sell: --item SKU[:QTY] ... --pay METHOD:AMOUNT[:CODE:PIN]");
   sale->add_option("--item", items, "SKU, barcode or name, with a quantity")->required();
-  sale->add_option("--pay", pays, "cash|card|debit|gift_card:AMOUNT ($)[:CODE]")->required();
+  sale->add_option("--pay", pays, "cash|card|debit:AMOUNT ($), gift_card:AMOUNT:CODE:PIN")->required();
   sale->add_option("--customer", customer, "e-mail or phone of the customer");
   auto* reprint = app.add_subcommand("reprint", "print a receipt again, marked COPIE");
   reprint->add_option("receipt", text_a, "S4-000042 or sale id")->required();
@@ -303,16 +303,21 @@ int Run(int argc, char** argv) {
       till.customer_label = customer;
     }
     for (const auto& p : pays) {
-      const auto first = p.find(':');
-      const auto second = p.find(':', first == std::string::npos ? first : first + 1);
-      auto m = ParseMethod(p.substr(0, first));
-      std::int64_t cents = 0;
-      if (!m || first == std::string::npos ||
-          !ParseMoney(p.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1),
-                      cents)) {
-        return Usage("--pay cash|card|debit|gift_card:AMOUNT[:CODE], not " + p);
+      // METHOD:AMOUNT, or gift_card:AMOUNT:CODE:PIN
+      std::vector<std::string> parts;
+      for (std::size_t at = 0;;) {
+        const auto colon = p.find(':', at);
+        parts.push_back(p.substr(at, colon == std::string::npos ? std::string::npos : colon - at));
+        if (colon == std::string::npos) break;
+        at = colon + 1;
       }
-      Tender t{*m, cents, second == std::string::npos ? "" : p.substr(second + 1)};
+      auto m = ParseMethod(parts[0]);
+      std::int64_t cents = 0;
+      const std::size_t wanted = m == Method::kGiftCard ? 4 : 2;
+      if (!m || parts.size() != wanted || !ParseMoney(parts[1], cents)) {
+        return Usage("--pay cash|card|debit:AMOUNT or gift_card:AMOUNT:CODE:PIN, not " + p);
+      }
+      Tender t{*m, cents, wanted == 4 ? parts[2] : "", wanted == 4 ? parts[3] : ""};
       if (auto refusal = till.AddTender(t, station.offline()); refusal != TenderRefusal::kNone) {
         return out.Show(Outcome{false,
                                 0,

@@ -93,6 +93,19 @@ TEST_F(StationTest, AnOnlineSaleIsJournaledThenRecordedAndPrinted) {
   EXPECT_NE(Printed().find("Reçu S4-000042"), std::string::npos);
 }
 
+TEST_F(StationTest, AGiftCardPinIsSentButNeverJournaled) {
+  transport_->Answer("POST /api/v1/sales", Reply{201, ReceiptAnswer("S4-000043", 1494)});
+  Till till;
+  till.Add(kCafe);
+  ASSERT_EQ(till.AddTender({Method::kGiftCard, 1494, "GC-M5WH-9SD0-RR8Q-PRQZ", "314159"}, false), TenderRefusal::kNone);
+  SaleOutcome out = station_->Sell(till);
+  ASSERT_EQ(out.state, SaleState::kRecorded) << out.message;
+  ASSERT_EQ(SalesSent().size(), 1u);
+  EXPECT_NE(SalesSent()[0].body.find("\"gift_card_pin\":\"314159\""), std::string::npos);
+  EXPECT_EQ(station_->journal().Find(out.seq)->body.find("314159"), std::string::npos);
+  EXPECT_NE(station_->journal().Find(out.seq)->body.find("GC-M5WH-9SD0-RR8Q-PRQZ"), std::string::npos);
+}
+
 TEST_F(StationTest, WithTheGatewayDownACashSaleIsKeptOfflineAndCardIsRefused) {
   transport_->Down();
   Till first = CashSale();

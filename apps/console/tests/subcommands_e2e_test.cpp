@@ -53,14 +53,19 @@ TEST(Subcommands, SignInSellAndReprintAsJson) {
   EXPECT_NE(out.find("Débit"), std::string::npos) << out;
 
   // A gift card pays part, cash the rest: 14.94 → gift card 10, cash due 4.94 → 4.95.
-  ASSERT_EQ(
-      Console(home, {"--json", "sale", "--item", "ALIM-0001", "--pay", "gift_card:10:GC-DEMO-0001", "--pay", "cash:5"},
-              out),
-      0)
+  ASSERT_EQ(Console(home,
+                    {"--json", "sale", "--item", "ALIM-0001", "--pay", "gift_card:10:GC-M5WH-9SD0-RR8Q-PRQZ:314159",
+                     "--pay", "cash:5"},
+                    out),
+            0)
       << out;
   EXPECT_EQ(Int(Json(out), "cash_rounding_cents"), 1);
   EXPECT_EQ(Int(Json(out), "change_cents"), 5);
-  EXPECT_EQ(Console(home, {"sale", "--item", "ALIM-0001", "--pay", "gift_card:14,94:GC-NOPE"}, out), 1) << out;
+  EXPECT_EQ(Console(home, {"sale", "--item", "ALIM-0001", "--pay", "gift_card:14,94:GC-M5WH-9SD0-RR8Q-PRQZ"}, out), 2)
+      << out;  // the PIN is required
+  EXPECT_EQ(
+      Console(home, {"sale", "--item", "ALIM-0001", "--pay", "gift_card:14,94:GC-M5WH-9SD0-RR8Q-PRQZ:000000"}, out), 1)
+      << out;
 
   // A customer by e-mail, then by phone: the receipt carries their id; an unknown one is refused.
   ASSERT_EQ(Console(home, {"--json", "customer", "jean.dupont@example.com"}, out), 0) << out;

@@ -110,7 +110,11 @@ TEST(Till, SplitTenderCardThenCashRoundsOnlyTheCashPart) {
   EXPECT_FALSE(till.settlement().settled());
   EXPECT_EQ(till.settlement().remaining_cents, 2090);
   EXPECT_EQ(till.CashToPay(), 2090);
-  ASSERT_EQ(till.AddTender({Method::kGiftCard, 1000, "GC-DEMO-0001"}, false), TenderRefusal::kNone);
+  EXPECT_EQ(till.AddTender({Method::kGiftCard, 1000, "GC-M5WH-9SD0-RR8Q-PRQZ", ""}, false),
+            TenderRefusal::kGiftCardCode);
+  ASSERT_EQ(till.AddTender({Method::kGiftCard, 1000, "GC-M5WH-9SD0-RR8Q-PRQZ", "314159"}, false), TenderRefusal::kNone);
+  EXPECT_NE(till.SaleBody(4, std::nullopt, "").find(R"("gift_card_pin":"314159")"), std::string::npos);
+  EXPECT_EQ(till.SaleBody(4, std::nullopt, "", false).find("314159"), std::string::npos);
   EXPECT_EQ(till.CashToPay(), 1090);
   ASSERT_EQ(till.AddTender({Method::kCash, 500, ""}, false), TenderRefusal::kNone);
   EXPECT_EQ(till.settlement().remaining_cents, 590);
@@ -124,7 +128,8 @@ TEST(Till, OfflineOnlyCashIsAccepted) {
   till.Add(kCafe);
   EXPECT_EQ(till.AddTender({Method::kCard, 1494, ""}, true), TenderRefusal::kOfflineNeedsServer);
   EXPECT_EQ(till.AddTender({Method::kDebit, 1494, ""}, true), TenderRefusal::kOfflineNeedsServer);
-  EXPECT_EQ(till.AddTender({Method::kGiftCard, 1494, "GC-DEMO-0001"}, true), TenderRefusal::kOfflineNeedsServer);
+  EXPECT_EQ(till.AddTender({Method::kGiftCard, 1494, "GC-M5WH-9SD0-RR8Q-PRQZ", "314159"}, true),
+            TenderRefusal::kOfflineNeedsServer);
   EXPECT_EQ(till.AddTender({Method::kCash, 1495, ""}, true), TenderRefusal::kNone);
   EXPECT_FALSE(TenderRefusalText(TenderRefusal::kOfflineNeedsServer).empty());
 }

@@ -85,9 +85,13 @@ class Sale final : public Screen {
                " (vide = " + FormatMoney(method_ == Method::kCash ? till_.CashToPay() : Rest()) + ") :";
       case Mode::kGiftCode:
         return "Code de la carte-cadeau :";
+      case Mode::kGiftPin:
+        return "NIP de la carte-cadeau :";
     }
     return "";
   }
+
+  bool Secret() const override { return mode_ == Mode::kGiftPin; }
 
   std::vector<Hint> Hints() const override {
     if (!receipt_.empty()) return {{Key::kF7, "Réimprimer"}, {Key::kEscape, "Menu"}};
@@ -124,6 +128,10 @@ class Sale final : public Screen {
         break;
       case Mode::kGiftCode:
         gift_code_ = input;
+        mode_ = Mode::kGiftPin;
+        break;
+      case Mode::kGiftPin:
+        gift_pin_ = input;
         mode_ = Mode::kTender;
         break;
     }
@@ -179,7 +187,7 @@ class Sale final : public Screen {
   }
 
  private:
-  enum class Mode { kScan, kCustomer, kQuantity, kRemove, kTender, kGiftCode };
+  enum class Mode { kScan, kCustomer, kQuantity, kRemove, kTender, kGiftCode, kGiftPin };
 
   static std::string Trim(const std::string& s) {
     const auto a = s.find_first_not_of(' ');
@@ -304,6 +312,7 @@ class Sale final : public Screen {
     }
     method_ = method;
     gift_code_.clear();
+    gift_pin_.clear();
     mode_ = method == Method::kGiftCard ? Mode::kGiftCode : Mode::kTender;
     return true;
   }
@@ -314,7 +323,7 @@ class Sale final : public Screen {
       message = "Montant invalide : " + input;
       return;
     }
-    const TenderRefusal refusal = till_.AddTender({method_, cents, gift_code_}, s_.offline());
+    const TenderRefusal refusal = till_.AddTender({method_, cents, gift_code_, gift_pin_}, s_.offline());
     if (refusal != TenderRefusal::kNone) {
       message = TenderRefusalText(refusal);
       return;
@@ -349,6 +358,7 @@ class Sale final : public Screen {
   Mode mode_ = Mode::kScan;
   Method method_ = Method::kCash;
   std::string gift_code_;
+  std::string gift_pin_;
   std::vector<Item> choices_;
   std::int64_t pending_quantity_ = 1;
   std::vector<std::string> receipt_;

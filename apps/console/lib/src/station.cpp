@@ -273,10 +273,12 @@ SaleOutcome Station::Sell(Till& till) {
     const std::string message = "Vente hors ligne enregistrée (" + receipt.receipt_number + ")";
     return printed_locally(SaleState::kOffline, receipt, text, message);
   }
-  const std::string body = till.SaleBody(location, register_session(), "");
+  // The journal keeps the body without the gift cards' PINs: a replay of a sale the server recorded gets
+  // its stored answer (PINs are not in its fingerprint); one it did not record is refused and shown.
   auto [provisional, provisional_text] = offline_receipt(false);
-  out.seq = journal_.Append(key, body, Joined(provisional_text), provisional.totals.total_cents, false, now);
-  Reply r = gateway_.Post("/api/v1/sales", body, key);
+  out.seq = journal_.Append(key, till.SaleBody(location, register_session(), "", false), Joined(provisional_text),
+                            provisional.totals.total_cents, false, now);
+  Reply r = gateway_.Post("/api/v1/sales", till.SaleBody(location, register_session(), ""), key);
   if (r.ok()) {
     journal_.MarkSent(out.seq, r.status, r.body);
     out.receipt = ReceiptFromJson(r.body).value_or(provisional);

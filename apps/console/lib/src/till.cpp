@@ -135,7 +135,9 @@ TenderRefusal Till::AddTender(Tender tender, bool offline) {
   if (lines_.empty()) return TenderRefusal::kEmptyBasket;
   if (tender.amount_cents <= 0) return TenderRefusal::kZero;
   if (offline && NeedsServer(tender.method)) return TenderRefusal::kOfflineNeedsServer;
-  if (tender.method == Method::kGiftCard && tender.gift_card_code.empty()) return TenderRefusal::kGiftCardCode;
+  if (tender.method == Method::kGiftCard && (tender.gift_card_code.empty() || tender.gift_card_pin.empty())) {
+    return TenderRefusal::kGiftCardCode;
+  }
   if (tender.method != Method::kCash) {
     std::int64_t non_cash = tender.amount_cents;
     for (const Tender& t : tenders_) non_cash += t.method == Method::kCash ? 0 : t.amount_cents;
@@ -158,7 +160,7 @@ std::int64_t Till::CashToPay() const {
 }
 
 std::string Till::SaleBody(std::int64_t location_id, std::optional<std::int64_t> register_session_id,
-                           const std::string& offline_at) const {
+                           const std::string& offline_at, bool with_pins) const {
   json::object body;
   body["location_id"] = location_id;
   json::array lines;
@@ -168,7 +170,10 @@ std::string Till::SaleBody(std::int64_t location_id, std::optional<std::int64_t>
   json::array payments;
   for (const Tender& t : tenders_) {
     json::object p{{"method", MethodName(t.method)}, {"amount_cents", t.amount_cents}};
-    if (t.method == Method::kGiftCard) p["gift_card_code"] = t.gift_card_code;
+    if (t.method == Method::kGiftCard) {
+      p["gift_card_code"] = t.gift_card_code;
+      if (with_pins) p["gift_card_pin"] = t.gift_card_pin;
+    }
     payments.push_back(std::move(p));
   }
   body["payments"] = std::move(payments);

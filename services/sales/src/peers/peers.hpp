@@ -46,8 +46,8 @@ class Stock {
   boost::asio::awaitable<std::vector<StockLevel>> Available(const http::Request& origin, std::int64_t location_id,
                                                             std::span<const SaleLine> lines) const;
   /// Compensation: reverses the group `key` (or leaves a tombstone so that a late arrival is refused).
-  /// Never throws: a failure is logged (the movement then needs a manual reversal).
-  boost::asio::awaitable<void> Reverse(const http::Request& origin, const std::string& key) const;
+  /// Never throws: false when inventory could not do it (logged; the stock intent stays for the recovery pass).
+  boost::asio::awaitable<bool> Reverse(const http::Request& origin, const std::string& key) const;
 
  private:
   service::Peer peer_;

@@ -40,6 +40,7 @@ struct Tender {
   Method method = Method::kCash;
   std::int64_t amount_cents = 0;
   std::string gift_card_code;  ///< gift cards only
+  std::string gift_card_pin;   ///< gift cards only: sent to the server, never written to the journal
 };
 
 struct Totals {
@@ -63,7 +64,14 @@ struct Settlement {
 };
 
 /// Why a tender is refused before it is added.
-enum class TenderRefusal { kNone, kZero, kOfflineNeedsServer, kNonCashOverTotal, kEmptyBasket, kGiftCardCode };
+enum class TenderRefusal {
+  kNone,
+  kZero,
+  kOfflineNeedsServer,
+  kNonCashOverTotal,
+  kEmptyBasket,
+  kGiftCardCode
+};
 std::string TenderRefusalText(TenderRefusal refusal);
 
 class Till {
@@ -91,8 +99,9 @@ class Till {
   std::string customer_label;  ///< e-mail or phone shown on screen
 
   /// The POST /api/v1/sales body (`offline_at`: the sale was made offline at that RFC 3339 time).
+  /// `with_pins`: the gift cards' PINs (for the request; the journal keeps the body without them).
   [[nodiscard]] std::string SaleBody(std::int64_t location_id, std::optional<std::int64_t> register_session_id,
-                                     const std::string& offline_at) const;
+                                     const std::string& offline_at, bool with_pins = true) const;
   /// The basket as JSON (the journal keeps the sale being made, so that a killed console loses nothing).
   [[nodiscard]] std::string ToDraft() const;
   /// The basket of a draft (an empty till when `draft` is not one).
