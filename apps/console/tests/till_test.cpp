@@ -236,12 +236,15 @@ TEST(Receipt, RefundPerTenderAndRegisterClose) {
   for (const auto& l : slip) paid = paid || l == Spread("Remboursé Comptant", "23,00 $", 40);
   EXPECT_TRUE(paid);
   auto split = RefundFromJson(
-      R"({"id":2,"sale_id":7,"lines":[],"subtotal_cents":1999,"gst_cents":100,"qst_cents":199,"total_cents":2298,"refunds":[{"method":"card","amount_cents":2000},{"method":"cash","amount_cents":300}],"refund_method":"card"})");
+      R"({"id":2,"sale_id":7,"lines":[],"subtotal_cents":1999,"gst_cents":100,"qst_cents":199,"total_cents":2298,"tenders":[{"method":"card","refunded_as":"card","amount_cents":2000,"paid_cents":2000},{"method":"cash","refunded_as":"cash","amount_cents":298,"paid_cents":300}],"refund_method":"original"})");
   ASSERT_TRUE(split);
   auto split_slip = FormatRefund(*split, "S4-000042", ReceiptHeader{"Mile End", "c"});
   int per_tender = 0;
   for (const auto& l : split_slip) per_tender += l.rfind("Remboursé ", 0) == 0 ? 1 : 0;
   EXPECT_EQ(per_tender, 2);
+  bool cash = false;
+  for (const auto& l : split_slip) cash = cash || l == Spread("Remboursé Comptant", "3,00 $", 40);
+  EXPECT_TRUE(cash);
 
   auto session = SessionFromJson(
       R"({"id":3,"location_id":4,"register":"1","status":"closed","opening_float_cents":20000,"counted_cash_cents":26085,"expected_cash_cents":26090,"over_short_cents":-5,"opened_at":"2026-12-04T13:00:00Z","closed_at":"2026-12-04T21:00:00Z"})");

@@ -399,7 +399,7 @@ std::unique_ptr<Screen> Return(Navigator& nav) {
       {Key::kF2,
        "Retour",
        {"Reçu (S4-000042) :", "Articles rendus (produit:qté …) :", "Motif :",
-        "Remboursement (vide = tender d'origine ; cash, card, debit, gift_card) :"},
+        "Remboursement (vide = tenders d'origine ; cash) :"},
        [&s](const std::vector<std::string>& a) {
          QuantityLines lines;
          if (!Pairs(a[1], lines) || lines.empty()) return Invalid("Écrire produit:qté, ex. 5:1");

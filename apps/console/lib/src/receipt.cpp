@@ -155,10 +155,13 @@ std::optional<Refund> RefundFromJson(std::string_view body) {
   r.totals = TotalsFrom(*o);
   r.cash_rounding_cents = Int(*o, "cash_rounding_cents");
   r.refund_method = Str(*o, "refund_method");
-  // Issue 12 answers refunds per original tender as "refunds": [{method, amount_cents}].
-  if (const auto* p = o->if_contains("refunds"); p != nullptr && p->is_array()) {
+  // Refunds per original tender (sales ADR 0031): what went back on each, as handed out.
+  if (const auto* p = o->if_contains("tenders"); p != nullptr && p->is_array()) {
     for (const auto& x : p->as_array()) {
-      if (x.is_object()) r.per_tender.emplace_back(Str(x.as_object(), "method"), Int(x.as_object(), "amount_cents"));
+      if (!x.is_object()) continue;
+      std::string method = Str(x.as_object(), "refunded_as");
+      if (method.empty()) method = Str(x.as_object(), "method");
+      r.per_tender.emplace_back(method, Int(x.as_object(), "paid_cents", Int(x.as_object(), "amount_cents")));
     }
   }
   r.reason = Str(*o, "reason");

@@ -62,7 +62,7 @@ struct Refund {
   Totals totals;
   std::int64_t cash_rounding_cents = 0;
   std::string refund_method;  ///< as answered ("card", "cash", …)
-  /// Per original tender, when the server answers it (issue 12: refunds per tender): method → cents.
+  /// Per original tender (`tenders`: refunded_as → paid_cents, cash rounded to 0.05 $).
   std::vector<std::pair<std::string, std::int64_t>> per_tender;
   std::string reason;
   std::string created_at;
