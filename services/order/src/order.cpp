@@ -57,7 +57,8 @@ class Instance final : public service::Instance {
         verifier_(jwt_),
         peers_(LoadPeers(context, settings_)),
         repository_(context.db),
-        saga_(repository_, peers_, jwt_, settings_),
+        metrics_(context.registry),
+        saga_(repository_, peers_, jwt_, settings_, metrics_),
         handlers_(repository_, saga_, verifier_),
         recovery_(context.runtime.Context(0), "checkout-recovery", settings_.recovery_interval,
                   [this]() { return saga_.RecoverOnce(); }) {
@@ -72,6 +73,7 @@ class Instance final : public service::Instance {
   auth::Verifier verifier_;
   Peers peers_;
   Repository repository_;
+  CheckoutMetrics metrics_;
   Saga saga_;
   Handlers handlers_;
   service::Periodic recovery_;

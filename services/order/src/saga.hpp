@@ -7,6 +7,7 @@
 #include "comptoir/auth/auth.hpp"
 #include "comptoir/http/message.hpp"
 #include "comptoir/service/peer.hpp"
+#include "observe/metrics.hpp"
 #include "storage/repository.hpp"
 
 namespace comptoir::order {
@@ -36,8 +37,9 @@ struct Peers {
 /// cancellation (refund, stock back), retried by the same pass until done.
 class Saga {
  public:
-  Saga(Repository& repository, Peers& peers, const auth::JwtSettings& jwt, const Settings& settings)
-      : repository_(repository), peers_(peers), jwt_(jwt), settings_(settings) {}
+  Saga(Repository& repository, Peers& peers, const auth::JwtSettings& jwt, const Settings& settings,
+       CheckoutMetrics& metrics)
+      : repository_(repository), peers_(peers), jwt_(jwt), settings_(settings), metrics_(metrics) {}
 
   /// POST /checkout for `who` (a shopper): 201 with the order, or the failure (problem+json) after undoing.
   boost::asio::awaitable<http::Response> Checkout(http::Request& request, const auth::Principal& who);
@@ -68,6 +70,7 @@ class Saga {
   Peers& peers_;
   const auth::JwtSettings& jwt_;
   const Settings& settings_;
+  CheckoutMetrics& metrics_;
 };
 
 /// True when the test-only crash settings ask to exit after recording `step` of the checkout with `key`.

@@ -24,17 +24,20 @@ class Instance final : public service::Instance {
   explicit Instance(service::Context& context)
       : verifier_(auth::LoadJwtSettings(context.settings)),
         repository_(context.db),
+        metrics_(context.registry),
         desk_(repository_,
               Catalogue(service::Peer(context.client, service::LoadPeer(context.settings, "product",
                                                                         "sales.product_url", "http://127.0.0.1:8001"))),
               Stock(service::Peer(context.client, service::LoadPeer(context.settings, "inventory",
-                                                                    "sales.inventory_url", "http://127.0.0.1:8002")))),
+                                                                    "sales.inventory_url", "http://127.0.0.1:8002"))),
+              metrics_),
         handlers_(repository_, desk_, verifier_) {}
   void AddRoutes(http::Router& router) override { sales::AddRoutes(router, handlers_); }
 
  private:
   auth::Verifier verifier_;
   Repository repository_;
+  SalesMetrics metrics_;
   Desk desk_;
   Handlers handlers_;
 };

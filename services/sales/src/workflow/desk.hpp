@@ -3,6 +3,7 @@
 
 #include "comptoir/auth/auth.hpp"
 #include "comptoir/http/message.hpp"
+#include "observe/metrics.hpp"
 #include "peers/peers.hpp"
 #include "storage/repository.hpp"
 
@@ -14,14 +15,16 @@ namespace comptoir::sales {
 /// a concurrent duplicate (same Idempotency-Key) gets the winner's answer and reverses nothing.
 class Desk {
  public:
-  Desk(Repository& repository, Catalogue catalogue, Stock stock)
-      : repository_(repository), catalogue_(std::move(catalogue)), stock_(std::move(stock)) {}
+  Desk(Repository& repository, Catalogue catalogue, Stock stock, SalesMetrics& metrics)
+      : repository_(repository), catalogue_(std::move(catalogue)), stock_(std::move(stock)), metrics_(metrics) {}
 
   /// POST /api/v1/sales (201 with the receipt).
   boost::asio::awaitable<http::Response> Sell(const http::Request& request, const auth::Principal& who);
   /// POST /api/v1/sales/{id}/returns (201 with the refund).
   boost::asio::awaitable<http::Response> Return(const http::Request& request, const auth::Principal& who,
                                                 std::int64_t sale_id);
+  /// The till's business counters (also counted by the handlers: register closings).
+  SalesMetrics& metrics() { return metrics_; }
 
  private:
   boost::asio::awaitable<std::vector<SaleLine>> PriceLines(const http::Request& request, const SaleRequest& sale);
@@ -30,6 +33,7 @@ class Desk {
   Repository& repository_;
   Catalogue catalogue_;
   Stock stock_;
+  SalesMetrics& metrics_;
 };
 
 /// The SaleCompleted event data: the receipt and channel "store".
