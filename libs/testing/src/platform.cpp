@@ -92,7 +92,7 @@ Platform::Platform(PlatformOptions options) : options_(std::move(options)) {
   ProcessOptions o;
   o.path = ComptoirBin();
   o.args = {"gateway", "--config", config_file, "--listen", "127.0.0.1:" + std::to_string(gateway_port_),
-            "--admin-listen", "127.0.0.1:" + std::to_string(gateway_admin_port_), "--threads", "2"};
+            "--admin-listen", "127.0.0.1:" + std::to_string(gateway_admin_port_), "--threads", "2", "--access-log"};
   o.env = options_.env;
   o.env.emplace_back("COMPTOIR_AUTH_JWT_SECRET", jwt_secret_);
   o.log_file = LogFile("gateway");
