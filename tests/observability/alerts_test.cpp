@@ -43,7 +43,8 @@ std::string Label(const json::value& alert, const char* name) {
 // The CartInstanceDown alerts of Prometheus's /api/v1/alerts in `state` (pending, firing).
 int PrometheusAlerts(const testing::Monitoring& m, const std::string& state) {
   int n = 0;
-  for (const auto& a : Get(m.PrometheusPort(), "/api/v1/alerts").at("data").at("alerts").as_array()) {
+  const json::value answer = Get(m.PrometheusPort(), "/api/v1/alerts");
+  for (const auto& a : answer.at("data").at("alerts").as_array()) {
     if (Label(a, "alertname") == "CartInstanceDown" && a.at("state").as_string() == state) {
       EXPECT_EQ(Label(a, "instance_id"), "cart-2");
       ++n;
@@ -55,7 +56,8 @@ int PrometheusAlerts(const testing::Monitoring& m, const std::string& state) {
 // Notifications of the receiver for CartInstanceDown of cart-2 with `status` (firing, resolved).
 int Notifications(const testing::Monitoring& m, const std::string& status) {
   int n = 0;
-  for (const auto& notification : Get(m.ReceiverPort(), "/alerts").at("data").as_array()) {
+  const json::value answer = Get(m.ReceiverPort(), "/alerts");
+  for (const auto& notification : answer.at("data").as_array()) {
     if (notification.at("status").as_string() != status) continue;
     for (const auto& alert : notification.at("alerts").as_array()) {
       if (Label(alert, "alertname") == "CartInstanceDown" && Label(alert, "instance_id") == "cart-2" &&
@@ -102,7 +104,8 @@ TEST(Alerts, KilledCartInstanceFiresThroughAlertmanagerAndResolvesAfterRestart) 
 
   // Alertmanager holds it, active, with Prometheus's labels.
   EXPECT_TRUE(WaitFor(std::chrono::seconds(20), [&] {
-    for (const auto& a : Get(monitoring.AlertmanagerPort(), "/api/v2/alerts?active=true").as_array()) {
+    const json::value active = Get(monitoring.AlertmanagerPort(), "/api/v2/alerts?active=true");
+    for (const auto& a : active.as_array()) {
       if (Label(a, "alertname") == "CartInstanceDown" && Label(a, "instance_id") == "cart-2" &&
           Label(a, "severity") == "warning" && a.at("status").at("state").as_string() == "active") {
         return true;

@@ -46,7 +46,7 @@ struct CommandResult {
 };
 
 // Runs a shell command (test tool invocations only), capturing stdout and stderr.
-CommandResult Run(const std::string& command) {
+CommandResult Shell(const std::string& command) {
   CommandResult result;
   FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
   if (pipe == nullptr) return result;
@@ -161,7 +161,9 @@ class Observability : public ::testing::Test {
       }
       auto placed = p.Call("POST", "/api/v1/checkout", json::serialize(body), shopper, headers);
       EXPECT_EQ(placed.status, std::string_view(card) == "4242424242424242" ? 201 : 402) << placed.body;
-      if (traced) EXPECT_EQ(placed.headers["x-request-id"], traced_request_id_);
+      if (traced) {
+        EXPECT_EQ(placed.headers["x-request-id"], traced_request_id_);
+      }
     }
 
     // Store 1: a register session, a cash sale and a card sale, a return, an oversell refused, a closing short.
@@ -218,7 +220,7 @@ TEST_F(Observability, EveryProcessMetricsPassPromtool) {
     auto metrics = testing::Http(static_cast<std::uint16_t>(target.port), "GET", "/metrics");
     ASSERT_EQ(metrics.status, 200) << target.job;
     std::ofstream(file) << metrics.body;
-    auto lint = Run("promtool check metrics < " + file);
+    auto lint = Shell("promtool check metrics < " + file);
     ++checked;
     if (target.job != "gateway") {
       EXPECT_EQ(lint.status, 0) << target.job << " :" << target.port << "\n" << lint.output;
@@ -229,7 +231,9 @@ TEST_F(Observability, EveryProcessMetricsPassPromtool) {
     std::istringstream lines(lint.output);
     std::string line;
     while (std::getline(lines, line)) {
-      if (!line.empty()) EXPECT_TRUE(kong_names_flagged.contains(line)) << "gateway: " << line;
+      if (!line.empty()) {
+        EXPECT_TRUE(kong_names_flagged.contains(line)) << "gateway: " << line;
+      }
     }
   }
   EXPECT_EQ(checked, 11);  // 7 single services, 3 cart instances, the gateway
@@ -264,10 +268,11 @@ std::string ToPromQL(std::string query) {
   return query;
 }
 
-void ExpectQueriesReturnSeries(const std::vector<std::string>& queries, const std::string& what) {
+void ExpectQueriesReturnSeries(const testing::Monitoring& monitoring, const std::vector<std::string>& queries,
+                               const std::string& what) {
   ASSERT_FALSE(queries.empty()) << what;
   // promtool checks each expression (as a recording rule: the parser Prometheus uses).
-  const fs::path rules = fs::path(monitoring_->Dir()) / (what + ".rules.yml");
+  const fs::path rules = fs::path(monitoring.Dir()) / (what + ".rules.yml");
   {
     std::ofstream out(rules);
     out << "groups:\n  - name: dashboard\n    rules:\n";
@@ -276,12 +281,12 @@ void ExpectQueriesReturnSeries(const std::vector<std::string>& queries, const st
           << "\n";
     }
   }
-  auto checked = Run("promtool check rules " + rules.string());
+  auto checked = Shell("promtool check rules " + rules.string());
   EXPECT_EQ(checked.status, 0) << checked.output;
   std::vector<std::string> empty;
   for (const auto& q : queries) {
     const std::string promql = ToPromQL(q);
-    if (monitoring_->Query(promql).empty()) empty.push_back(promql);
+    if (monitoring.Query(promql).empty()) empty.push_back(promql);
   }
   std::string list;
   for (const auto& q : empty) list += "  " + q + "\n";
@@ -294,7 +299,7 @@ TEST_F(Observability, EveryDashboardQueryReturnsSeries) {
   for (const auto& entry : fs::directory_iterator(kSource / "deploy/grafana/dashboards")) {
     if (entry.path().extension() != ".json") continue;
     ++files;
-    ExpectQueriesReturnSeries(DashboardQueries(entry.path()), entry.path().stem().string());
+    ExpectQueriesReturnSeries(*monitoring_, DashboardQueries(entry.path()), entry.path().stem().string());
   }
   EXPECT_EQ(files, 4);
 }
@@ -307,7 +312,7 @@ TEST_F(Observability, KongDashboard7424QueriesReturnSeries) {
     if (!line.empty() && line[0] != '#') queries.push_back(line);
   }
   EXPECT_GE(queries.size(), 25u);
-  ExpectQueriesReturnSeries(queries, "kong-7424");
+  ExpectQueriesReturnSeries(*monitoring_, queries, "kong-7424");
 }
 
 TEST_F(Observability, RecordingRulesAreEvaluated) {

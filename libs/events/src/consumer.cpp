@@ -3,7 +3,6 @@
 #include <charconv>
 #include <optional>
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -97,6 +96,8 @@ struct Consumer::State {
   metrics::Gauge* lag = nullptr;      ///< entries of the stream not yet delivered to the group
   metrics::Gauge* pending = nullptr;  ///< entries delivered to the group and not acknowledged
   std::chrono::steady_clock::time_point last_lag_check{};
+  /// The loop's log context: names the event being applied (see HandleEntry).
+  std::shared_ptr<log::RequestContext> log_context = std::make_shared<log::RequestContext>();
 
   State(http::Runtime& r, pg::Pool& d, redis::Client& c, Settings s, ConsumerOptions o, Handler h)
       : runtime(r),
@@ -145,10 +146,14 @@ awaitable<void> HandleEntry(Consumer::State& s, const redis::Reply& entry) {
     co_await s.redis.Command(std::move(args3));
     co_return;
   }
-  // Applied under the log context of the request that caused the event: its lines carry that request id.
-  auto context = std::make_shared<log::RequestContext>(log::RequestContext{event->correlation_id, {}});
-  co_await asio::co_spawn(http::WithLogContext(s.runtime.Context(0).get_executor(), std::move(context)),
-                          ApplyEntry(s, std::move(*event), stream_id), asio::use_awaitable);
+  // Applied under the request id that caused the event (its correlation id): the consumer's loop runs on an
+  // executor that makes `log_context` current (Consumer::Start), so every line of the event carries it.
+  struct Named {
+    log::RequestContext& context;
+    ~Named() { context.request_id.clear(); }
+  } named{*s.log_context};
+  s.log_context->request_id = event->correlation_id;
+  co_await ApplyEntry(s, std::move(event), stream_id);
 }
 
 // Applies a parsed entry once (processed_events), or records it as skipped, then acknowledges it.
@@ -350,7 +355,8 @@ Consumer::~Consumer() = default;
 
 void Consumer::Start() {
   auto s = state_;
-  detail::StartLoop(s, RunConsumer, [s](const std::exception& e) {
+  detail::StartLoopOn(http::WithLogContext(s->runtime.Context(0).get_executor(), s->log_context), s, RunConsumer,
+                      [s](const std::exception& e) {
     log::Error("event consumer ended with an error", {{"group", s->options.group}, {"error", e.what()}});
   });
 }

@@ -65,3 +65,4 @@ TEST(LogContextExecutorTest, AChangedContextIsSeenAtTheNextResumption) {
 
 }  // namespace
 }  // namespace comptoir::http
+

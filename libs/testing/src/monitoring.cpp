@@ -45,7 +45,8 @@ void CopyRules(const std::string& from, const fs::path& to, const std::string& f
     text << in.rdbuf();
     std::string rules = text.str();
     if (!for_override.empty()) {
-      rules = std::regex_replace(rules, std::regex(R"((\n\s+for:\s*)\S+)"), "$1" + for_override);
+      // "$01": group 1 in two digits, since the duration that follows starts with a digit.
+      rules = std::regex_replace(rules, std::regex(R"((\n[ \t]+for:[ \t]*)\S+)"), "$01" + for_override);
     }
     std::ofstream(to / entry.path().filename()) << rules;
   }

@@ -6,6 +6,11 @@
 // written by the coroutine — and by whatever it awaits: the pool, the HTTP client, a peer call — carries the
 // request's ids, without passing them to each log call. Several sessions interleave on one event loop; each
 // resumption installs its own context and restores the previous one on return.
+//
+// A long-lived coroutine that serves one request (or event) after another keeps one context object and changes
+// its fields between them, as libs/http's sessions and the event consumer do. Do not await a coroutine spawned
+// on a context executor from a coroutine that has none: Asio may resume the awaiting one inline, still under the
+// inner context, until its next suspension.
 #include <memory>
 #include <type_traits>
 #include <utility>
