@@ -16,6 +16,7 @@
 #include "comptoir/http/server.hpp"
 #include "comptoir/log.hpp"
 #include "comptoir/metrics.hpp"
+#include "host_port.hpp"
 
 namespace comptoir::app {
 namespace {
@@ -46,18 +47,19 @@ class Inbox {
     std::string names;
     for (const auto& alert : alerts->as_array()) {
       const auto* labels = alert.is_object() ? alert.as_object().if_contains("labels") : nullptr;
-      const auto* name = labels != nullptr && labels->is_object() ? labels->as_object().if_contains("alertname") : nullptr;
+      const auto* name =
+          labels != nullptr && labels->is_object() ? labels->as_object().if_contains("alertname") : nullptr;
       if (name == nullptr || !name->is_string()) continue;
       if (!names.empty()) names += ',';
       names += name->as_string();
     }
     const std::string state(status->as_string());
     const auto* receiver = o->if_contains("receiver");
-    log::Info("alert notification", {{"status", state},
-                                     {"receiver", receiver != nullptr && receiver->is_string()
-                                                      ? std::string(receiver->as_string())
-                                                      : std::string()},
-                                     {"alerts", names}});
+    log::Info("alert notification",
+              {{"status", state},
+               {"receiver",
+                receiver != nullptr && receiver->is_string() ? std::string(receiver->as_string()) : std::string()},
+               {"alerts", names}});
     received_.WithLabels({state}).Inc();
     std::lock_guard lock(mutex_);
     ++total_;
@@ -79,20 +81,6 @@ class Inbox {
   std::deque<json::value> notifications_;
   std::int64_t total_ = 0;
 };
-
-bool SplitHostPort(const std::string& text, std::string& host, std::uint16_t& port) {
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) return false;
-  host = text.substr(0, colon);
-  try {
-    int p = std::stoi(text.substr(colon + 1));
-    if (p < 0 || p > 65535) return false;
-    port = static_cast<std::uint16_t>(p);
-  } catch (const std::exception&) {
-    return false;
-  }
-  return true;
-}
 
 }  // namespace
 

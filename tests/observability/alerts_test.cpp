@@ -70,10 +70,8 @@ int Notifications(const testing::Monitoring& m, const std::string& status) {
 }
 
 TEST(Alerts, KilledCartInstanceFiresThroughAlertmanagerAndResolvesAfterRestart) {
-  testing::PlatformOptions options{.services = {"product", "cart"},
-                                   .gateway = true,
-                                   .name = "alerts",
-                                   .instances = {{"cart", 3}}};
+  testing::PlatformOptions options{
+      .services = {"product", "cart"}, .gateway = true, .name = "alerts", .instances = {{"cart", 3}}};
   testing::Platform platform(options);
   testing::Monitoring monitoring({.targets = testing::TargetsOf(platform, options),
                                   .rules_dir = COMPTOIR_SOURCE_DIR "/deploy/prometheus/rules",
@@ -85,7 +83,8 @@ TEST(Alerts, KilledCartInstanceFiresThroughAlertmanagerAndResolvesAfterRestart) 
   // Healthy platform: the rules are loaded and nothing about the cart fires.
   auto rules = Get(monitoring.PrometheusPort(), "/api/v1/rules?type=alert");
   int loaded = 0;
-  for (const auto& group : rules.at("data").at("groups").as_array()) loaded += static_cast<int>(group.at("rules").as_array().size());
+  for (const auto& group : rules.at("data").at("groups").as_array())
+    loaded += static_cast<int>(group.at("rules").as_array().size());
   EXPECT_GE(loaded, 20);
   std::this_thread::sleep_for(std::chrono::seconds(5));  // longer than the shortened `for:`
   EXPECT_EQ(PrometheusAlerts(monitoring, "firing"), 0);

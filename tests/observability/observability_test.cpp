@@ -38,7 +38,9 @@ json::value Json(const HttpResult& r) {
   return v;
 }
 
-std::string Str(const json::value& v, std::string_view key) { return std::string(v.at(key).as_string()); }
+std::string Str(const json::value& v, std::string_view key) {
+  return std::string(v.at(key).as_string());
+}
 
 struct CommandResult {
   int status = -1;
@@ -97,12 +99,12 @@ class Observability : public ::testing::Test {
 
   static void SetUpTestSuite() {
     platform_ = std::make_unique<testing::Platform>(options_);
-    monitoring_ = std::make_unique<testing::Monitoring>(testing::MonitoringOptions{
-        .targets = testing::TargetsOf(*platform_, options_),
-        .rules_dir = (kSource / "deploy/prometheus/rules").string(),
-        .alertmanager = false,
-        .exporters = true,
-        .name = "observability"});
+    monitoring_ = std::make_unique<testing::Monitoring>(
+        testing::MonitoringOptions{.targets = testing::TargetsOf(*platform_, options_),
+                                   .rules_dir = (kSource / "deploy/prometheus/rules").string(),
+                                   .alertmanager = false,
+                                   .exporters = true,
+                                   .name = "observability"});
     ASSERT_TRUE(monitoring_->WaitAllUp(std::chrono::seconds(60)));
     // Two rounds, a few scrapes apart: rate() and increase() need two samples of each series.
     for (int round = 0; round < 2; ++round) {
@@ -167,12 +169,13 @@ class Observability : public ::testing::Test {
     }
 
     // Store 1: a register session, a cash sale and a card sale, a return, an oversell refused, a closing short.
-    const std::string cashier = SignIn("/api/v1/auth/staff/login", "cashier.vieux-montreal@comptoir.local", "comptoir-demo");
-    auto opened = p.Call("POST", "/api/v1/register-sessions",
-                         json::serialize(json::object{{"location_id", 1},
-                                                      {"register", "Caisse " + std::to_string(round + 1)},
-                                                      {"opening_float_cents", 20000}}),
-                         cashier);
+    const std::string cashier =
+        SignIn("/api/v1/auth/staff/login", "cashier.vieux-montreal@comptoir.local", "comptoir-demo");
+    auto opened = p.Call(
+        "POST", "/api/v1/register-sessions",
+        json::serialize(json::object{
+            {"location_id", 1}, {"register", "Caisse " + std::to_string(round + 1)}, {"opening_float_cents", 20000}}),
+        cashier);
     ASSERT_EQ(opened.status, 201) << opened.body;
     const auto session_id = Json(opened).at("id").as_int64();
     auto sell = [&](json::array payments, std::int64_t quantity) {
@@ -190,11 +193,11 @@ class Observability : public ::testing::Test {
     // More than the store holds: inventory refuses (an oversell refusal), nothing is recorded.
     auto oversold = sell(json::array{json::object{{"method", "cash"}, {"amount_cents", 100000000}}}, 9999);
     EXPECT_EQ(oversold.status, 409) << oversold.body;
-    auto returned = p.Call("POST", "/api/v1/sales/" + std::to_string(Json(card).at("id").as_int64()) + "/returns",
-                           json::serialize(json::object{
-                               {"lines", json::array{json::object{{"product_id", 9}, {"quantity", 1}}}},
-                               {"reason", "Produit défectueux"}}),
-                           cashier, {{"Idempotency-Key", http::NewUuid()}});
+    auto returned =
+        p.Call("POST", "/api/v1/sales/" + std::to_string(Json(card).at("id").as_int64()) + "/returns",
+               json::serialize(json::object{{"lines", json::array{json::object{{"product_id", 9}, {"quantity", 1}}}},
+                                            {"reason", "Produit défectueux"}}),
+               cashier, {{"Idempotency-Key", http::NewUuid()}});
     ASSERT_EQ(returned.status, 201) << returned.body;
     auto closed = p.Call("POST", "/api/v1/register-sessions/" + std::to_string(session_id) + "/close",
                          json::serialize(json::object{{"counted_cash_cents", 20000}}), cashier);
@@ -277,8 +280,8 @@ void ExpectQueriesReturnSeries(const testing::Monitoring& monitoring, const std:
     std::ofstream out(rules);
     out << "groups:\n  - name: dashboard\n    rules:\n";
     for (std::size_t i = 0; i < queries.size(); ++i) {
-      out << "      - record: dashboard:query_" << i << "\n        expr: " << json::serialize(json::value(ToPromQL(queries[i])))
-          << "\n";
+      out << "      - record: dashboard:query_" << i
+          << "\n        expr: " << json::serialize(json::value(ToPromQL(queries[i]))) << "\n";
     }
   }
   auto checked = Shell("promtool check rules " + rules.string());
@@ -291,7 +294,8 @@ void ExpectQueriesReturnSeries(const testing::Monitoring& monitoring, const std:
   std::string list;
   for (const auto& q : empty) list += "  " + q + "\n";
   EXPECT_TRUE(empty.empty()) << what << ": " << empty.size() << " of " << queries.size()
-                             << " queries returned no series:\n" << list;
+                             << " queries returned no series:\n"
+                             << list;
 }
 
 TEST_F(Observability, EveryDashboardQueryReturnsSeries) {
@@ -316,19 +320,22 @@ TEST_F(Observability, KongDashboard7424QueriesReturnSeries) {
 }
 
 TEST_F(Observability, RecordingRulesAreEvaluated) {
-  for (const char* rule : {"job:http_requests:rate5m", "job:http_requests_5xx:ratio_rate5m",
-                           "job:http_request_duration_seconds:p95_5m", "instance:cart_requests:rate1m",
-                           "service:kong_request_latency_ms:p95_5m", "outcome:order_checkouts:rate10m"}) {
+  for (const char* rule :
+       {"job:http_requests:rate5m", "job:http_requests_5xx:ratio_rate5m", "job:http_request_duration_seconds:p95_5m",
+        "instance:cart_requests:rate1m", "service:kong_request_latency_ms:p95_5m", "outcome:order_checkouts:rate10m",
+        "job:http_requests:rate1m", "job:http_requests_5xx:ratio_rate1m", "job:http_request_duration_seconds:p95_1m"}) {
     bool found = false;
     for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-         !found && std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(std::chrono::milliseconds(300))) {
+         !found && std::chrono::steady_clock::now() < deadline;
+         std::this_thread::sleep_for(std::chrono::milliseconds(300))) {
       found = !monitoring_->Query(rule).empty();
     }
     EXPECT_TRUE(found) << rule;
   }
   // The three cart instances all served API requests, each under its instance id.
   std::set<std::string> ids;
-  for (const auto& s : monitoring_->Query("instance:cart_requests:rate1m > 0")) ids.insert(Str(s.at("metric"), "instance_id"));
+  for (const auto& s : monitoring_->Query("instance:cart_requests:rate1m > 0"))
+    ids.insert(Str(s.at("metric"), "instance_id"));
   EXPECT_EQ(ids, (std::set<std::string>{"cart-1", "cart-2", "cart-3"}));
 }
 
@@ -363,7 +370,8 @@ TEST_F(Observability, OneCheckoutCanBeFollowedThroughEveryLog) {
   for (const char* process : {"cart-1", "inventory", "payment", "product"}) {
     const auto lines = lines_of(process);
     EXPECT_FALSE(lines.empty()) << process << " has no line of " << id;
-    for (const auto& line : lines) EXPECT_EQ(Field(line, "trace_id"), trace) << process << ": " << json::serialize(line);
+    for (const auto& line : lines)
+      EXPECT_EQ(Field(line, "trace_id"), trace) << process << ": " << json::serialize(line);
   }
   // Payment's own line (not the access log) got both ids from the request's log context.
   bool charge_line = false;
@@ -373,7 +381,8 @@ TEST_F(Observability, OneCheckoutCanBeFollowedThroughEveryLog) {
   // The OrderPlaced event reached reporting, which applied it under the same request id.
   bool applied = false;
   for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-       !applied && std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(std::chrono::milliseconds(250))) {
+       !applied && std::chrono::steady_clock::now() < deadline;
+       std::this_thread::sleep_for(std::chrono::milliseconds(250))) {
     for (const auto& line : lines_of("reporting")) {
       applied = applied || (Field(line, "msg") == "event applied" && Field(line, "type") == "OrderPlaced");
     }

@@ -55,7 +55,8 @@ TEST(LogContextExecutorTest, AChangedContextIsSeenAtTheNextResumption) {
   asio::io_context io;
   auto context = std::make_shared<log::RequestContext>(log::RequestContext{"first", ""});
   std::vector<std::string> seen;
-  asio::co_spawn(WithLogContext(io.get_executor(), context), Work(&seen, 2, std::chrono::milliseconds(5)), asio::detached);
+  asio::co_spawn(WithLogContext(io.get_executor(), context), Work(&seen, 2, std::chrono::milliseconds(5)),
+                 asio::detached);
   asio::post(io, [context] { context->request_id = "second"; });
   io.run();
   ASSERT_EQ(seen.size(), 3u);
@@ -65,4 +66,3 @@ TEST(LogContextExecutorTest, AChangedContextIsSeenAtTheNextResumption) {
 
 }  // namespace
 }  // namespace comptoir::http
-

@@ -12,6 +12,8 @@
 
 #include <boost/json.hpp>
 
+#include "comptoir/http/message.hpp"
+
 #include "comptoir/testing/http.hpp"
 #include "comptoir/testing/pg.hpp"
 #include "comptoir/testing/platform.hpp"
@@ -25,14 +27,6 @@ namespace json = boost::json;
 std::string Env(const char* name, const char* fallback) {
   const char* value = std::getenv(name);
   return value != nullptr && *value != '\0' ? value : fallback;
-}
-
-std::string Tail(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto all = text.str();
-  return all.size() > 3000 ? all.substr(all.size() - 3000) : all;
 }
 
 // Copies the rule files, every `for:` replaced by `for_override` when set.
@@ -68,21 +62,6 @@ std::vector<ScrapeTarget> TargetsOf(const Platform& platform, const PlatformOpti
   return targets;
 }
 
-std::string UrlEncode(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 Monitoring::Monitoring(MonitoringOptions options) : options_(std::move(options)) {
   const std::string unique = options_.name + "_" + std::to_string(::getpid()) + "_" + std::to_string(FreePort());
   dir_ = (StateDir() / unique).string();
@@ -99,7 +78,7 @@ Monitoring::Monitoring(MonitoringOptions options) : options_(std::move(options))
     r.log_file = dir_ + "/alert-receiver.log";
     receiver_ = std::make_unique<ChildProcess>(r);
     if (!WaitForHttp(receiver_port_, "/health", std::chrono::seconds(20))) {
-      throw std::runtime_error("the alert receiver did not start:\n" + Tail(r.log_file));
+      throw std::runtime_error("the alert receiver did not start:\n" + TailOfFile(r.log_file));
     }
     // The route of deploy/alertmanager/alertmanager.yml with test-sized intervals.
     alertmanager_port_ = FreePort();
@@ -111,12 +90,12 @@ Monitoring::Monitoring(MonitoringOptions options) : options_(std::move(options))
     ProcessOptions a;
     a.path = Env("COMPTOIR_ALERTMANAGER_BIN", "/usr/bin/prometheus-alertmanager");
     a.args = {"--config.file=" + dir_ + "/alertmanager.yml", "--storage.path=" + dir_ + "/alertmanager",
-              "--web.listen-address=127.0.0.1:" + std::to_string(alertmanager_port_), "--cluster.listen-address=",
-              "--log.level=warn"};
+              "--web.listen-address=127.0.0.1:" + std::to_string(alertmanager_port_),
+              "--cluster.listen-address=", "--log.level=warn"};
     a.log_file = dir_ + "/alertmanager.log";
     alertmanager_ = std::make_unique<ChildProcess>(a);
     if (!WaitForHttp(alertmanager_port_, "/-/ready", std::chrono::seconds(30))) {
-      throw std::runtime_error("Alertmanager did not start:\n" + Tail(a.log_file));
+      throw std::runtime_error("Alertmanager did not start:\n" + TailOfFile(a.log_file));
     }
   }
 
@@ -137,7 +116,7 @@ Monitoring::Monitoring(MonitoringOptions options) : options_(std::move(options))
     redis_exporter_ = std::make_unique<ChildProcess>(r);
     if (!WaitForHttp(pg_port, "/metrics", std::chrono::seconds(20)) ||
         !WaitForHttp(redis_port, "/metrics", std::chrono::seconds(20))) {
-      throw std::runtime_error("the exporters did not start:\n" + Tail(e.log_file) + Tail(r.log_file));
+      throw std::runtime_error("the exporters did not start:\n" + TailOfFile(e.log_file) + TailOfFile(r.log_file));
     }
     options_.targets.push_back(ScrapeTarget{"postgres", pg_port, {}});
     options_.targets.push_back(ScrapeTarget{"redis", redis_port, {}});
@@ -147,8 +126,8 @@ Monitoring::Monitoring(MonitoringOptions options) : options_(std::move(options))
   config << "global:\n  scrape_interval: " << interval << "\n  scrape_timeout: " << interval
          << "\n  evaluation_interval: " << interval << "\nrule_files:\n  - " << dir_ << "/rules/*.yml\n";
   if (options_.alertmanager) {
-    config << "alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['127.0.0.1:" << alertmanager_port_
-           << "']\n";
+    config << "alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['127.0.0.1:"
+           << alertmanager_port_ << "']\n";
   }
   config << "scrape_configs:\n";
   std::map<std::string, std::vector<const ScrapeTarget*>> by_job;
@@ -173,7 +152,7 @@ Monitoring::Monitoring(MonitoringOptions options) : options_(std::move(options))
   p.log_file = dir_ + "/prometheus.log";
   prometheus_ = std::make_unique<ChildProcess>(p);
   if (!WaitForHttp(prometheus_port_, "/-/ready", std::chrono::seconds(60))) {
-    throw std::runtime_error("Prometheus did not start:\n" + Tail(p.log_file));
+    throw std::runtime_error("Prometheus did not start:\n" + TailOfFile(p.log_file));
   }
 }
 
@@ -187,12 +166,13 @@ Monitoring::~Monitoring() {
 
 json::value Monitoring::Api(const std::string& target) const {
   HttpResult r = Http(static_cast<std::uint16_t>(prometheus_port_), "GET", target);
-  if (r.status != 200) throw std::runtime_error("Prometheus " + target + ": HTTP " + std::to_string(r.status) + " " + r.body);
+  if (r.status != 200)
+    throw std::runtime_error("Prometheus " + target + ": HTTP " + std::to_string(r.status) + " " + r.body);
   return json::parse(r.body);
 }
 
 json::array Monitoring::Query(const std::string& expr) const {
-  json::value answer = Api("/api/v1/query?query=" + UrlEncode(expr));
+  json::value answer = Api("/api/v1/query?query=" + http::PercentEncode(expr));
   return answer.at("data").at("result").as_array();
 }
 

@@ -74,7 +74,4 @@ class Monitoring {
   std::unique_ptr<ChildProcess> prometheus_;
 };
 
-/// Percent-encodes a query parameter value.
-std::string UrlEncode(const std::string& text);
-
 }  // namespace comptoir::testing
