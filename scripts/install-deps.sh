@@ -26,6 +26,9 @@ PACKAGES=(
   prometheus prometheus-alertmanager prometheus-postgres-exporter prometheus-redis-exporter
   # tools used by the scripts
   curl openssl ca-certificates git clang-format
+  # the web's browser tests (web/tests/browser): Debian's Chromium driven by playwright-core,
+  # with a font that has every glyph of French text
+  chromium fonts-dejavu-core
 )
 
 log() { printf 'install-deps: %s\n' "$*"; }

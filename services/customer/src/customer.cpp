@@ -3,6 +3,7 @@
 #include "api/handlers.hpp"
 #include "comptoir/auth/password.hpp"
 #include "storage/repository.hpp"
+#include "storage/retention.hpp"
 
 namespace comptoir::customer {
 
@@ -54,6 +55,7 @@ service::Definition MakeDefinition() {
     return std::make_unique<Instance>(context);
   };
   definition.seed = &SeedAccounts;
+  definition.retention = AccountRetention();  // ADR 0065: keys, outbox, refresh tokens, sign-in failures
   return definition;
 }
 

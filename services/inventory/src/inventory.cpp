@@ -24,6 +24,8 @@ Settings LoadSettings(config::Source& source) {
   Settings s;
   s.reservation_ttl = std::chrono::seconds(source.Int("inventory.reservation_ttl_s", 900, 1, 7 * 24 * 3600));
   s.sweep_interval = std::chrono::seconds(source.Int("inventory.reservation_sweep_interval_s", 30, 1, 3600));
+  s.public_stock.low_threshold = source.Int("inventory.public_low_threshold", 5, 0, 1'000'000);
+  s.public_stock.available_cap = source.Int("inventory.public_available_cap", 999, 1, 1'000'000'000);
   return s;
 }
 
@@ -74,6 +76,7 @@ service::Definition MakeDefinition() {
     return std::make_unique<Instance>(context);
   };
   definition.seed = &SeedDemo;
+  definition.retention = {service::IdempotencyKeysRetention(), service::PublishedOutboxRetention()};  // ADR 0065
   return definition;
 }
 

@@ -22,15 +22,10 @@ Settings LoadSettings(config::Source& source) {
   s.payment_timeout = std::chrono::milliseconds(source.Int("order.payment_timeout_ms", 5000, 10, 600000));
   s.recovery_interval = std::chrono::milliseconds(source.Int("order.recovery_interval_ms", 10000, 10, 3'600'000));
   s.recovery_stale = std::chrono::milliseconds(source.Int("order.recovery_stale_ms", 60000, 0, 86'400'000));
-  s.crash_after_step = source.String("order.crash_after_step", "");
-  s.crash_key_prefix = source.String("order.crash_key_prefix", "");
-  std::string_view steps = s.crash_after_step;
-  while (!steps.empty()) {
-    std::size_t comma = steps.find(',');
-    source.Check(ParseStep(steps.substr(0, comma)).has_value(), "order.crash_after_step",
-                 "must list checkout steps separated by commas (e.g. charging,charged)");
-    steps = comma == std::string_view::npos ? std::string_view() : steps.substr(comma + 1);
-  }
+  s.charge_watch = std::chrono::milliseconds(source.Int("order.charge_watch_ms", 3'600'000, 0, 7 * 86'400'000LL));
+  s.charge_watch_interval =
+      std::chrono::milliseconds(source.Int("order.charge_watch_interval_ms", 30000, 10, 3'600'000));
+  s.crash = CrashHook::Load(source);  // test builds only; nothing is read otherwise (ADR 0053)
   return s;
 }
 
@@ -44,7 +39,8 @@ Peers LoadPeers(service::Context& context, const Settings& settings) {
       service::Peer(context.client,
                     service::LoadPeer(source, "inventory", "order.inventory_url", "http://127.0.0.1:8002")),
       service::Peer(context.client, std::move(payment)),
-      service::Peer(context.client, service::LoadPeer(source, "customer", "order.customer_url", "http://127.0.0.1:8005"))};
+      service::Peer(context.client,
+                    service::LoadPeer(source, "customer", "order.customer_url", "http://127.0.0.1:8005"))};
 }
 
 /// The running service: settings, peers, repository, saga, handlers and the recovery pass (at start, then every
@@ -58,7 +54,11 @@ class Instance final : public service::Instance {
         peers_(LoadPeers(context, settings_)),
         repository_(context.db),
         metrics_(context.registry),
-        saga_(repository_, peers_, jwt_, settings_, metrics_),
+        saga_(repository_, peers_, jwt_, settings_, metrics_,
+              &context.registry
+                   .AddCounter("order_late_charges_refunded_total",
+                               "Charges recorded by the provider after their checkout was undone, found and refunded")
+                   .WithLabels({})),
         handlers_(repository_, saga_, verifier_),
         recovery_(context.runtime.Context(0), "checkout-recovery", settings_.recovery_interval,
                   [this]() { return saga_.RecoverOnce(); }) {
@@ -93,6 +93,7 @@ service::Definition MakeDefinition() {
     return std::make_unique<Instance>(context);
   };
   definition.seed = &Seed;
+  definition.retention = {service::IdempotencyKeysRetention(), service::PublishedOutboxRetention()};  // ADR 0065
   return definition;
 }
 

@@ -101,7 +101,9 @@ CartIdentity Handlers::Authorize(const http::Request& request, Access access) co
   if (cart->IsGuest()) return *cart;  // whoever knows a guest cart's random id may use it
   auth::Principal who = verifier_.Authenticate(request);
   if (who.role == auth::Role::kCustomer && who.subject == *cart->customer_id) return *cart;
-  if (who.IsStaff() && access == Access::kRead) return *cart;  // support staff may look, never change
+  // A manager or an admin may look (support), never change; cashiers and logistics have no business in a
+  // shopper's cart (ADR 0051).
+  if (auth::SeesEverything(who) && access == Access::kRead) return *cart;
   throw Forbidden("cart " + cart->id + " belongs to another shopper");
 }
 

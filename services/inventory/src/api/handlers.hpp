@@ -17,6 +17,7 @@ namespace comptoir::inventory {
 struct Settings {
   std::chrono::seconds reservation_ttl{900};  ///< inventory.reservation_ttl_s
   std::chrono::seconds sweep_interval{30};    ///< inventory.reservation_sweep_interval_s
+  PublicStockRules public_stock;              ///< inventory.public_low_threshold, inventory.public_available_cap
 };
 
 /// The HTTP face of the inventory: each handler authenticates the caller itself (the service does not
