@@ -92,7 +92,7 @@ TEST(Alerts, KilledCartInstanceFiresThroughAlertmanagerAndResolvesAfterRestart) 
 
   // Kill cart-2 (SIGKILL, as a crash): its scrape fails, CartInstanceDown goes pending, then fires.
   platform.StopService("cart", /*kill=*/true, 1);
-  EXPECT_TRUE(WaitFor(std::chrono::seconds(30), [&] { return PrometheusAlerts(monitoring, "firing") == 1; }))
+  EXPECT_TRUE(WaitFor(std::chrono::seconds(60), [&] { return PrometheusAlerts(monitoring, "firing") == 1; }))
       << json::serialize(Get(monitoring.PrometheusPort(), "/api/v1/alerts"));
   // The shop keeps working through the two others (the gateway balances around the dead target).
   for (int i = 0; i < 6; ++i) {
@@ -102,7 +102,7 @@ TEST(Alerts, KilledCartInstanceFiresThroughAlertmanagerAndResolvesAfterRestart) 
   }
 
   // Alertmanager holds it, active, with Prometheus's labels.
-  EXPECT_TRUE(WaitFor(std::chrono::seconds(20), [&] {
+  EXPECT_TRUE(WaitFor(std::chrono::seconds(45), [&] {
     const json::value active = Get(monitoring.AlertmanagerPort(), "/api/v2/alerts?active=true");
     for (const auto& a : active.as_array()) {
       if (Label(a, "alertname") == "CartInstanceDown" && Label(a, "instance_id") == "cart-2" &&
@@ -113,15 +113,15 @@ TEST(Alerts, KilledCartInstanceFiresThroughAlertmanagerAndResolvesAfterRestart) 
     return false;
   }));
   // And the receiver got the notification.
-  EXPECT_TRUE(WaitFor(std::chrono::seconds(20), [&] { return Notifications(monitoring, "firing") >= 1; }))
+  EXPECT_TRUE(WaitFor(std::chrono::seconds(45), [&] { return Notifications(monitoring, "firing") >= 1; }))
       << json::serialize(Get(monitoring.ReceiverPort(), "/alerts"));
 
   // cart-2 back on its port: the alert resolves, and the receiver is told.
   platform.StartService("cart", 1);
-  EXPECT_TRUE(WaitFor(std::chrono::seconds(30), [&] {
+  EXPECT_TRUE(WaitFor(std::chrono::seconds(60), [&] {
     return PrometheusAlerts(monitoring, "firing") == 0 && PrometheusAlerts(monitoring, "pending") == 0;
   }));
-  EXPECT_TRUE(WaitFor(std::chrono::seconds(30), [&] { return Notifications(monitoring, "resolved") >= 1; }))
+  EXPECT_TRUE(WaitFor(std::chrono::seconds(60), [&] { return Notifications(monitoring, "resolved") >= 1; }))
       << json::serialize(Get(monitoring.ReceiverPort(), "/alerts"));
   // The receiver refuses what is not a notification, and counts what it received.
   auto bad = testing::Http(static_cast<std::uint16_t>(monitoring.ReceiverPort()), "POST", "/alerts", R"({"hello":1})");
