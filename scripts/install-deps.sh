@@ -22,6 +22,8 @@ PACKAGES=(
   # servers run by scripts/platform.sh and by the integration tests
   # (postgresql-15 ships the contrib extensions, unaccent and pg_trgm among them)
   postgresql-15 postgresql-client-15 redis-server "nginx-light|nginx"
+  # local monitoring (scripts/platform.sh) and the rule/config checks of make test (promtool, amtool)
+  prometheus prometheus-alertmanager prometheus-postgres-exporter prometheus-redis-exporter
   # tools used by the scripts
   curl openssl ca-certificates git clang-format
   # the web's browser tests (web/tests/browser): Debian's Chromium driven by playwright-core,
@@ -79,6 +81,17 @@ install_debian_packages() {
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     "${missing[@]}"
+  # Debian starts its own Prometheus, Alertmanager and exporters when it installs them (on a machine with
+  # systemd), on the ports the project's local monitoring uses: stop and disable those we just installed; the
+  # project runs its own under var/ (scripts/platform.sh).
+  local unit
+  for unit in prometheus prometheus-alertmanager prometheus-postgres-exporter prometheus-redis-exporter; do
+    [[ " ${missing[*]} " == *" $unit "* ]] || continue
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled --quiet "$unit" 2>/dev/null; then
+      log "disabling Debian's own $unit service (the platform runs its own)"
+      as_root systemctl disable --now "$unit" >/dev/null 2>&1 || true
+    fi
+  done
   # Note: installing postgresql-15 makes Debian create (and, with an init system, start) its own
   # cluster on port 5432. We leave it alone; the project runs its own clusters under var/ or in
   # the tests' temporary directories.
