@@ -2,7 +2,7 @@
 // that matter for this image, each refused by a negative test (test/dockerfile.test.mjs).
 //   node tools/deploy-check/check-dockerfile.mjs deploy/docker/Dockerfile [--dockerignore .dockerignore]
 //        [--binary build/.../comptoir]   also: the runtime stage installs every library the binary needs
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,23 +119,25 @@ export function neededPackagesOf(binary) {
   const dynamic = execFileSync('readelf', ['-d', binary], { encoding: 'utf8' });
   const sonames = [...dynamic.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1]);
   const ldd = execFileSync('ldd', [binary], { encoding: 'utf8' });
-  const packages = new Set();
-  for (const soname of sonames) {
+  const paths = sonames.map((soname) => {
     const path = new RegExp(`^\\s*${soname.replace(/[.+]/g, '\\$&')} => (\\S+)`, 'm').exec(ldd)?.[1];
     if (!path) throw new Error(`ldd does not resolve ${soname}`);
     const real = execFileSync('readlink', ['-f', path], { encoding: 'utf8' }).trim();
     // Merged /usr: dpkg may know the file under /lib rather than /usr/lib.
-    const candidates = [...new Set([real, path, real.replace(/^\/usr/, ''), path.replace(/^\/usr/, '')])];
-    const owner = candidates
-      .map((c) => {
-        try {
-          return execFileSync('dpkg', ['-S', c], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split(':')[0];
-        } catch {
-          return null;
-        }
-      })
-      .find(Boolean);
-    if (!owner) throw new Error(`no Debian package owns ${real} (${soname})`);
+    return { soname, candidates: [...new Set([real, path, real.replace(/^\/usr/, ''), path.replace(/^\/usr/, '')])] };
+  });
+  // One dpkg query for every candidate path ("package: path" lines; unknown paths only go to stderr).
+  const query = spawnSync('dpkg', ['-S', ...paths.flatMap((p) => p.candidates)], { encoding: 'utf8' });
+  const owners = new Map(
+    query.stdout.split('\n').filter(Boolean).map((line) => {
+      const [pkg, file] = line.split(': ');
+      return [file, pkg.split(':')[0]];
+    }),
+  );
+  const packages = new Set();
+  for (const { soname, candidates } of paths) {
+    const owner = candidates.map((c) => owners.get(c)).find(Boolean);
+    if (!owner) throw new Error(`no Debian package owns ${candidates[0]} (${soname})`);
     packages.add(owner);
   }
   return [...packages];
