@@ -7,6 +7,7 @@
 //   node tools/deploy-check/render.mjs           write them
 //   node tools/deploy-check/render.mjs --check   exit 1, naming each file, when one is not what it would write
 //                                                (CTest deploy_generated_in_sync)
+//   node tools/deploy-check/render.mjs --api-keys  VARIABLE=demo key per consumer (create-secrets.sh)
 // `--root DIR` renders another checkout (the negative tests use a copy).
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -118,12 +119,6 @@ export function renderKong(source, target) {
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
-/** The consumers that have an API key (their variables are what the gateway's Secret must hold). */
-export function apiKeyConsumers(source) {
-  const doc = parseDocument(source).toJS();
-  return (doc.consumers ?? []).filter((c) => (c.keyauth_credentials ?? []).length > 0).map((c) => c.username);
-}
-
 /** One PrometheusRule per rule file, its groups unchanged (the Prometheus Operator's spec is the file's). */
 export function renderPrometheusRules(files) {
   const header =
@@ -140,7 +135,7 @@ export function renderPrometheusRules(files) {
         kind: 'PrometheusRule',
         metadata: {
           name: `comptoir-${name.replace(/\.ya?ml$/, '')}`,
-          labels: { 'app.kubernetes.io/part-of': 'comptoir', 'comptoir.io/rules': 'comptoir' },
+          labels: { 'app.kubernetes.io/part-of': 'comptoir', release: 'kube-prometheus-stack' },
         },
         spec: { groups },
       },
@@ -172,6 +167,14 @@ function main(argv) {
   const check = argv.includes('--check');
   const rootAt = argv.indexOf('--root');
   const root = rootAt >= 0 ? resolve(argv[rootAt + 1]) : resolve(here, '../..');
+  if (argv.includes('--api-keys')) {
+    // VARIABLE=demo key, one line per consumer with a key (deploy/k8s/create-secrets.sh).
+    const kong = parseDocument(readFileSync(join(root, 'deploy/kong.yml'), 'utf8')).toJS();
+    for (const c of kong.consumers ?? []) {
+      for (const cred of c.keyauth_credentials ?? []) console.log(`${apiKeyVariable(c.username)}=${cred.key}`);
+    }
+    return 0;
+  }
   const stale = [];
   for (const [path, content] of Object.entries(renderAll(root))) {
     const file = join(root, path);
