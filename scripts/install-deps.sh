@@ -18,7 +18,7 @@ PACKAGES=(
   libpq-dev libhiredis-dev libssl-dev libsodium-dev libjwt-dev libyaml-cpp-dev
   libspdlog-dev libfmt-dev libcli11-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev wrk
+  libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev wrk
   # servers run by scripts/platform.sh and by the integration tests
   # (postgresql-15 ships the contrib extensions, unaccent and pg_trgm among them)
   postgresql-15 postgresql-client-15 redis-server "nginx-light|nginx"

@@ -32,7 +32,9 @@ std::string StringField(const boost::json::object& o, std::string_view key) {
   return {};
 }
 
-bool IsNoGroup(const std::exception& e) { return std::string_view(e.what()).find("NOGROUP") != std::string_view::npos; }
+bool IsNoGroup(const std::exception& e) {
+  return std::string_view(e.what()).find("NOGROUP") != std::string_view::npos;
+}
 
 }  // namespace
 
@@ -140,8 +142,8 @@ awaitable<void> HandleEntry(Consumer::State& s, const redis::Reply& entry) {
   }
   {
     pg::Transaction tx = co_await s.db.Begin();
-    pg::Result fresh = co_await tx.Execute(
-        kRecord, pg::Params().Add(event->id).Add(event->type).Add(event->source).Add(stream_id));
+    pg::Result fresh =
+        co_await tx.Execute(kRecord, pg::Params().Add(event->id).Add(event->type).Add(event->source).Add(stream_id));
     if (fresh.empty()) {
       co_await tx.Rollback();
       if (s.duplicates) s.duplicates->Inc();
@@ -161,12 +163,9 @@ awaitable<void> HandleEntry(Consumer::State& s, const redis::Reply& entry) {
     // the stream, and say so loudly. Rebuilding after the fix applies it.
     log::Error("event skipped: the handler refused it",
                {{"event_id", event->id}, {"type", event->type}, {"error", *skip_reason}});
-    co_await s.db.Execute(kRecordSkipped, pg::Params()
-                                              .Add(event->id)
-                                              .Add(event->type)
-                                              .Add(event->source)
-                                              .Add(stream_id)
-                                              .Add(*skip_reason));
+    co_await s.db.Execute(
+        kRecordSkipped,
+        pg::Params().Add(event->id).Add(event->type).Add(event->source).Add(stream_id).Add(*skip_reason));
     if (s.skipped) s.skipped->Inc();
   }
   std::vector<std::string> args4{"XACK", s.settings.stream, s.options.group, stream_id};
@@ -188,8 +187,8 @@ awaitable<std::size_t> HandleEntries(Consumer::State& s, const redis::Reply& ent
 awaitable<std::size_t> Poll(Consumer::State& s) {
   co_await EnsureGroup(s);
   const bool pending = s.own_pending;
-  std::vector<std::string> command{"XREADGROUP", "GROUP", s.options.group, s.options.consumer,
-                                   "COUNT",      std::to_string(s.settings.batch_size)};
+  std::vector<std::string> command{"XREADGROUP",       "GROUP", s.options.group,
+                                   s.options.consumer, "COUNT", std::to_string(s.settings.batch_size)};
   if (!pending) {
     command.push_back("BLOCK");
     command.push_back(std::to_string(s.options.block.count()));
@@ -214,8 +213,13 @@ awaitable<std::size_t> Claim(Consumer::State& s) {
   std::size_t handled = 0;
   std::string cursor = "0-0";
   do {
-    std::vector<std::string> claim{"XAUTOCLAIM", s.settings.stream, s.options.group, s.options.consumer,
-                                   std::to_string(s.settings.claim_idle.count()), cursor, "COUNT",
+    std::vector<std::string> claim{"XAUTOCLAIM",
+                                   s.settings.stream,
+                                   s.options.group,
+                                   s.options.consumer,
+                                   std::to_string(s.settings.claim_idle.count()),
+                                   cursor,
+                                   "COUNT",
                                    std::to_string(s.settings.batch_size)};
     redis::Reply reply = co_await s.redis.Command(std::move(claim));
     if (reply.IsError() && reply.Error().find("NOGROUP") != std::string::npos) s.group_ready = false;
@@ -232,8 +236,8 @@ awaitable<std::size_t> Claim(Consumer::State& s) {
 awaitable<void> RunConsumer(std::shared_ptr<Consumer::State> s) {
   int failures = 0;
   auto last_claim = std::chrono::steady_clock::now() - std::chrono::hours(1);
-  log::Info("event consumer started", {{"group", s->options.group}, {"consumer", s->options.consumer},
-                                       {"stream", s->settings.stream}});
+  log::Info("event consumer started",
+            {{"group", s->options.group}, {"consumer", s->options.consumer}, {"stream", s->settings.stream}});
   while (!s->stopping) {
     std::chrono::milliseconds pause{0};
     try {
@@ -253,7 +257,9 @@ awaitable<void> RunConsumer(std::shared_ptr<Consumer::State> s) {
       pause = Backoff(failures, s->settings.max_backoff);
       if (failures == 1 || failures % 10 == 0) {
         log::Warn("event consumer cannot read or apply events; retrying",
-                  {{"group", s->options.group}, {"error", e.what()}, {"failures", failures},
+                  {{"group", s->options.group},
+                   {"error", e.what()},
+                   {"failures", failures},
                    {"retry_ms", static_cast<std::int64_t>(pause.count())}});
       }
     }
@@ -267,13 +273,11 @@ awaitable<void> RunConsumer(std::shared_ptr<Consumer::State> s) {
   log::Info("event consumer stopped", {{"group", s->options.group}});
 }
 
-
 }  // namespace
 
 Consumer::Consumer(http::Runtime& runtime, pg::Pool& db, redis::Client& redis, Settings settings,
                    ConsumerOptions options, Handler handler, metrics::Registry* registry)
-    : state_(std::make_shared<State>(runtime, db, redis, std::move(settings), std::move(options),
-                                     std::move(handler))) {
+    : state_(std::make_shared<State>(runtime, db, redis, std::move(settings), std::move(options), std::move(handler))) {
   if (registry) {
     const std::string& g = state_->options.group;
     state_->consumed =
@@ -285,8 +289,8 @@ Consumer::Consumer(http::Runtime& runtime, pg::Pool& db, redis::Client& redis, S
         &registry->AddCounter("events_skipped_total", "Events recorded as skipped (malformed or refused)", {"group"})
              .WithLabels({g});
     state_->failures =
-        &registry->AddCounter("events_consumer_failures_total", "Consumer rounds that failed and were retried",
-                              {"group"})
+        &registry
+             ->AddCounter("events_consumer_failures_total", "Consumer rounds that failed and were retried", {"group"})
              .WithLabels({g});
   }
 }
@@ -300,10 +304,16 @@ void Consumer::Start() {
   });
 }
 
-void Consumer::Stop(std::function<void()> done) { detail::StopLoop(state_, std::move(done)); }
+void Consumer::Stop(std::function<void()> done) {
+  detail::StopLoop(state_, std::move(done));
+}
 
-awaitable<std::size_t> Consumer::PollOnce() { co_return co_await Poll(*state_); }
-awaitable<std::size_t> Consumer::ClaimStale() { co_return co_await Claim(*state_); }
+awaitable<std::size_t> Consumer::PollOnce() {
+  co_return co_await Poll(*state_);
+}
+awaitable<std::size_t> Consumer::ClaimStale() {
+  co_return co_await Claim(*state_);
+}
 
 awaitable<bool> Consumer::Rewind() {
   State& s = *state_;
@@ -322,6 +332,30 @@ awaitable<bool> Consumer::Rewind() {
     if (fields[i].String() == "entries-added") added = fields[i + 1].Integer();
   }
   co_return added < 0 || added == length;
+}
+
+awaitable<StreamInfo> Consumer::Describe() {
+  State& s = *state_;
+  std::vector<std::string> args{"XINFO", "STREAM", s.settings.stream};
+  redis::Reply info = co_await s.redis.Command(std::move(args));
+  StreamInfo out;
+  if (info.IsError()) {
+    if (info.Error().find("no such key") != std::string::npos) co_return out;
+    info.ThrowIfError();
+  }
+  out.exists = true;
+  const auto& fields = info.Array();
+  for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+    if (!fields[i].IsString()) continue;
+    const std::string& name = fields[i].String();
+    const redis::Reply& value = fields[i + 1];
+    if (name == "length" && value.IsInteger()) out.length = value.Integer();
+    if (name == "entries-added" && value.IsInteger()) out.entries_added = value.Integer();
+    if (name == "first-entry" && value.IsArray() && !value.Array().empty() && value.Array()[0].IsString()) {
+      out.first_entry_id = value.Array()[0].String();
+    }
+  }
+  co_return out;
 }
 
 }  // namespace comptoir::events

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -47,6 +48,14 @@ struct ConsumerOptions {
   std::chrono::milliseconds block{1000};  ///< XREADGROUP BLOCK; below the Redis client's command timeout
 };
 
+/// What the stream holds (XINFO STREAM), to tell whether it still has its whole history.
+struct StreamInfo {
+  bool exists = false;
+  std::int64_t length = 0;
+  std::int64_t entries_added = -1;            ///< ever added (Redis ≥ 7); −1 when the server does not say
+  std::optional<std::string> first_entry_id;  ///< the oldest entry still held
+};
+
 /// Reads the stream with a consumer group and applies each event exactly once to the consumer's database.
 ///
 /// The consumer's database has (in its migrations):
@@ -88,6 +97,8 @@ class Consumer {
   /// again; call after emptying the read models and processed_events (in a committed transaction). Returns
   /// whether the stream still holds its whole history (`entries-added` == length: nothing was trimmed).
   boost::asio::awaitable<bool> Rewind();
+  /// The stream's length, entries ever added and oldest entry; `exists` false when there is no stream.
+  boost::asio::awaitable<StreamInfo> Describe();
 
   struct State;
 
