@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything Comptoir needs to build, test and run on Debian 12 (bookworm):
-# the Debian packages that are missing (apt-get, only those), then the npm packages of web/.
+# the Debian packages that are missing (apt-get, only those), then the npm packages of web/ and tools/deploy-check/.
 #
 # Idempotent and quiet when there is nothing to do. Runs as root, or through sudo when not root.
 #   COMPTOIR_SKIP_APT=1   skip the Debian part (a machine you manage yourself)
@@ -29,6 +29,8 @@ PACKAGES=(
   # the web's browser tests (web/tests/browser): Debian's Chromium driven by playwright-core,
   # with a font that has every glyph of French text
   chromium fonts-dejavu-core
+  # the offline checks of deploy/ (Compose validates without a Docker daemon)
+  yamllint docker-compose
 )
 
 log() { printf 'install-deps: %s\n' "$*"; }
@@ -50,6 +52,9 @@ install_debian_packages() {
   # Debian's when the commands are missing, to avoid fighting another packaging of node.
   command -v node >/dev/null 2>&1 || wanted+=(nodejs)
   command -v npm >/dev/null 2>&1 || wanted+=(npm)
+  # kubectl (for `kubectl kustomize`): Debian's is kubernetes-client (1.20, kustomize v2.0.3); a kubectl
+  # installed otherwise (a cloud SDK's, say) is kept, as deploy/k8s renders alike with both (ADR 0111).
+  command -v kubectl >/dev/null 2>&1 || wanted+=(kubernetes-client)
 
   # One dpkg-query for all names: "name status" for each package dpkg knows.
   local -a names=()
@@ -98,10 +103,10 @@ install_debian_packages() {
 }
 
 install_web_packages() {
-  local web="$ROOT/web"
+  local web="$ROOT/${1:-web}"
   [[ -f $web/package.json ]] || return 0
   if ! command -v npm >/dev/null 2>&1; then
-    log "npm not found; cannot install web/ packages" >&2
+    log "npm not found; cannot install ${1:-web}/ packages" >&2
     exit 1
   fi
   # npm writes node_modules/.package-lock.json after every install: it is older than
@@ -114,14 +119,14 @@ install_web_packages() {
   # --ignore-scripts: nothing we use needs an install script (swagger-ui-dist's only
   # dependency has a telemetry postinstall).
   if [[ -f $web/package-lock.json ]]; then
-    log "installing web/ packages (npm ci)"
+    log "installing ${1:-web}/ packages (npm ci)"
     (cd "$web" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
   else
-    log "installing web/ packages (npm install)"
+    log "installing ${1:-web}/ packages (npm install)"
     (cd "$web" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error)
   fi
   mkdir -p "$web/node_modules" && touch "$stamp"
 }
 
 [[ ${COMPTOIR_SKIP_APT:-0} == 1 ]] || install_debian_packages
-[[ ${COMPTOIR_SKIP_NPM:-0} == 1 ]] || install_web_packages
+[[ ${COMPTOIR_SKIP_NPM:-0} == 1 ]] || { install_web_packages web; install_web_packages tools/deploy-check; }
