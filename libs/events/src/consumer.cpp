@@ -1,6 +1,7 @@
 #include "comptoir/events/consumer.hpp"
 
 #include <charconv>
+#include <optional>
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -8,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include "background.hpp"
+#include "comptoir/http/log_context.hpp"
 #include "comptoir/log.hpp"
 #include "comptoir/metrics.hpp"
 
@@ -93,6 +95,11 @@ struct Consumer::State {
   metrics::Counter* duplicates = nullptr;
   metrics::Counter* skipped = nullptr;
   metrics::Counter* failures = nullptr;
+  metrics::Gauge* lag = nullptr;      ///< entries of the stream not yet delivered to the group
+  metrics::Gauge* pending = nullptr;  ///< entries delivered to the group and not acknowledged
+  std::chrono::steady_clock::time_point last_lag_check{};
+  /// The loop's log context: names the event being applied (see HandleEntry).
+  std::shared_ptr<log::RequestContext> log_context = std::make_shared<log::RequestContext>();
 
   State(http::Runtime& r, pg::Pool& d, redis::Client& c, Settings s, ConsumerOptions o, Handler h)
       : runtime(r),
@@ -114,6 +121,8 @@ awaitable<void> EnsureGroup(Consumer::State& s) {
   s.group_ready = true;
 }
 
+awaitable<void> ApplyEntry(Consumer::State& s, std::optional<StreamEvent> event, std::string stream_id);
+
 // Applies one entry exactly once (see the header), then acknowledges it.
 awaitable<void> HandleEntry(Consumer::State& s, const redis::Reply& entry) {
   const auto& parts = entry.Array();
@@ -126,7 +135,6 @@ awaitable<void> HandleEntry(Consumer::State& s, const redis::Reply& entry) {
     co_return;
   }
   std::optional<StreamEvent> event;
-  std::optional<std::string> skip_reason;
   bool malformed = false;
   try {
     event = ParseEntry(stream_id, parts[1].Array());
@@ -140,6 +148,19 @@ awaitable<void> HandleEntry(Consumer::State& s, const redis::Reply& entry) {
     co_await s.redis.Command(std::move(args3));
     co_return;
   }
+  // Applied under the request id that caused the event (its correlation id): the consumer's loop runs on an
+  // executor that makes `log_context` current (Consumer::Start), so every line of the event carries it.
+  struct Named {
+    log::RequestContext& context;
+    ~Named() { context.request_id.clear(); }
+  } named{*s.log_context};
+  s.log_context->request_id = event->correlation_id;
+  co_await ApplyEntry(s, std::move(event), stream_id);
+}
+
+// Applies a parsed entry once (processed_events), or records it as skipped, then acknowledges it.
+awaitable<void> ApplyEntry(Consumer::State& s, std::optional<StreamEvent> event, std::string stream_id) {
+  std::optional<std::string> skip_reason;
   {
     pg::Transaction tx = co_await s.db.Begin();
     pg::Result fresh =
@@ -152,6 +173,10 @@ awaitable<void> HandleEntry(Consumer::State& s, const redis::Reply& entry) {
         co_await s.handler(tx, *event);
         co_await tx.Commit();
         if (s.consumed) s.consumed->Inc();
+        log::Info("event applied", {{"group", s.options.group},
+                                    {"event_id", event->id},
+                                    {"type", event->type},
+                                    {"source", event->source}});
       } catch (const ApiError& e) {
         if (e.kind() != ErrorKind::kValidation) throw;
         skip_reason = e.detail();
@@ -233,6 +258,33 @@ awaitable<std::size_t> Claim(Consumer::State& s) {
   co_return handled;
 }
 
+// Reads the group's lag and pending count (XINFO GROUPS) into the gauges, at most every 5 s. Redis leaves `lag`
+// empty when it cannot know it (entries deleted from the middle of the stream): the gauge keeps its last value.
+awaitable<void> UpdateLag(Consumer::State& s) {
+  const auto now = std::chrono::steady_clock::now();
+  if (s.lag == nullptr || now - s.last_lag_check < std::chrono::seconds(5)) co_return;
+  s.last_lag_check = now;
+  std::vector<std::string> command{"XINFO", "GROUPS", s.settings.stream};
+  redis::Reply reply = co_await s.redis.Command(std::move(command));
+  if (!reply.IsArray()) co_return;  // no stream yet (an error reply), nothing to report
+  for (const redis::Reply& group : reply.Array()) {
+    if (!group.IsArray()) continue;
+    const auto& fields = group.Array();
+    bool ours = false;
+    std::optional<std::int64_t> lag, pending;
+    for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+      if (!fields[i].IsString()) continue;
+      const std::string& name = fields[i].String();
+      if (name == "name" && fields[i + 1].IsString()) ours = fields[i + 1].String() == s.options.group;
+      if (name == "lag" && fields[i + 1].IsInteger()) lag = fields[i + 1].Integer();
+      if (name == "pending" && fields[i + 1].IsInteger()) pending = fields[i + 1].Integer();
+    }
+    if (!ours) continue;
+    if (lag) s.lag->Set(static_cast<double>(*lag));
+    if (pending) s.pending->Set(static_cast<double>(*pending));
+  }
+}
+
 awaitable<void> RunConsumer(std::shared_ptr<Consumer::State> s) {
   int failures = 0;
   auto last_claim = std::chrono::steady_clock::now() - std::chrono::hours(1);
@@ -247,6 +299,7 @@ awaitable<void> RunConsumer(std::shared_ptr<Consumer::State> s) {
         co_await Claim(*s);
       }
       co_await Poll(*s);
+      co_await UpdateLag(*s);
       if (failures > 0) log::Info("event consumer recovered", {{"group", s->options.group}});
       failures = 0;
     } catch (const std::exception& e) {
@@ -292,6 +345,13 @@ Consumer::Consumer(http::Runtime& runtime, pg::Pool& db, redis::Client& redis, S
         &registry
              ->AddCounter("events_consumer_failures_total", "Consumer rounds that failed and were retried", {"group"})
              .WithLabels({g});
+    state_->lag = &registry->AddGauge("events_consumer_lag", "Stream entries not yet delivered to the consumer group",
+                                      {"group"})
+                       .WithLabels({g});
+    state_->pending =
+        &registry->AddGauge("events_consumer_pending", "Entries delivered to the group and not yet acknowledged",
+                            {"group"})
+             .WithLabels({g});
   }
 }
 
@@ -299,7 +359,8 @@ Consumer::~Consumer() = default;
 
 void Consumer::Start() {
   auto s = state_;
-  detail::StartLoop(s, RunConsumer, [s](const std::exception& e) {
+  detail::StartLoopOn(http::WithLogContext(s->runtime.Context(0).get_executor(), s->log_context), s, RunConsumer,
+                      [s](const std::exception& e) {
     log::Error("event consumer ended with an error", {{"group", s->options.group}, {"error", e.what()}});
   });
 }

@@ -5,6 +5,8 @@
 
 #include "comptoir/error.hpp"
 #include "comptoir/http/client.hpp"
+#include "comptoir/http/server.hpp"
+#include "comptoir/log.hpp"
 
 namespace comptoir::service {
 namespace asio = boost::asio;
@@ -32,8 +34,19 @@ asio::awaitable<http::Response> Peer::Call(const http::Request& origin, http::Me
   request.method = method;
   request.target = std::move(target);
   request.headers = std::move(headers);
-  if (!origin.request_id.empty()) request.headers.Set("X-Request-ID", origin.request_id);
-  if (!origin.traceparent.empty()) request.headers.Set("traceparent", origin.traceparent);
+  // An origin made up by the service (a compensation, a refund) has no ids of its own: the request being served
+  // (the log context) gives them, so the call stays in its trace.
+  const log::RequestContext* context = log::CurrentContext();
+  if (!origin.request_id.empty()) {
+    request.headers.Set("X-Request-ID", origin.request_id);
+  } else if (context != nullptr && !context->request_id.empty()) {
+    request.headers.Set("X-Request-ID", context->request_id);
+  }
+  if (!origin.traceparent.empty()) {
+    request.headers.Set("traceparent", origin.traceparent);
+  } else if (context != nullptr && context->trace_id.size() == 32) {
+    request.headers.Set("traceparent", http::NextTraceparent("00-" + context->trace_id + "-0000000000000001-01"));
+  }
   if (auto authorization = origin.headers.Get("Authorization")) request.headers.Set("Authorization", *authorization);
   if (!body.empty() && !request.headers.Has("Content-Type")) request.headers.Set("Content-Type", "application/json");
   request.headers.Set("Accept", "application/json");

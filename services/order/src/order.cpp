@@ -53,7 +53,8 @@ class Instance final : public service::Instance {
         verifier_(jwt_),
         peers_(LoadPeers(context, settings_)),
         repository_(context.db),
-        saga_(repository_, peers_, jwt_, settings_,
+        metrics_(context.registry),
+        saga_(repository_, peers_, jwt_, settings_, metrics_,
               &context.registry
                    .AddCounter("order_late_charges_refunded_total",
                                "Charges recorded by the provider after their checkout was undone, found and refunded")
@@ -72,6 +73,7 @@ class Instance final : public service::Instance {
   auth::Verifier verifier_;
   Peers peers_;
   Repository repository_;
+  CheckoutMetrics metrics_;
   Saga saga_;
   Handlers handlers_;
   service::Periodic recovery_;

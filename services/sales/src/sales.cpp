@@ -45,12 +45,13 @@ class Instance final : public service::Instance {
         hasher_(1, auth::LoadPasswordCost(context.settings)),
         repository_(context.db),
         gift_cards_(repository_, hasher_),
+        metrics_(context.registry),
         desk_(repository_,
               Catalogue(service::Peer(context.client, service::LoadPeer(context.settings, "product",
                                                                         "sales.product_url", "http://127.0.0.1:8001"))),
               Stock(service::Peer(context.client, service::LoadPeer(context.settings, "inventory",
                                                                     "sales.inventory_url", "http://127.0.0.1:8002"))),
-              gift_cards_, verifier_, LoadDeskSettings(context.settings)),
+              gift_cards_, verifier_, LoadDeskSettings(context.settings), metrics_),
         recovery_logic_(repository_, desk_.stock(), jwt_, LoadRecoverySettings(context.settings)),
         handlers_(repository_, desk_, gift_cards_, verifier_),
         recovery_(context.runtime.Context(0), "stock-intent-recovery", recovery_logic_.settings().interval,
@@ -65,6 +66,7 @@ class Instance final : public service::Instance {
   auth::PasswordHasher hasher_;
   Repository repository_;
   GiftCards gift_cards_;
+  SalesMetrics metrics_;
   Desk desk_;
   Recovery recovery_logic_;
   Handlers handlers_;

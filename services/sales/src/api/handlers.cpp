@@ -154,6 +154,7 @@ boost::asio::awaitable<http::Response> Handlers::CloseSession(http::Request& req
   RequireSessionVisible(who, *session);
   auto closed = co_await repository_.CloseSession(id, counted, who.subject);
   if (!closed) throw SessionNotFound(std::to_string(id));
+  desk_.metrics().Closed(*closed);
   co_return JsonResponse(200, ToJson(*closed));
 }
 

@@ -305,6 +305,7 @@ boost::asio::awaitable<http::Response> Desk::Sell(const http::Request& request, 
       service::StoredAnswer answer{201, answer_body};
       co_await service::SaveAnswer(tx, kSaleScope, key, fingerprint, answer);
       co_await tx.Commit();
+      metrics_.Sold(sale);
       http::Response response = http::Response::Json(201, answer_body);
       response.headers.Set("Location", "/api/v1/sales/" + std::to_string(sale.id));
       co_return response;
@@ -433,6 +434,7 @@ boost::asio::awaitable<http::Response> Desk::Return(const http::Request& request
       service::StoredAnswer answer{201, answer_body};
       co_await service::SaveAnswer(tx, kReturnScope, key, fingerprint, answer);
       co_await tx.Commit();
+      metrics_.Returned(ret);
       co_return http::Response::Json(201, answer_body);
     }
   } catch (...) {

@@ -7,6 +7,7 @@
 
 #include "comptoir/auth/auth.hpp"
 #include "comptoir/http/message.hpp"
+#include "observe/metrics.hpp"
 #include "peers/peers.hpp"
 #include "storage/repository.hpp"
 #include "workflow/gift_cards.hpp"
@@ -29,13 +30,14 @@ struct DeskSettings {
 class Desk {
  public:
   Desk(Repository& repository, Catalogue catalogue, Stock stock, GiftCards& gift_cards, const auth::Verifier& verifier,
-       DeskSettings settings)
+       DeskSettings settings, SalesMetrics& metrics)
       : repository_(repository),
         catalogue_(std::move(catalogue)),
         stock_(std::move(stock)),
         gift_cards_(gift_cards),
         verifier_(verifier),
-        settings_(settings) {}
+        settings_(settings),
+        metrics_(metrics) {}
 
   /// POST /api/v1/sales (201 with the receipt).
   boost::asio::awaitable<http::Response> Sell(const http::Request& request, const auth::Principal& who);
@@ -43,6 +45,8 @@ class Desk {
   /// approval for cash in place of another tender.
   boost::asio::awaitable<http::Response> Return(const http::Request& request, const auth::Principal& who,
                                                 std::int64_t sale_id);
+  /// The till's business counters (also counted by the handlers: register closings).
+  SalesMetrics& metrics() { return metrics_; }
 
   [[nodiscard]] const Stock& stock() const noexcept { return stock_; }
 
@@ -74,6 +78,7 @@ class Desk {
   GiftCards& gift_cards_;
   const auth::Verifier& verifier_;
   DeskSettings settings_;
+  SalesMetrics& metrics_;
 };
 
 /// The SaleCompleted event data: the receipt and channel "store".

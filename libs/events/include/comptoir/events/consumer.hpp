@@ -74,7 +74,8 @@ struct StreamInfo {
 /// the whole retained history; it is created again if Redis lost it (NOGROUP).
 ///
 /// Metrics: `events_consumed_total{group}`, `events_duplicates_total{group}`, `events_skipped_total{group}`,
-/// `events_consumer_failures_total{group}`.
+/// `events_consumer_failures_total{group}`, and, read from XINFO GROUPS at most every 5 s,
+/// `events_consumer_lag{group}` (entries not yet delivered) and `events_consumer_pending{group}` (not acknowledged).
 class Consumer {
  public:
   Consumer(http::Runtime& runtime, pg::Pool& db, redis::Client& redis, Settings settings, ConsumerOptions options,
