@@ -119,7 +119,10 @@ int Run(int argc, char** argv) {
   ret->add_option("receipt", text_a)->required();
   ret->add_option("--item", items)->required();
   ret->add_option("--reason", reason);
-  ret->add_option("--refund-method", method);
+  ret->add_option("--refund-method", method, "original (default) or cash");
+  std::string manager_email, manager_password;
+  ret->add_option("--manager-email", manager_email, "a manager approving cash in place of a card");
+  ret->add_option("--manager-password", manager_password);
   auto* reg = app.add_subcommand("register", "open or close the cash register");
   reg->require_subcommand(1);
   auto* reg_open = reg->add_subcommand("open");
@@ -346,7 +349,7 @@ int Run(int argc, char** argv) {
   if (ret->parsed()) {
     QuantityLines lines;
     if (!QuantityLinesOf(items, lines)) return Usage("--item PRODUCT_ID:QTY");
-    return out.Show(station.Return(text_a, lines, reason, method));
+    return out.Show(station.Return(text_a, lines, reason, method, {manager_email, manager_password}));
   }
   if (reg_open->parsed() || reg_close->parsed()) {
     std::int64_t cents = 0;

@@ -122,6 +122,18 @@ TEST(ConsoleScreens, APartialReturnByReceiptNumberShowsTheRefund) {
   ASSERT_TRUE(t->WaitFor("Retour sur reçu")) << t->Screen();
   ASSERT_TRUE(t->WaitFor("only 2 of 3 sold remain returnable")) << t->Screen();
   EXPECT_EQ(OnHand(2, 5), tshirts + 1);
+
+  // Cash in place of the card: a manager approves at the till (their password is not shown).
+  t->Press("F4");
+  t->Line(number);
+  t->Line("5:1");
+  t->Line("défaut");
+  t->Line("manager@comptoir.local");
+  t->Type("comptoir-demo");
+  EXPECT_EQ(t->Screen().find("comptoir-demo"), std::string::npos) << t->Screen();
+  t->Press("Enter");
+  ASSERT_TRUE(t->WaitFor("Remboursé Comptant")) << t->Screen();
+  EXPECT_EQ(OnHand(2, 5), tshirts + 2);
 }
 
 TEST(ConsoleScreens, RegisterOpenedAndClosedWithTheRightOverShort) {

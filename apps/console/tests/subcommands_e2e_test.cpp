@@ -85,6 +85,28 @@ TEST(Subcommands, SignInSellAndReprintAsJson) {
   EXPECT_NE(out.find("ne peuvent dépasser le total"), std::string::npos) << out;
   EXPECT_EQ(Console(home, {"--json", "sale", "--item", "NOPE-9999", "--pay", "cash:20"}, out), 1) << out;
   EXPECT_EQ(Console(home, {"sale", "--item", "ALIM-0001", "--pay", "cash:vingt"}, out), 2) << out;
+
+  // A card sale refunded in cash: only with a manager's approval, signed in at the till for it.
+  ASSERT_EQ(Console(home, {"--json", "sale", "--item", "ALIM-0001", "--pay", "card:14,94"}, out), 0) << out;
+  const std::string card_sale(Json(out).at("receipt_number").as_string());
+  EXPECT_EQ(Console(home, {"--json", "return", card_sale, "--item", "9:1", "--refund-method", "cash"}, out), 1) << out;
+  EXPECT_EQ(Json(out).at("code"), "sales.manager_approval_required") << out;
+  EXPECT_EQ(Console(home,
+                    {"--json", "return", card_sale, "--item", "9:1", "--refund-method", "cash", "--manager-email",
+                     "manager@comptoir.local", "--manager-password", "mauvais"},
+                    out),
+            1)
+      << out;
+  ASSERT_EQ(Console(home,
+                    {"--json", "return", card_sale, "--item", "9:1", "--refund-method", "cash", "--manager-email",
+                     "manager@comptoir.local", "--manager-password", "comptoir-demo"},
+                    out),
+            0)
+      << out;
+  const auto refund = Json(out);
+  ASSERT_EQ(refund.at("tenders").as_array().size(), 1u) << out;
+  EXPECT_EQ(refund.at("tenders").as_array()[0].at("refunded_as"), "cash") << out;
+  EXPECT_EQ(Int(refund, "cash_paid_cents"), 1495) << out;  // 14.94 handed back as 14.95
   EXPECT_EQ(OnHand(4, 6), before - 2);
 }
 

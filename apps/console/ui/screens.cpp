@@ -154,6 +154,8 @@ class Form final : public Screen {
     if (running_ < 0) return actions_.empty() ? "" : "Entrée : " + actions_.front().label;
     return actions_[static_cast<std::size_t>(running_)].prompts[answers_.size()];
   }
+  // A password typed in a form is not shown.
+  bool Secret() const override { return running_ >= 0 && Prompt().find("Mot de passe") != std::string::npos; }
   std::vector<Hint> Hints() const override {
     std::vector<Hint> hints;
     for (const Action& a : actions_) hints.push_back({a.key, a.label});
@@ -404,6 +406,15 @@ std::unique_ptr<Screen> Return(Navigator& nav) {
          QuantityLines lines;
          if (!Pairs(a[1], lines) || lines.empty()) return Invalid("Écrire produit:qté, ex. 5:1");
          return s.Return(a[0], lines, a[2], a[3]);
+       }},
+      {Key::kF4,
+       "Remb. comptant (resp.)",
+       {"Reçu (S4-000042) :", "Articles rendus (produit:qté …) :", "Motif :", "Courriel du responsable :",
+        "Mot de passe du responsable :"},
+       [&s](const std::vector<std::string>& a) {
+         QuantityLines lines;
+         if (!Pairs(a[1], lines) || lines.empty()) return Invalid("Écrire produit:qté, ex. 5:1");
+         return s.Return(a[0], lines, a[2], "cash", {a[3], a[4]});
        }},
       {Key::kF3, "Voir le reçu", {"Reçu (S4-000042) :"}, [&s](const std::vector<std::string>& a) {
          Outcome o = s.FindSale(a[0]);

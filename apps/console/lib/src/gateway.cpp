@@ -93,11 +93,12 @@ Gateway::Gateway(Transport& transport, std::string api_key, std::function<void(c
     : transport_(transport), api_key_(std::move(api_key)), on_tokens_(std::move(on_tokens)) {}
 
 Reply Gateway::Send(const std::string& method, const std::string& target, const std::string& body,
-                    const std::string& idempotency_key) {
+                    const std::string& idempotency_key, const HeaderList& extra) {
   HeaderList headers{{"X-API-Key", api_key_}, {"Accept", "application/json"}};
   if (!tokens_.access_token.empty()) headers.emplace_back("Authorization", "Bearer " + tokens_.access_token);
   if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
   if (!idempotency_key.empty()) headers.emplace_back("Idempotency-Key", idempotency_key);
+  for (const auto& h : extra) headers.push_back(h);
   Reply reply = transport_.Send(method, target, headers, body);
   offline_ = reply.NotReached() || reply.OutcomeUnknown();
   return reply;
@@ -147,12 +148,12 @@ bool Gateway::Refresh() {
 }
 
 Reply Gateway::Call(const std::string& method, const std::string& target, const std::string& body,
-                    const std::string& idempotency_key) {
+                    const std::string& idempotency_key, const HeaderList& extra) {
   // A token about to expire is renewed first (a till stays signed in all day).
   if (tokens_.identity.expires_at != 0 && std::time(nullptr) > tokens_.identity.expires_at - 30) Refresh();
-  Reply reply = Send(method, target, body, idempotency_key);
+  Reply reply = Send(method, target, body, idempotency_key, extra);
   if (reply.status == 401 && !tokens_.refresh_token.empty() && Refresh()) {
-    reply = Send(method, target, body, idempotency_key);
+    reply = Send(method, target, body, idempotency_key, extra);
   }
   return reply;
 }

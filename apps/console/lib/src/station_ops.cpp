@@ -84,7 +84,7 @@ Outcome Station::Reprint(const std::string& receipt) {
 }
 
 Outcome Station::Return(const std::string& receipt, const QuantityLines& lines, const std::string& reason,
-                        const std::string& refund_method) {
+                        const std::string& refund_method, const std::pair<std::string, std::string>& manager) {
   Outcome sale = FindSale(receipt);
   if (!sale.ok) return sale;
   auto original = ReceiptFromJson(sale.json);
@@ -92,8 +92,20 @@ Outcome Station::Return(const std::string& receipt, const QuantityLines& lines, 
   json::object body{{"lines", LinesJson(lines)}, {"reason", reason.empty() ? "retour client" : reason}};
   if (!refund_method.empty()) body["refund_method"] = refund_method;
   if (auto session = register_session()) body["register_session_id"] = *session;
-  Reply r = gateway_.Post("/api/v1/sales/" + std::to_string(original->id) + "/returns", json::serialize(body),
-                          http::NewUuid());
+  HeaderList approval;
+  if (!manager.first.empty()) {
+    // The manager signs in at the till for this one approval; their token is not kept.
+    Gateway second(*transport_, settings_.api_key);
+    Reply signed_in = second.Login(manager.first, manager.second);
+    if (!signed_in.ok()) {
+      Outcome o = FromReply(signed_in, "");
+      o.message = "Accord du responsable refusé : " + signed_in.Message();
+      return o;
+    }
+    approval.emplace_back("X-Manager-Token", second.tokens().access_token);
+  }
+  Reply r = gateway_.Call("POST", "/api/v1/sales/" + std::to_string(original->id) + "/returns", json::serialize(body),
+                          http::NewUuid(), approval);
   Outcome o = FromReply(r, "Retour enregistré sur " + original->receipt_number);
   if (o.ok) {
     if (auto refund = RefundFromJson(r.body)) {

@@ -82,7 +82,7 @@ class Gateway {
 
   /// A call with the API key and the bearer token; a 401 is retried once after a refresh.
   Reply Call(const std::string& method, const std::string& target, const std::string& body = {},
-             const std::string& idempotency_key = {});
+             const std::string& idempotency_key = {}, const HeaderList& extra = {});
   Reply Get(const std::string& target) { return Call("GET", target); }
   Reply Post(const std::string& target, const std::string& body, const std::string& idempotency_key = {}) {
     return Call("POST", target, body, idempotency_key);
@@ -93,7 +93,7 @@ class Gateway {
 
  private:
   Reply Send(const std::string& method, const std::string& target, const std::string& body,
-             const std::string& idempotency_key);
+             const std::string& idempotency_key, const HeaderList& extra = {});
   bool TakeTokens(const Reply& reply, const std::string& email);
 
   Transport& transport_;

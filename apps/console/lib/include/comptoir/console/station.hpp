@@ -92,8 +92,10 @@ class Station {
   /// The receipt of a sale (to return from it).
   Outcome FindSale(const std::string& receipt);
   /// Returns `lines` of a sale (partial allowed), refund shown per tender; the slip is printed.
+  /// `refund_method` "" (the original tenders) or "cash"; cash in place of a card needs a manager:
+  /// `manager` is their e-mail and password, signed in for this return only (X-Manager-Token).
   Outcome Return(const std::string& receipt, const QuantityLines& lines, const std::string& reason,
-                 const std::string& refund_method);
+                 const std::string& refund_method, const std::pair<std::string, std::string>& manager = {});
   Outcome OpenRegister(std::int64_t float_cents);
   Outcome CloseRegister(std::int64_t counted_cents);
   [[nodiscard]] std::optional<std::int64_t> register_session() const;

@@ -64,14 +64,7 @@ struct Settlement {
 };
 
 /// Why a tender is refused before it is added.
-enum class TenderRefusal {
-  kNone,
-  kZero,
-  kOfflineNeedsServer,
-  kNonCashOverTotal,
-  kEmptyBasket,
-  kGiftCardCode
-};
+enum class TenderRefusal { kNone, kZero, kOfflineNeedsServer, kNonCashOverTotal, kEmptyBasket, kGiftCardCode };
 std::string TenderRefusalText(TenderRefusal refusal);
 
 class Till {
