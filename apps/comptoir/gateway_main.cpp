@@ -57,6 +57,13 @@ int RunGateway(const GatewayCli& cli) {
   gateway::GatewayOptions options;
   options.config_file = cli.config_file;
   options.access_log = cli.access_log;
+  if (cli.upstream_keepalive_idle_timeout < 0) {
+    std::cerr << "--upstream-keepalive-idle-timeout: expected seconds >= 0\n";
+    return 2;
+  }
+  options.upstream_keepalive_idle_timeout =
+      std::chrono::milliseconds(static_cast<std::int64_t>(cli.upstream_keepalive_idle_timeout * 1000));
+  options.default_body_limit = cli.body_limit;
   if (!SplitHostPort(cli.listen, options.proxy_host, options.proxy_port)) {
     std::cerr << "--listen: expected host:port, got '" << cli.listen << "'\n";
     return 2;
@@ -81,7 +88,8 @@ int RunGateway(const GatewayCli& cli) {
     if (ec) return;
     log::Info("gateway shutting down", {{"signal", signal}});
     signals->hup->cancel();
-    signals->gateway->Shutdown([signals] { asio::post(signals->runtime->Context(0), [signals] { signals->runtime->Stop(); }); });
+    signals->gateway->Shutdown(
+        [signals] { asio::post(signals->runtime->Context(0), [signals] { signals->runtime->Stop(); }); });
   });
   WaitForHup(signals);
   runtime.Run();

@@ -185,6 +185,14 @@ int main(int argc, char** argv) {
   gateway_cmd->add_option("--threads", gateway_cli.threads, "Worker threads (0: one per core)")
       ->envname("COMPTOIR_GATEWAY_THREADS");
   gateway_cmd->add_flag("--access-log", gateway_cli.access_log, "Log every proxied request");
+  gateway_cmd
+      ->add_option("--upstream-keepalive-idle-timeout", gateway_cli.upstream_keepalive_idle_timeout,
+                   "Seconds an idle upstream connection is kept (0: keep-alive to upstreams off)")
+      ->envname("COMPTOIR_GATEWAY_UPSTREAM_KEEPALIVE_IDLE_TIMEOUT");
+  gateway_cmd
+      ->add_option("--body-limit", gateway_cli.body_limit,
+                   "Largest request body (bytes) on a route without request-size-limiting (0: none)")
+      ->envname("COMPTOIR_GATEWAY_BODY_LIMIT");
   CLI11_PARSE(app, argc, argv);
 
   if (gateway_cmd->parsed()) {

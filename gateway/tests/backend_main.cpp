@@ -1,7 +1,9 @@
 // A backend for the gateway integration tests: answers every /api/v1/... request with what it
 // received (served_by, method, path, query, headers, body) and X-Instance-Id, so that a test can see
 // which instance served it and what the gateway sent. GET /health can be switched to 503 and back.
-//   gateway_test_backend --port P --id NAME [--delay-ms N]
+//   gateway_test_backend --port P --id NAME [--delay-ms N] [--idle-timeout-ms N] [--body-limit BYTES]
+// --idle-timeout-ms is its keep-alive idle timeout (libs/http's read timeout, 30 s by default);
+// --body-limit its largest request body (16 MiB by default; past it the server answers 413).
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -31,6 +33,8 @@ using comptoir::http::Response;
 struct Settings {
   std::string id;
   std::chrono::milliseconds delay{0};
+  std::chrono::milliseconds idle_timeout{0};
+  std::size_t body_limit = 16 * 1024 * 1024;  // uploads larger than the gateway's replay bound
 };
 
 // Set once in main before the server starts; read-only afterwards.
@@ -40,6 +44,12 @@ std::atomic<bool> g_healthy{true};
 asio::awaitable<Response> Health(Request&) {
   if (!g_healthy.load()) co_return Response::Json(503, R"({"status":"failing"})");
   co_return Response::Json(200, R"({"status":"ok"})");
+}
+
+// The server's own metrics (http_connections_open: how many connections the gateway keeps open).
+comptoir::metrics::Registry* g_registry = nullptr;
+asio::awaitable<Response> Metrics(Request&) {
+  co_return Response::Text(200, g_registry->Render(), "text/plain; version=0.0.4");
 }
 
 asio::awaitable<Response> FailHealth(Request&) {
@@ -80,7 +90,7 @@ asio::awaitable<Response> Echo(Request& request) {
 }
 
 int Usage() {
-  std::cerr << "usage: gateway_test_backend --port P --id NAME [--delay-ms N]\n";
+  std::cerr << "usage: gateway_test_backend --port P --id NAME [--delay-ms N] [--idle-timeout-ms N] [--body-limit B]\n";
   return 2;
 }
 
@@ -98,6 +108,10 @@ int main(int argc, char** argv) {
       g_settings.id = value;
     } else if (arg == "--delay-ms") {
       g_settings.delay = std::chrono::milliseconds(std::atoi(value.c_str()));
+    } else if (arg == "--idle-timeout-ms") {
+      g_settings.idle_timeout = std::chrono::milliseconds(std::atoi(value.c_str()));
+    } else if (arg == "--body-limit") {
+      g_settings.body_limit = static_cast<std::size_t>(std::atoll(value.c_str()));
     } else {
       return Usage();
     }
@@ -117,11 +131,14 @@ int main(int argc, char** argv) {
 
   comptoir::http::Runtime runtime(1);
   comptoir::metrics::Registry registry;
+  g_registry = &registry;
+  router.Add(Method::kGet, "/metrics", Metrics);
   comptoir::http::ServerOptions options;
   options.name = "gateway-test-backend";
   options.port = static_cast<std::uint16_t>(port);
   options.access_log = false;
-  options.body_limit = 16 * 1024 * 1024;  // uploads larger than the gateway's replay bound
+  options.body_limit = g_settings.body_limit;
+  if (g_settings.idle_timeout.count() > 0) options.read_timeout = g_settings.idle_timeout;
   options.shutdown_grace = std::chrono::milliseconds(2000);
   comptoir::http::Server server(runtime, options, router, registry);
   server.Start();

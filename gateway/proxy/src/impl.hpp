@@ -55,6 +55,7 @@ struct UpstreamConnection {
   // A buffer with room for a whole typical response from the start: Beast reads at most the
   // free capacity (512 bytes on an empty buffer), so a small buffer costs extra recv calls.
   explicit UpstreamConnection(boost::asio::any_io_executor ex) : stream(std::move(ex)) { buffer.reserve(16 * 1024); }
+  std::chrono::steady_clock::time_point idle_since;  ///< when it went back to the pool
 };
 
 struct ProxySession;

@@ -96,11 +96,26 @@ asio::awaitable<bool> HandleRequest(Gateway::Impl& impl, beast::tcp_stream& clie
         request.headers.Set("X-Forwarded-Prefix", normalized.substr(0, match->matched_length));
       }
       if (!request.headers.Has("X-Forwarded-Path")) request.headers.Add("X-Forwarded-Path", original_path);
-      if (has_body && state->route_needs_request_body[static_cast<std::size_t>(match->route)]) {
-        auto body_ec = co_await ReadWholeBody(client, buffer, parser, request.body, impl.options.buffered_body_limit,
-                                              impl.options.client_timeout);
+      // The gateway's default body limit (nginx's client_max_body_size) on a route without a
+      // request-size-limiting plugin: an announced length over it is refused before anything else,
+      // a chunked body when it passes the limit.
+      BodyLimit route_limit;
+      if (has_body) {
+        route_limit = RequestBodyLimit(impl, ctx, *active);
+        if (route_limit.plugin == nullptr && parser.content_length() && *parser.content_length() > route_limit.bytes) {
+          ctx.exit = BodyTooLarge(impl, ctx, route_limit);
+        }
+      }
+      if (!ctx.exit && has_body && state->route_needs_request_body[static_cast<std::size_t>(match->route)]) {
+        const bool default_smaller =
+            route_limit.plugin == nullptr && route_limit.bytes < impl.options.buffered_body_limit;
+        auto body_ec = co_await ReadWholeBody(
+            client, buffer, parser, request.body,
+            default_smaller ? static_cast<std::size_t>(route_limit.bytes) : impl.options.buffered_body_limit,
+            impl.options.client_timeout);
         if (body_ec == bhttp::error::body_limit) {
-          ctx.exit = KongError(413, "Request size limit exceeded", ctx.request_id);
+          ctx.exit = default_smaller ? BodyTooLarge(impl, ctx, route_limit)
+                                     : KongError(413, "Request size limit exceeded", ctx.request_id);
         } else if (body_ec) {
           impl.reading.fetch_sub(1, std::memory_order_relaxed);
           co_return false;
@@ -126,6 +141,11 @@ asio::awaitable<bool> HandleRequest(Gateway::Impl& impl, beast::tcp_stream& clie
     auto outcome = co_await ProxyRequest(impl, *state, ctx, *active, client, buffer, parser, body_buffered,
                                          needs_response_body, original_host, session);
     keep = outcome.keep_client;
+    // An answer that came before the whole body (an early answer): the rest is drained, then closed.
+    if (!ctx.exit && !parser.is_done()) {
+      keep = false;
+      session.linger = true;
+    }
   }
   if (ctx.exit) {
     // Kong answered itself (no route, auth, rate limit, upstream failure...).
@@ -209,15 +229,19 @@ asio::awaitable<void> RunSession(std::shared_ptr<Gateway::Impl> impl, tcp::socke
 // kSweepInterval: a timeout fires between its deadline and one interval later. Ends once the
 // gateway stops and the worker has no session left.
 constexpr auto kSweepInterval = std::chrono::milliseconds(100);
+// The same sweep closes idle upstream connections that timed out or were closed, once a second.
+constexpr unsigned kPruneEvery = 10;
 
 asio::awaitable<void> SweepDeadlines(std::weak_ptr<Gateway::Impl> weak, std::size_t worker) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
+  unsigned ticks = 0;
   for (;;) {
     timer.expires_after(kSweepInterval);
     co_await timer.async_wait(kUseTuple);
     auto impl = weak.lock();
     if (!impl || (impl->stopping && impl->sessions[worker].empty())) co_return;
     const auto now = Clock::now();
+    if (++ticks % kPruneEvery == 0) PruneIdleConnections(*impl, worker);
     for (ProxySession* s : impl->sessions[worker]) {
       if (s->waiting_on != nullptr && s->deadline <= now) {
         s->timed_out = true;

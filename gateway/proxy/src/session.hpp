@@ -245,6 +245,7 @@ struct RelayResult {
   boost::system::error_code write_error;
   std::uint64_t bytes = 0;      ///< body bytes read from `in` (not counting `initial`)
   bool limit_exceeded = false;  ///< the body went past `limit`; the excess was not written
+  bool answered_early = false;  ///< (request) `out` has sent something before the whole body went
 };
 
 // Relays one message (header already parsed into `p`) from `in` to `out`, body piece by piece.
@@ -289,6 +290,15 @@ asio::awaitable<RelayResult> Relay(beast::tcp_stream& in, beast::flat_buffer& in
       p.get().body().data = nullptr;
       p.get().body().size = 0;
       p.get().body().more = false;
+    }
+    if constexpr (IsRequest) {
+      // The upstream answered before it had the whole body (nginx stops sending then, and relays
+      // the answer): checked before each piece, so such an answer is not held up by the upload.
+      boost::system::error_code aec;
+      if (out.socket().available(aec) > 0 && !aec) {
+        result.answered_early = true;
+        co_return result;
+      }
     }
     out.expires_after(write_timeout);
     auto [wec, wn] = co_await bhttp::async_write(out, sr, kUseTuple);
@@ -376,6 +386,32 @@ using http::IsTimeout;
 struct ProxyOutcome {
   bool keep_client = false;
 };
+
+/// How long the proxy looks for an early answer after a failed write upstream (it is in the receive
+/// queue already when the upstream answered and closed).
+inline constexpr std::chrono::milliseconds kEarlyAnswerWait{1000};
+
+/// The largest request body a request may have: the smallest limit of its plugins
+/// (request-size-limiting), or without one the gateway's default (GatewayOptions::default_body_limit).
+struct BodyLimit {
+  std::uint64_t bytes = std::numeric_limits<std::uint64_t>::max();
+  const Plugin* plugin = nullptr;  ///< the plugin that set it; nullptr for the gateway's default
+};
+BodyLimit RequestBodyLimit(const Gateway::Impl& impl, const RequestContext& ctx,
+                           const std::vector<const PluginInstance*>& plugins);
+/// The answer to a body over `limit`: the plugin's (Kong's 413/417), or the gateway's own 413
+/// problem+json (code gateway.request_too_large, with Kong's `message` too).
+http::Response BodyTooLarge(const Gateway::Impl& impl, const RequestContext& ctx, const BodyLimit& limit);
+
+/// An idle keep-alive connection to `key` from this worker's pool, or nullptr. Connections idle for
+/// upstream_keepalive_idle_timeout or longer, and those the upstream closed (or wrote to) while
+/// idle, are closed on the way.
+std::unique_ptr<UpstreamConnection> TakeIdleConnection(Gateway::Impl& impl, std::size_t worker, const std::string& key);
+/// Puts a connection whose answer was read whole back in the pool (if the pool has room).
+void PutIdleConnection(Gateway::Impl& impl, std::size_t worker, const std::string& key,
+                       std::unique_ptr<UpstreamConnection>& conn);
+/// Closes this worker's idle connections that timed out or that the upstream closed.
+void PruneIdleConnections(Gateway::Impl& impl, std::size_t worker);
 
 // Sends the request upstream (with Kong's retry rules), relays the response, returns whether the
 // client connection may be kept.

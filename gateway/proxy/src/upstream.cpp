@@ -6,6 +6,31 @@
 namespace comptoir::gateway {
 namespace proxy_detail {
 
+BodyLimit RequestBodyLimit(const Gateway::Impl& impl, const RequestContext& ctx,
+                           const std::vector<const PluginInstance*>& plugins) {
+  BodyLimit limit;
+  bool from_plugin = false;
+  for (const auto* pi : plugins) {
+    if (auto max = pi->plugin->MaxRequestBodyBytes(ctx)) {
+      if (!from_plugin || *max < limit.bytes) {
+        limit.bytes = *max;
+        limit.plugin = pi->plugin.get();
+      }
+      from_plugin = true;
+    }
+  }
+  if (!from_plugin && impl.options.default_body_limit > 0) limit.bytes = impl.options.default_body_limit;
+  return limit;
+}
+
+http::Response BodyTooLarge(const Gateway::Impl& impl, const RequestContext& ctx, const BodyLimit& limit) {
+  if (limit.plugin != nullptr) return limit.plugin->RequestBodyTooLarge(ctx);
+  return GatewayProblem(ApiError(ErrorKind::kPayload, "gateway.request_too_large",
+                                 "The request body is larger than " + std::to_string(impl.options.default_body_limit) +
+                                     " bytes, the limit of this route."),
+                        "Request size limit exceeded", ctx.request_id);
+}
+
 // Sends the request upstream (with Kong's retry rules), relays the response, returns whether the
 // client connection may be kept.
 asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& state, RequestContext& ctx,
@@ -21,34 +46,30 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
   const bool client_keep_alive = msg.keep_alive();
   const std::size_t worker = http::Runtime::CurrentWorker() % impl.pools.size();
 
-  // The smallest body limit of the request's plugins (request-size-limiting), for bodies whose size
-  // was not known in Access.
-  std::uint64_t body_limit = std::numeric_limits<std::uint64_t>::max();
-  const Plugin* limiter = nullptr;
-  for (const auto* pi : plugins) {
-    if (auto max = pi->plugin->MaxRequestBodyBytes(ctx); max && *max < body_limit) {
-      body_limit = *max;
-      limiter = pi->plugin.get();
-    }
-  }
+  // The smallest body limit of the request's plugins (request-size-limiting) or, without one, the
+  // gateway's default; for bodies whose size was not known in Access.
+  const BodyLimit limit = RequestBodyLimit(impl, ctx, plugins);
   // Like nginx's proxy_request_buffering, a body is read before the upstream is chosen, so that it
   // can be sent again to another target; only up to replay_body_limit: a larger body (announced by
   // Content-Length, or a chunked one that outgrows the bound) is streamed, with what was read ahead
-  // sent first, and is not retried once part of it has been relayed.
+  // sent first, and is not retried once part of it has been relayed. A body that the read-ahead
+  // finds over the limit is refused before any upstream sees a byte of it.
   std::string ahead;
   if (!body_buffered && !parser.is_done()) {
     const auto length = parser.content_length();
     if (!length || *length <= impl.options.replay_body_limit) {
-      auto ec = co_await ReadBodyAhead(client, client_buffer, parser, ahead, impl.options.replay_body_limit,
-                                       impl.options.client_timeout);
+      // One byte more than the limit tells a body over it from one at it.
+      const std::size_t read_limit =
+          static_cast<std::size_t>(std::min<std::uint64_t>(limit.bytes, impl.options.replay_body_limit)) + 1;
+      auto ec = co_await ReadBodyAhead(client, client_buffer, parser, ahead, read_limit, impl.options.client_timeout);
       ctx.bytes_received += ahead.size();
       if (ec) {
         // The client went away or sent a broken body: nothing to answer.
         ctx.status = 499;
         co_return ProxyOutcome{false};
       }
-      if (ahead.size() > body_limit) {
-        ctx.exit = limiter->RequestBodyTooLarge(ctx);
+      if (ahead.size() > limit.bytes) {
+        ctx.exit = BodyTooLarge(impl, ctx, limit);
         co_return ProxyOutcome{false};
       }
       if (parser.is_done()) {
@@ -144,6 +165,7 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
   std::size_t answer_head_size = 0;    ///< its size, still in the connection's buffer
   Clock::time_point sent_at;
   bool stale_retry_used = false;
+  bool early_answer = false;  ///< the upstream answered before it had the whole request
   // nginx never passes a non-idempotent request (POST, LOCK, PATCH) to the next upstream once it was
   // sent: connect failures are retried for every method, failures after sending only for these.
   const bool replayable =
@@ -167,10 +189,8 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
     }
     attempt.key = host + ":" + std::to_string(port);
     ctx.target = attempt.key;
-    auto& pool = impl.pools[worker][attempt.key];
-    if (!pool.empty() && !stale_retry_used) {
-      attempt.conn = std::move(pool.back());
-      pool.pop_back();
+    if (!stale_retry_used) attempt.conn = TakeIdleConnection(impl, worker, attempt.key);
+    if (attempt.conn) {
       attempt.reused = true;
     } else {
       attempt.conn = std::make_unique<UpstreamConnection>(client.get_executor());
@@ -209,6 +229,7 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
     ctx.kong_latency_ms = Ms(Clock::now() - ctx.start);
     sent_at = Clock::now();
     boost::system::error_code write_error;
+    bool answered_early = false;  ///< the upstream sent something before the streamed body was all sent
     if (!stream_body) {
       // Request line, Host, the fields and the whole body (if any) in one write, for every attempt;
       // the body is sent from where it is, never copied.
@@ -229,31 +250,55 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
       msg.version(11);
       msg.keep_alive(true);
       auto relayed = co_await Relay(client, client_buffer, parser, attempt.conn->stream, service.read_timeout,
-                                    service.write_timeout, session, ahead, body_limit);
+                                    service.write_timeout, session, ahead, limit.bytes);
       ctx.bytes_received += relayed.bytes;
       // Body bytes that were read from the client and passed on are gone: no other attempt.
       body_streamed = body_streamed || relayed.bytes > 0;
       if (relayed.limit_exceeded) {
         // The upstream got part of the body: its connection is dropped, never pooled.
-        if (attempt.pick) impl.balancers.End(*attempt.pick, Outcome{Outcome::Kind::kResponse, 413});
-        ctx.exit = limiter->RequestBodyTooLarge(ctx);
+        if (attempt.pick) impl.balancers.End(*attempt.pick, Outcome{Outcome::Kind::kAbandoned});
+        ctx.exit = BodyTooLarge(impl, ctx, limit);
         co_return ProxyOutcome{false};
       }
       if (relayed.read_error) {
         // The client went away or sent a broken body: nothing to answer.
-        if (attempt.pick) impl.balancers.End(*attempt.pick, Outcome{Outcome::Kind::kResponse, 499});
+        if (attempt.pick) impl.balancers.End(*attempt.pick, Outcome{Outcome::Kind::kAbandoned});
         ctx.status = 499;
         co_return ProxyOutcome{false};
       }
       write_error = relayed.write_error;
+      answered_early = relayed.answered_early;
+    }
+    // The answer head. After a failed write too: the upstream may have answered before taking the
+    // whole body (a 413, a 401) and closed, as nginx relays such an early answer. Then it is in the
+    // socket's receive queue already; a moment is enough.
+    auto& view = answer.emplace(session.response_fields);
+    if (head) view.skip(true);
+    const bool incomplete = write_error || answered_early;
+    auto [rec, rn, head_size] = co_await ReadHeader(
+        attempt.conn->stream.socket(), attempt.conn->buffer, view, session,
+        incomplete ? std::min(service.read_timeout, kEarlyAnswerWait) : service.read_timeout, false);
+    answer_head_size = head_size;
+    if (!rec) {
+      early_answer = incomplete;
+      break;
+    }
+    // A pooled connection that the upstream closed while it was idle (and the checks before reuse
+    // did not see closing): nothing came back. The request is sent again on a new connection to the
+    // same target, without counting as a failure of the target or as one of the service's retries.
+    // A request that is not idempotent goes again only if it did not leave whole (the write
+    // failed): one that did may have reached the upstream (nginx and Go's net/http do the same).
+    const bool nothing_back = rn == 0 && (rec == bhttp::error::end_of_stream || rec == asio::error::connection_reset ||
+                                          rec == asio::error::broken_pipe || static_cast<bool>(write_error));
+    if (attempt.reused && nothing_back && !body_streamed && !stale_retry_used && (write_error || replayable)) {
+      if (attempt.pick) impl.balancers.End(*attempt.pick, Outcome{Outcome::Kind::kAbandoned});
+      log::Debug("pooled upstream connection was closed, sending again on a new one",
+                 {{"target", attempt.key}, {"request_id", ctx.request_id}});
+      stale_retry_used = true;
+      continue;
     }
     if (write_error) {
       if (attempt.pick) impl.balancers.End(*attempt.pick, Outcome{Outcome::Kind::kTcpFailure});
-      // A pooled connection the upstream had closed: the request never arrived; retry fresh.
-      if (attempt.reused && !body_streamed && !stale_retry_used) {
-        stale_retry_used = true;
-        continue;
-      }
       log::Warn("upstream request failed",
                 {{"target", attempt.key}, {"error", write_error.message()}, {"request_id", ctx.request_id}});
       last_failure = KongError(502, "An invalid response was received from the upstream server", ctx.request_id);
@@ -264,19 +309,7 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
       ctx.exit = std::move(last_failure);
       co_return ProxyOutcome{false};
     }
-
-    auto& view = answer.emplace(session.response_fields);
-    if (head) view.skip(true);
-    auto [rec, rn, head_size] = co_await ReadHeader(attempt.conn->stream.socket(), attempt.conn->buffer, view, session,
-                                                    service.read_timeout, false);
-    answer_head_size = head_size;
-    if (rec) {
-      if (attempt.reused && rn == 0 && !body_streamed && !stale_retry_used &&
-          (rec == bhttp::error::end_of_stream || rec == asio::error::connection_reset)) {
-        if (attempt.pick) impl.balancers.End(*attempt.pick, Outcome{Outcome::Kind::kTcpFailure});
-        stale_retry_used = true;
-        continue;
-      }
+    {
       const bool timeout = IsTimeout(rec);
       const bool transport = IsTransportFailure(rec);
       if (attempt.pick) {
@@ -307,7 +340,8 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
   ctx.status = answer->status();
   auto& from = attempt.conn->buffer;
 
-  bool keep_client = client_keep_alive && !impl.stopping.load(std::memory_order_relaxed);
+  // After an early answer the client's body is not all read: its connection closes after the answer.
+  bool keep_client = client_keep_alive && !early_answer && !impl.stopping.load(std::memory_order_relaxed);
   bool upstream_ok = true;
   bool client_ok = true;
   bool upstream_done = false;  ///< the whole response was read and nothing follows it
@@ -415,13 +449,7 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
     upstream_keep_alive = rp.keep_alive();
   }
   if (attempt.pick) impl.balancers.End(*attempt.pick, Outcome{Outcome::Kind::kResponse, ctx.status});
-  if (upstream_done && upstream_keep_alive) {
-    auto& pool = impl.pools[worker][attempt.key];
-    if (pool.size() < impl.options.upstream_idle_per_target) {
-      attempt.conn->stream.expires_never();
-      pool.push_back(std::move(attempt.conn));
-    }
-  }
+  if (upstream_done && upstream_keep_alive && !early_answer) PutIdleConnection(impl, worker, attempt.key, attempt.conn);
   co_return ProxyOutcome{keep_client && client_ok && upstream_ok};
 }
 

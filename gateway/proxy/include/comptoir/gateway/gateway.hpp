@@ -18,16 +18,23 @@ struct GatewayOptions {
   std::uint16_t proxy_port = 8080;
   std::string admin_host = "127.0.0.1";  ///< loopback by default, as Kong's admin_listen
   std::uint16_t admin_port = 8011;
-  std::string config_file;               ///< declarative kong.yml
+  std::string config_file;  ///< declarative kong.yml
   std::size_t header_limit = 32 * 1024;
   std::size_t buffered_body_limit = 8 * 1024 * 1024;  ///< when a plugin needs the whole body
   /// Request bodies up to this size are read whole before the upstream is chosen, so that a
   /// connection-level failure can be retried on another target (nginx's proxy_request_buffering);
   /// larger ones are streamed and not retried once part of them was sent.
   std::size_t replay_body_limit = 1024 * 1024;
-  std::chrono::milliseconds client_timeout{60000};     ///< client idle/read timeout
+  std::chrono::milliseconds client_timeout{60000};  ///< client idle/read timeout
   std::chrono::milliseconds shutdown_grace{10000};
-  std::size_t upstream_idle_per_target = 64;          ///< keep-alive connections kept per worker
+  std::size_t upstream_idle_per_target = 64;  ///< keep-alive connections kept per worker
+  /// An idle upstream connection is closed after this long (Kong's upstream_keepalive_idle_timeout,
+  /// nginx's keepalive_timeout in an upstream block). Below the services' own idle keep-alive
+  /// (libs/http ServerOptions::read_timeout, 30 s), so that the gateway closes first.
+  std::chrono::milliseconds upstream_keepalive_idle_timeout{15000};
+  /// Largest request body on a route without a request-size-limiting plugin (nginx's
+  /// client_max_body_size); 0: no limit. A route's request-size-limiting plugin replaces it.
+  std::uint64_t default_body_limit = 1024 * 1024;
   bool access_log = false;
   std::string node_id;
 };

@@ -1,0 +1,300 @@
+// The gateway under real traffic (issue 11): pauses longer than the upstreams' idle timeouts,
+// upstreams restarting between two requests, answers that come before the request body is sent,
+// bodies larger than any route takes. Real `comptoir gateway` and backend processes on loopback.
+#include <gtest/gtest.h>
+
+#include "support.hpp"
+
+namespace {
+using namespace gateway_test;
+
+/// The health changes the gateway logged (any check, any target).
+std::vector<std::string> HealthChanges(const Gateway& gw) {
+  return gw.LogLines("upstream target health changed");
+}
+
+/// deploy/kong.yml's kind of upstream: three targets, active checks, and a passive check that takes
+/// a target out at its first TCP failure, so that any connection failure the gateway counts shows.
+std::string BalancedConfig(const std::vector<const Backend*>& targets) {
+  std::string list;
+  for (const auto* b : targets) list += "      - target: " + b->target() + "\n";
+  return R"(_format_version: "3.0"
+services:
+  - name: shop
+    url: http://shop-upstream
+    routes:
+      - name: shop
+        paths: [/api/v1/shop]
+        strip_path: false
+upstreams:
+  - name: shop-upstream
+    healthchecks:
+      active:
+        http_path: /health
+        healthy: {interval: 0.5, successes: 1}
+        unhealthy: {interval: 0.5, tcp_failures: 2, http_failures: 2, timeouts: 2}
+      passive:
+        unhealthy: {tcp_failures: 1, timeouts: 1}
+    targets:
+)" + list;
+}
+
+int OpenConnections(const Backend& b) {
+  auto metrics = t::Http(static_cast<std::uint16_t>(b.port()), "GET", "/metrics");
+  const auto at = metrics.body.find("\nhttp_connections_open ");
+  if (at == std::string::npos) return -1;
+  return std::atoi(metrics.body.c_str() + at + std::strlen("\nhttp_connections_open "));
+}
+
+// --- 1. Idle upstream connections ------------------------------------------------------------------
+
+// The shop after a quiet night: the upstreams closed the gateway's pooled connections (their idle
+// timeout, 1 s here, is shorter than the gateway's); every request after the pause is answered, and
+// no target is ever taken out.
+TEST(GatewayEdge, ConnectionsTheUpstreamsClosedWhileIdleAreNeverAnError) {
+  auto dir = TestDir("idle-upstream");
+  const std::vector<std::string> quick_idle{"--idle-timeout-ms", "1000"};
+  Backend c1(dir, "c1", 0, quick_idle);
+  Backend c2(dir, "c2", 0, quick_idle);
+  Backend c3(dir, "c3", 0, quick_idle);
+  Gateway gw(dir, BalancedConfig({&c1, &c2, &c3}));
+  auto burst = [&](int n) {
+    std::vector<std::string> failures;
+    for (int i = 0; i < n; ++i) {
+      auto r = gw.Get("/api/v1/shop/cart?session_id=" + std::to_string(i));
+      if (r.status != 200) failures.push_back(std::to_string(r.status) + " " + r.body);
+    }
+    return failures;
+  };
+  ASSERT_EQ(burst(12), std::vector<std::string>{});
+  for (int round = 0; round < 2; ++round) {
+    std::this_thread::sleep_for(2500ms);  // past the upstreams' idle timeout
+    EXPECT_EQ(burst(12), std::vector<std::string>{}) << "round " << round;
+  }
+  EXPECT_EQ(HealthChanges(gw), std::vector<std::string>{});
+  for (const auto* b : {&c1, &c2, &c3}) EXPECT_EQ(gw.Health("shop-upstream", b->target()), "HEALTHY");
+}
+
+// A deployment restarts an upstream between two requests (gracefully, then abruptly): the pooled
+// connections to the old process are gone, the next requests go to the new one without an error.
+TEST(GatewayEdge, AnUpstreamRestartedBetweenTwoRequestsIsNotAnError) {
+  auto dir = TestDir("restart-upstream");
+  Backend c1(dir, "c1");
+  Backend c2(dir, "c2");
+  Gateway gw(dir, BalancedConfig({&c1, &c2}), 1);
+  auto all_ok = [&](int n) {
+    int ok = 0;
+    for (int i = 0; i < n; ++i) ok += gw.Get("/api/v1/shop/x").status == 200 ? 1 : 0;
+    return ok;
+  };
+  ASSERT_EQ(all_ok(6), 6);
+  c1.Restart();
+  c2.Restart();
+  EXPECT_EQ(all_ok(6), 6);
+  c1.Kill();
+  c1.Start();
+  EXPECT_EQ(all_ok(6), 6);
+  EXPECT_EQ(HealthChanges(gw), std::vector<std::string>{});
+}
+
+// An upstream that closes a kept-alive connection just as the next request arrives (the race the
+// checks before reuse cannot see): an idempotent request is sent again on a new connection, and the
+// target is not counted as failing; a POST that left whole is not replayed (it may have been
+// processed), as nginx and Go's net/http do.
+TEST(GatewayEdge, AConnectionClosedAsTheRequestArrivesIsRetriedForIdempotentRequestsOnly) {
+  auto dir = TestDir("close-race");
+  std::atomic<int> requests{0};
+  // Answers the first request of each connection (keep-alive), then reads the next one and closes.
+  RawUpstream upstream([&](int fd) {
+    std::string pending;
+    std::string head;
+    if (!ReadHead(fd, pending, head)) return;
+    ++requests;
+    const std::string answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+    ::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL);
+    if (ReadHead(fd, pending, head)) ++requests;
+  });
+  Gateway gw(dir,
+             Fill(R"(_format_version: "3.0"
+services:
+  - name: race
+    url: http://race-upstream
+    routes:
+      - name: race
+        paths: [/api/v1/race]
+        strip_path: false
+upstreams:
+  - name: race-upstream
+    healthchecks:
+      passive:
+        unhealthy: {tcp_failures: 1}
+    targets:
+      - target: {TARGET}
+)",
+                  {{"TARGET", upstream.target()}}),
+             1);
+  for (int i = 0; i < 5; ++i) {
+    auto r = gw.Get("/api/v1/race/x");
+    EXPECT_EQ(r.status, 200) << i << ": " << r.body;
+  }
+  EXPECT_EQ(HealthChanges(gw), std::vector<std::string>{});
+  EXPECT_EQ(gw.Health("race-upstream", upstream.target()), "HEALTHY");
+
+  const int before = requests.load();
+  auto post = gw.Post("/api/v1/race/x", R"({"quantity":1})");
+  EXPECT_EQ(post.status, 502) << post.body;
+  EXPECT_TRUE(Eventually([&] { return requests.load() == before + 1; }));
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(requests.load(), before + 1) << "the POST reached the upstream more than once";
+}
+
+// --- 2. Early answers and body limits --------------------------------------------------------------
+
+/// A POST of `size` bytes with its Content-Length, on a raw connection; the answer until the server closes.
+RawAnswer Upload(int port, const std::string& target, std::size_t size) {
+  RawConnection c(port);
+  const bool sent =
+      c.Send("POST " + target + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" +
+             "Content-Length: " + std::to_string(size) + "\r\nConnection: close\r\n\r\n" + std::string(size, ' '));
+  const std::string raw = c.ReadUntilClosed();
+  RawAnswer answer;
+  if (raw.rfind("HTTP/1.1 ", 0) == 0 && raw.size() >= 12) answer.status = std::atoi(raw.substr(9, 3).c_str());
+  const auto end = raw.find("\r\n\r\n");
+  if (end != std::string::npos) answer.body = raw.substr(end + 4);
+  if (!sent && answer.status == 0) answer.body = "the upload was cut and nothing came back";
+  return answer;
+}
+
+std::string SingleRoute(int port, const std::string& route_plugins = "") {
+  return Fill(R"(_format_version: "3.0"
+services:
+  - name: auth
+    url: http://127.0.0.1:{PORT}
+    routes:
+      - name: auth
+        paths: [/api/v1/auth]
+        strip_path: false
+)",
+              {{"PORT", std::to_string(port)}}) +
+         route_plugins;
+}
+
+// The gateway closes an idle upstream connection after upstream_keepalive_idle_timeout, before the
+// upstream's own idle timeout (30 s here) would.
+TEST(GatewayEdge, TheGatewayClosesIdleUpstreamConnectionsAfterItsIdleTimeout) {
+  auto dir = TestDir("idle-timeout");
+  Backend c1(dir, "c1");
+  // No active checks here: their probes keep connections of their own.
+  Gateway gw(dir, SingleRoute(c1.port()), 1, "gateway", {}, {"--upstream-keepalive-idle-timeout", "1"});
+  ASSERT_EQ(gw.Get("/api/v1/auth/x").status, 200);
+  // Ours (the /metrics request) and the gateway's pooled one.
+  EXPECT_EQ(OpenConnections(c1), 2);
+  EXPECT_TRUE(Eventually([&] { return OpenConnections(c1) == 1; }, 10s)) << OpenConnections(c1);
+  EXPECT_EQ(gw.Get("/api/v1/auth/x").status, 200);
+}
+
+// An upstream that answers 413 as soon as it has the head and closes, without reading the body (the
+// kernel then resets the connection under the gateway's writes): like nginx, the gateway relays
+// that answer instead of a 502, and logs no failure.
+TEST(GatewayEdge, AnAnswerBeforeTheWholeBodyIsRelayed) {
+  auto dir = TestDir("early-answer");
+  RawUpstream upstream([](int fd) {
+    std::string pending;
+    std::string head;
+    if (!ReadHead(fd, pending, head)) return;
+    const std::string body = R"({"status":413,"code":"request.too_large"})";
+    const std::string answer =
+        "HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/problem+json\r\n"
+        "Content-Length: " +
+        std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    ::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL);
+  });
+  // The route takes 8 MB (so the gateway's own 1 MiB default does not answer first).
+  Gateway gw(dir, SingleRoute(upstream.port(), R"(        plugins:
+          - name: request-size-limiting
+            config: {allowed_payload_size: 8}
+)"));
+  for (std::size_t size : {std::size_t{2} << 20, std::size_t{6} << 20}) {
+    auto r = Upload(gw.proxy(), "/api/v1/auth/login", size);
+    EXPECT_EQ(r.status, 413) << size << ": " << r.body.substr(0, 300);
+    EXPECT_EQ(JsonString(ParseJson(r.body), {"code"}), "request.too_large") << r.body.substr(0, 300);
+  }
+  EXPECT_EQ(gw.LogLines("\"level\":\"warn\""), std::vector<std::string>{});
+  EXPECT_EQ(gw.LogLines("\"level\":\"error\""), std::vector<std::string>{});
+}
+
+// The same with a real service (libs/http's 1 MiB body limit) behind a route that allows more.
+TEST(GatewayEdge, AServicesOwn413IsRelayed) {
+  auto dir = TestDir("service-413");
+  Backend service(dir, "svc", 0, {"--body-limit", "1048576"});
+  Gateway gw(dir, SingleRoute(service.port(), R"(        plugins:
+          - name: request-size-limiting
+            config: {allowed_payload_size: 8}
+)"));
+  auto r = Upload(gw.proxy(), "/api/v1/auth/login", std::size_t{3} << 20);
+  EXPECT_EQ(r.status, 413) << r.body.substr(0, 300);
+  EXPECT_EQ(JsonString(ParseJson(r.body), {"code"}), "request.too_large") << r.body.substr(0, 300);
+  EXPECT_EQ(gw.LogLines("upstream request failed"), std::vector<std::string>{});
+  EXPECT_EQ(gw.Get("/api/v1/auth/x").status, 200);
+}
+
+// Every route has a body limit (1 MiB unless the route says otherwise): a 2 MiB sign-in gets the
+// gateway's 413 problem before any upstream reads it, announced or chunked; a route with its own
+// request-size-limiting takes more.
+TEST(GatewayEdge, EveryRouteHasADefaultBodyLimit) {
+  auto dir = TestDir("default-limit");
+  std::atomic<int> upstream_requests{0};
+  RawUpstream upstream([&](int fd) {
+    std::string pending;
+    std::string head;
+    while (ReadHead(fd, pending, head)) {
+      ++upstream_requests;
+      const auto cl = head.find("Content-Length: ");
+      std::size_t length = cl == std::string::npos ? 0 : std::strtoul(head.c_str() + cl + 16, nullptr, 10);
+      char buf[64 * 1024];
+      while (pending.size() < length) {
+        const auto n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) return;
+        pending.append(buf, static_cast<std::size_t>(n));
+      }
+      pending.erase(0, length);
+      const std::string body = R"({"read":)" + std::to_string(length) + "}";
+      const std::string answer =
+          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+          "\r\n\r\n" + body;
+      ::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL);
+    }
+  });
+  Gateway gw(dir, SingleRoute(upstream.port(), "") + Fill(R"(  - name: import
+    url: http://127.0.0.1:{PORT}
+    routes:
+      - name: import
+        paths: [/api/v1/import]
+        strip_path: false
+        plugins:
+          - name: request-size-limiting
+            config: {allowed_payload_size: 4}
+)",
+                                                          {{"PORT", std::to_string(upstream.port())}}));
+  auto announced = Upload(gw.proxy(), "/api/v1/auth/login", std::size_t{2} << 20);
+  EXPECT_EQ(announced.status, 413) << announced.body;
+  auto problem = ParseJson(announced.body);
+  EXPECT_EQ(JsonString(problem, {"code"}), "gateway.request_too_large") << announced.body;
+  EXPECT_EQ(JsonString(problem, {"title"}), "Payload Too Large") << announced.body;
+  EXPECT_EQ(JsonString(problem, {"message"}), "Request size limit exceeded") << announced.body;
+  EXPECT_FALSE(JsonString(problem, {"request_id"}).empty()) << announced.body;
+
+  auto chunked = ChunkedUpload(gw.proxy(), "/api/v1/auth/login", std::size_t{2} << 20);
+  EXPECT_EQ(chunked.status, 413) << chunked.body;
+  EXPECT_EQ(JsonString(ParseJson(chunked.body), {"code"}), "gateway.request_too_large") << chunked.body;
+  EXPECT_EQ(upstream_requests.load(), 0) << "an upstream saw a body over the limit";
+
+  // At the limit it goes through; a route with its own limit takes more.
+  EXPECT_EQ(Upload(gw.proxy(), "/api/v1/auth/login", std::size_t{1} << 20).status, 200);
+  auto large = Upload(gw.proxy(), "/api/v1/import/x", std::size_t{3} << 20);
+  EXPECT_EQ(large.status, 200) << large.body;
+  EXPECT_EQ(ParseJson(large.body).at("read").to_number<std::int64_t>(), std::int64_t{3} << 20);
+  EXPECT_EQ(gw.LogLines("\"level\":\"error\""), std::vector<std::string>{});
+}
+
+}  // namespace
