@@ -56,7 +56,7 @@ NO_DATABASE=" cart "
 # Processes that are not services, started after the services, one per line:
 #   "name|port|health path|command (words, no quoting; 'comptoir' stands for the binary)"
 EXTRA_PROCESSES=(
-  "gateway|8011|/status|comptoir gateway --config deploy/kong.yml --listen 127.0.0.1:8080 --admin-listen 127.0.0.1:8011"
+  "gateway|8011|/status/ready|comptoir gateway --config deploy/kong.yml --listen 127.0.0.1:8080 --admin-listen 127.0.0.1:8011"
 )
 # ---------------------------------------------------------------------------------------------
 
@@ -360,6 +360,9 @@ write_env() {
     echo "export COMPTOIR_DOCS_SWAGGER_DIR=$ROOT/web/node_modules/swagger-ui-dist"
     # HS256 key shared by the services that sign and check tokens and by the gateway's jwt plugin.
     echo "export COMPTOIR_AUTH_JWT_SECRET=$(secret_of jwt)"
+    # The gateway's Admin API credential (Kong-Admin-Token: $(cat var/secrets/gateway-admin.pw)).
+    secret_of gateway-admin >/dev/null
+    echo "export COMPTOIR_GATEWAY_ADMIN_TOKEN_FILE=$SECRETS/gateway-admin.pw"
     for svc in $(services); do
       u=$(upper "$svc")
       echo "export COMPTOIR_${u}_HTTP_PORT=$(first_port "$svc")"
@@ -439,8 +442,8 @@ print_urls() {
   say "Comptoir is up:"
   while IFS='|' read -r name ports health cmd; do
     if [[ $name == gateway ]]; then
-      printf '  %-12s http://127.0.0.1:8080 (X-API-Key: pos-web-app-2025-frontend-key)  admin http://127.0.0.1:%s  metrics http://127.0.0.1:%s/metrics\n' \
-        "$name" "$ports" "$ports"
+      printf '  %-12s http://127.0.0.1:8080 (X-API-Key: pos-web-app-2025-frontend-key)  admin http://127.0.0.1:%s (Kong-Admin-Token: var/secrets/gateway-admin.pw)\n' \
+        "$name" "$ports"
       continue
     fi
     for port in $ports; do

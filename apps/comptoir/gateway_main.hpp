@@ -15,6 +15,9 @@ struct GatewayCli {
   double upstream_keepalive_idle_timeout = 15;
   /// Largest request body, in bytes, on a route without a request-size-limiting plugin; 0: no limit.
   std::uint64_t body_limit = 1024 * 1024;
+  /// A file holding the Admin API token (else COMPTOIR_GATEWAY_ADMIN_TOKEN, read from the environment
+  /// only, never from the command line where `ps` shows it).
+  std::string admin_token_file;
 };
 
 /// Runs the gateway until SIGINT/SIGTERM; SIGHUP reloads the file. Returns the exit status.

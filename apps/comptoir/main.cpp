@@ -180,7 +180,7 @@ int main(int argc, char** argv) {
   gateway_cmd->add_option("--config", gateway_cli.config_file, "Declarative configuration (kong.yml)")
       ->envname("COMPTOIR_GATEWAY_CONFIG");
   gateway_cmd->add_option("--listen", gateway_cli.listen, "Proxy address host:port")->envname("COMPTOIR_GATEWAY_LISTEN");
-  gateway_cmd->add_option("--admin-listen", gateway_cli.admin_listen, "Admin API address host:port")
+  gateway_cmd->add_option("--admin-listen", gateway_cli.admin_listen, "Admin API address host:port, or off")
       ->envname("COMPTOIR_GATEWAY_ADMIN_LISTEN");
   gateway_cmd->add_option("--threads", gateway_cli.threads, "Worker threads (0: one per core)")
       ->envname("COMPTOIR_GATEWAY_THREADS");
@@ -193,6 +193,10 @@ int main(int argc, char** argv) {
       ->add_option("--body-limit", gateway_cli.body_limit,
                    "Largest request body (bytes) on a route without request-size-limiting (0: none)")
       ->envname("COMPTOIR_GATEWAY_BODY_LIMIT");
+  gateway_cmd
+      ->add_option("--admin-token-file", gateway_cli.admin_token_file,
+                   "File with the Admin API token (else COMPTOIR_GATEWAY_ADMIN_TOKEN)")
+      ->envname("COMPTOIR_GATEWAY_ADMIN_TOKEN_FILE");
   CLI11_PARSE(app, argc, argv);
 
   if (gateway_cmd->parsed()) {

@@ -298,3 +298,272 @@ TEST(GatewayEdge, EveryRouteHasADefaultBodyLimit) {
 }
 
 }  // namespace
+
+namespace {
+
+// --- 3. The Admin API's credential ---------------------------------------------------------------
+
+/// A configuration full of secrets: API keys, a jwt secret, a Redis password, a token added to
+/// upstream requests, a probe's Authorization header.
+std::string SecretsConfig(int port, const std::string& extra = "") {
+  return Fill(R"(_format_version: "3.0"
+services:
+  - name: shop
+    url: http://shop-upstream
+    routes:
+      - name: shop
+        paths: [/api/v1/shop]
+        strip_path: false
+        plugins:
+          - name: request-transformer
+            config:
+              add:
+                headers: ["X-Service-Token:svc-token-0001", "X-Channel:web"]
+upstreams:
+  - name: shop-upstream
+    healthchecks:
+      active:
+        http_path: /health
+        headers: {Authorization: ["Bearer probe-token-0002"]}
+        healthy: {interval: 5, successes: 1}
+    targets:
+      - target: 127.0.0.1:{PORT}
+consumers:
+  - username: web
+    keyauth_credentials:
+      - key: web-key-0003
+    jwt_secrets:
+      - key: web-iss
+        secret: jwt-secret-0004
+plugins:
+  - name: key-auth
+    config: {key_names: [X-API-Key]}
+  - name: rate-limiting
+    config:
+      minute: 1000
+      policy: redis
+      fault_tolerant: true
+      redis: {host: 127.0.0.1, port: 1, password: redis-password-0005}
+)",
+              {{"PORT", std::to_string(port)}}) +
+         extra;
+}
+
+const std::vector<std::string> kSecrets = {"svc-token-0001", "probe-token-0002", "web-key-0003", "jwt-secret-0004",
+                                           "redis-password-0005"};
+
+/// Every endpoint of the Admin API (method, path).
+const std::vector<std::pair<std::string, std::string>>& AdminEndpoints() {
+  static const std::vector<std::pair<std::string, std::string>> endpoints = {
+      {"GET", "/"},
+      {"GET", "/status"},
+      {"GET", "/services"},
+      {"GET", "/services/shop"},
+      {"GET", "/services/shop/routes"},
+      {"GET", "/routes"},
+      {"GET", "/routes/shop"},
+      {"GET", "/upstreams"},
+      {"GET", "/upstreams/shop-upstream"},
+      {"GET", "/upstreams/shop-upstream/targets"},
+      {"GET", "/upstreams/shop-upstream/targets/all"},
+      {"GET", "/upstreams/shop-upstream/health"},
+      {"GET", "/consumers"},
+      {"GET", "/consumers/web"},
+      {"GET", "/plugins"},
+      {"GET", "/metrics"},
+      {"GET", "/config"},
+      {"POST", "/config"},
+      {"GET", "/health"},
+      {"GET", "/ready"},
+      {"GET", "/no-such-endpoint"},
+  };
+  return endpoints;
+}
+
+// Loopback is not an authorisation: every endpoint but the readiness probe answers 401 without the
+// admin token, and with a wrong one, whatever the path; the token is accepted in Kong-Admin-Token
+// and as a bearer.
+TEST(GatewayEdge, TheAdminApiAnswers401WithoutItsToken) {
+  auto dir = TestDir("admin-token");
+  Backend b(dir, "b");
+  Gateway gw(dir, SecretsConfig(b.port()));
+  const std::string target = "/upstreams/shop-upstream/targets/" + b.target();
+  auto endpoints = AdminEndpoints();
+  endpoints.emplace_back("POST", target + "/unhealthy");
+  endpoints.emplace_back("POST", target + "/healthy");
+  for (const auto& [method, path] : endpoints) {
+    for (const Headers& headers : {Headers{}, Headers{{"Kong-Admin-Token", "not-the-token-at-all"}},
+                                   Headers{{"Authorization", "Bearer " + gw.admin_token() + "x"}},
+                                   Headers{{"Authorization", "Basic " + gw.admin_token()}}}) {
+      auto r = gw.AdminAs(method, path, headers, method == "POST" ? SecretsConfig(b.port()) : "");
+      EXPECT_EQ(r.status, 401) << method << " " << path << ": " << r.body;
+      EXPECT_EQ(JsonString(ParseJson(r.body), {"code"}), "gateway.admin_unauthorized") << path << ": " << r.body;
+      EXPECT_EQ(r.headers["www-authenticate"], "Bearer realm=\"comptoir-gateway-admin\"") << path;
+      for (const auto& secret : kSecrets) EXPECT_EQ(r.body.find(secret), std::string::npos) << path;
+    }
+  }
+  // Nothing changed: the target is still healthy, and the configuration is the one loaded.
+  EXPECT_EQ(gw.Health("shop-upstream", b.target()), "HEALTHY");
+  EXPECT_EQ(gw.LogLines("\"msg\":\"configuration changed\"").size(), 1U);
+
+  auto ready = gw.AdminAs("GET", "/status/ready", {});
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(JsonString(ParseJson(ready.body), {"message"}), "ready");
+
+  EXPECT_EQ(gw.AdminAs("GET", "/status", {{"Kong-Admin-Token", gw.admin_token()}}).status, 200);
+  EXPECT_EQ(gw.AdminAs("GET", "/status", {{"Authorization", "Bearer " + gw.admin_token()}}).status, 200);
+}
+
+// Without a credential the gateway does not start its Admin API (it exits, saying why); with
+// --admin-listen off it runs without one.
+TEST(GatewayEdge, TheGatewayNeedsAnAdminTokenToStart) {
+  auto dir = TestDir("admin-required");
+  WriteFile(dir / "kong.yml", "_format_version: \"3.0\"\n");
+  const std::string admin = "127.0.0.1:" + std::to_string(t::FreePort());
+  const std::string proxy = "127.0.0.1:" + std::to_string(t::FreePort());
+  const auto log = (dir / "no-token.log").string();
+  const int rc =
+      t::RunComptoir({"gateway", "--config", (dir / "kong.yml").string(), "--listen", proxy, "--admin-listen", admin},
+                     {{"COMPTOIR_GATEWAY_ADMIN_TOKEN", ""}}, log);
+  EXPECT_EQ(rc, 2);
+  EXPECT_NE(ReadFile(log).find("the Admin API needs a credential"), std::string::npos) << ReadFile(log);
+  const int short_rc =
+      t::RunComptoir({"gateway", "--config", (dir / "kong.yml").string(), "--listen", proxy, "--admin-listen", admin},
+                     {{"COMPTOIR_GATEWAY_ADMIN_TOKEN", "short"}}, log);
+  EXPECT_EQ(short_rc, 2);
+
+  // From a file (what scripts/platform.sh does): that token, and only it, opens the Admin API.
+  WriteFile(dir / "admin-token", "token-from-a-file-0123456789\n");
+  Gateway from_file(dir, "_format_version: \"3.0\"\n", 1, "from-file",
+                    {{"COMPTOIR_GATEWAY_ADMIN_TOKEN_FILE", (dir / "admin-token").string()}});
+  EXPECT_EQ(from_file.AdminAs("GET", "/status", {{"Kong-Admin-Token", "token-from-a-file-0123456789"}}).status, 200);
+  EXPECT_EQ(from_file.AdminAs("GET", "/status", {{"Kong-Admin-Token", std::string(Gateway::kAdminToken)}}).status, 401);
+
+  // No Admin API at all: no credential needed, the proxy runs.
+  t::ProcessOptions off;
+  off.path = RequiredEnv("COMPTOIR_BIN");
+  off.args = {"gateway", "--config", (dir / "kong.yml").string(), "--listen", proxy, "--admin-listen", "off"};
+  off.env = {{"COMPTOIR_GATEWAY_ADMIN_TOKEN", ""}};
+  off.log_file = (dir / "admin-off.log").string();
+  t::ChildProcess process(std::move(off));
+  const int proxy_port = std::atoi(proxy.substr(proxy.rfind(':') + 1).c_str());
+  ASSERT_TRUE(WaitUntilServing(process, {{proxy_port, ""}})) << ReadFile(dir / "admin-off.log");
+  EXPECT_EQ(t::Http(static_cast<std::uint16_t>(proxy_port), "GET", "/x").status, 404);
+  EXPECT_FALSE(t::WaitForPort(std::atoi(admin.substr(admin.rfind(':') + 1).c_str()), 300ms));
+}
+
+// No answer of the Admin API shows a secret: GET /config, the entities, the plugins, the answer to
+// POST /config; where a secret was, "[redacted]".
+TEST(GatewayEdge, AdminAnswersNeverShowASecret) {
+  auto dir = TestDir("admin-redacted");
+  Backend b(dir, "b");
+  Gateway gw(dir, SecretsConfig(b.port()));
+  // The configuration works with its secrets (the key is accepted, the token sent upstream).
+  auto proxied = gw.Get("/api/v1/shop/x", {{"X-API-Key", "web-key-0003"}});
+  ASSERT_EQ(proxied.status, 200) << proxied.body;
+  EXPECT_EQ(JsonString(ParseJson(proxied.body), {"headers", "x-service-token"}), "svc-token-0001");
+
+  std::vector<std::pair<std::string, t::HttpResult>> answers;
+  for (const auto& [method, path] : AdminEndpoints()) {
+    if (method == "GET") answers.emplace_back(path, gw.Admin("GET", path));
+  }
+  answers.emplace_back("POST /config", gw.PostConfig(SecretsConfig(b.port())));
+  for (const auto& [path, r] : answers) {
+    for (const auto& secret : kSecrets) EXPECT_EQ(r.body.find(secret), std::string::npos) << path << ": " << secret;
+  }
+  auto config = gw.Admin("GET", "/config");
+  ASSERT_EQ(config.status, 200);
+  auto shown = ParseJson(JsonString(ParseJson(config.body), {"config"}));
+  ASSERT_TRUE(shown.is_object()) << config.body;
+  EXPECT_EQ(shown.at("consumers").at(0).at("keyauth_credentials").at(0).at("key"), "[redacted]");
+  EXPECT_EQ(shown.at("consumers").at(0).at("jwt_secrets").at(0).at("secret"), "[redacted]");
+  EXPECT_EQ(shown.at("plugins").at(1).at("config").at("redis").at("password"), "[redacted]");
+  const auto& added = shown.at("services").at(0).at("routes").at(0).at("plugins").at(0).at("config").at("add");
+  EXPECT_EQ(added.at("headers"), (json::array{"X-Service-Token:[redacted]", "X-Channel:web"}));
+  EXPECT_EQ(shown.at("consumers").at(0).at("username"), "web") << "only secrets are hidden";
+}
+
+// A configuration posted to the Admin API substitutes only the variables the operator allowed
+// (COMPTOIR_GATEWAY_CONFIG_VARIABLES): a posted ${COMPTOIR_AUTH_JWT_SECRET} would read the signing
+// secret into a header the client sees. The operator's own file may use any variable.
+TEST(GatewayEdge, APostedConfigurationSubstitutesOnlyAllowedVariables) {
+  auto dir = TestDir("admin-variables");
+  Backend b(dir, "b");
+  const std::string secret = "the-signing-secret-0123456789abcdef";
+  const std::string leak = Fill(R"(_format_version: "3.0"
+services:
+  - name: shop
+    url: http://127.0.0.1:{PORT}
+    routes:
+      - name: shop
+        paths: [/api/v1/shop]
+        strip_path: false
+        plugins:
+          - name: response-transformer
+            config:
+              add:
+                headers: ["X-Leak:${COMPTOIR_AUTH_JWT_SECRET}"]
+)",
+                                {{"PORT", std::to_string(b.port())}});
+  // The file may use it (here, to show it is substituted there; a real file puts it in jwt_secrets).
+  Gateway gw(dir, leak, 2, "gateway",
+             {{"COMPTOIR_AUTH_JWT_SECRET", secret},
+              {"BACKEND_PORT", std::to_string(b.port())},
+              {"COMPTOIR_GATEWAY_CONFIG_VARIABLES", "BACKEND_PORT, OTHER"}});
+  ASSERT_EQ(gw.Get("/api/v1/shop/x").headers["x-leak"], secret);
+  const auto loaded_hash = JsonString(ParseJson(gw.Admin("GET", "/status").body), {"configuration_hash"});
+
+  auto refused = gw.PostConfig(leak);
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(refused.body.find(secret), std::string::npos) << refused.body;
+  EXPECT_NE(refused.body.find("${COMPTOIR_AUTH_JWT_SECRET}"), std::string::npos) << refused.body;
+  EXPECT_NE(refused.body.find("COMPTOIR_GATEWAY_CONFIG_VARIABLES"), std::string::npos) << refused.body;
+  EXPECT_EQ(JsonString(ParseJson(gw.Admin("GET", "/status").body), {"configuration_hash"}), loaded_hash)
+      << "the refused configuration changed something";
+
+  // An allowed variable is substituted; a literal $${...} stays a literal.
+  std::string allowed = leak;
+  allowed.replace(allowed.find("${COMPTOIR_AUTH_JWT_SECRET}"), std::string("${COMPTOIR_AUTH_JWT_SECRET}").size(),
+                  "$${COMPTOIR_AUTH_JWT_SECRET}");
+  allowed.replace(allowed.find(std::to_string(b.port())), std::to_string(b.port()).size(), "${BACKEND_PORT}");
+  auto accepted = gw.PostConfig(allowed);
+  ASSERT_EQ(accepted.status, 201) << accepted.body;
+  auto r = gw.Get("/api/v1/shop/x");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.headers["x-leak"], "${COMPTOIR_AUTH_JWT_SECRET}");
+}
+
+// Each change of configuration is one log line: who (the Admin API client and which credential, or
+// the process and its file), when (the line's time), the new hash and the one before.
+TEST(GatewayEdge, EveryConfigurationChangeIsLoggedWithWhoAndTheNewHash) {
+  auto dir = TestDir("admin-audit");
+  Backend b(dir, "b");
+  Gateway gw(dir, SingleRoute(b.port()));
+  auto hash = [&] { return JsonString(ParseJson(gw.Admin("GET", "/status").body), {"configuration_hash"}); };
+  const std::string first = hash();
+  ASSERT_EQ(gw.PostConfig(SingleRoute(b.port()) + "        tags: [posted]\n").status, 201);
+  const std::string second = hash();
+  ASSERT_NE(first, second);
+  ASSERT_EQ(gw.PostConfig("_format_version: \"3.0\"\nservices: 3\n").status, 400);
+  gw.ReloadFile(SingleRoute(b.port()));
+  ASSERT_TRUE(Eventually([&] { return hash() == first; }));
+
+  const auto changes = gw.LogLines("\"msg\":\"configuration changed\"");
+  ASSERT_EQ(changes.size(), 3U);
+  auto line = [](const std::string& text) { return ParseJson(text); };
+  EXPECT_EQ(JsonString(line(changes[0]), {"source"}), "start");
+  EXPECT_EQ(JsonString(line(changes[0]), {"hash"}), first);
+  const auto posted = line(changes[1]);
+  EXPECT_EQ(JsonString(posted, {"source"}), "admin api");
+  EXPECT_NE(JsonString(posted, {"who"}).find("127.0.0.1"), std::string::npos) << changes[1];
+  EXPECT_NE(JsonString(posted, {"who"}).find("sha256:"), std::string::npos) << changes[1];
+  EXPECT_EQ(JsonString(posted, {"who"}).find(gw.admin_token()), std::string::npos) << changes[1];
+  EXPECT_EQ(JsonString(posted, {"hash"}), second);
+  EXPECT_EQ(JsonString(posted, {"previous_hash"}), first);
+  EXPECT_FALSE(JsonString(posted, {"ts"}).empty());
+  EXPECT_EQ(JsonString(line(changes[2]), {"source"}), "SIGHUP");
+  EXPECT_EQ(JsonString(line(changes[2]), {"hash"}), first);
+  EXPECT_EQ(gw.LogLines("\"msg\":\"configuration refused\"").size(), 1U);
+}
+
+}  // namespace

@@ -235,7 +235,7 @@ class Gateway {
       o.env = env;
       o.log_file = log_file().string();
       process_ = std::make_unique<t::ChildProcess>(std::move(o));
-      if (WaitUntilServing(*process_, {{admin_, "/status"}, {proxy_, ""}})) break;
+      if (WaitUntilServing(*process_, {{admin_, "/status/ready"}, {proxy_, ""}})) break;
       if (process_->Running() || attempt == 3) {
         throw std::runtime_error("gateway did not start; log:\n" + ReadFile(log_file()));
       }

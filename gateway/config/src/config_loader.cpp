@@ -201,7 +201,7 @@ void Loader::ReportUnknownVariables(const std::vector<UnknownVariable>& unknown)
         }
       }
     }
-    std::string message = "unknown variable ${" + u.name + "} (not set in the environment)";
+    std::string message = "unknown variable ${" + u.name + "} (" + unset_reason_ + ")";
     if (best != nullptr) {
       issues_.push_back({best_kind, best->display, u.path.substr(best->path.size() + 1), std::move(message)});
     } else {
@@ -331,18 +331,23 @@ void Loader::BuildLookups() {
 }  // namespace config_detail
 
 LoadResult LoadDeclarative(std::string_view text, const PluginEnv& env, EnvLookup env_lookup) {
+  return LoadDeclarative(text, env, Substitution{std::move(env_lookup)});
+}
+
+LoadResult LoadDeclarative(std::string_view text, const PluginEnv& env, const Substitution& substitution) {
   LoadResult result;
   try {
-    ParsedDocument parsed = ParseDocument(text, env_lookup);
+    ParsedDocument parsed = ParseDocument(text, substitution.lookup);
     if (!parsed.error.empty()) {
       result.issues.push_back({"", "", "", "failed parsing declarative configuration: " + parsed.error});
       return result;
     }
-    Loader loader(env, result.issues);
+    Loader loader(env, result.issues, substitution.unset_reason);
     std::unique_ptr<Config> config = loader.Run(parsed.doc, parsed.unknown);
     if (config && result.issues.empty()) {
       config->hash = Md5Hex(CanonicalJson(parsed.doc));
       result.config = std::move(config);
+      result.document = std::move(parsed.doc);
     }
   } catch (const std::exception& e) {
     // Only resource failures (allocation, OpenSSL) get here; the document never throws.

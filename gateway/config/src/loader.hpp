@@ -77,7 +77,8 @@ struct Index {
 
 class Loader {
  public:
-  Loader(const PluginEnv& env, std::vector<ConfigIssue>& issues) : env_(env), issues_(issues) {}
+  Loader(const PluginEnv& env, std::vector<ConfigIssue>& issues, std::string unset_reason)
+      : env_(env), issues_(issues), unset_reason_(std::move(unset_reason)) {}
 
   std::unique_ptr<Config> Run(const json::value& doc, const std::vector<UnknownVariable>& unknown);
 
@@ -167,6 +168,7 @@ class Loader {
 
   const PluginEnv& env_;
   std::vector<ConfigIssue>& issues_;
+  std::string unset_reason_;
   std::unique_ptr<Config> config_;
   std::string format_version_;
   std::vector<Raw> services_, routes_, consumers_, upstreams_, targets_, plugins_, keyauths_, jwts_;

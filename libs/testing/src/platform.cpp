@@ -95,6 +95,8 @@ Platform::Platform(PlatformOptions options) : options_(std::move(options)) {
             "--admin-listen", "127.0.0.1:" + std::to_string(gateway_admin_port_), "--threads", "2"};
   o.env = options_.env;
   o.env.emplace_back("COMPTOIR_AUTH_JWT_SECRET", jwt_secret_);
+  gateway_admin_token_ = "admin-token-" + unique + "-0123456789abcdef";
+  o.env.emplace_back("COMPTOIR_GATEWAY_ADMIN_TOKEN", gateway_admin_token_);
   o.log_file = LogFile("gateway");
   gateway_ = std::make_unique<ChildProcess>(o);
   if (!WaitForPort(gateway_port_, std::chrono::seconds(30))) {

@@ -37,6 +37,15 @@ struct GatewayOptions {
   std::uint64_t default_body_limit = 1024 * 1024;
   bool access_log = false;
   std::string node_id;
+  /// The Admin API listens (`--admin-listen off` turns it off).
+  bool admin_enabled = true;
+  /// The Admin API's credential, sent as `Kong-Admin-Token: <token>` or `Authorization: Bearer
+  /// <token>`. Every endpoint but GET /status/ready answers 401 without it. Required when the Admin
+  /// API listens.
+  std::string admin_token;
+  /// The `${NAME}` a configuration posted to the Admin API may use; the file given at start (and
+  /// reloaded on SIGHUP) may use any.
+  std::vector<std::string> config_variables;
 };
 
 /// Outcome of loading a configuration.
@@ -54,7 +63,8 @@ class Gateway {
   Gateway& operator=(const Gateway&) = delete;
 
   /// Loads options.config_file (and ${VAR} from the environment). Not ok: nothing changed.
-  ReloadResult LoadFile();
+  /// `source` names the occasion in the log line of the change ("start", "SIGHUP").
+  ReloadResult LoadFile(std::string_view source = "start");
   /// Loads a declarative document (YAML or JSON); on success swaps it in atomically.
   ReloadResult LoadText(std::string_view text);
   /// Binds the proxy and admin listeners and starts health checkers.
