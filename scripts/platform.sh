@@ -18,6 +18,8 @@
 #   COMPTOIR_PG_PORT=55432       COMPTOIR_REDIS_PORT=6380      COMPTOIR_LOG_LEVEL=info
 #   COMPTOIR_SKIP_DEPS=1         do not run scripts/install-deps.sh
 #   COMPTOIR_SKIP_BUILD=1        do not build (use the binary as it is)
+#   COMPTOIR_BIN=path            the comptoir binary to run (default build/<preset>/apps/comptoir/comptoir)
+#   COMPTOIR_VAR=dir             where state lives (default var/)
 #
 # See docs/running-locally.md.
 set -euo pipefail
@@ -28,13 +30,14 @@ umask 022  # the postgres user must be able to enter var/ (secrets/ gets 700 of 
 
 PRESET=${COMPTOIR_PRESET:-release}
 MODE=${COMPTOIR_MODE:-split}
-BIN="build/$PRESET/apps/comptoir/comptoir"
+BIN=${COMPTOIR_BIN:-build/$PRESET/apps/comptoir/comptoir}
+[[ $BIN == /* ]] || BIN="$ROOT/$BIN"
 PG_PORT=${COMPTOIR_PG_PORT:-55432}
 REDIS_PORT=${COMPTOIR_REDIS_PORT:-6380}
 LOG_LEVEL=${COMPTOIR_LOG_LEVEL:-info}
 PG_BINDIR=${COMPTOIR_PG_BINDIR:-/usr/lib/postgresql/15/bin}
 
-VAR="$ROOT/var"
+VAR=${COMPTOIR_VAR:-$ROOT/var}
 RUN_DIR="$VAR/run"      # pid files
 LOG_DIR="$VAR/log"      # one log per process, redis.log
 SECRETS="$VAR/secrets"  # <service>.pw, generated once
@@ -143,14 +146,14 @@ start_process() { # name ports health command...
   # 'comptoir' stands for the binary: the command itself, or after `env NAME=value...`.
   local i
   for i in "${!cmd[@]}"; do
-    if [[ ${cmd[$i]} == comptoir ]]; then cmd[$i]="$ROOT/$BIN"; break; fi
+    if [[ ${cmd[$i]} == comptoir ]]; then cmd[$i]="$BIN"; break; fi
     [[ $i -eq 0 && ${cmd[0]} != env ]] && break
   done
 
   local pid
   pid=$(pid_of "$name")
   if [[ -n $pid ]]; then
-    if [[ $ROOT/$BIN -nt $RUN_DIR/$name.pid ]]; then
+    if [[ $BIN -nt $RUN_DIR/$name.pid ]]; then
       say "$name: binary rebuilt since it started, restarting"
       stop_pid "$name" "$pid"
     else
@@ -166,6 +169,7 @@ start_process() { # name ports health command...
   # setsid: its own session, so a Ctrl-C in this terminal does not reach it; `down` stops it.
   setsid "${cmd[@]}" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
+  echo "$ports" >"$RUN_DIR/$name.ports"  # what `status` shows, whatever the settings are by then
 }
 
 wait_healthy() { # name ports health
@@ -194,7 +198,7 @@ stop_pid() { # name pid: SIGTERM, up to 15 s, then SIGKILL
     kill -KILL "$pid" 2>/dev/null || true
     sleep 0.2
   fi
-  rm -f "$RUN_DIR/$name.pid"
+  rm -f "$RUN_DIR/$name.pid" "$RUN_DIR/$name.ports"
 }
 
 # --- PostgreSQL ------------------------------------------------------------------------------
@@ -363,6 +367,8 @@ write_env() {
     # The gateway's Admin API credential (Kong-Admin-Token: $(cat var/secrets/gateway-admin.pw)).
     secret_of gateway-admin >/dev/null
     echo "export COMPTOIR_GATEWAY_ADMIN_TOKEN_FILE=$SECRETS/gateway-admin.pw"
+    # deploy/kong.yml's rate-limiting budgets, shared by every gateway, live in this Redis.
+    echo "export COMPTOIR_GATEWAY_REDIS_PORT=$REDIS_PORT"
     for svc in $(services); do
       u=$(upper "$svc")
       echo "export COMPTOIR_${u}_HTTP_PORT=$(first_port "$svc")"
@@ -474,23 +480,65 @@ cmd_down() {
   pg_stop
 }
 
+# The ports a running process was started with (var/run/<name>.ports), else those of the table.
+ports_of() { # name table-ports
+  local f="$RUN_DIR/$1.ports"
+  if [[ -s $f ]]; then tr -d '\n' <"$f"; else printf '%s' "$2"; fi
+}
+
+ready_of() { # port path -> "HTTP <code>" or "no answer"
+  local code
+  code=$(http_code "$1" "$2")
+  [[ $code == 000 ]] && echo "no answer" || echo "HTTP $code"
+}
+
 cmd_status() {
-  local name ports health cmd pid port ready
-  printf '%-12s %-9s %-8s %-16s %s\n' PROCESS STATE PID PORT READY
+  local name ports health cmd pid port i svc
+  local -a svc_ports names
+  printf '%-20s %-9s %-8s %-16s %s\n' PROCESS STATE PID PORT READY
   if [[ -x $BIN ]]; then
     load_services
+    # The mode of what runs, not of the settings of this shell: `COMPTOIR_MODE=all make up`, then a
+    # plain `make status`, shows the one process serving every service.
+    local mode=$MODE
+    if [[ -n $(pid_of comptoir) || -s $RUN_DIR/comptoir.ports ]]; then
+      mode=all  # running, or started and died (`down` removes the record)
+    elif [[ $MODE == all ]]; then
+      for svc in $(services); do [[ -n $(pid_of "$svc") || -n $(pid_of "$svc-1") ]] && mode=split; done
+    fi
     while IFS='|' read -r name ports health cmd; do
       pid=$(pid_of "$name")
+      ports=$(ports_of "$name" "$ports")
+      if [[ $name == comptoir ]]; then
+        # The monolith: the process, then each service it serves, on that service's port.
+        read -ra svc_ports <<<"$ports"
+        mapfile -t names < <(services)
+        if [[ -n $pid ]]; then
+          printf '%-20s %-9s %-8s %-16s %s\n' comptoir running "$pid" "${#svc_ports[@]} ports" "every service, one process"
+        else
+          printf '%-20s %-9s %-8s %-16s %s\n' comptoir stopped - "${#svc_ports[@]} ports" -
+        fi
+        for i in "${!names[@]}"; do
+          port=${svc_ports[$i]:-?}
+          if [[ -n $pid ]]; then
+            printf '%-20s %-9s %-8s %-16s %s\n' "  ${names[$i]}" "in comptoir" "$pid" "$port" "$(ready_of "$port" /ready)"
+          else
+            printf '%-20s %-9s %-8s %-16s %s\n' "  ${names[$i]}" stopped - "$port" -
+          fi
+        done
+        continue
+      fi
+      # A service answers /ready; another process (the gateway) its own probe.
+      local probe=/ready
+      [[ $health != /health ]] && probe=$health
       for port in $ports; do
         if [[ -n $pid ]]; then
-          ready=$(http_code "$port" /ready)
-          [[ $ready == 000 ]] && ready="no answer" || ready="HTTP $ready"
-          printf '%-12s %-9s %-8s %-16s %s\n' "$name" running "$pid" "$port" "$ready"
+          printf '%-20s %-9s %-8s %-16s %s\n' "$name" running "$pid" "$port" "$(ready_of "$port" "$probe")"
         else
-          printf '%-12s %-9s %-8s %-16s %s\n' "$name" stopped - "$port" -
+          printf '%-20s %-9s %-8s %-16s %s\n' "$name" stopped - "$port" -
         fi
       done
-    done < <(process_table)
+    done < <(MODE=$mode process_table)
   else
     # No binary (not built yet, or `make clean`): show what the pid files know.
     local f
@@ -499,24 +547,24 @@ cmd_status() {
       name=$(basename "$f" .pid)
       [[ $name == redis ]] && continue
       pid=$(pid_of "$name")
-      [[ -n $pid ]] && printf '%-12s %-9s %-8s %-16s %s\n' "$name" running "$pid" "?" "($BIN not built)"
+      [[ -n $pid ]] && printf '%-20s %-9s %-8s %-16s %s\n' "$name" running "$pid" "?" "($BIN not built)"
     done
   fi
   if pg_exists && pg_running; then
     pid=$(head -n 1 "$(pg_data)/postmaster.pid" 2>/dev/null || echo '?')
     ready=$("$PG_BINDIR/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -t 2 >/dev/null 2>&1 && echo accepting || echo "not accepting")
-    printf '%-12s %-9s %-8s %-16s %s\n' postgresql running "$pid" "$PG_PORT" "$ready"
+    printf '%-20s %-9s %-8s %-16s %s\n' postgresql running "$pid" "$PG_PORT" "$ready"
   elif pg_exists; then
-    printf '%-12s %-9s %-8s %-16s %s\n' postgresql stopped - "$PG_PORT" -
+    printf '%-20s %-9s %-8s %-16s %s\n' postgresql stopped - "$PG_PORT" -
   else
-    printf '%-12s %-9s %-8s %-16s %s\n' postgresql absent - "$PG_PORT" "(created by up)"
+    printf '%-20s %-9s %-8s %-16s %s\n' postgresql absent - "$PG_PORT" "(created by up)"
   fi
   pid=$(redis_pid)
   if [[ -n $pid ]]; then
     ready=$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null || true)
-    printf '%-12s %-9s %-8s %-16s %s\n' redis running "$pid" "$REDIS_PORT" "${ready:-no answer}"
+    printf '%-20s %-9s %-8s %-16s %s\n' redis running "$pid" "$REDIS_PORT" "${ready:-no answer}"
   else
-    printf '%-12s %-9s %-8s %-16s %s\n' redis stopped - "$REDIS_PORT" -
+    printf '%-20s %-9s %-8s %-16s %s\n' redis stopped - "$REDIS_PORT" -
   fi
 }
 

@@ -129,6 +129,19 @@ int RunGateway(const GatewayCli& cli) {
     }
   }
   options.config_variables = SplitList(std::getenv("COMPTOIR_GATEWAY_CONFIG_VARIABLES"));
+  {
+    std::string error;
+    if (!options.real_ip.SetTrustedIps(cli.trusted_ips, error)) {
+      std::cerr << "--trusted-ips: " << error << "\n";
+      return 2;
+    }
+    if (cli.real_ip_recursive != "on" && cli.real_ip_recursive != "off") {
+      std::cerr << "--real-ip-recursive: expected on or off\n";
+      return 2;
+    }
+    options.real_ip.real_ip_recursive = cli.real_ip_recursive == "on";
+    options.real_ip.real_ip_header = cli.real_ip_header;
+  }
   http::Runtime runtime(cli.threads);
   gateway::Gateway gw(runtime, options);
   auto loaded = gw.LoadFile();

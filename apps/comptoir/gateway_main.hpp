@@ -18,6 +18,11 @@ struct GatewayCli {
   /// A file holding the Admin API token (else COMPTOIR_GATEWAY_ADMIN_TOKEN, read from the environment
   /// only, never from the command line where `ps` shows it).
   std::string admin_token_file;
+  /// Kong's trusted_ips (addresses and CIDRs, comma-separated; none by default), real_ip_header,
+  /// real_ip_recursive (on | off).
+  std::string trusted_ips;
+  std::string real_ip_header = "X-Real-IP";
+  std::string real_ip_recursive = "off";
 };
 
 /// Runs the gateway until SIGINT/SIGTERM; SIGHUP reloads the file. Returns the exit status.

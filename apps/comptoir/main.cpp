@@ -197,6 +197,14 @@ int main(int argc, char** argv) {
       ->add_option("--admin-token-file", gateway_cli.admin_token_file,
                    "File with the Admin API token (else COMPTOIR_GATEWAY_ADMIN_TOKEN)")
       ->envname("COMPTOIR_GATEWAY_ADMIN_TOKEN_FILE");
+  gateway_cmd
+      ->add_option("--trusted-ips", gateway_cli.trusted_ips,
+                   "Proxies whose real-IP header names the client (addresses/CIDRs, comma-separated)")
+      ->envname("COMPTOIR_GATEWAY_TRUSTED_IPS");
+  gateway_cmd->add_option("--real-ip-header", gateway_cli.real_ip_header, "X-Real-IP or X-Forwarded-For")
+      ->envname("COMPTOIR_GATEWAY_REAL_IP_HEADER");
+  gateway_cmd->add_option("--real-ip-recursive", gateway_cli.real_ip_recursive, "on: skip trusted proxies in X-Forwarded-For")
+      ->envname("COMPTOIR_GATEWAY_REAL_IP_RECURSIVE");
   CLI11_PARSE(app, argc, argv);
 
   if (gateway_cmd->parsed()) {
