@@ -4,6 +4,8 @@
 //   gateway_test_backend --port P --id NAME [--delay-ms N] [--idle-timeout-ms N] [--body-limit BYTES]
 // --idle-timeout-ms is its keep-alive idle timeout (libs/http's read timeout, 30 s by default);
 // --body-limit its largest request body (16 MiB by default; past it the server answers 413).
+// Several --port: one process serving on each (a stand-in for `comptoir serve --service all`);
+// GET /ready answers 200 too.
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -11,6 +13,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -97,13 +100,13 @@ int Usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int port = -1;
+  std::vector<int> ports;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (i + 1 >= argc) return Usage();
     std::string value = argv[++i];
     if (arg == "--port") {
-      port = std::atoi(value.c_str());
+      ports.push_back(std::atoi(value.c_str()));
     } else if (arg == "--id") {
       g_settings.id = value;
     } else if (arg == "--delay-ms") {
@@ -116,10 +119,14 @@ int main(int argc, char** argv) {
       return Usage();
     }
   }
-  if (port <= 0 || port > 65535 || g_settings.id.empty()) return Usage();
+  if (ports.empty() || g_settings.id.empty()) return Usage();
+  for (int port : ports) {
+    if (port <= 0 || port > 65535) return Usage();
+  }
 
   comptoir::http::Router router;
   router.Add(Method::kGet, "/health", Health);
+  router.Add(Method::kGet, "/ready", Health);
   router.Add(Method::kPost, "/admin/fail-health", FailHealth);
   router.Add(Method::kPost, "/admin/heal-health", HealHealth);
   // The router has no catch-all: /api/v1/ followed by one to three segments, every method.
@@ -133,22 +140,35 @@ int main(int argc, char** argv) {
   comptoir::metrics::Registry registry;
   g_registry = &registry;
   router.Add(Method::kGet, "/metrics", Metrics);
-  comptoir::http::ServerOptions options;
-  options.name = "gateway-test-backend";
-  options.port = static_cast<std::uint16_t>(port);
-  options.access_log = false;
-  options.body_limit = g_settings.body_limit;
-  if (g_settings.idle_timeout.count() > 0) options.read_timeout = g_settings.idle_timeout;
-  options.shutdown_grace = std::chrono::milliseconds(2000);
-  comptoir::http::Server server(runtime, options, router, registry);
-  server.Start();
+  // One server per port; the first one's metrics are served (each server its own registry).
+  std::vector<std::unique_ptr<comptoir::metrics::Registry>> extra_registries;
+  std::vector<std::unique_ptr<comptoir::http::Server>> servers;
+  for (std::size_t i = 0; i < ports.size(); ++i) {
+    comptoir::http::ServerOptions options;
+    options.name = "gateway-test-backend";
+    options.port = static_cast<std::uint16_t>(ports[i]);
+    options.access_log = false;
+    options.body_limit = g_settings.body_limit;
+    if (g_settings.idle_timeout.count() > 0) options.read_timeout = g_settings.idle_timeout;
+    options.shutdown_grace = std::chrono::milliseconds(2000);
+    comptoir::metrics::Registry* r = &registry;
+    if (i > 0) r = extra_registries.emplace_back(std::make_unique<comptoir::metrics::Registry>()).get();
+    servers.push_back(std::make_unique<comptoir::http::Server>(runtime, options, router, *r));
+    servers.back()->Start();
+  }
 
+  auto left = std::make_shared<std::size_t>(servers.size());
   asio::signal_set signals(runtime.Context(0), SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (ec) return;
-    server.Shutdown([&runtime] { runtime.Stop(); });
+    for (auto& server : servers) {
+      server->Shutdown([&runtime, left] {
+        if (--*left == 0) runtime.Stop();
+      });
+    }
   });
-  std::cout << "gateway_test_backend " << g_settings.id << " listening on 127.0.0.1:" << server.port() << std::endl;
+  std::cout << "gateway_test_backend " << g_settings.id << " listening on 127.0.0.1:" << servers.front()->port()
+            << std::endl;
   runtime.Run();
   return 0;
 }

@@ -566,4 +566,205 @@ TEST(GatewayEdge, EveryConfigurationChangeIsLoggedWithWhoAndTheNewHash) {
   EXPECT_EQ(gw.LogLines("\"msg\":\"configuration refused\"").size(), 1U);
 }
 
+// --- 4. Rate limits per client IP, and who the client is ----------------------------------------
+
+/// The sign-in route of deploy/kong.yml, its per-IP budget a minute long here (a test cannot count
+/// on staying inside one second), in Redis; the names are unique, so the counters are this test's.
+std::string SignInConfig(int port, int minute_limit, const std::string& extra = "") {
+  return Fill(R"(_format_version: "3.0"
+services:
+  - name: {SERVICE}
+    url: http://127.0.0.1:{PORT}
+    routes:
+      - name: {ROUTE}
+        paths: [/api/v1/auth]
+        strip_path: false
+        plugins:
+          - name: rate-limiting
+            config:
+              minute: {LIMIT}
+              limit_by: ip
+              policy: redis
+              fault_tolerant: false
+              redis: {host: 127.0.0.1, port: {REDIS}}
+)",
+              {{"SERVICE", Unique("auth-svc")},
+               {"ROUTE", Unique("auth-route")},
+               {"PORT", std::to_string(port)},
+               {"LIMIT", std::to_string(minute_limit)},
+               {"REDIS", std::to_string(t::RedisPort())}}) +
+         extra;
+}
+
+/// Waits, if needed, so that the next few seconds fall in one minute window.
+void AwayFromAMinuteBoundary() {
+  while (std::time(nullptr) % 60 >= 45) std::this_thread::sleep_for(500ms);
+}
+
+// Thirty wrong sign-ins from one address: the first ones reach the service, the rest are cut with
+// Kong's 429; meanwhile another address signs in normally.
+TEST(GatewayEdge, SignInsAreLimitedPerClientAddress) {
+  auto dir = TestDir("per-ip");
+  Backend customer(dir, "customer");
+  Gateway gw(dir, SignInConfig(customer.port(), 5));
+  AwayFromAMinuteBoundary();
+  int passed = 0;
+  int limited = 0;
+  for (int i = 0; i < 30; ++i) {
+    auto r = HttpFrom("127.0.0.2", gw.proxy(), "POST", "/api/v1/auth/login", {},
+                      R"({"email":"victim)" + std::to_string(i) + R"(@example.com","password":"guess"})");
+    if (r.status == 200) {
+      ++passed;
+      EXPECT_EQ(JsonString(ParseJson(r.body), {"headers", "x-real-ip"}), "127.0.0.2");
+    } else {
+      ASSERT_EQ(r.status, 429) << r.body;
+      ++limited;
+      EXPECT_EQ(JsonString(ParseJson(r.body), {"message"}), "API rate limit exceeded");
+      EXPECT_FALSE(r.headers["retry-after"].empty());
+    }
+  }
+  EXPECT_EQ(passed, 5);
+  EXPECT_EQ(limited, 25);
+  auto other = HttpFrom("127.0.0.3", gw.proxy(), "POST", "/api/v1/auth/login", {}, R"({"email":"a@b.c"})");
+  EXPECT_EQ(other.status, 200) << other.body;
+  EXPECT_EQ(other.headers["x-ratelimit-remaining-minute"], "4");
+  // A forged X-Forwarded-For or X-Real-IP from a client that is no trusted proxy changes nothing.
+  auto forged = HttpFrom("127.0.0.2", gw.proxy(), "POST", "/api/v1/auth/login",
+                         {{"X-Forwarded-For", "203.0.113.9"}, {"X-Real-IP", "203.0.113.9"}}, "{}");
+  EXPECT_EQ(forged.status, 429) << forged.body;
+}
+
+// Behind a load balancer that the gateway trusts, the client is the address the balancer put in
+// X-Forwarded-For (walking back past trusted proxies); two gateways share each client's budget
+// through Redis; what reaches the upstream says who the client is and who forwarded it.
+TEST(GatewayEdge, BehindATrustedProxyTheForwardedAddressIsTheClient) {
+  auto dir = TestDir("trusted-proxy");
+  Backend customer(dir, "customer");
+  const std::string config = SignInConfig(customer.port(), 4);
+  const std::vector<std::string> behind_lb = {"--trusted-ips",   "127.0.0.1,10.0.0.0/8", "--real-ip-header",
+                                              "X-Forwarded-For", "--real-ip-recursive",  "on"};
+  Gateway gw_a(dir, config, 2, "gateway-a", {}, behind_lb);
+  Gateway gw_b(dir, config, 2, "gateway-b", {}, behind_lb);
+  AwayFromAMinuteBoundary();
+  // The balancer (127.0.0.1) forwards for 198.51.100.7, through an inner proxy 10.0.0.3; the client
+  // itself had written a forged first address.
+  const Headers shopper_a = {{"X-Forwarded-For", "1.1.1.1, 198.51.100.7, 10.0.0.3"}, {"X-Forwarded-Proto", "https"}};
+  const Headers shopper_b = {{"X-Forwarded-For", "198.51.100.8"}};
+  int passed = 0;
+  for (int i = 0; i < 8; ++i) {
+    const Gateway& gw = i % 2 == 0 ? gw_a : gw_b;
+    auto r = HttpFrom("127.0.0.1", gw.proxy(), "POST", "/api/v1/auth/login", shopper_a, "{}");
+    if (r.status == 200) {
+      ++passed;
+      const auto echoed = ParseJson(r.body);
+      EXPECT_EQ(JsonString(echoed, {"headers", "x-real-ip"}), "198.51.100.7");
+      EXPECT_EQ(JsonString(echoed, {"headers", "x-forwarded-for"}), "1.1.1.1, 198.51.100.7, 10.0.0.3, 127.0.0.1");
+      EXPECT_EQ(JsonString(echoed, {"headers", "x-forwarded-proto"}), "https") << "a trusted proxy's is kept";
+    } else {
+      EXPECT_EQ(r.status, 429) << r.body;
+    }
+  }
+  EXPECT_EQ(passed, 4) << "the two gateways did not share the client's budget";
+  EXPECT_EQ(HttpFrom("127.0.0.1", gw_b.proxy(), "POST", "/api/v1/auth/login", shopper_b, "{}").status, 200);
+
+  // From an address that is no trusted proxy, X-Forwarded-* are the client's word: ignored.
+  auto direct = HttpFrom(
+      "127.0.0.5", gw_a.proxy(), "POST", "/api/v1/auth/login",
+      {{"X-Forwarded-For", "198.51.100.8"}, {"X-Forwarded-Proto", "https"}, {"X-Forwarded-Host", "evil.example"}},
+      "{}");
+  ASSERT_EQ(direct.status, 200) << direct.body;
+  const auto echoed = ParseJson(direct.body);
+  EXPECT_EQ(JsonString(echoed, {"headers", "x-real-ip"}), "127.0.0.5");
+  EXPECT_EQ(JsonString(echoed, {"headers", "x-forwarded-proto"}), "http");
+  EXPECT_EQ(JsonString(echoed, {"headers", "x-forwarded-host"}), "127.0.0.1:" + std::to_string(gw_a.proxy()));
+}
+
+// Kong's precedence decides each plugin's configuration with the consumer known when it runs: a
+// consumer-scoped rate limit (the load tests' own budget) replaces the route's per-IP one even when
+// jwt first identified another consumer and key-auth then the key's.
+TEST(GatewayEdge, AConsumerScopedLimitWinsAfterJwtThenKeyAuth) {
+  auto dir = TestDir("consumer-limit");
+  Backend order(dir, "order");
+  const std::string route = Unique("checkout");
+  const std::string config = Fill(R"(_format_version: "3.0"
+services:
+  - name: order
+    url: http://127.0.0.1:{PORT}
+    routes:
+      - name: {ROUTE}
+        paths: [/api/v1/checkout]
+        strip_path: false
+        plugins:
+          - name: jwt
+          - name: rate-limiting
+            config: {minute: 2, limit_by: ip, policy: local}
+consumers:
+  - username: accounts
+    jwt_secrets:
+      - {key: comptoir, secret: jwt-secret-for-this-test}
+  - username: load-tests
+    keyauth_credentials: [{key: load-key}]
+  - username: web
+    keyauth_credentials: [{key: web-key}]
+plugins:
+  - name: key-auth
+    config: {key_names: [X-API-Key]}
+  - name: rate-limiting
+    consumer: load-tests
+    route: {ROUTE}
+    config: {minute: 1000, limit_by: consumer, policy: local}
+)",
+                                  {{"PORT", std::to_string(order.port())}, {"ROUTE", route}});
+  Gateway gw(dir, config);
+  AwayFromAMinuteBoundary();
+  const std::string token = SignHs256({{"iss", "comptoir"}, {"sub", "42"}}, "jwt-secret-for-this-test");
+  auto call = [&](const std::string& key) {
+    return gw.Post("/api/v1/checkout", "{}", {{"Authorization", "Bearer " + token}, {"X-API-Key", key}});
+  };
+  for (int i = 0; i < 6; ++i) {
+    auto r = call("load-key");
+    EXPECT_EQ(r.status, 200) << i << ": " << r.body;
+    EXPECT_EQ(r.headers["x-ratelimit-limit-minute"], "1000");
+  }
+  EXPECT_EQ(call("web-key").status, 200);
+  EXPECT_EQ(call("web-key").status, 200);
+  auto cut = call("web-key");
+  EXPECT_EQ(cut.status, 429) << cut.body;
+  EXPECT_EQ(cut.headers["x-ratelimit-limit-minute"], "2");
+}
+
+// --- 5. GET /health on the proxy port (request-termination on a route without a service) ------
+
+TEST(GatewayEdge, HealthIsAnsweredByTheGatewayWithoutAKey) {
+  auto dir = TestDir("health");
+  Gateway gw(dir, R"(_format_version: "3.0"
+routes:
+  - name: gateway-health
+    paths: ["~/health$"]
+    methods: [GET, HEAD]
+    plugins:
+      - name: request-termination
+        config:
+          status_code: 200
+          content_type: application/json
+          body: '{"status":"ok","service":"gateway"}'
+      - name: key-auth
+        config: {key_names: [X-API-Key], anonymous: health-probe}
+  - name: no-service
+    paths: [/nowhere]
+consumers:
+  - username: health-probe
+plugins:
+  - name: key-auth
+    config: {key_names: [X-API-Key]}
+)");
+  auto health = gw.Get("/health");
+  EXPECT_EQ(health.status, 200) << health.body;
+  EXPECT_EQ(health.body, R"({"status":"ok","service":"gateway"})");
+  EXPECT_EQ(health.headers["content-type"], "application/json");
+  EXPECT_EQ(gw.Get("/healthz").status, 404);
+  EXPECT_EQ(gw.Get("/nowhere").status, 401) << "global key-auth still guards other routes";
+  EXPECT_EQ(gw.Get("/nowhere", {{"X-API-Key", "nope"}}).status, 401);
+}
+
 }  // namespace

@@ -562,4 +562,10 @@ class RawUpstream {
   std::thread thread_;
 };
 
+/// t::HttpFrom with the gateway tests' argument order (headers before the body).
+inline t::HttpResult HttpFrom(const std::string& source, int port, const std::string& method, const std::string& target,
+                              Headers headers = {}, const std::string& body = {}) {
+  return t::HttpFrom(source, static_cast<std::uint16_t>(port), method, target, body, std::move(headers));
+}
+
 }  // namespace gateway_test

@@ -14,24 +14,31 @@ void LogPhase(const RequestContext& ctx, const std::vector<const PluginInstance*
   for (const auto* pi : plugins) pi->plugin->Log(ctx);
 }
 
-// After plugin `i` of the active list ran: moves the cursor past it, switching to the consumer's
-// plugin list when the consumer just became known and has plugins of its own.
+// After plugin `i` of the active list ran: moves the cursor past it, switching to the plugin list
+// of the consumer when an authentication plugin identified one (or another one: jwt, then key-auth),
+// as Kong picks each plugin's configuration with the consumer known when that plugin runs.
 void Advance(RequestContext& ctx, const State& state, AccessCursor& c, std::size_t i) {
   c.next = i + 1;
-  if (ctx.consumer_index < 0 || c.resolved) return;
-  c.resolved = true;
+  if (c.route_list == nullptr) c.route_list = c.active;
+  if (ctx.consumer_index < 0 || ctx.consumer_index == c.resolved_for) return;
+  c.resolved_for = ctx.consumer_index;
   // Without plugins of its own, the consumer's combination is the route's list.
   const auto consumer = static_cast<std::size_t>(ctx.consumer_index);
-  if (consumer >= state.consumer_has_plugins.size() || !state.consumer_has_plugins[consumer]) return;
+  const bool own = consumer < state.consumer_has_plugins.size() && state.consumer_has_plugins[consumer];
+  if (!own && c.active == c.route_list) return;
   const auto* current = (*c.active)[i];
-  c.consumer_plugins = ResolvePlugins(*state.config, ctx.route_index, ctx.service_index, ctx.consumer_index);
-  c.active = &c.consumer_plugins;
+  if (own) {
+    c.consumer_plugins = ResolvePlugins(*state.config, ctx.route_index, ctx.service_index, ctx.consumer_index);
+    c.active = &c.consumer_plugins;
+  } else {
+    c.active = c.route_list;
+  }
   // Continue with what comes after the current plugin in the new list.
   const int priority = current->plugin->Priority();
   std::size_t next = 0;
-  while (next < c.consumer_plugins.size() && (c.consumer_plugins[next]->plugin->Priority() > priority ||
-                                              (c.consumer_plugins[next]->plugin->Priority() == priority &&
-                                               c.consumer_plugins[next]->name <= current->name))) {
+  const auto& list = *c.active;
+  while (next < list.size() && (list[next]->plugin->Priority() > priority ||
+                                (list[next]->plugin->Priority() == priority && list[next]->name <= current->name))) {
     ++next;
   }
   c.next = next;

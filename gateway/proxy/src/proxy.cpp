@@ -50,19 +50,37 @@ asio::awaitable<bool> HandleRequest(Gateway::Impl& impl, beast::tcp_stream& clie
   if (q != std::string::npos) request.query.assign(request.target, q + 1);
   request.headers.Clear();
   for (const auto& f : msg) request.headers.Add(f.name_string(), f.value());
+  // Kong's realip: a trusted proxy's header names the client; anyone else's X-Forwarded-* is
+  // dropped (the gateway writes its own), so that a client cannot choose the address it is
+  // limited by nor what the upstream believes of the scheme, host, port and path.
+  const bool from_trusted_proxy = impl.options.real_ip.Trusted(client_ip);
+  if (!from_trusted_proxy) {
+    const bool any = std::any_of(request.headers.begin(), request.headers.end(), [](const auto& h) {
+      return h.first.size() > 12 && http::IEquals(std::string_view(h.first).substr(0, 12), "X-Forwarded-");
+    });
+    if (any) {
+      for (std::string_view name :
+           {"X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Path", "X-Forwarded-Prefix"}) {
+        request.headers.Remove(name);
+      }
+    }
+  }
   if (request.body.capacity() > kRelayChunk) {
     request.body = std::string();  // a large buffered body is not kept for the connection's lifetime
   } else {
     request.body.clear();
   }
-  request.remote_address = client_ip;
+  std::string real_client_ip =
+      from_trusted_proxy ? impl.options.real_ip.ClientIp(client_ip, request.headers) : client_ip;
+  request.remote_address = real_client_ip;
   request.keep_alive = msg.keep_alive();
   request.request_id.clear();
   request.traceparent.clear();
   request.path_params.clear();
 
   RequestContext ctx{request, *state->config};
-  ctx.client_ip = client_ip;
+  ctx.client_ip = std::move(real_client_ip);
+  ctx.connection_ip = client_ip;
   const std::string original_host(msg[bhttp::field::host]);
   const std::string original_path = request.path;
 
@@ -86,9 +104,9 @@ asio::awaitable<bool> HandleRequest(Gateway::Impl& impl, beast::tcp_stream& clie
         ctx.service_index >= 0 ? &state->config->services[static_cast<std::size_t>(ctx.service_index)] : nullptr;
     active = &state->route_plugins[static_cast<std::size_t>(match->route)];
     needs_response_body = state->route_needs_response_body[static_cast<std::size_t>(match->route)];
-    if (ctx.service == nullptr) {
-      ctx.exit = KongError(500, "An unexpected error occurred", ctx.request_id);
-    } else {
+    {
+      // A route without a service runs its plugins too (request-termination answers GET /health
+      // so); if none answers, there is nowhere to send the request.
       // Plugins see the client's (normalised) path; the upstream path is computed after them,
       // unless one replaced the URI (request-transformer replace.uri), which is then final.
       request.path = normalized;
@@ -130,7 +148,11 @@ asio::awaitable<bool> HandleRequest(Gateway::Impl& impl, beast::tcp_stream& clie
         if (AccessUntilAsync(ctx, *state, cursor)) co_await AccessAsyncRest(ctx, *state, cursor);
         active = cursor.active;
       }
-      if (request.path == normalized) request.path = UpstreamPath(*ctx.service, *ctx.route, *match, normalized);
+      if (!ctx.exit && ctx.service == nullptr)
+        ctx.exit = KongError(500, "An unexpected error occurred", ctx.request_id);
+      if (!ctx.exit && request.path == normalized) {
+        request.path = UpstreamPath(*ctx.service, *ctx.route, *match, normalized);
+      }
     }
   }
   impl.reading.fetch_sub(1, std::memory_order_relaxed);
@@ -177,7 +199,7 @@ asio::awaitable<bool> HandleRequest(Gateway::Impl& impl, beast::tcp_stream& clie
                         {"upstream", ctx.target},
                         {"latency_ms", ctx.request_latency_ms},
                         {"request_id", ctx.request_id},
-                        {"client", client_ip}});
+                        {"client", ctx.client_ip}});
   }
   co_return keep;
 }

@@ -359,7 +359,8 @@ struct AccessCursor {
   const std::vector<const PluginInstance*>* active;
   std::vector<const PluginInstance*>& consumer_plugins;
   std::size_t next = 0;   ///< index in *active of the next plugin to run
-  bool resolved = false;  ///< the consumer's plugin list was looked at
+  int resolved_for = -1;  ///< the consumer whose plugin list is active (-1: none yet)
+  const std::vector<const PluginInstance*>* route_list = nullptr;  ///< the list without consumer
 };
 
 // After plugin `i` of the active list ran: moves the cursor past it, switching to the consumer's

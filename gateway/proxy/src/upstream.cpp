@@ -126,8 +126,10 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
     has_forwarded_port = has_forwarded_port || http::IEquals(name, "X-Forwarded-Port");
     emit(name, {value});
   }
+  // Kong: the client's X-Forwarded-For followed by the peer's address (what nginx's realip keeps
+  // as realip_remote_addr), or the client's address alone.
   if (forwarded_for) {
-    emit("X-Forwarded-For", {*forwarded_for, ", ", ctx.client_ip});
+    emit("X-Forwarded-For", {*forwarded_for, ", ", ctx.connection_ip.empty() ? ctx.client_ip : ctx.connection_ip});
   } else {
     emit("X-Forwarded-For", {ctx.client_ip});
   }

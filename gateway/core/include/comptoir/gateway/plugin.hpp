@@ -42,7 +42,8 @@ struct RequestContext {
   int consumer_index = -1;
   std::string credential_id;  ///< id of the credential that authenticated, if any
   bool anonymous = false;
-  std::string client_ip;
+  std::string client_ip;      ///< the client's address (Kong's realip: a trusted proxy's header, or the peer)
+  std::string connection_ip;  ///< the TCP peer's address (the proxy itself, when one is trusted)
   std::string request_id;      ///< the correlation id given to this request
   bool body_buffered = false;  ///< request.body holds the whole body (a plugin asked for it)
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "comptoir/gateway/real_ip.hpp"
 #include "comptoir/gateway/schema.hpp"
 #include "comptoir/http/runtime.hpp"
 
@@ -46,6 +47,9 @@ struct GatewayOptions {
   /// The `${NAME}` a configuration posted to the Admin API may use; the file given at start (and
   /// reloaded on SIGHUP) may use any.
   std::vector<std::string> config_variables;
+  /// Kong's trusted_ips / real_ip_header / real_ip_recursive: whose X-Real-IP or X-Forwarded-For
+  /// names the client (limit_by ip, ip-restriction, hash_on ip) and whose X-Forwarded-* go upstream.
+  RealIpSettings real_ip;
 };
 
 /// Outcome of loading a configuration.
