@@ -92,6 +92,16 @@ void Platform::StartGateway() {
             "--admin-listen", "127.0.0.1:" + std::to_string(gateway_admin_port_), "--threads", "2", "--access-log"};
   o.env = options_.env;
   o.env.emplace_back("COMPTOIR_AUTH_JWT_SECRET", jwt_secret_);
+  gateway_admin_token_ = "admin-token-" + unique + "-0123456789abcdef";
+  o.env.emplace_back("COMPTOIR_GATEWAY_ADMIN_TOKEN", gateway_admin_token_);
+  // deploy/kong.yml's rate-limiting budgets (policy redis): the fixture's Redis, or a port where
+  // nothing listens (fault tolerant), never the 6380 of a platform running on the machine.
+  int budget_redis = FreePort();
+  try {
+    if (std::filesystem::exists(StateDir() / "redis")) budget_redis = RedisPort();
+  } catch (const std::exception&) {
+  }
+  o.env.emplace_back("COMPTOIR_GATEWAY_REDIS_PORT", std::to_string(budget_redis));
   o.log_file = LogFile("gateway");
   gateway_ = std::make_unique<ChildProcess>(o);
   if (!WaitForPort(gateway_port_, std::chrono::seconds(30))) {

@@ -330,9 +330,17 @@ TEST_F(CartService, BadInputIsRefusedWithEveryField) {
   r = Call("PUT", "/api/v1/carts/" + id + "/items/5", R"({"quantity": -2})");
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(ErrorFields(r), std::set<std::string>{"quantity"});
-  r = Call("GET", "/api/v1/cart?session_id=not-a-uuid");
-  EXPECT_EQ(r.status, 400) << r.body;
-  EXPECT_EQ(ErrorFields(r), std::set<std::string>{"session_id"});
+  // A session id is 1–128 of [A-Za-z0-9_-] and never a shopper's cart id.
+  for (const std::string& bad : std::vector<std::string>{"customer-42", "a%20b", "caf%C3%A9", std::string(129, 'x'), ""}) {
+    r = Call("GET", "/api/v1/cart?session_id=" + bad);
+    EXPECT_EQ(r.status, 400) << bad << ": " << r.body;
+    EXPECT_EQ(ErrorFields(r), std::set<std::string>{"session_id"}) << bad;
+  }
+  // The seed README's session id: a guest cart, the same at /carts/{id}.
+  r = Call("GET", "/api/v1/cart?session_id=test123");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r).at("id"), "test123");
+  EXPECT_EQ(Call("GET", "/api/v1/carts/test123").status, 200);
   r = Call("GET", "/api/v1/cart");
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_TRUE(Json(Call("GET", "/api/v1/carts/" + id)).at("items").as_array().empty());

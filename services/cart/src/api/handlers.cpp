@@ -140,9 +140,11 @@ awaitable<http::Response> Handlers::GetCurrentCart(http::Request& request) {
   auto session_id = request.Query("session_id");
   CartIdentity cart;
   if (session_id) {
-    if (!IsUuid(*session_id)) {
-      throw ApiError::Validation("cart.invalid_query", "session_id must be a UUID",
-                                 {FieldError{"session_id", "must be a UUID (8-4-4-4-12 hexadecimal digits)"}});
+    if (!IsSessionId(*session_id)) {
+      throw ApiError::Validation(
+          "cart.invalid_query", "session_id must be 1 to 128 letters, digits, '_' or '-' (a UUID is best)",
+          {FieldError{"session_id",
+                      "must be 1 to 128 characters of A-Z, a-z, 0-9, '_', '-', not starting with customer-"}});
     }
     cart = *ParseCartId(*session_id);
   } else {

@@ -45,6 +45,8 @@ class Platform {
   [[nodiscard]] int GatewayPort() const { return gateway_port_; }
   /// The gateway's Admin API (upstream health, /metrics).
   [[nodiscard]] int GatewayAdminPort() const { return gateway_admin_port_; }
+  /// The Admin API's credential (COMPTOIR_GATEWAY_ADMIN_TOKEN), to send as `Kong-Admin-Token`.
+  [[nodiscard]] const std::string& GatewayAdminToken() const { return gateway_admin_token_; }
   /// Database of a service (for checks that read the tables, e.g. the outbox).
   [[nodiscard]] const std::string& Conninfo(const std::string& service) const;
   /// The HS256 secret every process was given (COMPTOIR_AUTH_JWT_SECRET); issuer "comptoir".
@@ -85,6 +87,7 @@ class Platform {
   std::vector<Service> services_;
   int gateway_port_ = 0;
   int gateway_admin_port_ = 0;
+  std::string gateway_admin_token_;
   std::unique_ptr<ChildProcess> gateway_;
   std::string gateway_config_;
 };
