@@ -3,15 +3,16 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
+#include "comptoir/auth/auth.hpp"
 #include "comptoir/error.hpp"
 #include "comptoir/http/client.hpp"
+#include "comptoir/service/token_cache.hpp"
 
 namespace comptoir::service {
 namespace asio = boost::asio;
 namespace json = boost::json;
 
-PeerOptions LoadPeer(config::Source& source, std::string name, const std::string& key,
-                     const std::string& default_url) {
+PeerOptions LoadPeer(config::Source& source, std::string name, const std::string& key, const std::string& default_url) {
   PeerOptions options;
   options.name = std::move(name);
   std::string url = source.String(key, default_url);
@@ -34,7 +35,12 @@ asio::awaitable<http::Response> Peer::Call(const http::Request& origin, http::Me
   request.headers = std::move(headers);
   if (!origin.request_id.empty()) request.headers.Set("X-Request-ID", origin.request_id);
   if (!origin.traceparent.empty()) request.headers.Set("traceparent", origin.traceparent);
-  if (auto authorization = origin.headers.Get("Authorization")) request.headers.Set("Authorization", *authorization);
+  if (tokens_ != nullptr) {
+    request.headers.Set("Authorization", "Bearer " + co_await tokens_->Token(options_.name));
+    if (!origin.on_behalf_of.empty()) request.headers.Set(auth::kOnBehalfOfHeader, origin.on_behalf_of);
+  } else if (auto authorization = origin.headers.Get("Authorization")) {
+    request.headers.Set("Authorization", *authorization);
+  }
   if (!body.empty() && !request.headers.Has("Content-Type")) request.headers.Set("Content-Type", "application/json");
   request.headers.Set("Accept", "application/json");
   request.body = std::move(body);
@@ -56,7 +62,8 @@ asio::awaitable<json::value> Peer::CallJson(const http::Request& origin, http::M
   auto parsed = json::parse(response.body, ec);
   if (response.status >= 200 && response.status < 300) {
     if (response.body.empty()) co_return json::value();
-    if (ec) throw ApiError::Unavailable(options_.name + ".unavailable", options_.name + " sent an answer that is not JSON");
+    if (ec)
+      throw ApiError::Unavailable(options_.name + ".unavailable", options_.name + " sent an answer that is not JSON");
     co_return parsed;
   }
   if (response.status >= 400 && response.status < 500 && !ec && parsed.is_object()) {

@@ -24,6 +24,11 @@ Settings LoadSettings(config::Source& source) {
   Settings s;
   s.reservation_ttl = std::chrono::seconds(source.Int("inventory.reservation_ttl_s", 900, 1, 7 * 24 * 3600));
   s.sweep_interval = std::chrono::seconds(source.Int("inventory.reservation_sweep_interval_s", 30, 1, 3600));
+  s.time_zone = source.String("inventory.time_zone", "America/Toronto");
+  bool zone_ok = !s.time_zone.empty() && s.time_zone.size() <= 64;
+  for (char c : s.time_zone)
+    zone_ok = zone_ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' || c == '+');
+  source.Check(zone_ok, "inventory.time_zone", "must be an IANA time zone name such as America/Toronto");
   return s;
 }
 
@@ -32,7 +37,7 @@ class Instance final : public service::Instance {
  public:
   explicit Instance(service::Context& context)
       : settings_(LoadSettings(context.settings)),
-        verifier_(auth::LoadJwtSettings(context.settings)),
+        verifier_(auth::LoadJwtSettings(context.settings), "inventory"),
         repository_(context.db),
         handlers_(repository_, verifier_, settings_),
         sweep_(context.runtime.Context(0), "reservation-sweep",

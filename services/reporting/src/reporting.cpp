@@ -32,7 +32,7 @@ class Instance final : public service::Instance {
  public:
   explicit Instance(service::Context& context)
       : db_(context.db),
-        verifier_(auth::LoadJwtSettings(context.settings)),
+        verifier_(auth::LoadJwtSettings(context.settings), "reporting"),
         events_(events::LoadSettings(context.settings)),
         reports_(context.db, LoadReportSettings(context.settings)),
         handlers_(reports_, verifier_, [this]() { return Rebuild(); }) {
@@ -50,8 +50,7 @@ class Instance final : public service::Instance {
     }
     consumer_ = std::make_unique<events::Consumer>(
         context.runtime, context.db, *redis_, events_, events::ConsumerOptions{"reporting", consumer_name},
-        [](pg::Transaction& tx, const events::StreamEvent& event) { return ApplyEvent(tx, event); },
-        &context.registry);
+        [](pg::Transaction& tx, const events::StreamEvent& event) { return ApplyEvent(tx, event); }, &context.registry);
   }
 
   void AddRoutes(http::Router& router) override { reporting::AddRoutes(router, handlers_); }

@@ -3,6 +3,7 @@
 #include "api/handlers.hpp"
 #include "comptoir/auth/auth.hpp"
 #include "comptoir/service/peer.hpp"
+#include "comptoir/service/token_cache.hpp"
 #include "peers/peers.hpp"
 #include "storage/repository.hpp"
 #include "workflow/desk.hpp"
@@ -18,22 +19,27 @@ namespace {
 
 constexpr std::uint16_t kDefaultPort = 8003;
 
-/// The running service: settings read once, then repository, peers, desk and handlers.
+/// The running service: settings read once, then repository, peers, desk and handlers. Stock moves at inventory
+/// with sales' own service token (ADR 0008), the cashier named for the ledger's audit.
 class Instance final : public service::Instance {
  public:
   explicit Instance(service::Context& context)
-      : verifier_(auth::LoadJwtSettings(context.settings)),
+      : verifier_(auth::LoadJwtSettings(context.settings), "sales"),
+        tokens_(context.runtime, context.client, service::LoadServiceCredentials(context.settings, "sales")),
         repository_(context.db),
         desk_(repository_,
               Catalogue(service::Peer(context.client, service::LoadPeer(context.settings, "product",
                                                                         "sales.product_url", "http://127.0.0.1:8001"))),
-              Stock(service::Peer(context.client, service::LoadPeer(context.settings, "inventory",
-                                                                    "sales.inventory_url", "http://127.0.0.1:8002")))),
+              Stock(service::Peer(
+                  context.client,
+                  service::LoadPeer(context.settings, "inventory", "sales.inventory_url", "http://127.0.0.1:8002"),
+                  &tokens_))),
         handlers_(repository_, desk_, verifier_) {}
   void AddRoutes(http::Router& router) override { sales::AddRoutes(router, handlers_); }
 
  private:
   auth::Verifier verifier_;
+  service::TokenCache tokens_;
   Repository repository_;
   Desk desk_;
   Handlers handlers_;

@@ -99,7 +99,7 @@ std::string Handlers::AccessToken(const auth::Principal& who) const {
   return auth::IssueToken(settings_.jwt, who, auth::NowSeconds());
 }
 
-std::int64_t Handlers::ShopperId(const http::Request& request, std::string_view action) const {
+std::int64_t Handlers::ShopperId(http::Request& request, std::string_view action) const {
   auth::Principal who = verifier_.Authenticate(request);
   auth::RequireRole(who, {Role::kCustomer}, action);
   auto id = ParseId(who.subject);

@@ -23,7 +23,10 @@ struct Settings {
 class Handlers {
  public:
   Handlers(Repository& repository, auth::PasswordHasher& hasher, Settings settings)
-      : repository_(repository), hasher_(hasher), settings_(std::move(settings)), verifier_(settings_.jwt) {}
+      : repository_(repository),
+        hasher_(hasher),
+        settings_(std::move(settings)),
+        verifier_(settings_.jwt, "customer") {}
 
   boost::asio::awaitable<http::Response> Register(http::Request& request);
   boost::asio::awaitable<http::Response> Login(http::Request& request);
@@ -48,7 +51,7 @@ class Handlers {
  private:
   boost::asio::awaitable<http::Response> SignIn(http::Request& request, AccountKind kind);
   /// The shopper the token speaks for (403 for staff tokens).
-  std::int64_t ShopperId(const http::Request& request, std::string_view action) const;
+  std::int64_t ShopperId(http::Request& request, std::string_view action) const;
   std::string AccessToken(const auth::Principal& who) const;
 
   Repository& repository_;
