@@ -12,7 +12,8 @@ namespace comptoir::service {
 namespace asio = boost::asio;
 namespace json = boost::json;
 
-PeerOptions LoadPeer(config::Source& source, std::string name, const std::string& key, const std::string& default_url) {
+PeerOptions LoadPeer(config::Source& source, std::string name, const std::string& key,
+                     const std::string& default_url) {
   PeerOptions options;
   options.name = std::move(name);
   std::string url = source.String(key, default_url);
@@ -62,8 +63,7 @@ asio::awaitable<json::value> Peer::CallJson(const http::Request& origin, http::M
   auto parsed = json::parse(response.body, ec);
   if (response.status >= 200 && response.status < 300) {
     if (response.body.empty()) co_return json::value();
-    if (ec)
-      throw ApiError::Unavailable(options_.name + ".unavailable", options_.name + " sent an answer that is not JSON");
+    if (ec) throw ApiError::Unavailable(options_.name + ".unavailable", options_.name + " sent an answer that is not JSON");
     co_return parsed;
   }
   if (response.status >= 400 && response.status < 500 && !ec && parsed.is_object()) {

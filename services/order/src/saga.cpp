@@ -46,10 +46,11 @@ ApiError Interrupted() {
 }
 
 std::string CheckoutFingerprint(const CheckoutRequest& r) {
-  return service::Fingerprint(
-      r.cart_id + "\n" + (r.address_id ? std::to_string(*r.address_id) : "") + "\n" + r.shipping_address.line1 + "\n" +
-      r.shipping_address.city + "\n" + r.shipping_address.province + "\n" + r.shipping_address.postal_code + "\n" +
-      r.card_number.substr(r.card_number.size() - 4) + "\n" + std::to_string(r.card_number.size()));
+  return service::Fingerprint(r.cart_id + "\n" + (r.address_id ? std::to_string(*r.address_id) : "") + "\n" +
+                              r.shipping_address.line1 + "\n" + r.shipping_address.city + "\n" +
+                              r.shipping_address.province + "\n" + r.shipping_address.postal_code + "\n" +
+                              r.card_number.substr(r.card_number.size() - 4) + "\n" +
+                              std::to_string(r.card_number.size()));
 }
 
 std::string AddressJson(const Address& a) {
@@ -182,8 +183,8 @@ awaitable<http::Response> Saga::Checkout(http::Request& request, const auth::Pri
   CheckoutRequest body = ParseCheckoutBody(json::ParseBody(request.body));
   if (body.address_id) {
     // A saved address of this shopper (customer checks the token: another shopper's id is a 404 there).
-    auto saved = co_await peers_.customer.CallJson(
-        request, http::Method::kGet, "/api/v1/customers/me/addresses/" + std::to_string(*body.address_id));
+    auto saved = co_await peers_.customer.CallJson(request, http::Method::kGet,
+                                                   "/api/v1/customers/me/addresses/" + std::to_string(*body.address_id));
     body.shipping_address = AddressFromCustomer(saved);
   }
 

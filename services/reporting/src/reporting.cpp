@@ -50,7 +50,8 @@ class Instance final : public service::Instance {
     }
     consumer_ = std::make_unique<events::Consumer>(
         context.runtime, context.db, *redis_, events_, events::ConsumerOptions{"reporting", consumer_name},
-        [](pg::Transaction& tx, const events::StreamEvent& event) { return ApplyEvent(tx, event); }, &context.registry);
+        [](pg::Transaction& tx, const events::StreamEvent& event) { return ApplyEvent(tx, event); },
+        &context.registry);
   }
 
   void AddRoutes(http::Router& router) override { reporting::AddRoutes(router, handlers_); }

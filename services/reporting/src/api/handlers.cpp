@@ -32,8 +32,8 @@ class QueryReader {
     std::int64_t v = 0;
     auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
     if (ec != std::errc() || end != text->data() + text->size() || v < min || v > max) {
-      errors_.push_back(
-          {std::string(key), "must be an integer from " + std::to_string(min) + " to " + std::to_string(max)});
+      errors_.push_back({std::string(key), "must be an integer from " + std::to_string(min) + " to " +
+                                               std::to_string(max)});
       return std::nullopt;
     }
     return v;
@@ -54,8 +54,7 @@ class QueryReader {
     for (auto& e : more) errors_.push_back(std::move(e));
   }
   void ThrowIfErrors() const {
-    if (!errors_.empty())
-      throw ApiError::Validation("request.validation_failed", "the query has invalid fields", errors_);
+    if (!errors_.empty()) throw ApiError::Validation("request.validation_failed", "the query has invalid fields", errors_);
   }
 
  private:
@@ -154,8 +153,8 @@ awaitable<http::Response> Handlers::Sales(http::Request& request) {
   q.ThrowIfErrors();
   Table table = co_await reports_.Sales(filter, group_by);
   if (csv) {
-    co_return Csv(table, "sales-by-" + std::string(GroupByName(group_by)) + "-" + FormatDate(filter.period.from) + "-" +
-                             FormatDate(filter.period.to));
+    co_return Csv(table, "sales-by-" + std::string(GroupByName(group_by)) + "-" + FormatDate(filter.period.from) +
+                             "-" + FormatDate(filter.period.to));
   }
   boost::json::object body;
   AddPeriod(body, filter, reports_);
@@ -248,15 +247,8 @@ awaitable<http::Response> Handlers::Dashboard(http::Request& request) {
   if (csv) {
     // One line per store, then online and the totals, with the same columns.
     Table t;
-    t.columns = {"location_id",
-                 "name",
-                 "revenue_today_cents",
-                 "revenue_7d_cents",
-                 "revenue_previous_7d_cents",
-                 "trend_pct",
-                 "transactions_today",
-                 "average_basket_cents",
-                 "low_stock_count",
+    t.columns = {"location_id", "name", "revenue_today_cents", "revenue_7d_cents", "revenue_previous_7d_cents",
+                 "trend_pct", "transactions_today", "average_basket_cents", "low_stock_count",
                  "pending_restock_requests"};
     auto cell = [](const boost::json::value* v) -> Cell {
       if (!v || v->is_null()) return std::monostate{};
@@ -295,9 +287,7 @@ awaitable<http::Response> Handlers::RebuildModels(http::Request& request) {
   co_return http::Response::Json(202, boost::json::serialize(body));
 }
 
-std::span<const RouteEntry> Routes() {
-  return kRoutes;
-}
+std::span<const RouteEntry> Routes() { return kRoutes; }
 
 void AddRoutes(http::Router& router, Handlers& handlers) {
   for (const RouteEntry& route : kRoutes) {
