@@ -29,6 +29,7 @@
 #include <unistd.h>
 #include <boost/json.hpp>
 
+#include "comptoir/gateway/plugins/test_keys.hpp"
 #include "comptoir/testing/http.hpp"
 #include "comptoir/testing/pg.hpp"
 #include "comptoir/testing/process.hpp"
@@ -61,8 +62,7 @@ std::string Unique(std::string_view prefix) {
 std::string Fill(std::string text, const std::map<std::string, std::string>& values) {
   for (const auto& [key, value] : values) {
     const std::string marker = "{" + key + "}";
-    for (auto pos = text.find(marker); pos != std::string::npos;
-         pos = text.find(marker, pos + value.size())) {
+    for (auto pos = text.find(marker); pos != std::string::npos; pos = text.find(marker, pos + value.size())) {
       text.replace(pos, marker.size(), value);
     }
   }
@@ -187,7 +187,8 @@ class Backend {
 /// One `comptoir gateway` process with its kong.yml.
 class Gateway {
  public:
-  Gateway(fs::path dir, const std::string& config, int threads = 2, std::string name = "gateway")
+  Gateway(fs::path dir, const std::string& config, int threads = 2, std::string name = "gateway",
+          std::vector<std::pair<std::string, std::string>> env = {})
       : dir_(std::move(dir)), name_(std::move(name)) {
     config_file_ = dir_ / (name_ + ".kong.yml");
     WriteFile(config_file_, config);
@@ -207,6 +208,7 @@ class Gateway {
                 "127.0.0.1:" + std::to_string(admin_),
                 "--threads",
                 std::to_string(threads)};
+      o.env = env;
       o.log_file = log_file().string();
       process_ = std::make_unique<t::ChildProcess>(std::move(o));
       if (WaitUntilServing(*process_, {{admin_, "/status"}, {proxy_, ""}})) break;
@@ -442,6 +444,76 @@ plugins:
   auto no_token = gw.Get("/api/v1/jwt", {{"X-API-Key", "alice-secret-key"}});
   EXPECT_EQ(no_token.status, 401);
   EXPECT_EQ(JsonString(ParseJson(no_token.body), {"message"}), "Unauthorized") << no_token.body;
+}
+
+// The customer service signs with a private key only it holds; the gateway verifies with the
+// public key (jwt_secrets.rsa_public_key) given in the environment, as a deployment would.
+TEST(GatewayIntegration, EdDsaTokensAreVerifiedWithThePublicKeyFromTheEnvironment) {
+  namespace keys = comptoir::gateway::testing;
+  auto dir = TestDir("jwt-eddsa");
+  Backend b1(dir, "b1");
+  auto signer = keys::GenerateKey("ED25519");
+  auto stranger = keys::GenerateKey("ED25519");
+  const std::string config = Fill(R"(_format_version: "3.0"
+services:
+  - name: orders
+    url: http://127.0.0.1:{PORT}
+    routes:
+      - name: orders
+        paths: [/api/v1/orders]
+        strip_path: false
+        plugins:
+          - name: jwt
+            config:
+              claims_to_verify: [exp]
+consumers:
+  - username: shoppers
+    jwt_secrets:
+      - key: comptoir-customer
+        algorithm: EdDSA
+        rsa_public_key: ${CUSTOMER_JWT_PUBLIC_KEY}
+)",
+                                  {{"PORT", std::to_string(b1.port())}});
+  Gateway gw(dir, config, 2, "gateway", {{"CUSTOMER_JWT_PUBLIC_KEY", keys::PublicPem(signer.get())}});
+  const auto now = static_cast<std::int64_t>(std::time(nullptr));
+  auto bearer = [](const std::string& token) { return Headers{{"Authorization", "Bearer " + token}}; };
+
+  const std::string good =
+      keys::SignJwt("EdDSA", signer.get(), {{"iss", "comptoir-customer"}, {"sub", "42"}, {"exp", now + 300}});
+  auto ok = gw.Get("/api/v1/orders", bearer(good));
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(JsonString(ParseJson(ok.body), {"headers", "x-consumer-username"}), "shoppers") << ok.body;
+
+  // Signed with another key: Kong's "Invalid signature".
+  auto foreign =
+      gw.Get("/api/v1/orders",
+             bearer(keys::SignJwt("EdDSA", stranger.get(), {{"iss", "comptoir-customer"}, {"exp", now + 300}})));
+  EXPECT_EQ(foreign.status, 401);
+  EXPECT_EQ(JsonString(ParseJson(foreign.body), {"message"}), "Invalid signature") << foreign.body;
+
+  // An HS256 token for the same issuer (its HMAC key the public PEM): "Invalid algorithm".
+  auto confused =
+      gw.Get("/api/v1/orders",
+             bearer(SignHs256({{"iss", "comptoir-customer"}, {"exp", now + 300}}, keys::PublicPem(signer.get()))));
+  EXPECT_EQ(confused.status, 401);
+  EXPECT_EQ(JsonString(ParseJson(confused.body), {"message"}), "Invalid algorithm") << confused.body;
+
+  auto expired =
+      gw.Get("/api/v1/orders",
+             bearer(keys::SignJwt("EdDSA", signer.get(), {{"iss", "comptoir-customer"}, {"exp", now - 60}})));
+  EXPECT_EQ(expired.status, 401);
+  EXPECT_EQ(JsonString(ParseJson(expired.body), {"exp"}), "token expired") << expired.body;
+
+  // A bad PEM is refused when the configuration is loaded, with the field named; the running
+  // configuration stays.
+  std::string bad_pem = config;
+  const std::string variable = "${CUSTOMER_JWT_PUBLIC_KEY}";
+  bad_pem.replace(bad_pem.find(variable), variable.size(), "not-a-pem");
+  auto refused = gw.PostConfig(bad_pem);
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.find("rsa_public_key"), std::string::npos) << refused.body;
+  EXPECT_NE(refused.body.find("invalid key"), std::string::npos) << refused.body;
+  EXPECT_EQ(gw.Get("/api/v1/orders", bearer(good)).status, 200);
 }
 
 // --- b. Correlation id --------------------------------------------------------------------------
@@ -975,9 +1047,10 @@ plugins:
 )",
                        {{"PORT", std::to_string(b1.port())}}));
   RawConnection c(gw.proxy());
-  ASSERT_TRUE(c.Send("GET /api/v1/echo?n=1 HTTP/1.1\r\nHost: shop.local\r\n\r\n"
-                     "HEAD /api/v1/echo HTTP/1.1\r\nHost: shop.local\r\n\r\n"
-                     "GET /api/v1/echo?n=3 HTTP/1.0\r\nHost: shop.local\r\n\r\n"));
+  ASSERT_TRUE(
+      c.Send("GET /api/v1/echo?n=1 HTTP/1.1\r\nHost: shop.local\r\n\r\n"
+             "HEAD /api/v1/echo HTTP/1.1\r\nHost: shop.local\r\n\r\n"
+             "GET /api/v1/echo?n=3 HTTP/1.0\r\nHost: shop.local\r\n\r\n"));
   const std::string raw = c.ReadUntilClosed();  // HTTP/1.0 without keep-alive: closed after the third
 
   struct Answer {

@@ -12,6 +12,7 @@
 
 #include <boost/json.hpp>
 
+#include "comptoir/gateway/jwt_key.hpp"
 #include "detail.hpp"
 
 namespace comptoir::gateway {
@@ -844,17 +845,29 @@ class Loader {
     auto secret = r.OptString("secret");
     s.secret = secret ? *secret : RandomHex(16);
     s.algorithm = r.String("algorithm", "HS256");
-    if (!Contains({"HS256", "HS384", "HS512"}, s.algorithm)) {
-      if (Contains({"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"},
-                   s.algorithm)) {
-        r.Fail("algorithm", "algorithm '" + s.algorithm + "' is not supported by this gateway (HS256, HS384, HS512)");
+    const bool asymmetric = IsAsymmetricJwtAlgorithm(s.algorithm);
+    if (!asymmetric && !Contains({"HS256", "HS384", "HS512"}, s.algorithm)) {
+      r.Fail("algorithm",
+             "expected one of: HS256, HS384, HS512, RS256, RS384, RS512, ES256, ES384, ES512, PS256, "
+             "PS384, PS512, EdDSA");
+    }
+    // Kong's jwt_secrets entity check: the asymmetric algorithms need a key that OpenSSL reads
+    // ("invalid key" otherwise). The key is parsed once here, not per token.
+    auto pem = r.OptString("rsa_public_key");
+    if (pem) s.rsa_public_key = *pem;
+    if (asymmetric) {
+      if (!pem || pem->empty()) {
+        r.Fail("rsa_public_key", "required field missing");
       } else {
-        r.Fail("algorithm",
-               "expected one of: HS256, HS384, HS512, RS256, RS384, RS512, ES256, ES384, ES512, PS256, "
-               "PS384, PS512, EdDSA");
+        std::string error;
+        s.public_key = JwtPublicKey::Parse(*pem, error);
+        if (!s.public_key) {
+          r.Fail("rsa_public_key", "invalid key: " + error);
+        } else if (auto mismatch = s.public_key->CheckAlgorithm(s.algorithm); !mismatch.empty()) {
+          r.Fail("rsa_public_key", "invalid key: " + mismatch);
+        }
       }
     }
-    r.OptString("rsa_public_key");
     r.StringArray("tags", {});
     Meta(r);
     r.RejectUnknown();

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
+#include "comptoir/gateway/jwt_key.hpp"
+#include "comptoir/gateway/plugins/test_keys.hpp"
 #include "comptoir/metrics.hpp"
 
 namespace comptoir::gateway {
@@ -676,10 +678,74 @@ consumers:
         algorithm: RS256
       - key: iss-2
         algorithm: XX
+      - key: iss-3
+        algorithm: EdDSA
+        rsa_public_key: not a key
 )");
   EXPECT_TRUE(HasIssue(r, "consumers", "#1", "", "at least one of these fields must be non-empty")) << Dump(r.issues);
-  EXPECT_TRUE(HasIssue(r, "jwt_secrets", "#1", "algorithm", "not supported by this gateway")) << Dump(r.issues);
+  EXPECT_TRUE(HasIssue(r, "jwt_secrets", "#1", "rsa_public_key", "required field missing")) << Dump(r.issues);
   EXPECT_TRUE(HasIssue(r, "jwt_secrets", "#2", "algorithm", "expected one of")) << Dump(r.issues);
+  EXPECT_TRUE(HasIssue(r, "jwt_secrets", "#3", "rsa_public_key", "invalid key: not a PEM public key"))
+      << Dump(r.issues);
+  EXPECT_EQ(r.issues.size(), 4U) << Dump(r.issues);
+}
+
+// The asymmetric algorithms of Kong's jwt_secrets, with the PEM from the environment (a multi-line
+// value: substitution happens on the parsed scalar, so line breaks survive).
+TEST(LoadDeclarative, AsymmetricJwtSecretsTakeAPemFromTheEnvironment) {
+  auto ed = testing::GenerateKey("ED25519");
+  auto p256 = testing::GenerateKey("EC", "P-256");
+  auto rsa = testing::GenerateKey("RSA");
+  const std::string doc = R"(
+_format_version: "3.0"
+consumers:
+  - username: order
+    jwt_secrets:
+      - key: customer
+        algorithm: EdDSA
+        rsa_public_key: ${ED_PEM}
+      - key: es
+        algorithm: ES256
+        rsa_public_key: "${EC_PEM}"
+      - key: ps
+        algorithm: PS256
+        rsa_public_key: |
+)";
+  std::string rsa_pem = testing::PublicPem(rsa.get());
+  std::string indented;
+  for (std::size_t start = 0; start < rsa_pem.size();) {
+    const auto end = rsa_pem.find('\n', start);
+    indented += "          " + rsa_pem.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+  auto r = Load(doc + indented, {{"ED_PEM", testing::PublicPem(ed.get())}, {"EC_PEM", testing::PublicPem(p256.get())}});
+  ASSERT_TRUE(r.issues.empty()) << Dump(r.issues);
+  ASSERT_EQ(r.config->jwt_secrets.size(), 3U);
+  for (const auto& s : r.config->jwt_secrets) {
+    ASSERT_NE(s.public_key, nullptr) << s.key;
+    EXPECT_EQ(s.public_key->CheckAlgorithm(s.algorithm), "") << s.key;
+  }
+  EXPECT_EQ(r.config->jwt_secrets[0].public_key->Description(), "ED25519");
+  EXPECT_EQ(r.config->jwt_secrets[2].rsa_public_key, rsa_pem);
+
+  // A key that does not fit the algorithm, and a private key, are refused at load.
+  auto bad = Load(R"(
+_format_version: "3.0"
+consumers:
+  - username: order
+    jwt_secrets:
+      - key: a
+        algorithm: ES384
+        rsa_public_key: ${EC_PEM}
+      - key: b
+        algorithm: EdDSA
+        rsa_public_key: ${PRIVATE}
+)",
+                  {{"EC_PEM", testing::PublicPem(p256.get())}, {"PRIVATE", testing::PrivatePem(ed.get())}});
+  EXPECT_TRUE(HasIssue(bad, "jwt_secrets", "#1", "rsa_public_key", "ES384 needs an EC P-384 key, the key is EC P-256"))
+      << Dump(bad.issues);
+  EXPECT_TRUE(HasIssue(bad, "jwt_secrets", "#2", "rsa_public_key", "private key")) << Dump(bad.issues);
+  EXPECT_EQ(bad.issues.size(), 2U) << Dump(bad.issues);
 }
 
 TEST(LoadDeclarative, UnknownTopLevelKeyAndUnknownFields) {

@@ -1,5 +1,7 @@
 // Kong's jwt plugin (kong/plugins/jwt/handler.lua and jwt_parser.lua): a signed JWT whose `iss`
-// (key_claim_name) names a jwt_secrets credential identifies the consumer. HS256/384/512 here.
+// (key_claim_name) names a jwt_secrets credential identifies the consumer. HS256/384/512 with the
+// credential's `secret`; RS256/384/512, PS256/384/512, ES256/384/512 and EdDSA with its
+// `rsa_public_key`, parsed once at load (JwtPublicKey).
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -10,6 +12,7 @@
 
 #include <boost/json.hpp>
 
+#include "comptoir/gateway/jwt_key.hpp"
 #include "comptoir/gateway/plugins/factories.hpp"
 
 namespace comptoir::gateway::plugins {
@@ -131,10 +134,15 @@ std::optional<DecodedToken> DecodeToken(std::string_view token, std::string& err
   return t;
 }
 
-bool VerifyHmac(const DecodedToken& t, const EVP_MD* md, std::string_view secret) {
+std::string SigningInput(const DecodedToken& t) {
   std::string input;
   input.reserve(t.header_64.size() + 1 + t.claims_64.size());
   input.append(t.header_64).append(".").append(t.claims_64);
+  return input;
+}
+
+bool VerifyHmac(const DecodedToken& t, const EVP_MD* md, std::string_view secret) {
+  const std::string input = SigningInput(t);
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_len = 0;
   if (HMAC(md, secret.data(), static_cast<int>(secret.size()), reinterpret_cast<const unsigned char*>(input.data()),
@@ -325,14 +333,26 @@ class Jwt final : public Plugin {
     const std::string algorithm = secret.algorithm.empty() ? "HS256" : secret.algorithm;
     if (jwt->header.at("alg").get_string() != algorithm) return fail("Invalid algorithm", www_authenticate_error_);
 
-    const EVP_MD* md = HmacDigest(algorithm);
-    // RS/ES/PS/EdDSA need the credential's rsa_public_key, which this gateway does not load:
-    // Kong answers a missing key exactly like this.
-    if (md == nullptr) return fail("Invalid key/secret", www_authenticate_error_);
-    std::optional<std::string> secret_value = secret.secret;
-    if (o_.secret_is_base64) secret_value = Base64UrlDecode(secret.secret);
-    if (!secret_value) return fail("Invalid key/secret", www_authenticate_error_);
-    if (!VerifyHmac(*jwt, md, *secret_value)) return fail("Invalid signature", www_authenticate_error_);
+    // Kong: the HS* algorithms verify with `secret`, the others with `rsa_public_key`; with
+    // secret_is_base64 either is base64-decoded first ("Invalid key/secret" when that fails, which
+    // it does for any PEM: it has spaces and line breaks).
+    if (const EVP_MD* md = HmacDigest(algorithm)) {
+      std::optional<std::string> secret_value = secret.secret;
+      if (o_.secret_is_base64) secret_value = Base64UrlDecode(secret.secret);
+      if (!secret_value) return fail("Invalid key/secret", www_authenticate_error_);
+      if (!VerifyHmac(*jwt, md, *secret_value)) return fail("Invalid signature", www_authenticate_error_);
+    } else {
+      std::shared_ptr<const JwtPublicKey> key = secret.public_key;
+      if (o_.secret_is_base64) {
+        auto decoded = Base64UrlDecode(secret.rsa_public_key);
+        std::string ignored;
+        key = decoded ? JwtPublicKey::Parse(*decoded, ignored) : nullptr;
+      }
+      if (key == nullptr) return fail("Invalid key/secret", www_authenticate_error_);
+      if (!key->Verify(algorithm, SigningInput(*jwt), jwt->signature)) {
+        return fail("Invalid signature", www_authenticate_error_);
+      }
+    }
 
     const double now = static_cast<double>(std::time(nullptr));
     json::object errors;

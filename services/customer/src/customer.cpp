@@ -20,6 +20,12 @@ Settings LoadSettings(config::Source& source) {
   settings.jwt = auth::LoadSigningJwtSettings(source);  // the one service that signs (ADR 0008)
   settings.lockout.max_failures = source.Int("customer.lockout_max_failures", 5, 1, 1000);
   settings.lockout.window = std::chrono::seconds(source.Int("customer.lockout_window_s", 900, 1, 86400));
+  constexpr std::int64_t kDay = 24 * 3600;
+  settings.sessions.staff_max =
+      std::chrono::seconds(source.Int("customer.staff_session_max_s", 12 * 3600, 1, 7 * kDay));
+  settings.sessions.shopper_max =
+      std::chrono::seconds(source.Int("customer.shopper_session_max_s", 30 * kDay, 1, 365 * kDay));
+  settings.staff_reset_ttl = std::chrono::seconds(source.Int("customer.staff_reset_ttl_s", kDay, 60, 7 * kDay));
   return settings;
 }
 
@@ -32,7 +38,7 @@ class Instance final : public service::Instance {
         hasher_(static_cast<std::size_t>(context.settings.Int("customer.password_threads", 2, 1, 2)),
                 auth::LoadPasswordCost(context.settings)),
         repository_(context.db),
-        handlers_(repository_, hasher_, settings_),
+        handlers_(repository_, hasher_, settings_, context.registry),
         tokens_(settings_.jwt, LoadServiceClients(context.settings)) {}
   void AddRoutes(http::Router& router) override {
     customer::AddRoutes(router, handlers_);

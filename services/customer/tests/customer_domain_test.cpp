@@ -8,10 +8,10 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
-#include "comptoir/testing/openapi.hpp"
 #include "api/handlers.hpp"
 #include "api/json.hpp"
 #include "comptoir/customer/customer.hpp"
+#include "comptoir/testing/openapi.hpp"
 #include "domain/accounts.hpp"
 
 namespace comptoir::customer {
@@ -117,16 +117,19 @@ TEST(StaffLocation, CashierNeedsAStore) {
   EXPECT_TRUE(StaffLocationProblem(Role::kCustomer, std::nullopt));
 }
 
-TEST(Lockout, LocksAtTheLimitUntilTheWindowPasses) {
+TEST(Lockout, AttemptsBeyondTheLimitAreRefusedUntilTheWindowEnds) {
   LockoutSettings settings;  // 5 in 900 s
   const std::int64_t start = 1'000'000;
-  EXPECT_FALSE(LockedFor(settings, {0, 0}, start));
-  EXPECT_FALSE(LockedFor(settings, {4, start}, start + 10));
-  EXPECT_EQ(LockedFor(settings, {5, start}, start + 10), 890);
-  EXPECT_EQ(LockedFor(settings, {7, start}, start + 899), 1);
-  EXPECT_FALSE(LockedFor(settings, {5, start}, start + 900));
+  // The record is the one after this attempt was taken: the 5th is still checked, the 6th is not.
+  EXPECT_FALSE(RefusedFor(settings, {1, start, start}));
+  EXPECT_FALSE(RefusedFor(settings, {5, start, start + 10}));
+  EXPECT_EQ(RefusedFor(settings, {6, start, start + 10}), 890);
+  EXPECT_EQ(RefusedFor(settings, {6, start, start + 899}), 1);
+  // Rounding of the two clocks to seconds never gives "retry in 0 s".
+  EXPECT_EQ(RefusedFor(settings, {6, start, start + 900}), 1);
   LockoutSettings strict{.max_failures = 2, .window = std::chrono::seconds(60)};
-  EXPECT_EQ(LockedFor(strict, {2, start}, start), 60);
+  EXPECT_FALSE(RefusedFor(strict, {2, start, start}));
+  EXPECT_EQ(RefusedFor(strict, {3, start, start}), 60);
 }
 
 TEST(RefreshToken, IsRandom32BytesBase64Url) {
@@ -153,12 +156,97 @@ TEST(RefreshToken, IsStoredAsSha256Hex) {
 
 TEST(RefreshToken, UseRules) {
   const std::int64_t now = 1'000'000;
-  EXPECT_EQ(CheckRefresh(false, false, false, now + 10, now), RefreshRefusal::kUnknown);
-  EXPECT_EQ(CheckRefresh(true, false, false, now + 10, now), RefreshRefusal::kNone);
-  EXPECT_EQ(CheckRefresh(true, true, false, now + 10, now), RefreshRefusal::kReused);
-  EXPECT_EQ(CheckRefresh(true, true, true, now + 10, now), RefreshRefusal::kReused);
-  EXPECT_EQ(CheckRefresh(true, false, true, now + 10, now), RefreshRefusal::kRevoked);
-  EXPECT_EQ(CheckRefresh(true, false, false, now, now), RefreshRefusal::kExpired);
+  const RefreshState ok{.found = true, .account_active = true, .expires_at = now + 10, .session_ends_at = now + 100};
+  auto with = [&](auto change) {
+    RefreshState state = ok;
+    change(state);
+    return CheckRefresh(state, now);
+  };
+  EXPECT_EQ(CheckRefresh(ok, now), RefreshRefusal::kNone);
+  EXPECT_EQ(with([](RefreshState& s) { s.found = false; }), RefreshRefusal::kUnknown);
+  EXPECT_EQ(with([](RefreshState& s) { s.used = true; }), RefreshRefusal::kReused);
+  EXPECT_EQ(with([](RefreshState& s) { s.used = s.revoked = true; }), RefreshRefusal::kReused);
+  EXPECT_EQ(with([](RefreshState& s) { s.revoked = true; }), RefreshRefusal::kRevoked);
+  EXPECT_EQ(with([&](RefreshState& s) { s.expires_at = now; }), RefreshRefusal::kExpired);
+  EXPECT_EQ(with([&](RefreshState& s) { s.session_ends_at = now; }), RefreshRefusal::kSessionExpired);
+  // A disabled account comes first: its holder learns why, whatever else is wrong with the token.
+  EXPECT_EQ(with([&](RefreshState& s) {
+              s.account_active = false;
+              s.revoked = true;
+            }),
+            RefreshRefusal::kDisabled);
+}
+
+TEST(StaffChange, FollowsTheCreationRules) {
+  using auth::Role;
+  const StaffState cashier{.role = Role::kCashier, .location_id = 3, .active = true};
+  auto apply = [](const StaffState& from, const char* body, bool self = false) {
+    return ApplyStaffChange(from, ParseStaffChange(boost::json::parse(body)), self);
+  };
+  EXPECT_EQ(apply(cashier, R"({"location_id": 5})").location_id, 5);
+  EXPECT_EQ(apply(cashier, R"({"role": "manager"})"), (StaffState{Role::kManager, std::nullopt, true}));
+  EXPECT_EQ(apply(cashier, R"({"role": "logistics"})").location_id, 6);
+  EXPECT_EQ(apply(cashier, R"({"role": "cashier"})").location_id, 3) << "the same role keeps the store";
+  EXPECT_EQ(apply(cashier, R"({"active": false})"), (StaffState{Role::kCashier, 3, false}));
+  const StaffState manager{.role = Role::kManager, .location_id = std::nullopt, .active = true};
+  EXPECT_EQ(apply(manager, R"({"role": "cashier", "location_id": 1})").location_id, 1);
+  for (const char* bad : {R"({"location_id": 6})", R"({"location_id": null, "role": "cashier"})"}) {
+    ApiError e = Refused([&] { apply(cashier, bad); });
+    EXPECT_EQ(e.code(), "staff.invalid") << bad;
+    EXPECT_EQ(Fields(e), std::vector<std::string>{"location_id"}) << bad;
+  }
+  ApiError no_store = Refused([&] { apply(manager, R"({"role": "cashier"})"); });
+  EXPECT_EQ(no_store.code(), "staff.invalid");
+  ApiError logistics_store = Refused([&] { apply(manager, R"({"role": "logistics", "location_id": 2})"); });
+  EXPECT_EQ(logistics_store.code(), "staff.invalid");
+
+  const StaffState admin{.role = Role::kAdmin, .location_id = std::nullopt, .active = true};
+  for (const char* self : {R"({"active": false})", R"({"role": "manager"})"}) {
+    ApiError e = Refused([&] { apply(admin, self, true); });
+    EXPECT_EQ(e.code(), "staff.cannot_change_self") << self;
+    EXPECT_EQ(e.status(), 422);
+  }
+  EXPECT_EQ(apply(admin, R"({"active": true, "role": "admin"})", true), admin) << "no change is allowed";
+  EXPECT_EQ(apply(admin, R"({"role": "manager"})", false).role, Role::kManager);
+}
+
+TEST(Json, StaffChangeNamesBadFields) {
+  ApiError empty = Refused([] { ParseStaffChange(boost::json::parse("{}")); });
+  EXPECT_EQ(empty.code(), "staff.invalid");
+  ApiError bad = Refused([] {
+    ParseStaffChange(boost::json::parse(R"({"role": "customer", "active": null, "location_id": "x", "email": "a"})"));
+  });
+  EXPECT_EQ(bad.code(), "staff.invalid");
+  auto fields = Fields(bad);
+  for (const char* f : {"role", "active", "location_id", "email"}) {
+    EXPECT_NE(std::find(fields.begin(), fields.end(), f), fields.end()) << f;
+  }
+  StaffChange clear = ParseStaffChange(boost::json::parse(R"({"location_id": null})"));
+  EXPECT_TRUE(clear.location_given);
+  EXPECT_FALSE(clear.location_id);
+}
+
+TEST(Json, LookupTakesExactlyOneOfEmailAndPhone) {
+  CustomerLookup by_email = ParseCustomerLookup({{"email", " Jean.Dupont@Example.com "}});
+  EXPECT_EQ(by_email.email, "jean.dupont@example.com");
+  EXPECT_FALSE(by_email.phone);
+  EXPECT_EQ(ParseCustomerLookup({{"phone", " (514) 555-0101 "}}).phone, "(514) 555-0101");
+  for (const QueryParams& bad : std::vector<QueryParams>{{},
+                                                         {{"email", "a@b.ca"}, {"phone", "5145550101"}},
+                                                         {{"email", "dupont"}},
+                                                         {{"phone", "55"}},
+                                                         {{"q", "dupont"}}}) {
+    ApiError e = Refused([&] { ParseCustomerLookup(bad); });
+    EXPECT_EQ(e.code(), "customer.invalid_query");
+  }
+}
+
+TEST(Json, ResetUseNeedsTokenAndAGoodPassword) {
+  ApiError e = Refused([] { ParseResetUse(boost::json::parse(R"({"new_password": "short"})")); });
+  EXPECT_EQ(e.code(), "auth.invalid");
+  auto fields = Fields(e);
+  EXPECT_NE(std::find(fields.begin(), fields.end(), "reset_token"), fields.end());
+  EXPECT_NE(std::find(fields.begin(), fields.end(), "new_password"), fields.end());
 }
 
 TEST(Json, RegistrationNamesEveryBadField) {

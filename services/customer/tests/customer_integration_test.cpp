@@ -14,44 +14,13 @@
 #include "comptoir/testing/pg.hpp"
 #include "comptoir/testing/platform.hpp"
 #include "comptoir/testing/process.hpp"
+#include "customer_test_support.hpp"
 
 namespace comptoir::customer {
 namespace {
 
 using testing::HttpResult;
 namespace json = boost::json;
-
-constexpr const char* kDemoPassword = "comptoir-demo";
-
-json::value Json(const HttpResult& r) {
-  boost::system::error_code ec;
-  json::value v = json::parse(r.body, ec);
-  EXPECT_FALSE(ec) << "not JSON: " << r.body;
-  return v;
-}
-
-std::string Str(const json::value& v, std::string_view key) {
-  return std::string(v.at(key).as_string());
-}
-
-std::string Code(const HttpResult& r) {
-  json::value v = Json(r);
-  if (!v.is_object() || !v.as_object().contains("code")) return "<no code: " + r.body + ">";
-  return Str(v, "code");
-}
-
-std::vector<std::string> ErrorFields(const HttpResult& r) {
-  std::vector<std::string> fields;
-  json::value v = Json(r);
-  if (const auto* errors = v.as_object().if_contains("errors")) {
-    for (const auto& e : errors->as_array()) fields.push_back(Str(e, "field"));
-  }
-  return fields;
-}
-
-bool Has(const std::vector<std::string>& v, const std::string& s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
 
 class CustomerPlatform : public ::testing::Test {
  protected:
@@ -485,19 +454,24 @@ TEST_F(CustomerPlatform, StaffSignInCarriesRoleAndLocationAndPassesTheGateway) {
   EXPECT_EQ(who.role, auth::Role::kCashier);
   EXPECT_EQ(who.location_id, 4);
 
-  HttpResult search = Call("GET", "/api/v1/customers?q=dupont", {}, token);
+  // Searching customers is for managers and admins (issue 12 §10); the cashier is refused.
+  HttpResult refused_search = Call("GET", "/api/v1/customers?q=dupont", {}, token);
+  EXPECT_EQ(refused_search.status, 403);
+  EXPECT_EQ(Code(refused_search), "auth.forbidden");
+  std::string manager = AccessToken(Login("manager@comptoir.local", kDemoPassword, "/api/v1/auth/staff/login"));
+  HttpResult search = Call("GET", "/api/v1/customers?q=dupont", {}, manager);
   ASSERT_EQ(search.status, 200) << search.body;
   json::value list = Json(search);
   ASSERT_EQ(list.at("meta").at("total").as_int64(), 1);
   const json::value& jean = list.at("data").as_array().at(0);
   EXPECT_EQ(Str(jean, "email"), "jean.dupont@example.com");
-  HttpResult one = Call("GET", "/api/v1/customers/" + std::to_string(jean.at("id").as_int64()), {}, token);
+  HttpResult one = Call("GET", "/api/v1/customers/" + std::to_string(jean.at("id").as_int64()), {}, manager);
   EXPECT_EQ(one.status, 200);
-  EXPECT_EQ(Call("GET", "/api/v1/customers/999999", {}, token).status, 404);
-  EXPECT_EQ(Code(Call("GET", "/api/v1/customers/abc", {}, token)), "customer.not_found");
-  HttpResult paged = Call("GET", "/api/v1/customers?per_page=2&page=1", {}, token);
+  EXPECT_EQ(Call("GET", "/api/v1/customers/999999", {}, manager).status, 404);
+  EXPECT_EQ(Code(Call("GET", "/api/v1/customers/abc", {}, manager)), "customer.not_found");
+  HttpResult paged = Call("GET", "/api/v1/customers?per_page=2&page=1", {}, manager);
   EXPECT_EQ(Json(paged).at("data").as_array().size(), 2U);
-  EXPECT_EQ(Call("GET", "/api/v1/customers?per_page=101", {}, token).status, 400);
+  EXPECT_EQ(Call("GET", "/api/v1/customers?per_page=101", {}, manager).status, 400);
 
   HttpResult me = Call("GET", "/api/v1/staff/me", {}, token);
   ASSERT_EQ(me.status, 200);

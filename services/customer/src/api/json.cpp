@@ -114,13 +114,72 @@ ProfileChange ParseProfileChange(const boost::json::value& body) {
   return change;
 }
 
-PasswordChange ParsePasswordChange(const boost::json::value& body) {
+PasswordChange ParsePasswordChange(const boost::json::value& body, const std::string& code) {
   json::ObjectReader reader(body);
   reader.RejectUnknown({"current_password", "new_password"});
   auto current = reader.String("current_password", true, 1, 4 * kPasswordMaxLength);
   auto next = NewPassword(reader, "new_password");
-  reader.ThrowIfErrors("customer.invalid");
+  reader.ThrowIfErrors(code);
   return PasswordChange{*current, *next};
+}
+
+ResetUse ParseResetUse(const boost::json::value& body) {
+  json::ObjectReader reader(body);
+  reader.RejectUnknown({"reset_token", "new_password"});
+  auto token = reader.String("reset_token", true, 1, 256);
+  auto next = NewPassword(reader, "new_password");
+  reader.ThrowIfErrors("auth.invalid");
+  return ResetUse{*token, *next};
+}
+
+StaffChange ParseStaffChange(const boost::json::value& body) {
+  json::ObjectReader reader(body);
+  reader.RejectUnknown({"role", "location_id", "active"});
+  StaffChange change;
+  if (reader.IsNull("role")) reader.Fail("role", "must not be null");
+  if (auto text = reader.String("role", false, 1, 20)) {
+    change.role = auth::ParseRole(*text);
+    if (!change.role || *change.role == auth::Role::kCustomer) {
+      reader.Fail("role", "must be cashier, logistics, manager or admin");
+      change.role.reset();
+    }
+  }
+  change.location_given = reader.Has("location_id");
+  change.location_id = reader.Int("location_id", false, 1, 7);
+  if (reader.IsNull("active")) reader.Fail("active", "must not be null");
+  change.active = reader.Bool("active", false);
+  if (reader.ok() && !change.role && !change.location_given && !change.active.has_value()) {
+    reader.Fail("body", "give at least one of role, location_id, active");
+  }
+  reader.ThrowIfErrors("staff.invalid");
+  return change;
+}
+
+CustomerLookup ParseCustomerLookup(const QueryParams& params) {
+  CustomerLookup lookup;
+  std::vector<FieldError> errors;
+  for (const auto& [key, value] : params) {
+    if (key == "email") {
+      std::string email = NormalizeEmail(value);
+      if (auto problem = EmailProblem(email)) {
+        errors.push_back({"email", *problem});
+      } else {
+        lookup.email = email;
+      }
+    } else if (key == "phone") {
+      std::string phone = Trim(value);
+      if (auto problem = PhoneProblem(phone)) {
+        errors.push_back({"phone", *problem});
+      } else {
+        lookup.phone = phone;
+      }
+    }
+  }
+  if (errors.empty() && lookup.email.has_value() == lookup.phone.has_value()) {
+    errors.push_back({"email", "give exactly one of email and phone (an exact value, not a fragment)"});
+  }
+  if (!errors.empty()) throw ApiError::Validation("customer.invalid_query", "invalid lookup", std::move(errors));
+  return lookup;
 }
 
 AddressInput ParseAddress(const boost::json::value& body) {
@@ -251,8 +310,22 @@ boost::json::object ToJson(const Staff& staff) {
   } else {
     o["location_id"] = nullptr;
   }
+  o["active"] = staff.active;
+  if (staff.disabled_at) {
+    o["disabled_at"] = *staff.disabled_at;
+  } else {
+    o["disabled_at"] = nullptr;
+  }
   o["created_at"] = staff.created_at;
   o["updated_at"] = staff.updated_at;
+  return o;
+}
+
+boost::json::object ToJson(const CustomerSummary& customer) {
+  boost::json::object o;
+  o["id"] = customer.id;
+  o["first_name"] = customer.first_name;
+  o["last_name"] = customer.last_name;
   return o;
 }
 

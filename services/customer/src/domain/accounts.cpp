@@ -170,11 +170,12 @@ std::optional<std::string> StaffLocationProblem(auth::Role role, std::optional<s
   return "unknown role";
 }
 
-std::optional<std::int64_t> LockedFor(const LockoutSettings& settings, const FailureRecord& record, std::int64_t now) {
-  if (record.failures < settings.max_failures) return std::nullopt;
-  std::int64_t until = record.first_failure_at + settings.window.count();
-  if (until <= now) return std::nullopt;
-  return until - now;
+std::optional<std::int64_t> RefusedFor(const LockoutSettings& settings, const AttemptRecord& record) {
+  if (record.attempts <= settings.max_failures) return std::nullopt;
+  std::int64_t until = record.window_started_at + settings.window.count();
+  // The database opened a new window if the old one had passed, so `until` is ahead of `now`;
+  // the floor of 1 s covers the rounding of both to seconds.
+  return std::max<std::int64_t>(until - record.now, 1);
 }
 
 std::string NewRefreshToken() {
@@ -207,12 +208,42 @@ std::string HashRefreshToken(std::string_view token) {
   return hex;
 }
 
-RefreshRefusal CheckRefresh(bool found, bool used, bool revoked, std::int64_t expires_at, std::int64_t now) noexcept {
-  if (!found) return RefreshRefusal::kUnknown;
-  if (used) return RefreshRefusal::kReused;
-  if (revoked) return RefreshRefusal::kRevoked;
-  if (expires_at <= now) return RefreshRefusal::kExpired;
+RefreshRefusal CheckRefresh(const RefreshState& state, std::int64_t now) noexcept {
+  if (!state.found) return RefreshRefusal::kUnknown;
+  if (!state.account_active) return RefreshRefusal::kDisabled;
+  if (state.used) return RefreshRefusal::kReused;
+  if (state.revoked) return RefreshRefusal::kRevoked;
+  if (state.session_ends_at <= now) return RefreshRefusal::kSessionExpired;
+  if (state.expires_at <= now) return RefreshRefusal::kExpired;
   return RefreshRefusal::kNone;
+}
+
+StaffState ApplyStaffChange(const StaffState& current, const StaffChange& change, bool self) {
+  if (self && change.active == false) {
+    throw ApiError(ErrorKind::kUnprocessable, "staff.cannot_change_self",
+                   "an admin cannot disable their own account; another admin must do it");
+  }
+  if (self && change.role && *change.role != current.role) {
+    throw ApiError(ErrorKind::kUnprocessable, "staff.cannot_change_self",
+                   "an admin cannot change their own role; another admin must do it");
+  }
+  StaffState next = current;
+  if (change.active) next.active = *change.active;
+  if (change.role) next.role = *change.role;
+  if (change.location_given) {
+    next.location_id = change.location_id;
+  } else if (change.role && *change.role != current.role) {
+    // The location follows the new role unless one was given (a cashier keeps a store they had).
+    bool keeps_store = next.role == auth::Role::kCashier && current.location_id &&
+                       *current.location_id >= kFirstStoreLocation && *current.location_id <= kLastStoreLocation;
+    if (!keeps_store) next.location_id.reset();
+  }
+  if (next.role == auth::Role::kLogistics && !next.location_id) next.location_id = kLogisticsLocation;
+  if (auto problem = StaffLocationProblem(next.role, next.location_id)) {
+    throw ApiError::Validation("staff.invalid", "this role and location do not go together",
+                               {{"location_id", *problem}});
+  }
+  return next;
 }
 
 }  // namespace comptoir::customer

@@ -42,8 +42,18 @@ struct Staff {
   std::string last_name;
   auth::Role role = auth::Role::kCashier;
   std::optional<std::int64_t> location_id;
+  bool active = true;                      ///< false once an admin disabled the account
+  std::optional<std::string> disabled_at;  ///< when it was disabled (RFC 3339), absent when active
   std::string created_at;
   std::string updated_at;
+};
+
+/// What the till may see of a shopper it looked up by exact email or phone (issue 12 §10): enough to
+/// greet them and attach them to a sale, nothing more.
+struct CustomerSummary {
+  std::int64_t id = 0;
+  std::string first_name;
+  std::string last_name;
 };
 
 enum class AddressType { kDelivery, kBilling };
@@ -138,25 +148,70 @@ struct LockoutSettings {
   std::chrono::seconds window{900};
 };
 
-/// Failures recorded for one email: how many, and when (epoch seconds) the first of the window was.
-struct FailureRecord {
-  std::int64_t failures = 0;
-  std::int64_t first_failure_at = 0;
+/// The attempts of one email after one more was taken, atomically and before any password is
+/// verified (ADR 0012): the count of the window (capped at max_failures + 1), when the window began
+/// and the database's clock at that moment, all in epoch seconds.
+struct AttemptRecord {
+  std::int64_t attempts = 0;
+  std::int64_t window_started_at = 0;
+  std::int64_t now = 0;
 };
 
-/// Seconds to wait before signing in is allowed again (≥ 1), or nullopt when it is allowed now.
-std::optional<std::int64_t> LockedFor(const LockoutSettings& settings, const FailureRecord& record, std::int64_t now);
+/// Seconds to wait (≥ 1) when the attempt just taken is beyond the limit and must not be verified,
+/// or nullopt when it may be verified.
+std::optional<std::int64_t> RefusedFor(const LockoutSettings& settings, const AttemptRecord& record);
 
-/// A fresh refresh token: 32 random bytes (OpenSSL RAND_bytes), base64url without padding (43 characters).
+/// Absolute session lifetimes (ADR 0011): a refresh family cannot outlive the sign-in that began it
+/// by more than this, however often it is refreshed.
+struct SessionSettings {
+  std::chrono::seconds staff_max{12 * 3600};
+  std::chrono::seconds shopper_max{30 * 24 * 3600};
+};
+
+/// A fresh refresh token (also the form of a password-reset token): 32 random bytes (OpenSSL RAND_bytes), base64url
+/// without padding (43 characters).
 std::string NewRefreshToken();
 /// True when `token` has the shape NewRefreshToken gives (43 base64url characters).
 bool LooksLikeRefreshToken(std::string_view token) noexcept;
 /// SHA-256 of the token, lower-case hex: what the database stores instead of the token.
 std::string HashRefreshToken(std::string_view token);
 
-/// Why a refresh token row may not be used now, if it may not.
-enum class RefreshRefusal { kNone, kUnknown, kReused, kRevoked, kExpired };
-/// `used`: the token was already exchanged (rotated); `revoked`: its family or account revoked it.
-RefreshRefusal CheckRefresh(bool found, bool used, bool revoked, std::int64_t expires_at, std::int64_t now) noexcept;
+/// Why a refresh token may not be used now, if it may not.
+enum class RefreshRefusal { kNone, kUnknown, kDisabled, kReused, kRevoked, kSessionExpired, kExpired };
+
+/// What the database holds about a presented refresh token (epoch seconds).
+struct RefreshState {
+  bool found = false;
+  bool used = false;            ///< already exchanged (rotated)
+  bool revoked = false;         ///< its family or account was revoked (logout, password change, disable)
+  bool account_active = false;  ///< the account exists and is not disabled
+  std::int64_t expires_at = 0;
+  std::int64_t session_ends_at = 0;  ///< session start + the kind's absolute lifetime
+};
+
+/// The first reason, in this order: unknown, account disabled, reused, revoked, session over, expired.
+RefreshRefusal CheckRefresh(const RefreshState& state, std::int64_t now) noexcept;
+
+/// A validated change of a staff account by an admin; absent fields keep their value.
+struct StaffChange {
+  std::optional<auth::Role> role;
+  bool location_given = false;  ///< `location_id` present (null: none)
+  std::optional<std::int64_t> location_id;
+  std::optional<bool> active;
+};
+
+/// What an admin may change of a staff account.
+struct StaffState {
+  auth::Role role = auth::Role::kCashier;
+  std::optional<std::int64_t> location_id;
+  bool active = true;
+  bool operator==(const StaffState&) const = default;
+};
+
+/// The account after `change`, under the rules of account creation: a location not given follows a
+/// new role (logistics 6, managers and admins none, a cashier keeps a store they had). Throws 400
+/// `staff.invalid` when role and location do not go together, 422 `staff.cannot_change_self` when an
+/// admin (`self`) disables their own account or changes their own role.
+StaffState ApplyStaffChange(const StaffState& current, const StaffChange& change, bool self);
 
 }  // namespace comptoir::customer

@@ -7,15 +7,14 @@
 #include "comptoir/error.hpp"
 #include "comptoir/log.hpp"
 #include "comptoir/service/outbox.hpp"
+#include "storage/sql.hpp"
 
 namespace comptoir::customer {
 namespace {
 
-// Column lists shared by the statements that return rows; the *FromRow functions read them by index.
-#define COMPTOIR_CUSTOMER_COLUMNS \
-  "id, email, first_name, last_name, phone, f_rfc3339(created_at), f_rfc3339(updated_at)"
-#define COMPTOIR_STAFF_COLUMNS \
-  "id, email, first_name, last_name, role, location_id, f_rfc3339(created_at), f_rfc3339(updated_at)"
+using sql::kFindStaff;
+using sql::kStaffColumnCount;
+
 #define COMPTOIR_ADDRESS_COLUMNS                                                                          \
   "id, customer_id, type, line1, line2, city, province, postal_code, is_default, f_rfc3339(created_at), " \
   "f_rfc3339(updated_at)"
@@ -29,15 +28,19 @@ constexpr pg::Statement kInsertCustomer{
 constexpr pg::Statement kFindCustomer{"customer.find",
                                       "SELECT " COMPTOIR_CUSTOMER_COLUMNS " FROM customers WHERE id = $1::bigint"};
 
+// Credentials: id, password hash, role, location, email, enabled.
 constexpr pg::Statement kCustomerCredentials{
-    "customer.credentials", "SELECT id, password_hash, 'customer', NULL::bigint FROM customers WHERE email = $1::text"};
+    "customer.credentials",
+    "SELECT id, password_hash, 'customer', NULL::bigint, email, true FROM customers WHERE email = $1::text"};
 constexpr pg::Statement kCustomerCredentialsById{
     "customer.credentials_by_id",
-    "SELECT id, password_hash, 'customer', NULL::bigint FROM customers WHERE id = $1::bigint"};
+    "SELECT id, password_hash, 'customer', NULL::bigint, email, true FROM customers WHERE id = $1::bigint"};
 constexpr pg::Statement kStaffCredentials{
-    "staff.credentials", "SELECT id, password_hash, role, location_id FROM staff WHERE email = $1::text"};
+    "staff.credentials",
+    "SELECT id, password_hash, role, location_id, email, disabled_at IS NULL FROM staff WHERE email = $1::text"};
 constexpr pg::Statement kStaffCredentialsById{
-    "staff.credentials_by_id", "SELECT id, password_hash, role, location_id FROM staff WHERE id = $1::bigint"};
+    "staff.credentials_by_id",
+    "SELECT id, password_hash, role, location_id, email, disabled_at IS NULL FROM staff WHERE id = $1::bigint"};
 
 // $1 id, then NULL meaning "keep": $2 email, $3 first name, $4 last name, $5 whether phone is given, $6 phone.
 constexpr pg::Statement kUpdateCustomer{
@@ -48,6 +51,19 @@ constexpr pg::Statement kUpdateCustomer{
 
 constexpr pg::Statement kSetCustomerPassword{
     "customer.set_password", "UPDATE customers SET password_hash = $2::text, updated_at = now() WHERE id = $1::bigint"};
+// A password the staff chose ends a pending reset.
+constexpr pg::Statement kSetStaffPassword{
+    "staff.set_password",
+    "UPDATE staff SET password_hash = $2::text, reset_token_hash = NULL, reset_expires_at = NULL, updated_at = now()"
+    " WHERE id = $1::bigint"};
+
+// The till's lookups: exact (normalised) email, or the same phone number (f_phone_key, indexed).
+constexpr pg::Statement kLookupByEmail{"customer.lookup_email",
+                                       "SELECT id, first_name, last_name FROM customers WHERE email = $1::text"};
+constexpr pg::Statement kLookupByPhone{
+    "customer.lookup_phone",
+    "SELECT id, first_name, last_name FROM customers"
+    " WHERE phone IS NOT NULL AND f_phone_key(phone) = f_phone_key($1::text) ORDER BY id LIMIT 2"};
 
 // $1 LIKE-escaped fragment or NULL, $2 limit, $3 offset.
 #define COMPTOIR_CUSTOMER_FILTER                                                                                    \
@@ -59,51 +75,10 @@ constexpr pg::Statement kListCustomers{"customer.list", "SELECT " COMPTOIR_CUSTO
                                                         " ORDER BY id LIMIT $2::bigint OFFSET $3::bigint"};
 constexpr pg::Statement kCountCustomers{"customer.count", "SELECT count(*) FROM customers" COMPTOIR_CUSTOMER_FILTER};
 
-constexpr pg::Statement kFindStaff{"staff.find", "SELECT " COMPTOIR_STAFF_COLUMNS " FROM staff WHERE id = $1::bigint"};
-constexpr pg::Statement kInsertStaff{
-    "staff.insert",
-    "INSERT INTO staff (email, password_hash, first_name, last_name, role, location_id)"
-    " VALUES ($1::text, $2::text, $3::text, $4::text, $5::text, $6::bigint) RETURNING " COMPTOIR_STAFF_COLUMNS};
 constexpr pg::Statement kListStaff{"staff.list", "SELECT " COMPTOIR_STAFF_COLUMNS
                                                  ", count(*) OVER () FROM staff ORDER BY id"
                                                  " LIMIT $1::bigint OFFSET $2::bigint"};
 constexpr pg::Statement kCountStaff{"staff.count", "SELECT count(*) FROM staff"};
-
-// $1 hash, $2 family (NULL: a new one), $3 kind, $4 account id, $5 ttl in seconds.
-constexpr pg::Statement kInsertRefresh{
-    "refresh.insert",
-    "INSERT INTO refresh_tokens (token_hash, family, account_kind, account_id, expires_at)"
-    " VALUES ($1::text, COALESCE($2::uuid, gen_random_uuid()), $3::text, $4::bigint,"
-    " now() + $5::bigint * interval '1 second')"};
-// The row is locked: two concurrent uses of one token are serialised, and the second is a reuse.
-constexpr pg::Statement kFindRefresh{
-    "refresh.find",
-    "SELECT id, family::text, account_kind, account_id, used_at IS NOT NULL, revoked_at IS NOT NULL,"
-    " floor(extract(epoch FROM expires_at))::bigint FROM refresh_tokens WHERE token_hash = $1::text FOR UPDATE"};
-constexpr pg::Statement kUseRefresh{"refresh.use", "UPDATE refresh_tokens SET used_at = now() WHERE id = $1::bigint"};
-constexpr pg::Statement kRevokeFamily{
-    "refresh.revoke_family",
-    "UPDATE refresh_tokens SET revoked_at = now() WHERE family = $1::uuid AND revoked_at IS NULL"};
-constexpr pg::Statement kRevokeAccount{
-    "refresh.revoke_account",
-    "UPDATE refresh_tokens SET revoked_at = now()"
-    " WHERE account_kind = $1::text AND account_id = $2::bigint AND revoked_at IS NULL"};
-
-constexpr pg::Statement kFailures{
-    "failures.find",
-    "SELECT failures, floor(extract(epoch FROM first_failure_at))::bigint FROM sign_in_failures"
-    " WHERE account_kind = $1::text AND email = $2::text"};
-// A failure outside the window of the first one starts a new window.
-constexpr pg::Statement kRecordFailure{
-    "failures.record",
-    "INSERT INTO sign_in_failures AS f (account_kind, email, failures, first_failure_at)"
-    " VALUES ($1::text, $2::text, 1, now()) ON CONFLICT (account_kind, email) DO UPDATE SET"
-    " failures = CASE WHEN f.first_failure_at > now() - $3::bigint * interval '1 second' THEN f.failures + 1 ELSE 1 "
-    "END,"
-    " first_failure_at = CASE WHEN f.first_failure_at > now() - $3::bigint * interval '1 second'"
-    " THEN f.first_failure_at ELSE now() END RETURNING failures"};
-constexpr pg::Statement kClearFailures{
-    "failures.clear", "DELETE FROM sign_in_failures WHERE account_kind = $1::text AND email = $2::text"};
 
 // Serialises the address changes of one customer (defaults are decided on a stable view).
 constexpr pg::Statement kLockCustomer{"address.lock_customer",
@@ -142,7 +117,6 @@ constexpr pg::Statement kFixDefaults{
     " ORDER BY a.type, (a.id = $2::bigint), a.id)"};
 
 constexpr std::string_view kCustomerEmailConstraint = "customers_email_key";
-constexpr std::string_view kStaffEmailConstraint = "staff_email_key";
 
 std::string EscapeLike(std::string_view text) {
   std::string out;
@@ -164,6 +138,8 @@ Credentials CredentialsFromRow(const pg::Row& row) {
   c.password_hash = std::string(row.Text(1));
   c.role = auth::ParseRole(row.Text(2)).value_or(auth::Role::kCustomer);
   c.location_id = row.OptInt(3);
+  c.email = std::string(row.Text(4));
+  c.active = row.Bool(5);
   return c;
 }
 
@@ -195,6 +171,8 @@ Staff StaffFromRow(const pg::Row& row) {
   s.location_id = row.OptInt(5);
   s.created_at = std::string(row.Text(6));
   s.updated_at = std::string(row.Text(7));
+  s.active = row.Bool(8);
+  if (auto at = row.OptText(9)) s.disabled_at = std::string(*at);
   return s;
 }
 
@@ -216,7 +194,8 @@ Address AddressFromRow(const pg::Row& row) {
 
 boost::asio::awaitable<Customer> Repository::Register(const Registration& registration,
                                                       const std::string& password_hash, const std::string& refresh_hash,
-                                                      std::int64_t refresh_ttl_s, const std::string& correlation_id) {
+                                                      const RefreshLifetimes& lifetimes,
+                                                      const std::string& correlation_id) {
   pg::Transaction tx = co_await db_.Begin();
   pg::Result result;
   try {
@@ -243,8 +222,9 @@ boost::asio::awaitable<Customer> Repository::Register(const Registration& regist
   event.correlation_id = correlation_id;
   co_await service::AppendEvent(tx, "customer", std::move(event));
   pg::Params refresh;
-  refresh.Add(refresh_hash).AddNull().Add("customer").Add(customer.id).Add(refresh_ttl_s);
-  co_await tx.Execute(kInsertRefresh, std::move(refresh));
+  refresh.Add(refresh_hash).Add("customer").Add(customer.id).Add(lifetimes.ttl_s);
+  refresh.Add(lifetimes.SessionMax(AccountKind::kCustomer));
+  co_await tx.Execute(sql::kInsertRefresh, std::move(refresh));
   co_await tx.Commit();
   co_return customer;
 }
@@ -288,11 +268,28 @@ boost::asio::awaitable<std::optional<Customer>> Repository::UpdateCustomer(std::
   co_return CustomerFromRow(result[0]);
 }
 
-boost::asio::awaitable<void> Repository::SetCustomerPassword(std::int64_t id, const std::string& password_hash) {
+boost::asio::awaitable<void> Repository::SetPassword(AccountKind kind, std::int64_t id,
+                                                     const std::string& password_hash) {
   pg::Transaction tx = co_await db_.Begin();
-  co_await tx.Execute(kSetCustomerPassword, pg::Params().Add(id).Add(password_hash));
-  co_await tx.Execute(kRevokeAccount, pg::Params().Add("customer").Add(id));
+  co_await tx.Execute(kind == AccountKind::kStaff ? kSetStaffPassword : kSetCustomerPassword,
+                      pg::Params().Add(id).Add(password_hash));
+  co_await tx.Execute(sql::kRevokeAccount, pg::Params().Add(std::string(AccountKindName(kind))).Add(id));
   co_await tx.Commit();
+}
+
+boost::asio::awaitable<std::vector<CustomerSummary>> Repository::LookupCustomers(
+    const std::optional<std::string>& email, const std::optional<std::string>& phone) {
+  pg::Result result;
+  if (email) {
+    result = co_await db_.Execute(kLookupByEmail, pg::Params().Add(*email));
+  } else {
+    result = co_await db_.Execute(kLookupByPhone, pg::Params().Add(phone.value_or("")));
+  }
+  std::vector<CustomerSummary> found;
+  for (int i = 0; i < result.size(); ++i) {
+    found.push_back({result[i].Int(0), std::string(result[i].Text(1)), std::string(result[i].Text(2))});
+  }
+  co_return found;
 }
 
 boost::asio::awaitable<ListPage<Customer>> Repository::ListCustomers(const std::optional<std::string>& q,
@@ -318,90 +315,17 @@ boost::asio::awaitable<std::optional<Staff>> Repository::FindStaff(std::int64_t 
   co_return StaffFromRow(result[0]);
 }
 
-boost::asio::awaitable<Staff> Repository::CreateStaff(const StaffInput& input, const std::string& password_hash) {
-  pg::Params params;
-  params.Add(input.email).Add(password_hash).Add(input.first_name).Add(input.last_name);
-  params.Add(std::string(auth::RoleName(input.role))).Add(input.location_id);
-  pg::Result result;
-  try {
-    result = co_await db_.Execute(kInsertStaff, std::move(params));
-  } catch (const pg::PgError& error) {
-    if (error.IsUniqueViolation() && error.constraint() == kStaffEmailConstraint) {
-      throw ApiError::Conflict("staff.email_taken", "a staff account already uses this email");
-    }
-    throw;
-  }
-  co_return StaffFromRow(result[0]);
-}
-
 boost::asio::awaitable<ListPage<Staff>> Repository::ListStaff(const Page& page) {
   pg::Result result = co_await db_.Execute(kListStaff, pg::Params().Add(page.per_page).Add(page.Offset()));
   ListPage<Staff> list;
   for (int i = 0; i < result.size(); ++i) list.items.push_back(StaffFromRow(result[i]));
   if (!result.empty()) {
-    list.total = result[0].Int(8);
+    list.total = result[0].Int(kStaffColumnCount);
   } else if (page.page > 1) {
     pg::Result count = co_await db_.Execute(kCountStaff);
     list.total = count[0].Int(0);
   }
   co_return list;
-}
-
-boost::asio::awaitable<void> Repository::StoreRefresh(AccountKind kind, std::int64_t account_id,
-                                                      const std::string& hash, std::int64_t ttl_s) {
-  pg::Params params;
-  params.Add(hash).AddNull().Add(std::string(AccountKindName(kind))).Add(account_id).Add(ttl_s);
-  co_await db_.Execute(kInsertRefresh, std::move(params));
-}
-
-boost::asio::awaitable<RefreshOutcome> Repository::RotateRefresh(const std::string& hash, const std::string& next_hash,
-                                                                 std::int64_t ttl_s, std::int64_t now) {
-  pg::Transaction tx = co_await db_.Begin();
-  pg::Result found = co_await tx.Execute(kFindRefresh, pg::Params().Add(hash));
-  RefreshOutcome outcome;
-  if (found.empty()) {
-    outcome.refusal = RefreshRefusal::kUnknown;
-    co_return outcome;
-  }
-  const pg::Row row = found[0];
-  outcome.kind = row.Text(2) == "staff" ? AccountKind::kStaff : AccountKind::kCustomer;
-  outcome.account_id = row.Int(3);
-  outcome.refusal = CheckRefresh(true, row.Bool(4), row.Bool(5), row.Int(6), now);
-  std::string family(row.Text(1));
-  if (outcome.refusal == RefreshRefusal::kReused || outcome.refusal == RefreshRefusal::kRevoked) {
-    // Someone holds a token that was already exchanged (or withdrawn): the chain may be stolen.
-    co_await tx.Execute(kRevokeFamily, pg::Params().Add(family));
-    co_await tx.Commit();
-    co_return outcome;
-  }
-  if (outcome.refusal != RefreshRefusal::kNone) co_return outcome;
-  co_await tx.Execute(kUseRefresh, pg::Params().Add(row.Int(0)));
-  pg::Params next;
-  next.Add(next_hash).Add(family).Add(std::string(AccountKindName(outcome.kind))).Add(outcome.account_id).Add(ttl_s);
-  co_await tx.Execute(kInsertRefresh, std::move(next));
-  co_await tx.Commit();
-  co_return outcome;
-}
-
-boost::asio::awaitable<FailureRecord> Repository::Failures(AccountKind kind, const std::string& email) {
-  pg::Result result = co_await db_.Execute(kFailures, pg::Params().Add(std::string(AccountKindName(kind))).Add(email));
-  FailureRecord record;
-  if (!result.empty()) {
-    record.failures = result[0].Int(0);
-    record.first_failure_at = result[0].Int(1);
-  }
-  co_return record;
-}
-
-boost::asio::awaitable<std::int64_t> Repository::RecordFailure(AccountKind kind, const std::string& email,
-                                                               std::int64_t window_s) {
-  pg::Result result = co_await db_.Execute(
-      kRecordFailure, pg::Params().Add(std::string(AccountKindName(kind))).Add(email).Add(window_s));
-  co_return result[0].Int(0);
-}
-
-boost::asio::awaitable<void> Repository::ClearFailures(AccountKind kind, const std::string& email) {
-  co_await db_.Execute(kClearFailures, pg::Params().Add(std::string(AccountKindName(kind))).Add(email));
 }
 
 boost::asio::awaitable<std::vector<Address>> Repository::ListAddresses(std::int64_t customer_id) {

@@ -17,6 +17,7 @@
 namespace comptoir::gateway {
 
 class Plugin;
+class JwtPublicKey;
 
 /// Kong Service (kong/db/schema/entities/services.lua).
 struct Service {
@@ -105,8 +106,7 @@ struct Healthchecks {
   [[nodiscard]] bool ActiveEnabled() const { return active.healthy.interval > 0 || active.unhealthy.interval > 0; }
   /// True when passive checks can mark a target unhealthy.
   [[nodiscard]] bool PassiveEnabled() const {
-    return passive.unhealthy.tcp_failures > 0 || passive.unhealthy.timeouts > 0 ||
-           passive.unhealthy.http_failures > 0;
+    return passive.unhealthy.tcp_failures > 0 || passive.unhealthy.timeouts > 0 || passive.unhealthy.http_failures > 0;
   }
 };
 
@@ -163,6 +163,8 @@ struct JwtSecret {
   std::string key;  ///< matched against the token's `iss` (key_claim_name)
   std::string secret;
   std::string algorithm = "HS256";
+  std::string rsa_public_key;                      ///< the PEM as written (RS*, PS*, ES*, EdDSA)
+  std::shared_ptr<const JwtPublicKey> public_key;  ///< rsa_public_key parsed at load; null for HS*
 };
 
 /// Kong Plugin entity, with its parsed instance.
@@ -194,10 +196,10 @@ struct Config {
 
   // Lookups built by the loader.
   std::unordered_map<std::string, int> upstream_by_name;
-  std::unordered_map<std::string, int> consumer_by_key;  ///< key-auth key -> consumer
+  std::unordered_map<std::string, int> consumer_by_key;    ///< key-auth key -> consumer
   std::unordered_map<std::string, int> credential_by_key;  ///< key-auth key -> credential index
-  std::unordered_map<std::string, int> jwt_by_key;        ///< jwt key (iss) -> secret index
-  std::unordered_map<std::string, int> consumer_by_name;  ///< username, custom_id and id -> consumer
+  std::unordered_map<std::string, int> jwt_by_key;         ///< jwt key (iss) -> secret index
+  std::unordered_map<std::string, int> consumer_by_name;   ///< username, custom_id and id -> consumer
 
   [[nodiscard]] const Consumer* FindConsumer(std::string_view id_or_name) const;
 };
