@@ -89,9 +89,10 @@ asio::awaitable<std::string> TokenCache::Token(std::string audience) {
     ++e.round;
     if (!failure) {
       auto now = Clock::now();
+      auto life = std::chrono::duration_cast<Clock::duration>(got.lifetime);
       e.token = std::move(got.token);
-      e.expires_at = now + got.lifetime - got.lifetime / 10;  // never sent in its last moments
-      e.refresh_at = now + got.lifetime * 3 / 4;
+      e.expires_at = now + life - life / 10;  // never sent in its last moments
+      e.refresh_at = now + life * 3 / 4;
       e.error = nullptr;
     } else {
       e.error = failure;

@@ -9,6 +9,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <boost/json.hpp>
+
+#include "comptoir/auth/keys.hpp"
 #include "comptoir/testing/pg.hpp"
 
 namespace comptoir::testing {
@@ -18,9 +21,8 @@ namespace {
 // Ports of deploy/kong.yml (DESIGN §4), rewritten to the test ports.
 const std::map<std::string, std::vector<int>>& DeployPorts() {
   static const std::map<std::string, std::vector<int>> ports{
-      {"product", {8001}},  {"inventory", {8002}}, {"sales", {8003}},
-      {"reporting", {8004}}, {"customer", {8005}}, {"cart", {8006, 8016, 8026}},
-      {"order", {8007}}};
+      {"product", {8001}},  {"inventory", {8002}},        {"sales", {8003}}, {"reporting", {8004}},
+      {"customer", {8005}}, {"cart", {8006, 8016, 8026}}, {"order", {8007}}};
   return ports;
 }
 
@@ -58,7 +60,7 @@ Platform::Platform(PlatformOptions options) : options_(std::move(options)) {
   std::string unique = options_.name + "_" + std::to_string(::getpid()) + "_" + std::to_string(FreePort());
   dir_ = (StateDir() / unique).string();
   std::filesystem::create_directories(dir_);
-  jwt_secret_ = "test-secret-" + unique + "-0123456789abcdef0123456789";
+  for (const auto& name : options_.services) client_secrets_[name] = auth::RandomToken(32);
   for (const auto& name : options_.services) {
     Service service;
     service.name = name;
@@ -91,10 +93,17 @@ Platform::Platform(PlatformOptions options) : options_(std::move(options)) {
   gateway_admin_port_ = FreePort();
   ProcessOptions o;
   o.path = ComptoirBin();
-  o.args = {"gateway", "--config", config_file, "--listen", "127.0.0.1:" + std::to_string(gateway_port_),
-            "--admin-listen", "127.0.0.1:" + std::to_string(gateway_admin_port_), "--threads", "2"};
+  o.args = {"gateway",
+            "--config",
+            config_file,
+            "--listen",
+            "127.0.0.1:" + std::to_string(gateway_port_),
+            "--admin-listen",
+            "127.0.0.1:" + std::to_string(gateway_admin_port_),
+            "--threads",
+            "2"};
   o.env = options_.env;
-  o.env.emplace_back("COMPTOIR_AUTH_JWT_SECRET", jwt_secret_);
+  o.env.emplace_back("COMPTOIR_AUTH_JWT_PUBLIC_KEY", auth_.PublicKeyPem());
   o.log_file = LogFile("gateway");
   gateway_ = std::make_unique<ChildProcess>(o);
   if (!WaitForPort(gateway_port_, std::chrono::seconds(30))) {
@@ -120,7 +129,8 @@ std::vector<std::pair<std::string, std::string>> Platform::EnvFor(const Service&
   // Each platform its own event stream: tests running in parallel share the fixture's Redis.
   bool own_stream = false;
   for (const auto& [name, value] : options_.env) own_stream = own_stream || name == "COMPTOIR_EVENTS_STREAM";
-  if (!own_stream) env.emplace_back("COMPTOIR_EVENTS_STREAM", "comptoir:events:" + std::filesystem::path(dir_).filename().string());
+  if (!own_stream)
+    env.emplace_back("COMPTOIR_EVENTS_STREAM", "comptoir:events:" + std::filesystem::path(dir_).filename().string());
   // The shared test Redis, when the "redis" fixture runs.
   if (std::filesystem::exists(StateDir() / "redis")) {
     try {
@@ -129,7 +139,18 @@ std::vector<std::pair<std::string, std::string>> Platform::EnvFor(const Service&
       // no Redis fixture for this test
     }
   }
-  env.emplace_back("COMPTOIR_AUTH_JWT_SECRET", jwt_secret_);
+  // Only customer signs; everyone verifies with the public key; each service has its own client secret and
+  // customer knows only their digests (ADR 0008).
+  env.emplace_back("COMPTOIR_AUTH_JWT_PUBLIC_KEY", auth_.PublicKeyPem());
+  env.emplace_back(prefix + "CLIENT_SECRET", client_secrets_.at(service.name));
+  if (service.name == "customer") {
+    env.emplace_back("COMPTOIR_AUTH_SIGNING_KEY", auth_.SigningKeyPem());
+    std::string clients;
+    for (const auto& [name, secret] : client_secrets_) {
+      clients += (clients.empty() ? "" : ",") + name + "=" + auth::Sha256Hex(secret);
+    }
+    env.emplace_back("COMPTOIR_CUSTOMER_SERVICE_CLIENTS", clients);
+  }
   env.emplace_back("COMPTOIR_HTTP_THREADS", "2");
   env.emplace_back("COMPTOIR_DB_POOL_SIZE", "4");
   // Tests measure behaviour, not password strength: the cheapest Argon2id the service accepts.
@@ -159,8 +180,12 @@ const Platform::Service& Platform::Find(const std::string& name) const {
 int Platform::Port(const std::string& service, int instance) const {
   return Find(service).instances.at(static_cast<std::size_t>(instance)).port;
 }
-const std::string& Platform::Conninfo(const std::string& service) const { return Find(service).conninfo; }
-std::string Platform::LogFile(const std::string& process) const { return dir_ + "/" + process + ".log"; }
+const std::string& Platform::Conninfo(const std::string& service) const {
+  return Find(service).conninfo;
+}
+std::string Platform::LogFile(const std::string& process) const {
+  return dir_ + "/" + process + ".log";
+}
 
 void Platform::StopService(const std::string& name, bool kill, int index) {
   auto& instance = Find(name).instances.at(static_cast<std::size_t>(index));
@@ -186,6 +211,22 @@ void Platform::StartService(const std::string& name, int index) {
   if (!WaitForHttp(instance.port, "/ready", std::chrono::seconds(60))) {
     throw std::runtime_error(service.name + " did not become ready; log:\n" + Tail(o.log_file));
   }
+}
+
+const std::string& Platform::ClientSecret(const std::string& service) const {
+  auto it = client_secrets_.find(service);
+  if (it == client_secrets_.end()) throw std::runtime_error("service " + service + " is not part of this platform");
+  return it->second;
+}
+
+std::string Platform::ObtainServiceToken(const std::string& client, const std::string& audience) const {
+  std::string basic = auth::Base64Encode(client + ":" + ClientSecret(client));
+  auto r = Http(static_cast<std::uint16_t>(Port("customer")), "POST", "/internal/v1/auth/token",
+                "grant_type=client_credentials&audience=" + audience,
+                {{"Content-Type", "application/x-www-form-urlencoded"}, {"Authorization", "Basic " + basic}});
+  if (r.status != 200) throw std::runtime_error("customer refused a token for " + client + ": " + r.body);
+  auto body = boost::json::parse(r.body);
+  return std::string(body.at("access_token").as_string());
 }
 
 HttpResult Platform::Call(const std::string& method, const std::string& target, const std::string& body,
