@@ -185,8 +185,7 @@ TEST_F(PaymentService, AnswersOnlyTheOrderService) {
       {keys.HmacWithPublicKey(auth::Role::kAdmin, "8"), "auth.invalid_token"},
   };
   for (const auto& [token, code] : refused) {
-    for (const auto& [method, target, body] :
-         std::vector<std::tuple<std::string, std::string, std::string>>{
+    for (const auto& [method, target, body] : std::vector<std::tuple<std::string, std::string, std::string>>{
              {"POST", "/api/v1/payments/charges", Body("4242424242424242", 99999, "ref-thief")},
              {"GET", "/api/v1/payments/charges?reference=ref-who", ""},
              {"GET", "/api/v1/payments/charges/" + id, ""},

@@ -83,11 +83,10 @@ TEST(ProductResilience, DatabaseDownGives503AndRecoversWithoutRestart) {
   EXPECT_EQ(WaitForStatus(port, "/ready", 200, std::chrono::seconds(20)), 200);
   // The write refused during the outage left nothing behind; a new one works.
   EXPECT_EQ(testing::Http(port, "GET", "/api/v1/products/by-sku/RES-1").status, 404);
-  EXPECT_EQ(
-      testing::Http(port, "POST", "/api/v1/products", R"({"sku":"RES-1","name":"Après la panne","price_cents":100})",
-                    manager)
-          .status,
-      201);
+  EXPECT_EQ(testing::Http(port, "POST", "/api/v1/products",
+                          R"({"sku":"RES-1","name":"Après la panne","price_cents":100})", manager)
+                .status,
+            201);
   EXPECT_TRUE(server.Running());
 }
 
