@@ -64,7 +64,8 @@ class Checkout : public ::testing::Test {
   static void SetUpTestSuite() {
     ASSERT_FALSE(testing::ComptoirBin().empty()) << "COMPTOIR_BIN must name the comptoir executable";
     platform_ = new testing::Platform(
-        testing::PlatformOptions{.services = {"product", "inventory", "cart", "payment", "order"},
+        // customer issues order's service tokens (inventory, payment, cart; ADR 0008).
+        testing::PlatformOptions{.services = {"customer", "product", "inventory", "cart", "payment", "order"},
                                  .name = "order_it",
                                  .env = {{"COMPTOIR_ORDER_PAYMENT_TIMEOUT_MS", "1000"},
                                          {"COMPTOIR_PAYMENT_TIMEOUT_CARD_DELAY_MS", "1600"},
@@ -85,14 +86,7 @@ class Checkout : public ::testing::Test {
   }
 
   static std::string Token(Role role, std::string subject, std::optional<std::int64_t> location = std::nullopt) {
-    auth::JwtSettings settings;
-    settings.issuer = "comptoir";
-    settings.secret = platform_->JwtSecret();
-    auth::Principal who;
-    who.subject = std::move(subject);
-    who.role = role;
-    who.location_id = location;
-    return auth::IssueToken(settings, who, auth::NowSeconds());
+    return platform_->Auth().Token(role, subject, location);
   }
   static std::string Logistics() { return Token(Role::kLogistics, "6", 6); }
   static std::string Manager() { return Token(Role::kManager, "7"); }
@@ -166,8 +160,11 @@ class Checkout : public ::testing::Test {
     return OrderSql("SELECT id FROM checkouts WHERE customer_id = '" + s.id + "' AND idempotency_key = '" + key + "'");
   }
   static json::array Charges(const std::string& checkout_id) {
+    // Payment answers only order: read with the token customer issues to order.
+    static const std::string order_token = platform_->ObtainServiceToken("order", "payment");
     HttpResult r = testing::Http(static_cast<std::uint16_t>(platform_->Port("payment")), "GET",
-                                 "/api/v1/payments/charges?reference=checkout:" + checkout_id);
+                                 "/api/v1/payments/charges?reference=checkout:" + checkout_id, {},
+                                 {{"Authorization", "Bearer " + order_token}});
     EXPECT_EQ(r.status, 200) << r.body;
     return Json(r).at("data").as_array();
   }
@@ -226,6 +223,13 @@ TEST_F(Checkout, SuccessCardGivesAPaidOrderEmptiesTheCartAndTakesTheStock) {
       "1");
   EXPECT_EQ(InventorySql("SELECT status FROM reservations WHERE reference = 'order:checkout-" + checkout + "'"),
             "committed");
+  // Reserved and committed by order with its own token, for this shopper (ADR 0008); order mints no token.
+  EXPECT_EQ(InventorySql("SELECT actor_role || ':' || actor_subject FROM reservations WHERE reference = "
+                         "'order:checkout-" + checkout + "'"),
+            "service:order");
+  EXPECT_EQ(InventorySql("SELECT string_agg(DISTINCT actor_role || ':' || actor_subject || ' for ' || on_behalf_of, ',')"
+                         " FROM movements WHERE reason = 'order' AND reference = 'order:checkout-" + checkout + "'"),
+            "service:order for customer:" + s.id);
 
   HttpResult read = platform_->Call("GET", "/api/v1/orders/" + Str(order, "id"), "", s.token);
   ASSERT_EQ(read.status, 200) << read.body;
@@ -305,6 +309,8 @@ TEST_F(Checkout, InsufficientStockIs409AndChargesNothing) {
                       json::serialize(json::object{
                           {"location_id", kCentre},
                           {"reason", "adjustment"},
+                          {"adjustment_reason", "count_correction"},
+                          {"note", "order integration test"},
                           {"reference", "test:stock"},
                           {"lines", json::array{json::object{{"product_id", kVeste}, {"quantity", quantity}}}}}),
                       {{"Authorization", "Bearer " + Manager()}, {"Idempotency-Key", key}});
@@ -420,9 +426,17 @@ TEST_F(Checkout, CancelRefundsAndPutsTheStockBack) {
   EXPECT_EQ(OnHand(kVeste), veste_before);
   EXPECT_EQ(OnHand(kMiel), miel_before);
   EXPECT_EQ(InventorySql(
-                "SELECT count(*) FROM movements WHERE reason = 'return' AND location_id = 6 AND reference = 'order:" +
+                "SELECT count(*) FROM movements WHERE reason = 'order_return' AND location_id = 6 AND reference = 'order:" +
                 Str(order, "number") + "'"),
             "2");
+  // Put back by order as itself (no borrowed logistics token), for the shopper who cancelled (ADR 0008).
+  EXPECT_EQ(InventorySql("SELECT string_agg(DISTINCT actor_role || ':' || actor_subject || ' for ' || on_behalf_of, ',')"
+                         " FROM movements WHERE reason = 'order_return' AND reference = 'order:" +
+                         Str(order, "number") + "'"),
+            "service:order for customer:" + s.id);
+  EXPECT_EQ(InventorySql("SELECT count(*) FROM movements WHERE reason = 'return' AND reference = 'order:" +
+                         Str(order, "number") + "'"),
+            "0");
   EXPECT_EQ(OrderSql("SELECT count(*) FROM outbox WHERE type = 'OrderCancelled' AND aggregate_id = '" + id + "'"), "1");
   HttpResult again = platform_->Call("POST", "/api/v1/orders/" + id + "/cancel", "", s.token);
   EXPECT_EQ(again.status, 409);
