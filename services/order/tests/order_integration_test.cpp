@@ -225,11 +225,14 @@ TEST_F(Checkout, SuccessCardGivesAPaidOrderEmptiesTheCartAndTakesTheStock) {
             "committed");
   // Reserved and committed by order with its own token, for this shopper (ADR 0008); order mints no token.
   EXPECT_EQ(InventorySql("SELECT actor_role || ':' || actor_subject FROM reservations WHERE reference = "
-                         "'order:checkout-" + checkout + "'"),
+                         "'order:checkout-" +
+                         checkout + "'"),
             "service:order");
-  EXPECT_EQ(InventorySql("SELECT string_agg(DISTINCT actor_role || ':' || actor_subject || ' for ' || on_behalf_of, ',')"
-                         " FROM movements WHERE reason = 'order' AND reference = 'order:checkout-" + checkout + "'"),
-            "service:order for customer:" + s.id);
+  EXPECT_EQ(
+      InventorySql("SELECT string_agg(DISTINCT actor_role || ':' || actor_subject || ' for ' || on_behalf_of, ',')"
+                   " FROM movements WHERE reason = 'order' AND reference = 'order:checkout-" +
+                   checkout + "'"),
+      "service:order for customer:" + s.id);
 
   HttpResult read = platform_->Call("GET", "/api/v1/orders/" + Str(order, "id"), "", s.token);
   ASSERT_EQ(read.status, 200) << read.body;
@@ -425,15 +428,17 @@ TEST_F(Checkout, CancelRefundsAndPutsTheStockBack) {
   EXPECT_EQ(Str(charges[0], "status"), "refunded");
   EXPECT_EQ(OnHand(kVeste), veste_before);
   EXPECT_EQ(OnHand(kMiel), miel_before);
-  EXPECT_EQ(InventorySql(
-                "SELECT count(*) FROM movements WHERE reason = 'order_return' AND location_id = 6 AND reference = 'order:" +
-                Str(order, "number") + "'"),
-            "2");
+  EXPECT_EQ(
+      InventorySql(
+          "SELECT count(*) FROM movements WHERE reason = 'order_return' AND location_id = 6 AND reference = 'order:" +
+          Str(order, "number") + "'"),
+      "2");
   // Put back by order as itself (no borrowed logistics token), for the shopper who cancelled (ADR 0008).
-  EXPECT_EQ(InventorySql("SELECT string_agg(DISTINCT actor_role || ':' || actor_subject || ' for ' || on_behalf_of, ',')"
-                         " FROM movements WHERE reason = 'order_return' AND reference = 'order:" +
-                         Str(order, "number") + "'"),
-            "service:order for customer:" + s.id);
+  EXPECT_EQ(
+      InventorySql("SELECT string_agg(DISTINCT actor_role || ':' || actor_subject || ' for ' || on_behalf_of, ',')"
+                   " FROM movements WHERE reason = 'order_return' AND reference = 'order:" +
+                   Str(order, "number") + "'"),
+      "service:order for customer:" + s.id);
   EXPECT_EQ(InventorySql("SELECT count(*) FROM movements WHERE reason = 'return' AND reference = 'order:" +
                          Str(order, "number") + "'"),
             "0");

@@ -9,8 +9,8 @@
 #include <thread>
 #include <vector>
 
-#include <unistd.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <boost/json.hpp>
 
 #include "comptoir/auth/auth.hpp"
@@ -37,20 +37,22 @@ json::value Json(const HttpResult& r) {
   return v;
 }
 
-std::int64_t Int(const json::value& v, std::string_view key) { return v.at(key).to_number<std::int64_t>(); }
+std::int64_t Int(const json::value& v, std::string_view key) {
+  return v.at(key).to_number<std::int64_t>();
+}
 
 class ReportingPlatform : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     redis_ = new ct::RedisServer({.keep_data = true});
     const std::string stream = "reporting_it:" + std::to_string(::getpid());
-    platform_ = new ct::Platform({.services = {"product", "inventory", "sales", "reporting"},
-                                  .name = "reporting_it",
-                                  .env = {{"COMPTOIR_EVENTS_REDIS_URL",
-                                           "redis://127.0.0.1:" + std::to_string(redis_->port())},
-                                          {"COMPTOIR_EVENTS_STREAM", stream},
-                                          {"COMPTOIR_EVENTS_MAX_BACKOFF_MS", "500"},
-                                          {"COMPTOIR_EVENTS_CLAIM_IDLE_MS", "2000"}}});
+    platform_ =
+        new ct::Platform({.services = {"customer", "product", "inventory", "sales", "reporting"},
+                          .name = "reporting_it",
+                          .env = {{"COMPTOIR_EVENTS_REDIS_URL", "redis://127.0.0.1:" + std::to_string(redis_->port())},
+                                  {"COMPTOIR_EVENTS_STREAM", stream},
+                                  {"COMPTOIR_EVENTS_MAX_BACKOFF_MS", "500"},
+                                  {"COMPTOIR_EVENTS_CLAIM_IDLE_MS", "2000"}}});
   }
   static void TearDownTestSuite() {
     delete platform_;
@@ -60,8 +62,7 @@ class ReportingPlatform : public ::testing::Test {
   }
 
   static std::string Token(auth::Role role, const std::string& subject, std::optional<std::int64_t> location) {
-    auth::JwtSettings settings{.issuer = "comptoir", .secret = platform_->JwtSecret()};
-    return auth::IssueToken(settings, auth::Principal{subject, role, location, 0}, auth::NowSeconds());
+    return auth::IssueToken(platform_->Jwt(), auth::Principal{subject, role, location, 0}, auth::NowSeconds());
   }
   static std::string Cashier(std::int64_t store) { return Token(auth::Role::kCashier, std::to_string(store), store); }
   static std::string Manager() { return Token(auth::Role::kManager, "7", std::nullopt); }
@@ -113,8 +114,8 @@ class ReportingPlatform : public ::testing::Test {
         EXPECT_EQ(rr.status, 200) << rr.body;
         json::value returns = Json(rr);
         for (const auto& ret : returns.at("data").as_array()) {
-          out.push_back({std::string(ret.at("created_at").as_string()), Int(ret, "location_id"),
-                         -Int(ret, "total_cents"), true});
+          out.push_back(
+              {std::string(ret.at("created_at").as_string()), Int(ret, "location_id"), -Int(ret, "total_cents"), true});
         }
       }
       if (data.size() < 100) break;
@@ -320,8 +321,7 @@ TEST_F(ReportingPlatform, TheSalesReportEqualsTheReceiptsToTheCentWhateverTheGro
       for (const auto& row : v.at("rows").as_array()) {
         ASSERT_FALSE(row.at("location_id").is_null()) << "no order service here: no online row expected";
         EXPECT_EQ(Int(row, "total_cents"), by_store[Int(row, "location_id")]) << json::serialize(row);
-        EXPECT_EQ(Int(row, "total_cents"),
-                  Int(row, "subtotal_cents") + Int(row, "gst_cents") + Int(row, "qst_cents"));
+        EXPECT_EQ(Int(row, "total_cents"), Int(row, "subtotal_cents") + Int(row, "gst_cents") + Int(row, "qst_cents"));
       }
     }
   }

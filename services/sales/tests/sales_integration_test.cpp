@@ -51,8 +51,7 @@ class SalesPlatform : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     // customer issues sales' service token for inventory (ADR 0008).
-    platform_ =
-        new testing::Platform({.services = {"customer", "product", "inventory", "sales"}, .name = "sales_it"});
+    platform_ = new testing::Platform({.services = {"customer", "product", "inventory", "sales"}, .name = "sales_it"});
   }
   static void TearDownTestSuite() {
     delete platform_;
@@ -154,10 +153,11 @@ TEST_F(SalesPlatform, MileEndCashierSellsReturnsAndCannotSellAtWestmount) {
   EXPECT_EQ(OnHand(4, 5), tshirts - 2);
   EXPECT_EQ(OnHand(4, 9), cafes - 1);
   // Sales moved the stock with its own service token; the ledger names the cashier it acted for (ADR 0008).
-  EXPECT_EQ(testing::QueryValue(platform_->Conninfo("inventory"),
-                                "SELECT string_agg(DISTINCT actor_role || ':' || actor_subject || ' for ' || on_behalf_of,"
-                                " ',') FROM movements WHERE reference = 'sale:scenario-sale'"),
-            "service:sales for cashier:4");
+  EXPECT_EQ(
+      testing::QueryValue(platform_->Conninfo("inventory"),
+                          "SELECT string_agg(DISTINCT actor_role || ':' || actor_subject || ' for ' || on_behalf_of,"
+                          " ',') FROM movements WHERE reference = 'sale:scenario-sale'"),
+      "service:sales for cashier:4");
   const std::string id = std::to_string(Int(receipt, "id"));
   EXPECT_EQ(SalesDb("SELECT count(*) FROM outbox WHERE type = 'SaleCompleted' AND aggregate_id = '" + id +
                     "' AND payload->'data'->>'channel' = 'store' AND (payload->'data'->>'total_cents')::int = 6090"),
