@@ -24,6 +24,9 @@ PACKAGES=(
   postgresql-15 postgresql-client-15 redis-server "nginx-light|nginx"
   # tools used by the scripts
   curl openssl ca-certificates git clang-format
+  # the web's browser tests (web/tests/browser): Debian's Chromium driven by playwright-core,
+  # with a font that has every glyph of French text
+  chromium fonts-dejavu-core
 )
 
 log() { printf 'install-deps: %s\n' "$*"; }

@@ -49,10 +49,10 @@ PG_DIR="$VAR/pg"        # data/ (the cluster), run/ (unix socket), postgresql.lo
 # (<name>-1, <name>-2, ...), each given its port through COMPTOIR_<NAME>_HTTP_PORT.
 declare -A SERVICE_PORTS=(
   [product]=8001 [inventory]=8002 [sales]=8003 [reporting]=8004 [customer]=8005
-  [cart]="8006 8016 8026" [order]=8007 [payment]=8009
+  [cart]="8006 8016 8026" [order]=8007 [payment]=8009 [web]=8008
 )
 # Services without a PostgreSQL database of their own.
-NO_DATABASE=" cart "
+NO_DATABASE=" cart web "
 # Processes that are not services, started after the services, one per line:
 #   "name|port|health path|command (words, no quoting; 'comptoir' stands for the binary)"
 EXTRA_PROCESSES=(
@@ -150,8 +150,10 @@ start_process() { # name ports health command...
   local pid
   pid=$(pid_of "$name")
   if [[ -n $pid ]]; then
-    if [[ $ROOT/$BIN -nt $RUN_DIR/$name.pid ]]; then
-      say "$name: binary rebuilt since it started, restarting"
+    # The web service reads web/'s build once, at start: a new build restarts it too.
+    if [[ $ROOT/$BIN -nt $RUN_DIR/$name.pid ]] ||
+       [[ ($name == web || $name == comptoir) && $ROOT/build/$PRESET/web/dist/index.html -nt $RUN_DIR/$name.pid ]]; then
+      say "$name: rebuilt since it started, restarting"
       stop_pid "$name" "$pid"
     else
       return 0
@@ -464,6 +466,8 @@ print_urls() {
   local name ports health cmd port
   echo
   say "Comptoir is up:"
+  printf '  %-12s http://127.0.0.1:8080/\n' shop
+  printf '  %-12s http://127.0.0.1:8080/gestion  (demo sign-ins in README.md)\n' "back office"
   while IFS='|' read -r name ports health cmd; do
     if [[ $name == gateway ]]; then
       printf '  %-12s http://127.0.0.1:8080 (X-API-Key: pos-web-app-2025-frontend-key)  admin http://127.0.0.1:%s  metrics http://127.0.0.1:%s/metrics\n' \

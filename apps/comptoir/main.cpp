@@ -20,6 +20,7 @@
 #include "comptoir/reporting/reporting.hpp"
 #include "comptoir/sales/sales.hpp"
 #include "comptoir/service/service.hpp"
+#include "comptoir/web/web.hpp"
 
 namespace {
 namespace asio = boost::asio;
@@ -29,7 +30,7 @@ using comptoir::service::Definition;
 std::vector<const Definition*> AllServices() {
   return {&comptoir::product::Definition(), &comptoir::customer::Definition(), &comptoir::inventory::Definition(),
           &comptoir::sales::Definition(),   &comptoir::cart::Definition(),      &comptoir::payment::Definition(),
-          &comptoir::order::Definition(),   &comptoir::reporting::Definition()};
+          &comptoir::order::Definition(),   &comptoir::reporting::Definition(), &comptoir::web::Definition()};
 }
 
 std::vector<const Definition*> Select(const std::string& name) {

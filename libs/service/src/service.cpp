@@ -153,6 +153,18 @@ Host::Host(http::Runtime& runtime, const Definition& definition, const CommonCon
   server_options.access_log = common_.access_log;
   server_ = std::make_unique<http::Server>(runtime, server_options, router_, registry_);
 
+  // The retention job: the tables the service declares, plus those its instance adds (ADR 0065).
+  if (definition_.database) {
+    RetentionSettings retention_settings = LoadRetentionSettings(settings);
+    std::vector<RetentionJob> jobs = definition_.retention;
+    for (RetentionJob& job : instance_->RetentionJobs()) jobs.push_back(std::move(job));
+    std::vector<ResolvedRetention> resolved = ResolveRetention(settings, definition_.name, std::move(jobs));
+    if (retention_settings.enabled && !resolved.empty()) {
+      retention_ = std::make_unique<Retention>(runtime.Context(0), *db_, definition_.name, retention_settings,
+                                               std::move(resolved), &registry_);
+    }
+  }
+
   // The outbox relay: every service with a database may write events (an empty outbox costs one indexed
   // query per poll interval).
   if (definition_.database) {
@@ -174,21 +186,23 @@ Host::~Host() = default;
 void Host::Start() {
   server_->Start();
   instance_->Start();
+  if (retention_) retention_->Start();
   if (relay_) relay_->Start();
 }
 
 namespace {
-// Requests first (drained by the server), then the service's background tasks (they may still use the
-// pool), then the outbox relay, then `done`.
-asio::awaitable<void> StopInstance(Instance* instance, events::Relay* relay) {
+// Requests first (drained by the server), then the service's background tasks and the retention job (they may
+// still use the pool), then the outbox relay, then `done`.
+asio::awaitable<void> StopInstance(Instance* instance, Retention* retention, events::Relay* relay) {
   co_await instance->Stop();
+  if (retention != nullptr) co_await retention->Stop();
   if (relay != nullptr) co_await AwaitDone([relay](std::function<void()> done) { relay->Stop(std::move(done)); });
 }
 }  // namespace
 
 void Host::Shutdown(std::function<void()> done) {
   server_->Shutdown([this, done = std::move(done)]() mutable {
-    asio::co_spawn(runtime_.Context(0), StopInstance(instance_.get(), relay_.get()),
+    asio::co_spawn(runtime_.Context(0), StopInstance(instance_.get(), retention_.get(), relay_.get()),
                    [done = std::move(done)](std::exception_ptr) { done(); });
   });
 }

@@ -21,8 +21,9 @@ namespace {
 // Ports of deploy/kong.yml (DESIGN §4), rewritten to the test ports.
 const std::map<std::string, std::vector<int>>& DeployPorts() {
   static const std::map<std::string, std::vector<int>> ports{
-      {"product", {8001}},  {"inventory", {8002}},        {"sales", {8003}}, {"reporting", {8004}},
-      {"customer", {8005}}, {"cart", {8006, 8016, 8026}}, {"order", {8007}}};
+      {"product", {8001}},  {"inventory", {8002}}, {"sales", {8003}},
+      {"reporting", {8004}}, {"customer", {8005}}, {"cart", {8006, 8016, 8026}},
+      {"order", {8007}},    {"web", {8008}}};
   return ports;
 }
 

@@ -360,12 +360,20 @@ TEST_F(CartService, AShopperCannotReadAnotherShoppersCart) {
   EXPECT_EQ(r.status, 403) << r.body;
   r = Call("GET", "/api/v1/carts/customer-5001");
   EXPECT_EQ(r.status, 401) << r.body;
-  // Staff may read (support), never change.
+  // A manager or an admin may read (support), never change; a cashier or logistics may not even read (ADR 0051).
   r = Call("GET", "/api/v1/carts/customer-5001", {}, Manager());
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(QuantityOf(r, kTShirt), 1);
+  r = Call("GET", "/api/v1/carts/customer-5001", {}, Token(Role::kAdmin, "8"));
+  EXPECT_EQ(r.status, 200) << r.body;
   r = Call("PUT", "/api/v1/carts/customer-5001/items/5", Quantity(3), Manager());
   EXPECT_EQ(r.status, 403) << r.body;
+  for (const std::string& staff : {Token(Role::kCashier, "1", 1), Logistics()}) {
+    r = Call("GET", "/api/v1/carts/customer-5001", {}, staff);
+    EXPECT_EQ(r.status, 403) << r.body;
+    EXPECT_EQ(Code(r), "cart.forbidden");
+    EXPECT_EQ(r.body.find("T-shirt"), std::string::npos) << r.body;
+  }
   // The owner's cart is what it was.
   r = Call("GET", "/api/v1/cart", {}, alice);
   EXPECT_EQ(QuantityOf(r, kTShirt), 1);

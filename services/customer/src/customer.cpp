@@ -4,6 +4,7 @@
 #include "api/service_tokens.hpp"
 #include "comptoir/auth/password.hpp"
 #include "storage/repository.hpp"
+#include "storage/retention.hpp"
 
 namespace comptoir::customer {
 
@@ -63,6 +64,7 @@ service::Definition MakeDefinition() {
     return std::make_unique<Instance>(context);
   };
   definition.seed = &SeedAccounts;
+  definition.retention = AccountRetention();  // ADR 0065: keys, outbox, refresh tokens, sign-in failures
   return definition;
 }
 

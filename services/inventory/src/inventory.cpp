@@ -29,6 +29,8 @@ Settings LoadSettings(config::Source& source) {
   for (char c : s.time_zone)
     zone_ok = zone_ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' || c == '+');
   source.Check(zone_ok, "inventory.time_zone", "must be an IANA time zone name such as America/Toronto");
+  s.public_stock.low_threshold = source.Int("inventory.public_low_threshold", 5, 0, 1'000'000);
+  s.public_stock.available_cap = source.Int("inventory.public_available_cap", 999, 1, 1'000'000'000);
   return s;
 }
 
@@ -72,6 +74,7 @@ service::Definition MakeDefinition() {
     return std::make_unique<Instance>(context);
   };
   definition.seed = &SeedDemo;
+  definition.retention = {service::IdempotencyKeysRetention(), service::PublishedOutboxRetention()};  // ADR 0065
   return definition;
 }
 

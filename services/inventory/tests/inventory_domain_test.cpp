@@ -83,6 +83,20 @@ TEST(Stock, AvailableAndLow) {
   EXPECT_FALSE(s.low());
 }
 
+TEST(Stock, WhatThePublicSees) {
+  PublicStockRules rules;  // low up to 5, the centre's available up to 999
+  EXPECT_EQ(AvailabilityName(AvailabilityOf(0, rules)), "out_of_stock");
+  EXPECT_EQ(AvailabilityName(AvailabilityOf(-2, rules)), "out_of_stock");
+  EXPECT_EQ(AvailabilityName(AvailabilityOf(1, rules)), "low_stock");
+  EXPECT_EQ(AvailabilityName(AvailabilityOf(5, rules)), "low_stock");
+  EXPECT_EQ(AvailabilityName(AvailabilityOf(6, rules)), "in_stock");
+  EXPECT_EQ(PublicAvailable(42, rules), 42);
+  EXPECT_EQ(PublicAvailable(5000, rules), 999);
+  EXPECT_EQ(PublicAvailable(-1, rules), 0);
+  rules.low_threshold = 0;
+  EXPECT_EQ(AvailabilityName(AvailabilityOf(1, rules)), "in_stock");
+}
+
 TEST(Stock, InsufficientStockNamesEveryProduct) {
   ApiError e = InsufficientStock(4, {{3, 2, 1}, {5, 7, 0}});
   EXPECT_EQ(e.status(), 409);

@@ -86,9 +86,11 @@ class InventoryService : public ::testing::Test {
     return testing::Http(static_cast<std::uint16_t>(platform_->Port("inventory")), method, target, body, headers);
   }
 
+  // The full row, as staff see it.
   static json::object Stock(std::int64_t location, std::int64_t product) {
     HttpResult r = Direct(
-        "GET", "/api/v1/inventory?location_id=" + std::to_string(location) + "&product_id=" + std::to_string(product));
+        "GET", "/api/v1/inventory?location_id=" + std::to_string(location) + "&product_id=" + std::to_string(product),
+        {}, Manager());
     EXPECT_EQ(r.status, 200) << r.body;
     auto data = Json(r).at("data").as_array();
     if (data.empty()) return {};
@@ -538,7 +540,12 @@ TEST_F(InventoryService, ReorderPointsAndAlerts) {
   HttpResult set = Direct("PUT", "/api/v1/inventory/reorder-points", body, Logistics());
   ASSERT_EQ(set.status, 200) << set.body;
   EXPECT_EQ(Json(set).at("reorder_point").as_int64(), 1000);
-  HttpResult alerts = Direct("GET", "/api/v1/inventory/alerts?location_id=5");
+  // Alerts compare with reorder points: staff only (ADR 0051).
+  EXPECT_EQ(Direct("GET", "/api/v1/inventory/alerts?location_id=5").status, 401);
+  HttpResult shopper_alerts = Direct("GET", "/api/v1/inventory/alerts?location_id=5", {}, Customer());
+  EXPECT_EQ(shopper_alerts.status, 403) << shopper_alerts.body;
+  EXPECT_EQ(Code(shopper_alerts), "auth.forbidden");
+  HttpResult alerts = Direct("GET", "/api/v1/inventory/alerts?location_id=5", {}, Logistics());
   ASSERT_EQ(alerts.status, 200) << alerts.body;
   bool found = false;
   json::value alert_list = Json(alerts);
@@ -547,8 +554,50 @@ TEST_F(InventoryService, ReorderPointsAndAlerts) {
     if (s.at("product_id").as_int64() == 10) found = true;
   }
   EXPECT_TRUE(found);
-  HttpResult low = Direct("GET", "/api/v1/inventory?location_id=5&product_id=10&low_stock=true");
+  HttpResult low = Direct("GET", "/api/v1/inventory?location_id=5&product_id=10&low_stock=true", {}, Cashier(5));
   EXPECT_EQ(Json(low).at("meta").at("total").as_int64(), 1);
+  for (const std::string& token : {std::string(), Customer()}) {
+    HttpResult refused = Direct("GET", "/api/v1/inventory?location_id=5&product_id=10&low_stock=true", {}, token);
+    EXPECT_EQ(refused.status, 403) << refused.body;
+    EXPECT_EQ(Code(refused), "auth.forbidden");
+  }
+}
+
+// What the shop (a shopper, or nobody signed in) sees of stock: a level per location, and at the centre the quantity
+// it can sell (capped) — never on hand, reserved nor reorder points, at the centre or at the stores (ADR 0051).
+TEST_F(InventoryService, ShoppersAndAnonymousCallersSeeAvailabilityOnly) {
+  SetOnHand(3, 9, 3);   // Café at Quartier des Spectacles: 3 left (low: at most 5)
+  SetOnHand(4, 9, 0);   // none at Mile End
+  SetOnHand(2, 9, 40);  // plenty at the Plateau
+  std::int64_t centre = Stock(6, 9).at("available").as_int64();
+  ASSERT_GT(centre, 5);
+  for (const std::string& token : {std::string(), Customer("77")}) {
+    HttpResult r = Direct("GET", "/api/v1/inventory?product_id=9&per_page=100", {}, token);
+    ASSERT_EQ(r.status, 200) << r.body;
+    std::map<std::int64_t, json::object> rows;
+    json::value body = Json(r);
+    for (const auto& row : body.at("data").as_array()) rows[row.at("location_id").as_int64()] = row.as_object();
+    ASSERT_EQ(rows.size(), 6u) << r.body;  // stores 1-5 and the centre
+    for (const auto& [location, row] : rows) {
+      EXPECT_FALSE(row.contains("on_hand")) << r.body;
+      EXPECT_FALSE(row.contains("reserved")) << r.body;
+      EXPECT_FALSE(row.contains("reorder_point")) << r.body;
+      EXPECT_EQ(row.contains("available"), location == 6) << r.body;
+    }
+    EXPECT_EQ(rows[3].at("availability").as_string(), "low_stock");
+    EXPECT_EQ(rows[4].at("availability").as_string(), "out_of_stock");
+    EXPECT_EQ(rows[2].at("availability").as_string(), "in_stock");
+    EXPECT_EQ(rows[6].at("available").as_int64(), centre);  // below the cap (999): what a cart may take
+    EXPECT_EQ(rows[6].at("availability").as_string(), "in_stock");
+  }
+  // Staff see the rows as they are.
+  HttpResult staff = Direct("GET", "/api/v1/inventory?location_id=3&product_id=9", {}, Cashier(1));
+  ASSERT_EQ(staff.status, 200) << staff.body;
+  EXPECT_EQ(Json(staff).at("data").at(0).at("on_hand").as_int64(), 3);
+  EXPECT_TRUE(Json(staff).at("data").at(0).as_object().contains("reorder_point"));
+  // A forged token is no way round it.
+  HttpResult forged = Direct("GET", "/api/v1/inventory?location_id=3", {}, Customer() + "x");
+  EXPECT_EQ(forged.status, 401) << forged.body;
 }
 
 TEST_F(InventoryService, RestockLifeCycle) {
@@ -847,7 +896,11 @@ TEST(InventoryExpiry, SweepReleasesExpiredReservations) {
     status = std::string(Json(get).at("status").as_string());
   }
   EXPECT_EQ(status, "expired");
-  HttpResult stock = testing::Http(port, "GET", "/api/v1/inventory?location_id=6&product_id=2");
+  who.role = Role::kLogistics;
+  who.location_id = 6;
+  std::string staff = auth::IssueToken(settings, who, auth::NowSeconds());
+  HttpResult stock = testing::Http(port, "GET", "/api/v1/inventory?location_id=6&product_id=2", {},
+                                   {{"Authorization", "Bearer " + staff}});
   EXPECT_EQ(Json(stock).at("data").as_array()[0].at("reserved").as_int64(), 0);
   HttpResult commit = testing::Http(port, "POST", "/api/v1/inventory/reservations/" + id + "/commit", {},
                                     {{"Authorization", "Bearer " + token}});

@@ -23,15 +23,10 @@ Settings LoadSettings(config::Source& source) {
   s.payment_timeout = std::chrono::milliseconds(source.Int("order.payment_timeout_ms", 5000, 10, 600000));
   s.recovery_interval = std::chrono::milliseconds(source.Int("order.recovery_interval_ms", 10000, 10, 3'600'000));
   s.recovery_stale = std::chrono::milliseconds(source.Int("order.recovery_stale_ms", 60000, 0, 86'400'000));
-  s.crash_after_step = source.String("order.crash_after_step", "");
-  s.crash_key_prefix = source.String("order.crash_key_prefix", "");
-  std::string_view steps = s.crash_after_step;
-  while (!steps.empty()) {
-    std::size_t comma = steps.find(',');
-    source.Check(ParseStep(steps.substr(0, comma)).has_value(), "order.crash_after_step",
-                 "must list checkout steps separated by commas (e.g. charging,charged)");
-    steps = comma == std::string_view::npos ? std::string_view() : steps.substr(comma + 1);
-  }
+  s.charge_watch = std::chrono::milliseconds(source.Int("order.charge_watch_ms", 3'600'000, 0, 7 * 86'400'000LL));
+  s.charge_watch_interval =
+      std::chrono::milliseconds(source.Int("order.charge_watch_interval_ms", 30000, 10, 3'600'000));
+  s.crash = CrashHook::Load(source);  // test builds only; nothing is read otherwise (ADR 0053)
   return s;
 }
 
@@ -61,7 +56,11 @@ class Instance final : public service::Instance {
         tokens_(context.runtime, context.client, service::LoadServiceCredentials(context.settings, "order")),
         peers_(LoadPeers(context, settings_, tokens_)),
         repository_(context.db),
-        saga_(repository_, peers_, settings_),
+        saga_(repository_, peers_, settings_,
+              &context.registry
+                   .AddCounter("order_late_charges_refunded_total",
+                               "Charges recorded by the provider after their checkout was undone, found and refunded")
+                   .WithLabels({})),
         handlers_(repository_, saga_, verifier_),
         recovery_(context.runtime.Context(0), "checkout-recovery", settings_.recovery_interval,
                   [this]() { return saga_.RecoverOnce(); }) {
@@ -95,6 +94,7 @@ service::Definition MakeDefinition() {
     return std::make_unique<Instance>(context);
   };
   definition.seed = &Seed;
+  definition.retention = {service::IdempotencyKeysRetention(), service::PublishedOutboxRetention()};  // ADR 0065
   return definition;
 }
 

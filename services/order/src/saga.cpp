@@ -1,7 +1,5 @@
 #include "saga.hpp"
 
-#include <cstdio>
-#include <cstdlib>
 #include <map>
 
 #include <boost/json.hpp>
@@ -46,11 +44,10 @@ ApiError Interrupted() {
 }
 
 std::string CheckoutFingerprint(const CheckoutRequest& r) {
-  return service::Fingerprint(r.cart_id + "\n" + (r.address_id ? std::to_string(*r.address_id) : "") + "\n" +
-                              r.shipping_address.line1 + "\n" + r.shipping_address.city + "\n" +
-                              r.shipping_address.province + "\n" + r.shipping_address.postal_code + "\n" +
-                              r.card_number.substr(r.card_number.size() - 4) + "\n" +
-                              std::to_string(r.card_number.size()));
+  return service::Fingerprint(
+      r.cart_id + "\n" + (r.address_id ? std::to_string(*r.address_id) : "") + "\n" + r.shipping_address.line1 + "\n" +
+      r.shipping_address.city + "\n" + r.shipping_address.province + "\n" + r.shipping_address.postal_code + "\n" +
+      r.card_number.substr(r.card_number.size() - 4) + "\n" + std::to_string(r.card_number.size()));
 }
 
 std::string AddressJson(const Address& a) {
@@ -83,23 +80,7 @@ bool IsClientError(const ApiError& e) {
 
 }  // namespace
 
-bool ShouldCrash(const Settings& settings, Step step, std::string_view key) {
-  std::string_view list = settings.crash_after_step;
-  std::string_view name = StepName(step);
-  while (!list.empty()) {
-    std::size_t comma = list.find(',');
-    std::string_view item = list.substr(0, comma);
-    if (item == name) {
-      if (settings.crash_key_prefix.empty()) return true;
-      std::string prefix = settings.crash_key_prefix + std::string(name) + "-";
-      if (key.substr(0, prefix.size()) == prefix) return true;
-    }
-    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-  }
-  return false;
-}
-
-std::string OrderJson(const Order& o) {
+std::string OrderJson(const Order& o, const OrderView& view) {
   boost::json::array items;
   for (const Line& l : o.items) {
     items.push_back(boost::json::object{{"product_id", l.product_id},
@@ -109,22 +90,23 @@ std::string OrderJson(const Order& o) {
                                         {"quantity", l.quantity},
                                         {"line_total_cents", l.line_total_cents()}});
   }
-  boost::json::object body{
-      {"id", o.id},
-      {"number", o.number},
-      {"customer_id", o.customer_id},
-      {"status", StatusName(o.status)},
-      {"items", std::move(items)},
-      {"subtotal_cents", o.totals.subtotal_cents},
-      {"shipping_cents", o.totals.shipping_cents},
-      {"gst_cents", o.totals.gst_cents},
-      {"qst_cents", o.totals.qst_cents},
-      {"total_cents", o.totals.total_cents},
-      {"shipping_address", boost::json::parse(o.shipping_address_json)},
-      {"payment",
-       boost::json::object{{"charge_id", o.charge_id}, {"card_last4", o.card_last4}, {"refunded", o.refunded}}},
-      {"created_at", o.created_at},
-      {"updated_at", o.updated_at}};
+  boost::json::object body{{"id", o.id},
+                           {"number", o.number},
+                           {"status", StatusName(o.status)},
+                           {"items", std::move(items)},
+                           {"subtotal_cents", o.totals.subtotal_cents},
+                           {"shipping_cents", o.totals.shipping_cents},
+                           {"gst_cents", o.totals.gst_cents},
+                           {"qst_cents", o.totals.qst_cents},
+                           {"total_cents", o.totals.total_cents},
+                           {"created_at", o.created_at},
+                           {"updated_at", o.updated_at}};
+  if (view.customer) body["customer_id"] = o.customer_id;
+  if (view.address) body["shipping_address"] = boost::json::parse(o.shipping_address_json);
+  if (view.payment) {
+    body["payment"] =
+        boost::json::object{{"charge_id", o.charge_id}, {"card_last4", o.card_last4}, {"refunded", o.refunded}};
+  }
   return Serialize(body);
 }
 
@@ -161,17 +143,14 @@ awaitable<void> Saga::Move(order::Checkout& c, Step to, const StepUpdate& update
     c.answer_status = update.answer_status;
     c.answer_body = update.answer_body;
   }
-  if (in_request && ShouldCrash(settings_, to, c.idempotency_key)) {
-    log::Error("order.crash_after_step: exiting on purpose (test setting)",
-               {{"checkout_id", c.id}, {"step", std::string(StepName(to))}});
-    std::fflush(nullptr);
-    std::_Exit(137);
-  }
+  if (in_request) settings_.crash.After(to, c.idempotency_key, c.id);
 }
 
-awaitable<void> Saga::StartCompensation(order::Checkout& c, const ApiError& answer, std::string failure) {
+awaitable<void> Saga::StartCompensation(order::Checkout& c, const ApiError& answer, std::string failure,
+                                        bool watch_charge) {
   StepUpdate update;
   update.failure = std::move(failure);
+  if (watch_charge) update.watch_charge_ms = settings_.charge_watch.count();
   update.answer_status = answer.status();
   update.answer_body = AnswerBody(answer);
   co_await Move(c, Step::kCompensating, update);
@@ -183,8 +162,8 @@ awaitable<http::Response> Saga::Checkout(http::Request& request, const auth::Pri
   CheckoutRequest body = ParseCheckoutBody(json::ParseBody(request.body));
   if (body.address_id) {
     // A saved address of this shopper (customer checks the token: another shopper's id is a 404 there).
-    auto saved = co_await peers_.customer.CallJson(request, http::Method::kGet,
-                                                   "/api/v1/customers/me/addresses/" + std::to_string(*body.address_id));
+    auto saved = co_await peers_.customer.CallJson(
+        request, http::Method::kGet, "/api/v1/customers/me/addresses/" + std::to_string(*body.address_id));
     body.shipping_address = AddressFromCustomer(saved);
   }
 
@@ -335,7 +314,10 @@ awaitable<http::Response> Saga::Forward(order::Checkout& c, const http::Request&
     } else if (failed->status() >= 500) {
       answer = ApiError::Unavailable("order.payment_unavailable", "the payment provider cannot be reached");
     }
-    co_await StartCompensation(c, answer, "charge failed: " + failed->code());
+    // Only a refusal the provider recorded (declined, invalid card) settles the key; after a timeout or an outage a
+    // charge may still appear under it, so the undone checkout is watched for a while (ADR 0052).
+    bool settled = IsClientError(*failed) && failed->code() != "payment.charge_pending";
+    co_await StartCompensation(c, answer, "charge failed: " + failed->code(), !settled);
     std::optional<std::string> compensation_error;
     try {
       co_await Compensate(c, origin);
@@ -380,11 +362,7 @@ awaitable<void> Saga::CompleteForward(order::Checkout& c, const http::Request& o
       throw answer;
     }
     c.step = Step::kOrderCreated;
-    if (in_request && ShouldCrash(settings_, Step::kOrderCreated, c.idempotency_key)) {
-      log::Error("order.crash_after_step: exiting on purpose (test setting)", {{"checkout_id", c.id}});
-      std::fflush(nullptr);
-      std::_Exit(137);
-    }
+    if (in_request) settings_.crash.After(Step::kOrderCreated, c.idempotency_key, c.id);
   }
   if (c.step == Step::kOrderCreated) {
     std::optional<ApiError> commit_error;
@@ -456,18 +434,7 @@ awaitable<void> Saga::Compensate(order::Checkout& c, const http::Request& origin
     }
   }
   // Charges: whatever exists under the reference is refunded (a pending one ends refunded when it completes).
-  if (c.charge_asked) {
-    boost::json::value list = co_await peers_.payment.CallJson(
-        origin, Method::kGet,
-        "/api/v1/payments/charges?per_page=100&reference=" + http::PercentEncode(c.charge_reference));
-    for (const auto& charge : list.at("data").as_array()) {
-      std::string status = StringField(charge.as_object(), "status");
-      if (status != "succeeded" && status != "pending") continue;
-      std::string id = StringField(charge.as_object(), "id");
-      co_await peers_.payment.CallJson(origin, Method::kPost, "/api/v1/payments/charges/" + id + "/refund");
-      log::Info("charge refunded by compensation", {{"checkout_id", c.id}, {"charge_id", id}, {"was", status}});
-    }
-  }
+  if (c.charge_asked) co_await RefundCharges(c, origin);
   if (c.step == Step::kCompensating) {
     bool recorded = co_await repository_.Advance(c.id, Step::kCompensating, Step::kFailed, kNoUpdate);
     if (recorded) c.step = Step::kFailed;
@@ -490,6 +457,39 @@ awaitable<void> Saga::Compensate(order::Checkout& c, const http::Request& origin
   log::Info("checkout undone", {{"checkout_id", c.id}, {"request_id", origin.request_id}});
 }
 
+awaitable<std::pair<bool, int>> Saga::RefundCharges(const order::Checkout& c, const http::Request& origin) {
+  boost::json::value list = co_await peers_.payment.CallJson(
+      origin, Method::kGet,
+      "/api/v1/payments/charges?per_page=100&reference=" + http::PercentEncode(c.charge_reference));
+  const auto& charges = list.at("data").as_array();
+  int refunded = 0;
+  for (const auto& charge : charges) {
+    std::string status = StringField(charge.as_object(), "status");
+    if (status != "succeeded" && status != "pending") continue;
+    std::string id = StringField(charge.as_object(), "id");
+    co_await peers_.payment.CallJson(origin, Method::kPost, "/api/v1/payments/charges/" + id + "/refund");
+    ++refunded;
+    log::Info("charge refunded by compensation", {{"checkout_id", c.id}, {"charge_id", id}, {"was", status}});
+  }
+  co_return std::pair{!charges.empty(), refunded};
+}
+
+awaitable<void> Saga::WatchCharge(order::Checkout c) {
+  http::Request origin = BackgroundOrigin("recovery-" + c.id, "customer:" + c.customer_id);
+  auto [exists, refunded] = co_await RefundCharges(c, origin);
+  if (refunded > 0) {
+    if (late_refunds_ != nullptr) late_refunds_->Inc(refunded);
+    log::Warn("late charge found after the checkout was undone; refunded",
+              {{"checkout_id", c.id}, {"refunded", refunded}});
+  }
+  // One key makes at most one charge: once the provider has one (whatever its status), nothing more can come.
+  bool ended = exists || c.charge_watch_over;
+  if (!exists && c.charge_watch_over) {
+    log::Info("no late charge within the watch; watch ended", {{"checkout_id", c.id}});
+  }
+  co_await repository_.ChargeChecked(c.id, ended);
+}
+
 awaitable<void> Saga::Recover(order::Checkout c) {
   http::Request origin = BackgroundOrigin("recovery-" + c.id, "customer:" + c.customer_id);
   Recovery what = RecoveryFor(c.step);
@@ -507,8 +507,11 @@ awaitable<void> Saga::Recover(order::Checkout c) {
   }
   if (what == Recovery::kCompensate) {
     log::Info("recovery: undoing checkout", {{"checkout_id", c.id}, {"step", std::string(StepName(c.step))}});
-    if (c.step != Step::kCompensating)
-      co_await StartCompensation(c, Interrupted(), "interrupted at " + std::string(StepName(c.step)));
+    if (c.step != Step::kCompensating) {
+      // Interrupted after the charge was sent but before its answer was recorded: its outcome is unknown.
+      bool unknown_charge = c.charge_asked && c.charge_id.empty();
+      co_await StartCompensation(c, Interrupted(), "interrupted at " + std::string(StepName(c.step)), unknown_charge);
+    }
     co_await Compensate(c, origin);
   }
 }
@@ -529,6 +532,15 @@ awaitable<void> Saga::RecoverOnce() {
       co_await Settle(order, BackgroundOrigin("recovery-" + order.id, "customer:" + order.customer_id));
     } catch (const std::exception& e) {
       log::Warn("cancellation not settled; retried at the next pass", {{"order_id", order.id}, {"error", e.what()}});
+    }
+  }
+  std::vector<order::Checkout> watched = co_await repository_.WatchedCheckouts(settings_.charge_watch_interval.count());
+  for (order::Checkout& c : watched) {
+    std::string id = c.id;
+    try {
+      co_await WatchCharge(std::move(c));
+    } catch (const std::exception& e) {
+      log::Warn("late-charge check failed; retried at the next pass", {{"checkout_id", id}, {"error", e.what()}});
     }
   }
 }

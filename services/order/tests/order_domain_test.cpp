@@ -6,10 +6,10 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
-#include "comptoir/testing/openapi.hpp"
 #include "api/handlers.hpp"
 #include "comptoir/error.hpp"
 #include "comptoir/order/order.hpp"
+#include "comptoir/testing/openapi.hpp"
 #include "domain/order.hpp"
 #include "saga.hpp"
 #include "storage/repository.hpp"
@@ -128,8 +128,11 @@ TEST(CheckoutBody, SavedAddressOrShippingAddressAndOnlyQuebecIsServed) {
       R"({"id": 3, "type": "delivery", "line1": "5333 avenue Casgrain", "city": "Montréal", "province": "QC",
           "postal_code": "H2T 1X3", "is_default": true})"));
   EXPECT_EQ(from_customer.postal_code, "H2T 1X3");
-  EXPECT_EQ(Catch([] { AddressFromCustomer(Body(R"({"line1": "1 Queen St", "city": "Toronto", "province": "ON",
-      "postal_code": "M5H 2N2"})")); }).code(), "order.shipping_outside_quebec");
+  EXPECT_EQ(Catch([] {
+              AddressFromCustomer(Body(R"({"line1": "1 Queen St", "city": "Toronto", "province": "ON",
+      "postal_code": "M5H 2N2"})"));
+            }).code(),
+            "order.shipping_outside_quebec");
   ApiError ontario = Catch([] {
     ParseCheckoutBody(Body(R"({"cart_id": "c", "shipping_address": {"line1": "1 Queen St", "city": "Toronto",
         "province": "ON", "postal_code": "M5H 2N2"}, "payment": {"method": "card", "card_number": "4242424242424242"}})"));
@@ -183,19 +186,35 @@ TEST(Saga, RecoveryDecisions) {
   }
 }
 
+#if COMPTOIR_TEST_HOOKS
 TEST(Saga, TestCrashSettingMatchesStepAndKey) {
-  Settings s;
-  EXPECT_FALSE(ShouldCrash(s, Step::kCharged, "crash-charged-1"));  // off by default
-  s.crash_after_step = "charging,charged";
-  s.crash_key_prefix = "crash-";
-  EXPECT_TRUE(ShouldCrash(s, Step::kCharged, "crash-charged-1"));
-  EXPECT_TRUE(ShouldCrash(s, Step::kCharging, "crash-charging-1"));
-  EXPECT_FALSE(ShouldCrash(s, Step::kCharging, "crash-charged-1"));
-  EXPECT_FALSE(ShouldCrash(s, Step::kReserved, "crash-reserved-1"));
-  EXPECT_FALSE(ShouldCrash(s, Step::kCharged, "happy-1"));
-  s.crash_key_prefix.clear();
-  EXPECT_TRUE(ShouldCrash(s, Step::kCharged, "any"));
+  ASSERT_TRUE(CrashHook::Compiled());
+  EXPECT_FALSE(CrashHook().Wants(Step::kCharged, "crash-charged-1"));  // off by default
+  CrashHook hook("charging,charged", "crash-");
+  EXPECT_TRUE(hook.Wants(Step::kCharged, "crash-charged-1"));
+  EXPECT_TRUE(hook.Wants(Step::kCharging, "crash-charging-1"));
+  EXPECT_FALSE(hook.Wants(Step::kCharging, "crash-charged-1"));
+  EXPECT_FALSE(hook.Wants(Step::kReserved, "crash-reserved-1"));
+  EXPECT_FALSE(hook.Wants(Step::kCharged, "happy-1"));
+  EXPECT_TRUE(CrashHook("charged", "").Wants(Step::kCharged, "any"));
 }
+
+TEST(Saga, TestCrashSettingsAreCheckedAtStart) {
+  config::Source source(R"({"order": {"crash_after_step": "charged,nonsense"}})",
+                        [](const std::string&) { return std::optional<std::string>(); });
+  CrashHook::Load(source);
+  EXPECT_THROW(source.ThrowIfErrors(), config::ConfigError);
+}
+#else
+TEST(Saga, ABuildWithoutTestHooksReadsNoCrashSetting) {
+  EXPECT_FALSE(CrashHook::Compiled());
+  config::Source source(R"({"order": {"crash_after_step": "charged,nonsense", "crash_key_prefix": ""}})",
+                        [](const std::string&) { return std::optional<std::string>(); });
+  CrashHook hook = CrashHook::Load(source);
+  EXPECT_NO_THROW(source.ThrowIfErrors());
+  EXPECT_FALSE(hook.Wants(Step::kCharged, "crash-charged-1"));
+}
+#endif
 
 TEST(Status, TransitionsAndCancellation) {
   EXPECT_TRUE(CanChangeStatus(Status::kPaid, Status::kPreparing));
@@ -219,13 +238,52 @@ TEST(Access, OwnerOrStaff) {
   auth::Principal other{"13", auth::Role::kCustomer, std::nullopt, 0};
   auth::Principal cashier{"1", auth::Role::kCashier, 1, 0};
   auth::Principal logistics{"6", auth::Role::kLogistics, 6, 0};
+  auth::Principal manager{"7", auth::Role::kManager, std::nullopt, 0};
   EXPECT_TRUE(MayRead(owner, order));
   EXPECT_FALSE(MayRead(other, order));
-  EXPECT_TRUE(MayRead(cashier, order));
+  EXPECT_FALSE(MayRead(cashier, order));  // ADR 0051: cashiers have no business with online orders
+  EXPECT_FALSE(MayReadOrders(cashier));
+  EXPECT_TRUE(MayRead(logistics, order));
+  EXPECT_TRUE(MayRead(manager, order));
   EXPECT_TRUE(MayCancel(owner, order));
   EXPECT_FALSE(MayCancel(other, order));
   EXPECT_FALSE(MayCancel(cashier, order));
   EXPECT_TRUE(MayCancel(logistics, order));
+}
+
+TEST(Access, LogisticsSeesWhatItTakesToShip) {
+  Order order;
+  order.customer_id = "12";
+  order.status = Status::kPaid;
+  auth::Principal owner{"12", auth::Role::kCustomer, std::nullopt, 0};
+  auth::Principal logistics{"6", auth::Role::kLogistics, 6, 0};
+  auth::Principal admin{"8", auth::Role::kAdmin, std::nullopt, 0};
+  for (const auto& who : {owner, admin}) {
+    OrderView full = ViewFor(who, order, false);
+    EXPECT_TRUE(full.customer && full.payment && full.address);
+  }
+  OrderView queue = ViewFor(logistics, order, false);
+  EXPECT_FALSE(queue.customer || queue.payment || queue.address);
+  OrderView slip = ViewFor(logistics, order, true);
+  EXPECT_TRUE(slip.address);
+  EXPECT_FALSE(slip.customer || slip.payment);
+  order.status = Status::kPreparing;
+  EXPECT_TRUE(ViewFor(logistics, order, true).address);
+  for (Status gone : {Status::kShipped, Status::kDelivered, Status::kCancelled}) {
+    order.status = gone;
+    EXPECT_FALSE(ViewFor(logistics, order, true).address) << StatusName(gone);
+  }
+  boost::json::value body = boost::json::parse(OrderJson(order, ViewFor(logistics, order, true)));
+  EXPECT_FALSE(body.as_object().contains("customer_id"));
+  EXPECT_FALSE(body.as_object().contains("payment"));
+  EXPECT_FALSE(body.as_object().contains("shipping_address"));
+}
+
+TEST(Status, ShippingNeedsCommittedStock) {
+  EXPECT_TRUE(NeedsCommittedStock(Status::kPreparing));
+  EXPECT_TRUE(NeedsCommittedStock(Status::kShipped));
+  EXPECT_FALSE(NeedsCommittedStock(Status::kDelivered));  // only reached from shipped
+  EXPECT_FALSE(NeedsCommittedStock(Status::kCancelled));
 }
 
 TEST(OrderQuery, FiltersAndErrors) {

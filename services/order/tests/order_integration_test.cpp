@@ -2,183 +2,23 @@
 // real processes (testing::Platform: fresh databases, shared Redis, the gateway in front). Shoppers fill their cart and
 // check out through the gateway; the provider, the stock and the databases are read directly to check that nothing
 // is ever half-done (no charge without an order, no reservation without a paid order).
-#include <chrono>
-#include <random>
 #include <set>
-#include <string>
-#include <thread>
-#include <vector>
 
-#include <gtest/gtest.h>
-#include <boost/json.hpp>
+#include "order_fixture.hpp"
 
-#include "comptoir/auth/auth.hpp"
-#include "comptoir/testing/http.hpp"
-#include "comptoir/testing/pg.hpp"
-#include "comptoir/testing/platform.hpp"
-#include "comptoir/testing/process.hpp"
-
-namespace comptoir::order {
+namespace comptoir::order::test {
 namespace {
 
-using auth::Role;
-using testing::HttpResult;
-namespace json = boost::json;
-
-constexpr const char* kSuccessCard = "4242424242424242";
-constexpr const char* kDeclinedCard = "4000000000000002";
-constexpr const char* kTimeoutCard = "4000000000000119";
-constexpr std::int64_t kVeste = 7;  // 129.99 $
-constexpr std::int64_t kMiel = 12;  // 15.99 $
-constexpr std::int64_t kCentre = 6;
-
-json::value Json(const HttpResult& r) {
-  boost::system::error_code ec;
-  json::value v = json::parse(r.body, ec);
-  EXPECT_FALSE(ec) << "not JSON: " << r.body;
-  return v;
-}
-
-std::string Code(const HttpResult& r) {
-  auto v = Json(r);
-  return v.is_object() && v.as_object().contains("code") ? std::string(v.at("code").as_string()) : "";
-}
-
-std::string Str(const json::value& v, std::string_view key) {
-  return std::string(v.at(key).as_string());
-}
-
-// Waits (bounded) for `done`; the deadline only guards against a hang, it is not what is tested.
-template <class F>
-bool Eventually(F&& done, std::chrono::seconds limit = std::chrono::seconds(30)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return done();
-}
-
-class Checkout : public ::testing::Test {
+class Checkout : public OrderFixture<Checkout> {
  protected:
   static void SetUpTestSuite() {
-    ASSERT_FALSE(testing::ComptoirBin().empty()) << "COMPTOIR_BIN must name the comptoir executable";
-    platform_ = new testing::Platform(
-        // customer issues order's service tokens (inventory, payment, cart; ADR 0008).
-        testing::PlatformOptions{.services = {"customer", "product", "inventory", "cart", "payment", "order"},
-                                 .name = "order_it",
-                                 .env = {{"COMPTOIR_ORDER_PAYMENT_TIMEOUT_MS", "1000"},
-                                         {"COMPTOIR_PAYMENT_TIMEOUT_CARD_DELAY_MS", "1600"},
-                                         {"COMPTOIR_ORDER_RECOVERY_INTERVAL_MS", "300"},
-                                         {"COMPTOIR_ORDER_RECOVERY_STALE_MS", "3000"},
-                                         // Test-only crash: the order process _exits after recording step S of a
-                                         // checkout whose key starts with "crash-S-".
-                                         {"COMPTOIR_ORDER_CRASH_AFTER_STEP", "charging,charged"},
-                                         {"COMPTOIR_ORDER_CRASH_KEY_PREFIX", "crash-"}},
-                                 .instances = {{"cart", 1}}});
-    std::random_device random;
-    next_customer_ =
-        700000 + static_cast<int>(random() % 200000) * 10;  // carts live in a Redis shared with other tests
+    // Test builds only: the order process _exits after recording step S of a checkout whose key starts with
+    // "crash-S-".
+    StartPlatform("order_it", {{"COMPTOIR_ORDER_CRASH_AFTER_STEP", "charging,charged"},
+                               {"COMPTOIR_ORDER_CRASH_KEY_PREFIX", "crash-"}});
   }
-  static void TearDownTestSuite() {
-    delete platform_;
-    platform_ = nullptr;
-  }
-
-  static std::string Token(Role role, std::string subject, std::optional<std::int64_t> location = std::nullopt) {
-    return platform_->Auth().Token(role, subject, location);
-  }
-  static std::string Logistics() { return Token(Role::kLogistics, "6", 6); }
-  static std::string Manager() { return Token(Role::kManager, "7"); }
-
-  // The cart service itself (one instance here): carts are filled and read directly, so that kong.yml's cart targets
-  // without a test instance (it lists three) play no part; checkout and orders go through the gateway.
-  static HttpResult Cart(const std::string& method, const std::string& target, const std::string& token,
-                         const std::string& body = {}) {
-    return testing::Http(static_cast<std::uint16_t>(platform_->Port("cart")), method, target, body,
-                         {{"Authorization", "Bearer " + token}});
-  }
-
-  /// A new shopper (token) with `lines` in their cart.
-  struct Shopper {
-    std::string id;
-    std::string token;
-    std::string cart_id;
-  };
-  static Shopper NewShopper(const std::vector<std::pair<std::int64_t, std::int64_t>>& lines) {
-    Shopper s;
-    s.id = std::to_string(next_customer_++);
-    s.token = Token(Role::kCustomer, s.id);
-    HttpResult cart = Cart("GET", "/api/v1/cart", s.token);
-    EXPECT_EQ(cart.status, 200) << cart.body;
-    s.cart_id = Str(Json(cart), "id");
-    for (auto [product, quantity] : lines) {
-      HttpResult added = Cart("POST", "/api/v1/carts/" + s.cart_id + "/items", s.token,
-                              json::serialize(json::object{{"product_id", product}, {"quantity", quantity}}));
-      EXPECT_EQ(added.status, 200) << added.body;
-    }
-    return s;
-  }
-
-  static std::string CheckoutBody(const Shopper& s, const std::string& card) {
-    return json::serialize(json::object{{"cart_id", s.cart_id},
-                                        {"shipping_address", json::object{{"line1", "7250, boulevard des Roseraies"},
-                                                                          {"city", "Montréal"},
-                                                                          {"province", "QC"},
-                                                                          {"postal_code", "H1M 2T6"}}},
-                                        {"payment", json::object{{"method", "card"}, {"card_number", card}}}});
-  }
-  static HttpResult PostCheckout(const Shopper& s, const std::string& card, const std::string& key) {
-    return platform_->Call("POST", "/api/v1/checkout", CheckoutBody(s, card), s.token, {{"Idempotency-Key", key}});
-  }
-
-  static json::array CartItems(const Shopper& s) {
-    HttpResult cart = Cart("GET", "/api/v1/carts/" + s.cart_id, s.token);
-    EXPECT_EQ(cart.status, 200) << cart.body;
-    return Json(cart).at("items").as_array();
-  }
-  static json::array OrdersOf(const Shopper& s) {
-    HttpResult list = platform_->Call("GET", "/api/v1/orders", "", s.token);
-    EXPECT_EQ(list.status, 200) << list.body;
-    return Json(list).at("data").as_array();
-  }
-
-  static json::object Stock(std::int64_t product) {
-    HttpResult r = testing::Http(static_cast<std::uint16_t>(platform_->Port("inventory")), "GET",
-                                 "/api/v1/inventory?location_id=6&product_id=" + std::to_string(product));
-    EXPECT_EQ(r.status, 200) << r.body;
-    return Json(r).at("data").as_array().at(0).as_object();
-  }
-  static std::int64_t OnHand(std::int64_t product) { return Stock(product).at("on_hand").as_int64(); }
-  static std::int64_t Reserved(std::int64_t product) { return Stock(product).at("reserved").as_int64(); }
-
-  static std::string OrderSql(const std::string& sql) { return testing::QueryValue(platform_->Conninfo("order"), sql); }
-  static std::string InventorySql(const std::string& sql) {
-    return testing::QueryValue(platform_->Conninfo("inventory"), sql);
-  }
-  static std::string CheckoutId(const Shopper& s, const std::string& key) {
-    return OrderSql("SELECT id FROM checkouts WHERE customer_id = '" + s.id + "' AND idempotency_key = '" + key + "'");
-  }
-  static json::array Charges(const std::string& checkout_id) {
-    // Payment answers only order: read with the token customer issues to order.
-    static const std::string order_token = platform_->ObtainServiceToken("order", "payment");
-    HttpResult r = testing::Http(static_cast<std::uint16_t>(platform_->Port("payment")), "GET",
-                                 "/api/v1/payments/charges?reference=checkout:" + checkout_id, {},
-                                 {{"Authorization", "Bearer " + order_token}});
-    EXPECT_EQ(r.status, 200) << r.body;
-    return Json(r).at("data").as_array();
-  }
-  static std::string ActiveReservations(const std::string& checkout_id) {
-    return InventorySql("SELECT count(*) FROM reservations WHERE reference = 'order:checkout-" + checkout_id +
-                        "' AND status = 'active'");
-  }
-
-  static testing::Platform* platform_;
-  static int next_customer_;
+  static void TearDownTestSuite() { StopPlatform(); }
 };
-
-testing::Platform* Checkout::platform_ = nullptr;
-int Checkout::next_customer_ = 0;
 
 TEST_F(Checkout, SuccessCardGivesAPaidOrderEmptiesTheCartAndTakesTheStock) {
   Shopper s = NewShopper({{kVeste, 2}, {kMiel, 1}});
@@ -228,11 +68,10 @@ TEST_F(Checkout, SuccessCardGivesAPaidOrderEmptiesTheCartAndTakesTheStock) {
                          "'order:checkout-" +
                          checkout + "'"),
             "service:order");
-  EXPECT_EQ(
-      InventorySql("SELECT string_agg(DISTINCT actor_role || ':' || actor_subject || ' for ' || on_behalf_of, ',')"
-                   " FROM movements WHERE reason = 'order' AND reference = 'order:checkout-" +
-                   checkout + "'"),
-      "service:order for customer:" + s.id);
+  EXPECT_EQ(InventorySql("SELECT string_agg(DISTINCT actor_role || ':' || actor_subject || ' for ' || on_behalf_of, ',')"
+                         " FROM movements WHERE reason = 'order' AND reference = 'order:checkout-" +
+                         checkout + "'"),
+            "service:order for customer:" + s.id);
 
   HttpResult read = platform_->Call("GET", "/api/v1/orders/" + Str(order, "id"), "", s.token);
   ASSERT_EQ(read.status, 200) << read.body;
@@ -428,17 +267,15 @@ TEST_F(Checkout, CancelRefundsAndPutsTheStockBack) {
   EXPECT_EQ(Str(charges[0], "status"), "refunded");
   EXPECT_EQ(OnHand(kVeste), veste_before);
   EXPECT_EQ(OnHand(kMiel), miel_before);
-  EXPECT_EQ(
-      InventorySql(
-          "SELECT count(*) FROM movements WHERE reason = 'order_return' AND location_id = 6 AND reference = 'order:" +
-          Str(order, "number") + "'"),
-      "2");
+  EXPECT_EQ(InventorySql(
+                "SELECT count(*) FROM movements WHERE reason = 'order_return' AND location_id = 6 AND reference = 'order:" +
+                Str(order, "number") + "'"),
+            "2");
   // Put back by order as itself (no borrowed logistics token), for the shopper who cancelled (ADR 0008).
-  EXPECT_EQ(
-      InventorySql("SELECT string_agg(DISTINCT actor_role || ':' || actor_subject || ' for ' || on_behalf_of, ',')"
-                   " FROM movements WHERE reason = 'order_return' AND reference = 'order:" +
-                   Str(order, "number") + "'"),
-      "service:order for customer:" + s.id);
+  EXPECT_EQ(InventorySql("SELECT string_agg(DISTINCT actor_role || ':' || actor_subject || ' for ' || on_behalf_of, ',')"
+                         " FROM movements WHERE reason = 'order_return' AND reference = 'order:" +
+                         Str(order, "number") + "'"),
+            "service:order for customer:" + s.id);
   EXPECT_EQ(InventorySql("SELECT count(*) FROM movements WHERE reason = 'return' AND reference = 'order:" +
                          Str(order, "number") + "'"),
             "0");
@@ -448,6 +285,9 @@ TEST_F(Checkout, CancelRefundsAndPutsTheStockBack) {
   EXPECT_EQ(Code(again), "order.illegal_transition");
 }
 
+// The crash hook exists only in test builds (COMPTOIR_TEST_HOOKS, ADR 0053); order_no_test_hooks_test checks the
+// others.
+#if COMPTOIR_TEST_HOOKS
 TEST_F(Checkout, ACrashAfterTheChargeIsCompletedAtRestart) {
   Shopper s = NewShopper({{kMiel, 1}});
   std::int64_t on_hand = OnHand(kMiel), reserved = Reserved(kMiel);
@@ -518,6 +358,8 @@ TEST_F(Checkout, ACrashBeforeTheChargeIsUndoneAtRestart) {
   EXPECT_EQ(again.status, 201) << again.body;
 }
 
+#endif  // COMPTOIR_TEST_HOOKS
+
 // Runs last (gtest keeps declaration order): the invariants over everything the tests above did.
 TEST_F(Checkout, NoChargeWithoutAnOrderAndNoReservationWithoutAPaidOrder) {
   std::string payment = platform_->Conninfo("payment");
@@ -532,4 +374,4 @@ TEST_F(Checkout, NoChargeWithoutAnOrderAndNoReservationWithoutAPaidOrder) {
 }
 
 }  // namespace
-}  // namespace comptoir::order
+}  // namespace comptoir::order::test

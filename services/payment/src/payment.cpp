@@ -19,6 +19,8 @@ constexpr std::uint16_t kDefaultPort = 8009;
 Settings LoadSettings(config::Source& source) {
   Settings s;
   s.timeout_card_delay = std::chrono::milliseconds(source.Int("payment.timeout_card_delay_ms", 30000, 0, 3'600'000));
+  s.timeout_card_record_delay =
+      std::chrono::milliseconds(source.Int("payment.timeout_card_record_delay_ms", 0, 0, 3'600'000));
   return s;
 }
 
@@ -59,6 +61,7 @@ service::Definition MakeDefinition() {
     return std::make_unique<Instance>(context);
   };
   definition.seed = &Seed;
+  definition.retention = {service::IdempotencyKeysRetention(), service::PublishedOutboxRetention()};  // ADR 0065
   return definition;
 }
 

@@ -38,6 +38,7 @@ service::Definition MakeDefinition() {
     return std::make_unique<Instance>(context);
   };
   definition.seed = &SeedCatalogue;
+  definition.retention = {service::PublishedOutboxRetention()};  // ADR 0065; ages in the README
   return definition;
 }
 

@@ -44,17 +44,24 @@ class Instance final : public service::Instance {
     try {
       // Its own connections: XREADGROUP BLOCK must not hold up the relay's or anyone's commands.
       redis_ = std::make_unique<redis::Client>(context.runtime, redis::ParseUrl(events_.redis_url));
+      // The retention job asks the stream for its oldest entry: not behind a blocking XREADGROUP.
+      retention_redis_ = std::make_unique<redis::Client>(context.runtime, redis::ParseUrl(events_.redis_url));
     } catch (const std::invalid_argument& e) {
       context.settings.Check(false, "events.redis_url", e.what());
       return;
     }
     consumer_ = std::make_unique<events::Consumer>(
         context.runtime, context.db, *redis_, events_, events::ConsumerOptions{"reporting", consumer_name},
-        [](pg::Transaction& tx, const events::StreamEvent& event) { return ApplyEvent(tx, event); },
-        &context.registry);
+        [](pg::Transaction& tx, const events::StreamEvent& event) { return ApplyEvent(tx, event); }, &context.registry);
   }
 
   void AddRoutes(http::Router& router) override { reporting::AddRoutes(router, handlers_); }
+  /// processed_events (ADR 0065): older than reporting.retention.processed_events_days and than the stream's oldest
+  /// entry. Without a stream, nothing is ever redelivered nor purged.
+  std::vector<service::RetentionJob> RetentionJobs() override {
+    if (!retention_redis_) return {};
+    return {service::ProcessedEventsRetention(*retention_redis_, events_.stream)};
+  }
   void Start() override {
     if (consumer_) consumer_->Start();
   }
@@ -83,6 +90,7 @@ class Instance final : public service::Instance {
   Reports reports_;
   Handlers handlers_;
   std::unique_ptr<redis::Client> redis_;
+  std::unique_ptr<redis::Client> retention_redis_;
   std::unique_ptr<events::Consumer> consumer_;
 };
 

@@ -55,6 +55,7 @@ service::Definition MakeDefinition() {
     return std::make_unique<Instance>(context);
   };
   definition.seed = &SeedDemoData;
+  definition.retention = {service::IdempotencyKeysRetention(), service::PublishedOutboxRetention()};  // ADR 0065
   return definition;
 }
 

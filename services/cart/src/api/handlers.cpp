@@ -102,7 +102,9 @@ CartIdentity Handlers::Authorize(http::Request& request, Access access) const {
   if (cart->IsGuest()) return *cart;  // whoever knows a guest cart's random id may use it
   auth::Principal who = verifier_.Authenticate(request);
   if (who.role == auth::Role::kCustomer && who.subject == *cart->customer_id) return *cart;
-  if (who.IsStaff() && access == Access::kRead) return *cart;  // support staff may look, never change
+  // A manager or an admin may look (support), never change; cashiers and logistics have no business in a
+  // shopper's cart (ADR 0051).
+  if (auth::SeesEverything(who) && access == Access::kRead) return *cart;
   // A checkout that completes after a crash empties the cart without the shopper's token (ADR 0008).
   if (access == Access::kEmpty && auth::IsServiceClient(who, "order")) {
     auth::RequireService(who, "order", auth::scope::kEmptyCarts, "emptying a shopper's cart");

@@ -183,14 +183,24 @@ awaitable<http::Response> Handlers::GetLocation(http::Request& request) {
 }
 
 awaitable<http::Response> Handlers::ListStock(http::Request& request) {
+  // Staff see the rows; shoppers and anonymous callers (the shop, the cart's stock cap) see availability only.
+  std::optional<auth::Principal> who = verifier_.Optional(request);
+  bool staff = who && who->IsStaff();
   StockQuery query = ParseStockQuery(request.QueryParams());
+  if (!staff && query.low_stock) {
+    throw ApiError(ErrorKind::kForbidden, "auth.forbidden", "low_stock compares with reorder points: staff only");
+  }
   ListPage<StockLevel> list = co_await repository_.ListStock(query);
   boost::json::array data;
-  for (const StockLevel& s : list.items) data.push_back(ToJson(s));
+  for (const StockLevel& s : list.items) {
+    data.push_back(staff ? ToJson(s) : ToPublicJson(s, settings_.public_stock));
+  }
   co_return http::Response::Json(200, ListJson(data, query.page, list.total));
 }
 
 awaitable<http::Response> Handlers::ListAlerts(http::Request& request) {
+  auth::Principal who = verifier_.Authenticate(request);
+  auth::RequireRole(who, kStaff, "read stock alerts");
   StockQuery query = ParseStockQuery(request.QueryParams());
   query.low_stock = true;
   ListPage<StockLevel> list = co_await repository_.ListStock(query);

@@ -17,6 +17,7 @@ struct Settings {
   std::chrono::seconds reservation_ttl{900};  ///< inventory.reservation_ttl_s
   std::chrono::seconds sweep_interval{30};    ///< inventory.reservation_sweep_interval_s
   std::string time_zone = "America/Toronto";  ///< inventory.time_zone: business days of the adjustments report
+  PublicStockRules public_stock;              ///< inventory.public_low_threshold, inventory.public_available_cap
 };
 
 /// The HTTP face of the inventory: each handler authenticates the caller itself (the service does not

@@ -90,6 +90,14 @@ boost::json::object ToJson(const StockLevel& s) {
           {"reserved", s.reserved},       {"available", s.available()}, {"reorder_point", s.reorder_point}};
 }
 
+boost::json::object ToPublicJson(const StockLevel& s, const PublicStockRules& rules) {
+  boost::json::object o{{"location_id", s.location_id},
+                        {"product_id", s.product_id},
+                        {"availability", AvailabilityName(AvailabilityOf(s.available(), rules))}};
+  if (s.location_id == kCentreLocationId) o["available"] = PublicAvailable(s.available(), rules);
+  return o;
+}
+
 boost::json::object ToJson(const Movement& m) {
   boost::json::object o;
   o["id"] = m.id;

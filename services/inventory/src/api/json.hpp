@@ -14,6 +14,9 @@ namespace comptoir::inventory {
 boost::json::object ToJson(const Location& location);
 /// {location_id, product_id, on_hand, reserved, available, reorder_point}
 boost::json::object ToJson(const StockLevel& level);
+/// A stock row as shoppers and anonymous callers see it (ADR 0051): location, product, `availability`, and at the
+/// centre `available` up to the cap.
+boost::json::object ToPublicJson(const StockLevel& level, const PublicStockRules& rules);
 /// {id, key, location_id, product_id, quantity, reason, reference, note, actor {subject, role}, on_hand_after,
 /// created_at}
 boost::json::object ToJson(const Movement& movement);

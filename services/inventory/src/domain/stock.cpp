@@ -59,6 +59,28 @@ void ThrowIfAny(std::vector<FieldError>& errors) {
 
 }  // namespace
 
+std::string_view AvailabilityName(Availability availability) noexcept {
+  switch (availability) {
+    case Availability::kInStock:
+      return "in_stock";
+    case Availability::kLowStock:
+      return "low_stock";
+    case Availability::kOutOfStock:
+      return "out_of_stock";
+  }
+  return "out_of_stock";
+}
+
+Availability AvailabilityOf(std::int64_t available, const PublicStockRules& rules) noexcept {
+  if (available <= 0) return Availability::kOutOfStock;
+  if (available <= rules.low_threshold) return Availability::kLowStock;
+  return Availability::kInStock;
+}
+
+std::int64_t PublicAvailable(std::int64_t available, const PublicStockRules& rules) noexcept {
+  return std::clamp<std::int64_t>(available, 0, rules.available_cap);
+}
+
 std::string_view ReasonName(Reason reason) noexcept {
   for (const auto& [r, name] : kReasons) {
     if (r == reason) return name;

@@ -82,6 +82,20 @@ struct StockLevel {
   [[nodiscard]] bool low() const noexcept { return available() <= reorder_point; }
 };
 
+/// What a shopper or an anonymous caller sees of stock (ADR 0051): a level per location, and at the logistics centre
+/// (the stock the shop sells) the available quantity up to a cap — never on hand, reserved nor reorder points.
+enum class Availability { kInStock, kLowStock, kOutOfStock };
+std::string_view AvailabilityName(Availability availability) noexcept;
+
+struct PublicStockRules {
+  std::int64_t low_threshold = 5;    ///< inventory.public_low_threshold: 1..this available is "low_stock"
+  std::int64_t available_cap = 999;  ///< inventory.public_available_cap: the centre's available shown up to this
+};
+/// out_of_stock at 0 or below, low_stock up to `low_threshold`, else in_stock (reorder points play no part).
+Availability AvailabilityOf(std::int64_t available, const PublicStockRules& rules) noexcept;
+/// The centre's available as the public sees it: between 0 and the cap.
+std::int64_t PublicAvailable(std::int64_t available, const PublicStockRules& rules) noexcept;
+
 /// One ledger row.
 struct Movement {
   std::int64_t id = 0;

@@ -48,6 +48,13 @@ ApiError OrderNotFound(std::string_view id) {
   return ApiError::NotFound("order.not_found", "no order has id " + std::string(id));
 }
 
+ApiError StockNotCommitted(const Order& order) {
+  return ApiError::Conflict("order.stock_not_committed",
+                            "order " + order.number + " cannot be prepared or shipped yet: its stock is " +
+                                order.stock +
+                                " at the centre, not committed (the recovery pass commits it; try again shortly)");
+}
+
 std::string ActorOf(const auth::Principal& who) {
   return std::string(auth::RoleName(who.role)) + ":" + who.subject;
 }
@@ -89,8 +96,19 @@ OrderQuery ParseOrderQuery(const std::vector<std::pair<std::string, std::string>
   return q;
 }
 
+bool MayReadOrders(const auth::Principal& who) {
+  return who.role == Role::kCustomer || who.role == Role::kLogistics || auth::SeesEverything(who);
+}
+
 bool MayRead(const auth::Principal& who, const Order& order) {
-  return who.IsStaff() || who.subject == order.customer_id;
+  if (who.role == Role::kCustomer) return who.subject == order.customer_id;
+  return MayReadOrders(who);
+}
+
+OrderView ViewFor(const auth::Principal& who, const Order& order, bool single) {
+  if (who.role != Role::kLogistics) return OrderView{};  // the shopper (own order), a manager, an admin
+  bool to_ship = order.status == Status::kPaid || order.status == Status::kPreparing;
+  return OrderView{.customer = false, .payment = false, .address = single && to_ship};
 }
 
 bool MayCancel(const auth::Principal& who, const Order& order) {
@@ -117,11 +135,16 @@ awaitable<http::Response> Handlers::Checkout(http::Request& request) {
 
 awaitable<http::Response> Handlers::ListOrders(http::Request& request) {
   auth::Principal who = verifier_.Authenticate(request);
+  if (!MayReadOrders(who))
+    throw ApiError(ErrorKind::kForbidden, "auth.forbidden", "cashiers do not read online orders");
   OrderQuery query = ParseOrderQuery(request.QueryParams());
-  if (!who.IsStaff()) query.customer_id = who.subject;  // a shopper sees their own orders only
+  if (who.role == Role::kCustomer) query.customer_id = who.subject;  // a shopper sees their own orders only
+  if (who.role == Role::kLogistics && query.customer_id) {
+    throw ApiError(ErrorKind::kForbidden, "auth.forbidden", "logistics does not look orders up by customer");
+  }
   OrderList list = co_await repository_.ListOrders(query);
   boost::json::array data;
-  for (const Order& o : list.items) data.push_back(boost::json::parse(OrderJson(o)));
+  for (const Order& o : list.items) data.push_back(boost::json::parse(OrderJson(o, ViewFor(who, o, false))));
   boost::json::object body{
       {"data", std::move(data)},
       {"meta", boost::json::object{{"page", query.page}, {"per_page", query.per_page}, {"total", list.total}}}};
@@ -129,6 +152,8 @@ awaitable<http::Response> Handlers::ListOrders(http::Request& request) {
 }
 
 awaitable<Order> Handlers::Visible(const http::Request& request, const auth::Principal& who) {
+  if (!MayReadOrders(who))
+    throw ApiError(ErrorKind::kForbidden, "auth.forbidden", "cashiers do not read online orders");
   std::string id(request.PathParam("id"));
   if (!IsUuid(id)) throw OrderNotFound(id);
   auto order = co_await repository_.FindOrder(id);
@@ -139,7 +164,7 @@ awaitable<Order> Handlers::Visible(const http::Request& request, const auth::Pri
 awaitable<http::Response> Handlers::GetOrder(http::Request& request) {
   auth::Principal who = verifier_.Authenticate(request);
   Order order = co_await Visible(request, who);
-  co_return http::Response::Json(200, OrderJson(order));
+  co_return http::Response::Json(200, OrderJson(order, ViewFor(who, order, true)));
 }
 
 awaitable<http::Response> Handlers::CancelOrder(http::Request& request) {
@@ -149,7 +174,7 @@ awaitable<http::Response> Handlers::CancelOrder(http::Request& request) {
     throw ApiError(ErrorKind::kForbidden, "auth.forbidden", "only the shopper, logistics or a manager may cancel");
   }
   Order cancelled = co_await saga_.Cancel(order, request, ActorOf(who));
-  co_return http::Response::Json(200, OrderJson(cancelled));
+  co_return http::Response::Json(200, OrderJson(cancelled, ViewFor(who, cancelled, true)));
 }
 
 awaitable<http::Response> Handlers::ChangeStatus(http::Request& request) {
@@ -174,10 +199,19 @@ awaitable<http::Response> Handlers::ChangeStatus(http::Request& request) {
         "order.illegal_transition",
         "an order cannot go from " + std::string(StatusName(order.status)) + " to " + std::string(StatusName(*to)));
   }
+  if (NeedsCommittedStock(*to) && order.stock != "committed") {
+    throw StockNotCommitted(order);
+  }
   bool changed = co_await repository_.ChangeStatus(order, *to, ActorOf(who), "", request.request_id);
-  if (!changed) throw ApiError::Conflict("order.illegal_transition", "the order changed meanwhile; read it again");
+  if (!changed) {
+    auto now = co_await repository_.FindOrder(order.id);
+    if (now && now->status == order.status && NeedsCommittedStock(*to) && now->stock != "committed") {
+      throw StockNotCommitted(*now);
+    }
+    throw ApiError::Conflict("order.illegal_transition", "the order changed meanwhile; read it again");
+  }
   auto updated = co_await repository_.FindOrder(order.id);
-  co_return http::Response::Json(200, OrderJson(*updated));
+  co_return http::Response::Json(200, OrderJson(*updated, ViewFor(who, *updated, true)));
 }
 
 }  // namespace comptoir::order

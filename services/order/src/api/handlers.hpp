@@ -18,8 +18,16 @@ namespace comptoir::order {
 /// at once (400 `request.validation_failed`).
 OrderQuery ParseOrderQuery(const std::vector<std::pair<std::string, std::string>>& params);
 
-/// Who may read an order: its shopper, or any staff. Others get 404 (they must not learn it exists).
+/// Who may read orders at all (ADR 0051): shoppers (their own), logistics, managers and admins; cashiers work in the
+/// stores and get 403.
+bool MayReadOrders(const auth::Principal& who);
+/// Who may read an order: its shopper, logistics, a manager or an admin. Another shopper gets 404 (they must not
+/// learn it exists).
 bool MayRead(const auth::Principal& who, const Order& order);
+/// What `who` sees of `order` (ADR 0051): its shopper, managers and admins everything; logistics what it takes to
+/// prepare and ship — lines and totals, but no customer id nor payment, and the shipping address only reading that
+/// one order (`single`) while it is paid or preparing (the parcel is still to be labelled).
+OrderView ViewFor(const auth::Principal& who, const Order& order, bool single);
 /// Who may cancel: its shopper, or logistics, manager, admin.
 bool MayCancel(const auth::Principal& who, const Order& order);
 

@@ -69,7 +69,8 @@ CheckoutRequest ParseCheckoutBody(const boost::json::value& body) {
   bool address_id = reader.Has("address_id") && !reader.IsNull("address_id");
   if (address_id) {
     request.address_id = reader.Int("address_id", true, 1);
-    if (reader.Has("shipping_address")) reader.Fail("address_id", "send either address_id or shipping_address, not both");
+    if (reader.Has("shipping_address"))
+      reader.Fail("address_id", "send either address_id or shipping_address, not both");
   } else {
     const boost::json::value* address = body.is_object() ? body.as_object().if_contains("shipping_address") : nullptr;
     if (address == nullptr) {
@@ -202,6 +203,10 @@ bool CanChangeStatus(Status from, Status to) noexcept {
   return (from == Status::kPaid && to == Status::kPreparing) ||
          (from == Status::kPreparing && to == Status::kShipped) ||
          (from == Status::kShipped && to == Status::kDelivered);
+}
+
+bool NeedsCommittedStock(Status to) noexcept {
+  return to == Status::kPreparing || to == Status::kShipped;
 }
 
 bool CanCancel(Status from) noexcept {

@@ -50,7 +50,7 @@ struct Address {
 /// A checkout request after validation (the card number is passed to the provider, never stored).
 struct CheckoutRequest {
   std::string cart_id;
-  Address shipping_address;           ///< as sent, or (with address_id) read from customer before the saga
+  Address shipping_address;                ///< as sent, or (with address_id) read from customer before the saga
   std::optional<std::int64_t> address_id;  ///< one of the shopper's saved addresses (customer service)
   std::string card_number;
 };
@@ -106,6 +106,9 @@ std::string_view StatusName(Status status) noexcept;
 std::optional<Status> ParseStatus(std::string_view name) noexcept;
 /// Staff status changes (`POST /orders/{id}/status`): only one step along paid → preparing → shipped → delivered.
 bool CanChangeStatus(Status from, Status to) noexcept;
+/// Preparing and shipping take the order's goods off the shelves: only once its reservation has been committed
+/// (the stock has left the centre's books), never while it is only reserved (409 `order.stock_not_committed`).
+bool NeedsCommittedStock(Status to) noexcept;
 /// Cancellation: while paid or preparing (shopper and staff alike).
 bool CanCancel(Status from) noexcept;
 

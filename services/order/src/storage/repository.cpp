@@ -15,7 +15,8 @@ using asio::awaitable;
   " coalesce(lines::text, '[]'), coalesce(subtotal_cents, 0), coalesce(shipping_cents, 0), coalesce(gst_cents, 0)," \
   " coalesce(qst_cents, 0), coalesce(total_cents, 0), reservation_key, coalesce(reservation_body, ''),"             \
   " coalesce(reservation_id::text, ''), charge_key, charge_reference, coalesce(charge_id::text, ''),"               \
-  " coalesce(order_id::text, ''), coalesce(failure, ''), answer_status, coalesce(answer_body, ''), charge_asked"
+  " coalesce(order_id::text, ''), coalesce(failure, ''), answer_status, coalesce(answer_body, ''), charge_asked,"   \
+  " coalesce(charge_watch_until < now(), false)"
 
 constexpr pg::Statement kInsertCheckout{
     "order.checkouts.insert",
@@ -29,7 +30,7 @@ constexpr pg::Statement kCheckoutByKey{"order.checkouts.by_key",
 constexpr pg::Statement kCheckoutById{"order.checkouts.by_id",
                                       "SELECT " COMPTOIR_CHECKOUT_COLUMNS " FROM checkouts WHERE id = $1::uuid"};
 // $1 id, $2 from, $3 to, $4 lines, $5..$9 totals, $10 reservation body, $11 reservation id, $12 charge id,
-// $13 failure, $14 answer status, $15 answer body.
+// $13 failure, $14 answer status, $15 answer body, $16 how long to watch for a late charge (ms; NULL: unchanged).
 constexpr pg::Statement kAdvance{
     "order.checkouts.advance",
     "UPDATE checkouts SET step = $3, lines = coalesce($4::jsonb, lines),"
@@ -38,13 +39,25 @@ constexpr pg::Statement kAdvance{
     " total_cents = coalesce($9::bigint, total_cents), reservation_body = coalesce($10, reservation_body),"
     " reservation_id = coalesce($11::uuid, reservation_id), charge_id = coalesce($12::uuid, charge_id),"
     " failure = coalesce($13, failure), answer_status = coalesce($14::int, answer_status),"
-    " answer_body = coalesce($15, answer_body), charge_asked = charge_asked OR $3 = 'charging', updated_at = now()"
+    " answer_body = coalesce($15, answer_body), charge_asked = charge_asked OR $3 = 'charging',"
+    " charge_watch_until = coalesce(now() + make_interval(secs => $16::bigint / 1000.0), charge_watch_until),"
+    " updated_at = now()"
     " WHERE id = $1::uuid AND step = $2"};
 constexpr pg::Statement kOpenCheckouts{
     "order.checkouts.open",
     "SELECT " COMPTOIR_CHECKOUT_COLUMNS
     " FROM checkouts WHERE step NOT IN ('completed', 'failed')"
     " AND updated_at < now() - make_interval(secs => $1::bigint / 1000.0) ORDER BY updated_at LIMIT 100"};
+constexpr pg::Statement kWatchedCheckouts{
+    "order.checkouts.watched",
+    "SELECT " COMPTOIR_CHECKOUT_COLUMNS
+    " FROM checkouts WHERE charge_watch_until IS NOT NULL AND step = 'failed'"
+    " AND (charge_checked_at IS NULL OR charge_checked_at < now() - make_interval(secs => $1::bigint / 1000.0))"
+    " ORDER BY charge_checked_at NULLS FIRST LIMIT 100"};
+constexpr pg::Statement kChargeChecked{
+    "order.checkouts.charge_checked",
+    "UPDATE checkouts SET charge_checked_at = now(),"
+    " charge_watch_until = CASE WHEN $2::boolean THEN NULL ELSE charge_watch_until END WHERE id = $1::uuid"};
 constexpr pg::Statement kCheckoutOrder{"order.checkouts.order_of",
                                        "SELECT id::text FROM orders WHERE checkout_id = $1::uuid"};
 
@@ -84,7 +97,8 @@ constexpr pg::Statement kListOrders{
 constexpr pg::Statement kCountOrders{"order.orders.count", "SELECT count(*) FROM orders o" COMPTOIR_ORDER_FILTER};
 constexpr pg::Statement kChangeStatus{
     "order.orders.change_status",
-    "UPDATE orders SET status = $3, updated_at = now() WHERE id = $1::uuid AND status = $2"};
+    "UPDATE orders SET status = $3, updated_at = now() WHERE id = $1::uuid AND status = $2"
+    " AND (NOT $4::boolean OR stock = 'committed')"};
 constexpr pg::Statement kSetStock{"order.orders.set_stock",
                                   "UPDATE orders SET stock = $2, updated_at = now() WHERE id = $1::uuid"};
 constexpr pg::Statement kSetRefunded{"order.orders.set_refunded",
@@ -119,6 +133,7 @@ Checkout CheckoutOf(const pg::Row& row) {
   if (auto status = row.OptInt(22)) c.answer_status = static_cast<int>(*status);
   c.answer_body = row.Text(23);
   c.charge_asked = row.Bool(24);
+  c.charge_watch_over = row.Bool(25);
   return c;
 }
 
@@ -212,6 +227,7 @@ awaitable<bool> Repository::Advance(const std::string& id, Step from, Step to, c
   AddText(params, u.failure);
   params.Add(u.answer_status);
   AddText(params, u.answer_body);
+  params.Add(u.watch_charge_ms);
   pg::Result result = co_await db_.Execute(kAdvance, std::move(params));
   co_return result.AffectedRows() == 1;
 }
@@ -221,6 +237,17 @@ awaitable<std::vector<Checkout>> Repository::OpenCheckouts(std::int64_t stale_ms
   std::vector<Checkout> out;
   for (int i = 0; i < rows.size(); ++i) out.push_back(CheckoutOf(rows[i]));
   co_return out;
+}
+
+awaitable<std::vector<Checkout>> Repository::WatchedCheckouts(std::int64_t interval_ms) {
+  pg::Result rows = co_await db_.Execute(kWatchedCheckouts, pg::Params().Add(interval_ms));
+  std::vector<Checkout> out;
+  for (int i = 0; i < rows.size(); ++i) out.push_back(CheckoutOf(rows[i]));
+  co_return out;
+}
+
+awaitable<void> Repository::ChargeChecked(const std::string& id, bool ended) {
+  co_await db_.Execute(kChargeChecked, pg::Params().Add(id).Add(ended));
 }
 
 awaitable<std::string> Repository::CreateOrder(const Checkout& c, const std::string& correlation_id) {
@@ -306,8 +333,9 @@ awaitable<OrderList> Repository::ListOrders(OrderQuery q) {
 awaitable<bool> Repository::ChangeStatus(const Order& order, Status to, const std::string& actor,
                                          const std::string& reason, const std::string& correlation_id) {
   pg::Transaction tx = co_await db_.Begin();
-  pg::Result changed =
-      co_await tx.Execute(kChangeStatus, pg::Params().Add(order.id).Add(StatusName(order.status)).Add(StatusName(to)));
+  pg::Result changed = co_await tx.Execute(
+      kChangeStatus,
+      pg::Params().Add(order.id).Add(StatusName(order.status)).Add(StatusName(to)).Add(NeedsCommittedStock(to)));
   if (changed.AffectedRows() != 1) co_return false;
   boost::json::object data{{"order_id", order.id},
                            {"number", order.number},

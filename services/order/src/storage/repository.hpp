@@ -35,6 +35,7 @@ struct Checkout {
   std::string failure;
   std::optional<int> answer_status;
   std::string answer_body;
+  bool charge_watch_over = false;  ///< watched for a late charge (ADR 0052) and its horizon has passed
 };
 
 /// What a step change records besides the step (empty/nullopt: unchanged).
@@ -47,6 +48,8 @@ struct StepUpdate {
   std::string failure;
   std::optional<int> answer_status;
   std::string answer_body;
+  /// Start watching for a late charge for this long (ADR 0052): the charge's outcome is unknown.
+  std::optional<std::int64_t> watch_charge_ms;
 };
 
 /// An order as the API shows it.
@@ -98,6 +101,11 @@ class Repository {
   boost::asio::awaitable<bool> Advance(const std::string& id, Step from, Step to, const StepUpdate& update);
   /// Checkouts not terminal and untouched for `stale_ms` (a compensation that could not finish is retried too).
   boost::asio::awaitable<std::vector<Checkout>> OpenCheckouts(std::int64_t stale_ms);
+  /// Failed checkouts watched for a late charge (ADR 0052) and not checked for `interval_ms`, least recently
+  /// checked first; `charge_watch_over` tells those whose horizon has passed.
+  boost::asio::awaitable<std::vector<Checkout>> WatchedCheckouts(std::int64_t interval_ms);
+  /// Records a check of a watched checkout: `ended` stops the watch (a charge was found, or the horizon passed).
+  boost::asio::awaitable<void> ChargeChecked(const std::string& id, bool ended);
 
   /// In one transaction: the order (status paid) with its items, the `OrderPlaced` event, and the checkout moved
   /// from charged to order_created. Returns the order id (the existing one if the checkout already has an order).
@@ -106,7 +114,8 @@ class Repository {
   boost::asio::awaitable<std::optional<Order>> FindOrder(std::string id);
   boost::asio::awaitable<OrderList> ListOrders(OrderQuery query);
   /// Status change from `from` to `to` with `OrderStatusChanged` (or `OrderCancelled` when `to` is cancelled);
-  /// false when the order is no longer at `from`.
+  /// false when the order is no longer at `from`, or when `to` needs committed stock (NeedsCommittedStock) and the
+  /// order's is not.
   boost::asio::awaitable<bool> ChangeStatus(const Order& order, Status to, const std::string& actor,
                                             const std::string& reason, const std::string& correlation_id);
   boost::asio::awaitable<void> SetStock(const std::string& order_id, const std::string& stock);

@@ -184,6 +184,12 @@ awaitable<http::Response> Handlers::CreateCharge(http::Request& request) {
   ChargeStatus status = behaviour == CardBehaviour::kDecline       ? ChargeStatus::kDeclined
                         : behaviour == CardBehaviour::kLateSuccess ? ChargeStatus::kPending
                                                                    : ChargeStatus::kSucceeded;
+  if (status == ChargeStatus::kPending && settings_.timeout_card_record_delay.count() > 0) {
+    // The slow provider does not even record the charge yet: a caller listing the reference now finds nothing.
+    asio::steady_timer record_timer(co_await asio::this_coro::executor);
+    record_timer.expires_after(settings_.timeout_card_record_delay);
+    co_await record_timer.async_wait(asio::use_awaitable);
+  }
   pg::Params params;
   params.Add(http::NewUuid()).Add(key).Add(fingerprint).Add(body.amount_cents).Add(body.currency).Add(body.reference);
   params.Add(LastFour(body.card_number)).Add(StatusName(status));

@@ -17,6 +17,9 @@ namespace comptoir::payment {
 /// Settings of the provider (`payment.*`).
 struct Settings {
   std::chrono::milliseconds timeout_card_delay{30000};  ///< payment.timeout_card_delay_ms
+  /// How long the timeout card's charge takes to be recorded at all (0: on arrival): a provider that records it
+  /// after its caller has given up and looked for it (issue 12 §8c).
+  std::chrono::milliseconds timeout_card_record_delay{0};  ///< payment.timeout_card_record_delay_ms
 };
 
 /// Validates a charge body: every field problem at once (400 `request.validation_failed`), or 400

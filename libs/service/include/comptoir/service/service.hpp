@@ -19,6 +19,7 @@
 #include "comptoir/metrics.hpp"
 #include "comptoir/pg/pg.hpp"
 #include "comptoir/redis/redis.hpp"
+#include "comptoir/service/retention.hpp"
 
 namespace comptoir::service {
 
@@ -76,6 +77,8 @@ class Instance {
   /// Ends the service's background work (service::Periodic::Stop, a consumer), awaited on worker 0 after the
   /// server has drained and before the pool goes away.
   virtual boost::asio::awaitable<void> Stop() { co_return; }
+  /// Retention jobs that need the instance's state (e.g. its Redis), run with Definition::retention's.
+  virtual std::vector<RetentionJob> RetentionJobs() { return {}; }
 };
 
 /// Everything the `comptoir` executable needs to know about one service.
@@ -90,6 +93,9 @@ struct Definition {
   std::function<std::unique_ptr<Instance>(Context&)> create;
   /// Inserts the demo data of DESIGN §7 that belongs to this service; never duplicates, never destroys.
   std::function<boost::asio::awaitable<void>(pg::Pool&)> seed;
+  /// The tables the retention job purges (retention.hpp; ADR 0065), e.g. IdempotencyKeysRetention(); their ages
+  /// are `<name>.retention.<table>_days` and are listed in the service's README.
+  std::vector<RetentionJob> retention;
 };
 
 /// Reads `<definition.name>.*` settings; problems recorded in `source`.
@@ -110,8 +116,10 @@ void AddStandardRoutes(http::Router& router, StandardRoutes options);
 /// One service running in this process: its registry, pool, router, instance and server, and — for a
 /// service with a database when `events.*` says events flow (`redis.url` or `events.redis_url` set,
 /// `events.enabled` true; libs/events/settings.hpp) — the outbox relay that publishes its events to the
-/// Redis Stream (libs/events/relay.hpp). Shutdown drains the server, stops the instance's background work,
-/// then the relay (unpublished events stay in the outbox for the next start).
+/// Redis Stream (libs/events/relay.hpp), and the retention job over Definition::retention and
+/// Instance::RetentionJobs() (retention.hpp; `retention.enabled`). Shutdown drains the server, stops the
+/// instance's background work, the retention job, then the relay (unpublished events stay in the outbox for the
+/// next start).
 class Host {
  public:
   /// Creates the service (its `create` reads its settings from `settings`); nothing listens yet.
@@ -136,6 +144,7 @@ class Host {
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<redis::Client> events_redis_;  ///< the relay's own connections (none without a relay)
   std::unique_ptr<events::Relay> relay_;
+  std::unique_ptr<Retention> retention_;
 };
 
 }  // namespace comptoir::service

@@ -1,0 +1,197 @@
+import { useState } from 'preact/hooks';
+import { products } from '../api/office';
+import { catalogue } from '../api/shop';
+import type { Product } from '../api/types';
+import { fold, money, moneyInput, parseMoney } from '../format';
+import { errorMessage, t } from '../strings';
+import { Failure, Field, Loading, Message, Select, Status, useAsync, usePageTitle, useSubmit } from '../ui/components';
+import { nameOf } from './shared';
+
+type Note = { text: string; error: boolean } | null;
+
+export function ProductsPage() {
+  usePageTitle(`${t.products.title} — ${t.office.title}`);
+  const [showArchived, setShowArchived] = useState(false);
+  const list = useAsync(() => products.list({ active: showArchived ? 'all' : 'true' }).then((p) => p.data), [showArchived]);
+  const categories = useAsync(() => catalogue.categories().then((p) => p.data), []);
+  const [filter, setFilter] = useState('');
+  const [note, setNote] = useState<Note>(null);
+
+  const replace = (p: Product) => list.set((list.data ?? []).map((x) => (x.id === p.id ? p : x)));
+  const shown = (list.data ?? []).filter((p) => !filter || fold(`${p.name} ${p.sku}`).includes(fold(filter)));
+
+  return (
+    <section>
+      <h1>{t.products.title}</h1>
+      <Status text={note?.text ?? null} error={note?.error} />
+      <CreateProduct
+        categories={categories.data ?? []}
+        onCreated={(p) => {
+          list.set([...(list.data ?? []), p]);
+          setNote({ text: t.products.created(p.name), error: false });
+        }}
+      />
+      <div class="toolbar">
+        <Field label={t.products.filter} type="search" value={filter} onValue={setFilter} />
+        <label class="choice">
+          <input type="checkbox" checked={showArchived} onChange={(e) => setShowArchived((e.currentTarget as HTMLInputElement).checked)} />
+          <span>{t.products.showArchived}</span>
+        </label>
+      </div>
+      {list.error ? (
+        <Failure error={list.error} onRetry={list.reload} />
+      ) : !list.data ? (
+        <Loading />
+      ) : (
+        <div class="table-wrap">
+          <table class="list">
+            <thead>
+              <tr>
+                <th scope="col">{t.products.name}</th>
+                <th scope="col">{t.products.sku}</th>
+                <th scope="col">{t.products.category}</th>
+                <th scope="col" class="num">
+                  {t.products.price}
+                </th>
+                <th scope="col">{t.products.state}</th>
+                <th scope="col">{t.products.actions}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((p) => (
+                <ProductRow key={p.id} product={p} category={nameOf(categories.data, p.category_id)} onChanged={replace} onNote={setNote} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function ProductRow({ product, category, onChanged, onNote }: { product: Product; category: string; onChanged: (p: Product) => void; onNote: (n: Note) => void }) {
+  const [price, setPrice] = useState(moneyInput(product.price_cents));
+  const [busy, setBusy] = useState(false);
+  const act = async (work: () => Promise<Product>, done: (p: Product) => string) => {
+    setBusy(true);
+    try {
+      const p = await work();
+      onChanged(p);
+      onNote({ text: done(p), error: false });
+    } catch (e) {
+      onNote({ text: errorMessage(e), error: true });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const changePrice = (e: Event) => {
+    e.preventDefault();
+    const cents = parseMoney(price);
+    if (cents === null || cents <= 0) {
+      onNote({ text: t.products.badPrice, error: true });
+      return;
+    }
+    void act(() => products.patch(product.id, { price_cents: cents }), (p) => t.products.priceChanged(p.name, money(p.price_cents)));
+  };
+  const archive = () => {
+    if (!window.confirm(t.products.archiveConfirm(product.name))) return;
+    void act(
+      async () => {
+        await products.archive(product.id);
+        return { ...product, active: false };
+      },
+      (p) => t.products.archivedDone(p.name),
+    );
+  };
+  return (
+    <tr>
+      <th scope="row" data-label={t.products.name}>
+        {product.name}
+      </th>
+      <td data-label={t.products.sku}>{product.sku}</td>
+      <td data-label={t.products.category}>{category}</td>
+      <td class="num" data-label={t.products.price}>
+        {money(product.price_cents)}
+      </td>
+      <td data-label={t.products.state}>
+        <span class={`badge ${product.active ? 'status-delivered' : 'status-cancelled'}`}>{product.active ? t.products.active : t.products.archived}</span>
+      </td>
+      <td data-label={t.products.actions}>
+        <div class="actions">
+          <form class="inline-form" onSubmit={changePrice}>
+            <Field label={t.products.newPriceOf(product.name)} hideLabel inputMode="decimal" value={price} onValue={setPrice} />
+            <button type="submit" class="button secondary small" disabled={busy}>
+              {t.products.changePrice}
+            </button>
+          </form>
+          {product.active ? (
+            <button type="button" class="button danger small" disabled={busy} aria-label={t.products.archiveNamed(product.name)} onClick={archive}>
+              {t.products.archive}
+            </button>
+          ) : (
+            <button
+              type="button"
+              class="button secondary small"
+              disabled={busy}
+              onClick={() => void act(() => products.patch(product.id, { active: true }), (p) => t.products.restored(p.name))}
+            >
+              {t.products.restore}
+            </button>
+          )}
+        </div>
+      </td>
+    </tr>
+  );
+}
+
+function CreateProduct({ categories, onCreated }: { categories: { id: number; name: string }[]; onCreated: (p: Product) => void }) {
+  const empty = { sku: '', name: '', description: '', category: '', price: '' };
+  const [form, setForm] = useState(empty);
+  const { busy, error, setError, run } = useSubmit();
+  const set = (k: keyof typeof form) => (v: string) => setForm({ ...form, [k]: v });
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    const cents = parseMoney(form.price);
+    if (cents === null || cents <= 0) {
+      setError(t.products.badPrice);
+      return;
+    }
+    await run(async () => {
+      const p = await products.create({
+        sku: form.sku.trim(),
+        name: form.name.trim(),
+        description: form.description.trim() || null,
+        category_id: form.category ? Number(form.category) : null,
+        price_cents: cents,
+      });
+      setForm(empty);
+      onCreated(p);
+    });
+  };
+  return (
+    <details class="panel">
+      <summary>
+        <strong>{t.products.create}</strong>
+      </summary>
+      <form onSubmit={submit} noValidate>
+        <div class="form-grid">
+          <Field label={t.products.sku} required value={form.sku} onValue={set('sku')} />
+          <Field label={t.products.name} required value={form.name} onValue={set('name')} />
+          <Field label={t.products.price} required inputMode="decimal" hint={t.products.priceHint} value={form.price} onValue={set('price')} />
+          <Select
+            label={t.products.category}
+            value={form.category}
+            onValue={set('category')}
+            options={[{ value: '', label: t.products.noCategory }, ...categories.map((c) => ({ value: String(c.id), label: c.name }))]}
+          />
+          <Field label={t.products.description} value={form.description} onValue={set('description')} />
+        </div>
+        <Message kind="error">{error}</Message>
+        <button type="submit" class="button" disabled={busy}>
+          {t.products.createSubmit}
+        </button>
+      </form>
+    </details>
+  );
+}

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { allowed, SECTIONS, type Section } from './shared';
+
+const open = (role: 'cashier' | 'logistics' | 'manager' | 'admin') =>
+  (Object.keys(SECTIONS) as Section[]).filter((s) => allowed(s, role));
+
+describe('who opens which screen', () => {
+  it('keeps head-office screens from cashiers and logistics', () => {
+    expect(open('cashier')).toEqual(['stock', 'restock', 'sales', 'password']);
+    expect(open('logistics')).toEqual(['stock', 'restock', 'onlineOrders', 'password']);
+    expect(open('manager')).toEqual(['dashboard', 'products', 'stock', 'restock', 'sales', 'onlineOrders', 'password']);
+    expect(open('admin')).toContain('staff');
+    expect(allowed('dashboard', null)).toBe(false);
+  });
+});

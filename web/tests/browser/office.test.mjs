@@ -1,0 +1,288 @@
+// The back office and the head-office dashboard in Chromium against a real platform: who sees what,
+// the dashboard following a till's sale without reloading, a restock from request to receipt, the
+// catalogue, stock, sales and returns, online orders, staff accounts; axe and 375 px on every page.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import {
+  ARTIFACTS,
+  api,
+  assertNoProblems,
+  checkPage,
+  eventually,
+  openPage,
+  plain,
+  staffSignIn,
+  staffToken,
+  uniqueEmail,
+  withBrowser,
+} from './helpers.mjs';
+
+const CASHIER = 'cashier.vieux-montreal@comptoir.local'; // store 1
+const MANAGER = 'manager@comptoir.local';
+const LOGISTICS = 'logistics@comptoir.local';
+const ADMIN = 'admin@comptoir.local';
+
+async function onHand(token, location, product) {
+  const r = await api('GET', `/inventory?location_id=${location}&product_id=${product}`, { token });
+  assert.equal(r.status, 200, r.text);
+  return r.body.data[0]?.on_hand ?? 0;
+}
+
+async function sellAtTill(token, location, product, quantity) {
+  const r = await api('POST', '/sales', {
+    token,
+    headers: { 'Idempotency-Key': crypto.randomUUID() },
+    body: { location_id: location, lines: [{ product_id: product, quantity }], payments: [{ method: 'cash', amount_cents: 500000 }] },
+  });
+  assert.equal(r.status, 201, r.text);
+  return r.body;
+}
+
+test('a cashier cannot open head-office pages', () =>
+  withBrowser(async (browser) => {
+    const page = await openPage(browser);
+    await staffSignIn(page, CASHIER);
+    const menu = page.getByRole('navigation', { name: 'Menu de la gestion' });
+    assert.deepEqual(
+      (await menu.getByRole('link').allTextContents()).map(plain),
+      ['Stock', 'Réapprovisionnement', 'Ventes', 'Mot de passe'],
+    );
+    const calls = [];
+    page.on('request', (r) => r.url().includes('/api/') && calls.push(r.url()));
+    for (const path of ['/gestion/tableau-de-bord', '/gestion/produits', '/gestion/personnel', '/gestion/commandes']) {
+      await page.goto(path);
+      await page.getByRole('heading', { name: 'Accès refusé' }).waitFor();
+    }
+    assert.ok(!calls.some((u) => /dashboard|\/staff\?|\/orders/.test(u)), calls.join('\n'));
+    await checkPage(page, 'office-forbidden');
+    // The services refuse too, whatever the screens do.
+    const token = await staffToken(CASHIER);
+    assert.equal((await api('GET', '/staff', { token })).status, 403);
+    assert.equal((await api('GET', '/reports/sales?location_id=2', { token })).status, 403);
+    assertNoProblems(page);
+  }));
+
+test("the manager's dashboard follows a sale at a till within 2 s, without reloading", () =>
+  withBrowser(async (browser) => {
+    const page = await openPage(browser);
+    await staffSignIn(page, MANAGER);
+    await page.waitForURL(/\/gestion\/tableau-de-bord$/);
+    const card = page.getByTestId('store-2');
+    await card.waitFor();
+    await page.locator('.chart-box canvas').waitFor();
+    const transactions = async () => Number(plain(await card.getByTestId('transactions-today').textContent()));
+    const before = await transactions();
+    const revenueBefore = plain(await card.getByTestId('revenue-today').textContent());
+    await checkPage(page, 'office-dashboard');
+
+    let navigations = 0;
+    page.on('framenavigated', () => navigations++);
+    const cashier = await staffToken('cashier.plateau@comptoir.local');
+    const sale = await sellAtTill(cashier, 2, 9, 3); // 3 × Café at Plateau Mont-Royal
+    const took = await eventually(async () => (await transactions()) === before + 1, 2000, 'the new sale on the Plateau card');
+    assert.notEqual(plain(await card.getByTestId('revenue-today').textContent()), revenueBefore);
+    assert.equal(navigations, 0, 'the page reloaded');
+    writeFileSync(join(ARTIFACTS, 'dashboard-latency.json'), `${JSON.stringify({ receipt: sale.receipt_number, shown_after_ms: took })}\n`);
+
+    assertNoProblems(page);
+  }));
+
+test('a store files a restock request, logistics approves and ships it, the store receives it', () =>
+  withBrowser(async (storeBrowser) =>
+    withBrowser(async (logisticsBrowser) => {
+      const admin = await staffToken(ADMIN);
+      const before = await onHand(admin, 1, 16); // Ballon Football at Vieux-Montréal
+      const centreBefore = await onHand(admin, 6, 16);
+
+      const store = await openPage(storeBrowser);
+      await staffSignIn(store, CASHIER);
+      await store.getByRole('link', { name: 'Réapprovisionnement' }).click();
+      await store.getByRole('heading', { name: 'Demandes de réapprovisionnement' }).waitFor();
+      await store.getByLabel('Produit 1').selectOption({ label: 'Ballon Football' });
+      await store.getByLabel('Quantité 1').fill('8');
+      await store.getByLabel('Note').fill('Saison de soccer');
+      await store.getByRole('button', { name: 'Envoyer la demande' }).click();
+      const created = plain(await store.getByRole('status').filter({ hasText: 'envoyée' }).textContent());
+      const id = Number(/n° (\d+)/.exec(created)?.[1]);
+      assert.ok(id, created);
+      await checkPage(store, 'office-restock-store');
+
+      const logistics = await openPage(logisticsBrowser);
+      await staffSignIn(logistics, LOGISTICS);
+      await logistics.waitForURL(/reapprovisionnement$/);
+      const request = logistics.getByTestId(`restock-${id}`);
+      await request.waitFor();
+      await request.getByLabel('Quantité approuvée de Ballon Football').fill('6');
+      await checkPage(logistics, 'office-restock-logistics');
+      await request.getByRole('button', { name: 'Approuver' }).click();
+      await logistics.getByText(`Demande n° ${id} : Approuvée.`).waitFor();
+      await request.getByRole('button', { name: 'Expédier' }).click();
+      await logistics.getByText(`Demande n° ${id} : Expédiée.`).waitFor();
+      assert.equal(await onHand(admin, 6, 16), centreBefore - 6);
+
+      await store.reload();
+      const mine = store.getByTestId(`restock-${id}`);
+      await mine.getByRole('button', { name: 'Réceptionner' }).click();
+      await store.getByText(`Demande n° ${id} : Reçue.`).waitFor();
+      assert.equal(await onHand(admin, 1, 16), before + 6);
+      assertNoProblems(store);
+      assertNoProblems(logistics);
+    }),
+  ));
+
+test('a manager creates a product, changes its price and archives it; stock with the low-stock filter', () =>
+  withBrowser(async (browser) => {
+    const page = await openPage(browser);
+    await staffSignIn(page, MANAGER);
+    await page.getByRole('link', { name: 'Produits' }).click();
+    await page.getByRole('heading', { name: 'Produits', level: 1 }).waitFor();
+    await page.getByText('Nouveau produit').click();
+    const sku = `ERABLE-${Date.now() % 100000}`;
+    await page.getByLabel('Code (SKU)').fill(sku);
+    await page.getByLabel('Nom', { exact: true }).fill("Sirop d'érable");
+    await page.getByLabel('Prix', { exact: true }).fill('14,99');
+    await page.getByLabel('Catégorie').selectOption({ label: 'Alimentation' });
+    await page.getByRole('button', { name: 'Créer le produit' }).click();
+    await page.getByText("Produit « Sirop d'érable » créé.").waitFor();
+    const created = (await api('GET', `/products/by-sku/${sku}`)).body;
+    assert.equal(created.price_cents, 1499);
+
+    const row = page.getByRole('row', { name: new RegExp(sku) });
+    await row.getByLabel("Nouveau prix de Sirop d'érable").fill('13,49');
+    await row.getByRole('button', { name: 'Changer le prix' }).click();
+    await page.getByText("Prix de « Sirop d'érable » changé : 13,49 $.").waitFor();
+    assert.equal((await api('GET', `/products/${created.id}`)).body.price_cents, 1349);
+    await checkPage(page, 'office-products');
+
+    page.once('dialog', (d) => d.accept());
+    await row.getByRole('button', { name: "Archiver Sirop d'érable" }).click();
+    await page.getByText("« Sirop d'érable » est archivé.").waitFor();
+    assert.equal((await api('GET', `/products/${created.id}`)).body.active, false);
+
+    await page.getByRole('link', { name: 'Stock' }).click();
+    await page.getByRole('heading', { name: 'Stock par emplacement' }).waitFor();
+    await page.getByLabel('Emplacement').selectOption({ label: 'Vieux-Montréal' });
+    await page.getByRole('row', { name: /Café/ }).waitFor();
+    const all = await page.locator('tbody tr').count();
+    await page.getByLabel('Stock bas seulement').check();
+    await eventually(async () => (await page.locator('tbody tr').count()) < all || (await page.getByText('Aucune ligne de stock.').count()) > 0, 5000, 'the low-stock filter');
+    for (const text of await page.locator('tbody tr').allTextContents()) assert.match(text, /Stock bas/);
+    await checkPage(page, 'office-stock');
+    assertNoProblems(page);
+  }));
+
+test('a receipt and a partial return; online orders moved from paid to delivered', () =>
+  withBrowser(async (browser) => {
+    const cashier = await staffToken(CASHIER);
+    const sale = await sellAtTill(cashier, 1, 10, 4); // 4 × Chocolat Noir
+    // An online order, as a shopper would place it.
+    const email = uniqueEmail('luc.bouchard');
+    const shopper = (await api('POST', '/auth/register', { body: { email, password: 'un-mot-de-passe-solide', first_name: 'Luc', last_name: 'Bouchard' } })).body;
+    const cart = (await api('GET', '/cart', { token: shopper.access_token })).body;
+    await api('POST', `/carts/${cart.id}/items`, { token: shopper.access_token, body: { product_id: 5, quantity: 2 } });
+    const order = await api('POST', '/checkout', {
+      token: shopper.access_token,
+      headers: { 'Idempotency-Key': crypto.randomUUID() },
+      body: { cart_id: cart.id, shipping_address: { line1: '10 rue Principale', city: 'Québec', province: 'QC', postal_code: 'G1R 4P5' }, payment: { method: 'card', card_number: '4242424242424242' } },
+    });
+    assert.equal(order.status, 201, order.text);
+
+    const page = await openPage(browser);
+    await staffSignIn(page, MANAGER);
+    await page.getByRole('link', { name: 'Ventes' }).click();
+    await page.getByRole('link', { name: `Voir le reçu ${sale.receipt_number}` }).click();
+    await page.getByRole('heading', { name: `Reçu ${sale.receipt_number}` }).waitFor();
+    await page.getByLabel('Quantité retournée de Chocolat Noir').fill('1');
+    await page.getByLabel('Motif du retour').fill('Emballage abîmé');
+    await page.getByRole('button', { name: 'Enregistrer le retour' }).click();
+    await page.getByText('Retour enregistré : 5,74 $ remboursé.').waitFor();
+    await page.getByRole('heading', { name: 'Retours déjà faits' }).waitFor();
+    await checkPage(page, 'office-receipt');
+
+    await page.getByRole('link', { name: 'Commandes en ligne' }).click();
+    const row = page.getByTestId(`order-${order.body.number}`);
+    for (const [button, status] of [
+      ['Passer à « En préparation »', 'En préparation'],
+      ['Passer à « Expédiée »', 'Expédiée'],
+      ['Passer à « Livrée »', 'Livrée'],
+    ]) {
+      await row.getByRole('button', { name: button }).click();
+      await page.getByText(`Commande ${order.body.number} : ${status}.`).waitFor();
+    }
+    assert.equal((await api('GET', `/orders/${order.body.id}`, { token: shopper.access_token })).body.status, 'delivered');
+    await checkPage(page, 'office-orders');
+    assertNoProblems(page);
+  }));
+
+test('an admin creates, disables, re-enables and resets a cashier, who sets and then changes their password', () =>
+  withBrowser(async (browser) =>
+    withBrowser(async (cashierBrowser) => {
+      const page = await openPage(browser);
+      await staffSignIn(page, ADMIN);
+      await page.getByRole('link', { name: 'Personnel' }).click();
+      await page.getByRole('heading', { name: 'Comptes du personnel' }).waitFor();
+      await page.getByText('Nouveau compte').click();
+      const email = uniqueEmail('nadia.cote').replace('@example.com', '@comptoir.local');
+      await page.getByLabel('Prénom').fill('Nadia');
+      await page.getByLabel('Nom', { exact: true }).fill('Côté');
+      await page.getByLabel('Courriel', { exact: true }).fill(email);
+      await page.getByLabel('Mot de passe initial').fill('un-mot-de-passe-solide');
+      await page.getByLabel('Rôle', { exact: true }).selectOption({ label: 'Caissier·ère' });
+      await page.getByLabel('Magasin', { exact: true }).selectOption({ label: 'Mile End' });
+      await page.getByRole('button', { name: 'Créer le compte' }).click();
+      await page.getByText(`Compte ${email} créé.`).waitFor();
+      const row = page.getByRole('row').filter({ hasText: email });
+      await row.waitFor();
+      const signIn = (password) => api('POST', '/auth/staff/login', { body: { email, password } });
+      const first = await signIn('un-mot-de-passe-solide');
+      assert.equal(first.status, 200, first.text);
+      const me = await api('GET', '/staff/me', { token: first.body.access_token });
+      assert.equal(me.body.role, 'cashier');
+      assert.equal(me.body.location_id, 4);
+
+      // Disabled: refused at sign-in; enabled again: let in.
+      await row.getByRole('button', { name: 'Désactiver' }).click();
+      await page.getByText(`Compte ${email} mis à jour.`).waitFor();
+      assert.match(plain(await row.textContent()), /Désactivé/);
+      const refused = await signIn('un-mot-de-passe-solide');
+      assert.equal(refused.status, 403, refused.text);
+      assert.equal(refused.body.code, 'auth.account_disabled');
+      await checkPage(page, 'office-staff');
+      await row.getByRole('button', { name: 'Réactiver' }).click();
+      await eventually(async () => /Actif/.test(plain(await row.textContent())), 5000, 'the account active again');
+      assert.equal((await signIn('un-mot-de-passe-solide')).status, 200);
+
+      // An admin reset: the old password stops working; the code sets a new one on the sign-in page.
+      await row.getByRole('button', { name: 'Réinitialiser le mot de passe' }).click();
+      const note = plain(await page.getByRole('status').filter({ hasText: 'Code à lui remettre' }).textContent());
+      const code = /Code à lui remettre : (\S+) /.exec(note)?.[1];
+      assert.ok(code, note);
+      assert.equal((await signIn('un-mot-de-passe-solide')).status, 401);
+
+      const cashier = await openPage(cashierBrowser);
+      await cashier.goto('/gestion');
+      await cashier.getByText('J’ai reçu un code de réinitialisation').click();
+      await cashier.getByLabel('Code de réinitialisation').fill(code);
+      await cashier.getByLabel('Nouveau mot de passe').fill('nouveau-mot-de-passe-1');
+      await cashier.getByRole('button', { name: 'Définir mon mot de passe' }).click();
+      await cashier.getByText('Mot de passe défini : connectez-vous avec le nouveau.').waitFor();
+      await checkPage(cashier, 'office-signin');
+      await cashier.getByLabel('Adresse courriel').fill(email);
+      await cashier.getByLabel('Mot de passe', { exact: true }).fill('nouveau-mot-de-passe-1');
+      await cashier.getByRole('button', { name: 'Se connecter' }).click();
+      await cashier.getByText('Nadia Côté — Caissier·ère').waitFor();
+
+      // Their own change: the session ends, the new password is the one that works.
+      await cashier.getByRole('link', { name: 'Mot de passe' }).click();
+      await cashier.getByLabel('Mot de passe actuel').fill('nouveau-mot-de-passe-1');
+      await cashier.getByLabel('Nouveau mot de passe').fill('encore-un-autre-2');
+      await cashier.getByRole('button', { name: 'Changer le mot de passe' }).click();
+      await cashier.getByText('Mot de passe changé : connectez-vous avec le nouveau.').waitFor();
+      assert.equal((await signIn('nouveau-mot-de-passe-1')).status, 401);
+      assert.equal((await signIn('encore-un-autre-2')).status, 200);
+      assertNoProblems(page);
+      assertNoProblems(cashier);
+    }),
+  ));

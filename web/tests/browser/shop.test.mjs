@@ -1,0 +1,300 @@
+// The shop in Chromium against a real platform: search, the cart with exact taxes, register with a
+// guest cart merged, a declined card, a card that times out, a paid order, my orders, cancel; the
+// same purchase by keyboard only; the first-load JavaScript weighed; axe and 375 px on every page.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import {
+  ARTIFACTS,
+  VIEWPORTS,
+  api,
+  assertNoProblems,
+  checkPage,
+  openPage,
+  plain,
+  staffToken,
+  tabTo,
+  uniqueEmail,
+  withBrowser,
+} from './helpers.mjs';
+
+const VESTE = 7;
+const MIEL = 12;
+
+async function centreOnHand(token, product) {
+  const r = await api('GET', `/inventory?location_id=6&product_id=${product}`, { token });
+  assert.equal(r.status, 200, r.text);
+  return r.body.data[0]?.on_hand ?? 0;
+}
+
+async function cartCount(page) {
+  return Number(plain(await page.getByTestId('cart-link').locator('.count-badge').textContent()));
+}
+
+test('the first load of the shop weighs at most 100 KB of JavaScript, compressed', () => withBrowser(async (browser) => {
+  const page = await openPage(browser);
+  const scripts = [];
+  page.on('requestfinished', async (request) => {
+    if (request.resourceType() !== 'script') return;
+    const response = await request.response();
+    const sizes = await request.sizes();
+    scripts.push({ url: request.url(), encoding: (await response.allHeaders())['content-encoding'] ?? 'identity', bytes: sizes.responseBodySize });
+  });
+  await page.goto('/');
+  await page.locator('.product-card').first().waitFor();
+  await page.waitForLoadState('networkidle');
+  const total = scripts.reduce((s, x) => s + x.bytes, 0);
+  writeFileSync(join(ARTIFACTS, 'first-load.json'), `${JSON.stringify({ total_bytes: total, scripts }, null, 2)}\n`);
+  assert.ok(scripts.length >= 1);
+  assert.ok(scripts.every((s) => s.encoding === 'br' || s.encoding === 'gzip'), JSON.stringify(scripts));
+  assert.ok(total <= 100 * 1024, `first-load JS ${total} bytes`);
+  // The back office and the chart library are not part of it.
+  assert.ok(!scripts.some((s) => /Office|uPlot/.test(s.url)), JSON.stringify(scripts));
+  // The build measured the same bar (web/scripts/build.mjs).
+  const report = process.env.COMPTOIR_WEB_SIZE_REPORT;
+  if (report && existsSync(report)) {
+    const built = JSON.parse(readFileSync(report, 'utf8'));
+    assert.ok(built.first_load_js_gzip_bytes <= built.budget_gzip_bytes);
+  }
+  assertNoProblems(page);
+  await page.close();
+}));
+
+test('the catalogue: accent-insensitive search, categories, product pages, at 1440 and 375 px', () => withBrowser(async (browser) => {
+  {
+    // Driven at 375 px; checkPage looks at both widths.
+    const page = await openPage(browser, VIEWPORTS.mobile);
+    await page.goto('/');
+    await page.locator('.product-card').first().waitFor();
+    assert.equal(await page.locator('.product-card').count(), 12); // page 1 of the 18 products
+    await checkPage(page, 'shop-home');
+
+    await page.getByLabel('Rechercher un produit').fill('the vert');
+    await page.getByLabel('Rechercher un produit').press('Enter');
+    await page.getByRole('heading', { name: 'Résultats pour « the vert »' }).waitFor();
+    await page.getByRole('link', { name: 'Thé Vert' }).waitFor();
+    assert.equal(await page.locator('.product-card').count(), 1);
+    await checkPage(page, 'shop-search');
+
+    await page.getByRole('link', { name: 'Vêtements' }).click();
+    await page.getByRole('heading', { name: 'Vêtements', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Veste d’hiver' }).or(page.getByRole('link', { name: "Veste d'hiver" })).click();
+    await page.getByRole('heading', { level: 1, name: /Veste d.hiver/ }).waitFor();
+    assert.equal(plain(await page.locator('.price.big').textContent()), '129,99 $');
+    await checkPage(page, 'shop-product');
+    assertNoProblems(page);
+    await page.close();
+  }
+}));
+
+test('a shopper fills a guest cart, registers, sees the exact taxes, is declined, then pays and sees the order', () => withBrowser(async (browser) => {
+  const page = await openPage(browser);
+  const logistics = await staffToken('logistics@comptoir.local');
+  const vesteBefore = await centreOnHand(logistics, VESTE);
+  const mielBefore = await centreOnHand(logistics, MIEL);
+
+  // As a guest: 2 × Veste d'hiver from its page, 1 × Miel from the catalogue.
+  await page.goto(`/produits/${VESTE}`);
+  await page.getByLabel('Quantité').fill('2');
+  await page.getByRole('button', { name: 'Ajouter au panier' }).click();
+  await page.getByText(/2 × Veste d.hiver ajouté au panier/).waitFor();
+  await page.goto('/?q=miel');
+  await page.getByRole('button', { name: 'Ajouter au panier : Miel' }).click();
+  await page.getByText('1 × Miel ajouté au panier.').waitFor();
+  assert.equal(await cartCount(page), 3);
+
+  // Checkout asks for an account; registering keeps the guest cart.
+  await page.getByRole('link', { name: /Panier/ }).click();
+  await page.getByRole('heading', { name: 'Votre panier' }).waitFor();
+  await page.getByRole('button', { name: 'Passer la commande' }).click();
+  await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+  await page.getByRole('link', { name: 'Créer un compte' }).last().click();
+  const email = uniqueEmail('sophie.gagnon');
+  await page.getByLabel('Prénom').fill('Sophie');
+  await page.getByLabel('Nom', { exact: true }).fill('Gagnon');
+  await page.getByLabel('Adresse courriel').fill(email);
+  await page.getByLabel('Mot de passe').fill('un-mot-de-passe-solide');
+  await checkPage(page, 'shop-register');
+  await page.getByRole('button', { name: 'Créer mon compte' }).click();
+  await page.getByRole('heading', { name: 'Paiement' }).waitFor();
+  await page.getByText('Bonjour, Sophie').waitFor();
+  assert.equal(await cartCount(page), 3);
+
+  // The cart: lines, GST and QST shown separately, exact to the cent.
+  await page.goto('/panier');
+  await page.getByRole('row', { name: /Miel/ }).waitFor();
+  assert.equal(plain(await page.getByTestId('subtotal').textContent()), '275,97 $');
+  assert.equal(plain(await page.getByTestId('gst').textContent()), '13,80 $');
+  assert.equal(plain(await page.getByTestId('qst').textContent()), '27,53 $');
+  assert.equal(plain(await page.getByTestId('total').textContent()), '317,30 $');
+  await checkPage(page, 'shop-cart');
+
+  // A declined card: a clear message, nothing charged, the cart intact.
+  await page.getByRole('button', { name: 'Passer la commande' }).click();
+  await page.getByRole('heading', { name: 'Paiement' }).waitFor();
+  await page.getByLabel('Adresse', { exact: true }).fill('5333 avenue Casgrain');
+  await page.getByLabel('Ville').fill('Montréal');
+  await page.getByLabel('Code postal').fill('H2T 1X3');
+  await page.getByLabel('Numéro de carte').fill('4000 0000 0000 0002');
+  await checkPage(page, 'shop-checkout');
+  await page.getByRole('button', { name: /Payer 317,30/ }).click();
+  await page.getByRole('alert').filter({ hasText: 'Votre carte a été refusée' }).waitFor();
+  await checkPage(page, 'shop-checkout-declined');
+  assert.equal(await cartCount(page), 3);
+  assert.equal(await centreOnHand(logistics, VESTE), vesteBefore);
+
+  // The saved address is offered now; the good card goes through.
+  await page.getByRole('radio', { name: /5333 avenue Casgrain/ }).check();
+  await page.getByLabel('Numéro de carte').fill('4242 4242 4242 4242');
+  await page.getByRole('button', { name: /Payer 317,30/ }).click();
+  await page.getByRole('heading', { name: 'Merci! Votre commande est confirmée.' }).waitFor();
+  const confirmation = plain(await page.locator('main').textContent());
+  const number = /Commande n° (\S+)\./.exec(confirmation)?.[1];
+  assert.ok(number, confirmation);
+  assert.match(confirmation, /317,30 \$/);
+  assert.match(confirmation, /se terminant par 4242/);
+  await checkPage(page, 'shop-confirmation');
+  assert.equal(await cartCount(page), 0);
+
+  // The centre's stock reflects it.
+  assert.equal(await centreOnHand(logistics, VESTE), vesteBefore - 2);
+  assert.equal(await centreOnHand(logistics, MIEL), mielBefore - 1);
+
+  // My orders: the order, paid.
+  await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Mes commandes' }).click();
+  await page.getByRole('heading', { name: 'Mes commandes' }).waitFor();
+  const row = page.getByRole('row', { name: new RegExp(number) });
+  await row.waitFor();
+  assert.match(plain(await row.textContent()), /Payée/);
+  await checkPage(page, 'shop-orders');
+
+  // Cancel it: refunded, stock back at the centre.
+  await row.getByRole('link').click();
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Annuler la commande' }).click();
+  await page.getByText('Commande annulée; le remboursement est en cours.').waitFor();
+  assert.match(plain(await page.locator('main').textContent()), /Annulée/);
+  assert.equal(await centreOnHand(logistics, VESTE), vesteBefore);
+  assertNoProblems(page);
+  await page.close();
+}));
+
+test('the same purchase by keyboard only, and a card that times out', () => withBrowser(async (browser) => {
+  const page = await openPage(browser);
+  const email = uniqueEmail('jeanne.roy');
+  const registered = await api('POST', '/auth/register', {
+    body: { email, password: 'un-mot-de-passe-solide', first_name: 'Jeanne', last_name: 'Roy' },
+  });
+  assert.equal(registered.status, 201, registered.text);
+  await api('POST', '/customers/me/addresses', {
+    token: registered.body.access_token,
+    body: { type: 'delivery', line1: '1200 rue Sainte-Catherine', city: 'Montréal', province: 'QC', postal_code: 'H3B 1K9' },
+  });
+
+  await page.goto('/');
+  await page.locator('.product-card').first().waitFor();
+  // Sign in.
+  await tabTo(page, page.getByRole('link', { name: 'Se connecter' }));
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+  await tabTo(page, page.getByLabel('Adresse courriel'));
+  await page.keyboard.type(email);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('un-mot-de-passe-solide');
+  await page.keyboard.press('Enter');
+  await page.getByText('Bonjour, Jeanne').waitFor();
+
+  // Search and add 2 × Veste d'hiver, 1 × Miel.
+  await tabTo(page, page.getByLabel('Rechercher un produit'));
+  await page.keyboard.type('veste');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Résultats pour « veste »' }).waitFor();
+  await tabTo(page, page.getByRole('link', { name: /Veste d.hiver/ }));
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: /Veste d.hiver/ }).waitFor();
+  await tabTo(page, page.getByLabel('Quantité'));
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await page.getByLabel('Quantité').inputValue(), '2');
+  await page.keyboard.press('Enter'); // submits the form
+  await page.getByText(/2 × Veste d.hiver ajouté au panier/).waitFor();
+  await tabTo(page, page.getByLabel('Rechercher un produit'));
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('miel');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Résultats pour « miel »' }).waitFor();
+  await tabTo(page, page.getByRole('button', { name: 'Ajouter au panier : Miel' }));
+  await page.keyboard.press('Space');
+  await page.getByText('1 × Miel ajouté au panier.').waitFor();
+
+  // The cart, then checkout with the saved address (chosen by default).
+  await tabTo(page, page.getByRole('link', { name: /Panier/ }));
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Votre panier' }).waitFor();
+  assert.equal(plain(await page.getByTestId('total').textContent()), '317,30 $');
+  await tabTo(page, page.getByRole('button', { name: 'Passer la commande' }));
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Paiement' }).waitFor();
+  assert.ok(await page.getByRole('radio', { name: /1200 rue Sainte-Catherine/ }).isChecked());
+
+  // The card that times out at the provider: a clear message, the cart intact.
+  await tabTo(page, page.getByLabel('Numéro de carte'));
+  await page.keyboard.type('4000000000000119');
+  await page.keyboard.press('Enter');
+  await page.getByRole('alert').filter({ hasText: 'n’a pas été confirmé à temps' }).waitFor({ timeout: 20000 });
+  assert.equal(await cartCount(page), 3);
+
+  await page.getByLabel('Numéro de carte').focus();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('4242424242424242');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Merci! Votre commande est confirmée.' }).waitFor();
+  assert.equal(await cartCount(page), 0);
+  assertNoProblems(page);
+  await page.close();
+}));
+
+test('unknown pages and products say so, in French', () => withBrowser(async (browser) => {
+  const page = await openPage(browser, VIEWPORTS.mobile);
+  await page.goto('/produits/99999');
+  await page.getByText('Ce produit n’existe pas ou n’est plus offert.').waitFor();
+  await page.goto('/commandes');
+  await page.getByRole('heading', { name: 'Connexion' }).waitFor(); // my orders need an account
+  assert.match(page.url(), /\/connexion\?retour=%2Fcommandes$/);
+  await checkPage(page, 'shop-signin');
+  assertNoProblems(page);
+  await page.close();
+}));
+
+test('below 100 $ the checkout shows the 9,99 $ shipping and charges exactly what it showed', () => withBrowser(async (browser) => {
+  const email = uniqueEmail('eric.lavoie');
+  const registered = await api('POST', '/auth/register', {
+    body: { email, password: 'un-mot-de-passe-solide', first_name: 'Éric', last_name: 'Lavoie' },
+  });
+  assert.equal(registered.status, 201, registered.text);
+  const page = await openPage(browser);
+  await page.goto('/connexion');
+  await page.getByLabel('Adresse courriel').fill(email);
+  await page.getByLabel('Mot de passe').fill('un-mot-de-passe-solide');
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByText('Bonjour, Éric').waitFor();
+  await page.goto(`/produits/${MIEL}`);
+  await page.getByRole('button', { name: 'Ajouter au panier' }).click();
+  await page.getByText('1 × Miel ajouté au panier.').waitFor();
+  await page.goto('/paiement');
+  await page.getByRole('heading', { name: 'Paiement' }).waitFor();
+  // 15,99 + 9,99 = 25,98 $; TPS 1,30 $; TVQ 2,59 $; total 29,87 $.
+  assert.equal(plain(await page.getByTestId('shipping').textContent()), '9,99 $');
+  assert.equal(plain(await page.getByTestId('gst').textContent()), '1,30 $');
+  assert.equal(plain(await page.getByTestId('qst').textContent()), '2,59 $');
+  assert.equal(plain(await page.getByTestId('total').textContent()), '29,87 $');
+  await page.getByLabel('Adresse', { exact: true }).fill('4000 rue Saint-Denis');
+  await page.getByLabel('Ville').fill('Montréal');
+  await page.getByLabel('Code postal').fill('H2W 2M5');
+  await page.getByLabel('Numéro de carte').fill('4242424242424242');
+  await page.getByRole('button', { name: /Payer 29,87/ }).click();
+  await page.getByRole('heading', { name: 'Merci! Votre commande est confirmée.' }).waitFor();
+  assert.equal(plain(await page.getByTestId('total').textContent()), '29,87 $');
+  assert.equal(plain(await page.getByTestId('shipping').textContent()), '9,99 $');
+  assertNoProblems(page);
+}));
