@@ -896,9 +896,7 @@ TEST(InventoryExpiry, SweepReleasesExpiredReservations) {
     status = std::string(Json(get).at("status").as_string());
   }
   EXPECT_EQ(status, "expired");
-  who.role = Role::kLogistics;
-  who.location_id = 6;
-  std::string staff = auth::IssueToken(settings, who, auth::NowSeconds());
+  std::string staff = platform.Auth().Token(Role::kLogistics, "6", 6);
   HttpResult stock = testing::Http(port, "GET", "/api/v1/inventory?location_id=6&product_id=2", {},
                                    {{"Authorization", "Bearer " + staff}});
   EXPECT_EQ(Json(stock).at("data").as_array()[0].at("reserved").as_int64(), 0);
