@@ -51,6 +51,8 @@ std::string Sign(const JwtSettings& settings, const json::object& claims) {
   return input;
 }
 
+}  // namespace
+
 std::vector<std::string> SplitScopes(std::string_view text) {
   std::vector<std::string> scopes;
   while (!text.empty()) {
@@ -60,8 +62,6 @@ std::vector<std::string> SplitScopes(std::string_view text) {
   }
   return scopes;
 }
-
-}  // namespace
 
 std::string Base64UrlEncode(std::string_view data) {
   std::string out;

@@ -49,15 +49,25 @@ void RequireEd25519(EVP_PKEY* key, std::string_view what) {
   }
 }
 
+// The Ed25519 key of a PEM text: public (SubjectPublicKeyInfo) or private (PKCS#8).
+PkeyPtr ReadEd25519(std::string_view pem, bool private_key) {
+  auto bio = ReadBio(pem);
+  EVP_PKEY* key = private_key ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr)
+                              : PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
+  if (key == nullptr) {
+    throw std::invalid_argument(private_key ? "not a PEM private key (-----BEGIN PRIVATE KEY-----)"
+                                            : "not a PEM public key (-----BEGIN PUBLIC KEY-----)");
+  }
+  PkeyPtr owned = Own(key);
+  RequireEd25519(key, private_key ? "the signing key" : "the public key");
+  return owned;
+}
+
 }  // namespace
 
 PublicKey PublicKey::FromPem(std::string_view pem) {
-  auto bio = ReadBio(pem);
-  EVP_PKEY* key = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
-  if (key == nullptr) throw std::invalid_argument("not a PEM public key (-----BEGIN PUBLIC KEY-----)");
   PublicKey out;
-  out.key_ = Own(key);
-  RequireEd25519(key, "the public key");
+  out.key_ = ReadEd25519(pem, false);
   return out;
 }
 
@@ -82,12 +92,8 @@ bool PublicKey::Equals(const PublicKey& other) const noexcept {
 }
 
 SigningKey SigningKey::FromPem(std::string_view pem) {
-  auto bio = ReadBio(pem);
-  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
-  if (key == nullptr) throw std::invalid_argument("not a PEM private key (-----BEGIN PRIVATE KEY-----)");
   SigningKey out;
-  out.key_ = Own(key);
-  RequireEd25519(key, "the signing key");
+  out.key_ = ReadEd25519(pem, true);
   return out;
 }
 

@@ -140,30 +140,28 @@ TEST_F(ServiceTokensForSalesAndOrder, TheGatewayDoesNotRouteTheInternalEndpoint)
   EXPECT_EQ(r.body.find("access_token"), std::string::npos);
 }
 
+// Runs `comptoir serve --service <service>` with the old shared secret only; returns what it printed (it must exit).
+std::string StartWithTheOldSecretOnly(const std::string& service) {
+  std::string upper = service == "customer" ? "CUSTOMER" : "PRODUCT";
+  std::string log =
+      (testing::StateDir() / (service + "_legacy_secret_" + std::to_string(::getpid()) + ".log")).string();
+  int rc = testing::RunComptoir({"serve", "--service", service},
+                                {{"COMPTOIR_" + upper + "_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none"},
+                                 {"COMPTOIR_AUTH_JWT_SECRET", "an-old-shared-secret-of-more-than-32-bytes"},
+                                 {"COMPTOIR_" + upper + "_HTTP_PORT", std::to_string(testing::FreePort())}},
+                                log);
+  EXPECT_NE(rc, 0) << service << " started with the old secret only";
+  std::ifstream in(log);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
 TEST(CustomerSettings, TheOldSharedSecretAloneStopsTheServiceWithAClearMessage) {
   ASSERT_FALSE(testing::ComptoirBin().empty());
-  std::string log = (testing::StateDir() / ("customer_legacy_secret_" + std::to_string(::getpid()) + ".log")).string();
-  int rc = testing::RunComptoir({"serve", "--service", "customer"},
-                                {{"COMPTOIR_CUSTOMER_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none"},
-                                 {"COMPTOIR_AUTH_JWT_SECRET", "an-old-shared-secret-of-more-than-32-bytes"},
-                                 {"COMPTOIR_CUSTOMER_HTTP_PORT", std::to_string(testing::FreePort())}},
-                                log);
-  EXPECT_NE(rc, 0);
-  std::ifstream in(log);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_NE(text.find("auth.signing_key"), std::string::npos) << text;
+  std::string customer = StartWithTheOldSecretOnly("customer");
+  EXPECT_NE(customer.find("auth.signing_key"), std::string::npos) << customer;
   // And a verifying service names what to set instead of the secret.
-  std::string product_log =
-      (testing::StateDir() / ("product_legacy_secret_" + std::to_string(::getpid()) + ".log")).string();
-  rc = testing::RunComptoir({"serve", "--service", "product"},
-                            {{"COMPTOIR_PRODUCT_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none"},
-                             {"COMPTOIR_AUTH_JWT_SECRET", "an-old-shared-secret-of-more-than-32-bytes"},
-                             {"COMPTOIR_PRODUCT_HTTP_PORT", std::to_string(testing::FreePort())}},
-                            product_log);
-  EXPECT_NE(rc, 0);
-  std::ifstream product_in(product_log);
-  std::string product_text((std::istreambuf_iterator<char>(product_in)), std::istreambuf_iterator<char>());
-  EXPECT_NE(product_text.find("COMPTOIR_AUTH_JWT_PUBLIC_KEY"), std::string::npos) << product_text;
+  std::string product = StartWithTheOldSecretOnly("product");
+  EXPECT_NE(product.find("COMPTOIR_AUTH_JWT_PUBLIC_KEY"), std::string::npos) << product;
 }
 
 }  // namespace

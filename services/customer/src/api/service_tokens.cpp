@@ -95,16 +95,6 @@ std::optional<std::pair<std::string, std::string>> BasicCredentials(std::string_
   return std::make_pair(std::move(*id), std::move(*secret));
 }
 
-std::vector<std::string> Split(std::string_view text) {
-  std::vector<std::string> out;
-  while (!text.empty()) {
-    auto space = text.find(' ');
-    if (space != 0) out.emplace_back(text.substr(0, space));
-    text = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
-  }
-  return out;
-}
-
 }  // namespace
 
 ServiceClients LoadServiceClients(config::Source& source) {
@@ -190,7 +180,7 @@ boost::asio::awaitable<http::Response> ServiceTokens::Issue(http::Request& reque
   }
   std::vector<std::string> granted = allowed;
   if (auto asked = form.values.find("scope"); asked != form.values.end()) {
-    granted = Split(asked->second);
+    granted = auth::SplitScopes(asked->second);
     for (const auto& s : granted) {
       if (std::find(allowed.begin(), allowed.end(), s) == allowed.end()) {
         co_return Refusal(request, ErrorKind::kForbidden, "auth.invalid_scope", "invalid_scope",

@@ -74,6 +74,9 @@ std::string Base64Encode(std::string_view data);
 /// Decodes base64url or base64, with or without padding; nullopt when malformed.
 std::optional<std::string> Base64UrlDecode(std::string_view text);
 
+/// The words of a space-separated list (a `scope` claim or parameter); empty words are skipped.
+std::vector<std::string> SplitScopes(std::string_view text);
+
 /// Seconds since the epoch (system clock).
 std::int64_t NowSeconds();
 
