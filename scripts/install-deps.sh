@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything Comptoir needs to build, test and run on Debian 12 (bookworm):
-# the Debian packages that are missing (apt-get, only those), then the npm packages of web/.
+# the Debian packages that are missing (apt-get, only those), then the npm packages of web/ and tools/deploy-check/.
 #
 # Idempotent and quiet when there is nothing to do. Runs as root, or through sudo when not root.
 #   COMPTOIR_SKIP_APT=1   skip the Debian part (a machine you manage yourself)
@@ -18,15 +18,19 @@ PACKAGES=(
   libpq-dev libhiredis-dev libssl-dev libsodium-dev libjwt-dev libyaml-cpp-dev
   libspdlog-dev libfmt-dev libcli11-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev wrk
+  libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev wrk
   # servers run by scripts/platform.sh and by the integration tests
   # (postgresql-15 ships the contrib extensions, unaccent and pg_trgm among them)
   postgresql-15 postgresql-client-15 redis-server "nginx-light|nginx"
+  # local monitoring (scripts/platform.sh) and the rule/config checks of make test (promtool, amtool)
+  prometheus prometheus-alertmanager prometheus-postgres-exporter prometheus-redis-exporter
   # tools used by the scripts
   curl openssl ca-certificates git clang-format
   # the web's browser tests (web/tests/browser): Debian's Chromium driven by playwright-core,
   # with a font that has every glyph of French text
   chromium fonts-dejavu-core
+  # the offline checks of deploy/ (Compose validates without a Docker daemon)
+  yamllint docker-compose
 )
 
 log() { printf 'install-deps: %s\n' "$*"; }
@@ -48,6 +52,9 @@ install_debian_packages() {
   # Debian's when the commands are missing, to avoid fighting another packaging of node.
   command -v node >/dev/null 2>&1 || wanted+=(nodejs)
   command -v npm >/dev/null 2>&1 || wanted+=(npm)
+  # kubectl (for `kubectl kustomize`): Debian's is kubernetes-client (1.20, kustomize v2.0.3); a kubectl
+  # installed otherwise (a cloud SDK's, say) is kept, as deploy/k8s renders alike with both (ADR 0111).
+  command -v kubectl >/dev/null 2>&1 || wanted+=(kubernetes-client)
 
   # One dpkg-query for all names: "name status" for each package dpkg knows.
   local -a names=()
@@ -79,16 +86,27 @@ install_debian_packages() {
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     "${missing[@]}"
+  # Debian starts its own Prometheus, Alertmanager and exporters when it installs them (on a machine with
+  # systemd), on the ports the project's local monitoring uses: stop and disable those we just installed; the
+  # project runs its own under var/ (scripts/platform.sh).
+  local unit
+  for unit in prometheus prometheus-alertmanager prometheus-postgres-exporter prometheus-redis-exporter; do
+    [[ " ${missing[*]} " == *" $unit "* ]] || continue
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled --quiet "$unit" 2>/dev/null; then
+      log "disabling Debian's own $unit service (the platform runs its own)"
+      as_root systemctl disable --now "$unit" >/dev/null 2>&1 || true
+    fi
+  done
   # Note: installing postgresql-15 makes Debian create (and, with an init system, start) its own
   # cluster on port 5432. We leave it alone; the project runs its own clusters under var/ or in
   # the tests' temporary directories.
 }
 
 install_web_packages() {
-  local web="$ROOT/web"
+  local web="$ROOT/${1:-web}"
   [[ -f $web/package.json ]] || return 0
   if ! command -v npm >/dev/null 2>&1; then
-    log "npm not found; cannot install web/ packages" >&2
+    log "npm not found; cannot install ${1:-web}/ packages" >&2
     exit 1
   fi
   # npm writes node_modules/.package-lock.json after every install: it is older than
@@ -101,14 +119,14 @@ install_web_packages() {
   # --ignore-scripts: nothing we use needs an install script (swagger-ui-dist's only
   # dependency has a telemetry postinstall).
   if [[ -f $web/package-lock.json ]]; then
-    log "installing web/ packages (npm ci)"
+    log "installing ${1:-web}/ packages (npm ci)"
     (cd "$web" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
   else
-    log "installing web/ packages (npm install)"
+    log "installing ${1:-web}/ packages (npm install)"
     (cd "$web" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error)
   fi
   mkdir -p "$web/node_modules" && touch "$stamp"
 }
 
 [[ ${COMPTOIR_SKIP_APT:-0} == 1 ]] || install_debian_packages
-[[ ${COMPTOIR_SKIP_NPM:-0} == 1 ]] || install_web_packages
+[[ ${COMPTOIR_SKIP_NPM:-0} == 1 ]] || { install_web_packages web; install_web_packages tools/deploy-check; }

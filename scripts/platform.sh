@@ -11,6 +11,8 @@
 #   scripts/platform.sh psql [SERVICE] [psql args...]
 #                                psql as superuser, or as SERVICE's role on its own database
 #   scripts/platform.sh env      print the path of the env file (source it to run the binary by hand)
+#   scripts/platform.sh prometheus-config
+#                                print the Prometheus configuration `up` writes (var/monitoring/prometheus.yml)
 #
 # Settings (environment):
 #   COMPTOIR_PRESET=release      CMake preset whose binary is run (build/<preset>/apps/comptoir/comptoir)
@@ -18,6 +20,9 @@
 #   COMPTOIR_PG_PORT=55432       COMPTOIR_REDIS_PORT=6380      COMPTOIR_LOG_LEVEL=info
 #   COMPTOIR_SKIP_DEPS=1         do not run scripts/install-deps.sh
 #   COMPTOIR_SKIP_BUILD=1        do not build (use the binary as it is)
+#   COMPTOIR_MONITORING=0        do not start Prometheus, Alertmanager, the exporters and the alert receiver
+#   COMPTOIR_PROMETHEUS_PORT=9090  COMPTOIR_ALERTMANAGER_PORT=9093  COMPTOIR_ALERT_RECEIVER_PORT=9095
+#   COMPTOIR_POSTGRES_EXPORTER_PORT=9187  COMPTOIR_REDIS_EXPORTER_PORT=9121
 #
 # See docs/running-locally.md.
 set -euo pipefail
@@ -41,6 +46,15 @@ SECRETS="$VAR/secrets"  # <service>.pw, <service>.client_secret, jwt_signing.pem
 ENV_FILE="$VAR/env"
 REDIS_DIR="$VAR/redis"
 PG_DIR="$VAR/pg"        # data/ (the cluster), run/ (unix socket), postgresql.log
+MON_DIR="$VAR/monitoring"  # prometheus.yml, alertmanager.yml (written at every start)
+PROM_DATA="$VAR/prometheus"   # Prometheus's TSDB
+AM_DATA="$VAR/alertmanager"   # Alertmanager's silences and notification log
+MONITORING=${COMPTOIR_MONITORING:-1}
+PROM_PORT=${COMPTOIR_PROMETHEUS_PORT:-9090}
+AM_PORT=${COMPTOIR_ALERTMANAGER_PORT:-9093}
+RECEIVER_PORT=${COMPTOIR_ALERT_RECEIVER_PORT:-9095}
+PG_EXPORTER_PORT=${COMPTOIR_POSTGRES_EXPORTER_PORT:-9187}
+REDIS_EXPORTER_PORT=${COMPTOIR_REDIS_EXPORTER_PORT:-9121}
 
 # ---------------------------------------------------------------------------------------------
 # The process table.
@@ -56,7 +70,7 @@ NO_DATABASE=" cart web "
 # Processes that are not services, started after the services, one per line:
 #   "name|port|health path|command (words, no quoting; 'comptoir' stands for the binary)"
 EXTRA_PROCESSES=(
-  "gateway|8011|/status|comptoir gateway --config deploy/kong.yml --listen 127.0.0.1:8080 --admin-listen 127.0.0.1:8011"
+  "gateway|8011|/status|comptoir gateway --config deploy/kong.yml --listen 127.0.0.1:8080 --admin-listen 127.0.0.1:8011 --access-log"
 )
 # ---------------------------------------------------------------------------------------------
 
@@ -114,6 +128,75 @@ process_table() {
   fi
   local p
   for p in "${EXTRA_PROCESSES[@]}"; do echo "$p"; done
+  if [[ $MONITORING == 1 ]]; then monitoring_processes; fi
+}
+
+# The local monitoring, started after the services (docs/operations.md): the alert receiver, Alertmanager
+# routing to it, the PostgreSQL and Redis exporters, and Prometheus scraping all of them.
+monitoring_processes() {
+  # The exporter reaches PostgreSQL as the superuser over the cluster's private unix socket.
+  local dsn="postgresql://postgres@/postgres?host=$(pg_sock)&port=$PG_PORT&sslmode=disable"
+  echo "alert-receiver|$RECEIVER_PORT|/health|comptoir alert-receiver --listen 127.0.0.1:$RECEIVER_PORT"
+  echo "alertmanager|$AM_PORT|/-/ready|prometheus-alertmanager --config.file=$MON_DIR/alertmanager.yml --storage.path=$AM_DATA --web.listen-address=127.0.0.1:$AM_PORT --cluster.listen-address="
+  echo "postgres-exporter|$PG_EXPORTER_PORT|/metrics|env DATA_SOURCE_NAME=$dsn prometheus-postgres-exporter --web.listen-address=127.0.0.1:$PG_EXPORTER_PORT"
+  echo "redis-exporter|$REDIS_EXPORTER_PORT|/metrics|prometheus-redis-exporter --redis.addr=redis://127.0.0.1:$REDIS_PORT --web.listen-address=127.0.0.1:$REDIS_EXPORTER_PORT"
+  echo "prometheus|$PROM_PORT|/-/ready|prometheus --config.file=$MON_DIR/prometheus.yml --storage.tsdb.path=$PROM_DATA --web.listen-address=127.0.0.1:$PROM_PORT --storage.tsdb.retention.time=15d"
+}
+
+# The Prometheus configuration of the local platform, from the process table: one job per service (each
+# instance of a service with several gets the label instance_id, e.g. cart-2), the gateway's Admin API, the
+# exporters, Alertmanager and the receiver; the rules of deploy/prometheus/rules.
+prometheus_config() {
+  local svc port i
+  local -a ports
+  cat <<YAML
+# Written by scripts/platform.sh at every start, from its process table; edit the script, not this file.
+global:
+  scrape_interval: 5s
+  scrape_timeout: 4s
+  evaluation_interval: 5s
+rule_files:
+  - $ROOT/deploy/prometheus/rules/*.yml
+alerting:
+  alertmanagers:
+    - static_configs:
+        - targets: ['127.0.0.1:$AM_PORT']
+scrape_configs:
+YAML
+  for svc in $(services); do
+    echo "  - job_name: $svc"
+    echo "    static_configs:"
+    if [[ $MODE == all ]]; then
+      echo "      - targets: ['127.0.0.1:$(first_port "$svc")']"
+      continue
+    fi
+    read -ra ports <<<"${SERVICE_PORTS[$svc]}"
+    if ((${#ports[@]} == 1)); then
+      echo "      - targets: ['127.0.0.1:${ports[0]}']"
+    else
+      i=1
+      for port in "${ports[@]}"; do
+        echo "      - targets: ['127.0.0.1:$port']"
+        echo "        labels: {instance_id: '$svc-$i'}"
+        i=$((i + 1))
+      done
+    fi
+  done
+  local job
+  for job in gateway:8011 postgres:$PG_EXPORTER_PORT redis:$REDIS_EXPORTER_PORT alertmanager:$AM_PORT \
+    alert-receiver:$RECEIVER_PORT prometheus:$PROM_PORT; do
+    echo "  - job_name: ${job%%:*}"
+    echo "    static_configs:"
+    echo "      - targets: ['127.0.0.1:${job#*:}']"
+  done
+}
+
+write_monitoring_config() {
+  mkdir -p "$MON_DIR" "$PROM_DATA" "$AM_DATA"
+  prometheus_config >"$MON_DIR/prometheus.yml"
+  # The route of deploy/alertmanager/alertmanager.yml, pointed at this platform's receiver port.
+  sed "s#http://127.0.0.1:9095/alerts#http://127.0.0.1:$RECEIVER_PORT/alerts#" \
+    "$ROOT/deploy/alertmanager/alertmanager.yml" >"$MON_DIR/alertmanager.yml"
 }
 
 # kill -0 also succeeds on a zombie (a container's pid 1 may never reap one): look at /proc too.
@@ -150,8 +233,9 @@ start_process() { # name ports health command...
   local pid
   pid=$(pid_of "$name")
   if [[ -n $pid ]]; then
-    # The web service reads web/'s build once, at start: a new build restarts it too.
-    if [[ $ROOT/$BIN -nt $RUN_DIR/$name.pid ]] ||
+    # The web service reads web/'s build once, at start: a new build restarts it too. Processes that are not
+    # the comptoir binary (Prometheus, the exporters) are not restarted for a new build.
+    if [[ " ${cmd[*]} " == *" $ROOT/$BIN "* && $ROOT/$BIN -nt $RUN_DIR/$name.pid ]] ||
        [[ ($name == web || $name == comptoir) && $ROOT/build/$PRESET/web/dist/index.html -nt $RUN_DIR/$name.pid ]]; then
       say "$name: rebuilt since it started, restarting"
       stop_pid "$name" "$pid"
@@ -161,13 +245,20 @@ start_process() { # name ports health command...
   fi
   local port
   for port in $ports; do
-    port_open "$port" && die "port $port (for $name) is already taken by another program"
+    port_open "$port" && die "port $port (for $name) is already taken by another program$(port_hint "$name")"
   done
   say "starting $name (${ports// /, }), log var/log/$name.log"
   printf '\n===== %s starting: %s =====\n' "$(date '+%F %T')" "${cmd[*]}" >>"$LOG_DIR/$name.log"
   # setsid: its own session, so a Ctrl-C in this terminal does not reach it; `down` stops it.
   setsid "${cmd[@]}" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
+}
+
+port_hint() { # name -> advice when a monitoring port is taken (Debian starts its own services on install)
+  case $1 in
+    prometheus | alertmanager | postgres-exporter | redis-exporter)
+      echo " (Debian's own $1 service? stop it (systemctl disable --now), or set COMPTOIR_*_PORT; COMPTOIR_MONITORING=0 skips monitoring)" ;;
+  esac
 }
 
 wait_healthy() { # name ports health
@@ -367,6 +458,15 @@ redis_stop() {
   rm -f "$RUN_DIR/redis.pid"
 }
 
+# --- monitoring ------------------------------------------------------------------------------
+
+require_monitoring_tools() {
+  local tool
+  for tool in prometheus prometheus-alertmanager prometheus-postgres-exporter prometheus-redis-exporter; do
+    command -v "$tool" >/dev/null || die "$tool not found (scripts/install-deps.sh installs it; COMPTOIR_MONITORING=0 skips monitoring)"
+  done
+}
+
 # --- env file --------------------------------------------------------------------------------
 
 write_env() {
@@ -444,6 +544,11 @@ cmd_up() {
   write_env
   load_env
 
+  if [[ $MONITORING == 1 ]]; then
+    require_monitoring_tools
+    write_monitoring_config
+  fi
+
   say "migrating"
   "$BIN" migrate --service all
   say "seeding demo data"
@@ -469,6 +574,20 @@ print_urls() {
   printf '  %-12s http://127.0.0.1:8080/\n' shop
   printf '  %-12s http://127.0.0.1:8080/gestion  (demo sign-ins in README.md)\n' "back office"
   while IFS='|' read -r name ports health cmd; do
+    case $name in
+      prometheus)
+        printf '  %-12s http://127.0.0.1:%s (targets /targets, alerts /alerts)\n' "$name" "$ports"
+        continue ;;
+      alertmanager)
+        printf '  %-12s http://127.0.0.1:%s\n' "$name" "$ports"
+        continue ;;
+      alert-receiver)
+        printf '  %-12s http://127.0.0.1:%s/alerts (notifications from Alertmanager)\n' "$name" "$ports"
+        continue ;;
+      postgres-exporter | redis-exporter)
+        printf '  %-12s http://127.0.0.1:%s/metrics\n' "$name" "$ports"
+        continue ;;
+    esac
     if [[ $name == gateway ]]; then
       printf '  %-12s http://127.0.0.1:8080 (X-API-Key: pos-web-app-2025-frontend-key)  admin http://127.0.0.1:%s  metrics http://127.0.0.1:%s/metrics\n' \
         "$name" "$ports" "$ports"
@@ -503,7 +622,7 @@ cmd_down() {
 }
 
 cmd_status() {
-  local name ports health cmd pid port ready
+  local name ports health cmd pid port ready path
   printf '%-12s %-9s %-8s %-16s %s\n' PROCESS STATE PID PORT READY
   if [[ -x $BIN ]]; then
     load_services
@@ -511,7 +630,9 @@ cmd_status() {
       pid=$(pid_of "$name")
       for port in $ports; do
         if [[ -n $pid ]]; then
-          ready=$(http_code "$port" /ready)
+          # Services answer /ready (their database or Redis too); the others their own health path.
+          [[ $health == /health && $name != alert-receiver ]] && path=/ready || path=$health
+          ready=$(http_code "$port" "$path")
           [[ $ready == 000 ]] && ready="no answer" || ready="HTTP $ready"
           printf '%-12s %-9s %-8s %-16s %s\n' "$name" running "$pid" "$port" "$ready"
         else
@@ -602,6 +723,7 @@ case "${1:-}" in
   status) cmd_status ;;
   logs) cmd_logs ;;
   psql) shift; cmd_psql "$@" ;;
+  prometheus-config) load_services; prometheus_config ;;
   env) [[ -f $ENV_FILE ]] || die "no var/env yet (scripts/platform.sh up)"; echo "$ENV_FILE" ;;
   -h | --help | help) usage 0 ;;
   *) usage 1 >&2 ;;

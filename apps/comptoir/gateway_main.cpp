@@ -9,6 +9,7 @@
 #include "comptoir/gateway/config_loader.hpp"
 #include "comptoir/gateway/gateway.hpp"
 #include "comptoir/log.hpp"
+#include "host_port.hpp"
 
 namespace comptoir::app {
 namespace {
@@ -35,20 +36,6 @@ void OnHup(std::shared_ptr<GatewaySignals> s, const boost::system::error_code& e
 
 void WaitForHup(std::shared_ptr<GatewaySignals> s) {
   s->hup->async_wait([s](const boost::system::error_code& ec, int) { OnHup(s, ec); });
-}
-
-bool SplitHostPort(const std::string& text, std::string& host, std::uint16_t& port) {
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos) return false;
-  host = text.substr(0, colon);
-  try {
-    int p = std::stoi(text.substr(colon + 1));
-    if (p < 0 || p > 65535) return false;
-    port = static_cast<std::uint16_t>(p);
-  } catch (const std::exception&) {
-    return false;
-  }
-  return !host.empty();
 }
 
 }  // namespace

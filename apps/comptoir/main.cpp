@@ -9,6 +9,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "comptoir/log.hpp"
+#include "alert_receiver.hpp"
 #include "gateway_main.hpp"
 #include "comptoir/pg/migrate.hpp"
 #include "comptoir/cart/cart.hpp"
@@ -186,7 +187,20 @@ int main(int argc, char** argv) {
   gateway_cmd->add_option("--threads", gateway_cli.threads, "Worker threads (0: one per core)")
       ->envname("COMPTOIR_GATEWAY_THREADS");
   gateway_cmd->add_flag("--access-log", gateway_cli.access_log, "Log every proxied request");
+  comptoir::app::AlertReceiverCli receiver_cli;
+  auto* receiver_cmd =
+      app.add_subcommand("alert-receiver", "Receive Alertmanager webhook notifications (local monitoring, tests)");
+  receiver_cmd->add_option("--listen", receiver_cli.listen, "Address host:port")
+      ->envname("COMPTOIR_ALERT_RECEIVER_LISTEN");
+  receiver_cmd->add_option("--keep", receiver_cli.keep, "Notifications kept in memory")->check(CLI::Range(1, 100000));
   CLI11_PARSE(app, argc, argv);
+
+  if (receiver_cmd->parsed()) {
+    comptoir::log::Init("alert-receiver", comptoir::log::Level::kInfo);
+    int rc = comptoir::app::RunAlertReceiver(receiver_cli);
+    comptoir::log::Flush();
+    return rc;
+  }
 
   if (gateway_cmd->parsed()) {
     comptoir::log::Init("gateway", comptoir::log::ParseLevel(std::getenv("COMPTOIR_LOG_LEVEL") != nullptr

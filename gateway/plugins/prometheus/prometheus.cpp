@@ -1,6 +1,9 @@
 #include "prometheus.hpp"
 
+#include <unistd.h>
+
 #include <array>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -29,6 +32,16 @@ constexpr std::string_view kSubsystem = "http";
 
 std::atomic<std::uint64_t> next_uid{1};
 
+// Resident memory of this process (/proc/self/statm, second field, in pages). Kong reports each nginx worker's
+// Lua VM; the gateway's workers are threads of one process, so the process is the one "worker" it reports.
+double ResidentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  double size = 0;
+  double resident = 0;
+  if (!(statm >> size >> resident)) return 0;
+  return resident * static_cast<double>(::sysconf(_SC_PAGESIZE));
+}
+
 }  // namespace
 
 /// The kong_* families of one registry and what the scrape-time refresh reads.
@@ -44,6 +57,7 @@ struct PrometheusShared {
   std::mutex mutex;  // guards what follows; never held while calling the registry
   Family<Gauge>* connections = nullptr;
   Family<Gauge>* nginx_requests = nullptr;
+  Family<Gauge>* worker_memory = nullptr;
   std::string node_id;
   std::function<ConnectionStats()> stats;
   const HealthView* health = nullptr;
@@ -57,6 +71,7 @@ struct PrometheusShared {
 void PrometheusShared::Refresh() {
   Family<Gauge>* conn = nullptr;
   Family<Gauge>* reqs = nullptr;
+  Family<Gauge>* memory = nullptr;
   std::string node;
   std::function<ConnectionStats()> read_stats;
   const HealthView* view = nullptr;
@@ -64,6 +79,7 @@ void PrometheusShared::Refresh() {
     std::lock_guard lock(mutex);
     conn = connections;
     reqs = nginx_requests;
+    memory = worker_memory;
     node = node_id;
     read_stats = stats;
     view = health_instances > 0 ? health : nullptr;
@@ -79,6 +95,10 @@ void PrometheusShared::Refresh() {
     conn->WithLabels({node, sub, "waiting"}).Set(s.waiting);
     conn->WithLabels({node, sub, "writing"}).Set(s.writing);
     if (reqs != nullptr) reqs->WithLabels({node, sub}).Set(s.total_requests);
+  }
+  if (memory != nullptr) {
+    static const std::string pid = std::to_string(::getpid());
+    memory->WithLabels({node, pid, std::string(kSubsystem)}).Set(ResidentBytes());
   }
   if (view == nullptr) return;
 
@@ -164,6 +184,7 @@ void RegisterPrometheusProcessMetrics(metrics::Registry& registry, std::string n
   std::shared_ptr<PrometheusShared> shared;
   Family<Gauge>* connections = nullptr;
   Family<Gauge>* requests = nullptr;
+  Family<Gauge>* memory = nullptr;
   {
     std::lock_guard lock(registries_mutex);
     shared = SharedForLocked(registry);
@@ -172,6 +193,9 @@ void RegisterPrometheusProcessMetrics(metrics::Registry& registry, std::string n
       connections = &registry.AddGauge("kong_nginx_connections_total", "Number of connections by subsystem",
                                        {"node_id", "subsystem", "state"});
       requests = &registry.AddGauge("kong_nginx_requests_total", "Number of requests total", {"node_id", "subsystem"});
+      memory = &registry.AddGauge("kong_memory_workers_lua_vms_bytes",
+                                  "Allocated bytes in worker Lua VM (here: resident memory of the gateway process)",
+                                  {"node_id", "pid", "kong_subsystem"});
       registry.AddGauge("kong_node_info", "Kong Node metadata information", {"node_id", "version"})
           .WithLabels({node_id, version})
           .Set(1);
@@ -181,6 +205,7 @@ void RegisterPrometheusProcessMetrics(metrics::Registry& registry, std::string n
   if (connections != nullptr) {
     shared->connections = connections;
     shared->nginx_requests = requests;
+    shared->worker_memory = memory;
   }
   shared->node_id = std::move(node_id);
   shared->stats = std::move(stats);

@@ -1,5 +1,7 @@
 #include "prometheus.hpp"
 
+#include <unistd.h>
+
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -194,6 +196,13 @@ TEST_F(PrometheusTest, ProcessMetrics) {
   EXPECT_TRUE(Has(text, R"(kong_nginx_requests_total{node_id="node-1",subsystem="http"} 42)"));
   EXPECT_TRUE(Has(text, R"(kong_node_info{node_id="node-1",version="3.9.1"} 1)"));
   EXPECT_TRUE(Has(text, "kong_nginx_metric_errors_total 0"));
+  // Dashboard 7424's "worker Lua VM usage" panel: the process's resident memory, never zero.
+  const std::string memory =
+      R"(kong_memory_workers_lua_vms_bytes{node_id="node-1",pid=")" + std::to_string(::getpid()) +
+      R"(",kong_subsystem="http"} )";
+  const auto at = text.find(memory);
+  ASSERT_NE(at, std::string::npos) << text;
+  EXPECT_GT(std::stod(text.substr(at + memory.size())), 1024.0 * 1024.0);
   // The per-request families exist before any plugin instance, as in Kong.
   EXPECT_NE(text.find("# TYPE kong_http_requests_total counter"), std::string::npos);
   RegisterPrometheusProcessMetrics(registry_, "node-1", [] { return ConnectionStats{}; });  // no duplicate families

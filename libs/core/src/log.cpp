@@ -16,6 +16,7 @@ namespace {
 std::atomic<int> g_level{static_cast<int>(Level::kInfo)};
 std::string g_process = "comptoir";
 std::shared_ptr<spdlog::logger> g_logger;
+thread_local const RequestContext* t_context = nullptr;
 
 std::shared_ptr<spdlog::logger>& Logger() {
   if (!g_logger) {
@@ -62,6 +63,11 @@ std::string_view LevelName(Level level) {
 }
 
 }  // namespace
+
+const RequestContext* CurrentContext() noexcept { return t_context; }
+
+ScopedContext::ScopedContext(const RequestContext* context) noexcept : previous_(t_context) { t_context = context; }
+ScopedContext::~ScopedContext() { t_context = previous_; }
 
 void Init(std::string_view process, Level level) {
   g_process = std::string(process);
@@ -121,6 +127,22 @@ std::string Format(Level level, std::string_view msg, std::initializer_list<Fiel
           }
         },
         f.value);
+  }
+  if (const RequestContext* context = t_context) {
+    bool has_id = false;
+    bool has_trace = false;
+    for (const auto& f : fields) {
+      has_id = has_id || f.key == "request_id";
+      has_trace = has_trace || f.key == "trace_id";
+    }
+    if (!has_id && !context->request_id.empty()) {
+      out += ",\"request_id\":";
+      AppendQuoted(out, context->request_id);
+    }
+    if (!has_trace && !context->trace_id.empty()) {
+      out += ",\"trace_id\":";
+      AppendQuoted(out, context->trace_id);
+    }
   }
   out += '}';
   return out;

@@ -32,3 +32,34 @@ TEST(LogTest, ParseLevel) {
 
 }  // namespace
 }  // namespace comptoir::log
+
+namespace comptoir::log {
+namespace {
+
+TEST(LogContextTest, LinesCarryTheCurrentRequestUnlessTheyNameItThemselves) {
+  auto plain = boost::json::parse(Format(Level::kInfo, "no request", {})).as_object();
+  EXPECT_FALSE(plain.contains("request_id"));
+  RequestContext context{"req-1", "0123456789abcdef0123456789abcdef"};
+  {
+    ScopedContext scope(&context);
+    auto line = boost::json::parse(Format(Level::kInfo, "charge recorded", {{"charge_id", "c1"}})).as_object();
+    EXPECT_EQ(line.at("request_id"), "req-1");
+    EXPECT_EQ(line.at("trace_id"), "0123456789abcdef0123456789abcdef");
+    // A line that names a request id keeps its own (and has it once).
+    const std::string text = Format(Level::kInfo, "retry", {{"request_id", "recovery-9"}});
+    EXPECT_EQ(boost::json::parse(text).at("request_id"), "recovery-9");
+    EXPECT_EQ(text.find("request_id"), text.rfind("request_id"));
+    RequestContext inner{"req-2", ""};
+    {
+      ScopedContext nested(&inner);
+      auto line2 = boost::json::parse(Format(Level::kInfo, "nested", {})).as_object();
+      EXPECT_EQ(line2.at("request_id"), "req-2");
+      EXPECT_FALSE(line2.contains("trace_id"));  // unknown: not written
+    }
+    EXPECT_EQ(CurrentContext(), &context);
+  }
+  EXPECT_EQ(CurrentContext(), nullptr);
+}
+
+}  // namespace
+}  // namespace comptoir::log

@@ -13,12 +13,13 @@ namespace comptoir::events::detail {
 
 /// Spawns `run(s)` on worker 0 unless it runs or was stopped; an exception that ends it goes to
 /// `on_error` (logging), then a pending Stop completes.
-template <class State, class Run, class OnError>
-void StartLoop(std::shared_ptr<State> s, Run run, OnError on_error) {
-  boost::asio::post(s->runtime.Context(0), [s, run, on_error] {
+/// `executor` (of worker 0) runs the loop's coroutine; StartLoop below uses worker 0's own.
+template <class Executor, class State, class Run, class OnError>
+void StartLoopOn(Executor executor, std::shared_ptr<State> s, Run run, OnError on_error) {
+  boost::asio::post(s->runtime.Context(0), [executor, s, run, on_error] {
     if (s->running || s->stopping) return;
     s->running = true;
-    boost::asio::co_spawn(s->runtime.Context(0), run(s), [s, on_error](std::exception_ptr e) {
+    boost::asio::co_spawn(executor, run(s), [s, on_error](std::exception_ptr e) {
       if (e) {
         try {
           std::rethrow_exception(e);
@@ -34,6 +35,12 @@ void StartLoop(std::shared_ptr<State> s, Run run, OnError on_error) {
       }
     });
   });
+}
+
+template <class State, class Run, class OnError>
+void StartLoop(std::shared_ptr<State> s, Run run, OnError on_error) {
+  auto executor = s->runtime.Context(0).get_executor();
+  StartLoopOn(executor, std::move(s), std::move(run), std::move(on_error));
 }
 
 /// Asks the loop to stop (it sees `stopping` when its timer wakes); `done` runs once it has ended,

@@ -1,6 +1,7 @@
 #include "comptoir/events/consumer.hpp"
 
 #include <charconv>
+#include <optional>
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -8,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include "background.hpp"
+#include "comptoir/http/log_context.hpp"
 #include "comptoir/log.hpp"
 #include "comptoir/metrics.hpp"
 
@@ -32,7 +34,9 @@ std::string StringField(const boost::json::object& o, std::string_view key) {
   return {};
 }
 
-bool IsNoGroup(const std::exception& e) { return std::string_view(e.what()).find("NOGROUP") != std::string_view::npos; }
+bool IsNoGroup(const std::exception& e) {
+  return std::string_view(e.what()).find("NOGROUP") != std::string_view::npos;
+}
 
 }  // namespace
 
@@ -91,6 +95,11 @@ struct Consumer::State {
   metrics::Counter* duplicates = nullptr;
   metrics::Counter* skipped = nullptr;
   metrics::Counter* failures = nullptr;
+  metrics::Gauge* lag = nullptr;      ///< entries of the stream not yet delivered to the group
+  metrics::Gauge* pending = nullptr;  ///< entries delivered to the group and not acknowledged
+  std::chrono::steady_clock::time_point last_lag_check{};
+  /// The loop's log context: names the event being applied (see HandleEntry).
+  std::shared_ptr<log::RequestContext> log_context = std::make_shared<log::RequestContext>();
 
   State(http::Runtime& r, pg::Pool& d, redis::Client& c, Settings s, ConsumerOptions o, Handler h)
       : runtime(r),
@@ -112,6 +121,8 @@ awaitable<void> EnsureGroup(Consumer::State& s) {
   s.group_ready = true;
 }
 
+awaitable<void> ApplyEntry(Consumer::State& s, std::optional<StreamEvent> event, std::string stream_id);
+
 // Applies one entry exactly once (see the header), then acknowledges it.
 awaitable<void> HandleEntry(Consumer::State& s, const redis::Reply& entry) {
   const auto& parts = entry.Array();
@@ -124,7 +135,6 @@ awaitable<void> HandleEntry(Consumer::State& s, const redis::Reply& entry) {
     co_return;
   }
   std::optional<StreamEvent> event;
-  std::optional<std::string> skip_reason;
   bool malformed = false;
   try {
     event = ParseEntry(stream_id, parts[1].Array());
@@ -138,10 +148,23 @@ awaitable<void> HandleEntry(Consumer::State& s, const redis::Reply& entry) {
     co_await s.redis.Command(std::move(args3));
     co_return;
   }
+  // Applied under the request id that caused the event (its correlation id): the consumer's loop runs on an
+  // executor that makes `log_context` current (Consumer::Start), so every line of the event carries it.
+  struct Named {
+    log::RequestContext& context;
+    ~Named() { context.request_id.clear(); }
+  } named{*s.log_context};
+  s.log_context->request_id = event->correlation_id;
+  co_await ApplyEntry(s, std::move(event), stream_id);
+}
+
+// Applies a parsed entry once (processed_events), or records it as skipped, then acknowledges it.
+awaitable<void> ApplyEntry(Consumer::State& s, std::optional<StreamEvent> event, std::string stream_id) {
+  std::optional<std::string> skip_reason;
   {
     pg::Transaction tx = co_await s.db.Begin();
-    pg::Result fresh = co_await tx.Execute(
-        kRecord, pg::Params().Add(event->id).Add(event->type).Add(event->source).Add(stream_id));
+    pg::Result fresh =
+        co_await tx.Execute(kRecord, pg::Params().Add(event->id).Add(event->type).Add(event->source).Add(stream_id));
     if (fresh.empty()) {
       co_await tx.Rollback();
       if (s.duplicates) s.duplicates->Inc();
@@ -150,6 +173,10 @@ awaitable<void> HandleEntry(Consumer::State& s, const redis::Reply& entry) {
         co_await s.handler(tx, *event);
         co_await tx.Commit();
         if (s.consumed) s.consumed->Inc();
+        log::Info("event applied", {{"group", s.options.group},
+                                    {"event_id", event->id},
+                                    {"type", event->type},
+                                    {"source", event->source}});
       } catch (const ApiError& e) {
         if (e.kind() != ErrorKind::kValidation) throw;
         skip_reason = e.detail();
@@ -161,12 +188,9 @@ awaitable<void> HandleEntry(Consumer::State& s, const redis::Reply& entry) {
     // the stream, and say so loudly. Rebuilding after the fix applies it.
     log::Error("event skipped: the handler refused it",
                {{"event_id", event->id}, {"type", event->type}, {"error", *skip_reason}});
-    co_await s.db.Execute(kRecordSkipped, pg::Params()
-                                              .Add(event->id)
-                                              .Add(event->type)
-                                              .Add(event->source)
-                                              .Add(stream_id)
-                                              .Add(*skip_reason));
+    co_await s.db.Execute(
+        kRecordSkipped,
+        pg::Params().Add(event->id).Add(event->type).Add(event->source).Add(stream_id).Add(*skip_reason));
     if (s.skipped) s.skipped->Inc();
   }
   std::vector<std::string> args4{"XACK", s.settings.stream, s.options.group, stream_id};
@@ -188,8 +212,8 @@ awaitable<std::size_t> HandleEntries(Consumer::State& s, const redis::Reply& ent
 awaitable<std::size_t> Poll(Consumer::State& s) {
   co_await EnsureGroup(s);
   const bool pending = s.own_pending;
-  std::vector<std::string> command{"XREADGROUP", "GROUP", s.options.group, s.options.consumer,
-                                   "COUNT",      std::to_string(s.settings.batch_size)};
+  std::vector<std::string> command{"XREADGROUP",       "GROUP", s.options.group,
+                                   s.options.consumer, "COUNT", std::to_string(s.settings.batch_size)};
   if (!pending) {
     command.push_back("BLOCK");
     command.push_back(std::to_string(s.options.block.count()));
@@ -214,8 +238,13 @@ awaitable<std::size_t> Claim(Consumer::State& s) {
   std::size_t handled = 0;
   std::string cursor = "0-0";
   do {
-    std::vector<std::string> claim{"XAUTOCLAIM", s.settings.stream, s.options.group, s.options.consumer,
-                                   std::to_string(s.settings.claim_idle.count()), cursor, "COUNT",
+    std::vector<std::string> claim{"XAUTOCLAIM",
+                                   s.settings.stream,
+                                   s.options.group,
+                                   s.options.consumer,
+                                   std::to_string(s.settings.claim_idle.count()),
+                                   cursor,
+                                   "COUNT",
                                    std::to_string(s.settings.batch_size)};
     redis::Reply reply = co_await s.redis.Command(std::move(claim));
     if (reply.IsError() && reply.Error().find("NOGROUP") != std::string::npos) s.group_ready = false;
@@ -229,11 +258,38 @@ awaitable<std::size_t> Claim(Consumer::State& s) {
   co_return handled;
 }
 
+// Reads the group's lag and pending count (XINFO GROUPS) into the gauges, at most every 5 s. Redis leaves `lag`
+// empty when it cannot know it (entries deleted from the middle of the stream): the gauge keeps its last value.
+awaitable<void> UpdateLag(Consumer::State& s) {
+  const auto now = std::chrono::steady_clock::now();
+  if (s.lag == nullptr || now - s.last_lag_check < std::chrono::seconds(5)) co_return;
+  s.last_lag_check = now;
+  std::vector<std::string> command{"XINFO", "GROUPS", s.settings.stream};
+  redis::Reply reply = co_await s.redis.Command(std::move(command));
+  if (!reply.IsArray()) co_return;  // no stream yet (an error reply), nothing to report
+  for (const redis::Reply& group : reply.Array()) {
+    if (!group.IsArray()) continue;
+    const auto& fields = group.Array();
+    bool ours = false;
+    std::optional<std::int64_t> lag, pending;
+    for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+      if (!fields[i].IsString()) continue;
+      const std::string& name = fields[i].String();
+      if (name == "name" && fields[i + 1].IsString()) ours = fields[i + 1].String() == s.options.group;
+      if (name == "lag" && fields[i + 1].IsInteger()) lag = fields[i + 1].Integer();
+      if (name == "pending" && fields[i + 1].IsInteger()) pending = fields[i + 1].Integer();
+    }
+    if (!ours) continue;
+    if (lag) s.lag->Set(static_cast<double>(*lag));
+    if (pending) s.pending->Set(static_cast<double>(*pending));
+  }
+}
+
 awaitable<void> RunConsumer(std::shared_ptr<Consumer::State> s) {
   int failures = 0;
   auto last_claim = std::chrono::steady_clock::now() - std::chrono::hours(1);
-  log::Info("event consumer started", {{"group", s->options.group}, {"consumer", s->options.consumer},
-                                       {"stream", s->settings.stream}});
+  log::Info("event consumer started",
+            {{"group", s->options.group}, {"consumer", s->options.consumer}, {"stream", s->settings.stream}});
   while (!s->stopping) {
     std::chrono::milliseconds pause{0};
     try {
@@ -243,6 +299,7 @@ awaitable<void> RunConsumer(std::shared_ptr<Consumer::State> s) {
         co_await Claim(*s);
       }
       co_await Poll(*s);
+      co_await UpdateLag(*s);
       if (failures > 0) log::Info("event consumer recovered", {{"group", s->options.group}});
       failures = 0;
     } catch (const std::exception& e) {
@@ -253,7 +310,9 @@ awaitable<void> RunConsumer(std::shared_ptr<Consumer::State> s) {
       pause = Backoff(failures, s->settings.max_backoff);
       if (failures == 1 || failures % 10 == 0) {
         log::Warn("event consumer cannot read or apply events; retrying",
-                  {{"group", s->options.group}, {"error", e.what()}, {"failures", failures},
+                  {{"group", s->options.group},
+                   {"error", e.what()},
+                   {"failures", failures},
                    {"retry_ms", static_cast<std::int64_t>(pause.count())}});
       }
     }
@@ -267,13 +326,11 @@ awaitable<void> RunConsumer(std::shared_ptr<Consumer::State> s) {
   log::Info("event consumer stopped", {{"group", s->options.group}});
 }
 
-
 }  // namespace
 
 Consumer::Consumer(http::Runtime& runtime, pg::Pool& db, redis::Client& redis, Settings settings,
                    ConsumerOptions options, Handler handler, metrics::Registry* registry)
-    : state_(std::make_shared<State>(runtime, db, redis, std::move(settings), std::move(options),
-                                     std::move(handler))) {
+    : state_(std::make_shared<State>(runtime, db, redis, std::move(settings), std::move(options), std::move(handler))) {
   if (registry) {
     const std::string& g = state_->options.group;
     state_->consumed =
@@ -285,8 +342,15 @@ Consumer::Consumer(http::Runtime& runtime, pg::Pool& db, redis::Client& redis, S
         &registry->AddCounter("events_skipped_total", "Events recorded as skipped (malformed or refused)", {"group"})
              .WithLabels({g});
     state_->failures =
-        &registry->AddCounter("events_consumer_failures_total", "Consumer rounds that failed and were retried",
-                              {"group"})
+        &registry
+             ->AddCounter("events_consumer_failures_total", "Consumer rounds that failed and were retried", {"group"})
+             .WithLabels({g});
+    state_->lag = &registry->AddGauge("events_consumer_lag", "Stream entries not yet delivered to the consumer group",
+                                      {"group"})
+                       .WithLabels({g});
+    state_->pending =
+        &registry->AddGauge("events_consumer_pending", "Entries delivered to the group and not yet acknowledged",
+                            {"group"})
              .WithLabels({g});
   }
 }
@@ -295,15 +359,22 @@ Consumer::~Consumer() = default;
 
 void Consumer::Start() {
   auto s = state_;
-  detail::StartLoop(s, RunConsumer, [s](const std::exception& e) {
+  detail::StartLoopOn(http::WithLogContext(s->runtime.Context(0).get_executor(), s->log_context), s, RunConsumer,
+                      [s](const std::exception& e) {
     log::Error("event consumer ended with an error", {{"group", s->options.group}, {"error", e.what()}});
   });
 }
 
-void Consumer::Stop(std::function<void()> done) { detail::StopLoop(state_, std::move(done)); }
+void Consumer::Stop(std::function<void()> done) {
+  detail::StopLoop(state_, std::move(done));
+}
 
-awaitable<std::size_t> Consumer::PollOnce() { co_return co_await Poll(*state_); }
-awaitable<std::size_t> Consumer::ClaimStale() { co_return co_await Claim(*state_); }
+awaitable<std::size_t> Consumer::PollOnce() {
+  co_return co_await Poll(*state_);
+}
+awaitable<std::size_t> Consumer::ClaimStale() {
+  co_return co_await Claim(*state_);
+}
 
 awaitable<bool> Consumer::Rewind() {
   State& s = *state_;
@@ -322,6 +393,30 @@ awaitable<bool> Consumer::Rewind() {
     if (fields[i].String() == "entries-added") added = fields[i + 1].Integer();
   }
   co_return added < 0 || added == length;
+}
+
+awaitable<StreamInfo> Consumer::Describe() {
+  State& s = *state_;
+  std::vector<std::string> args{"XINFO", "STREAM", s.settings.stream};
+  redis::Reply info = co_await s.redis.Command(std::move(args));
+  StreamInfo out;
+  if (info.IsError()) {
+    if (info.Error().find("no such key") != std::string::npos) co_return out;
+    info.ThrowIfError();
+  }
+  out.exists = true;
+  const auto& fields = info.Array();
+  for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+    if (!fields[i].IsString()) continue;
+    const std::string& name = fields[i].String();
+    const redis::Reply& value = fields[i + 1];
+    if (name == "length" && value.IsInteger()) out.length = value.Integer();
+    if (name == "entries-added" && value.IsInteger()) out.entries_added = value.Integer();
+    if (name == "first-entry" && value.IsArray() && !value.Array().empty() && value.Array()[0].IsString()) {
+      out.first_entry_id = value.Array()[0].String();
+    }
+  }
+  co_return out;
 }
 
 }  // namespace comptoir::events

@@ -21,6 +21,7 @@
 
 #include "comptoir/error.hpp"
 #include "comptoir/http/beast_support.hpp"
+#include "comptoir/http/log_context.hpp"
 #include "comptoir/log.hpp"
 #include "comptoir/metrics.hpp"
 
@@ -240,7 +241,10 @@ asio::awaitable<void> WriteProblem(beast::tcp_stream& stream, const ApiError& er
   co_await bhttp::async_write(stream, out, kUseTuple);
 }
 
-asio::awaitable<void> RunSession(std::shared_ptr<Server::Impl> impl, tcp::socket socket) {
+// `context` is the log context of the session's requests: the session runs on an executor that makes it
+// current (log_context.hpp); it names the request being handled, and nothing between requests.
+asio::awaitable<void> RunSession(std::shared_ptr<Server::Impl> impl, tcp::socket socket,
+                                 std::shared_ptr<log::RequestContext> context) {
   const std::size_t worker = Runtime::CurrentWorker();
   beast::tcp_stream stream(std::move(socket));
   Session session{&stream, true};
@@ -291,6 +295,8 @@ asio::awaitable<void> RunSession(std::shared_ptr<Server::Impl> impl, tcp::socket
     request.request_id = incoming_id && ValidRequestId(*incoming_id) ? std::string(*incoming_id) : NewUuid();
     auto incoming_trace = request.headers.Get("traceparent");
     request.traceparent = NextTraceparent(incoming_trace ? *incoming_trace : std::string_view{});
+    context->request_id = request.request_id;
+    context->trace_id = request.traceparent.substr(3, 32);
     const Route* matched = nullptr;
     Response response = co_await Dispatch(*impl, request, matched);
     response.headers.Set("X-Request-ID", request.request_id);
@@ -314,6 +320,8 @@ asio::awaitable<void> RunSession(std::shared_ptr<Server::Impl> impl, tcp::socket
                             {"trace_id", std::string_view(request.traceparent).substr(3, 32)},
                             {"remote", remote}});
     }
+    context->request_id.clear();
+    context->trace_id.clear();
     if (wec || !keep_alive) break;
   }
   boost::system::error_code ignored;
@@ -338,7 +346,8 @@ asio::awaitable<void> AcceptLoop(std::shared_ptr<Server::Impl> impl) {
       continue;
     }
     impl->open_sessions.fetch_add(1);
-    asio::co_spawn(target, RunSession(impl, std::move(socket)),
+    auto context = std::make_shared<log::RequestContext>();
+    asio::co_spawn(WithLogContext(target.get_executor(), context), RunSession(impl, std::move(socket), context),
                    log::LogFailure{"http session"});
   }
 }

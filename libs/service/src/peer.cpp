@@ -7,6 +7,8 @@
 #include "comptoir/error.hpp"
 #include "comptoir/http/client.hpp"
 #include "comptoir/service/token_cache.hpp"
+#include "comptoir/http/server.hpp"
+#include "comptoir/log.hpp"
 
 namespace comptoir::service {
 namespace asio = boost::asio;
@@ -34,8 +36,19 @@ asio::awaitable<http::Response> Peer::Call(const http::Request& origin, http::Me
   request.method = method;
   request.target = std::move(target);
   request.headers = std::move(headers);
-  if (!origin.request_id.empty()) request.headers.Set("X-Request-ID", origin.request_id);
-  if (!origin.traceparent.empty()) request.headers.Set("traceparent", origin.traceparent);
+  // An origin made up by the service (a compensation, a refund) has no ids of its own: the request being served
+  // (the log context) gives them, so the call stays in its trace.
+  const log::RequestContext* context = log::CurrentContext();
+  if (!origin.request_id.empty()) {
+    request.headers.Set("X-Request-ID", origin.request_id);
+  } else if (context != nullptr && !context->request_id.empty()) {
+    request.headers.Set("X-Request-ID", context->request_id);
+  }
+  if (!origin.traceparent.empty()) {
+    request.headers.Set("traceparent", origin.traceparent);
+  } else if (context != nullptr && context->trace_id.size() == 32) {
+    request.headers.Set("traceparent", http::NextTraceparent("00-" + context->trace_id + "-0000000000000001-01"));
+  }
   if (tokens_ != nullptr) {
     request.headers.Set("Authorization", "Bearer " + co_await tokens_->Token(options_.name));
     if (!origin.on_behalf_of.empty()) request.headers.Set(auth::kOnBehalfOfHeader, origin.on_behalf_of);

@@ -40,14 +40,6 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
-std::string Tail(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto all = text.str();
-  return all.size() > 4000 ? all.substr(all.size() - 4000) : all;
-}
-
 void ReplaceAll(std::string& text, const std::string& from, const std::string& to) {
   for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);
@@ -94,21 +86,14 @@ Platform::Platform(PlatformOptions options) : options_(std::move(options)) {
   gateway_admin_port_ = FreePort();
   ProcessOptions o;
   o.path = ComptoirBin();
-  o.args = {"gateway",
-            "--config",
-            config_file,
-            "--listen",
-            "127.0.0.1:" + std::to_string(gateway_port_),
-            "--admin-listen",
-            "127.0.0.1:" + std::to_string(gateway_admin_port_),
-            "--threads",
-            "2"};
+  o.args = {"gateway", "--config", config_file, "--listen", "127.0.0.1:" + std::to_string(gateway_port_),
+            "--admin-listen", "127.0.0.1:" + std::to_string(gateway_admin_port_), "--threads", "2", "--access-log"};
   o.env = options_.env;
   o.env.emplace_back("COMPTOIR_AUTH_JWT_PUBLIC_KEY", auth_.PublicKeyPem());
   o.log_file = LogFile("gateway");
   gateway_ = std::make_unique<ChildProcess>(o);
   if (!WaitForPort(gateway_port_, std::chrono::seconds(30))) {
-    throw std::runtime_error("the gateway did not start; log:\n" + Tail(o.log_file));
+    throw std::runtime_error("the gateway did not start; log:\n" + TailOfFile(o.log_file));
   }
 }
 
@@ -210,7 +195,7 @@ void Platform::StartService(const std::string& name, int index) {
   o.log_file = LogFile(service.instances.size() == 1 ? service.name : service.name + "-" + std::to_string(index + 1));
   instance.process = std::make_unique<ChildProcess>(o);
   if (!WaitForHttp(instance.port, "/ready", std::chrono::seconds(60))) {
-    throw std::runtime_error(service.name + " did not become ready; log:\n" + Tail(o.log_file));
+    throw std::runtime_error(service.name + " did not become ready; log:\n" + TailOfFile(o.log_file));
   }
 }
 

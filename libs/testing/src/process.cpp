@@ -3,7 +3,9 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -184,6 +186,14 @@ int RunComptoir(const std::vector<std::string>& args, const std::vector<std::pai
   // Generous bound: migrations and seeds of a fresh database take well under a second.
   for (int i = 0; i < 1200 && child.Running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   return child.Stop(std::chrono::seconds(1));
+}
+
+std::string TailOfFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto all = text.str();
+  return all.size() > 4000 ? all.substr(all.size() - 4000) : all;
 }
 
 }  // namespace comptoir::testing

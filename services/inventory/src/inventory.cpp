@@ -41,19 +41,26 @@ class Instance final : public service::Instance {
       : settings_(LoadSettings(context.settings)),
         verifier_(auth::LoadJwtSettings(context.settings), "inventory"),
         repository_(context.db),
-        handlers_(repository_, verifier_, settings_),
+        metrics_(context.registry, context.db, context.runtime.Context(0),
+                 std::chrono::seconds(context.settings.Int("inventory.metrics_refresh_s", 15, 1, 3600))),
+        handlers_(repository_, verifier_, settings_, metrics_),
         sweep_(context.runtime.Context(0), "reservation-sweep",
                std::chrono::duration_cast<std::chrono::milliseconds>(settings_.sweep_interval),
                [this]() { return SweepOnce(); }) {
     sweep_.Start();
+    metrics_.Start();
   }
   void AddRoutes(http::Router& router) override { inventory::AddRoutes(router, handlers_); }
-  asio::awaitable<void> Stop() override { co_await sweep_.Stop(); }
+  asio::awaitable<void> Stop() override {
+    co_await sweep_.Stop();
+    co_await metrics_.Stop();
+  }
 
  private:
   Settings settings_;
   auth::Verifier verifier_;
   Repository repository_;
+  StockMetrics metrics_;
   Handlers handlers_;
   service::Periodic sweep_;
 

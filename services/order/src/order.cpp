@@ -56,7 +56,8 @@ class Instance final : public service::Instance {
         tokens_(context.runtime, context.client, service::LoadServiceCredentials(context.settings, "order")),
         peers_(LoadPeers(context, settings_, tokens_)),
         repository_(context.db),
-        saga_(repository_, peers_, settings_,
+        metrics_(context.registry),
+        saga_(repository_, peers_, settings_, metrics_,
               &context.registry
                    .AddCounter("order_late_charges_refunded_total",
                                "Charges recorded by the provider after their checkout was undone, found and refunded")
@@ -75,6 +76,7 @@ class Instance final : public service::Instance {
   service::TokenCache tokens_;
   Peers peers_;
   Repository repository_;
+  CheckoutMetrics metrics_;
   Saga saga_;
   Handlers handlers_;
   service::Periodic recovery_;

@@ -196,7 +196,7 @@ awaitable<http::Response> Saga::Checkout(http::Request& request, const auth::Pri
   }
   log::Info("checkout started",
             {{"checkout_id", c.id}, {"customer_id", c.customer_id}, {"request_id", request.request_id}});
-  co_return co_await Forward(c, request, body.card_number);
+  co_return co_await metrics_.Observe(Forward(c, request, body.card_number));
 }
 
 awaitable<http::Response> Saga::Forward(order::Checkout& c, const http::Request& origin, const std::string& card) {

@@ -8,6 +8,7 @@
 #include "comptoir/http/message.hpp"
 #include "comptoir/metrics.hpp"
 #include "comptoir/service/peer.hpp"
+#include "observe/metrics.hpp"
 #include "storage/repository.hpp"
 #include "test_hooks.hpp"
 
@@ -41,9 +42,15 @@ struct Peers {
 /// cancellation (refund, stock back), retried by the same pass until done.
 class Saga {
  public:
-  /// `late_refunds` (optional) counts the late charges found and refunded by the watch (ADR 0052).
-  Saga(Repository& repository, Peers& peers, const Settings& settings, metrics::Counter* late_refunds = nullptr)
-      : repository_(repository), peers_(peers), settings_(settings), late_refunds_(late_refunds) {}
+  /// `metrics` counts the checkouts' outcomes (observe/metrics.hpp); `late_refunds` (optional) the late charges
+  /// found and refunded by the watch (ADR 0052).
+  Saga(Repository& repository, Peers& peers, const Settings& settings, CheckoutMetrics& metrics,
+       metrics::Counter* late_refunds = nullptr)
+      : repository_(repository),
+        peers_(peers),
+        settings_(settings),
+        metrics_(metrics),
+        late_refunds_(late_refunds) {}
 
   /// POST /checkout for `who` (a shopper): 201 with the order, or the failure (problem+json) after undoing.
   boost::asio::awaitable<http::Response> Checkout(http::Request& request, const auth::Principal& who);
@@ -75,6 +82,7 @@ class Saga {
   Repository& repository_;
   Peers& peers_;
   const Settings& settings_;
+  CheckoutMetrics& metrics_;
   metrics::Counter* late_refunds_;
 };
 

@@ -35,7 +35,7 @@ class Instance final : public service::Instance {
         verifier_(auth::LoadJwtSettings(context.settings), "reporting"),
         events_(events::LoadSettings(context.settings)),
         reports_(context.db, LoadReportSettings(context.settings)),
-        handlers_(reports_, verifier_, [this]() { return Rebuild(); }) {
+        handlers_(reports_, verifier_, [this](bool allow_incomplete) { return Rebuild(allow_incomplete); }) {
     const std::string consumer_name = context.settings.String("reporting.instance_id", "reporting-1");
     if (!events_.Active()) {
       log::Warn("reporting receives no events: no Redis configured (redis.url) or events.enabled is false");
@@ -72,16 +72,29 @@ class Instance final : public service::Instance {
   }
 
  private:
-  boost::asio::awaitable<bool> Rebuild() {
+  boost::asio::awaitable<bool> Rebuild(bool allow_incomplete) {
     if (!consumer_) {
       throw ApiError::Unavailable("reporting.events_unavailable", "no event stream is configured (redis.url)");
     }
-    // Empty the read models first (TRUNCATE waits for the consumer's transaction in progress), then rewind the
-    // group: every retained event is applied again, once (processed_events was emptied with them).
+    // First make sure the stream can give back everything the read models hold (ADR 0062): emptying them for
+    // a stream that was trimmed or replaced would lose that history for good.
+    const events::StreamInfo info = co_await consumer_->Describe();
+    StreamHistory stream{info.exists, info.length, info.entries_added, std::nullopt};
+    if (info.first_entry_id) stream.first_entry = events::StreamPosition(*info.first_entry_id);
+    const std::optional<StreamPos> first_applied = co_await FirstApplied(db_);
+    const auto missing = MissingHistory(stream, first_applied);
+    if (missing && !allow_incomplete) {
+      throw ApiError::Conflict("reporting.history_incomplete",
+                               "the read models were not rebuilt (nothing was changed): " + *missing +
+                                   "; POST /api/v1/reports/rebuild?allow_incomplete=true rebuilds from what is left");
+    }
+    // Empty the read models (TRUNCATE waits for the consumer's transaction in progress), then rewind the group:
+    // every retained event is applied again, once (processed_events was emptied with them).
     co_await ClearReadModels(db_);
-    const bool complete = co_await consumer_->Rewind();
-    log::Info("reporting read models rebuilding from the stream", {{"complete_history", complete}});
-    co_return complete;
+    if (missing) co_await ForgetHistory(db_);  // knowingly partial: what is left becomes the base
+    co_await consumer_->Rewind();
+    log::Info("reporting read models rebuilding from the stream", {{"complete_history", !missing}});
+    co_return !missing;
   }
 
   pg::Pool& db_;

@@ -6,9 +6,9 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
-#include "comptoir/testing/openapi.hpp"
 #include "api/handlers.hpp"
 #include "comptoir/reporting/reporting.hpp"
+#include "comptoir/testing/openapi.hpp"
 #include "domain/report.hpp"
 
 namespace comptoir::reporting {
@@ -16,7 +16,9 @@ namespace {
 
 using namespace std::chrono;
 
-sys_days Day(int y, unsigned m, unsigned d) { return sys_days(year_month_day{year(y), month(m), day(d)}); }
+sys_days Day(int y, unsigned m, unsigned d) {
+  return sys_days(year_month_day{year(y), month(m), day(d)});
+}
 
 std::vector<std::string> FieldsOf(const std::function<void()>& f) {
   try {
@@ -73,8 +75,8 @@ TEST(Trend, PercentWithOneDecimalRoundedHalfAwayFromZero) {
   EXPECT_EQ(TrendPct(90, 100), -10.0);
   EXPECT_EQ(TrendPct(1, 3), -66.7);
   EXPECT_EQ(TrendPct(2, 3), -33.3);
-  EXPECT_EQ(TrendPct(10005, 10000), 0.1);   // 0.05 % rounds up
-  EXPECT_EQ(TrendPct(9995, 10000), -0.1);   // and down, away from zero
+  EXPECT_EQ(TrendPct(10005, 10000), 0.1);  // 0.05 % rounds up
+  EXPECT_EQ(TrendPct(9995, 10000), -0.1);  // and down, away from zero
   EXPECT_EQ(TrendPct(0, 100), -100.0);
   EXPECT_FALSE(TrendPct(100, 0));  // nothing to compare with
 }
@@ -122,10 +124,17 @@ TEST(Csv, AskedByFormatOrAccept) {
 DashboardInput Sample() {
   DashboardInput in;
   in.stores = {{1, "Vieux-Montréal"}, {2, "Plateau Mont-Royal"}};
-  in.store_figures[1] = Figures{.revenue_today = 3000, .revenue_7d = 11000, .revenue_previous_7d = 10000,
-                                .transactions_today = 2, .gross_today = 3500};
-  Figures online{.revenue_today = 1000, .revenue_7d = 1000, .revenue_previous_7d = 0, .transactions_today = 1,
-                 .gross_today = 1000, .open_orders = 4};
+  in.store_figures[1] = Figures{.revenue_today = 3000,
+                                .revenue_7d = 11000,
+                                .revenue_previous_7d = 10000,
+                                .transactions_today = 2,
+                                .gross_today = 3500};
+  Figures online{.revenue_today = 1000,
+                 .revenue_7d = 1000,
+                 .revenue_previous_7d = 0,
+                 .transactions_today = 1,
+                 .gross_today = 1000,
+                 .open_orders = 4};
   in.online = online;
   in.low_stock = {{1, 2}, {6, 3}};
   in.pending_restock = {{2, 1}};
@@ -220,6 +229,45 @@ TEST(Facts, ReturnsAndOrders) {
   EXPECT_FALSE(o.location_id);
   EXPECT_EQ(boost::json::parse(o.lines_json).at(0).at("line_total_cents").as_int64(), 1999);
   EXPECT_EQ(OrderRef(boost::json::parse(R"({"id":12})")), "12");
+}
+
+TEST(Facts, CashRoundingOfSalesAndOfCashRefunds) {
+  Fact sale = SaleFact(boost::json::parse(R"({"id":3,"location_id":5,"lines":[],"subtotal_cents":1497,
+    "gst_cents":75,"qst_cents":149,"total_cents":1721,"cash_rounding_cents":-1,"created_at":"2026-03-10T14:00:00Z"})"));
+  EXPECT_EQ(sale.cash_rounding_cents, -1);
+  Fact back = ReturnFact(boost::json::parse(R"({"id":9,"sale_id":3,"location_id":5,"lines":[],"subtotal_cents":499,
+    "gst_cents":25,"qst_cents":50,"total_cents":574,"cash_rounding_cents":1,"created_at":"2026-03-10T15:00:00Z"})"));
+  EXPECT_EQ(back.cash_rounding_cents, 1);
+  // Events written before the field existed count as no rounding.
+  Fact old = ReturnFact(boost::json::parse(R"({"id":10,"sale_id":3,"location_id":5,"lines":[],"total_cents":574,
+    "created_at":"2026-03-10T15:00:00Z"})"));
+  EXPECT_EQ(old.cash_rounding_cents, 0);
+}
+
+TEST(TaxPeriod, DayMonthQuarter) {
+  EXPECT_EQ(ParseTaxPeriod("quarter"), TaxPeriod::kQuarter);
+  EXPECT_EQ(TaxPeriodName(*ParseTaxPeriod("month")), "month");
+  EXPECT_FALSE(ParseTaxPeriod("year"));
+}
+
+TEST(StreamHistory, ARebuildNeedsTheStreamToStartAtTheFirstEventAppliedAndToHaveLostNothing) {
+  const StreamPos first{1700000000000, 0};
+  StreamHistory whole{true, 10, 10, first};
+  EXPECT_FALSE(MissingHistory(whole, first));
+  EXPECT_FALSE(MissingHistory(whole, StreamPos{1700000000500, 3}));  // applied from later on: fine
+  EXPECT_FALSE(MissingHistory(whole, std::nullopt));
+  StreamHistory trimmed{true, 5, 10, StreamPos{1700000000900, 0}};
+  ASSERT_TRUE(MissingHistory(trimmed, first));
+  EXPECT_NE(MissingHistory(trimmed, first)->find("1700000000900-0"), std::string::npos);
+  EXPECT_TRUE(MissingHistory(trimmed, std::nullopt));  // trimmed before reporting applied anything: still lost
+  // A stream deleted and started again: nothing was trimmed from the new one, but it starts after the old.
+  StreamHistory replaced{true, 2, 2, StreamPos{1800000000000, 0}};
+  EXPECT_TRUE(MissingHistory(replaced, first));
+  StreamHistory gone{false, 0, -1, std::nullopt};
+  EXPECT_TRUE(MissingHistory(gone, first));
+  EXPECT_FALSE(MissingHistory(gone, std::nullopt));  // nothing applied, nothing to lose
+  StreamHistory old_redis{true, 10, -1, first};      // no entries-added before Redis 7
+  EXPECT_FALSE(MissingHistory(old_redis, first));
 }
 
 TEST(OpenApi, DocumentsEveryRouteAndNothingElse) {

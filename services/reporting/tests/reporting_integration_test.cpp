@@ -45,7 +45,8 @@ class ReportingPlatform : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     redis_ = new ct::RedisServer({.keep_data = true});
-    const std::string stream = "reporting_it:" + std::to_string(::getpid());
+    stream_ = "reporting_it:" + std::to_string(::getpid());
+    const std::string& stream = stream_;
     platform_ =
         new ct::Platform({.services = {"customer", "product", "inventory", "sales", "reporting"},
                           .name = "reporting_it",
@@ -98,28 +99,33 @@ class ReportingPlatform : public ::testing::Test {
     std::int64_t total_cents;
     bool refund = false;
   };
-  static std::vector<SaleRow> AllSales() {
-    std::vector<SaleRow> out;
+  /// Calls `f` with every sale of the sales API (all pages, newest first).
+  template <class F>
+  static void ForEachSale(F f) {
     for (int page = 1;; ++page) {
       HttpResult r = Get("/api/v1/sales?per_page=100&page=" + std::to_string(page), Manager());
       EXPECT_EQ(r.status, 200) << r.body;
       json::value v = Json(r);
       const auto& data = v.at("data").as_array();
-      for (const auto& s : data) {
-        out.push_back({std::string(s.at("created_at").as_string()), Int(s, "location_id"), Int(s, "total_cents")});
-        bool returned = false;
-        for (const auto& line : s.at("lines").as_array()) returned = returned || Int(line, "returned_quantity") > 0;
-        if (!returned) continue;
-        HttpResult rr = Get("/api/v1/sales/" + std::to_string(Int(s, "id")) + "/returns", Manager());
-        EXPECT_EQ(rr.status, 200) << rr.body;
-        json::value returns = Json(rr);
-        for (const auto& ret : returns.at("data").as_array()) {
-          out.push_back(
-              {std::string(ret.at("created_at").as_string()), Int(ret, "location_id"), -Int(ret, "total_cents"), true});
-        }
-      }
+      for (const auto& s : data) f(s);
       if (data.size() < 100) break;
     }
+  }
+  static std::vector<SaleRow> AllSales() {
+    std::vector<SaleRow> out;
+    ForEachSale([&out](const json::value& s) {
+      out.push_back({std::string(s.at("created_at").as_string()), Int(s, "location_id"), Int(s, "total_cents")});
+      bool returned = false;
+      for (const auto& line : s.at("lines").as_array()) returned = returned || Int(line, "returned_quantity") > 0;
+      if (!returned) return;
+      HttpResult rr = Get("/api/v1/sales/" + std::to_string(Int(s, "id")) + "/returns", Manager());
+      EXPECT_EQ(rr.status, 200) << rr.body;
+      json::value returns = Json(rr);
+      for (const auto& ret : returns.at("data").as_array()) {
+        out.push_back(
+            {std::string(ret.at("created_at").as_string()), Int(ret, "location_id"), -Int(ret, "total_cents"), true});
+      }
+    });
     return out;
   }
 
@@ -222,12 +228,66 @@ class ReportingPlatform : public ::testing::Test {
               SalesDb("SELECT count(*) FROM outbox WHERE type = 'SaleReturned'"));
   }
 
+  /// The money of every sale and return of the sales API, summed: what the tax report must say.
+  struct Money {
+    std::int64_t sales = 0, gst = 0, qst = 0, rounding = 0;                              // receipts
+    std::int64_t refunded = 0, refunded_gst = 0, refunded_qst = 0, refund_rounding = 0;  // returns
+    std::int64_t sales_count = 0, return_count = 0;
+  };
+  static Money AllMoney() {
+    Money m;
+    ForEachSale([&m](const json::value& s) {
+      ++m.sales_count;
+      m.sales += Int(s, "subtotal_cents");
+      m.gst += Int(s, "gst_cents");
+      m.qst += Int(s, "qst_cents");
+      m.rounding += Int(s, "cash_rounding_cents");
+      json::value returns = Json(Get("/api/v1/sales/" + std::to_string(Int(s, "id")) + "/returns", Manager()));
+      for (const auto& ret : returns.at("data").as_array()) {
+        ++m.return_count;
+        m.refunded += Int(ret, "subtotal_cents");
+        m.refunded_gst += Int(ret, "gst_cents");
+        m.refunded_qst += Int(ret, "qst_cents");
+        m.refund_rounding += Int(ret, "cash_rounding_cents");
+      }
+    });
+    return m;
+  }
+
+  /// Waits until reporting has applied every sale and every return of the sales database.
+  static void AwaitEverySaleAndReturn() {
+    const auto deadline = Clock::now() + 60s;
+    auto caught_up = [] {
+      return ReportingDb("SELECT count(*) FROM receipts WHERE channel = 'store'") ==
+                 SalesDb("SELECT count(*) FROM sales") &&
+             ReportingDb("SELECT count(*) FROM refunds WHERE channel = 'store'") ==
+                 SalesDb("SELECT count(*) FROM sale_returns WHERE status = 'completed'");
+    };
+    while (!caught_up() && Clock::now() < deadline) std::this_thread::sleep_for(100ms);
+    ASSERT_TRUE(caught_up());
+  }
+
+  /// ?from=…&to=… around today (every sale of the suite and the demo week).
+  static std::string Window() {
+    HttpResult today = Get("/api/v1/dashboard", Manager());
+    const std::string day(Json(today).at("business_day").as_string());
+    return "?from=" + SalesDb("SELECT to_char('" + day + "'::date - 20, 'YYYY-MM-DD')") +
+           "&to=" + SalesDb("SELECT to_char('" + day + "'::date + 1, 'YYYY-MM-DD')");
+  }
+
+  static HttpResult Post(const std::string& target, const std::string& body, const std::string& token,
+                         const std::string& key) {
+    return platform_->Call("POST", target, body, token, {{"Idempotency-Key", key}});
+  }
+
   static ct::Platform* platform_;
   static ct::RedisServer* redis_;
+  static std::string stream_;
 };
 
 ct::Platform* ReportingPlatform::platform_ = nullptr;
 ct::RedisServer* ReportingPlatform::redis_ = nullptr;
+std::string ReportingPlatform::stream_;
 
 TEST_F(ReportingPlatform, TheDemoWeekReachesTheDashboardForTheFiveStores) {
   ExpectDashboardMatchesSales(60s);
@@ -307,10 +367,7 @@ TEST_F(ReportingPlatform, TheSalesReportEqualsTheReceiptsToTheCentWhateverTheGro
     expected += s.total_cents;
     by_store[s.location_id] += s.total_cents;
   }
-  HttpResult today = Get("/api/v1/dashboard", Manager());
-  const std::string day(Json(today).at("business_day").as_string());
-  const std::string window = "?from=" + SalesDb("SELECT to_char('" + day + "'::date - 20, 'YYYY-MM-DD')") +
-                             "&to=" + SalesDb("SELECT to_char('" + day + "'::date + 1, 'YYYY-MM-DD')");
+  const std::string window = Window();
   for (std::string group : {"location", "day", "channel"}) {
     HttpResult r = Get("/api/v1/reports/sales" + window + "&group_by=" + group, Manager());
     ASSERT_EQ(r.status, 200) << r.body;
@@ -339,7 +396,8 @@ TEST_F(ReportingPlatform, TheSalesReportEqualsTheReceiptsToTheCentWhateverTheGro
   ASSERT_EQ(csv.status, 200);
   EXPECT_EQ(csv.body.substr(0, csv.body.find("\r\n")),
             "location_id,name,transactions,subtotal_cents,gst_cents,qst_cents,total_cents,refunds,refunds_cents,"
-            "net_cents");
+            "net_cents,refunds_subtotal_cents,refunds_gst_cents,refunds_qst_cents,net_subtotal_cents,net_gst_cents,"
+            "net_qst_cents,cash_rounding_cents");
   HttpResult csv2 = Get("/api/v1/reports/sales" + window + "&group_by=location&format=csv", Manager());
   EXPECT_EQ(csv2.body, csv.body);
   // Top products: the best seller by revenue first.
@@ -420,6 +478,72 @@ TEST_F(ReportingPlatform, StockLevelsFollowTheLedgerAndReturnsAreReported) {
   EXPECT_EQ(Int(row, "net_cents"), Int(row, "total_cents") - refund);
 }
 
+TEST_F(ReportingPlatform, TaxesAreNetOfReturnsAndReconcileWithTheReceiptsToTheCent) {
+  // Cash sales with rounding both ways, a card sale, partial and full returns (cash refunds rounded).
+  auto cash_sale = [](std::int64_t store, std::int64_t product, std::int64_t quantity, const std::string& key) {
+    HttpResult r = Post("/api/v1/sales",
+                        R"({"location_id": )" + std::to_string(store) + R"(, "lines": [{"product_id": )" +
+                            std::to_string(product) + R"(, "quantity": )" + std::to_string(quantity) +
+                            R"(}], "payments": [{"method": "cash", "amount_cents": 100000}]})",
+                        Cashier(store), key);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return Json(r);
+  };
+  json::value chocolates = cash_sale(2, 10, 3, "taxes-chocolates");  // 17.21 $ → 17.20 $ in cash
+  json::value honey = cash_sale(3, 12, 2, "taxes-honey");            // 36.77 $ → 36.75 $
+  json::value tea = cash_sale(1, 11, 1, "taxes-tea");                // 10.34 $ → 10.35 $
+  json::value card = Sell(4, 7, 1, 12999);
+  auto give_back = [](const json::value& sale, std::int64_t product, std::int64_t quantity, const std::string& key) {
+    HttpResult r = Post("/api/v1/sales/" + std::to_string(Int(sale, "id")) + "/returns",
+                        R"({"lines": [{"product_id": )" + std::to_string(product) + R"(, "quantity": )" +
+                            std::to_string(quantity) + R"(}], "reason": "taxes test"})",
+                        Cashier(Int(sale, "location_id")), key);
+    EXPECT_EQ(r.status, 201) << r.body;
+  };
+  give_back(chocolates, 10, 1, "taxes-chocolate-1");
+  give_back(chocolates, 10, 1, "taxes-chocolate-2");
+  give_back(honey, 12, 1, "taxes-honey-1");
+  give_back(card, 7, 1, "taxes-coat");
+  AwaitEverySaleAndReturn();
+  const Money m = AllMoney();
+  ASSERT_GE(m.return_count, 5);
+  const std::string window = Window();
+
+  // The remittance view: collected, refunded, net — whatever the period it is cut in.
+  for (std::string period : {"day", "month", "quarter"}) {
+    HttpResult r = Get("/api/v1/reports/taxes" + window + "&period=" + period, Manager());
+    ASSERT_EQ(r.status, 200) << r.body;
+    const json::value t = Json(r).at("totals");
+    EXPECT_EQ(Int(t, "sales_cents"), m.sales) << period;
+    EXPECT_EQ(Int(t, "gst_collected_cents"), m.gst) << period;
+    EXPECT_EQ(Int(t, "qst_collected_cents"), m.qst) << period;
+    EXPECT_EQ(Int(t, "refunded_sales_cents"), m.refunded) << period;
+    EXPECT_EQ(Int(t, "gst_refunded_cents"), m.refunded_gst) << period;
+    EXPECT_EQ(Int(t, "qst_refunded_cents"), m.refunded_qst) << period;
+    EXPECT_EQ(Int(t, "gst_net_cents"), m.gst - m.refunded_gst) << period;
+    EXPECT_EQ(Int(t, "qst_net_cents"), m.qst - m.refunded_qst) << period;
+    EXPECT_EQ(Int(t, "cash_rounding_cents"), m.rounding - m.refund_rounding) << period;
+    const json::value body = Json(r);
+    if (period == "day") EXPECT_EQ(body.at("rows").as_array().size(), 22u);
+    EXPECT_EQ(body.at("rows").as_array().front().at("from").as_string(), window.substr(6, 10));
+  }
+  // /reports/sales says the same: taxes net of the refunds, and the cash rounding.
+  HttpResult sales = Get("/api/v1/reports/sales" + window + "&group_by=location", Manager());
+  ASSERT_EQ(sales.status, 200) << sales.body;
+  const json::value totals = Json(sales).at("totals");
+  EXPECT_EQ(Int(totals, "gst_cents"), m.gst);
+  EXPECT_EQ(Int(totals, "refunds_gst_cents"), m.refunded_gst);
+  EXPECT_EQ(Int(totals, "net_gst_cents"), m.gst - m.refunded_gst);
+  EXPECT_EQ(Int(totals, "net_qst_cents"), m.qst - m.refunded_qst);
+  EXPECT_EQ(Int(totals, "net_subtotal_cents"), m.sales - m.refunded);
+  EXPECT_EQ(Int(totals, "cash_rounding_cents"), m.rounding - m.refund_rounding);
+  // The head office remits: a cashier does not read it; a bad period is named.
+  EXPECT_EQ(Get("/api/v1/reports/taxes", Cashier(2)).status, 403);
+  HttpResult bad = Get("/api/v1/reports/taxes?period=year", Manager());
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_NE(bad.body.find("period"), std::string::npos);
+}
+
 TEST_F(ReportingPlatform, RebuildingFromTheStreamGivesTheSameNumbers) {
   ExpectDashboardMatchesSales(60s);
   const std::string before = json::serialize(Json(Get("/api/v1/reports/sales?group_by=location", Manager())));
@@ -436,6 +560,34 @@ TEST_F(ReportingPlatform, RebuildingFromTheStreamGivesTheSameNumbers) {
   }
   EXPECT_EQ(after, before);
   ExpectEachSaleOnce();
+}
+
+// Last: trims the stream.
+TEST_F(ReportingPlatform, ARebuildRefusesWhenTheStreamNoLongerHoldsTheWholeHistory) {
+  AwaitEverySaleAndReturn();
+  const std::string report = json::serialize(Json(Get("/api/v1/reports/sales?group_by=location", Manager())));
+  const std::string receipts = ReportingDb("SELECT count(*) FROM receipts");
+  // What events.stream_max_len (or an operator) does: the oldest entries go.
+  const std::string trim =
+      "redis-cli -p " + std::to_string(redis_->port()) + " XTRIM " + stream_ + " MAXLEN 5 > /dev/null";
+  ASSERT_EQ(std::system(trim.c_str()), 0);
+  HttpResult refused = platform_->Call("POST", "/api/v1/reports/rebuild", "", Admin());
+  ASSERT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(Json(refused).at("code").as_string(), "reporting.history_incomplete");
+  // Nothing was emptied: the same numbers, the same receipts, a moment later too.
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(ReportingDb("SELECT count(*) FROM receipts"), receipts);
+  EXPECT_EQ(json::serialize(Json(Get("/api/v1/reports/sales?group_by=location", Manager()))), report);
+  // Knowingly: rebuilt from the five entries left, and said so.
+  HttpResult forced = platform_->Call("POST", "/api/v1/reports/rebuild?allow_incomplete=true", "", Admin());
+  ASSERT_EQ(forced.status, 202) << forced.body;
+  EXPECT_FALSE(Json(forced).at("complete_history").as_bool());
+  const auto deadline = Clock::now() + 30s;
+  while (ReportingDb("SELECT count(*) FROM processed_events") != "5" && Clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(ReportingDb("SELECT count(*) FROM processed_events"), "5");
+  EXPECT_EQ(platform_->Call("POST", "/api/v1/reports/rebuild?allow_incomplete=maybe", "", Admin()).status, 400);
 }
 
 }  // namespace

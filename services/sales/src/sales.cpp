@@ -2,11 +2,15 @@
 
 #include "api/handlers.hpp"
 #include "comptoir/auth/auth.hpp"
+#include "comptoir/auth/password.hpp"
 #include "comptoir/service/peer.hpp"
+#include "comptoir/service/periodic.hpp"
 #include "comptoir/service/token_cache.hpp"
 #include "peers/peers.hpp"
 #include "storage/repository.hpp"
 #include "workflow/desk.hpp"
+#include "workflow/gift_cards.hpp"
+#include "workflow/recovery.hpp"
 #include "workflow/seed.hpp"
 
 namespace comptoir::sales {
@@ -19,30 +23,58 @@ namespace {
 
 constexpr std::uint16_t kDefaultPort = 8003;
 
-/// The running service: settings read once, then repository, peers, desk and handlers. Stock moves at inventory
-/// with sales' own service token (ADR 0008), the cashier named for the ledger's audit.
+DeskSettings LoadDeskSettings(config::Source& source) {
+  DeskSettings s;
+  s.duplicate_wait = std::chrono::milliseconds(source.Int("sales.duplicate_wait_ms", 10000, 0, 600000));
+  return s;
+}
+
+RecoverySettings LoadRecoverySettings(config::Source& source) {
+  RecoverySettings s;
+  s.interval = std::chrono::milliseconds(source.Int("sales.recovery_interval_ms", 10000, 10, 3'600'000));
+  s.stale = std::chrono::milliseconds(source.Int("sales.recovery_stale_ms", 60000, 0, 86'400'000));
+  return s;
+}
+
+/// The running service: settings read once, then repository, peers, desk, handlers and the recovery pass of
+/// unfinished stock movements (at start, then every sales.recovery_interval_ms). Stock moves at inventory with
+/// sales' own service token (ADR 0008), the cashier named for the ledger's audit.
 class Instance final : public service::Instance {
  public:
   explicit Instance(service::Context& context)
       : verifier_(auth::LoadJwtSettings(context.settings), "sales"),
         tokens_(context.runtime, context.client, service::LoadServiceCredentials(context.settings, "sales")),
+        hasher_(1, auth::LoadPasswordCost(context.settings)),
         repository_(context.db),
+        gift_cards_(repository_, hasher_),
+        metrics_(context.registry),
         desk_(repository_,
               Catalogue(service::Peer(context.client, service::LoadPeer(context.settings, "product",
                                                                         "sales.product_url", "http://127.0.0.1:8001"))),
               Stock(service::Peer(
                   context.client,
                   service::LoadPeer(context.settings, "inventory", "sales.inventory_url", "http://127.0.0.1:8002"),
-                  &tokens_))),
-        handlers_(repository_, desk_, verifier_) {}
+                  &tokens_)),
+              gift_cards_, verifier_, LoadDeskSettings(context.settings), metrics_),
+        recovery_logic_(repository_, desk_.stock(), LoadRecoverySettings(context.settings)),
+        handlers_(repository_, desk_, gift_cards_, verifier_),
+        recovery_(context.runtime.Context(0), "stock-intent-recovery", recovery_logic_.settings().interval,
+                  [this]() { return recovery_logic_.RecoverOnce(); }) {}
   void AddRoutes(http::Router& router) override { sales::AddRoutes(router, handlers_); }
+  void Start() override { recovery_.Start(true); }
+  boost::asio::awaitable<void> Stop() override { co_await recovery_.Stop(); }
 
  private:
   auth::Verifier verifier_;
   service::TokenCache tokens_;
+  auth::PasswordHasher hasher_;
   Repository repository_;
+  GiftCards gift_cards_;
+  SalesMetrics metrics_;
   Desk desk_;
+  Recovery recovery_logic_;
   Handlers handlers_;
+  service::Periodic recovery_;
 };
 
 service::Definition MakeDefinition() {

@@ -8,11 +8,12 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
-#include "comptoir/testing/openapi.hpp"
 #include "api/handlers.hpp"
 #include "api/json.hpp"
 #include "comptoir/money.hpp"
 #include "comptoir/sales/sales.hpp"
+#include "comptoir/testing/openapi.hpp"
+#include "domain/gift_card.hpp"
 #include "domain/sales.hpp"
 
 namespace comptoir::sales {
@@ -127,10 +128,25 @@ TEST(Settle, NonCashTendersMayNotExceedTheTotal) {
   EXPECT_EQ(CodeOf([&] { Settle(1494, p); }), "sales.overpayment");
 }
 
+// A recorded sale of `lines` paid by `payments` (as Settle and the storage layer leave it).
+Sale Recorded(std::vector<SaleLine> lines, std::vector<Payment> payments) {
+  Sale sale;
+  sale.lines = std::move(lines);
+  sale.totals = TotalsOfLines(sale.lines);
+  sale.payments = std::move(payments);
+  sale.cash_taken_cents = Settle(sale.totals.total_cents, sale.payments).cash_taken_cents();
+  return sale;
+}
+
+Sale CardSale(std::vector<SaleLine> lines) {
+  Totals t = TotalsOfLines(lines);
+  return Recorded(std::move(lines), {{Tender::kCard, t.total_cents}});
+}
+
 TEST(Refund, IssueScenarioOneTshirt) {
-  auto sold = Lines({{Tshirt(), 2}, {Cafe(), 1}});
+  Sale sale = CardSale(Lines({{Tshirt(), 2}, {Cafe(), 1}}));
   std::vector<ReturnLineRequest> r{{5, 1}};
-  Refund refund = ComputeRefund(sold, 0, r, Tender::kCard);
+  Refund refund = ComputeRefund(sale, r, false);
   EXPECT_EQ(refund.totals.subtotal_cents, 1999);
   money::Taxes taxes = money::QuebecTaxes(1999);
   EXPECT_EQ(refund.totals.gst_cents, taxes.gst_cents);
@@ -138,62 +154,186 @@ TEST(Refund, IssueScenarioOneTshirt) {
   EXPECT_EQ(refund.totals.qst_cents, 199);
   EXPECT_EQ(refund.totals.total_cents, 2298);
   EXPECT_EQ(refund.cash_rounding_cents, 0);
+  ASSERT_EQ(refund.tenders.size(), 1u);
+  EXPECT_EQ(refund.tenders[0].method, Tender::kCard);
+  EXPECT_EQ(refund.tenders[0].refunded_as, Tender::kCard);
+  EXPECT_EQ(refund.tenders[0].amount_cents, 2298);
+  EXPECT_EQ(RefundMethodOf(refund, sale.payments), "card");
+  EXPECT_FALSE(NeedsManagerApproval(refund));
 }
 
 TEST(Refund, ReturningEverythingOneByOneRefundsExactlyTheSale) {
   // 7 × 0.99 $: each unit alone has taxes that do not add up to the sale's.
   Product odd{10, "ALIM-0002", "Chocolat", 99, true};
-  auto sold = Lines({{odd, 7}, {Cafe(), 1}});
-  Totals sale = TotalsOfLines(sold);
+  Sale sale = CardSale(Lines({{odd, 7}, {Cafe(), 1}}));
+  const Totals paid = sale.totals;
   std::int64_t returned = 0, gst = 0, qst = 0, total = 0;
   std::vector<ReturnLineRequest> items;
   for (int i = 0; i < 7; ++i) items.push_back({10, 1});
   items.push_back({9, 1});
   for (const auto& item : items) {
     std::vector<ReturnLineRequest> one{item};
-    Refund r = ComputeRefund(sold, returned, one, Tender::kCard);
-    for (auto& line : sold) {
-      if (line.product_id == item.product_id) line.returned_quantity += item.quantity;
-    }
+    Refund r = ComputeRefund(sale, one, false);
+    ApplyRefund(sale, r);
     returned += r.totals.subtotal_cents;
     gst += r.totals.gst_cents;
     qst += r.totals.qst_cents;
     total += r.totals.total_cents;
   }
-  EXPECT_EQ(returned, sale.subtotal_cents);
-  EXPECT_EQ(gst, sale.gst_cents);
-  EXPECT_EQ(qst, sale.qst_cents);
-  EXPECT_EQ(total, sale.total_cents);
+  EXPECT_EQ(returned, paid.subtotal_cents);
+  EXPECT_EQ(gst, paid.gst_cents);
+  EXPECT_EQ(qst, paid.qst_cents);
+  EXPECT_EQ(total, paid.total_cents);
+  EXPECT_EQ(sale.payments[0].refunded_cents, paid.total_cents);
 }
 
 TEST(Refund, NeverMoreThanSoldMinusReturned) {
-  auto sold = Lines({{Tshirt(), 2}});
+  Sale sale = CardSale(Lines({{Tshirt(), 2}}));
   std::vector<ReturnLineRequest> three{{5, 3}};
-  EXPECT_EQ(CodeOf([&] { ComputeRefund(sold, 0, three, Tender::kCard); }), "sales.return_exceeds_sold");
-  sold[0].returned_quantity = 2;
+  EXPECT_EQ(CodeOf([&] { ComputeRefund(sale, three, false); }), "sales.return_exceeds_sold");
+  std::vector<ReturnLineRequest> two{{5, 2}};
+  ApplyRefund(sale, ComputeRefund(sale, two, false));
   std::vector<ReturnLineRequest> one{{5, 1}};
-  EXPECT_EQ(CodeOf([&] { ComputeRefund(sold, 3998, one, Tender::kCard); }), "sales.return_exceeds_sold");
+  EXPECT_EQ(CodeOf([&] { ComputeRefund(sale, one, false); }), "sales.return_exceeds_sold");
   // Two lines of one product count together.
-  sold[0].returned_quantity = 0;
+  Sale fresh = CardSale(Lines({{Tshirt(), 2}}));
   std::vector<ReturnLineRequest> split{{5, 2}, {5, 1}};
-  EXPECT_EQ(CodeOf([&] { ComputeRefund(sold, 0, split, Tender::kCard); }), "sales.return_exceeds_sold");
+  EXPECT_EQ(CodeOf([&] { ComputeRefund(fresh, split, false); }), "sales.return_exceeds_sold");
   std::vector<ReturnLineRequest> other{{9, 1}};
-  EXPECT_EQ(CodeOf([&] { ComputeRefund(sold, 0, other, Tender::kCard); }), "sales.product_not_in_sale");
+  EXPECT_EQ(CodeOf([&] { ComputeRefund(fresh, other, false); }), "sales.product_not_in_sale");
 }
 
 TEST(Refund, CashRefundIsPaidRoundedToANickel) {
-  auto sold = Lines({{Cafe(), 1}});
+  Sale sale = Recorded(Lines({{Cafe(), 1}}), {{Tender::kCash, 2000}});
   std::vector<ReturnLineRequest> r{{9, 1}};
-  Refund refund = ComputeRefund(sold, 0, r, Tender::kCash);
+  Refund refund = ComputeRefund(sale, r, false);
   EXPECT_EQ(refund.totals.total_cents, 1494);
+  EXPECT_EQ(refund.cash_paid_cents, 1495);  // exactly what the sale took in cash
   EXPECT_EQ(refund.cash_rounding_cents, 1);
+  EXPECT_EQ(RefundMethodOf(refund, sale.payments), "cash");
+}
+
+TEST(Refund, TenDollarsOfGiftCardAndNinetyOfCashNeverGoAllToTheGiftCard) {
+  // A 100.00 $ sale: 10 $ by gift card, 90 $ in cash. Gift card first (documented order), cash last.
+  Product thing{1, "X", "Objet", 8697, true};  // 86.97 $ + 4.35 $ GST + 8.68 $ QST = 100.00 $
+  std::vector<Payment> payments{{Tender::kGiftCard, 1000}, {Tender::kCash, 9000}};
+  payments[0].gift_card_id = 42;
+  Sale sale = Recorded(Lines({{thing, 1}}), payments);
+  ASSERT_EQ(sale.totals.total_cents, 10000);
+  std::vector<ReturnLineRequest> all{{1, 1}};
+  Refund refund = ComputeRefund(sale, all, false);
+  ASSERT_EQ(refund.tenders.size(), 2u);
+  EXPECT_EQ(refund.tenders[0].method, Tender::kGiftCard);
+  EXPECT_EQ(refund.tenders[0].amount_cents, 1000);
+  EXPECT_EQ(refund.tenders[0].gift_card_id, 42);
+  EXPECT_EQ(refund.tenders[1].method, Tender::kCash);
+  EXPECT_EQ(refund.tenders[1].amount_cents, 9000);
+  EXPECT_EQ(refund.tenders[1].paid_cents, 9000);
+  EXPECT_EQ(RefundMethodOf(refund, sale.payments), "mixed");
+}
+
+TEST(Refund, PartialCashRefundsAreRoundedCumulativelyAndNeverExceedTheCashTaken) {
+  // Three Chocolats (4.99 $) paid cash: 17.21 $ due, 17.20 $ taken. Returned one by one, per-return rounding
+  // would pay 5.75 + 5.75 + 5.75 = 17.25 $; cumulative rounding pays 5.75 + 5.75 + 5.70 = 17.20 $.
+  Product chocolat{10, "ALIM-0002", "Chocolat Noir", 499, true};
+  Sale sale = Recorded(Lines({{chocolat, 3}}), {{Tender::kCash, 2000}});
+  ASSERT_EQ(sale.cash_taken_cents, 1720);
+  std::int64_t paid_out = 0;
+  for (int i = 0; i < 3; ++i) {
+    std::vector<ReturnLineRequest> one{{10, 1}};
+    Refund r = ComputeRefund(sale, one, false);
+    EXPECT_EQ(r.cash_paid_cents % 5, 0);
+    paid_out += r.cash_paid_cents;
+    EXPECT_LE(paid_out, sale.cash_taken_cents);
+    ApplyRefund(sale, r);
+  }
+  EXPECT_EQ(paid_out, 1720);
+  EXPECT_EQ(sale.cash_paid_out_cents, 1720);
+}
+
+TEST(Refund, CashForACardSaleNeedsAManagersApproval) {
+  Sale sale = CardSale(Lines({{Tshirt(), 1}}));
+  std::vector<ReturnLineRequest> r{{5, 1}};
+  Refund refund = ComputeRefund(sale, r, true);
+  ASSERT_EQ(refund.tenders.size(), 1u);
+  EXPECT_EQ(refund.tenders[0].method, Tender::kCard);
+  EXPECT_EQ(refund.tenders[0].refunded_as, Tender::kCash);
+  EXPECT_EQ(refund.tenders[0].amount_cents, 2298);
+  EXPECT_EQ(refund.tenders[0].paid_cents, 2300);
+  EXPECT_TRUE(NeedsManagerApproval(refund));
+  // A cash sale refunded in cash needs nobody's approval.
+  Sale cash = Recorded(Lines({{Tshirt(), 1}}), {{Tender::kCash, 2300}});
+  EXPECT_FALSE(NeedsManagerApproval(ComputeRefund(cash, r, true)));
+}
+
+TEST(Refund, AReturnUndoneGivesItsShareBack) {
+  Sale sale = Recorded(Lines({{Tshirt(), 2}}), {{Tender::kDebit, 2000}, {Tender::kCash, 3000}});
+  std::vector<ReturnLineRequest> one{{5, 1}};
+  Refund first = ComputeRefund(sale, one, false);
+  ApplyRefund(sale, first);
+  EXPECT_EQ(sale.payments[0].refunded_cents, 2000);
+  ApplyRefund(sale, first, -1);
+  EXPECT_EQ(sale.payments[0].refunded_cents, 0);
+  EXPECT_EQ(sale.lines[0].returned_quantity, 0);
+  EXPECT_EQ(sale.cash_paid_out_cents, 0);
+  EXPECT_EQ(sale.refunded.total_cents, 0);
 }
 
 TEST(Refund, DefaultMethodIsTheFirstNonCashTender) {
-  std::vector<Payment> cash_then_debit{{Tender::kCash, 100, std::nullopt}, {Tender::kDebit, 100, std::nullopt}};
+  std::vector<Payment> cash_then_debit{{Tender::kCash, 100}, {Tender::kDebit, 100}};
   EXPECT_EQ(DefaultRefundMethod(cash_then_debit), Tender::kDebit);
-  std::vector<Payment> cash{{Tender::kCash, 100, std::nullopt}};
+  std::vector<Payment> cash{{Tender::kCash, 100}};
   EXPECT_EQ(DefaultRefundMethod(cash), Tender::kCash);
+}
+
+TEST(GiftCardCode, GeneratedCodesParseBackAndCarryACheckSymbol) {
+  std::vector<std::uint8_t> bytes(15);
+  for (int round = 0; round < 200; ++round) {
+    for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>((round * 131 + i * 17) % 256);
+    const std::string code = GiftCardCodeFrom(bytes);
+    ASSERT_EQ(code.size(), 22u);
+    EXPECT_EQ(code.substr(0, 3), "GC-");
+    EXPECT_EQ(ParseGiftCardCode(code), code);
+  }
+}
+
+TEST(GiftCardCode, TypingDoesNotMatterButEveryWrongSymbolIsCaught) {
+  const std::string code = "GC-M5WH-9SD0-RR8Q-PRQZ";  // a demo card
+  EXPECT_EQ(ParseGiftCardCode("gc m5wh 9sd0 rr8q prqz"), code);
+  EXPECT_EQ(ParseGiftCardCode("M5WH9SDORR8QPRQZ"), code);  // O read as 0
+  std::string symbols = "M5WH9SD0RR8QPRQZ";
+  int caught = 0, tried = 0;
+  for (std::size_t i = 0; i < symbols.size(); ++i) {
+    for (char c : kGiftCardAlphabet) {
+      if (c == symbols[i]) continue;
+      std::string typo = symbols;
+      typo[i] = c;
+      ++tried;
+      if (!ParseGiftCardCode(typo)) ++caught;
+    }
+  }
+  EXPECT_EQ(caught, tried);  // Luhn mod 32 catches every single-symbol mistake
+  for (const char* bad :
+       {"GC-DEMO-0001", "", "GC-M5WH-9SD0-RR8Q-PRQ", "GC-M5WH-9SD0-RR8Q-PRQZZ", "GC-M5WH-9SD0-RR8Q-PRQU"}) {
+    EXPECT_FALSE(ParseGiftCardCode(bad)) << bad;
+  }
+  EXPECT_EQ(MaskGiftCardCode(code), "GC-****-****-****-PRQZ");
+}
+
+TEST(GiftCardCode, DemoCardsAreValid) {
+  for (const char* demo :
+       {"GC-M5WH-9SD0-RR8Q-PRQZ", "GC-CY8X-FR05-X3PA-TAK7", "GC-Z2D7-2VNR-94K7-GF7T", "GC-0THM-4JB6-VGKA-G7KJ"}) {
+    EXPECT_EQ(ParseGiftCardCode(demo), demo);
+  }
+}
+
+TEST(GiftCardPin, SixUniformDigits) {
+  EXPECT_EQ(GiftCardPinFrom(0), "000000");
+  EXPECT_EQ(GiftCardPinFrom(4'293'999'999U), "999999");
+  EXPECT_FALSE(GiftCardPinFrom(4'294'000'000U));
+  EXPECT_TRUE(IsGiftCardPin("012345"));
+  EXPECT_FALSE(IsGiftCardPin("12345"));
+  EXPECT_FALSE(IsGiftCardPin("12345a"));
 }
 
 TEST(Register, OverShortAgainstTheExpectedCash) {
@@ -238,7 +378,10 @@ TEST(Body, SaleBodyReportsEveryFieldAtOnce) {
   auto body = boost::json::parse(
       R"({"location_id": 0, "lines": [{"quantity": 0}, {"product_id": 5, "sku": "X", "quantity": 1}],
           "payments": [{"method": "bitcoin", "amount_cents": 10}, {"method": "gift_card", "amount_cents": 5},
-                       {"method": "card", "amount_cents": 5, "gift_card_code": "GC"}], "extra": 1})");
+                       {"method": "card", "amount_cents": 5, "gift_card_code": "GC"},
+                       {"method": "gift_card", "amount_cents": 5, "gift_card_code": null, "gift_card_pin": null},
+                       {"method": "gift_card", "amount_cents": 5, "gift_card_code": "GC-DEMO-0001",
+                        "gift_card_pin": "12"}], "extra": 1})");
   try {
     ParseSaleBody(body);
     FAIL();
@@ -246,8 +389,10 @@ TEST(Body, SaleBodyReportsEveryFieldAtOnce) {
     EXPECT_EQ(e.status(), 400);
     std::set<std::string> fields;
     for (const auto& f : e.fields()) fields.insert(f.field);
-    for (const char* f : {"location_id", "lines[0].quantity", "lines[1].sku", "payments[0].method",
-                          "payments[1].gift_card_code", "payments[2].gift_card_code", "extra"}) {
+    for (const char* f :
+         {"location_id", "lines[0].quantity", "lines[1].sku", "payments[0].method", "payments[1].gift_card_code",
+          "payments[1].gift_card_pin", "payments[2].gift_card_code", "payments[3].gift_card_code",
+          "payments[3].gift_card_pin", "payments[4].gift_card_code", "payments[4].gift_card_pin", "extra"}) {
       EXPECT_TRUE(fields.count(f)) << f;
     }
   }
@@ -262,9 +407,12 @@ TEST(Body, SaleBodyNeedsLinesAndPayments) {
   }
   SaleRequest ok = ParseSaleBody(boost::json::parse(
       R"({"location_id": 4, "lines": [{"sku": "VETE-0001", "quantity": 2}],
-          "payments": [{"method": "gift_card", "amount_cents": 100, "gift_card_code": "GC-DEMO-0001"}]})"));
+          "payments": [{"method": "gift_card", "amount_cents": 100, "gift_card_code": "gc-m5wh-9sd0-rr8q-prqz",
+                        "gift_card_pin": "314159"}]})"));
   EXPECT_EQ(ok.lines[0].sku, "VETE-0001");
   EXPECT_EQ(ok.payments[0].method, Tender::kGiftCard);
+  EXPECT_EQ(ok.payments[0].gift_card_code, "GC-M5WH-9SD0-RR8Q-PRQZ");
+  EXPECT_EQ(ok.payments[0].gift_card_pin, "314159");
 }
 
 TEST(Body, ReturnBody) {
@@ -274,6 +422,24 @@ TEST(Body, ReturnBody) {
   } catch (const ApiError& e) {
     EXPECT_EQ(e.fields().size(), 3u);  // lines[0].quantity, reason, refund_method
   }
+  EXPECT_TRUE(ParseReturnBody(boost::json::parse(R"({"lines": [{"product_id": 5, "quantity": 1}], "reason": "x",
+                                                     "refund_method": "cash"})"))
+                  .in_cash);
+  EXPECT_FALSE(ParseReturnBody(boost::json::parse(R"({"lines": [{"product_id": 5, "quantity": 1}], "reason": "x",
+                                                      "refund_method": "original"})"))
+                   .in_cash);
+  EXPECT_EQ(CodeOf([] {
+              ParseReturnBody(boost::json::parse(
+                  R"({"lines": [{"product_id": 5, "quantity": 1}], "reason": "x", "refund_method": "card"})"));
+            }),
+            "request.validation_failed");
+}
+
+TEST(Body, TheFingerprintLeavesThePinsOut) {
+  auto a = boost::json::parse(R"({"payments": [{"method": "gift_card", "gift_card_pin": "111111"}]})");
+  auto b = boost::json::parse(R"({"payments": [{"method": "gift_card", "gift_card_pin": "222222"}]})");
+  EXPECT_EQ(FingerprintText(a), FingerprintText(b));
+  EXPECT_EQ(FingerprintText(a).find("111111"), std::string::npos);
 }
 
 TEST(OpenApi, DocumentsEveryRouteAndNothingElse) {

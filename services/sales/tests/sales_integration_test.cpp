@@ -305,34 +305,42 @@ TEST_F(SalesPlatform, CashSaleIsRoundedToANickelWithChange) {
 }
 
 TEST_F(SalesPlatform, GiftCardIsDebitedInTheSale) {
+  // Demo card GC-Z2D7-2VNR-94K7-GF7T: 25 $, PIN 161803 (README).
+  const std::string card = R"("gift_card_code": "GC-Z2D7-2VNR-94K7-GF7T", "gift_card_pin": "161803")";
   const std::int64_t cafes = OnHand(2, 9);
   HttpResult r = Post("/api/v1/sales",
                       SaleBody(2, R"([{"product_id": 9, "quantity": 1}])",
-                               R"([{"method": "gift_card", "amount_cents": 1494, "gift_card_code": "GC-DEMO-0003"}])"),
+                               R"([{"method": "gift_card", "amount_cents": 1494, )" + card + "}]"),
                       Cashier(2), "gift-1");
   ASSERT_EQ(r.status, 201) << r.body;
-  EXPECT_EQ(SalesDb("SELECT balance_cents FROM gift_cards WHERE code = 'GC-DEMO-0003'"), "1006");
-  HttpResult again =
-      Post("/api/v1/sales",
-           SaleBody(2, R"([{"product_id": 9, "quantity": 1}])",
-                    R"([{"method": "gift_card", "amount_cents": 1494, "gift_card_code": "GC-DEMO-0003"}])"),
-           Cashier(2), "gift-2");
+  EXPECT_EQ(SalesDb("SELECT balance_cents FROM gift_cards WHERE code = 'GC-Z2D7-2VNR-94K7-GF7T'"), "1006");
+  // The receipt shows the card masked, never its PIN.
+  EXPECT_EQ(Json(r).at("payments").as_array()[0].at("gift_card_code").as_string(), "GC-****-****-****-GF7T");
+  EXPECT_EQ(r.body.find("161803"), std::string::npos);
+  HttpResult again = Post("/api/v1/sales",
+                          SaleBody(2, R"([{"product_id": 9, "quantity": 1}])",
+                                   R"([{"method": "gift_card", "amount_cents": 1494, )" + card + "}]"),
+                          Cashier(2), "gift-2");
   EXPECT_EQ(again.status, 422) << again.body;
   EXPECT_EQ(Code(again), "sales.gift_card_insufficient");
-  HttpResult unknown = Post("/api/v1/sales",
-                            SaleBody(2, R"([{"product_id": 9, "quantity": 1}])",
-                                     R"([{"method": "gift_card", "amount_cents": 1494, "gift_card_code": "NOPE"}])"),
-                            Cashier(2), "gift-3");
-  EXPECT_EQ(unknown.status, 422) << unknown.body;
-  EXPECT_EQ(Code(unknown), "sales.unknown_gift_card");
+  EXPECT_EQ(again.body.find("10.06"), std::string::npos) << again.body;  // the balance is not told
+  EXPECT_EQ(again.body.find("1006"), std::string::npos) << again.body;
+  // The old sequential demo code is not even a code any more (no check symbol): 400 naming the field.
+  HttpResult old = Post("/api/v1/sales",
+                        SaleBody(2, R"([{"product_id": 9, "quantity": 1}])",
+                                 R"([{"method": "gift_card", "amount_cents": 1494, "gift_card_code": "GC-DEMO-0003",)"
+                                 R"( "gift_card_pin": "161803"}])"),
+                        Cashier(2), "gift-3");
+  EXPECT_EQ(old.status, 400) << old.body;
+  EXPECT_NE(old.body.find("payments[0].gift_card_code"), std::string::npos) << old.body;
   EXPECT_EQ(OnHand(2, 9), cafes - 1);
-  EXPECT_EQ(SalesDb("SELECT balance_cents FROM gift_cards WHERE code = 'GC-DEMO-0003'"), "1006");
-  // Returned: refunded to the gift card it was paid with (the sale's first non-cash tender).
+  EXPECT_EQ(SalesDb("SELECT balance_cents FROM gift_cards WHERE code = 'GC-Z2D7-2VNR-94K7-GF7T'"), "1006");
+  // Returned: refunded to the gift card it was paid with.
   HttpResult back = Post("/api/v1/sales/" + std::to_string(Int(Json(r), "id")) + "/returns",
                          R"({"lines": [{"product_id": 9, "quantity": 1}], "reason": "gift"})", Cashier(2), "gift-back");
   ASSERT_EQ(back.status, 201) << back.body;
   EXPECT_EQ(Json(back).at("refund_method").as_string(), "gift_card");
-  EXPECT_EQ(SalesDb("SELECT balance_cents FROM gift_cards WHERE code = 'GC-DEMO-0003'"), "2500");
+  EXPECT_EQ(SalesDb("SELECT balance_cents FROM gift_cards WHERE code = 'GC-Z2D7-2VNR-94K7-GF7T'"), "2500");
   EXPECT_EQ(OnHand(2, 9), cafes);
 }
 
@@ -546,13 +554,13 @@ TEST_F(SalesPlatform, SeedingAgainDuplicatesAndDestroysNothing) {
   const std::string conninfo = platform_->Conninfo("sales");
   const std::string seeded = SalesDb("SELECT count(*) FROM sales WHERE idempotency_key IS NULL");
   const std::string events = SalesDb("SELECT count(*) FROM outbox");
-  testing::RunSql(conninfo, "UPDATE gift_cards SET balance_cents = 1234 WHERE code = 'GC-DEMO-0001'");
+  testing::RunSql(conninfo, "UPDATE gift_cards SET balance_cents = 1234 WHERE code = 'GC-M5WH-9SD0-RR8Q-PRQZ'");
   platform_->StopService("sales");
   platform_->StartService("sales");  // serve --migrate --seed again
   EXPECT_EQ(SalesDb("SELECT count(*) FROM sales WHERE idempotency_key IS NULL"), seeded);
   EXPECT_EQ(SalesDb("SELECT count(*) FROM outbox"), events);
-  EXPECT_EQ(SalesDb("SELECT balance_cents FROM gift_cards WHERE code = 'GC-DEMO-0001'"), "1234");
-  EXPECT_EQ(SalesDb("SELECT count(*) FROM gift_cards WHERE code LIKE 'GC-DEMO-%'"), "4");
+  EXPECT_EQ(SalesDb("SELECT balance_cents FROM gift_cards WHERE code = 'GC-M5WH-9SD0-RR8Q-PRQZ'"), "1234");
+  EXPECT_EQ(SalesDb("SELECT count(*) FROM gift_cards WHERE issued_by = 'seed' AND pin_hash LIKE '$argon2id$%'"), "4");
   // Receipt numbers go on from the counters: the next sale at Vieux-Montréal is not a duplicate.
   HttpResult r = Post("/api/v1/sales", SaleBody(1, R"([{"product_id": 10, "quantity": 1}])", CardFor(499)), Cashier(1),
                       "after-reseed");

@@ -25,6 +25,29 @@ struct Field {
   Field(std::string_view k, bool v) : key(k), value(v) {}
 };
 
+/// The request a log line belongs to. While a context is current on a thread (ScopedContext), every line
+/// written there carries its `request_id` and `trace_id` (unless the line names them itself). libs/http makes
+/// the context of each request current whenever that request's coroutine runs (http/log_context.hpp).
+struct RequestContext {
+  std::string request_id;
+  std::string trace_id;  ///< 32 hex digits of the W3C traceparent, empty when unknown
+};
+
+/// The context current on this thread, nullptr when none.
+const RequestContext* CurrentContext() noexcept;
+
+/// Makes `context` current on this thread for its lifetime (nullptr: none), then restores the previous one.
+class ScopedContext {
+ public:
+  explicit ScopedContext(const RequestContext* context) noexcept;
+  ~ScopedContext();
+  ScopedContext(const ScopedContext&) = delete;
+  ScopedContext& operator=(const ScopedContext&) = delete;
+
+ private:
+  const RequestContext* previous_;
+};
+
 /// Sets the process name written in every line and the minimum level. Lines go to stdout, one JSON
 /// object each, written by a background thread so that request threads never wait on the terminal.
 void Init(std::string_view process, Level level);

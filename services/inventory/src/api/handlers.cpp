@@ -222,8 +222,9 @@ awaitable<http::Response> Handlers::PostMovements(http::Request& request) {
   std::string key = service::RequireIdempotencyKey(request);
   MovementRequest movement = ParseMovementBody(json::ParseBody(request.body));
   AuthorizeMovement(who, ReasonName(movement.reason), movement.location_id);
-  MovementGroup group = co_await repository_.ApplyMovements(key, service::Fingerprint(request.body), movement,
-                                                            ActorOf(who), request.request_id);
+  MovementGroup group = co_await metrics_.Refusals(
+      movement.location_id, "movement",
+      repository_.ApplyMovements(key, service::Fingerprint(request.body), movement, ActorOf(who), request.request_id));
   co_return JsonResponse(201, ToJson(group));
 }
 
@@ -264,9 +265,10 @@ awaitable<http::Response> Handlers::CreateReservation(http::Request& request) {
   std::string key = service::RequireIdempotencyKey(request);
   ReservationBody body = ParseReservationBody(json::ParseBody(request.body));
   AuthorizeReservation(who, body.location_id);
-  Reservation reservation =
-      co_await repository_.Reserve(key, service::Fingerprint(request.body), body.location_id, body.reference,
-                                   body.lines, ActorOf(who), settings_.reservation_ttl, request.request_id);
+  Reservation reservation = co_await metrics_.Refusals(
+      body.location_id, "reservation",
+      repository_.Reserve(key, service::Fingerprint(request.body), body.location_id, body.reference, body.lines,
+                          ActorOf(who), settings_.reservation_ttl, request.request_id));
   http::Response response = JsonResponse(201, ToJson(reservation));
   response.headers.Set("Location", "/api/v1/inventory/reservations/" + reservation.id);
   co_return response;

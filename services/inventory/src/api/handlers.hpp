@@ -8,6 +8,7 @@
 #include "comptoir/auth/auth.hpp"
 #include "comptoir/http/message.hpp"
 #include "comptoir/http/router.hpp"
+#include "observe/metrics.hpp"
 #include "storage/repository.hpp"
 
 namespace comptoir::inventory {
@@ -24,8 +25,8 @@ struct Settings {
 /// trust the gateway), parses and validates, calls the repository and serialises.
 class Handlers {
  public:
-  Handlers(Repository& repository, const auth::Verifier& verifier, const Settings& settings)
-      : repository_(repository), verifier_(verifier), settings_(settings) {}
+  Handlers(Repository& repository, const auth::Verifier& verifier, const Settings& settings, StockMetrics& metrics)
+      : repository_(repository), verifier_(verifier), settings_(settings), metrics_(metrics) {}
 
   boost::asio::awaitable<http::Response> ListLocations(http::Request& request);
   boost::asio::awaitable<http::Response> GetLocation(http::Request& request);
@@ -56,6 +57,7 @@ class Handlers {
   Repository& repository_;
   const auth::Verifier& verifier_;
   const Settings& settings_;
+  StockMetrics& metrics_;
 };
 
 /// One line of the service's route table.

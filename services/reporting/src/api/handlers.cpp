@@ -14,6 +14,7 @@ using http::Method;
 
 constexpr std::array kRoutes{
     RouteEntry{Method::kGet, "/api/v1/reports/sales", &Handlers::Sales},
+    RouteEntry{Method::kGet, "/api/v1/reports/taxes", &Handlers::Taxes},
     RouteEntry{Method::kGet, "/api/v1/reports/top-products", &Handlers::TopProducts},
     RouteEntry{Method::kGet, "/api/v1/reports/returns", &Handlers::Returns},
     RouteEntry{Method::kGet, "/api/v1/reports/stock", &Handlers::Stock},
@@ -32,8 +33,8 @@ class QueryReader {
     std::int64_t v = 0;
     auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
     if (ec != std::errc() || end != text->data() + text->size() || v < min || v > max) {
-      errors_.push_back({std::string(key), "must be an integer from " + std::to_string(min) + " to " +
-                                               std::to_string(max)});
+      errors_.push_back(
+          {std::string(key), "must be an integer from " + std::to_string(min) + " to " + std::to_string(max)});
       return std::nullopt;
     }
     return v;
@@ -54,7 +55,8 @@ class QueryReader {
     for (auto& e : more) errors_.push_back(std::move(e));
   }
   void ThrowIfErrors() const {
-    if (!errors_.empty()) throw ApiError::Validation("request.validation_failed", "the query has invalid fields", errors_);
+    if (!errors_.empty())
+      throw ApiError::Validation("request.validation_failed", "the query has invalid fields", errors_);
   }
 
  private:
@@ -139,6 +141,17 @@ void AddPeriod(boost::json::object& body, const ReportFilter& f, const Reports& 
   body["channel"] = f.channel ? boost::json::value(*f.channel) : boost::json::value(nullptr);
 }
 
+// {from, to, time_zone, location_id, channel, <kind>: <value>, totals, rows} of a period report.
+http::Response PeriodAnswer(const ReportFilter& f, const Reports& reports, const Table& table, std::string_view kind,
+                            std::string_view value) {
+  boost::json::object body;
+  AddPeriod(body, f, reports);
+  body[kind] = value;
+  body["totals"] = Totals(table);
+  body["rows"] = RowsJson(table);
+  return http::Response::Json(200, boost::json::serialize(body));
+}
+
 }  // namespace
 
 awaitable<http::Response> Handlers::Sales(http::Request& request) {
@@ -153,15 +166,25 @@ awaitable<http::Response> Handlers::Sales(http::Request& request) {
   q.ThrowIfErrors();
   Table table = co_await reports_.Sales(filter, group_by);
   if (csv) {
-    co_return Csv(table, "sales-by-" + std::string(GroupByName(group_by)) + "-" + FormatDate(filter.period.from) +
-                             "-" + FormatDate(filter.period.to));
+    co_return Csv(table, "sales-by-" + std::string(GroupByName(group_by)) + "-" + FormatDate(filter.period.from) + "-" +
+                             FormatDate(filter.period.to));
   }
-  boost::json::object body;
-  AddPeriod(body, filter, reports_);
-  body["group_by"] = GroupByName(group_by);
-  body["totals"] = Totals(table);
-  body["rows"] = RowsJson(table);
-  co_return http::Response::Json(200, boost::json::serialize(body));
+  co_return PeriodAnswer(filter, reports_, table, "group_by", GroupByName(group_by));
+}
+
+awaitable<http::Response> Handlers::Taxes(http::Request& request) {
+  const auth::Principal who = verifier_.Authenticate(request);
+  // Remitting GST and QST is the head office's business.
+  auth::RequireRole(who, {Role::kManager, Role::kAdmin}, "read the tax remittance report");
+  QueryReader q(request);
+  ReportFilter filter = co_await ReadFilter(reports_, q, who);
+  TaxPeriod period = TaxPeriod::kMonth;
+  if (auto p = q.OneOf("period", {"day", "month", "quarter"})) period = *ParseTaxPeriod(*p);
+  const bool csv = CsvWanted(q, request);
+  q.ThrowIfErrors();
+  Table table = co_await reports_.Taxes(filter, period);
+  if (csv) co_return Csv(table, "taxes-" + FormatDate(filter.period.from) + "-" + FormatDate(filter.period.to));
+  co_return PeriodAnswer(filter, reports_, table, "period", TaxPeriodName(period));
 }
 
 awaitable<http::Response> Handlers::TopProducts(http::Request& request) {
@@ -247,8 +270,15 @@ awaitable<http::Response> Handlers::Dashboard(http::Request& request) {
   if (csv) {
     // One line per store, then online and the totals, with the same columns.
     Table t;
-    t.columns = {"location_id", "name", "revenue_today_cents", "revenue_7d_cents", "revenue_previous_7d_cents",
-                 "trend_pct", "transactions_today", "average_basket_cents", "low_stock_count",
+    t.columns = {"location_id",
+                 "name",
+                 "revenue_today_cents",
+                 "revenue_7d_cents",
+                 "revenue_previous_7d_cents",
+                 "trend_pct",
+                 "transactions_today",
+                 "average_basket_cents",
+                 "low_stock_count",
                  "pending_restock_requests"};
     auto cell = [](const boost::json::value* v) -> Cell {
       if (!v || v->is_null()) return std::monostate{};
@@ -280,14 +310,19 @@ awaitable<http::Response> Handlers::Dashboard(http::Request& request) {
 awaitable<http::Response> Handlers::RebuildModels(http::Request& request) {
   const auth::Principal who = verifier_.Authenticate(request);
   auth::RequireRole(who, {Role::kAdmin}, "rebuild the reports");
-  const bool complete = co_await rebuild_();
+  QueryReader q(request);
+  const bool allow_incomplete = q.OneOf("allow_incomplete", {"true", "false"}).value_or("false") == "true";
+  q.ThrowIfErrors();
+  const bool complete = co_await rebuild_(allow_incomplete);
   boost::json::object body;
   body["status"] = "rebuilding";
   body["complete_history"] = complete;
   co_return http::Response::Json(202, boost::json::serialize(body));
 }
 
-std::span<const RouteEntry> Routes() { return kRoutes; }
+std::span<const RouteEntry> Routes() {
+  return kRoutes;
+}
 
 void AddRoutes(http::Router& router, Handlers& handlers) {
   for (const RouteEntry& route : kRoutes) {

@@ -12,8 +12,9 @@
 
 namespace comptoir::reporting {
 
-/// Rebuilds the read models from the stream's retained history; returns whether that history is complete.
-using Rebuild = std::function<boost::asio::awaitable<bool>()>;
+/// Rebuilds the read models from the stream's history; returns whether that history is complete. Refuses
+/// (409 `reporting.history_incomplete`, nothing changed) when it is not, unless `allow_incomplete`.
+using Rebuild = std::function<boost::asio::awaitable<bool>(bool allow_incomplete)>;
 
 /// Thin handlers: check the caller, parse the query, run the report, answer JSON or CSV.
 class Handlers {
@@ -22,6 +23,7 @@ class Handlers {
       : reports_(reports), verifier_(verifier), rebuild_(std::move(rebuild)) {}
 
   boost::asio::awaitable<http::Response> Sales(http::Request& request);
+  boost::asio::awaitable<http::Response> Taxes(http::Request& request);
   boost::asio::awaitable<http::Response> TopProducts(http::Request& request);
   boost::asio::awaitable<http::Response> Returns(http::Request& request);
   boost::asio::awaitable<http::Response> Stock(http::Request& request);

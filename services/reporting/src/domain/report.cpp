@@ -91,6 +91,48 @@ std::string_view GroupByName(GroupBy g) noexcept {
   return "location";
 }
 
+std::optional<TaxPeriod> ParseTaxPeriod(std::string_view text) {
+  if (text == "day") return TaxPeriod::kDay;
+  if (text == "month") return TaxPeriod::kMonth;
+  if (text == "quarter") return TaxPeriod::kQuarter;
+  return std::nullopt;
+}
+
+std::string_view TaxPeriodName(TaxPeriod p) noexcept {
+  switch (p) {
+    case TaxPeriod::kDay:
+      return "day";
+    case TaxPeriod::kMonth:
+      return "month";
+    case TaxPeriod::kQuarter:
+      return "quarter";
+  }
+  return "month";
+}
+
+namespace {
+std::string PosText(const StreamPos& p) {
+  return std::to_string(p.first) + "-" + std::to_string(p.second);
+}
+}  // namespace
+
+std::optional<std::string> MissingHistory(const StreamHistory& stream, const std::optional<StreamPos>& first_applied) {
+  if (first_applied) {
+    if (!stream.exists || stream.length == 0 || !stream.first_entry) {
+      return "the stream is empty, but reporting has applied events since " + PosText(*first_applied);
+    }
+    if (*stream.first_entry > *first_applied) {
+      return "the stream now starts at " + PosText(*stream.first_entry) +
+             ", after the first event reporting applied (" + PosText(*first_applied) + ")";
+    }
+  }
+  if (stream.exists && stream.entries_added >= 0 && stream.entries_added > stream.length) {
+    return "the stream holds " + std::to_string(stream.length) + " of the " + std::to_string(stream.entries_added) +
+           " entries ever added (trimmed, events.stream_max_len)";
+  }
+  return std::nullopt;
+}
+
 std::optional<double> TrendPct(std::int64_t current, std::int64_t previous) {
   if (previous <= 0) return std::nullopt;
   // Tenths of a percent in integers, rounded half away from zero, so that the same cents give the same text.
@@ -379,6 +421,7 @@ Fact SaleFact(const boost::json::value& data) {
   f.receipt_number = r.Id("receipt_number");
   f.occurred_at = r.Text("created_at", true).value_or("");
   r.Totals(f);
+  f.cash_rounding_cents = r.Int("cash_rounding_cents", false).value_or(0);
   f.status = "completed";
   f.lines_json = r.Lines();
   r.ThrowIfErrors("SaleCompleted");
@@ -395,6 +438,8 @@ Fact ReturnFact(const boost::json::value& data) {
   f.location_id = r.Int("location_id", true);
   f.occurred_at = r.Text("created_at", true).value_or("");
   r.Totals(f);
+  // Cash paid out minus the exact amounts refunded in cash (0 for a refund to a card).
+  f.cash_rounding_cents = r.Int("cash_rounding_cents", false).value_or(0);
   f.reason = r.Text("reason", false).value_or("");
   f.lines_json = r.Lines();
   r.ThrowIfErrors("SaleReturned");

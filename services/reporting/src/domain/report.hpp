@@ -35,6 +35,29 @@ enum class GroupBy { kLocation, kDay, kProduct, kCategory, kChannel };
 std::optional<GroupBy> ParseGroupBy(std::string_view text);
 std::string_view GroupByName(GroupBy g) noexcept;
 
+/// Remittance periods of the taxes report: what Revenu Québec's filing periods are made of.
+enum class TaxPeriod { kDay, kMonth, kQuarter };
+std::optional<TaxPeriod> ParseTaxPeriod(std::string_view text);
+std::string_view TaxPeriodName(TaxPeriod p) noexcept;
+
+// ---- Stream history ------------------------------------------------------------------------------------
+
+/// A stream position ("ms-seq" as numbers).
+using StreamPos = std::pair<std::int64_t, std::int64_t>;
+
+/// What the event stream holds now (XINFO STREAM).
+struct StreamHistory {
+  bool exists = false;
+  std::int64_t length = 0;
+  std::int64_t entries_added = -1;  ///< −1: unknown (Redis before 7)
+  std::optional<StreamPos> first_entry;
+};
+
+/// Why rebuilding the read models from the stream would lose history, or nullopt when the stream still holds
+/// all of it: it must start at or before the first event reporting ever applied (`first_applied`), and have
+/// lost no entry (length == entries ever added).
+std::optional<std::string> MissingHistory(const StreamHistory& stream, const std::optional<StreamPos>& first_applied);
+
 // ---- Rules ---------------------------------------------------------------------------------------------
 
 /// Change of `current` against `previous` in percent, one decimal (half away from zero); nullopt when there
@@ -48,7 +71,9 @@ std::int64_t AverageBasket(std::int64_t revenue_cents, std::int64_t transactions
 bool IsPendingRestock(std::string_view status) noexcept;
 
 /// Whether a stock level is an alert: available at or below the reorder point.
-inline bool IsLowStock(std::int64_t available, std::int64_t reorder_point) { return available <= reorder_point; }
+inline bool IsLowStock(std::int64_t available, std::int64_t reorder_point) {
+  return available <= reorder_point;
+}
 
 // ---- Tables (one shape for JSON and CSV) ---------------------------------------------------------------
 
@@ -87,9 +112,9 @@ struct StoreInfo {
 
 /// Everything the dashboard shows, gathered by the storage layer.
 struct DashboardInput {
-  std::vector<StoreInfo> stores;                          ///< the stores shown, in order
-  std::map<std::int64_t, Figures> store_figures;          ///< by location id
-  std::optional<Figures> online;                          ///< absent: not shown (a cashier's view)
+  std::vector<StoreInfo> stores;                         ///< the stores shown, in order
+  std::map<std::int64_t, Figures> store_figures;         ///< by location id
+  std::optional<Figures> online;                         ///< absent: not shown (a cashier's view)
   std::map<std::int64_t, std::int64_t> low_stock;        ///< alerts by location id (every location)
   std::map<std::int64_t, std::int64_t> pending_restock;  ///< pending requests by location id
   std::string business_day;
@@ -114,6 +139,7 @@ struct Fact {
   std::int64_t gst_cents = 0;
   std::int64_t qst_cents = 0;
   std::int64_t total_cents = 0;
+  std::int64_t cash_rounding_cents = 0;  ///< cash rounding of the sale, or of the cash a return paid out
   std::string status;
   std::string reason;
   std::string lines_json;  ///< normalised [{product_id, name, quantity, line_total_cents}]

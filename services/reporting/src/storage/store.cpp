@@ -12,27 +12,30 @@ using boost::asio::awaitable;
 // ---- Projections ---------------------------------------------------------------------------------------
 
 // $1 channel, $2 ref, $3 location_id, $4 receipt_number, $5 occurred_at, $6 subtotal, $7 gst, $8 qst, $9 total,
-// $10 status, $11 lines (normalised JSON). A receipt already known is left as it is.
+// $10 status, $11 lines (normalised JSON), $12 cash rounding. A receipt already known is left as it is.
 constexpr pg::Statement kInsertReceipt{
     "reporting.receipt.insert",
     "WITH r AS (INSERT INTO receipts (channel, ref, location_id, receipt_number, occurred_at, subtotal_cents,"
-    " gst_cents, qst_cents, total_cents, status)"
+    " gst_cents, qst_cents, total_cents, status, cash_rounding_cents)"
     " VALUES ($1::text, $2::text, $3::bigint, $4::text, $5::timestamptz, $6::bigint, $7::bigint, $8::bigint,"
-    " $9::bigint, $10::text) ON CONFLICT (channel, ref) DO NOTHING RETURNING channel, ref)"
+    " $9::bigint, $10::text, $12::bigint) ON CONFLICT (channel, ref) DO NOTHING RETURNING channel, ref)"
     " INSERT INTO receipt_lines (channel, ref, line_no, product_id, name, quantity, line_total_cents)"
     " SELECT r.channel, r.ref, l.n::int, (l.v->>'product_id')::bigint, l.v->>'name', (l.v->>'quantity')::bigint,"
-    " (l.v->>'line_total_cents')::bigint FROM r CROSS JOIN jsonb_array_elements($11::jsonb) WITH ORDINALITY AS l(v, n)"};
+    " (l.v->>'line_total_cents')::bigint FROM r CROSS JOIN jsonb_array_elements($11::jsonb) WITH ORDINALITY AS l(v, "
+    "n)"};
 
-// $1 channel, $2 ref, $3 receipt_ref, $4 location_id, $5 occurred_at, $6..$9 amounts, $10 reason, $11 lines.
+// $1 channel, $2 ref, $3 receipt_ref, $4 location_id, $5 occurred_at, $6..$9 amounts, $10 reason, $11 lines,
+// $12 cash rounding.
 constexpr pg::Statement kInsertRefund{
     "reporting.refund.insert",
     "WITH r AS (INSERT INTO refunds (channel, ref, receipt_ref, location_id, occurred_at, subtotal_cents, gst_cents,"
-    " qst_cents, total_cents, reason)"
+    " qst_cents, total_cents, reason, cash_rounding_cents)"
     " VALUES ($1::text, $2::text, $3::text, $4::bigint, $5::timestamptz, $6::bigint, $7::bigint, $8::bigint,"
-    " $9::bigint, $10::text) ON CONFLICT (channel, ref) DO NOTHING RETURNING channel, ref)"
+    " $9::bigint, $10::text, $12::bigint) ON CONFLICT (channel, ref) DO NOTHING RETURNING channel, ref)"
     " INSERT INTO refund_lines (channel, ref, line_no, product_id, name, quantity, line_total_cents)"
     " SELECT r.channel, r.ref, l.n::int, (l.v->>'product_id')::bigint, l.v->>'name', (l.v->>'quantity')::bigint,"
-    " (l.v->>'line_total_cents')::bigint FROM r CROSS JOIN jsonb_array_elements($11::jsonb) WITH ORDINALITY AS l(v, n)"};
+    " (l.v->>'line_total_cents')::bigint FROM r CROSS JOIN jsonb_array_elements($11::jsonb) WITH ORDINALITY AS l(v, "
+    "n)"};
 
 // A cancelled order: its status, and a refund of the whole order (same amounts and lines), once.
 // $1 order ref, $2 occurred_at, $3 reason.
@@ -79,6 +82,15 @@ constexpr pg::Statement kUpsertProduct{
     " $5::boolean) ON CONFLICT (id) DO UPDATE SET sku = EXCLUDED.sku, name = EXCLUDED.name,"
     " category_id = EXCLUDED.category_id, active = EXCLUDED.active"};
 
+// The first stream position ever applied is kept once (ADR 0062): a rebuild compares the stream with it.
+constexpr pg::Statement kRecordFirst{
+    "reporting.history.record",
+    "INSERT INTO stream_history (first_stream_id, first_ms, first_seq) VALUES ($1::text, $2::bigint, $3::bigint)"
+    " ON CONFLICT DO NOTHING"};
+constexpr pg::Statement kFirstApplied{"reporting.history.first",
+                                      "SELECT first_ms, first_seq FROM stream_history WHERE singleton"};
+constexpr pg::Statement kForgetHistory{"reporting.history.forget", "DELETE FROM stream_history"};
+
 constexpr pg::Statement kClear{
     "reporting.clear",
     "TRUNCATE receipt_lines, receipts, refund_lines, refunds, stock_levels, restock_requests, processed_events"};
@@ -123,13 +135,15 @@ awaitable<void> InsertReceipt(pg::Transaction& tx, std::string_view channel, con
                                           .Add(f.qst_cents)
                                           .Add(f.total_cents)
                                           .Add(f.status)
-                                          .Add(f.lines_json));
+                                          .Add(f.lines_json)
+                                          .Add(f.cash_rounding_cents));
 }
 
 }  // namespace
 
 awaitable<void> ApplyEvent(pg::Transaction& tx, const events::StreamEvent& e) {
   const auto [ms, seq] = events::StreamPosition(e.stream_id);
+  co_await tx.Execute(kRecordFirst, pg::Params().Add(e.stream_id).Add(ms).Add(seq));
   if (e.type == "SaleCompleted") {
     co_await InsertReceipt(tx, "store", SaleFact(e.data));
   } else if (e.type == "SaleReturned") {
@@ -145,13 +159,13 @@ awaitable<void> ApplyEvent(pg::Transaction& tx, const events::StreamEvent& e) {
                                            .Add(f.qst_cents)
                                            .Add(f.total_cents)
                                            .Add(f.reason)
-                                           .Add(f.lines_json));
+                                           .Add(f.lines_json)
+                                           .Add(f.cash_rounding_cents));
   } else if (e.type == "OrderPlaced") {
     co_await InsertReceipt(tx, "online", OrderFact(e.data, OccurredAt(e)));
   } else if (e.type == "OrderCancelled") {
     const auto& o = Object(e.data, e.type);
-    const std::string when =
-        TextOf(o, "cancelled_at").value_or(TextOf(o, "updated_at").value_or(OccurredAt(e)));
+    const std::string when = TextOf(o, "cancelled_at").value_or(TextOf(o, "updated_at").value_or(OccurredAt(e)));
     co_await tx.Execute(kCancelOrder,
                         pg::Params().Add(OrderRef(e.data)).Add(when).Add(TextOf(o, "reason").value_or("cancelled")));
   } else if (e.type == "OrderStatusChanged") {
@@ -187,7 +201,8 @@ awaitable<void> ApplyEvent(pg::Transaction& tx, const events::StreamEvent& e) {
     }
     auto status = TextOf(o, "status");
     if (!status) {
-      throw ApiError::Validation("events.invalid_data", e.type + " data has no status", {{"status", "must be a string"}});
+      throw ApiError::Validation("events.invalid_data", e.type + " data has no status",
+                                 {{"status", "must be a string"}});
     }
     co_await tx.Execute(kUpsertRestock, pg::Params()
                                             .Add(RequireInt(o, "request_id", e.type))
@@ -210,7 +225,19 @@ awaitable<void> ApplyEvent(pg::Transaction& tx, const events::StreamEvent& e) {
   // Other types (customer, cart, payment events...) do not feed reporting.
 }
 
-awaitable<void> ClearReadModels(pg::Pool& db) { co_await db.Execute(kClear); }
+awaitable<void> ClearReadModels(pg::Pool& db) {
+  co_await db.Execute(kClear);
+}
+
+awaitable<std::optional<StreamPos>> FirstApplied(pg::Pool& db) {
+  pg::Result r = co_await db.Execute(kFirstApplied);
+  if (r.empty()) co_return std::nullopt;
+  co_return StreamPos{r[0].Int(0), r[0].Int(1)};
+}
+
+awaitable<void> ForgetHistory(pg::Pool& db) {
+  co_await db.Execute(kForgetHistory);
+}
 
 // ---- Queries -------------------------------------------------------------------------------------------
 
@@ -218,51 +245,79 @@ namespace {
 
 // Period filter on a table with occurred_at, location_id and channel: $1 from, $2 to (dates, included),
 // $3 time zone, $4 location (NULL: all, online included), $5 channel (NULL: both).
-#define COMPTOIR_PERIOD                                                                                   \
-  " occurred_at >= ($1::date::timestamp AT TIME ZONE $3::text)"                                           \
-  " AND occurred_at < (($2::date + 1)::timestamp AT TIME ZONE $3::text)"                                  \
+#define COMPTOIR_PERIOD                                                  \
+  " occurred_at >= ($1::date::timestamp AT TIME ZONE $3::text)"          \
+  " AND occurred_at < (($2::date + 1)::timestamp AT TIME ZONE $3::text)" \
   " AND ($4::bigint IS NULL OR location_id = $4::bigint) AND ($5::text IS NULL OR channel = $5::text)"
 
-#define COMPTOIR_MONEY_FACTS                                                                              \
-  "WITH facts AS ("                                                                                       \
-  " SELECT channel, location_id, (occurred_at AT TIME ZONE $3::text)::date AS day, 1 AS receipts,"        \
-  " subtotal_cents, gst_cents, qst_cents, total_cents, 0 AS refunds, 0::bigint AS refunds_cents"          \
-  " FROM receipts WHERE" COMPTOIR_PERIOD                                                                  \
-  " UNION ALL"                                                                                            \
-  " SELECT channel, location_id, (occurred_at AT TIME ZONE $3::text)::date, 0, 0, 0, 0, 0, 1, total_cents" \
-  " FROM refunds WHERE" COMPTOIR_PERIOD ")"
+// Receipts count positively, refunds (returns, cancelled orders) negatively in the net columns; the cash
+// rounding of a refund is what the drawer paid out beyond the exact amount, so it counts against the store.
+#define COMPTOIR_MONEY_FACTS                                                                                \
+  "WITH facts AS ("                                                                                         \
+  " SELECT channel, location_id, (occurred_at AT TIME ZONE $3::text)::date AS day, 1 AS receipts,"          \
+  " subtotal_cents, gst_cents, qst_cents, total_cents, 0 AS refunds, 0::bigint AS refunds_cents,"           \
+  " 0::bigint AS refunds_subtotal, 0::bigint AS refunds_gst, 0::bigint AS refunds_qst,"                     \
+  " cash_rounding_cents AS rounding FROM receipts WHERE" COMPTOIR_PERIOD                                    \
+  " UNION ALL"                                                                                              \
+  " SELECT channel, location_id, (occurred_at AT TIME ZONE $3::text)::date, 0, 0, 0, 0, 0, 1, total_cents," \
+  " subtotal_cents, gst_cents, qst_cents, -cash_rounding_cents FROM refunds WHERE" COMPTOIR_PERIOD ")"
 
-#define COMPTOIR_MONEY_SUMS                                                                               \
-  " COALESCE(sum(f.receipts), 0)::bigint, COALESCE(sum(f.subtotal_cents), 0)::bigint,"                    \
-  " COALESCE(sum(f.gst_cents), 0)::bigint, COALESCE(sum(f.qst_cents), 0)::bigint,"                        \
-  " COALESCE(sum(f.total_cents), 0)::bigint, COALESCE(sum(f.refunds), 0)::bigint,"                        \
-  " COALESCE(sum(f.refunds_cents), 0)::bigint,"                                                           \
-  " (COALESCE(sum(f.total_cents), 0) - COALESCE(sum(f.refunds_cents), 0))::bigint"
+#define COMPTOIR_MONEY_SUMS                                                                 \
+  " COALESCE(sum(f.receipts), 0)::bigint, COALESCE(sum(f.subtotal_cents), 0)::bigint,"      \
+  " COALESCE(sum(f.gst_cents), 0)::bigint, COALESCE(sum(f.qst_cents), 0)::bigint,"          \
+  " COALESCE(sum(f.total_cents), 0)::bigint, COALESCE(sum(f.refunds), 0)::bigint,"          \
+  " COALESCE(sum(f.refunds_cents), 0)::bigint,"                                             \
+  " (COALESCE(sum(f.total_cents), 0) - COALESCE(sum(f.refunds_cents), 0))::bigint,"         \
+  " COALESCE(sum(f.refunds_subtotal), 0)::bigint, COALESCE(sum(f.refunds_gst), 0)::bigint," \
+  " COALESCE(sum(f.refunds_qst), 0)::bigint,"                                               \
+  " (COALESCE(sum(f.subtotal_cents), 0) - COALESCE(sum(f.refunds_subtotal), 0))::bigint,"   \
+  " (COALESCE(sum(f.gst_cents), 0) - COALESCE(sum(f.refunds_gst), 0))::bigint,"             \
+  " (COALESCE(sum(f.qst_cents), 0) - COALESCE(sum(f.refunds_qst), 0))::bigint,"             \
+  " COALESCE(sum(f.rounding), 0)::bigint"
 
-constexpr pg::Statement kSalesByLocation{
-    "reporting.sales.location",
-    COMPTOIR_MONEY_FACTS " SELECT f.location_id, COALESCE(l.name, 'Online')," COMPTOIR_MONEY_SUMS
-                         " FROM facts f LEFT JOIN locations l ON l.id = f.location_id"
-                         " GROUP BY f.location_id, l.name ORDER BY f.location_id NULLS LAST"};
-constexpr pg::Statement kSalesByDay{
-    "reporting.sales.day",
-    COMPTOIR_MONEY_FACTS " SELECT to_char(d.day, 'YYYY-MM-DD')," COMPTOIR_MONEY_SUMS
-                         " FROM generate_series($1::date, $2::date, interval '1 day') AS d(day)"
-                         " LEFT JOIN facts f ON f.day = d.day::date GROUP BY d.day ORDER BY d.day"};
-constexpr pg::Statement kSalesByChannel{
-    "reporting.sales.channel",
-    COMPTOIR_MONEY_FACTS " SELECT f.channel," COMPTOIR_MONEY_SUMS " FROM facts f GROUP BY f.channel ORDER BY f.channel"};
+constexpr pg::Statement kSalesByLocation{"reporting.sales.location", COMPTOIR_MONEY_FACTS
+                                         " SELECT f.location_id, COALESCE(l.name, 'Online')," COMPTOIR_MONEY_SUMS
+                                         " FROM facts f LEFT JOIN locations l ON l.id = f.location_id"
+                                         " GROUP BY f.location_id, l.name ORDER BY f.location_id NULLS LAST"};
+constexpr pg::Statement kSalesByDay{"reporting.sales.day", COMPTOIR_MONEY_FACTS
+                                    " SELECT to_char(d.day, 'YYYY-MM-DD')," COMPTOIR_MONEY_SUMS
+                                    " FROM generate_series($1::date, $2::date, interval '1 day') AS d(day)"
+                                    " LEFT JOIN facts f ON f.day = d.day::date GROUP BY d.day ORDER BY d.day"};
+// The remittance view: per day, month or quarter ($6) of the period, GST and QST collected, refunded and net,
+// and the cash rounding. $1..$5 as COMPTOIR_PERIOD.
+constexpr pg::Statement kTaxes{
+    "reporting.taxes", COMPTOIR_MONEY_FACTS
+    ", periods AS (SELECT DISTINCT date_trunc($6::text, d)::date AS start"
+    " FROM generate_series($1::date, $2::date, interval '1 day') AS d)"
+    " SELECT CASE $6::text WHEN 'day' THEN to_char(p.start, 'YYYY-MM-DD')"
+    " WHEN 'month' THEN to_char(p.start, 'YYYY-MM') ELSE to_char(p.start, 'YYYY-\"Q\"Q') END,"
+    " to_char(GREATEST(p.start, $1::date), 'YYYY-MM-DD'),"
+    " to_char(LEAST(CASE $6::text WHEN 'day' THEN p.start"
+    " WHEN 'month' THEN (p.start + interval '1 month' - interval '1 day')::date"
+    " ELSE (p.start + interval '3 months' - interval '1 day')::date END, $2::date), 'YYYY-MM-DD'),"
+    " COALESCE(sum(f.subtotal_cents), 0)::bigint, COALESCE(sum(f.gst_cents), 0)::bigint,"
+    " COALESCE(sum(f.qst_cents), 0)::bigint, COALESCE(sum(f.refunds_subtotal), 0)::bigint,"
+    " COALESCE(sum(f.refunds_gst), 0)::bigint, COALESCE(sum(f.refunds_qst), 0)::bigint,"
+    " (COALESCE(sum(f.gst_cents), 0) - COALESCE(sum(f.refunds_gst), 0))::bigint,"
+    " (COALESCE(sum(f.qst_cents), 0) - COALESCE(sum(f.refunds_qst), 0))::bigint,"
+    " COALESCE(sum(f.rounding), 0)::bigint"
+    " FROM periods p LEFT JOIN facts f ON date_trunc($6::text, f.day)::date = p.start"
+    " GROUP BY p.start ORDER BY p.start"};
 
-#define COMPTOIR_LINE_FACTS                                                                                  \
-  "WITH facts AS ("                                                                                          \
+constexpr pg::Statement kSalesByChannel{"reporting.sales.channel",
+                                        COMPTOIR_MONEY_FACTS " SELECT f.channel," COMPTOIR_MONEY_SUMS
+                                                             " FROM facts f GROUP BY f.channel ORDER BY f.channel"};
+
+#define COMPTOIR_LINE_FACTS                                                                                      \
+  "WITH facts AS ("                                                                                              \
   " SELECT l.product_id, l.name, l.quantity, l.line_total_cents AS sales_cents, 0::bigint AS returned_quantity," \
-  " 0::bigint AS returns_cents FROM receipt_lines l JOIN receipts USING (channel, ref) WHERE" COMPTOIR_PERIOD   \
-  " UNION ALL"                                                                                               \
-  " SELECT l.product_id, l.name, 0, 0, l.quantity, l.line_total_cents"                                      \
+  " 0::bigint AS returns_cents FROM receipt_lines l JOIN receipts USING (channel, ref) WHERE" COMPTOIR_PERIOD    \
+  " UNION ALL"                                                                                                   \
+  " SELECT l.product_id, l.name, 0, 0, l.quantity, l.line_total_cents"                                           \
   " FROM refund_lines l JOIN refunds USING (channel, ref) WHERE" COMPTOIR_PERIOD ")"
 
-#define COMPTOIR_LINE_SUMS                                                                                \
-  " sum(f.quantity)::bigint, sum(f.sales_cents)::bigint, sum(f.returned_quantity)::bigint,"               \
+#define COMPTOIR_LINE_SUMS                                                                  \
+  " sum(f.quantity)::bigint, sum(f.sales_cents)::bigint, sum(f.returned_quantity)::bigint," \
   " sum(f.returns_cents)::bigint, (sum(f.sales_cents) - sum(f.returns_cents))::bigint"
 
 constexpr pg::Statement kSalesByProduct{
@@ -270,12 +325,11 @@ constexpr pg::Statement kSalesByProduct{
     COMPTOIR_LINE_FACTS " SELECT f.product_id, COALESCE(p.name, max(f.name)), p.category_id," COMPTOIR_LINE_SUMS
                         " FROM facts f LEFT JOIN products p ON p.id = f.product_id"
                         " GROUP BY f.product_id, p.name, p.category_id ORDER BY f.product_id"};
-constexpr pg::Statement kSalesByCategory{
-    "reporting.sales.category",
-    COMPTOIR_LINE_FACTS " SELECT p.category_id, COALESCE(c.name, 'Uncategorised')," COMPTOIR_LINE_SUMS
-                        " FROM facts f LEFT JOIN products p ON p.id = f.product_id"
-                        " LEFT JOIN categories c ON c.id = p.category_id"
-                        " GROUP BY p.category_id, c.name ORDER BY p.category_id NULLS LAST"};
+constexpr pg::Statement kSalesByCategory{"reporting.sales.category", COMPTOIR_LINE_FACTS
+                                         " SELECT p.category_id, COALESCE(c.name, 'Uncategorised')," COMPTOIR_LINE_SUMS
+                                         " FROM facts f LEFT JOIN products p ON p.id = f.product_id"
+                                         " LEFT JOIN categories c ON c.id = p.category_id"
+                                         " GROUP BY p.category_id, c.name ORDER BY p.category_id NULLS LAST"};
 
 // $6 limit, $7 order by quantity.
 constexpr pg::Statement kTopProducts{
@@ -284,18 +338,18 @@ constexpr pg::Statement kTopProducts{
     " sum(l.line_total_cents)::bigint"
     " FROM receipt_lines l JOIN receipts USING (channel, ref)"
     " LEFT JOIN products p ON p.id = l.product_id LEFT JOIN categories c ON c.id = p.category_id"
-    " WHERE" COMPTOIR_PERIOD " AND status <> 'cancelled'"
+    " WHERE" COMPTOIR_PERIOD
+    " AND status <> 'cancelled'"
     " GROUP BY l.product_id, p.name, p.category_id, c.name"
     " ORDER BY CASE WHEN $7::boolean THEN sum(l.quantity) ELSE sum(l.line_total_cents) END DESC, l.product_id"
     " LIMIT $6::bigint"};
 
-constexpr pg::Statement kReturns{
-    "reporting.returns",
-    "SELECT r.channel, r.ref, r.receipt_ref, r.location_id, COALESCE(l.name, 'Online'),"
-    " to_char(r.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-    " r.subtotal_cents, r.gst_cents, r.qst_cents, r.total_cents, r.reason"
-    " FROM refunds r LEFT JOIN locations l ON l.id = r.location_id WHERE" COMPTOIR_PERIOD
-    " ORDER BY r.occurred_at, r.channel, r.ref"};
+constexpr pg::Statement kReturns{"reporting.returns",
+                                 "SELECT r.channel, r.ref, r.receipt_ref, r.location_id, COALESCE(l.name, 'Online'),"
+                                 " to_char(r.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+                                 " r.subtotal_cents, r.gst_cents, r.qst_cents, r.total_cents, r.reason"
+                                 " FROM refunds r LEFT JOIN locations l ON l.id = r.location_id WHERE" COMPTOIR_PERIOD
+                                 " ORDER BY r.occurred_at, r.channel, r.ref"};
 
 // $1 location, $2 product, $3 low only, $4 store reorder point, $5 logistics reorder point.
 constexpr pg::Statement kStock{
@@ -311,7 +365,8 @@ constexpr pg::Statement kStock{
 constexpr pg::Statement kLowStockCounts{
     "reporting.low_stock_counts",
     "SELECT s.location_id, count(*) FROM stock_levels s JOIN locations l ON l.id = s.location_id"
-    " WHERE s.available <= COALESCE(s.reorder_point, CASE WHEN l.type = 'logistics' THEN $2::bigint ELSE $1::bigint END)"
+    " WHERE s.available <= COALESCE(s.reorder_point, CASE WHEN l.type = 'logistics' THEN $2::bigint ELSE $1::bigint "
+    "END)"
     " GROUP BY s.location_id"};
 
 // $1 location, $2 status ("pending", "all" or a status).
@@ -329,10 +384,9 @@ constexpr pg::Statement kPendingRestockCounts{
     "SELECT location_id, count(*) FROM restock_requests WHERE status IN ('requested', 'approved', 'shipped')"
     " GROUP BY location_id"};
 
-constexpr pg::Statement kToday{
-    "reporting.today",
-    "SELECT to_char((now() AT TIME ZONE $1::text)::date, 'YYYY-MM-DD'),"
-    " to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"};
+constexpr pg::Statement kToday{"reporting.today",
+                               "SELECT to_char((now() AT TIME ZONE $1::text)::date, 'YYYY-MM-DD'),"
+                               " to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"};
 
 constexpr pg::Statement kStores{
     "reporting.stores",
@@ -383,8 +437,11 @@ awaitable<std::chrono::sys_days> Reports::Today() {
 
 awaitable<Table> Reports::Sales(const ReportFilter& filter, GroupBy group_by) {
   Table t;
-  const std::vector<std::string> money{"transactions", "subtotal_cents", "gst_cents",     "qst_cents",
-                                       "total_cents",  "refunds",        "refunds_cents", "net_cents"};
+  const std::vector<std::string> money{"transactions",      "subtotal_cents",    "gst_cents",
+                                       "qst_cents",         "total_cents",       "refunds",
+                                       "refunds_cents",     "net_cents",         "refunds_subtotal_cents",
+                                       "refunds_gst_cents", "refunds_qst_cents", "net_subtotal_cents",
+                                       "net_gst_cents",     "net_qst_cents",     "cash_rounding_cents"};
   const std::vector<std::string> lines{"quantity", "sales_cents", "returned_quantity", "returns_cents", "net_cents"};
   pg::Result rows;
   int keys = 0;
@@ -435,6 +492,32 @@ awaitable<Table> Reports::Sales(const ReportFilter& filter, GroupBy group_by) {
   co_return t;
 }
 
+awaitable<Table> Reports::Taxes(const ReportFilter& filter, TaxPeriod period) {
+  pg::Params params = PeriodParams(filter, settings_);
+  params.Add(TaxPeriodName(period));
+  pg::Result rows = co_await db_.Execute(kTaxes, std::move(params));
+  Table t;
+  t.columns = {"period",
+               "from",
+               "to",
+               "sales_cents",
+               "gst_collected_cents",
+               "qst_collected_cents",
+               "refunded_sales_cents",
+               "gst_refunded_cents",
+               "qst_refunded_cents",
+               "gst_net_cents",
+               "qst_net_cents",
+               "cash_rounding_cents"};
+  for (int i = 0; i < rows.size(); ++i) {
+    pg::Row row = rows[i];
+    std::vector<Cell> cells{std::string(row.Text(0)), std::string(row.Text(1)), std::string(row.Text(2))};
+    for (int c = 3; c < 12; ++c) cells.emplace_back(row.Int(c));
+    t.rows.push_back(std::move(cells));
+  }
+  co_return t;
+}
+
 awaitable<Table> Reports::TopProducts(const ReportFilter& filter, bool by_quantity, std::int64_t limit) {
   pg::Params params = PeriodParams(filter, settings_);
   params.Add(limit).Add(by_quantity);
@@ -454,7 +537,7 @@ awaitable<Table> Reports::TopProducts(const ReportFilter& filter, bool by_quanti
 awaitable<Table> Reports::Returns(const ReportFilter& filter) {
   pg::Result rows = co_await db_.Execute(kReturns, PeriodParams(filter, settings_));
   Table t;
-  t.columns = {"channel",     "id",         "receipt_ref", "location_id", "location", "occurred_at",
+  t.columns = {"channel",        "id",        "receipt_ref", "location_id", "location", "occurred_at",
                "subtotal_cents", "gst_cents", "qst_cents",   "total_cents", "reason"};
   for (int i = 0; i < rows.size(); ++i) {
     pg::Row row = rows[i];
@@ -475,7 +558,7 @@ awaitable<Table> Reports::Stock(std::optional<std::int64_t> location_id, std::op
       .Add(settings_.reorder_point_logistics);
   pg::Result rows = co_await db_.Execute(kStock, std::move(params));
   Table t;
-  t.columns = {"location_id", "location", "product_id",    "product",   "on_hand",
+  t.columns = {"location_id", "location",  "product_id",    "product",   "on_hand",
                "reserved",    "available", "reorder_point", "low_stock", "updated_at"};
   for (int i = 0; i < rows.size(); ++i) {
     pg::Row row = rows[i];
@@ -489,8 +572,7 @@ awaitable<Table> Reports::Stock(std::optional<std::int64_t> location_id, std::op
 }
 
 awaitable<Table> Reports::Restock(std::optional<std::int64_t> location_id, std::optional<std::string> status) {
-  pg::Result rows =
-      co_await db_.Execute(kRestock, pg::Params().Add(location_id).Add(status.value_or("pending")));
+  pg::Result rows = co_await db_.Execute(kRestock, pg::Params().Add(location_id).Add(status.value_or("pending")));
   Table t;
   t.columns = {"id", "location_id", "location", "status", "requested_quantity", "updated_at"};
   for (int i = 0; i < rows.size(); ++i) {

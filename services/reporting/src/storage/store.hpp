@@ -33,6 +33,11 @@ boost::asio::awaitable<void> ApplyEvent(pg::Transaction& tx, const events::Strea
 /// transaction: what a rebuild starts from.
 boost::asio::awaitable<void> ClearReadModels(pg::Pool& db);
 
+/// The stream position of the first event reporting ever applied (kept across rebuilds); nullopt before any.
+boost::asio::awaitable<std::optional<StreamPos>> FirstApplied(pg::Pool& db);
+/// Forgets it: after a rebuild that knowingly started from a trimmed stream, the next first event is the base.
+boost::asio::awaitable<void> ForgetHistory(pg::Pool& db);
+
 /// The report queries (reporting's own tables only).
 class Reports {
  public:
@@ -43,6 +48,8 @@ class Reports {
   boost::asio::awaitable<std::chrono::sys_days> Today();
 
   boost::asio::awaitable<Table> Sales(const ReportFilter& filter, GroupBy group_by);
+  /// The remittance view: GST and QST collected, refunded and net per day, month or quarter, cash rounding.
+  boost::asio::awaitable<Table> Taxes(const ReportFilter& filter, TaxPeriod period);
   boost::asio::awaitable<Table> TopProducts(const ReportFilter& filter, bool by_quantity, std::int64_t limit);
   boost::asio::awaitable<Table> Returns(const ReportFilter& filter);
   boost::asio::awaitable<Table> Stock(std::optional<std::int64_t> location_id, std::optional<std::int64_t> product_id,

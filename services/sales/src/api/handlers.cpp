@@ -24,10 +24,17 @@ constexpr std::array kRoutes{
     RouteEntry{Method::kGet, "/api/v1/register-sessions", &Handlers::ListSessions},
     RouteEntry{Method::kGet, "/api/v1/register-sessions/{id}", &Handlers::GetSession},
     RouteEntry{Method::kPost, "/api/v1/register-sessions/{id}/close", &Handlers::CloseSession},
+    RouteEntry{Method::kPost, "/api/v1/gift-cards", &Handlers::IssueGiftCard},
+    RouteEntry{Method::kPost, "/api/v1/gift-cards/balance", &Handlers::GiftCardBalance},
+    RouteEntry{Method::kPost, "/api/v1/gift-cards/{id}/unlock", &Handlers::UnlockGiftCard},
 };
 
 ApiError SaleNotFound(std::string_view id) {
   return ApiError::NotFound("sales.not_found", "no sale has id " + std::string(id));
+}
+
+ApiError GiftCardNotFound(std::string_view id) {
+  return ApiError::NotFound("sales.gift_card_not_found", "no gift card has id " + std::string(id));
 }
 
 ApiError SessionNotFound(std::string_view id) {
@@ -147,6 +154,7 @@ boost::asio::awaitable<http::Response> Handlers::CloseSession(http::Request& req
   RequireSessionVisible(who, *session);
   auto closed = co_await repository_.CloseSession(id, counted, who.subject);
   if (!closed) throw SessionNotFound(std::to_string(id));
+  desk_.metrics().Closed(*closed);
   co_return JsonResponse(200, ToJson(*closed));
 }
 
@@ -169,6 +177,22 @@ boost::asio::awaitable<http::Response> Handlers::GetSession(http::Request& reque
   if (!session) throw SessionNotFound(std::to_string(id));
   RequireSessionVisible(who, *session);
   co_return JsonResponse(200, ToJson(*session));
+}
+
+boost::asio::awaitable<http::Response> Handlers::IssueGiftCard(http::Request& request) {
+  auth::Principal who = verifier_.Authenticate(request);
+  co_return co_await gift_cards_.Issue(request, who);
+}
+
+boost::asio::awaitable<http::Response> Handlers::GiftCardBalance(http::Request& request) {
+  auth::Principal who = verifier_.Authenticate(request);
+  co_return co_await gift_cards_.Balance(request, who);
+}
+
+boost::asio::awaitable<http::Response> Handlers::UnlockGiftCard(http::Request& request) {
+  auth::Principal who = verifier_.Authenticate(request);
+  std::int64_t id = PathId(request, GiftCardNotFound);
+  co_return co_await gift_cards_.Unlock(who, id);
 }
 
 }  // namespace comptoir::sales

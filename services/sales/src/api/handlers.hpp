@@ -9,14 +9,15 @@
 #include "comptoir/http/router.hpp"
 #include "storage/repository.hpp"
 #include "workflow/desk.hpp"
+#include "workflow/gift_cards.hpp"
 
 namespace comptoir::sales {
 
 /// The HTTP face of sales: authenticate, parse, call the desk or the repository, serialise.
 class Handlers {
  public:
-  Handlers(Repository& repository, Desk& desk, const auth::Verifier& verifier)
-      : repository_(repository), desk_(desk), verifier_(verifier) {}
+  Handlers(Repository& repository, Desk& desk, GiftCards& gift_cards, const auth::Verifier& verifier)
+      : repository_(repository), desk_(desk), gift_cards_(gift_cards), verifier_(verifier) {}
 
   boost::asio::awaitable<http::Response> CreateSale(http::Request& request);
   boost::asio::awaitable<http::Response> ListSales(http::Request& request);
@@ -29,9 +30,14 @@ class Handlers {
   boost::asio::awaitable<http::Response> ListSessions(http::Request& request);
   boost::asio::awaitable<http::Response> GetSession(http::Request& request);
 
+  boost::asio::awaitable<http::Response> IssueGiftCard(http::Request& request);
+  boost::asio::awaitable<http::Response> GiftCardBalance(http::Request& request);
+  boost::asio::awaitable<http::Response> UnlockGiftCard(http::Request& request);
+
  private:
   Repository& repository_;
   Desk& desk_;
+  GiftCards& gift_cards_;
   const auth::Verifier& verifier_;
 };
 

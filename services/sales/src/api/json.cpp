@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "comptoir/json.hpp"
+#include "domain/gift_card.hpp"
 
 namespace comptoir::sales {
 namespace {
@@ -101,7 +102,7 @@ SaleRequest ParseSaleBody(const boost::json::value& body) {
   if (const auto* payments = ArrayField(body, reader, "payments", true, kMaxPayments)) {
     for (std::size_t i = 0; i < payments->size(); ++i) {
       json::ObjectReader payment((*payments)[i], "payments[" + std::to_string(i) + "].");
-      payment.RejectUnknown({"method", "amount_cents", "gift_card_code"});
+      payment.RejectUnknown({"method", "amount_cents", "gift_card_code", "gift_card_pin"});
       Payment p;
       auto method = payment.String("method", true, 1, 20);
       if (method) {
@@ -112,12 +113,29 @@ SaleRequest ParseSaleBody(const boost::json::value& body) {
         }
       }
       p.amount_cents = payment.Int("amount_cents", true, 1, kMaxAmountCents).value_or(0);
-      p.gift_card_code = payment.String("gift_card_code", false, 1, kMaxGiftCardCodeLength);
-      if (method && p.method == Tender::kGiftCard && !p.gift_card_code && !payment.Has("gift_card_code")) {
-        payment.Fail("gift_card_code", "is required for a gift_card payment");
-      } else if (method && ParseTender(*method) && p.method != Tender::kGiftCard && payment.Has("gift_card_code") &&
-                 !payment.IsNull("gift_card_code")) {
-        payment.Fail("gift_card_code", "is only for gift_card payments");
+      auto code = payment.String("gift_card_code", false, 1, kMaxGiftCardCodeLength);
+      auto pin = payment.String("gift_card_pin", false, 1, 20);
+      const bool known_method = method && ParseTender(*method);
+      if (known_method && p.method == Tender::kGiftCard) {
+        // Absent and null alike: a gift card payment names its card and gives its PIN.
+        if (!code && (!payment.Has("gift_card_code") || payment.IsNull("gift_card_code"))) {
+          payment.Fail("gift_card_code", "is required for a gift_card payment");
+        } else if (code) {
+          p.gift_card_code = ParseGiftCardCode(*code);
+          if (!p.gift_card_code) {
+            payment.Fail("gift_card_code", "is not a gift card code (GC- and 16 symbols, the last a check symbol)");
+          }
+        }
+        if (!pin && (!payment.Has("gift_card_pin") || payment.IsNull("gift_card_pin"))) {
+          payment.Fail("gift_card_pin", "is required for a gift_card payment");
+        } else if (pin && !IsGiftCardPin(*pin)) {
+          payment.Fail("gift_card_pin", "must be the card's 6-digit PIN");
+        }
+        p.gift_card_pin = pin;
+      } else if (known_method) {
+        for (const char* field : {"gift_card_code", "gift_card_pin"}) {
+          if (payment.Has(field) && !payment.IsNull(field)) payment.Fail(field, "is only for gift_card payments");
+        }
       }
       Merge(reader, payment, nested);
       request.payments.push_back(std::move(p));
@@ -134,8 +152,11 @@ ReturnRequest ParseReturnBody(const boost::json::value& body) {
   std::vector<FieldError> nested;
   if (auto reason = reader.String("reason", true, 1, kMaxReasonLength)) request.reason = *reason;
   if (auto method = reader.String("refund_method", false, 1, 20)) {
-    request.refund_method = ParseTender(*method);
-    if (!request.refund_method) reader.Fail("refund_method", "must be cash, card, debit or gift_card");
+    if (*method == "cash") {
+      request.in_cash = true;
+    } else if (*method != "original") {
+      reader.Fail("refund_method", "must be original (back to the tenders that paid, the default) or cash");
+    }
   }
   request.register_session_id = reader.Int("register_session_id", false, 1);
   if (const auto* lines = ArrayField(body, reader, "lines", true, kMaxLines)) {
@@ -191,11 +212,15 @@ boost::json::object ToJson(const Sale& sale) {
     boost::json::object j;
     j["method"] = TenderName(p.method);
     j["amount_cents"] = p.amount_cents;
-    if (p.gift_card_code) j["gift_card_code"] = *p.gift_card_code;
+    if (p.gift_card_code) j["gift_card_code"] = MaskGiftCardCode(*p.gift_card_code);
+    if (p.method != Tender::kCash) j["refunded_cents"] = p.refunded_cents;
     payments.push_back(std::move(j));
   }
   o["payments"] = std::move(payments);
   o["change_cents"] = sale.change_cents;
+  o["cash_taken_cents"] = sale.cash_taken_cents;
+  o["cash_paid_out_cents"] = sale.cash_paid_out_cents;
+  o["refunded_cents"] = sale.refunded.total_cents;
   o["created_at"] = sale.created_at;
   return o;
 }
@@ -214,7 +239,20 @@ boost::json::object ToJson(const SaleReturn& r) {
   o["qst_cents"] = r.refund.totals.qst_cents;
   o["total_cents"] = r.refund.totals.total_cents;
   o["cash_rounding_cents"] = r.refund.cash_rounding_cents;
-  o["refund_method"] = TenderName(r.refund_method);
+  o["cash_paid_cents"] = r.refund.cash_paid_cents;
+  o["refund_method"] = r.refund_method;
+  boost::json::array tenders;
+  for (const TenderRefund& t : r.refund.tenders) {
+    boost::json::object j;
+    j["method"] = TenderName(t.method);
+    j["refunded_as"] = TenderName(t.refunded_as);
+    j["amount_cents"] = t.amount_cents;
+    j["paid_cents"] = t.paid_cents;
+    if (t.gift_card_code) j["gift_card_code"] = MaskGiftCardCode(*t.gift_card_code);
+    tenders.push_back(std::move(j));
+  }
+  o["tenders"] = std::move(tenders);
+  o["approved_by"] = OptString(r.approved_by);
   o["created_at"] = r.created_at;
   return o;
 }
@@ -234,6 +272,18 @@ boost::json::object ToJson(const RegisterSession& s) {
   o["closed_by"] = OptString(s.closed_by);
   o["closed_at"] = OptString(s.closed_at);
   return o;
+}
+
+std::string FingerprintText(const boost::json::value& body) {
+  boost::json::value copy = body;
+  if (auto* o = copy.if_object()) {
+    if (auto* payments = o->if_contains("payments"); payments && payments->is_array()) {
+      for (auto& p : payments->as_array()) {
+        if (auto* po = p.if_object()) po->erase("gift_card_pin");
+      }
+    }
+  }
+  return boost::json::serialize(copy);
 }
 
 std::string ListJson(const boost::json::array& data, const Page& page, std::int64_t total) {

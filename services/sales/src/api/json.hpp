@@ -26,6 +26,9 @@ boost::json::object ToJson(const Sale& sale);
 boost::json::object ToJson(const SaleReturn& sale_return);
 boost::json::object ToJson(const RegisterSession& session);
 
+/// The body as it is fingerprinted for Idempotency-Key (service::Fingerprint): without the gift card PINs.
+std::string FingerprintText(const boost::json::value& body);
+
 /// {"data": [...], "meta": {"page", "per_page", "total"}}
 std::string ListJson(const boost::json::array& data, const Page& page, std::int64_t total);
 

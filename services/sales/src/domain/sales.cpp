@@ -169,59 +169,6 @@ Tender DefaultRefundMethod(std::span<const Payment> payments) noexcept {
   return Tender::kCash;
 }
 
-Refund ComputeRefund(std::span<const SaleLine> sold, std::int64_t previously_returned_subtotal_cents,
-                     std::span<const ReturnLineRequest> lines, Tender refund_method) {
-  Refund refund;
-  std::map<std::int64_t, std::size_t> index;
-  std::vector<FieldError> missing;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    const ReturnLineRequest& request = lines[i];
-    const SaleLine* line = nullptr;
-    for (const SaleLine& s : sold) {
-      if (s.product_id == request.product_id) line = &s;
-    }
-    if (!line) {
-      missing.push_back({"lines[" + std::to_string(i) + "].product_id",
-                         "product " + std::to_string(request.product_id) + " is not on this sale"});
-      continue;
-    }
-    auto [it, inserted] = index.try_emplace(request.product_id, refund.lines.size());
-    if (inserted) {
-      refund.lines.push_back(SaleLine{line->product_id, line->sku, line->name, line->unit_price_cents, 0, 0, 0});
-    }
-    refund.lines[it->second].quantity += request.quantity;
-  }
-  if (!missing.empty()) {
-    throw ApiError(ErrorKind::kUnprocessable, "sales.product_not_in_sale", "a returned product is not on this sale",
-                   std::move(missing));
-  }
-  for (SaleLine& r : refund.lines) {
-    for (const SaleLine& s : sold) {
-      if (s.product_id != r.product_id) continue;
-      const std::int64_t left = s.quantity - s.returned_quantity;
-      if (r.quantity > left) {
-        throw ApiError::Conflict("sales.return_exceeds_sold",
-                                 "product " + std::to_string(r.product_id) + ": " + std::to_string(r.quantity) +
-                                     " returned but only " + std::to_string(left) + " of " +
-                                     std::to_string(s.quantity) + " sold remain returnable");
-      }
-    }
-    r.line_total_cents = r.unit_price_cents * r.quantity;
-  }
-  std::int64_t subtotal = 0;
-  for (const SaleLine& r : refund.lines) subtotal += r.line_total_cents;
-  const Totals before = TotalsOf(previously_returned_subtotal_cents);
-  const Totals after = TotalsOf(previously_returned_subtotal_cents + subtotal);
-  refund.totals.subtotal_cents = subtotal;
-  refund.totals.gst_cents = after.gst_cents - before.gst_cents;
-  refund.totals.qst_cents = after.qst_cents - before.qst_cents;
-  refund.totals.total_cents = subtotal + refund.totals.gst_cents + refund.totals.qst_cents;
-  if (refund_method == Tender::kCash) {
-    refund.cash_rounding_cents = money::RoundToNickel(refund.totals.total_cents) - refund.totals.total_cents;
-  }
-  return refund;
-}
-
 std::int64_t ExpectedCash(std::int64_t opening_float_cents, std::int64_t cash_taken_cents,
                           std::int64_t cash_refunded_cents) noexcept {
   return opening_float_cents + cash_taken_cents - cash_refunded_cents;

@@ -41,7 +41,11 @@ struct LineRequest {
 struct Payment {
   Tender method = Tender::kCash;
   std::int64_t amount_cents = 0;
-  std::optional<std::string> gift_card_code;  ///< gift_card only
+  /// gift_card only: the canonical code in a request; masked ("GC-****-****-****-XXXC") once recorded.
+  std::optional<std::string> gift_card_code;
+  std::optional<std::string> gift_card_pin;  ///< gift_card requests only: never stored, never answered
+  std::optional<std::int64_t> gift_card_id;  ///< recorded gift_card tenders: the card debited
+  std::int64_t refunded_cents = 0;           ///< recorded non-cash tenders: refunded on it so far
 };
 
 /// A validated POST /sales body.
@@ -105,7 +109,11 @@ struct Sale {
   std::int64_t cash_rounding_cents = 0;
   std::vector<Payment> payments;
   std::int64_t change_cents = 0;
-  std::int64_t returned_subtotal_cents = 0;  ///< pre-tax subtotal of every return so far
+  std::int64_t cash_taken_cents = 0;  ///< cash that stayed in the drawer (tendered − change)
+  /// Refunded so far by its returns (those in progress included): subtotal, GST, QST, total.
+  Totals refunded;
+  std::int64_t cash_refunded_cents = 0;  ///< exact part of the refunds taken from the sale's cash
+  std::int64_t cash_paid_out_cents = 0;  ///< cash handed back for it (rounded to 0.05 $, ≤ cash taken)
   std::string created_at;
 };
 
@@ -119,15 +127,32 @@ struct ReturnLineRequest {
 struct ReturnRequest {
   std::vector<ReturnLineRequest> lines;
   std::string reason;
-  std::optional<Tender> refund_method;
+  /// `refund_method: "cash"`: everything back in cash, whatever paid (a manager's approval for the part
+  /// paid otherwise). Absent or "original": back to the tenders that paid (ADR 0031).
+  bool in_cash = false;
   std::optional<std::int64_t> register_session_id;
+};
+
+/// The part of a refund that goes back through one tender of the sale.
+struct TenderRefund {
+  int payment_line_no = 0;             ///< the sale's payment (1-based, as recorded)
+  Tender method = Tender::kCash;       ///< how the sale was paid
+  Tender refunded_as = Tender::kCash;  ///< the same, or cash with a manager's approval
+  std::int64_t amount_cents = 0;       ///< exact share of the refund
+  /// What goes back: the amount, or — refunded in cash — cash rounded to 0.05 $ (for the sale's own cash,
+  /// rounded cumulatively: every return's cash so far is paid rounded, never more than was taken).
+  std::int64_t paid_cents = 0;
+  std::optional<std::int64_t> gift_card_id;
+  std::optional<std::string> gift_card_code;  ///< masked
 };
 
 /// What a return refunds (positive amounts).
 struct Refund {
   std::vector<SaleLine> lines;  ///< returned lines (quantity = returned now; returned_quantity unused)
   Totals totals;
-  std::int64_t cash_rounding_cents = 0;  ///< when refunded in cash: paid out rounded to 0.05 $
+  std::vector<TenderRefund> tenders;     ///< how `totals.total_cents` goes back, tender by tender
+  std::int64_t cash_paid_cents = 0;      ///< cash handed out: Σ paid_cents of the parts refunded in cash
+  std::int64_t cash_rounding_cents = 0;  ///< cash handed out − the exact amounts refunded in cash
 };
 
 /// A recorded return.
@@ -138,9 +163,10 @@ struct SaleReturn {
   std::string cashier_id;
   std::optional<std::int64_t> register_session_id;
   std::string reason;
-  Tender refund_method = Tender::kCash;
+  /// The tender everything went back to ("card", "cash", …), or "mixed".
+  std::string refund_method = "cash";
   Refund refund;
-  std::optional<std::string> gift_card_code;  ///< the card credited when refund_method is gift_card
+  std::optional<std::string> approved_by;  ///< the manager who approved cash for a non-cash tender
   std::string created_at;
 };
 
@@ -173,16 +199,36 @@ Totals TotalsOfLines(std::span<const SaleLine> lines) noexcept;
 /// tendered; less than due → 422 `sales.insufficient_payment`; change = cash tendered − cash due.
 Settlement Settle(std::int64_t total_cents, std::span<const Payment> payments);
 
-/// The tender a return refunds to by default: the sale's first non-cash tender, else cash.
+/// The tender a return without refund needs (nothing to give back) is shown as: the sale's first non-cash
+/// tender, else cash.
 Tender DefaultRefundMethod(std::span<const Payment> payments) noexcept;
 
-/// Computes a return against the sale's lines (with their returned quantities so far) and the pre-tax
-/// subtotal already returned. A product not in the sale → 422 `sales.product_not_in_sale`; more than
-/// sold minus returned → 409 `sales.return_exceeds_sold`. Taxes are cumulative:
-/// taxes(returned before + now) − taxes(returned before), so that returning everything refunds exactly
-/// the sale's GST and QST. Lines of one product are merged.
-Refund ComputeRefund(std::span<const SaleLine> sold, std::int64_t previously_returned_subtotal_cents,
-                     std::span<const ReturnLineRequest> lines, Tender refund_method);
+/// Computes a return against the sale: its lines (with their returned quantities so far) and what its
+/// returns refunded so far (`sale.refunded`). A product not in the sale → 422 `sales.product_not_in_sale`;
+/// more than sold minus returned → 409 `sales.return_exceeds_sold`. Taxes are cumulative: taxes(returned
+/// subtotal before + now) − taxes already refunded, within what the sale collected, so that returning
+/// everything refunds exactly the sale's GST and QST. Lines of one product are merged. Then the refund is
+/// split over the sale's tenders (AllocateRefund).
+Refund ComputeRefund(const Sale& sale, std::span<const ReturnLineRequest> lines, bool in_cash);
+
+/// Splits `refund_cents` over the tenders that paid the sale, in this order: card and debit, then gift
+/// cards (each in payment order), then cash last; each tender takes at most what it paid minus what was
+/// refunded on it. The sale's own cash is paid out rounded cumulatively — after this return, the cash
+/// handed back for the sale is RoundToNickel(exact cash refunded so far) — so it never exceeds the cash
+/// taken and a full return gives back exactly that. `in_cash`: the non-cash parts are paid in cash too,
+/// each rounded to 0.05 $ (the caller requires a manager's approval for them). 409
+/// `sales.refund_exceeds_payments` if the tenders cannot cover it (cannot happen with ComputeRefund).
+std::vector<TenderRefund> AllocateRefund(const Sale& sale, std::int64_t refund_cents, bool in_cash);
+
+/// True when some part of the refund is paid in cash although the sale paid it otherwise.
+bool NeedsManagerApproval(const Refund& refund) noexcept;
+
+/// The refund method a return shows: the one tender everything went back to, or "mixed".
+std::string RefundMethodOf(const Refund& refund, std::span<const Payment> payments);
+
+/// Adds a return to the sale's counters (returned quantities, refunded amounts per tender and in cash), or
+/// takes it away again (`sign` −1: a return undone). The storage layer applies the same deltas in SQL.
+void ApplyRefund(Sale& sale, const Refund& refund, int sign = 1);
 
 /// Cash expected in the drawer at close: float + cash taken by the session's sales − cash refunded.
 std::int64_t ExpectedCash(std::int64_t opening_float_cents, std::int64_t cash_taken_cents,

@@ -71,13 +71,15 @@ boost::asio::awaitable<StockMovement> Stock::Move(const http::Request& origin, c
   co_return movement;
 }
 
-boost::asio::awaitable<void> Stock::Reverse(const http::Request& origin, const std::string& key) const {
+boost::asio::awaitable<bool> Stock::Reverse(const http::Request& origin, const std::string& key) const {
   try {
     co_await peer_.CallJson(origin, http::Method::kPost,
                             "/api/v1/inventory/movements/" + http::PercentEncode(key) + "/reverse", "{}");
+    co_return true;
   } catch (const std::exception& e) {
-    log::Error("stock movement " + key + " could not be reversed; reverse it by hand: " + e.what());
+    log::Warn("stock movement not reversed yet; the recovery pass retries", {{"key", key}, {"error", e.what()}});
   }
+  co_return false;
 }
 
 }  // namespace comptoir::sales

@@ -41,8 +41,8 @@ class Stock {
                                              std::int64_t location_id, std::string_view reason,
                                              std::span<const SaleLine> lines, int sign) const;
   /// Compensation: reverses the group `key` (or leaves a tombstone so that a late arrival is refused).
-  /// Never throws: a failure is logged (the movement then needs a manual reversal).
-  boost::asio::awaitable<void> Reverse(const http::Request& origin, const std::string& key) const;
+  /// Never throws: false when inventory could not do it (logged; the stock intent stays for the recovery pass).
+  boost::asio::awaitable<bool> Reverse(const http::Request& origin, const std::string& key) const;
 
  private:
   service::Peer peer_;

@@ -4,14 +4,16 @@
 
 #include "comptoir/error.hpp"
 #include "comptoir/money.hpp"
+#include "domain/gift_card.hpp"
 
 namespace comptoir::sales {
 namespace {
 
-#define COMPTOIR_SALE_COLUMNS                                                                       \
-  "id, receipt_number, location_id, cashier_id, customer_id, register_session_id, subtotal_cents,"  \
-  " gst_cents, qst_cents, total_cents, cash_rounding_cents, change_cents, returned_subtotal_cents," \
-  " f_rfc3339(created_at)"
+#define COMPTOIR_SALE_COLUMNS                                                                              \
+  "id, receipt_number, location_id, cashier_id, customer_id, register_session_id, subtotal_cents,"         \
+  " gst_cents, qst_cents, total_cents, cash_rounding_cents, change_cents, returned_subtotal_cents,"        \
+  " f_rfc3339(created_at), cash_taken_cents, refunded_gst_cents, refunded_qst_cents, cash_refunded_cents," \
+  " cash_paid_out_cents"
 
 #define COMPTOIR_SESSION_COLUMNS                                                                      \
   "id, location_id, register, status = 'open', opening_float_cents, opened_by, f_rfc3339(opened_at)," \
@@ -19,17 +21,15 @@ namespace {
 
 #define COMPTOIR_RETURN_COLUMNS                                                                       \
   "id, sale_id, location_id, cashier_id, register_session_id, reason, refund_method, subtotal_cents," \
-  " gst_cents, qst_cents, total_cents, cash_rounding_cents, f_rfc3339(created_at)"
+  " gst_cents, qst_cents, total_cents, cash_rounding_cents, f_rfc3339(created_at), approved_by, cash_paid_cents"
 
-constexpr pg::Statement kGiftCardBalance{"sales.gift_card_balance",
-                                         "SELECT balance_cents FROM gift_cards WHERE code = $1::text"};
 constexpr pg::Statement kDebitGiftCard{
     "sales.gift_card_debit",
     "UPDATE gift_cards SET balance_cents = balance_cents - $2::bigint, updated_at = now()"
-    " WHERE code = $1::text AND balance_cents >= $2::bigint RETURNING balance_cents"};
+    " WHERE id = $1::bigint AND balance_cents >= $2::bigint RETURNING balance_cents"};
 constexpr pg::Statement kCreditGiftCard{
     "sales.gift_card_credit",
-    "UPDATE gift_cards SET balance_cents = balance_cents + $2::bigint, updated_at = now() WHERE code = $1::text"};
+    "UPDATE gift_cards SET balance_cents = balance_cents + $2::bigint, updated_at = now() WHERE id = $1::bigint"};
 
 constexpr pg::Statement kSessionForUse{
     "sales.session_for_use",
@@ -56,8 +56,8 @@ constexpr pg::Statement kInsertSaleLine{
 
 constexpr pg::Statement kInsertPayment{
     "sales.insert_payment",
-    "INSERT INTO sale_payments (sale_id, line_no, method, amount_cents, gift_card_code)"
-    " VALUES ($1::bigint, $2::int, $3::text, $4::bigint, $5::text)"};
+    "INSERT INTO sale_payments (sale_id, line_no, method, amount_cents, gift_card_code, gift_card_id)"
+    " VALUES ($1::bigint, $2::int, $3::text, $4::bigint, $5::text, $6::bigint)"};
 
 constexpr pg::Statement kFindSale{"sales.find", "SELECT " COMPTOIR_SALE_COLUMNS " FROM sales WHERE id = $1::bigint"};
 constexpr pg::Statement kLockSale{"sales.lock",
@@ -81,32 +81,83 @@ constexpr pg::Statement kSaleLines{
     " FROM sale_lines WHERE sale_id = ANY($1::bigint[]) ORDER BY sale_id, line_no"};
 constexpr pg::Statement kSalePayments{
     "sales.payments",
-    "SELECT sale_id, method, amount_cents, gift_card_code FROM sale_payments WHERE sale_id = ANY($1::bigint[])"
-    " ORDER BY sale_id, line_no"};
+    "SELECT sale_id, method, amount_cents, gift_card_code, gift_card_id, refunded_cents FROM sale_payments"
+    " WHERE sale_id = ANY($1::bigint[]) ORDER BY sale_id, line_no"};
 
+// The CHECK constraints (returned ≤ sold, refunded ≤ paid per tender, cash paid out ≤ cash taken) back the
+// domain's arithmetic: a bug there fails the transaction instead of paying out money that was never taken.
 constexpr pg::Statement kAddReturned{"sales.add_returned",
                                      "UPDATE sale_lines SET returned_quantity = returned_quantity + $3::int"
                                      " WHERE sale_id = $1::bigint AND product_id = $2::bigint"};
-constexpr pg::Statement kAddReturnedSubtotal{
-    "sales.add_returned_subtotal",
-    "UPDATE sales SET returned_subtotal_cents = returned_subtotal_cents + $2::bigint WHERE id = $1::bigint"};
+constexpr pg::Statement kAddRefundedToSale{
+    "sales.add_refunded",
+    "UPDATE sales SET returned_subtotal_cents = returned_subtotal_cents + $2::bigint,"
+    " refunded_gst_cents = refunded_gst_cents + $3::bigint, refunded_qst_cents = refunded_qst_cents + $4::bigint,"
+    " cash_refunded_cents = cash_refunded_cents + $5::bigint, cash_paid_out_cents = cash_paid_out_cents + $6::bigint"
+    " WHERE id = $1::bigint"};
+constexpr pg::Statement kAddRefundedToPayment{"sales.add_refunded_payment",
+                                              "UPDATE sale_payments SET refunded_cents = refunded_cents + $3::bigint"
+                                              " WHERE sale_id = $1::bigint AND line_no = $2::int"};
 constexpr pg::Statement kInsertReturn{
     "sales.insert_return",
     "INSERT INTO sale_returns (sale_id, location_id, cashier_id, register_session_id, reason, refund_method,"
-    " subtotal_cents, gst_cents, qst_cents, total_cents, cash_rounding_cents, gift_card_code, inventory_key)"
+    " subtotal_cents, gst_cents, qst_cents, total_cents, cash_rounding_cents, inventory_key, status, approved_by,"
+    " cash_paid_cents)"
     " VALUES ($1::bigint, $2::bigint, $3::text, $4::bigint, $5::text, $6::text, $7::bigint, $8::bigint, $9::bigint,"
-    " $10::bigint, $11::bigint, $12::text, $13::text) RETURNING id, f_rfc3339(created_at)"};
+    " $10::bigint, $11::bigint, $12::text, 'pending', $13::text, $14::bigint) RETURNING id, f_rfc3339(created_at)"};
+constexpr pg::Statement kInsertReturnTender{
+    "sales.insert_return_tender",
+    "INSERT INTO return_tenders (return_id, line_no, payment_line_no, method, refunded_as, amount_cents, paid_cents,"
+    " gift_card_id) VALUES ($1::bigint, $2::int, $3::int, $4::text, $5::text, $6::bigint, $7::bigint, $8::bigint)"};
+constexpr pg::Statement kCompleteReturn{
+    "sales.complete_return",
+    "UPDATE sale_returns SET status = 'completed' WHERE id = $1::bigint AND status = 'pending' RETURNING id"};
+constexpr pg::Statement kCancelReturn{
+    "sales.cancel_return",
+    "UPDATE sale_returns SET status = 'cancelled' WHERE id = $1::bigint AND status = 'pending'"
+    " RETURNING sale_id, subtotal_cents, gst_cents, qst_cents"};
+constexpr pg::Statement kLockSaleRow{"sales.lock_row", "SELECT id FROM sales WHERE id = $1::bigint FOR UPDATE"};
+// $1 return, $2 sale: what ReserveReturn added, taken away again.
+constexpr pg::Statement kUnreturnLines{
+    "sales.unreturn_lines",
+    "UPDATE sale_lines l SET returned_quantity = l.returned_quantity - r.quantity FROM return_lines r"
+    " WHERE r.return_id = $1::bigint AND l.sale_id = $2::bigint AND l.product_id = r.product_id"};
+constexpr pg::Statement kUnrefundPayments{
+    "sales.unrefund_payments",
+    "UPDATE sale_payments p SET refunded_cents = p.refunded_cents - t.amount_cents FROM return_tenders t"
+    " WHERE t.return_id = $1::bigint AND t.method <> 'cash' AND p.sale_id = $2::bigint"
+    " AND p.line_no = t.payment_line_no"};
+constexpr pg::Statement kUnrefundSale{
+    "sales.unrefund_sale",
+    "UPDATE sales SET returned_subtotal_cents = returned_subtotal_cents - $3::bigint,"
+    " refunded_gst_cents = refunded_gst_cents - $4::bigint, refunded_qst_cents = refunded_qst_cents - $5::bigint,"
+    " cash_refunded_cents = cash_refunded_cents - (SELECT COALESCE(sum(amount_cents), 0) FROM return_tenders"
+    "  WHERE return_id = $1::bigint AND method = 'cash'),"
+    " cash_paid_out_cents = cash_paid_out_cents - (SELECT COALESCE(sum(paid_cents), 0) FROM return_tenders"
+    "  WHERE return_id = $1::bigint AND method = 'cash')"
+    " WHERE id = $2::bigint"};
+constexpr pg::Statement kReturnGiftCredits{
+    "sales.return_gift_credits",
+    "SELECT gift_card_id, sum(paid_cents)::bigint FROM return_tenders WHERE return_id = $1::bigint"
+    " AND refunded_as = 'gift_card' AND gift_card_id IS NOT NULL GROUP BY gift_card_id ORDER BY gift_card_id"};
 constexpr pg::Statement kInsertReturnLine{
     "sales.insert_return_line",
     "INSERT INTO return_lines (return_id, line_no, product_id, sku, name, unit_price_cents, quantity,"
     " line_total_cents) VALUES ($1::bigint, $2::int, $3::bigint, $4::text, $5::text, $6::bigint, $7::int, $8::bigint)"};
-constexpr pg::Statement kListReturns{"sales.list_returns", "SELECT " COMPTOIR_RETURN_COLUMNS
-                                                           " FROM sale_returns WHERE sale_id = $1::bigint ORDER BY id"};
+constexpr pg::Statement kListReturns{
+    "sales.list_returns", "SELECT " COMPTOIR_RETURN_COLUMNS
+                          " FROM sale_returns WHERE sale_id = $1::bigint AND status = 'completed' ORDER BY id"};
 constexpr pg::Statement kReturnLines{
     "sales.return_lines",
     "SELECT l.return_id, l.product_id, l.sku, l.name, l.unit_price_cents, l.quantity, l.line_total_cents"
     " FROM return_lines l JOIN sale_returns r ON r.id = l.return_id WHERE r.sale_id = $1::bigint"
-    " ORDER BY l.return_id, l.line_no"};
+    " AND r.status = 'completed' ORDER BY l.return_id, l.line_no"};
+constexpr pg::Statement kReturnTenders{
+    "sales.return_tenders",
+    "SELECT t.return_id, t.payment_line_no, t.method, t.refunded_as, t.amount_cents, t.paid_cents, t.gift_card_id,"
+    " p.gift_card_code FROM return_tenders t JOIN sale_returns r ON r.id = t.return_id"
+    " LEFT JOIN sale_payments p ON p.sale_id = r.sale_id AND p.line_no = t.payment_line_no"
+    " WHERE r.sale_id = $1::bigint AND r.status = 'completed' ORDER BY t.return_id, t.line_no"};
 
 constexpr pg::Statement kOpenSession{
     "sales.session_open",
@@ -120,8 +171,8 @@ constexpr pg::Statement kLockSession{"sales.session_lock", "SELECT " COMPTOIR_SE
 constexpr pg::Statement kSessionCash{
     "sales.session_cash",
     "SELECT (SELECT COALESCE(sum(cash_taken_cents), 0) FROM sales WHERE register_session_id = $1::bigint),"
-    " (SELECT COALESCE(sum(total_cents + cash_rounding_cents), 0) FROM sale_returns"
-    "  WHERE register_session_id = $1::bigint AND refund_method = 'cash')"};
+    " (SELECT COALESCE(sum(cash_paid_cents), 0) FROM sale_returns"
+    "  WHERE register_session_id = $1::bigint AND status = 'completed')"};
 constexpr pg::Statement kCloseSession{
     "sales.session_close",
     "UPDATE register_sessions SET status = 'closed', counted_cash_cents = $2::bigint, expected_cash_cents = $3::bigint,"
@@ -156,8 +207,11 @@ Sale SaleFromRow(const pg::Row& row) {
   sale.totals = Totals{row.Int(6), row.Int(7), row.Int(8), row.Int(9)};
   sale.cash_rounding_cents = row.Int(10);
   sale.change_cents = row.Int(11);
-  sale.returned_subtotal_cents = row.Int(12);
   sale.created_at = std::string(row.Text(13));
+  sale.cash_taken_cents = row.Int(14);
+  sale.refunded = Totals{row.Int(12), row.Int(15), row.Int(16), row.Int(12) + row.Int(15) + row.Int(16)};
+  sale.cash_refunded_cents = row.Int(17);
+  sale.cash_paid_out_cents = row.Int(18);
   return sale;
 }
 
@@ -186,10 +240,12 @@ SaleReturn ReturnFromRow(const pg::Row& row) {
   r.cashier_id = std::string(row.Text(3));
   r.register_session_id = row.OptInt(4);
   r.reason = std::string(row.Text(5));
-  r.refund_method = ParseTender(row.Text(6)).value_or(Tender::kCash);
+  r.refund_method = std::string(row.Text(6));
   r.refund.totals = Totals{row.Int(7), row.Int(8), row.Int(9), row.Int(10)};
   r.refund.cash_rounding_cents = row.Int(11);
   r.created_at = std::string(row.Text(12));
+  r.approved_by = OptString(row, 13);
+  r.refund.cash_paid_cents = row.Int(14);
   return r;
 }
 
@@ -219,7 +275,12 @@ boost::asio::awaitable<void> LoadDetails(Db& db, std::vector<Sale>& sales) {
   pg::Result payments = co_await db.Execute(kSalePayments, pg::Params().Add(ids));
   for (int i = 0; i < payments.size(); ++i) {
     pg::Row row = payments[i];
-    Payment p{ParseTender(row.Text(1)).value_or(Tender::kCash), row.Int(2), OptString(row, 3)};
+    Payment p;
+    p.method = ParseTender(row.Text(1)).value_or(Tender::kCash);
+    p.amount_cents = row.Int(2);
+    if (auto code = row.OptText(3)) p.gift_card_code = MaskGiftCardCode(*code);
+    p.gift_card_id = row.OptInt(4);
+    p.refunded_cents = row.Int(5);
     by_id.at(row.Int(0))->payments.push_back(std::move(p));
   }
 }
@@ -235,12 +296,6 @@ boost::asio::awaitable<std::optional<Sale>> LoadSale(Db& db, const pg::Statement
 }
 
 }  // namespace
-
-boost::asio::awaitable<std::optional<std::int64_t>> Repository::GiftCardBalance(std::string code) {
-  pg::Result result = co_await db_.Execute(kGiftCardBalance, pg::Params().Add(code));
-  if (result.empty()) co_return std::nullopt;
-  co_return result[0].Int(0);
-}
 
 boost::asio::awaitable<void> Repository::RequireOpenSession(pg::Transaction& tx, std::int64_t session_id,
                                                             std::int64_t location_id) {
@@ -289,30 +344,28 @@ boost::asio::awaitable<void> Repository::InsertSale(pg::Transaction& tx, Sale& s
                                              .Add(l.quantity)
                                              .Add(l.line_total_cents));
   }
-  // Gift cards are debited once per card and in code order, so that two sales paying with the same
-  // cards cannot lock them in opposite orders.
-  std::map<std::string, std::pair<std::int64_t, std::size_t>> debits;
+  // Gift cards are debited once per card and in id order, so that two sales paying with the same
+  // cards cannot lock them in opposite orders. Only the masked code is kept with the payment.
+  std::map<std::int64_t, std::pair<std::int64_t, std::size_t>> debits;
   for (std::size_t i = 0; i < sale.payments.size(); ++i) {
-    const Payment& p = sale.payments[i];
+    Payment& p = sale.payments[i];
+    if (p.gift_card_code) p.gift_card_code = MaskGiftCardCode(*p.gift_card_code);
+    p.gift_card_pin.reset();
     co_await tx.Execute(kInsertPayment, pg::Params()
                                             .Add(sale.id)
                                             .Add(static_cast<std::int64_t>(i + 1))
                                             .Add(std::string(TenderName(p.method)))
                                             .Add(p.amount_cents)
-                                            .Add(p.gift_card_code));
-    if (p.method == Tender::kGiftCard) {
-      auto [it, inserted] = debits.try_emplace(*p.gift_card_code, 0, i);
+                                            .Add(p.gift_card_code)
+                                            .Add(p.gift_card_id));
+    if (p.method == Tender::kGiftCard && p.gift_card_id) {
+      auto [it, inserted] = debits.try_emplace(*p.gift_card_id, 0, i);
       it->second.first += p.amount_cents;
     }
   }
-  for (const auto& [code, debit] : debits) {
-    pg::Result debited = co_await tx.Execute(kDebitGiftCard, pg::Params().Add(code).Add(debit.first));
-    if (debited.empty()) {
-      throw ApiError(
-          ErrorKind::kUnprocessable, "sales.gift_card_insufficient",
-          "gift card " + code + " is unknown or its balance is below " + money::FormatCents(debit.first) + " $",
-          {{"payments[" + std::to_string(debit.second) + "].amount_cents", "exceeds the gift card balance"}});
-    }
+  for (const auto& [card, debit] : debits) {
+    pg::Result debited = co_await tx.Execute(kDebitGiftCard, pg::Params().Add(card).Add(debit.first));
+    if (debited.empty()) throw GiftCardInsufficient(debit.second);
   }
 }
 
@@ -335,7 +388,7 @@ boost::asio::awaitable<ListPage<Sale>> Repository::ListSales(const SaleQuery& qu
   ListPage<Sale> page;
   for (int i = 0; i < result.size(); ++i) page.items.push_back(SaleFromRow(result[i]));
   if (!result.empty()) {
-    page.total = result[0].Int(14);
+    page.total = result[0].Int(19);
   } else {
     pg::Result count = co_await db_.Execute(kCountSales, params(false));
     page.total = count[0].Int(0);
@@ -344,21 +397,22 @@ boost::asio::awaitable<ListPage<Sale>> Repository::ListSales(const SaleQuery& qu
   co_return page;
 }
 
-boost::asio::awaitable<void> Repository::InsertReturn(pg::Transaction& tx, SaleReturn& r, std::string inventory_key) {
+boost::asio::awaitable<void> Repository::ReserveReturn(pg::Transaction& tx, SaleReturn& r, std::string inventory_key) {
   pg::Params params;
   params.Add(r.sale_id)
       .Add(r.location_id)
       .Add(r.cashier_id)
       .Add(r.register_session_id)
       .Add(r.reason)
-      .Add(std::string(TenderName(r.refund_method)))
+      .Add(r.refund_method)
       .Add(r.refund.totals.subtotal_cents)
       .Add(r.refund.totals.gst_cents)
       .Add(r.refund.totals.qst_cents)
       .Add(r.refund.totals.total_cents)
       .Add(r.refund.cash_rounding_cents)
-      .Add(r.gift_card_code)
-      .Add(inventory_key);
+      .Add(inventory_key)
+      .Add(r.approved_by)
+      .Add(r.refund.cash_paid_cents);
   pg::Result inserted = co_await tx.Execute(kInsertReturn, std::move(params));
   r.id = inserted[0].Int(0);
   r.created_at = std::string(inserted[0].Text(1));
@@ -375,10 +429,61 @@ boost::asio::awaitable<void> Repository::InsertReturn(pg::Transaction& tx, SaleR
                                                .Add(l.line_total_cents));
     co_await tx.Execute(kAddReturned, pg::Params().Add(r.sale_id).Add(l.product_id).Add(l.quantity));
   }
-  co_await tx.Execute(kAddReturnedSubtotal, pg::Params().Add(r.sale_id).Add(r.refund.totals.subtotal_cents));
-  if (r.gift_card_code) {
-    co_await tx.Execute(kCreditGiftCard, pg::Params().Add(*r.gift_card_code).Add(r.refund.totals.total_cents));
+  std::int64_t cash_exact = 0;
+  std::int64_t cash_paid = 0;
+  for (std::size_t i = 0; i < r.refund.tenders.size(); ++i) {
+    const TenderRefund& t = r.refund.tenders[i];
+    co_await tx.Execute(kInsertReturnTender, pg::Params()
+                                                 .Add(r.id)
+                                                 .Add(static_cast<std::int64_t>(i + 1))
+                                                 .Add(static_cast<std::int64_t>(t.payment_line_no))
+                                                 .Add(std::string(TenderName(t.method)))
+                                                 .Add(std::string(TenderName(t.refunded_as)))
+                                                 .Add(t.amount_cents)
+                                                 .Add(t.paid_cents)
+                                                 .Add(t.gift_card_id));
+    if (t.method == Tender::kCash) {
+      cash_exact += t.amount_cents;
+      cash_paid += t.paid_cents;
+    } else {
+      co_await tx.Execute(
+          kAddRefundedToPayment,
+          pg::Params().Add(r.sale_id).Add(static_cast<std::int64_t>(t.payment_line_no)).Add(t.amount_cents));
+    }
   }
+  co_await tx.Execute(kAddRefundedToSale, pg::Params()
+                                              .Add(r.sale_id)
+                                              .Add(r.refund.totals.subtotal_cents)
+                                              .Add(r.refund.totals.gst_cents)
+                                              .Add(r.refund.totals.qst_cents)
+                                              .Add(cash_exact)
+                                              .Add(cash_paid));
+}
+
+boost::asio::awaitable<bool> Repository::CompleteReturn(pg::Transaction& tx, const SaleReturn& r) {
+  pg::Result done = co_await tx.Execute(kCompleteReturn, pg::Params().Add(r.id));
+  if (done.empty()) co_return false;
+  pg::Result credits = co_await tx.Execute(kReturnGiftCredits, pg::Params().Add(r.id));
+  for (int i = 0; i < credits.size(); ++i) {
+    co_await tx.Execute(kCreditGiftCard, pg::Params().Add(credits[i].Int(0)).Add(credits[i].Int(1)));
+  }
+  co_return true;
+}
+
+boost::asio::awaitable<void> Repository::CancelReturn(pg::Transaction& tx, std::int64_t return_id) {
+  pg::Result cancelled = co_await tx.Execute(kCancelReturn, pg::Params().Add(return_id));
+  if (cancelled.empty()) co_return;  // completed or cancelled already
+  const std::int64_t sale_id = cancelled[0].Int(0);
+  // The sale row first, as ReserveReturn takes it (FOR UPDATE), then its lines and payments.
+  co_await tx.Execute(kLockSaleRow, pg::Params().Add(sale_id));
+  co_await tx.Execute(kUnreturnLines, pg::Params().Add(return_id).Add(sale_id));
+  co_await tx.Execute(kUnrefundPayments, pg::Params().Add(return_id).Add(sale_id));
+  co_await tx.Execute(kUnrefundSale, pg::Params()
+                                         .Add(return_id)
+                                         .Add(sale_id)
+                                         .Add(cancelled[0].Int(1))
+                                         .Add(cancelled[0].Int(2))
+                                         .Add(cancelled[0].Int(3)));
 }
 
 boost::asio::awaitable<std::vector<SaleReturn>> Repository::ListReturns(std::int64_t sale_id) {
@@ -395,6 +500,19 @@ boost::asio::awaitable<std::vector<SaleReturn>> Repository::ListReturns(std::int
     SaleLine line{row.Int(1), std::string(row.Text(2)), std::string(row.Text(3)), row.Int(4), row.Int(5), row.Int(6),
                   0};
     returns[index.at(row.Int(0))].refund.lines.push_back(std::move(line));
+  }
+  pg::Result tenders = co_await db_.Execute(kReturnTenders, pg::Params().Add(sale_id));
+  for (int i = 0; i < tenders.size(); ++i) {
+    pg::Row row = tenders[i];
+    TenderRefund t;
+    t.payment_line_no = static_cast<int>(row.OptInt(1).value_or(0));
+    t.method = ParseTender(row.Text(2)).value_or(Tender::kCash);
+    t.refunded_as = ParseTender(row.Text(3)).value_or(Tender::kCash);
+    t.amount_cents = row.Int(4);
+    t.paid_cents = row.Int(5);
+    t.gift_card_id = row.OptInt(6);
+    if (auto code = row.OptText(7)) t.gift_card_code = MaskGiftCardCode(*code);
+    returns[index.at(row.Int(0))].refund.tenders.push_back(std::move(t));
   }
   co_return returns;
 }

@@ -11,6 +11,35 @@
 
 namespace comptoir::sales {
 
+/// A gift card as the till and the back office see it (never its PIN or hash).
+struct GiftCard {
+  std::int64_t id = 0;
+  std::string code;  ///< canonical, full: shown only to whoever issued it
+  std::int64_t balance_cents = 0;
+  bool locked = false;
+  std::string created_at;
+};
+
+/// What verifying a PIN needs.
+struct GiftCardSecret {
+  std::int64_t id = 0;
+  std::string pin_hash;
+};
+
+/// A stock movement asked of inventory for a sale or a return, recorded before the call (ADR 0033).
+struct StockIntent {
+  std::string inventory_key;  ///< "sale:<key>" / "return:<key>"
+  std::string kind;           ///< "sale" | "return"
+  std::int64_t location_id = 0;
+  std::string cashier_id;
+  std::optional<std::int64_t> sale_id;
+  std::optional<std::int64_t> return_id;
+  std::string lines_json;  ///< [{product_id, quantity}], signed
+  std::string state = "moving";
+  int attempts = 0;
+  std::optional<std::string> last_error;
+};
+
 /// One page of a list and the number of rows of the whole list.
 template <class T>
 struct ListPage {
@@ -25,8 +54,40 @@ class Repository {
   explicit Repository(pg::Pool& db) : db_(db) {}
   [[nodiscard]] pg::Pool& db() noexcept { return db_; }
 
-  /// Balance of a gift card; nullopt when the code is unknown.
-  boost::asio::awaitable<std::optional<std::int64_t>> GiftCardBalance(std::string code);
+  // ---- Gift cards (storage/gift_cards.cpp) ----
+
+  /// Counts a PIN attempt on the card before it is verified, atomically: the card's id and PIN hash, or
+  /// nullopt when the code is unknown, the card has no PIN or `max_failures` wrong PINs in a row locked it.
+  boost::asio::awaitable<std::optional<GiftCardSecret>> CountPinAttempt(std::string code, int max_failures);
+  /// The PIN was right: the attempt counted by CountPinAttempt is forgiven (the run of failures ends).
+  boost::asio::awaitable<void> PinAccepted(std::int64_t gift_card_id);
+  boost::asio::awaitable<std::optional<GiftCard>> FindGiftCard(std::int64_t id);
+  /// A new card (`code` unique: false when taken, draw another).
+  boost::asio::awaitable<std::optional<GiftCard>> InsertGiftCard(std::string code, std::string pin_hash,
+                                                                 std::int64_t balance_cents, std::string issued_by);
+  /// Ends a lockout; nullopt when there is no such card.
+  boost::asio::awaitable<std::optional<GiftCard>> UnlockGiftCard(std::int64_t id);
+
+  // ---- Stock intents (storage/intents.cpp, ADR 0033) ----
+
+  /// Writes the intent before the stock call; false when the key has one already (see FindIntent).
+  boost::asio::awaitable<bool> ClaimIntent(const StockIntent& intent);
+  boost::asio::awaitable<bool> ClaimIntent(pg::Transaction& tx, const StockIntent& intent);
+  boost::asio::awaitable<std::optional<StockIntent>> FindIntent(std::string inventory_key);
+  /// In `tx`: never a second pooled connection while a transaction holds one (and maybe a lock).
+  boost::asio::awaitable<std::optional<StockIntent>> FindIntent(pg::Transaction& tx, std::string inventory_key);
+  /// Removes a `moving` intent (nothing moved, or the sale/return is recorded in `tx`); false when it is not
+  /// `moving` any more (someone is undoing it).
+  boost::asio::awaitable<bool> DropMovingIntent(std::string inventory_key);
+  boost::asio::awaitable<bool> DropMovingIntent(pg::Transaction& tx, std::string inventory_key);
+  /// moving → compensating; false when it was not `moving` (recorded meanwhile, or another actor undoes it).
+  boost::asio::awaitable<bool> StartCompensating(std::string inventory_key);
+  /// compensating → reversed, in `tx` (with the return it undoes).
+  boost::asio::awaitable<void> MarkReversed(pg::Transaction& tx, std::string inventory_key);
+  /// A failed attempt to reverse: counted and kept for the next pass.
+  boost::asio::awaitable<void> NoteIntentFailure(std::string inventory_key, std::string error);
+  /// Intents not reversed and untouched for `stale_ms`: to recover.
+  boost::asio::awaitable<std::vector<StockIntent>> StaleIntents(std::int64_t stale_ms, std::int64_t limit);
 
   /// 422 `sales.invalid_register_session` unless `session_id` names an open session of `location_id`;
   /// the row is share-locked so that the session cannot close before the transaction ends.
@@ -41,13 +102,20 @@ class Repository {
                                           std::optional<std::string> created_at = std::nullopt);
 
   boost::asio::awaitable<std::optional<Sale>> FindSale(std::int64_t id);
-  /// The sale, locked for update (returns of one sale are serialised on it).
+  /// The sale, locked for update (returns of one sale are reserved one at a time on it).
   boost::asio::awaitable<std::optional<Sale>> LockSale(pg::Transaction& tx, std::int64_t id);
   boost::asio::awaitable<ListPage<Sale>> ListSales(const SaleQuery& query);
 
-  /// Records a return: the return and its lines, returned quantities and subtotal on the sale, a gift card
-  /// credit when refunded to a gift card. Fills id and created_at.
-  boost::asio::awaitable<void> InsertReturn(pg::Transaction& tx, SaleReturn& sale_return, std::string inventory_key);
+  /// Reserves a return (status pending): the return, its lines and tenders, and on the sale the returned
+  /// quantities and refunded amounts (per tender, in cash), so that a concurrent return sees them. Fills id
+  /// and created_at.
+  boost::asio::awaitable<void> ReserveReturn(pg::Transaction& tx, SaleReturn& sale_return, std::string inventory_key);
+  /// pending → completed, and the gift card credits of the parts refunded to gift cards. False when the return
+  /// is not pending any more.
+  boost::asio::awaitable<bool> CompleteReturn(pg::Transaction& tx, const SaleReturn& sale_return);
+  /// pending → cancelled, and its quantities and amounts taken off the sale again (ApplyRefund(−1) in SQL).
+  boost::asio::awaitable<void> CancelReturn(pg::Transaction& tx, std::int64_t return_id);
+  /// The completed returns of a sale, oldest first, with their lines and tenders.
   boost::asio::awaitable<std::vector<SaleReturn>> ListReturns(std::int64_t sale_id);
 
   /// 409 `sales.session_already_open` when the register already has an open session.

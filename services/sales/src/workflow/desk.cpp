@@ -3,6 +3,9 @@
 #include <exception>
 #include <map>
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
 #include "api/json.hpp"
@@ -11,20 +14,14 @@
 #include "comptoir/money.hpp"
 #include "comptoir/service/idempotency.hpp"
 #include "comptoir/service/outbox.hpp"
+#include "domain/gift_card.hpp"
+#include "workflow/recovery.hpp"
 
 namespace comptoir::sales {
 namespace {
 
 constexpr const char* kSaleScope = "sales.sale";
 constexpr const char* kReturnScope = "sales.return";
-// Unique constraints that a concurrent duplicate of the same Idempotency-Key runs into.
-constexpr std::string_view kSaleKeyConstraint = "sales_idempotency_key_key";
-constexpr std::string_view kAnswerConstraint = "idempotency_keys_pkey";
-
-bool IsDuplicateKey(const pg::PgError& e) {
-  return e.IsUniqueViolation() && (e.constraint() == kSaleKeyConstraint || e.constraint() == kAnswerConstraint);
-}
-
 // A failure of inventory after which the movement may or may not have happened.
 bool OutcomeUnknown(const ApiError& e) {
   return e.kind() == ErrorKind::kTimeout || e.kind() == ErrorKind::kUnavailable || e.kind() == ErrorKind::kInternal;
@@ -38,6 +35,35 @@ void RequireSeller(const auth::Principal& who, std::int64_t location_id, std::st
 ApiError Abandoned(const std::string& key) {
   return ApiError::Conflict("sales.key_abandoned", "the stock movement of Idempotency-Key " + key +
                                                        " was reversed after a failed attempt; retry with a new key");
+}
+
+// Unique constraints that a concurrent duplicate of the same Idempotency-Key runs into.
+bool IsDuplicateKey(const pg::PgError& e) {
+  return e.IsUniqueViolation() &&
+         (e.constraint() == "sales_idempotency_key_key" || e.constraint() == "idempotency_keys_pkey");
+}
+
+ApiError InUse() {
+  return ApiError::Conflict("request.idempotency_key_in_use", "a request with this Idempotency-Key is in progress");
+}
+
+ApiError ApprovalRequired() {
+  return ApiError(ErrorKind::kForbidden, "sales.manager_approval_required",
+                  "refunding in cash what was paid by card, debit or gift card needs a manager's approval"
+                  " (X-Manager-Token: a manager's or admin's token)");
+}
+
+// [{product_id, quantity}] as asked of inventory, for the stock intent.
+std::string IntentLines(const std::vector<SaleLine>& lines, int sign) {
+  boost::json::array out;
+  for (const SaleLine& l : lines)
+    out.push_back(boost::json::object{{"product_id", l.product_id}, {"quantity", sign * l.quantity}});
+  return boost::json::serialize(out);
+}
+
+boost::asio::awaitable<void> Pause(std::chrono::milliseconds duration) {
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, duration);
+  co_await timer.async_wait(boost::asio::use_awaitable);
 }
 
 }  // namespace
@@ -89,31 +115,96 @@ boost::asio::awaitable<std::vector<SaleLine>> Desk::PriceLines(const http::Reque
   co_return sales::PriceLines(scanned);
 }
 
-boost::asio::awaitable<void> Desk::CheckGiftCards(const SaleRequest& sale) {
-  std::map<std::string, std::int64_t> wanted;
-  for (const Payment& p : sale.payments) {
-    if (p.method == Tender::kGiftCard) wanted[*p.gift_card_code] += p.amount_cents;
+boost::asio::awaitable<void> Desk::AuthorizeGiftCards(SaleRequest& sale) {
+  // One PIN check per card (the first payment naming it gives the PIN), then its balance against everything
+  // this sale takes from it. Errors never show a balance.
+  struct Wanted {
+    std::size_t first = 0;
+    std::int64_t amount = 0;
+    std::int64_t id = 0;
+  };
+  std::map<std::string, Wanted> cards;
+  for (std::size_t i = 0; i < sale.payments.size(); ++i) {
+    const Payment& p = sale.payments[i];
+    if (p.method != Tender::kGiftCard) continue;
+    auto [it, inserted] = cards.try_emplace(*p.gift_card_code, Wanted{i, 0, 0});
+    it->second.amount += p.amount_cents;
   }
-  for (const auto& [code, amount] : wanted) {
-    auto balance = co_await repository_.GiftCardBalance(code);
-    if (!balance) {
-      throw ApiError(ErrorKind::kUnprocessable, "sales.unknown_gift_card", "no gift card has code " + code,
-                     {{"payments", "unknown gift card " + code}});
+  for (auto& [code, wanted] : cards) {
+    const Payment& first = sale.payments[wanted.first];
+    wanted.id = co_await gift_cards_.Authorize(code, *first.gift_card_pin,
+                                               "payments[" + std::to_string(wanted.first) + "].gift_card_code");
+    auto card = co_await repository_.FindGiftCard(wanted.id);
+    if (!card || card->balance_cents < wanted.amount) throw GiftCardInsufficient(wanted.first);
+  }
+  for (Payment& p : sale.payments) {
+    if (p.method == Tender::kGiftCard) p.gift_card_id = cards.at(*p.gift_card_code).id;
+  }
+}
+
+std::optional<std::string> Desk::ManagerApproval(const http::Request& request, const auth::Principal& who) const {
+  auto header = request.headers.Get("X-Manager-Token");
+  if (!header) {
+    if (auth::SeesEverything(who)) return who.subject;  // a manager at the till approves their own refund
+    return std::nullopt;
+  }
+  std::string token(*header);
+  if (token.starts_with("Bearer ") || token.starts_with("bearer ")) token.erase(0, 7);
+  http::Request probe;
+  probe.headers.Set("Authorization", "Bearer " + token);
+  auth::Principal manager;
+  try {
+    manager = verifier_.Authenticate(probe);
+  } catch (const ApiError& e) {
+    throw ApiError(ErrorKind::kForbidden, "sales.manager_approval_invalid",
+                   "the manager's approval (X-Manager-Token) is not valid: " + e.detail());
+  }
+  if (!auth::SeesEverything(manager)) {
+    throw ApiError(ErrorKind::kForbidden, "sales.manager_approval_invalid",
+                   "X-Manager-Token must be a manager's or an admin's token");
+  }
+  return manager.subject;
+}
+
+boost::asio::awaitable<void> Desk::Compensate(const http::Request& origin, const std::string& inventory_key) {
+  try {
+    if (!co_await repository_.StartCompensating(inventory_key)) co_return;  // recorded, or undone by another
+    auto intent = co_await repository_.FindIntent(inventory_key);
+    if (intent) co_await UndoIntent(repository_, stock_, *intent, origin);
+  } catch (const std::exception& e) {
+    log::Warn("stock movement left to the recovery pass", {{"key", inventory_key}, {"error", e.what()}});
+  }
+}
+
+boost::asio::awaitable<http::Response> Desk::AwaitFirst(const char* scope, const std::string& key,
+                                                        const std::string& fingerprint,
+                                                        const std::string& inventory_key) {
+  const auto deadline = std::chrono::steady_clock::now() + settings_.duplicate_wait;
+  for (;;) {
+    if (auto answer = co_await service::FindAnswer(repository_.db(), scope, key, fingerprint)) {
+      co_return service::ToResponse(*answer);
     }
-    if (*balance < amount) {
-      throw ApiError(ErrorKind::kUnprocessable, "sales.gift_card_insufficient",
-                     "gift card " + code + " holds " + money::FormatCents(*balance) + " $, " +
-                         money::FormatCents(amount) + " $ asked",
-                     {{"payments", "gift card " + code + " balance is too low"}});
+    auto intent = co_await repository_.FindIntent(inventory_key);
+    if (intent && intent->state == "reversed") throw Abandoned(key);
+    if (!intent) {
+      // Gone: recorded just now (its answer went in the same transaction), or refused with nothing moved.
+      if (auto answer = co_await service::FindAnswer(repository_.db(), scope, key, fingerprint)) {
+        co_return service::ToResponse(*answer);
+      }
+      throw InUse();  // the first attempt was refused; this one may be sent again
     }
+    if (std::chrono::steady_clock::now() >= deadline) throw InUse();
+    co_await Pause(std::chrono::milliseconds(50));
   }
 }
 
 boost::asio::awaitable<http::Response> Desk::Sell(const http::Request& request, const auth::Principal& who) {
   const std::string key = service::RequireIdempotencyKey(request);
-  SaleRequest input = ParseSaleBody(json::ParseBody(request.body));
+  const boost::json::value body = json::ParseBody(request.body);
+  SaleRequest input = ParseSaleBody(body);
   RequireSeller(who, input.location_id, "sell at this store");
-  const std::string fingerprint = service::Fingerprint(request.body);
+  // The PINs are not part of the fingerprint: it is stored, and a 6-digit PIN under a hash is no secret.
+  const std::string fingerprint = service::Fingerprint(FingerprintText(body));
   if (auto answer = co_await service::FindAnswer(repository_.db(), kSaleScope, key, fingerprint)) {
     co_return service::ToResponse(*answer);
   }
@@ -128,9 +219,8 @@ boost::asio::awaitable<http::Response> Desk::Sell(const http::Request& request, 
   const Settlement settlement = Settle(sale.totals.total_cents, input.payments);
   sale.cash_rounding_cents = settlement.cash_rounding_cents;
   sale.change_cents = settlement.change_cents;
-  sale.payments = input.payments;
+  sale.cash_taken_cents = settlement.cash_taken_cents();
   // Refusals that need no stock are found before stock moves (and checked again in the transaction).
-  co_await CheckGiftCards(input);
   if (input.register_session_id) {
     auto session = co_await repository_.FindSession(*input.register_session_id);
     if (!session || !session->open || session->location_id != input.location_id) {
@@ -140,56 +230,84 @@ boost::asio::awaitable<http::Response> Desk::Sell(const http::Request& request, 
           {{"register_session_id", "must name an open register session of this location"}});
     }
   }
+  co_await AuthorizeGiftCards(input);
+  sale.payments = input.payments;
 
   const std::string stock_key = "sale:" + key;
+  StockIntent intent{stock_key,    "sale",       sale.location_id,           who.subject,
+                     std::nullopt, std::nullopt, IntentLines(sale.lines, -1)};
+  if (!co_await repository_.ClaimIntent(intent)) co_return co_await AwaitFirst(kSaleScope, key, fingerprint, stock_key);
+  // The claim may have waited for a first request that has just recorded the sale (its intent went in the
+  // same transaction as its answer): then that answer is the answer, and nothing moves again.
+  if (auto answer = co_await service::FindAnswer(repository_.db(), kSaleScope, key, fingerprint)) {
+    co_await repository_.DropMovingIntent(stock_key);
+    co_return service::ToResponse(*answer);
+  }
+
   std::exception_ptr failure;
+  bool unknown = false;
   StockMovement movement;
   try {
     movement = co_await stock_.Move(request, stock_key, sale.location_id, "sale", sale.lines, -1);
   } catch (const ApiError& e) {
-    if (!OutcomeUnknown(e)) throw;  // inventory refused (409 insufficient stock, …): nothing moved
+    unknown = OutcomeUnknown(e);  // a timeout may still arrive: reversed (a tombstone refuses it)
     failure = std::current_exception();
   }
   if (failure) {
-    co_await stock_.Reverse(request, stock_key);  // a late arrival is then refused by inventory
+    if (unknown) {
+      co_await Compensate(request, stock_key);
+    } else {
+      co_await repository_.DropMovingIntent(stock_key);  // refused (409 short stock, …): nothing moved
+    }
     std::rethrow_exception(failure);
   }
-  if (movement.reversed) throw Abandoned(key);
+  if (movement.reversed) {
+    co_await Compensate(request, stock_key);
+    throw Abandoned(key);
+  }
 
+  bool taken_over = false;
   bool duplicate = false;
   try {
     pg::Transaction tx = co_await repository_.db().Begin();
-    if (sale.register_session_id) {
-      co_await repository_.RequireOpenSession(tx, *sale.register_session_id, sale.location_id);
-    }
-    co_await repository_.InsertSale(tx, sale, settlement, key, stock_key);
-    const std::string body = boost::json::serialize(ToJson(sale));
-    service::Event event{"SaleCompleted", "sale", std::to_string(sale.id), SaleCompletedData(sale), request.request_id};
-    co_await service::AppendEvent(tx, "sales", std::move(event));
-    service::StoredAnswer answer{201, body};
-    co_await service::SaveAnswer(tx, kSaleScope, key, fingerprint, answer);
-    co_await tx.Commit();
-    http::Response response = http::Response::Json(201, body);
-    response.headers.Set("Location", "/api/v1/sales/" + std::to_string(sale.id));
-    co_return response;
-  } catch (const pg::PgError& e) {
-    if (IsDuplicateKey(e)) {
-      duplicate = true;
+    // The intent goes with the sale: if the recovery pass took it over (this request stalled for longer
+    // than recovery_stale_ms), nothing is recorded.
+    if (!co_await repository_.DropMovingIntent(tx, stock_key)) {
+      taken_over = true;
     } else {
-      failure = std::current_exception();
+      if (sale.register_session_id) {
+        co_await repository_.RequireOpenSession(tx, *sale.register_session_id, sale.location_id);
+      }
+      co_await repository_.InsertSale(tx, sale, settlement, key, stock_key);
+      const std::string answer_body = boost::json::serialize(ToJson(sale));
+      service::Event event{"SaleCompleted", "sale", std::to_string(sale.id), SaleCompletedData(sale),
+                           request.request_id};
+      co_await service::AppendEvent(tx, "sales", std::move(event));
+      service::StoredAnswer answer{201, answer_body};
+      co_await service::SaveAnswer(tx, kSaleScope, key, fingerprint, answer);
+      co_await tx.Commit();
+      metrics_.Sold(sale);
+      http::Response response = http::Response::Json(201, answer_body);
+      response.headers.Set("Location", "/api/v1/sales/" + std::to_string(sale.id));
+      co_return response;
     }
+  } catch (const pg::PgError& e) {
+    duplicate = IsDuplicateKey(e);
+    failure = std::current_exception();
   } catch (...) {
     failure = std::current_exception();
   }
+  if (taken_over) throw Abandoned(key);
   if (duplicate) {
-    // The same sale, sent twice at once: the winner recorded it with the same stock movement.
+    // Recorded by another request with the same key and the same movement: never reverse that one.
+    co_await repository_.DropMovingIntent(stock_key);
     if (auto answer = co_await service::FindAnswer(repository_.db(), kSaleScope, key, fingerprint)) {
       co_return service::ToResponse(*answer);
     }
-    throw ApiError::Conflict("request.idempotency_key_in_use", "a request with this Idempotency-Key is in progress");
+    throw InUse();
   }
   log::Warn("sale not recorded; reversing its stock movement", {{"key", stock_key}});
-  co_await stock_.Reverse(request, stock_key);
+  co_await Compensate(request, stock_key);
   std::rethrow_exception(failure);
 }
 
@@ -206,6 +324,9 @@ boost::asio::awaitable<http::Response> Desk::Return(const http::Request& request
   if (auto answer = co_await service::FindAnswer(repository_.db(), kReturnScope, key, fingerprint)) {
     co_return service::ToResponse(*answer);
   }
+  // Everything else is decided under the sale's lock (the sale read above may be changing: its lines and
+  // payments are not read in one snapshot).
+  const std::optional<std::string> approver = ManagerApproval(request, who);
 
   SaleReturn ret;
   ret.sale_id = sale_id;
@@ -213,74 +334,98 @@ boost::asio::awaitable<http::Response> Desk::Return(const http::Request& request
   ret.cashier_id = who.subject;
   ret.register_session_id = input.register_session_id;
   ret.reason = input.reason;
-  ret.refund_method = input.refund_method.value_or(DefaultRefundMethod(found->payments));
-  if (ret.refund_method == Tender::kGiftCard) {
-    for (const Payment& p : found->payments) {
-      if (p.method == Tender::kGiftCard && !ret.gift_card_code) ret.gift_card_code = p.gift_card_code;
-    }
-    if (!ret.gift_card_code) {
-      throw ApiError(ErrorKind::kUnprocessable, "sales.invalid_refund_method",
-                     "a refund to a gift card needs a sale paid with one",
-                     {{"refund_method", "the sale was not paid with a gift card"}});
-    }
-  }
-  // Fails fast (nothing moved) when the return cannot be accepted; checked again under the lock.
-  ComputeRefund(found->lines, found->returned_subtotal_cents, input.lines, ret.refund_method);
-
   const std::string stock_key = "return:" + key;
-  std::exception_ptr failure;
-  bool moved = false;
+
+  // 1. Reserve, under a short lock of the sale: what is returned and refunded counts at once for any other
+  //    return of the sale, and the intent is written — no lock is held across the inventory call.
   bool duplicate = false;
-  try {
+  {
     pg::Transaction tx = co_await repository_.db().Begin();
-    // Returns of one sale are serialised on its row: sold minus returned is read under the lock.
     auto sale = co_await repository_.LockSale(tx, sale_id);
     if (auto answer = co_await service::FindAnswer(tx, kReturnScope, key, fingerprint)) {
-      co_return service::ToResponse(*answer);  // a concurrent duplicate committed while we waited
+      co_return service::ToResponse(*answer);  // a concurrent duplicate completed while we waited
     }
-    ret.refund = ComputeRefund(sale->lines, sale->returned_subtotal_cents, input.lines, ret.refund_method);
-    if (ret.register_session_id) {
-      co_await repository_.RequireOpenSession(tx, *ret.register_session_id, ret.location_id);
+    // A duplicate of a return in progress (its quantities are reserved already: it would not fit again).
+    // Its intent was committed before this transaction got the sale's lock.
+    auto existing = co_await repository_.FindIntent(tx, stock_key);
+    duplicate = existing.has_value();
+    if (!duplicate) {
+      ret.refund = ComputeRefund(*sale, input.lines, input.in_cash);
+      if (NeedsManagerApproval(ret.refund)) {
+        if (!approver) throw ApprovalRequired();
+        ret.approved_by = approver;
+      }
+      ret.refund_method = RefundMethodOf(ret.refund, sale->payments);
+      if (ret.register_session_id) {
+        co_await repository_.RequireOpenSession(tx, *ret.register_session_id, ret.location_id);
+      }
+      co_await repository_.ReserveReturn(tx, ret, stock_key);
+      StockIntent intent{
+          stock_key, "return", ret.location_id, who.subject, sale_id, ret.id, IntentLines(ret.refund.lines, +1)};
+      if (!co_await repository_.ClaimIntent(tx, intent)) {
+        duplicate = true;  // the same key is in progress (or was undone): nothing of this attempt is kept
+      } else if (auto answer = co_await service::FindAnswer(tx, kReturnScope, key, fingerprint)) {
+        co_return service::ToResponse(*answer);  // the claim waited for a first request that completed it
+      } else {
+        co_await tx.Commit();
+      }
     }
-    StockMovement movement;
-    try {
-      movement = co_await stock_.Move(request, stock_key, ret.location_id, "return", ret.refund.lines, +1);
-      moved = true;
-    } catch (const ApiError& e) {
-      if (OutcomeUnknown(e)) moved = true;  // may have happened: reverse below
-      throw;
-    }
-    if (movement.reversed) {
-      moved = false;
-      throw Abandoned(key);
-    }
-    co_await repository_.InsertReturn(tx, ret, stock_key);
-    const std::string body = boost::json::serialize(ToJson(ret));
-    service::Event event{"SaleReturned", "sale", std::to_string(sale_id), SaleReturnedData(ret), request.request_id};
-    co_await service::AppendEvent(tx, "sales", std::move(event));
-    service::StoredAnswer answer{201, body};
-    co_await service::SaveAnswer(tx, kReturnScope, key, fingerprint, answer);
-    co_await tx.Commit();
-    co_return http::Response::Json(201, body);
-  } catch (const pg::PgError& e) {
-    if (IsDuplicateKey(e)) {
-      duplicate = true;
+  }
+  if (duplicate) co_return co_await AwaitFirst(kReturnScope, key, fingerprint, stock_key);
+
+  // 2. Stock back through inventory, with no transaction open.
+  std::exception_ptr failure;
+  bool unknown = false;
+  StockMovement movement;
+  try {
+    movement = co_await stock_.Move(request, stock_key, ret.location_id, "return", ret.refund.lines, +1);
+  } catch (const ApiError& e) {
+    unknown = OutcomeUnknown(e);
+    failure = std::current_exception();
+  }
+  if (failure || movement.reversed) {
+    if (failure && !unknown) {
+      // Refused: nothing moved; the reservation goes and the key may be used again.
+      pg::Transaction tx = co_await repository_.db().Begin();
+      if (co_await repository_.DropMovingIntent(tx, stock_key)) {
+        co_await repository_.CancelReturn(tx, ret.id);
+        co_await tx.Commit();
+      }
     } else {
-      failure = std::current_exception();
+      co_await Compensate(request, stock_key);
+    }
+    if (failure) std::rethrow_exception(failure);
+    throw Abandoned(key);
+  }
+
+  // 3. Complete: the return counts, gift cards are credited, the event and the answer are written.
+  bool taken_over = false;
+  try {
+    pg::Transaction tx = co_await repository_.db().Begin();
+    if (!co_await repository_.DropMovingIntent(tx, stock_key)) {
+      taken_over = true;
+    } else {
+      if (ret.register_session_id) {
+        co_await repository_.RequireOpenSession(tx, *ret.register_session_id, ret.location_id);
+      }
+      co_await repository_.CompleteReturn(tx, ret);
+      const std::string answer_body = boost::json::serialize(ToJson(ret));
+      service::Event event{"SaleReturned", "sale", std::to_string(sale_id), SaleReturnedData(ret), request.request_id};
+      co_await service::AppendEvent(tx, "sales", std::move(event));
+      service::StoredAnswer answer{201, answer_body};
+      co_await service::SaveAnswer(tx, kReturnScope, key, fingerprint, answer);
+      co_await tx.Commit();
+      metrics_.Returned(ret);
+      co_return http::Response::Json(201, answer_body);
     }
   } catch (...) {
     failure = std::current_exception();
   }
-  if (duplicate) {
-    if (auto answer = co_await service::FindAnswer(repository_.db(), kReturnScope, key, fingerprint)) {
-      co_return service::ToResponse(*answer);
-    }
-    throw ApiError::Conflict("request.idempotency_key_in_use", "a request with this Idempotency-Key is in progress");
-  }
-  if (moved) {
-    log::Warn("return not recorded; reversing its stock movement", {{"key", stock_key}});
-    co_await stock_.Reverse(request, stock_key);
-  }
+  if (taken_over) throw Abandoned(key);
+  // (Only the owner of the intent gets here, and it re-checked the answers after claiming it: a duplicate
+  // answer cannot be saved first, so a failure now is this return's own.)
+  log::Warn("return not recorded; reversing its stock movement", {{"key", stock_key}});
+  co_await Compensate(request, stock_key);
   std::rethrow_exception(failure);
 }
 

@@ -12,10 +12,19 @@
 namespace comptoir::sales {
 namespace {
 
+// Demo gift cards (README): codes drawn once from a CSPRNG, with their check symbol; the PINs 314159,
+// 271828, 161803 and 141421 are stored as the Argon2id hashes below (libsodium's interactive cost).
 constexpr pg::Statement kSeedGiftCards{
     "sales.seed_gift_cards",
-    "INSERT INTO gift_cards (code, balance_cents) VALUES"
-    " ('GC-DEMO-0001', 5000), ('GC-DEMO-0002', 10000), ('GC-DEMO-0003', 2500), ('GC-DEMO-0004', 20000)"
+    "INSERT INTO gift_cards (code, balance_cents, pin_hash, issued_by) VALUES"
+    " ('GC-M5WH-9SD0-RR8Q-PRQZ', 5000,"
+    " '$argon2id$v=19$m=65536,t=2,p=1$/Us+AyIdfqizRFRdiV8VOg$l05sHERmYmaE4MQTg6gWqM2uwBLY7EdT5bGKLUYIEr4', 'seed'),"
+    " ('GC-CY8X-FR05-X3PA-TAK7', 10000,"
+    " '$argon2id$v=19$m=65536,t=2,p=1$3QoEgOqfOxthXcfTVS3y9A$f1h44t+gZosinhKs8Z0cnDEZ75KTLGjGmpJ9AuDXtlQ', 'seed'),"
+    " ('GC-Z2D7-2VNR-94K7-GF7T', 2500,"
+    " '$argon2id$v=19$m=65536,t=2,p=1$60xmYYoRZBTf5Kgfioapgg$HNQovQKxWsTNCmI6A2ltRXjLEyzZn14SksSM+6/rSu8', 'seed'),"
+    " ('GC-0THM-4JB6-VGKA-G7KJ', 20000,"
+    " '$argon2id$v=19$m=65536,t=2,p=1$g9pYAqPvZPZH7gclGiSJgg$x+fm6SUbCh3/D60Rhg6beO+OtgU/IQnSd6QsBH/DTdU', 'seed')"
     " ON CONFLICT DO NOTHING"};
 constexpr pg::Statement kClaimSeed{
     "sales.seed_claim", "INSERT INTO seed_runs (name) VALUES ($1::text) ON CONFLICT DO NOTHING RETURNING name"};
@@ -87,15 +96,15 @@ Sale DemoSale(Lcg& rng, std::int64_t store) {
   sale.totals = TotalsOfLines(sale.lines);
   switch (rng.Next(3)) {
     case 0:
-      sale.payments.push_back(Payment{Tender::kCard, sale.totals.total_cents, std::nullopt});
+      sale.payments.push_back(Payment{Tender::kCard, sale.totals.total_cents});
       break;
     case 1:
-      sale.payments.push_back(Payment{Tender::kDebit, sale.totals.total_cents, std::nullopt});
+      sale.payments.push_back(Payment{Tender::kDebit, sale.totals.total_cents});
       break;
     default: {
       // Cash: the customer hands the next multiple of 5 $ above what is due.
       const std::int64_t due = money::RoundToNickel(sale.totals.total_cents);
-      sale.payments.push_back(Payment{Tender::kCash, (due / 500 + 1) * 500, std::nullopt});
+      sale.payments.push_back(Payment{Tender::kCash, (due / 500 + 1) * 500});
     }
   }
   return sale;
@@ -123,6 +132,7 @@ boost::asio::awaitable<void> SeedDemoData(pg::Pool& db) {
         const Settlement settlement = Settle(sale.totals.total_cents, sale.payments);
         sale.cash_rounding_cents = settlement.cash_rounding_cents;
         sale.change_cents = settlement.change_cents;
+        sale.cash_taken_cents = settlement.cash_taken_cents();
         co_await repository.InsertSale(tx, sale, settlement, std::nullopt, "seed", Timestamp(day, minute));
         service::Event event{"SaleCompleted", "sale", std::to_string(sale.id), SaleCompletedData(sale), "seed"};
         co_await service::AppendEvent(tx, "sales", std::move(event));

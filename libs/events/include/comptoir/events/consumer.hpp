@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -47,6 +48,14 @@ struct ConsumerOptions {
   std::chrono::milliseconds block{1000};  ///< XREADGROUP BLOCK; below the Redis client's command timeout
 };
 
+/// What the stream holds (XINFO STREAM), to tell whether it still has its whole history.
+struct StreamInfo {
+  bool exists = false;
+  std::int64_t length = 0;
+  std::int64_t entries_added = -1;            ///< ever added (Redis ≥ 7); −1 when the server does not say
+  std::optional<std::string> first_entry_id;  ///< the oldest entry still held
+};
+
 /// Reads the stream with a consumer group and applies each event exactly once to the consumer's database.
 ///
 /// The consumer's database has (in its migrations):
@@ -65,7 +74,8 @@ struct ConsumerOptions {
 /// the whole retained history; it is created again if Redis lost it (NOGROUP).
 ///
 /// Metrics: `events_consumed_total{group}`, `events_duplicates_total{group}`, `events_skipped_total{group}`,
-/// `events_consumer_failures_total{group}`.
+/// `events_consumer_failures_total{group}`, and, read from XINFO GROUPS at most every 5 s,
+/// `events_consumer_lag{group}` (entries not yet delivered) and `events_consumer_pending{group}` (not acknowledged).
 class Consumer {
  public:
   Consumer(http::Runtime& runtime, pg::Pool& db, redis::Client& redis, Settings settings, ConsumerOptions options,
@@ -88,6 +98,8 @@ class Consumer {
   /// again; call after emptying the read models and processed_events (in a committed transaction). Returns
   /// whether the stream still holds its whole history (`entries-added` == length: nothing was trimmed).
   boost::asio::awaitable<bool> Rewind();
+  /// The stream's length, entries ever added and oldest entry; `exists` false when there is no stream.
+  boost::asio::awaitable<StreamInfo> Describe();
 
   struct State;
 

@@ -48,6 +48,9 @@ class ChildProcess {
   int status_ = -1;
 };
 
+/// The last 4000 characters of a log file (for the message of a test that failed to start something).
+std::string TailOfFile(const std::string& path);
+
 /// The `comptoir` executable under test: $COMPTOIR_BIN (set by CTest), or "" when unset.
 std::string ComptoirBin();
 
