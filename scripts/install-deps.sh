@@ -17,6 +17,8 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libpq-dev libhiredis-dev libssl-dev libsodium-dev libjwt-dev libyaml-cpp-dev
   libspdlog-dev libfmt-dev libcli11-dev
+  # the console (issue 13): FINAL CUT widgets (with GPM), the offline journal, tmux for its tests
+  libfinal-dev libgpm-dev libsqlite3-dev tmux
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev wrk
   # servers run by scripts/platform.sh and by the integration tests

@@ -80,13 +80,18 @@ Platform::Platform(PlatformOptions options) : options_(std::move(options)) {
                  "127.0.0.1:" + std::to_string(service.instances[i].port) + "\n");
     }
   }
-  std::string config_file = dir_ + "/kong.yml";
-  std::ofstream(config_file) << config;
+  gateway_config_ = dir_ + "/kong.yml";
+  std::ofstream(gateway_config_) << config;
   gateway_port_ = FreePort();
   gateway_admin_port_ = FreePort();
+  StartGateway();
+}
+
+void Platform::StartGateway() {
+  if (gateway_ && gateway_->Running()) return;
   ProcessOptions o;
   o.path = ComptoirBin();
-  o.args = {"gateway", "--config", config_file, "--listen", "127.0.0.1:" + std::to_string(gateway_port_),
+  o.args = {"gateway",      "--config", gateway_config_, "--listen", "127.0.0.1:" + std::to_string(gateway_port_),
             "--admin-listen", "127.0.0.1:" + std::to_string(gateway_admin_port_), "--threads", "2", "--access-log"};
   o.env = options_.env;
   o.env.emplace_back("COMPTOIR_AUTH_JWT_PUBLIC_KEY", auth_.PublicKeyPem());
@@ -95,6 +100,13 @@ Platform::Platform(PlatformOptions options) : options_(std::move(options)) {
   if (!WaitForPort(gateway_port_, std::chrono::seconds(30))) {
     throw std::runtime_error("the gateway did not start; log:\n" + TailOfFile(o.log_file));
   }
+}
+
+void Platform::StopGateway(bool kill) {
+  if (!gateway_) return;
+  if (kill) gateway_->Signal(SIGKILL);
+  gateway_->Stop(std::chrono::seconds(5));
+  gateway_.reset();
 }
 
 Platform::~Platform() {

@@ -1,5 +1,7 @@
 #include "api/json.hpp"
 
+#include <chrono>
+
 #include <boost/json.hpp>
 
 #include "comptoir/json.hpp"
@@ -66,7 +68,10 @@ boost::json::array LinesJson(const std::vector<SaleLine>& lines, bool with_retur
     o["unit_price_cents"] = line.unit_price_cents;
     o["quantity"] = line.quantity;
     o["line_total_cents"] = line.line_total_cents;
-    if (with_returned) o["returned_quantity"] = line.returned_quantity;
+    if (with_returned) {
+      o["returned_quantity"] = line.returned_quantity;
+      o["short_quantity"] = line.short_quantity;
+    }
     out.push_back(std::move(o));
   }
   return out;
@@ -76,10 +81,19 @@ boost::json::array LinesJson(const std::vector<SaleLine>& lines, bool with_retur
 
 SaleRequest ParseSaleBody(const boost::json::value& body) {
   json::ObjectReader reader(body);
-  reader.RejectUnknown({"location_id", "lines", "payments", "customer_id", "register_session_id"});
+  reader.RejectUnknown(
+      {"location_id", "lines", "payments", "customer_id", "register_session_id", "offline", "occurred_at"});
   SaleRequest request;
   std::vector<FieldError> nested;
   request.location_id = reader.Int("location_id", true, 1).value_or(0);
+  request.offline = reader.Bool("offline", false).value_or(false);
+  request.occurred_at = reader.String("occurred_at", request.offline, 20, 40);
+  if (request.occurred_at && !request.offline) reader.Fail("occurred_at", "is only for offline sales");
+  if (request.occurred_at && request.offline) {
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    if (auto problem = OccurredAtProblem(*request.occurred_at, now)) reader.Fail("occurred_at", *problem);
+  }
   request.customer_id = reader.Int("customer_id", false, 1);
   request.register_session_id = reader.Int("register_session_id", false, 1);
   if (const auto* lines = ArrayField(body, reader, "lines", true, kMaxLines)) {
@@ -218,6 +232,7 @@ boost::json::object ToJson(const Sale& sale) {
   }
   o["payments"] = std::move(payments);
   o["change_cents"] = sale.change_cents;
+  o["offline"] = sale.offline;
   o["cash_taken_cents"] = sale.cash_taken_cents;
   o["cash_paid_out_cents"] = sale.cash_paid_out_cents;
   o["refunded_cents"] = sale.refunded.total_cents;

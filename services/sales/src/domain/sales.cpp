@@ -1,5 +1,6 @@
 #include "domain/sales.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -215,6 +216,12 @@ SaleQuery ParseSaleQuery(const QueryParams& params) {
       } else {
         query.to_at = bound;
       }
+    } else if (key == "short_stock") {
+      if (value != "true" && value != "false") {
+        errors.push_back({key, "must be true or false"});
+      } else {
+        query.short_stock = value == "true";
+      }
     } else {
       ParsePageParam(key, value, query.page, errors);
     }
@@ -253,6 +260,46 @@ std::optional<std::int64_t> ParseId(std::string_view text) {
   std::from_chars(text.data(), text.data() + text.size(), value);
   if (value <= 0) return std::nullopt;
   return value;
+}
+
+}  // namespace comptoir::sales
+
+namespace comptoir::sales {
+
+void MarkShortLines(std::vector<SaleLine>& lines, const std::vector<StockLevel>& stock) {
+  std::map<std::int64_t, std::int64_t> left;
+  for (const StockLevel& s : stock) left[s.product_id] = std::max<std::int64_t>(0, s.available);
+  for (SaleLine& line : lines) {
+    std::int64_t& here = left[line.product_id];
+    const std::int64_t covered = std::min(here, line.quantity);
+    here -= covered;
+    line.short_quantity = line.quantity - covered;
+  }
+}
+
+std::vector<SaleLine> CoveredLines(const std::vector<SaleLine>& lines) {
+  std::vector<SaleLine> out;
+  for (const SaleLine& line : lines) {
+    if (line.quantity - line.short_quantity <= 0) continue;
+    SaleLine covered = line;
+    covered.quantity = line.quantity - line.short_quantity;
+    out.push_back(std::move(covered));
+  }
+  return out;
+}
+
+std::optional<std::string> OccurredAtProblem(std::string_view occurred_at, std::int64_t now_unix) {
+  // Only the UTC form the console writes: "YYYY-MM-DDThh:mm:ss[.frac]Z".
+  if (!IsRfc3339(occurred_at) || (occurred_at.back() != 'Z' && occurred_at.back() != 'z')) {
+    return "must be an RFC 3339 UTC date-time (…Z)";
+  }
+  const auto day = ParseDate(occurred_at.substr(0, 10));
+  const std::int64_t seconds = std::chrono::sys_days(*day).time_since_epoch().count() * 86400 +
+                               ToInt(occurred_at.substr(11, 2)) * 3600 + ToInt(occurred_at.substr(14, 2)) * 60 +
+                               ToInt(occurred_at.substr(17, 2));
+  if (seconds > now_unix + 5 * 60) return "is in the future";
+  if (seconds < now_unix - 30LL * 86400) return "is more than 30 days ago";
+  return std::nullopt;
 }
 
 }  // namespace comptoir::sales

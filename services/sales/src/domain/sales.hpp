@@ -55,6 +55,10 @@ struct SaleRequest {
   std::vector<Payment> payments;
   std::optional<std::int64_t> customer_id;
   std::optional<std::int64_t> register_session_id;
+  /// Made by a till while the platform was unreachable, replayed from its journal (ADR 0090): short
+  /// stock is recorded on the lines instead of refusing the sale, and `occurred_at` is the sale's time.
+  bool offline = false;
+  std::optional<std::string> occurred_at;  ///< RFC 3339 UTC, required when offline
 };
 
 /// What sales needs of a catalogue product (from the product service).
@@ -75,6 +79,8 @@ struct SaleLine {
   std::int64_t quantity = 0;
   std::int64_t line_total_cents = 0;
   std::int64_t returned_quantity = 0;
+  /// Units sold offline beyond the store's stock (ADR 0090): they left the store but not the ledger.
+  std::int64_t short_quantity = 0;
 };
 
 /// Pre-tax subtotal, GST, QST and total.
@@ -114,6 +120,7 @@ struct Sale {
   Totals refunded;
   std::int64_t cash_refunded_cents = 0;  ///< exact part of the refunds taken from the sale's cash
   std::int64_t cash_paid_out_cents = 0;  ///< cash handed back for it (rounded to 0.05 $, ≤ cash taken)
+  bool offline = false;  ///< replayed from a till's offline journal (ADR 0090)
   std::string created_at;
 };
 
@@ -254,6 +261,7 @@ struct SaleQuery {
   std::optional<std::string> from_at;
   std::optional<std::string> to_at;
   std::optional<std::string> to_before;
+  bool short_stock = false;  ///< only sales with a line sold beyond the stock (`short_stock=true`)
   Page page;
 };
 /// Parses GET /sales parameters; 400 `sales.invalid_query` naming every offending parameter.
@@ -266,6 +274,23 @@ struct SessionQuery {
   Page page;
 };
 SessionQuery ParseSessionQuery(const QueryParams& params);
+
+/// Stock found at the store for a product (from inventory).
+struct StockLevel {
+  std::int64_t product_id = 0;
+  std::int64_t available = 0;
+};
+
+/// Splits each line of an offline sale into what the store's stock covers and the shortfall
+/// (`short_quantity`), given what inventory has (a product it does not list has none). ADR 0090.
+void MarkShortLines(std::vector<SaleLine>& lines, const std::vector<StockLevel>& stock);
+
+/// The lines that move stock: quantity − short_quantity, lines fully short left out.
+std::vector<SaleLine> CoveredLines(const std::vector<SaleLine>& lines);
+
+/// Checks the `occurred_at` of an offline sale against `now_unix` (seconds): an RFC 3339 UTC instant
+/// ("…Z") no later than 5 minutes ahead and no earlier than 30 days ago. The error names the field.
+std::optional<std::string> OccurredAtProblem(std::string_view occurred_at, std::int64_t now_unix);
 
 /// A time bound for PostgreSQL: an RFC 3339 instant as given, or a date as midnight UTC (`next_day`:
 /// midnight UTC of the day after). nullopt when `text` is neither.

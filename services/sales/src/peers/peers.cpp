@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "comptoir/error.hpp"
 #include "comptoir/http/message.hpp"
 #include "comptoir/log.hpp"
 
@@ -69,6 +70,27 @@ boost::asio::awaitable<StockMovement> Stock::Move(const http::Request& origin, c
     }
   }
   co_return movement;
+}
+
+boost::asio::awaitable<std::vector<StockLevel>> Stock::Available(const http::Request& origin, std::int64_t location_id,
+                                                                 std::span<const SaleLine> lines) const {
+  std::vector<StockLevel> levels;
+  for (const SaleLine& line : lines) {
+    boost::json::value answer = co_await peer_.CallJson(origin, http::Method::kGet,
+                                                        "/api/v1/inventory?location_id=" + std::to_string(location_id) +
+                                                            "&product_id=" + std::to_string(line.product_id));
+    const auto* rows = answer.is_object() ? answer.as_object().if_contains("data") : nullptr;
+    if (rows == nullptr || !rows->is_array()) {
+      throw ApiError::Unavailable("inventory.unavailable", "inventory answered an unexpected stock shape");
+    }
+    for (const auto& row : rows->as_array()) {
+      const auto* available = row.is_object() ? row.as_object().if_contains("available") : nullptr;
+      if (available != nullptr && available->is_number()) {
+        levels.push_back({line.product_id, available->to_number<std::int64_t>()});
+      }
+    }
+  }
+  co_return levels;
 }
 
 boost::asio::awaitable<bool> Stock::Reverse(const http::Request& origin, const std::string& key) const {

@@ -3,6 +3,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -40,6 +41,10 @@ class Stock {
   boost::asio::awaitable<StockMovement> Move(const http::Request& origin, const std::string& key,
                                              std::int64_t location_id, std::string_view reason,
                                              std::span<const SaleLine> lines, int sign) const;
+  /// What inventory has available of each product at `location_id` (GET /api/v1/inventory); a product
+  /// it does not list has none. Errors as for Move.
+  boost::asio::awaitable<std::vector<StockLevel>> Available(const http::Request& origin, std::int64_t location_id,
+                                                            std::span<const SaleLine> lines) const;
   /// Compensation: reverses the group `key` (or leaves a tombstone so that a late arrival is refused).
   /// Never throws: false when inventory could not do it (logged; the stock intent stays for the recovery pass).
   boost::asio::awaitable<bool> Reverse(const http::Request& origin, const std::string& key) const;

@@ -1,5 +1,6 @@
 #include "storage/repository.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "comptoir/error.hpp"
@@ -13,7 +14,7 @@ namespace {
   "id, receipt_number, location_id, cashier_id, customer_id, register_session_id, subtotal_cents,"         \
   " gst_cents, qst_cents, total_cents, cash_rounding_cents, change_cents, returned_subtotal_cents,"        \
   " f_rfc3339(created_at), cash_taken_cents, refunded_gst_cents, refunded_qst_cents, cash_refunded_cents," \
-  " cash_paid_out_cents"
+  " cash_paid_out_cents, offline"
 
 #define COMPTOIR_SESSION_COLUMNS                                                                      \
   "id, location_id, register, status = 'open', opening_float_cents, opened_by, f_rfc3339(opened_at)," \
@@ -44,15 +45,17 @@ constexpr pg::Statement kInsertSale{
     "sales.insert",
     "INSERT INTO sales (receipt_number, location_id, cashier_id, customer_id, register_session_id, subtotal_cents,"
     " gst_cents, qst_cents, total_cents, cash_rounding_cents, cash_taken_cents, change_cents, idempotency_key,"
-    " inventory_key, created_at)"
+    " inventory_key, created_at, offline, stock_short)"
     " VALUES ($1::text, $2::bigint, $3::text, $4::bigint, $5::bigint, $6::bigint, $7::bigint, $8::bigint, $9::bigint,"
-    " $10::bigint, $11::bigint, $12::bigint, $13::text, $14::text, COALESCE($15::timestamptz, now()))"
+    " $10::bigint, $11::bigint, $12::bigint, $13::text, $14::text, COALESCE($15::timestamptz, now()), $16::boolean,"
+    " $17::boolean)"
     " RETURNING id, f_rfc3339(created_at)"};
 
 constexpr pg::Statement kInsertSaleLine{
     "sales.insert_line",
-    "INSERT INTO sale_lines (sale_id, line_no, product_id, sku, name, unit_price_cents, quantity, line_total_cents)"
-    " VALUES ($1::bigint, $2::int, $3::bigint, $4::text, $5::text, $6::bigint, $7::int, $8::bigint)"};
+    "INSERT INTO sale_lines (sale_id, line_no, product_id, sku, name, unit_price_cents, quantity, line_total_cents,"
+    " short_quantity)"
+    " VALUES ($1::bigint, $2::int, $3::bigint, $4::text, $5::text, $6::bigint, $7::int, $8::bigint, $9::int)"};
 
 constexpr pg::Statement kInsertPayment{
     "sales.insert_payment",
@@ -63,22 +66,24 @@ constexpr pg::Statement kFindSale{"sales.find", "SELECT " COMPTOIR_SALE_COLUMNS 
 constexpr pg::Statement kLockSale{"sales.lock",
                                   "SELECT " COMPTOIR_SALE_COLUMNS " FROM sales WHERE id = $1::bigint FOR UPDATE"};
 
-// $1 location, $2 cashier, $3 from (inclusive), $4 to (inclusive), $5 to (exclusive), $6 limit, $7 offset.
+// $1 location, $2 cashier, $3 from (inclusive), $4 to (inclusive), $5 to (exclusive), $6 only short stock,
+// $7 limit, $8 offset.
 #define COMPTOIR_SALE_FILTER                                        \
   " WHERE ($1::bigint IS NULL OR location_id = $1::bigint)"         \
   " AND ($2::text IS NULL OR cashier_id = $2::text)"                \
   " AND ($3::timestamptz IS NULL OR created_at >= $3::timestamptz)" \
   " AND ($4::timestamptz IS NULL OR created_at <= $4::timestamptz)" \
-  " AND ($5::timestamptz IS NULL OR created_at < $5::timestamptz)"
+  " AND ($5::timestamptz IS NULL OR created_at < $5::timestamptz)"  \
+  " AND (NOT $6::boolean OR stock_short)"
 constexpr pg::Statement kListSales{"sales.list",
                                    "SELECT " COMPTOIR_SALE_COLUMNS ", count(*) OVER () FROM sales" COMPTOIR_SALE_FILTER
-                                   " ORDER BY created_at DESC, id DESC LIMIT $6::bigint OFFSET $7::bigint"};
+                                   " ORDER BY created_at DESC, id DESC LIMIT $7::bigint OFFSET $8::bigint"};
 constexpr pg::Statement kCountSales{"sales.count", "SELECT count(*) FROM sales" COMPTOIR_SALE_FILTER};
 
 constexpr pg::Statement kSaleLines{
     "sales.lines",
-    "SELECT sale_id, product_id, sku, name, unit_price_cents, quantity, line_total_cents, returned_quantity"
-    " FROM sale_lines WHERE sale_id = ANY($1::bigint[]) ORDER BY sale_id, line_no"};
+    "SELECT sale_id, product_id, sku, name, unit_price_cents, quantity, line_total_cents, returned_quantity,"
+    " short_quantity FROM sale_lines WHERE sale_id = ANY($1::bigint[]) ORDER BY sale_id, line_no"};
 constexpr pg::Statement kSalePayments{
     "sales.payments",
     "SELECT sale_id, method, amount_cents, gift_card_code, gift_card_id, refunded_cents FROM sale_payments"
@@ -212,6 +217,7 @@ Sale SaleFromRow(const pg::Row& row) {
   sale.refunded = Totals{row.Int(12), row.Int(15), row.Int(16), row.Int(12) + row.Int(15) + row.Int(16)};
   sale.cash_refunded_cents = row.Int(17);
   sale.cash_paid_out_cents = row.Int(18);
+  sale.offline = row.Bool(19);
   return sale;
 }
 
@@ -268,8 +274,9 @@ boost::asio::awaitable<void> LoadDetails(Db& db, std::vector<Sale>& sales) {
   pg::Result lines = co_await db.Execute(kSaleLines, pg::Params().Add(ids));
   for (int i = 0; i < lines.size(); ++i) {
     pg::Row row = lines[i];
-    SaleLine line{row.Int(1), std::string(row.Text(2)), std::string(row.Text(3)), row.Int(4), row.Int(5), row.Int(6),
-                  row.Int(7)};
+    SaleLine line{
+        row.Int(1), std::string(row.Text(2)), std::string(row.Text(3)), row.Int(4), row.Int(5), row.Int(6), row.Int(7),
+        row.Int(8)};
     by_id.at(row.Int(0))->lines.push_back(std::move(line));
   }
   pg::Result payments = co_await db.Execute(kSalePayments, pg::Params().Add(ids));
@@ -328,7 +335,9 @@ boost::asio::awaitable<void> Repository::InsertSale(pg::Transaction& tx, Sale& s
       .Add(sale.change_cents)
       .Add(idempotency_key)
       .Add(inventory_key)
-      .Add(created_at);
+      .Add(created_at)
+      .Add(sale.offline)
+      .Add(std::any_of(sale.lines.begin(), sale.lines.end(), [](const SaleLine& l) { return l.short_quantity > 0; }));
   pg::Result inserted = co_await tx.Execute(kInsertSale, std::move(params));
   sale.id = inserted[0].Int(0);
   sale.created_at = std::string(inserted[0].Text(1));
@@ -342,7 +351,8 @@ boost::asio::awaitable<void> Repository::InsertSale(pg::Transaction& tx, Sale& s
                                              .Add(l.name)
                                              .Add(l.unit_price_cents)
                                              .Add(l.quantity)
-                                             .Add(l.line_total_cents));
+                                             .Add(l.line_total_cents)
+                                             .Add(l.short_quantity));
   }
   // Gift cards are debited once per card and in id order, so that two sales paying with the same
   // cards cannot lock them in opposite orders. Only the masked code is kept with the payment.
@@ -381,6 +391,7 @@ boost::asio::awaitable<ListPage<Sale>> Repository::ListSales(const SaleQuery& qu
   auto params = [&query](bool paged) {
     pg::Params p;
     p.Add(query.location_id).Add(query.cashier_id).Add(query.from_at).Add(query.to_at).Add(query.to_before);
+    p.Add(query.short_stock);
     if (paged) p.Add(query.page.per_page).Add(query.page.Offset());
     return p;
   };
@@ -388,7 +399,7 @@ boost::asio::awaitable<ListPage<Sale>> Repository::ListSales(const SaleQuery& qu
   ListPage<Sale> page;
   for (int i = 0; i < result.size(); ++i) page.items.push_back(SaleFromRow(result[i]));
   if (!result.empty()) {
-    page.total = result[0].Int(19);
+    page.total = result[0].Int(20);
   } else {
     pg::Result count = co_await db_.Execute(kCountSales, params(false));
     page.total = count[0].Int(0);

@@ -198,6 +198,24 @@ boost::asio::awaitable<http::Response> Desk::AwaitFirst(const char* scope, const
   }
 }
 
+boost::asio::awaitable<StockMovement> Desk::MoveSaleStock(const http::Request& request, const std::string& stock_key,
+                                                          Sale& sale) {
+  if (!sale.offline) co_return co_await stock_.Move(request, stock_key, sale.location_id, "sale", sale.lines, -1);
+  // ADR 0090: the goods of an offline sale have left the store. When the ledger is short, the sale takes
+  // what the store has and records the rest per line; another till may take stock in between, so the
+  // split is taken again a few times before giving up with inventory's refusal.
+  for (int attempt = 0;; ++attempt) {
+    try {
+      const std::vector<SaleLine> covered = CoveredLines(sale.lines);
+      if (covered.empty()) co_return StockMovement{stock_key, false};
+      co_return co_await stock_.Move(request, stock_key, sale.location_id, "sale", covered, -1);
+    } catch (const ApiError& e) {
+      if (e.code() != "inventory.insufficient_stock" || attempt == 3) throw;
+    }
+    MarkShortLines(sale.lines, co_await stock_.Available(request, sale.location_id, sale.lines));
+  }
+}
+
 boost::asio::awaitable<http::Response> Desk::Sell(const http::Request& request, const auth::Principal& who) {
   const std::string key = service::RequireIdempotencyKey(request);
   const boost::json::value body = json::ParseBody(request.body);
@@ -234,6 +252,7 @@ boost::asio::awaitable<http::Response> Desk::Sell(const http::Request& request, 
   sale.payments = input.payments;
 
   const std::string stock_key = "sale:" + key;
+  sale.offline = input.offline;
   StockIntent intent{stock_key,    "sale",       sale.location_id,           who.subject,
                      std::nullopt, std::nullopt, IntentLines(sale.lines, -1)};
   if (!co_await repository_.ClaimIntent(intent)) co_return co_await AwaitFirst(kSaleScope, key, fingerprint, stock_key);
@@ -248,7 +267,7 @@ boost::asio::awaitable<http::Response> Desk::Sell(const http::Request& request, 
   bool unknown = false;
   StockMovement movement;
   try {
-    movement = co_await stock_.Move(request, stock_key, sale.location_id, "sale", sale.lines, -1);
+    movement = co_await MoveSaleStock(request, stock_key, sale);
   } catch (const ApiError& e) {
     unknown = OutcomeUnknown(e);  // a timeout may still arrive: reversed (a tombstone refuses it)
     failure = std::current_exception();
@@ -278,7 +297,7 @@ boost::asio::awaitable<http::Response> Desk::Sell(const http::Request& request, 
       if (sale.register_session_id) {
         co_await repository_.RequireOpenSession(tx, *sale.register_session_id, sale.location_id);
       }
-      co_await repository_.InsertSale(tx, sale, settlement, key, stock_key);
+      co_await repository_.InsertSale(tx, sale, settlement, key, stock_key, input.occurred_at);
       const std::string answer_body = boost::json::serialize(ToJson(sale));
       service::Event event{"SaleCompleted", "sale", std::to_string(sale.id), SaleCompletedData(sale),
                            request.request_id};

@@ -67,6 +67,10 @@ class Desk {
   /// `sales.key_abandoned` when its movement was undone; 409 `request.idempotency_key_in_use` after the wait.
   boost::asio::awaitable<http::Response> AwaitFirst(const char* scope, const std::string& key,
                                                     const std::string& fingerprint, const std::string& inventory_key);
+  /// Takes the sale's stock; an offline sale short of stock takes what there is and marks the rest on
+  /// its lines (ADR 0090).
+  boost::asio::awaitable<StockMovement> MoveSaleStock(const http::Request& request, const std::string& stock_key,
+                                                      Sale& sale);
 
   Repository& repository_;
   Catalogue catalogue_;

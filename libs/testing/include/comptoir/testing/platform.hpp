@@ -66,6 +66,11 @@ class Platform {
   void StopService(const std::string& service, bool kill = false, int instance = 0);
   void StartService(const std::string& service, int instance = 0);
 
+  /// Stops the gateway (SIGKILL when `kill`) / starts it again on the same ports and configuration: the
+  /// platform "unreachable" for its clients while every service keeps running.
+  void StopGateway(bool kill = false);
+  void StartGateway();
+
   /// A request through the gateway with the test-automation API key (and `bearer` as a token when set).
   HttpResult Call(const std::string& method, const std::string& target, const std::string& body = {},
                   const std::string& bearer = {}, std::vector<std::pair<std::string, std::string>> headers = {}) const;
@@ -92,6 +97,7 @@ class Platform {
   int gateway_port_ = 0;
   int gateway_admin_port_ = 0;
   std::unique_ptr<ChildProcess> gateway_;
+  std::string gateway_config_;
 };
 
 /// The API key of the test-automation consumer of deploy/kong.yml.

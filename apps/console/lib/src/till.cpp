@@ -1,0 +1,224 @@
+#include "comptoir/console/till.hpp"
+
+#include <boost/json.hpp>
+
+#include "comptoir/money.hpp"
+
+namespace comptoir::console {
+
+namespace json = boost::json;
+
+std::string_view MethodName(Method method) noexcept {
+  switch (method) {
+    case Method::kCash:
+      return "cash";
+    case Method::kCard:
+      return "card";
+    case Method::kDebit:
+      return "debit";
+    case Method::kGiftCard:
+      return "gift_card";
+  }
+  return "cash";
+}
+
+std::string_view MethodLabel(Method method) noexcept {
+  switch (method) {
+    case Method::kCash:
+      return "Comptant";
+    case Method::kCard:
+      return "Crédit";
+    case Method::kDebit:
+      return "Débit";
+    case Method::kGiftCard:
+      return "Carte-cadeau";
+  }
+  return "Comptant";
+}
+
+std::optional<Method> ParseMethod(std::string_view name) noexcept {
+  if (name == "cash") return Method::kCash;
+  if (name == "card") return Method::kCard;
+  if (name == "debit") return Method::kDebit;
+  if (name == "gift_card") return Method::kGiftCard;
+  return std::nullopt;
+}
+
+bool NeedsServer(Method method) noexcept {
+  return method != Method::kCash;
+}
+
+std::string TenderRefusalText(TenderRefusal refusal) {
+  switch (refusal) {
+    case TenderRefusal::kNone:
+      return "";
+    case TenderRefusal::kZero:
+      return "Montant invalide.";
+    case TenderRefusal::kOfflineNeedsServer:
+      return "Hors ligne : comptant seulement (carte, débit, cadeau refusés)";
+    case TenderRefusal::kNonCashOverTotal:
+      return "Carte, débit et carte-cadeau ne peuvent dépasser le total.";
+    case TenderRefusal::kEmptyBasket:
+      return "Aucun article à payer.";
+    case TenderRefusal::kGiftCardCode:
+      return "Code de carte-cadeau requis.";
+  }
+  return "";
+}
+
+Totals TotalsOf(const std::vector<Line>& lines) {
+  Totals t;
+  for (const Line& line : lines) t.subtotal_cents += line.total_cents();
+  const money::Taxes taxes = money::QuebecTaxes(t.subtotal_cents);
+  t.gst_cents = taxes.gst_cents;
+  t.qst_cents = taxes.qst_cents;
+  t.total_cents = t.subtotal_cents + taxes.total();
+  return t;
+}
+
+Settlement Settle(std::int64_t total_cents, const std::vector<Tender>& tenders) {
+  Settlement s;
+  for (const Tender& t : tenders) {
+    (t.method == Method::kCash ? s.cash_tendered_cents : s.non_cash_cents) += t.amount_cents;
+  }
+  if (s.non_cash_cents > total_cents) {
+    s.overpaid_non_cash = true;
+    return s;
+  }
+  const std::int64_t exact = total_cents - s.non_cash_cents;
+  s.cash_due_cents = s.cash_tendered_cents > 0 ? money::RoundToNickel(exact) : exact;
+  s.cash_rounding_cents = s.cash_due_cents - exact;
+  if (s.cash_tendered_cents >= s.cash_due_cents) {
+    s.change_cents = s.cash_tendered_cents - s.cash_due_cents;
+  } else {
+    // Still to pay: in cash the rest is rounded (what the cashier asks for).
+    s.remaining_cents = s.cash_tendered_cents > 0 ? s.cash_due_cents - s.cash_tendered_cents : exact;
+  }
+  return s;
+}
+
+void Till::Add(const Item& item, std::int64_t quantity) {
+  for (Line& line : lines_) {
+    if (line.item.id == item.id) {
+      line.quantity += quantity;
+      return;
+    }
+  }
+  lines_.push_back(Line{item, quantity});
+}
+
+bool Till::SetQuantity(std::size_t index, std::int64_t quantity) {
+  if (index >= lines_.size() || quantity < 0) return false;
+  if (quantity == 0) return Remove(index);
+  lines_[index].quantity = quantity;
+  return true;
+}
+
+bool Till::Remove(std::size_t index) {
+  if (index >= lines_.size()) return false;
+  lines_.erase(lines_.begin() + static_cast<std::ptrdiff_t>(index));
+  return true;
+}
+
+void Till::Clear() {
+  lines_.clear();
+  tenders_.clear();
+  customer_id.reset();
+  customer_label.clear();
+}
+
+Totals Till::totals() const {
+  return TotalsOf(lines_);
+}
+
+TenderRefusal Till::AddTender(Tender tender, bool offline) {
+  if (lines_.empty()) return TenderRefusal::kEmptyBasket;
+  if (tender.amount_cents <= 0) return TenderRefusal::kZero;
+  if (offline && NeedsServer(tender.method)) return TenderRefusal::kOfflineNeedsServer;
+  if (tender.method == Method::kGiftCard && (tender.gift_card_code.empty() || tender.gift_card_pin.empty())) {
+    return TenderRefusal::kGiftCardCode;
+  }
+  if (tender.method != Method::kCash) {
+    std::int64_t non_cash = tender.amount_cents;
+    for (const Tender& t : tenders_) non_cash += t.method == Method::kCash ? 0 : t.amount_cents;
+    if (non_cash > totals().total_cents) return TenderRefusal::kNonCashOverTotal;
+  }
+  tenders_.push_back(std::move(tender));
+  return TenderRefusal::kNone;
+}
+
+Settlement Till::settlement() const {
+  return Settle(totals().total_cents, tenders_);
+}
+
+std::int64_t Till::CashToPay() const {
+  std::int64_t non_cash = 0;
+  std::int64_t cash = 0;
+  for (const Tender& t : tenders_) (t.method == Method::kCash ? cash : non_cash) += t.amount_cents;
+  const std::int64_t rest = totals().total_cents - non_cash;
+  return rest <= 0 ? 0 : std::max<std::int64_t>(0, money::RoundToNickel(rest) - cash);
+}
+
+std::string Till::SaleBody(std::int64_t location_id, std::optional<std::int64_t> register_session_id,
+                           const std::string& offline_at, bool with_pins) const {
+  json::object body;
+  body["location_id"] = location_id;
+  json::array lines;
+  for (const Line& line : lines_)
+    lines.push_back(json::object{{"product_id", line.item.id}, {"quantity", line.quantity}});
+  body["lines"] = std::move(lines);
+  json::array payments;
+  for (const Tender& t : tenders_) {
+    json::object p{{"method", MethodName(t.method)}, {"amount_cents", t.amount_cents}};
+    if (t.method == Method::kGiftCard) {
+      p["gift_card_code"] = t.gift_card_code;
+      if (with_pins) p["gift_card_pin"] = t.gift_card_pin;
+    }
+    payments.push_back(std::move(p));
+  }
+  body["payments"] = std::move(payments);
+  if (customer_id) body["customer_id"] = *customer_id;
+  if (register_session_id) body["register_session_id"] = *register_session_id;
+  if (!offline_at.empty()) {
+    body["offline"] = true;
+    body["occurred_at"] = offline_at;
+  }
+  return json::serialize(body);
+}
+
+std::string Till::ToDraft() const {
+  json::object draft;
+  json::array lines;
+  for (const Line& l : lines_) {
+    lines.push_back(json::object{{"id", l.item.id},
+                                 {"sku", l.item.sku},
+                                 {"name", l.item.name},
+                                 {"price_cents", l.item.price_cents},
+                                 {"quantity", l.quantity}});
+  }
+  draft["lines"] = std::move(lines);
+  if (customer_id) draft["customer_id"] = *customer_id;
+  draft["customer_label"] = customer_label;
+  return json::serialize(draft);
+}
+
+Till Till::FromDraft(std::string_view draft) {
+  Till till;
+  boost::system::error_code ec;
+  json::value v = json::parse(draft, ec);
+  if (ec || !v.is_object()) return till;
+  try {
+    for (const auto& l : v.at("lines").as_array()) {
+      Item item{l.at("id").to_number<std::int64_t>(), std::string(l.at("sku").as_string()),
+                std::string(l.at("name").as_string()), l.at("price_cents").to_number<std::int64_t>(), true};
+      till.Add(item, l.at("quantity").to_number<std::int64_t>());
+    }
+    if (const auto* c = v.as_object().if_contains("customer_id")) till.customer_id = c->to_number<std::int64_t>();
+    if (const auto* c = v.as_object().if_contains("customer_label")) till.customer_label = std::string(c->as_string());
+  } catch (const std::exception&) {
+    return Till{};
+  }
+  return till;
+}
+
+}  // namespace comptoir::console

@@ -1,0 +1,295 @@
+// Unit tests of the console's operations over a scripted transport (no network): the sale goes to the
+// journal before the server, offline sales are cash only, the journal replays in order exactly once,
+// refused replays are kept as discrepancies, tokens are refreshed.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "comptoir/console/format.hpp"
+#include "comptoir/console/station.hpp"
+#include "tests/scripted_transport.hpp"
+
+namespace comptoir::console {
+namespace {
+
+const Item kCafe{9, "ALIM-0001", "Café", 1299, true};
+
+class StationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("console-station-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    settings_.home = dir_.string();
+    auto t = std::make_unique<ScriptedTransport>();
+    transport_ = t.get();
+    station_ = std::make_unique<Station>(settings_, std::move(t));
+    transport_->Answer("POST /api/v1/auth/staff/login", Reply{200, TokenAnswer(Jwt("cashier", 4, 4102444800))});
+    transport_->Answer(
+        "GET /api/v1/products",
+        Reply{200,
+              R"({"data":[{"id":9,"sku":"ALIM-0001","name":"Café","price_cents":1299,"active":true}],"meta":{}})"});
+    transport_->Answer("GET /api/v1/locations", Reply{200, R"({"data":[{"id":4,"name":"Mile End"}]})"});
+    ASSERT_TRUE(station_->Login("cashier.mile-end@comptoir.local", "comptoir-demo").ok);
+    transport_->sent.clear();
+  }
+  void TearDown() override {
+    station_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  Till CashSale(std::int64_t cash = 2000) {
+    Till till;
+    till.Add(kCafe);
+    EXPECT_EQ(till.AddTender({Method::kCash, cash, ""}, station_->offline()), TenderRefusal::kNone);
+    return till;
+  }
+  std::vector<Sent> SalesSent() const {
+    std::vector<Sent> out;
+    for (const auto& s : transport_->sent) {
+      if (s.method == "POST" && s.target == "/api/v1/sales") out.push_back(s);
+    }
+    return out;
+  }
+  std::string Printed() const {
+    std::ifstream in(dir_ / "receipts.txt");
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  std::filesystem::path dir_;
+  Settings settings_;
+  ScriptedTransport* transport_ = nullptr;
+  std::unique_ptr<Station> station_;
+};
+
+TEST_F(StationTest, SignInKeepsWhoAndWhereAndTheCatalogue) {
+  EXPECT_EQ(station_->who().role, "cashier");
+  EXPECT_EQ(station_->store(), 4);
+  EXPECT_EQ(station_->LocationName(4), "Mile End");
+  EXPECT_EQ(station_->journal().CatalogueSize(), 1);
+  EXPECT_EQ(station_->ConnectionText(), "EN LIGNE");
+}
+
+TEST_F(StationTest, AnOnlineSaleIsJournaledThenRecordedAndPrinted) {
+  transport_->Answer("POST /api/v1/sales", Reply{201, ReceiptAnswer("S4-000042", 1494)});
+  Till till = CashSale();
+  SaleOutcome out = station_->Sell(till);
+  EXPECT_EQ(out.state, SaleState::kRecorded) << out.message;
+  EXPECT_EQ(out.receipt.receipt_number, "S4-000042");
+  EXPECT_TRUE(till.empty());
+  auto sent = SalesSent();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_FALSE(sent[0].key.empty());
+  EXPECT_EQ(sent[0].body.find("offline"), std::string::npos);
+  auto entry = station_->journal().Find(out.seq);
+  ASSERT_TRUE(entry);
+  EXPECT_EQ(entry->status, EntryStatus::kSent);
+  EXPECT_EQ(entry->idempotency_key, sent[0].key);
+  EXPECT_NE(Printed().find("Reçu S4-000042"), std::string::npos);
+}
+
+TEST_F(StationTest, AGiftCardPinIsSentButNeverJournaled) {
+  transport_->Answer("POST /api/v1/sales", Reply{201, ReceiptAnswer("S4-000043", 1494)});
+  Till till;
+  till.Add(kCafe);
+  ASSERT_EQ(till.AddTender({Method::kGiftCard, 1494, "GC-M5WH-9SD0-RR8Q-PRQZ", "314159"}, false), TenderRefusal::kNone);
+  SaleOutcome out = station_->Sell(till);
+  ASSERT_EQ(out.state, SaleState::kRecorded) << out.message;
+  ASSERT_EQ(SalesSent().size(), 1u);
+  EXPECT_NE(SalesSent()[0].body.find("\"gift_card_pin\":\"314159\""), std::string::npos);
+  EXPECT_EQ(station_->journal().Find(out.seq)->body.find("314159"), std::string::npos);
+  EXPECT_NE(station_->journal().Find(out.seq)->body.find("GC-M5WH-9SD0-RR8Q-PRQZ"), std::string::npos);
+}
+
+TEST_F(StationTest, WithTheGatewayDownACashSaleIsKeptOfflineAndCardIsRefused) {
+  transport_->Down();
+  Till first = CashSale();
+  SaleOutcome out = station_->Sell(first);  // the first attempt finds the platform gone
+  EXPECT_EQ(out.state, SaleState::kOffline) << out.message;
+  EXPECT_TRUE(station_->offline());
+  EXPECT_EQ(station_->ConnectionText(), "HORS LIGNE — 1 ventes en attente");
+  auto entry = station_->journal().Find(out.seq);
+  ASSERT_TRUE(entry);
+  EXPECT_TRUE(entry->offline);
+  EXPECT_NE(entry->body.find("\"offline\":true"), std::string::npos);
+  EXPECT_NE(Printed().find("VENTE HORS LIGNE - EN ATTENTE"), std::string::npos);
+
+  Till card;
+  card.Add(kCafe);
+  EXPECT_EQ(card.AddTender({Method::kCard, 1494, ""}, station_->offline()), TenderRefusal::kOfflineNeedsServer);
+
+  Till second = CashSale(1500);
+  EXPECT_EQ(station_->Sell(second).state, SaleState::kOffline);
+  EXPECT_EQ(station_->ConnectionText(), "HORS LIGNE — 2 ventes en attente");
+}
+
+TEST_F(StationTest, TheJournalIsReplayedInOrderExactlyOnce) {
+  transport_->Down();
+  std::vector<std::int64_t> seqs;
+  for (int i = 0; i < 3; ++i) {
+    Till t = CashSale();
+    seqs.push_back(station_->Sell(t).seq);
+  }
+  const auto pending = station_->journal().Pending();
+  ASSERT_EQ(pending.size(), 3u);
+  transport_->sent.clear();
+  transport_->Up();
+  transport_->Answer("POST /api/v1/sales", Reply{201, ReceiptAnswer("S4-1", 1494)});
+  transport_->Answer("POST /api/v1/sales", Reply{0, "", "timed out", false});  // the second answer is lost
+  ReplayReport first = station_->Replay();
+  EXPECT_EQ(first.sent, 1);
+  EXPECT_TRUE(first.stopped);
+  EXPECT_EQ(first.pending, 2);
+  transport_->Answer("POST /api/v1/sales", Reply{201, ReceiptAnswer("S4-2", 1494)});
+  transport_->Answer("POST /api/v1/sales", Reply{201, ReceiptAnswer("S4-3", 1494)});
+  ReplayReport second = station_->Replay();
+  EXPECT_EQ(second.sent, 2);
+  EXPECT_EQ(second.pending, 0);
+  auto sent = SalesSent();
+  ASSERT_EQ(sent.size(), 4u);
+  EXPECT_EQ(sent[0].key, pending[0].idempotency_key);
+  EXPECT_EQ(sent[1].key, pending[1].idempotency_key);
+  EXPECT_EQ(sent[2].key, pending[1].idempotency_key);  // the lost answer: the same key again
+  EXPECT_EQ(sent[2].body, pending[1].body);
+  EXPECT_EQ(sent[3].key, pending[2].idempotency_key);
+  EXPECT_EQ(station_->Replay().sent, 0);  // nothing is sent twice
+  EXPECT_EQ(SalesSent().size(), 4u);
+  EXPECT_EQ(station_->ConnectionText(), "EN LIGNE");
+}
+
+TEST_F(StationTest, ARefusedReplayIsKeptAsADiscrepancyAndTheRestGoesOn) {
+  transport_->Down();
+  for (int i = 0; i < 2; ++i) {
+    Till t = CashSale();
+    station_->Sell(t);
+  }
+  transport_->Up();
+  transport_->Answer("POST /api/v1/sales",
+                     Reply{422, R"({"code":"sales.unknown_product","detail":"lines[0]: product 9 is archived"})"});
+  transport_->Answer("POST /api/v1/sales", Reply{201, ReceiptAnswer("S4-5", 1494)});
+  ReplayReport r = station_->Replay();
+  EXPECT_EQ(r.refused, 1);
+  EXPECT_EQ(r.sent, 1);
+  Outcome d = station_->Discrepancies(false);
+  ASSERT_EQ(station_->journal().Discrepancies(false).size(), 1u);
+  EXPECT_NE(d.json.find("sales.unknown_product"), std::string::npos);
+  bool shown = false;
+  for (const auto& l : d.text) shown = shown || l.find("archived") != std::string::npos;
+  EXPECT_TRUE(shown);
+}
+
+TEST_F(StationTest, AReversedAttemptIsRetriedUnderANewKey) {
+  transport_->Down();
+  Till t = CashSale();
+  auto seq = station_->Sell(t).seq;
+  const std::string old_key = station_->journal().Find(seq)->idempotency_key;
+  transport_->Up();
+  transport_->Answer("POST /api/v1/sales", Reply{409, R"({"code":"sales.key_abandoned"})"});
+  transport_->Answer("POST /api/v1/sales", Reply{201, ReceiptAnswer("S4-6", 1494)});
+  EXPECT_EQ(station_->Replay().sent, 1);
+  auto sent = SalesSent();
+  ASSERT_EQ(sent.size(), 3u);  // the refused-at-first one, then two replay attempts
+  EXPECT_EQ(sent[1].key, old_key);
+  EXPECT_NE(sent[2].key, old_key);
+  EXPECT_EQ(station_->journal().Find(seq)->idempotency_key, sent[2].key);
+}
+
+TEST_F(StationTest, ALostAnswerOnlineLeavesTheSalePendingWithItsKey) {
+  transport_->Answer("POST /api/v1/sales", Reply{0, "", "timed out", false});
+  Till t = CashSale();
+  SaleOutcome out = station_->Sell(t);
+  EXPECT_EQ(out.state, SaleState::kPending);
+  auto e = station_->journal().Find(out.seq);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->status, EntryStatus::kPending);
+  EXPECT_EQ(e->body.find("offline"), std::string::npos);  // it may have reached the server: same body
+  transport_->Answer("POST /api/v1/sales", Reply{201, ReceiptAnswer("S4-7", 1494)});
+  EXPECT_EQ(station_->Replay().sent, 1);
+  EXPECT_EQ(SalesSent()[0].key, SalesSent()[1].key);
+}
+
+TEST_F(StationTest, ARefusalWithTheCustomerPresentKeepsTheBasket) {
+  transport_->Answer("POST /api/v1/sales",
+                     Reply{409, R"({"code":"inventory.insufficient_stock","detail":"not enough stock"})"});
+  Till t = CashSale();
+  SaleOutcome out = station_->Sell(t);
+  EXPECT_EQ(out.state, SaleState::kRefused);
+  EXPECT_EQ(out.message, "not enough stock");
+  EXPECT_FALSE(t.empty());
+  EXPECT_EQ(station_->journal().PendingCount(), 0);
+  EXPECT_TRUE(station_->journal().Discrepancies(true).empty());
+  EXPECT_FALSE(station_->journal().Draft().empty());
+}
+
+TEST_F(StationTest, AnExpiredTokenIsRefreshedOnceAndTheCallRetried) {
+  transport_->Answer("GET /api/v1/dashboard", Reply{401, R"({"code":"auth.token_expired"})"});
+  transport_->Answer("POST /api/v1/auth/refresh", Reply{200, TokenAnswer(Jwt("cashier", 4, 4102444801))});
+  transport_->Answer("GET /api/v1/dashboard",
+                     Reply{200, R"({"stores":[],"online":{},"totals":{},"as_of":"2026-12-04T15:00:00Z"})"});
+  Outcome o = station_->Dashboard();
+  EXPECT_TRUE(o.ok) << o.message;
+  ASSERT_EQ(transport_->sent.size(), 3u);
+  EXPECT_NE(transport_->sent[0].authorization, transport_->sent[2].authorization);
+  EXPECT_EQ(station_->journal().Get("access_token"), Jwt("cashier", 4, 4102444801));
+}
+
+TEST_F(StationTest, ARefusedRefreshEndsTheSession) {
+  transport_->Answer("GET /api/v1/dashboard", Reply{401, R"({"code":"auth.token_expired"})"});
+  transport_->Answer("POST /api/v1/auth/refresh", Reply{401, R"({"code":"auth.invalid_refresh_token"})"});
+  EXPECT_FALSE(station_->Dashboard().ok);
+  EXPECT_FALSE(station_->signed_in());
+  EXPECT_EQ(station_->journal().Get("access_token"), "");
+}
+
+TEST_F(StationTest, CsvExportQuotesWhatNeedsIt) {
+  Outcome report;
+  report.ok = true;
+  report.json = R"({"rows":[{"name":"Café, moulu","total_cents":1494},{"name":"Thé \"vert\"","total_cents":899}]})";
+  const std::string path = (dir_ / "report.csv").string();
+  ASSERT_TRUE(station_->ExportCsv(report, path).ok);
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(text.str(), "name,total_cents\n\"Café, moulu\",1494\n\"Thé \"\"vert\"\"\",899\n");
+}
+
+// Inventory takes an adjustment only with a reason code and a note (ADR 0009): the motif typed in French becomes
+// the code, an unknown one is refused at the console without a call.
+TEST(AdjustmentMotifs, FrenchWordsAndCodesMapToInventorysCodes) {
+  EXPECT_EQ(AdjustmentReasonCode("casse"), "damaged");
+  EXPECT_EQ(AdjustmentReasonCode("Endommagé"), "damaged");
+  EXPECT_EQ(AdjustmentReasonCode("VOL"), "theft_or_loss");
+  EXPECT_EQ(AdjustmentReasonCode("perte"), "theft_or_loss");
+  EXPECT_EQ(AdjustmentReasonCode("inventaire"), "count_correction");
+  EXPECT_EQ(AdjustmentReasonCode("Trouvé"), "found");
+  EXPECT_EQ(AdjustmentReasonCode("périmé"), "expired");
+  EXPECT_EQ(AdjustmentReasonCode("retour fournisseur"), "return_to_vendor");
+  EXPECT_EQ(AdjustmentReasonCode("usage-interne"), "internal_use");
+  EXPECT_EQ(AdjustmentReasonCode("autre"), "other");
+  EXPECT_EQ(AdjustmentReasonCode("theft_or_loss"), "theft_or_loss");
+  EXPECT_FALSE(AdjustmentReasonCode("").has_value());
+  EXPECT_FALSE(AdjustmentReasonCode("parce que").has_value());
+  EXPECT_FALSE(AdjustmentReasonCode("initial_stock").has_value());  // the seed's code is not for staff
+}
+
+TEST_F(StationTest, AnAdjustmentSendsTheReasonCodeAndAnUnknownMotifCallsNothing) {
+  transport_->Answer("POST /api/v1/inventory/movements", Reply{201, R"({"key":"k","movements":[]})"});
+  ASSERT_TRUE(station_->Adjust(6, 13, -2, "casse", "boîte écrasée").ok);
+  ASSERT_EQ(transport_->sent.size(), 1u);
+  auto body = boost::json::parse(transport_->sent[0].body);
+  EXPECT_EQ(body.at("reason").as_string(), "adjustment");
+  EXPECT_EQ(body.at("adjustment_reason").as_string(), "damaged");
+  EXPECT_EQ(body.at("note").as_string(), "boîte écrasée");
+  Outcome refused = station_->Adjust(6, 13, -2, "je ne sais pas", "x");
+  EXPECT_FALSE(refused.ok);
+  EXPECT_EQ(refused.code, "console.unknown_motif");
+  EXPECT_EQ(transport_->sent.size(), 1u);
+}
+
+}  // namespace
+}  // namespace comptoir::console

@@ -1,0 +1,289 @@
+// End to end: every operation as a non-interactive subcommand with --json, against the same real
+// platform as the screens' tests.
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "tests/e2e.hpp"
+
+namespace comptoir::console::testing {
+namespace {
+
+boost::json::value Json(const std::string& out) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(out, ec);
+  EXPECT_FALSE(ec) << "not JSON: " << out;
+  return v;
+}
+std::int64_t Int(const boost::json::value& v, std::string_view key) {
+  return v.at(key).to_number<std::int64_t>();
+}
+
+TEST(Subcommands, SignInSellAndReprintAsJson) {
+  Home home("cli-sale");
+  std::string out;
+  EXPECT_EQ(Console(home, {"login", "--email", "cashier.mile-end@comptoir.local", "--password", "mauvais"}, out), 1)
+      << out;
+  ASSERT_EQ(
+      Console(home, {"--json", "login", "--email", "cashier.mile-end@comptoir.local", "--password", "comptoir-demo"},
+              out),
+      0)
+      << out;
+  EXPECT_EQ(Json(out).at("role"), "cashier");
+  EXPECT_EQ(Int(Json(out), "location_id"), 4);
+  ASSERT_EQ(Console(home, {"--json", "whoami"}, out), 0) << out;
+  EXPECT_EQ(Json(out).at("email"), "cashier.mile-end@comptoir.local");
+
+  const auto before = OnHand(4, 6);
+  ASSERT_EQ(Console(home, {"--json", "sale", "--item", "VETE-0002:2", "--pay", "debit:50", "--pay", "cash:100"}, out),
+            0)
+      << out;
+  auto receipt = Json(out);
+  // 2 × 59.99 = 119.98; GST 6.00 (5.999); QST 11.97 (11.968…); total 137.95; debit 50, cash due 87.95.
+  EXPECT_EQ(Int(receipt, "subtotal_cents"), 11998);
+  EXPECT_EQ(Int(receipt, "gst_cents"), 600);
+  EXPECT_EQ(Int(receipt, "qst_cents"), 1197);
+  EXPECT_EQ(Int(receipt, "total_cents"), 13795);
+  EXPECT_EQ(Int(receipt, "change_cents"), 1205);
+  EXPECT_EQ(OnHand(4, 6), before - 2);
+  const std::string number(receipt.at("receipt_number").as_string());
+  ASSERT_EQ(Console(home, {"reprint", number}, out), 0) << out;
+  EXPECT_NE(out.find("*** COPIE ***"), std::string::npos) << out;
+  EXPECT_NE(out.find("Débit"), std::string::npos) << out;
+
+  // A gift card pays part, cash the rest: 14.94 → gift card 10, cash due 4.94 → 4.95.
+  ASSERT_EQ(Console(home,
+                    {"--json", "sale", "--item", "ALIM-0001", "--pay", "gift_card:10:GC-M5WH-9SD0-RR8Q-PRQZ:314159",
+                     "--pay", "cash:5"},
+                    out),
+            0)
+      << out;
+  EXPECT_EQ(Int(Json(out), "cash_rounding_cents"), 1);
+  EXPECT_EQ(Int(Json(out), "change_cents"), 5);
+  EXPECT_EQ(Console(home, {"sale", "--item", "ALIM-0001", "--pay", "gift_card:14,94:GC-M5WH-9SD0-RR8Q-PRQZ"}, out), 2)
+      << out;  // the PIN is required
+  EXPECT_EQ(
+      Console(home, {"sale", "--item", "ALIM-0001", "--pay", "gift_card:14,94:GC-M5WH-9SD0-RR8Q-PRQZ:000000"}, out), 1)
+      << out;
+
+  // A customer by e-mail, then by phone: the receipt carries their id; an unknown one is refused.
+  ASSERT_EQ(Console(home, {"--json", "customer", "jean.dupont@example.com"}, out), 0) << out;
+  const auto customer = Int(Json(out), "id");
+  ASSERT_EQ(
+      Console(home, {"--json", "sale", "--item", "ALIM-0002", "--pay", "cash:10", "--customer", "514-555-0101"}, out),
+      0)
+      << out;
+  EXPECT_EQ(Int(Json(out), "customer_id"), customer) << out;
+  EXPECT_EQ(
+      Console(home, {"sale", "--item", "ALIM-0002", "--pay", "cash:10", "--customer", "personne@example.com"}, out), 1)
+      << out;
+  EXPECT_NE(out.find("Aucun client pour personne@example.com"), std::string::npos) << out;
+
+  // Refusals: a card larger than the total, a code that does not exist, bad usage.
+  EXPECT_EQ(Console(home, {"sale", "--item", "ALIM-0001", "--pay", "card:20"}, out), 1) << out;
+  EXPECT_NE(out.find("ne peuvent dépasser le total"), std::string::npos) << out;
+  EXPECT_EQ(Console(home, {"--json", "sale", "--item", "NOPE-9999", "--pay", "cash:20"}, out), 1) << out;
+  EXPECT_EQ(Console(home, {"sale", "--item", "ALIM-0001", "--pay", "cash:vingt"}, out), 2) << out;
+
+  // A card sale refunded in cash: only with a manager's approval, signed in at the till for it.
+  ASSERT_EQ(Console(home, {"--json", "sale", "--item", "ALIM-0001", "--pay", "card:14,94"}, out), 0) << out;
+  const std::string card_sale(Json(out).at("receipt_number").as_string());
+  EXPECT_EQ(Console(home, {"--json", "return", card_sale, "--item", "9:1", "--refund-method", "cash"}, out), 1) << out;
+  EXPECT_EQ(Json(out).at("code"), "sales.manager_approval_required") << out;
+  EXPECT_EQ(Console(home,
+                    {"--json", "return", card_sale, "--item", "9:1", "--refund-method", "cash", "--manager-email",
+                     "manager@comptoir.local", "--manager-password", "mauvais"},
+                    out),
+            1)
+      << out;
+  ASSERT_EQ(Console(home,
+                    {"--json", "return", card_sale, "--item", "9:1", "--refund-method", "cash", "--manager-email",
+                     "manager@comptoir.local", "--manager-password", "comptoir-demo"},
+                    out),
+            0)
+      << out;
+  const auto refund = Json(out);
+  ASSERT_EQ(refund.at("tenders").as_array().size(), 1u) << out;
+  EXPECT_EQ(refund.at("tenders").as_array()[0].at("refunded_as"), "cash") << out;
+  EXPECT_EQ(Int(refund, "cash_paid_cents"), 1495) << out;  // 14.94 handed back as 14.95
+  EXPECT_EQ(OnHand(4, 6), before - 2);
+}
+
+TEST(Subcommands, OfflineSalesWaitInTheJournalAndCardIsRefused) {
+  Home home("cli-offline");
+  std::string out;
+  ASSERT_EQ(Console(home, {"login", "--email", "cashier.westmount@comptoir.local", "--password", "comptoir-demo"}, out),
+            0)
+      << out;
+  const auto before = OnHand(5, 11);
+  auto down = std::make_unique<GatewayDown>();
+  ASSERT_EQ(Console(home, {"--json", "sale", "--item", "ALIM-0003:2", "--pay", "cash:25"}, out), 0) << out;
+  EXPECT_EQ(Json(out).at("state"), "offline");
+  // 2 × 8.99 = 17.98 + 0.90 + 1.79 = 20.67 → 20.65 in cash: change 4.35.
+  EXPECT_EQ(Int(Json(out), "total_cents"), 2067);
+  EXPECT_EQ(Int(Json(out), "change_cents"), 435);
+  ASSERT_EQ(Console(home, {"--json", "status"}, out), 0) << out;
+  EXPECT_EQ(Json(out).at("online"), false);
+  EXPECT_EQ(Int(Json(out), "pending"), 1);
+  EXPECT_EQ(Json(out).at("indicator"), "HORS LIGNE — 1 ventes en attente");
+  EXPECT_EQ(Console(home, {"sale", "--item", "ALIM-0003", "--pay", "card:10,33"}, out), 1) << out;
+  EXPECT_NE(out.find("comptant seulement"), std::string::npos) << out;
+  EXPECT_EQ(Console(home, {"dashboard"}, out), 3) << out;  // the platform is unreachable
+  down.reset();
+  ASSERT_EQ(Console(home, {"--json", "sync"}, out), 0) << out;
+  EXPECT_EQ(Int(Json(out), "sent"), 1) << out;
+  EXPECT_EQ(Int(Json(out), "pending"), 0) << out;
+  EXPECT_EQ(OnHand(5, 11), before - 2);
+  ASSERT_EQ(Console(home, {"--json", "sync"}, out), 0) << out;
+  EXPECT_EQ(Int(Json(out), "sent"), 0) << out;
+}
+
+TEST(Subcommands, WithTheSalesServiceDownTheTillSellsOfflineToo) {
+  Home home("cli-service-down");
+  std::string out;
+  ASSERT_EQ(Console(home, {"login", "--email", "cashier.mile-end@comptoir.local", "--password", "comptoir-demo"}, out),
+            0)
+      << out;
+  const auto before = OnHand(4, 16);
+  struct SalesDown {
+    SalesDown() { ThePlatform().StopService("sales"); }
+    ~SalesDown() { ThePlatform().StartService("sales"); }
+  };
+  {
+    SalesDown down;  // the gateway answers 502/503 for /api/v1/sales
+    ASSERT_EQ(Console(home, {"--json", "sale", "--item", "SPOR-0001", "--pay", "cash:40"}, out), 0) << out;
+    EXPECT_EQ(Json(out).at("state"), "offline") << out;
+    ASSERT_EQ(Console(home, {"--json", "status"}, out), 0) << out;
+    EXPECT_EQ(Int(Json(out), "pending"), 1) << out;
+  }
+  ASSERT_EQ(Console(home, {"--json", "sync"}, out), 0) << out;
+  EXPECT_EQ(Int(Json(out), "sent"), 1) << out;
+  EXPECT_EQ(OnHand(4, 16), before - 1);
+}
+
+TEST(Subcommands, AShortOfflineReplayIsKeptAndShownAsADiscrepancy) {
+  Home home("cli-short");
+  std::string out;
+  ASSERT_EQ(
+      Console(home, {"login", "--email", "cashier.vieux-montreal@comptoir.local", "--password", "comptoir-demo"}, out),
+      0)
+      << out;
+  const auto lamps = OnHand(1, 15);
+  {
+    GatewayDown down;
+    ASSERT_EQ(
+        Console(home, {"--json", "sale", "--item", "MAIS-0003:" + std::to_string(lamps + 2), "--pay", "cash:5000"},
+                out),
+        0)
+        << out;
+  }
+  ASSERT_EQ(Console(home, {"--json", "sync"}, out), 0) << out;
+  EXPECT_EQ(Int(Json(out), "sent"), 1) << out;
+  EXPECT_EQ(OnHand(1, 15), 0);  // what there was left the ledger; the rest is recorded short
+  ASSERT_EQ(Console(home, {"--json", "discrepancies"}, out), 0) << out;
+  const auto listed = Json(out);
+  const auto& d = listed.at("data").as_array();
+  ASSERT_EQ(d.size(), 1u) << out;
+  ASSERT_EQ(Console(home, {"discrepancies"}, out), 0) << out;
+  EXPECT_NE(out.find("2 Lampe LED hors stock"), std::string::npos) << out;
+  ASSERT_EQ(Console(home, {"--json", "resolve", std::to_string(Int(d[0], "seq")), "--note", "recompté"}, out), 0)
+      << out;
+  ASSERT_EQ(Console(home, {"--json", "discrepancies"}, out), 0) << out;
+  EXPECT_TRUE(Json(out).at("data").as_array().empty()) << out;
+  auto flagged = ManagerGet("/api/v1/sales?location_id=1&short_stock=true");
+  EXPECT_GE(flagged.at("data").as_array().size(), 1u);
+}
+
+TEST(Subcommands, RestockRegisterAndReportsAcrossRoles) {
+  Home store("cli-store");
+  Home centre("cli-centre");
+  Home office("cli-office");
+  std::string out;
+  ASSERT_EQ(Console(store, {"login", "--email", "cashier.plateau@comptoir.local", "--password", "comptoir-demo"}, out),
+            0);
+  ASSERT_EQ(Console(centre, {"login", "--email", "logistics@comptoir.local", "--password", "comptoir-demo"}, out), 0);
+  ASSERT_EQ(Console(office, {"login", "--email", "admin@comptoir.local", "--password", "comptoir-demo"}, out), 0);
+
+  ASSERT_EQ(Console(store, {"--json", "restock", "create", "--item", "16:5", "--note", "ballons"}, out), 0) << out;
+  const std::string id = std::to_string(Int(Json(out), "id"));
+  EXPECT_EQ(Console(store, {"restock", "approve", id}, out), 1) << out;  // a cashier does not approve
+  ASSERT_EQ(Console(centre, {"--json", "restock", "reject", id, "--reason", "rupture"}, out), 0) << out;
+  EXPECT_EQ(Json(out).at("status"), "rejected");
+  ASSERT_EQ(Console(store, {"--json", "restock", "create", "--item", "16:5"}, out), 0) << out;
+  const std::string id2 = std::to_string(Int(Json(out), "id"));
+  ASSERT_EQ(Console(centre, {"--json", "restock", "approve", id2}, out), 0) << out;  // all of it
+  ASSERT_EQ(Console(centre, {"--json", "restock", "ship", id2}, out), 0) << out;
+  const auto before = OnHand(2, 16);
+  ASSERT_EQ(Console(store, {"--json", "restock", "receive", id2}, out), 0) << out;
+  EXPECT_EQ(Json(out).at("status"), "received");
+  EXPECT_EQ(OnHand(2, 16), before + 5);
+  ASSERT_EQ(Console(centre, {"restock", "list", "--status", "received"}, out), 0) << out;
+  EXPECT_NE(out.find("Plateau Mont-Royal"), std::string::npos) << out;
+
+  ASSERT_EQ(Console(store, {"--json", "register", "open", "--float", "150"}, out), 0) << out;
+  ASSERT_EQ(Console(store, {"--json", "sale", "--item", "ALIM-0002", "--pay", "cash:10"}, out), 0) << out;
+  ASSERT_EQ(Console(store, {"--json", "register", "close", "--counted", "156"}, out), 0) << out;
+  EXPECT_EQ(Int(Json(out), "expected_cash_cents"), 15575);
+  EXPECT_EQ(Int(Json(out), "over_short_cents"), 25);
+
+  ASSERT_EQ(Console(centre,
+                    {"--json", "adjust", "--location", "6", "--product", "16", "--quantity", "-1", "--reason", "casse",
+                     "--note", "ballon crevé"},
+                    out),
+            0)
+      << out;
+  ASSERT_EQ(Console(centre, {"movements", "--product", "16", "--location", "6"}, out), 0) << out;
+  EXPECT_NE(out.find("ballon crevé"), std::string::npos) << out;
+  ASSERT_EQ(Console(centre, {"centre-stock"}, out), 0) << out;
+
+  ASSERT_EQ(Console(office, {"dashboard"}, out), 0) << out;
+  EXPECT_NE(out.find("Mile End"), std::string::npos) << out;
+  EXPECT_NE(out.find("TOTAL"), std::string::npos) << out;
+  const std::string csv = office.path + "/ventes.csv";
+  ASSERT_EQ(Console(office, {"report", "sales", "--group-by", "location", "--csv", csv}, out), 0) << out;
+  std::ifstream in(csv);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_NE(text.str().find("location_id"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("Westmount"), std::string::npos) << text.str();
+  ASSERT_EQ(Console(office, {"report", "top", "--limit", "3"}, out), 0) << out;
+  ASSERT_EQ(
+      Console(office, {"--json", "product", "create", "--sku", "TEST-CONSOLE-1", "--name", "Tasse", "--price", "9,99"},
+              out),
+      0)
+      << out;
+  const std::string product = std::to_string(Int(Json(out), "id"));
+  ASSERT_EQ(Console(office, {"--json", "product", "price", product, "11,49"}, out), 0) << out;
+  EXPECT_EQ(Int(Json(out), "price_cents"), 1149);
+  ASSERT_EQ(Console(office, {"product", "archive", product}, out), 0) << out;
+  EXPECT_EQ(ManagerGet("/api/v1/products/" + product).at("active"), false);
+  ASSERT_EQ(
+      Console(office,
+              {"--json", "staff", "create", "--email", "nouveau.caissier@comptoir.local", "--password", "motdepasse-1",
+               "--first-name", "Nouveau", "--last-name", "Caissier", "--role", "cashier", "--location", "4"},
+              out),
+      0)
+      << out;
+  const std::string staff_id = std::to_string(Int(Json(out), "id"));
+  ASSERT_EQ(Console(office, {"staff", "list"}, out), 0) << out;
+  EXPECT_NE(out.find("nouveau.caissier@comptoir.local"), std::string::npos) << out;
+  Home newcomer("cli-newcomer");
+  ASSERT_EQ(
+      Console(newcomer, {"login", "--email", "nouveau.caissier@comptoir.local", "--password", "motdepasse-1"}, out), 0)
+      << out;
+  ASSERT_EQ(Console(office, {"--json", "staff", "disable", staff_id}, out), 0) << out;
+  EXPECT_EQ(Json(out).at("active"), false) << out;
+  EXPECT_EQ(
+      Console(newcomer, {"login", "--email", "nouveau.caissier@comptoir.local", "--password", "motdepasse-1"}, out), 1)
+      << out;
+  ASSERT_EQ(Console(office, {"staff", "list"}, out), 0) << out;
+  EXPECT_NE(out.find("désactivé"), std::string::npos) << out;
+  ASSERT_EQ(Console(office, {"--json", "staff", "enable", staff_id}, out), 0) << out;
+  EXPECT_EQ(
+      Console(newcomer, {"login", "--email", "nouveau.caissier@comptoir.local", "--password", "motdepasse-1"}, out), 0)
+      << out;
+}
+
+}  // namespace
+}  // namespace comptoir::console::testing

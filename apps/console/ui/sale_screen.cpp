@@ -1,0 +1,375 @@
+// The sale screen: scan or type a code (or "3*code"), search by name, quantities, customer, tenders;
+// the totals, rounding and change come from the till model (money.hpp) and the receipt from the
+// server (or, offline, from the till's journal entry). Every change is kept in the journal's draft.
+#include <algorithm>
+#include <sstream>
+
+#include "comptoir/console/format.hpp"
+#include "ui/screens.hpp"
+
+namespace comptoir::console::ui {
+namespace {
+
+class Sale final : public Screen {
+ public:
+  explicit Sale(Navigator& nav) : nav_(nav), s_(nav.station()) {
+    till_ = Till::FromDraft(s_.journal().Draft());
+    if (!till_.empty()) message = "Vente en cours reprise (" + std::to_string(till_.lines().size()) + " lignes)";
+  }
+
+  std::string Title() const override { return "Vente — " + s_.LocationName(s_.store()); }
+
+  std::vector<std::string> Body() override {
+    if (!receipt_.empty()) {
+      // The receipt on the left, what the cashier says on the right (PgDn scrolls the receipt).
+      std::vector<std::string> out;
+      for (std::size_t i = 0; i < std::max(receipt_.size(), summary_.size()); ++i) {
+        out.push_back(PadRight(i < receipt_.size() ? receipt_[i] : "", 42) + (i < summary_.size() ? summary_[i] : ""));
+      }
+      return out;
+    }
+    std::vector<std::string> out;
+    if (!choices_.empty()) {
+      out.push_back("Plusieurs produits correspondent :");
+      for (std::size_t i = 0; i < choices_.size(); ++i) {
+        out.push_back(PadLeft(std::to_string(i + 1), 3) + ") " + PadRight(choices_[i].name, 30) + " " +
+                      PadRight(choices_[i].sku, 12) + PadLeft(FormatMoney(choices_[i].price_cents), 12));
+      }
+      return out;
+    }
+    out.push_back(" #  " + PadRight("Article", 34) + PadLeft("Qté", 4) + PadLeft("Prix", 12) + PadLeft("Total", 13));
+    for (std::size_t i = 0; i < till_.lines().size(); ++i) {
+      const Line& l = till_.lines()[i];
+      out.push_back(PadLeft(std::to_string(i + 1), 2) + "  " + PadRight(l.item.name, 34) +
+                    PadLeft(std::to_string(l.quantity), 4) + PadLeft(FormatMoney(l.item.price_cents), 12) +
+                    PadLeft(FormatMoney(l.total_cents()), 13));
+    }
+    out.push_back(std::string(69, '-'));
+    const Totals t = till_.totals();
+    const Settlement st = till_.settlement();
+    auto row = [](const std::string& label, std::int64_t cents) {
+      return std::string(36, ' ') + PadRight(label, 20) + PadLeft(FormatMoney(cents), 13);
+    };
+    std::string client = till_.customer_label.empty() ? "" : "Client : " + till_.customer_label;
+    out.push_back(PadRight(client, 36) + PadRight("Sous-total", 20) + PadLeft(FormatMoney(t.subtotal_cents), 13));
+    out.push_back(row("TPS", t.gst_cents));
+    out.push_back(row("TVQ", t.qst_cents));
+    out.push_back(row("TOTAL", t.total_cents));
+    if (!till_.empty()) out.push_back(row("À payer comptant", till_.CashToPay()));
+    for (const Tender& p : till_.tenders())
+      out.push_back(row("  " + std::string(MethodLabel(p.method)), p.amount_cents));
+    if (!till_.tenders().empty()) {
+      if (st.settled()) {
+        out.push_back(row("Monnaie", st.change_cents));
+      } else {
+        out.push_back(row("Reste", st.remaining_cents));
+      }
+    }
+    return out;
+  }
+
+  std::string Prompt() const override {
+    if (!receipt_.empty()) return "Entrée : nouvelle vente";
+    switch (mode_) {
+      case Mode::kScan:
+        return choices_.empty() ? "Article (code, nom, 3*code) :"
+                                : "Choix (1-" + std::to_string(choices_.size()) + ") :";
+      case Mode::kCustomer:
+        return "Client (courriel ou téléphone) :";
+      case Mode::kQuantity:
+        return "Ligne et quantité (2 3 ; 0 = suppr.) :";
+      case Mode::kRemove:
+        return "Ligne à supprimer :";
+      case Mode::kTender:
+        return std::string(MethodLabel(method_)) +
+               " (vide = " + FormatMoney(method_ == Method::kCash ? till_.CashToPay() : Rest()) + ") :";
+      case Mode::kGiftCode:
+        return "Code de la carte-cadeau :";
+      case Mode::kGiftPin:
+        return "NIP de la carte-cadeau :";
+    }
+    return "";
+  }
+
+  bool Secret() const override { return mode_ == Mode::kGiftPin; }
+
+  std::vector<Hint> Hints() const override {
+    if (!receipt_.empty()) return {{Key::kF7, "Réimprimer"}, {Key::kEscape, "Menu"}};
+    // F4 (remove a line) works too; the bar has room for these (80 columns).
+    return {{Key::kF2, "Client"},   {Key::kF3, "Qté"},
+            {Key::kF5, "Comptant"}, {Key::kF6, "Crédit"},
+            {Key::kF7, "Débit"},    {Key::kF8, "Cadeau"},
+            {Key::kF9, "Annul"},    {Key::kEscape, mode_ == Mode::kScan ? "Menu" : "Retour"}};
+  }
+
+  void Enter(const std::string& raw) override {
+    const std::string input = Trim(raw);
+    if (!receipt_.empty()) {
+      receipt_.clear();
+      last_receipt_.clear();
+      message.clear();
+      return;
+    }
+    switch (mode_) {
+      case Mode::kScan:
+        Scan(input);
+        break;
+      case Mode::kCustomer:
+        Customer(input);
+        break;
+      case Mode::kQuantity:
+        Quantity(input);
+        break;
+      case Mode::kRemove:
+        RemoveLine(input);
+        break;
+      case Mode::kTender:
+        Pay(input);
+        break;
+      case Mode::kGiftCode:
+        gift_code_ = input;
+        mode_ = Mode::kGiftPin;
+        break;
+      case Mode::kGiftPin:
+        gift_pin_ = input;
+        mode_ = Mode::kTender;
+        break;
+    }
+  }
+
+  bool Press(Key key) override {
+    if (!receipt_.empty()) {
+      if (key == Key::kF7 && !last_receipt_.empty()) {
+        Outcome o = s_.Reprint(last_receipt_);
+        message = o.message;
+        if (o.ok) receipt_ = o.text;
+        return true;
+      }
+      if (key == Key::kEscape) nav_.Pop();
+      return key == Key::kEscape;
+    }
+    switch (key) {
+      case Key::kF2:
+        mode_ = Mode::kCustomer;
+        return true;
+      case Key::kF3:
+        mode_ = Mode::kQuantity;
+        return true;
+      case Key::kF4:
+        mode_ = Mode::kRemove;
+        return true;
+      case Key::kF5:
+        return StartTender(Method::kCash);
+      case Key::kF6:
+        return StartTender(Method::kCard);
+      case Key::kF7:
+        return StartTender(Method::kDebit);
+      case Key::kF8:
+        return StartTender(Method::kGiftCard);
+      case Key::kF9:
+        till_.Clear();
+        choices_.clear();
+        mode_ = Mode::kScan;
+        s_.journal().ClearDraft();
+        message = "Vente annulée";
+        return true;
+      case Key::kEscape:
+        if (mode_ == Mode::kScan && choices_.empty()) {
+          nav_.Pop();  // the draft stays: the sale is there when the cashier comes back
+        } else {
+          mode_ = Mode::kScan;
+          choices_.clear();
+        }
+        return true;
+      default:
+        return false;
+    }
+  }
+
+ private:
+  enum class Mode { kScan, kCustomer, kQuantity, kRemove, kTender, kGiftCode, kGiftPin };
+
+  static std::string Trim(const std::string& s) {
+    const auto a = s.find_first_not_of(' ');
+    if (a == std::string::npos) return "";
+    return s.substr(a, s.find_last_not_of(' ') - a + 1);
+  }
+
+  std::int64_t Rest() const {
+    const Settlement st = till_.settlement();
+    return st.settled() ? 0 : st.remaining_cents;
+  }
+
+  void Changed() { s_.journal().SaveDraft(till_.ToDraft()); }
+
+  void Add(const Item& item, std::int64_t quantity) {
+    till_.Add(item, quantity);
+    Changed();
+    message = std::to_string(quantity) + " × " + item.name + " ajouté";
+  }
+
+  void Scan(const std::string& input) {
+    if (input.empty()) return;
+    if (!choices_.empty()) {
+      std::size_t pick = 0;
+      try {
+        pick = std::stoul(input);
+      } catch (const std::exception&) {
+      }
+      if (pick < 1 || pick > choices_.size()) {
+        message = "Choisir un numéro de 1 à " + std::to_string(choices_.size());
+        return;
+      }
+      Add(choices_[pick - 1], pending_quantity_);
+      choices_.clear();
+      return;
+    }
+    std::int64_t quantity = 1;
+    std::string code = input;
+    if (const auto star = input.find('*'); star != std::string::npos) {
+      try {
+        quantity = std::stoll(input.substr(0, star));
+      } catch (const std::exception&) {
+        quantity = 0;
+      }
+      code = Trim(input.substr(star + 1));
+      if (quantity <= 0 || quantity > 999) {
+        message = "Quantité invalide";
+        return;
+      }
+    }
+    std::string problem;
+    if (auto item = s_.Lookup(code, problem)) {
+      Add(*item, quantity);
+      return;
+    }
+    std::vector<Item> found = s_.Search(code);
+    if (found.empty()) {
+      message = problem.empty() ? "Aucun produit pour « " + code + " »" : problem;
+    } else if (found.size() == 1) {
+      Add(found.front(), quantity);
+    } else {
+      choices_ = std::move(found);
+      if (choices_.size() > 12) choices_.resize(12);
+      pending_quantity_ = quantity;
+      message = std::to_string(choices_.size()) + " produits trouvés";
+    }
+  }
+
+  void Customer(const std::string& input) {
+    mode_ = Mode::kScan;
+    if (input.empty()) {
+      till_.customer_id.reset();
+      till_.customer_label.clear();
+      Changed();
+      return;
+    }
+    std::optional<std::int64_t> id;
+    Outcome o = s_.FindCustomer(input, id);
+    message = o.ok && !o.text.empty() ? "Client : " + o.text.front() : o.message;
+    if (o.ok && id) {
+      till_.customer_id = id;
+      till_.customer_label = input;
+      Changed();
+    }
+  }
+
+  void Quantity(const std::string& input) {
+    mode_ = Mode::kScan;
+    std::istringstream in(input);
+    std::size_t line = 0;
+    std::int64_t quantity = -1;
+    if (!(in >> line >> quantity) || !till_.SetQuantity(line - 1, quantity)) {
+      message = "Écrire le n° de ligne puis la quantité, ex. 2 3";
+      return;
+    }
+    Changed();
+  }
+
+  void RemoveLine(const std::string& input) {
+    mode_ = Mode::kScan;
+    std::size_t line = 0;
+    try {
+      line = std::stoul(input);
+    } catch (const std::exception&) {
+    }
+    if (line == 0 || !till_.Remove(line - 1)) {
+      message = "Aucune ligne " + input;
+      return;
+    }
+    Changed();
+    message = "Ligne " + input + " supprimée";
+  }
+
+  bool StartTender(Method method) {
+    if (till_.empty()) {
+      message = TenderRefusalText(TenderRefusal::kEmptyBasket);
+      return true;
+    }
+    if (s_.offline() && NeedsServer(method)) {
+      message = TenderRefusalText(TenderRefusal::kOfflineNeedsServer);
+      return true;
+    }
+    method_ = method;
+    gift_code_.clear();
+    gift_pin_.clear();
+    mode_ = method == Method::kGiftCard ? Mode::kGiftCode : Mode::kTender;
+    return true;
+  }
+
+  void Pay(const std::string& input) {
+    std::int64_t cents = method_ == Method::kCash ? till_.CashToPay() : Rest();
+    if (!input.empty() && !ParseMoney(input, cents)) {
+      message = "Montant invalide : " + input;
+      return;
+    }
+    const TenderRefusal refusal = till_.AddTender({method_, cents, gift_code_, gift_pin_}, s_.offline());
+    if (refusal != TenderRefusal::kNone) {
+      message = TenderRefusalText(refusal);
+      return;
+    }
+    mode_ = Mode::kScan;
+    if (!till_.settlement().settled()) {
+      message = "Reste à payer : " + FormatMoney(till_.settlement().remaining_cents);
+      return;
+    }
+    SaleOutcome out = s_.Sell(till_);
+    message = out.message;
+    if (out.state == SaleState::kRefused) {
+      till_.ClearTenders();
+      return;
+    }
+    receipt_ = out.text;
+    const Receipt& r = out.receipt;
+    summary_ = {"", "Reçu " + r.receipt_number, "", Spread("TOTAL", FormatMoney(r.totals.total_cents), 30)};
+    for (const Tender& p : r.payments)
+      summary_.push_back(Spread(std::string(MethodLabel(p.method)), FormatMoney(p.amount_cents), 30));
+    summary_.push_back(Spread("Arrondi", FormatMoney(r.cash_rounding_cents), 30));
+    summary_.push_back(Spread("MONNAIE", FormatMoney(r.change_cents), 30));
+    if (r.offline) summary_.insert(summary_.begin() + 2, "HORS LIGNE : envoyée à la reprise");
+    last_receipt_ = out.state == SaleState::kRecorded ? out.receipt.receipt_number : "";
+    const std::int64_t change = out.receipt.change_cents;
+    message += " — monnaie " + FormatMoney(change);
+  }
+
+  Navigator& nav_;
+  Station& s_;
+  Till till_;
+  Mode mode_ = Mode::kScan;
+  Method method_ = Method::kCash;
+  std::string gift_code_;
+  std::string gift_pin_;
+  std::vector<Item> choices_;
+  std::int64_t pending_quantity_ = 1;
+  std::vector<std::string> receipt_;
+  std::vector<std::string> summary_;
+  std::string last_receipt_;
+};
+
+}  // namespace
+
+std::unique_ptr<Screen> MakeSale(Navigator& nav) {
+  return std::make_unique<Sale>(nav);
+}
+
+}  // namespace comptoir::console::ui
