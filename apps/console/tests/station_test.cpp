@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "comptoir/console/format.hpp"
 #include "comptoir/console/station.hpp"
