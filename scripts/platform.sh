@@ -45,7 +45,7 @@ PG_BINDIR=${COMPTOIR_PG_BINDIR:-/usr/lib/postgresql/15/bin}
 VAR=${COMPTOIR_VAR:-$ROOT/var}
 RUN_DIR="$VAR/run"      # pid files
 LOG_DIR="$VAR/log"      # one log per process, redis.log
-SECRETS="$VAR/secrets"  # <service>.pw, generated once
+SECRETS="$VAR/secrets"  # <service>.pw, <service>.client_secret, jwt_signing.pem/jwt_public.pem: generated once
 ENV_FILE="$VAR/env"
 REDIS_DIR="$VAR/redis"
 PG_DIR="$VAR/pg"        # data/ (the cluster), run/ (unix socket), postgresql.log
@@ -392,6 +392,25 @@ secret_of() { # service -> its password, generated once
   tr -d '\n' <"$f"
 }
 
+client_secret_of() { # service -> its client secret for service tokens (ADR 0008), generated once
+  local f="$SECRETS/$1.client_secret"
+  if [[ ! -s $f ]]; then
+    (umask 077 && openssl rand -hex 32 >"$f")
+  fi
+  tr -d '\n' <"$f"
+}
+
+jwt_keys() { # the customer service's Ed25519 key pair (ADR 0008), generated once: it signs, the rest verify
+  local key="$SECRETS/jwt_signing.pem" pub="$SECRETS/jwt_public.pem"
+  if [[ ! -s $key ]]; then
+    (umask 077 && openssl genpkey -algorithm ed25519 -out "$key.tmp" && mv "$key.tmp" "$key")
+    rm -f "$pub"
+  fi
+  if [[ ! -s $pub ]]; then
+    (umask 077 && openssl pkey -in "$key" -pubout -out "$pub")
+  fi
+}
+
 pg_ensure_databases() {
   local svc pw
   for svc in $(services); do
@@ -459,8 +478,9 @@ require_monitoring_tools() {
 # --- env file --------------------------------------------------------------------------------
 
 write_env() {
-  local svc u tmp
+  local svc u tmp secret clients=""
   tmp="$ENV_FILE.tmp"
+  jwt_keys
   {
     echo "# Written by scripts/platform.sh; source it to run build/$PRESET/apps/comptoir/comptoir by hand."
     echo "export COMPTOIR_PG_PORT=$PG_PORT"
@@ -468,8 +488,10 @@ write_env() {
     echo "export COMPTOIR_REDIS_URL=redis://127.0.0.1:$REDIS_PORT"
     echo "export COMPTOIR_LOG_LEVEL=$LOG_LEVEL"
     echo "export COMPTOIR_DOCS_SWAGGER_DIR=$ROOT/web/node_modules/swagger-ui-dist"
-    # HS256 key shared by the services that sign and check tokens and by the gateway's jwt plugin.
-    echo "export COMPTOIR_AUTH_JWT_SECRET=$(secret_of jwt)"
+    # Tokens (ADR 0008): customer signs with the private key (it alone reads the _FILE setting); the
+    # services and the gateway's jwt plugin verify with the public key (a PEM: no quote inside).
+    echo "export COMPTOIR_AUTH_SIGNING_KEY_FILE=$SECRETS/jwt_signing.pem"
+    echo "export COMPTOIR_AUTH_JWT_PUBLIC_KEY='$(<"$SECRETS/jwt_public.pem")'"
     # The gateway's Admin API credential (Kong-Admin-Token: $(cat var/secrets/gateway-admin.pw)).
     secret_of gateway-admin >/dev/null
     echo "export COMPTOIR_GATEWAY_ADMIN_TOKEN_FILE=$SECRETS/gateway-admin.pw"
@@ -477,11 +499,16 @@ write_env() {
     echo "export COMPTOIR_GATEWAY_REDIS_PORT=$REDIS_PORT"
     for svc in $(services); do
       u=$(upper "$svc")
+      # Each service's own secret for service tokens; customer holds only their SHA-256 digests.
+      secret=$(client_secret_of "$svc")
+      echo "export COMPTOIR_${u}_CLIENT_SECRET=$secret"
+      clients+="${clients:+,}$svc=$(printf '%s' "$secret" | openssl dgst -sha256 -r | awk '{print $1}')"
       echo "export COMPTOIR_${u}_HTTP_PORT=$(first_port "$svc")"
       if has_database "$svc"; then
         echo "export COMPTOIR_${u}_DATABASE_URL=postgresql://$svc:$(secret_of "$svc")@127.0.0.1:$PG_PORT/$svc"
       fi
     done
+    echo "export COMPTOIR_CUSTOMER_SERVICE_CLIENTS=$clients"
   } >"$tmp"
   chmod 600 "$tmp"
   mv "$tmp" "$ENV_FILE"

@@ -9,6 +9,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <boost/json.hpp>
+
+#include "comptoir/auth/keys.hpp"
 #include "comptoir/testing/pg.hpp"
 
 namespace comptoir::testing {
@@ -50,7 +53,7 @@ Platform::Platform(PlatformOptions options) : options_(std::move(options)) {
   std::string unique = options_.name + "_" + std::to_string(::getpid()) + "_" + std::to_string(FreePort());
   dir_ = (StateDir() / unique).string();
   std::filesystem::create_directories(dir_);
-  jwt_secret_ = "test-secret-" + unique + "-0123456789abcdef0123456789";
+  for (const auto& name : options_.services) client_secrets_[name] = auth::RandomToken(32);
   for (const auto& name : options_.services) {
     Service service;
     service.name = name;
@@ -91,7 +94,7 @@ void Platform::StartGateway() {
   o.args = {"gateway",      "--config", gateway_config_, "--listen", "127.0.0.1:" + std::to_string(gateway_port_),
             "--admin-listen", "127.0.0.1:" + std::to_string(gateway_admin_port_), "--threads", "2", "--access-log"};
   o.env = options_.env;
-  o.env.emplace_back("COMPTOIR_AUTH_JWT_SECRET", jwt_secret_);
+  o.env.emplace_back("COMPTOIR_AUTH_JWT_PUBLIC_KEY", auth_.PublicKeyPem());
   gateway_admin_token_ = "admin-token-" + unique + "-0123456789abcdef";
   o.env.emplace_back("COMPTOIR_GATEWAY_ADMIN_TOKEN", gateway_admin_token_);
   // deploy/kong.yml's rate-limiting budgets (policy redis): the fixture's Redis, or a port where
@@ -144,7 +147,18 @@ std::vector<std::pair<std::string, std::string>> Platform::EnvFor(const Service&
       // no Redis fixture for this test
     }
   }
-  env.emplace_back("COMPTOIR_AUTH_JWT_SECRET", jwt_secret_);
+  // Only customer signs; everyone verifies with the public key; each service has its own client secret and
+  // customer knows only their digests (ADR 0008).
+  env.emplace_back("COMPTOIR_AUTH_JWT_PUBLIC_KEY", auth_.PublicKeyPem());
+  env.emplace_back(prefix + "CLIENT_SECRET", client_secrets_.at(service.name));
+  if (service.name == "customer") {
+    env.emplace_back("COMPTOIR_AUTH_SIGNING_KEY", auth_.SigningKeyPem());
+    std::string clients;
+    for (const auto& [name, secret] : client_secrets_) {
+      clients += (clients.empty() ? "" : ",") + name + "=" + auth::Sha256Hex(secret);
+    }
+    env.emplace_back("COMPTOIR_CUSTOMER_SERVICE_CLIENTS", clients);
+  }
   env.emplace_back("COMPTOIR_HTTP_THREADS", "2");
   env.emplace_back("COMPTOIR_DB_POOL_SIZE", "4");
   // Tests measure behaviour, not password strength: the cheapest Argon2id the service accepts.
@@ -205,6 +219,22 @@ void Platform::StartService(const std::string& name, int index) {
   if (!WaitForHttp(instance.port, "/ready", std::chrono::seconds(60))) {
     throw std::runtime_error(service.name + " did not become ready; log:\n" + TailOfFile(o.log_file));
   }
+}
+
+const std::string& Platform::ClientSecret(const std::string& service) const {
+  auto it = client_secrets_.find(service);
+  if (it == client_secrets_.end()) throw std::runtime_error("service " + service + " is not part of this platform");
+  return it->second;
+}
+
+std::string Platform::ObtainServiceToken(const std::string& client, const std::string& audience) const {
+  std::string basic = auth::Base64Encode(client + ":" + ClientSecret(client));
+  auto r = Http(static_cast<std::uint16_t>(Port("customer")), "POST", "/internal/v1/auth/token",
+                "grant_type=client_credentials&audience=" + audience,
+                {{"Content-Type", "application/x-www-form-urlencoded"}, {"Authorization", "Basic " + basic}});
+  if (r.status != 200) throw std::runtime_error("customer refused a token for " + client + ": " + r.body);
+  auto body = boost::json::parse(r.body);
+  return std::string(body.at("access_token").as_string());
 }
 
 HttpResult Platform::Call(const std::string& method, const std::string& target, const std::string& body,

@@ -13,13 +13,17 @@ namespace {
 
 constexpr std::uint16_t kDefaultPort = 8001;
 
-/// The running service: repository and handlers over the host's pool.
+/// The running service: token verifier, repository and handlers over the host's pool.
 class Instance final : public service::Instance {
  public:
-  explicit Instance(service::Context& context) : repository_(context.db), handlers_(repository_) {}
+  explicit Instance(service::Context& context)
+      : verifier_(auth::LoadJwtSettings(context.settings), "product"),
+        repository_(context.db),
+        handlers_(repository_, verifier_) {}
   void AddRoutes(http::Router& router) override { product::AddRoutes(router, handlers_); }
 
  private:
+  auth::Verifier verifier_;
   Repository repository_;
   Handlers handlers_;
 };

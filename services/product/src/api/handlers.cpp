@@ -70,6 +70,11 @@ void AddRoutes(http::Router& router, Handlers& handlers) {
   }
 }
 
+void Handlers::RequireCatalogueManager(http::Request& request, std::string_view action) const {
+  auth::Principal who = verifier_.Authenticate(request);
+  auth::RequireRole(who, {auth::Role::kManager, auth::Role::kAdmin}, action);
+}
+
 boost::asio::awaitable<http::Response> Handlers::ListProducts(http::Request& request) {
   ProductQuery query = ParseProductQuery(request.QueryParams());
   ListPage<Product> page = co_await repository_.ListProducts(query);
@@ -96,6 +101,7 @@ boost::asio::awaitable<http::Response> Handlers::GetProductBySku(http::Request& 
 }
 
 boost::asio::awaitable<http::Response> Handlers::CreateProduct(http::Request& request) {
+  RequireCatalogueManager(request, "creating a product");
   ProductChange change = ParseProductBody(json::ParseBody(request.body), ProductBodyMode::kCreate);
   Product product = co_await repository_.CreateProduct(change, request.request_id);
   http::Response response = JsonResponse(201, ToJson(product));
@@ -112,6 +118,7 @@ boost::asio::awaitable<http::Response> Handlers::PatchProduct(http::Request& req
 }
 
 boost::asio::awaitable<http::Response> Handlers::WriteProduct(http::Request& request, bool patch) {
+  RequireCatalogueManager(request, "changing a product");
   std::int64_t id = ProductId(request);
   ProductChange change =
       ParseProductBody(json::ParseBody(request.body), patch ? ProductBodyMode::kPatch : ProductBodyMode::kReplace);
@@ -121,6 +128,7 @@ boost::asio::awaitable<http::Response> Handlers::WriteProduct(http::Request& req
 }
 
 boost::asio::awaitable<http::Response> Handlers::ArchiveProduct(http::Request& request) {
+  RequireCatalogueManager(request, "archiving a product");
   std::int64_t id = ProductId(request);
   if (!co_await repository_.ArchiveProduct(id, request.request_id)) throw ProductNotFound(std::to_string(id));
   co_return http::Response::Empty(204);
@@ -142,6 +150,7 @@ boost::asio::awaitable<http::Response> Handlers::GetCategory(http::Request& requ
 }
 
 boost::asio::awaitable<http::Response> Handlers::CreateCategory(http::Request& request) {
+  RequireCatalogueManager(request, "creating a category");
   CategoryInput input = ParseCategoryBody(json::ParseBody(request.body));
   Category category = co_await repository_.CreateCategory(input);
   http::Response response = JsonResponse(201, ToJson(category));
@@ -150,6 +159,7 @@ boost::asio::awaitable<http::Response> Handlers::CreateCategory(http::Request& r
 }
 
 boost::asio::awaitable<http::Response> Handlers::ReplaceCategory(http::Request& request) {
+  RequireCatalogueManager(request, "changing a category");
   std::int64_t id = CategoryId(request);
   CategoryInput input = ParseCategoryBody(json::ParseBody(request.body));
   auto category = co_await repository_.UpdateCategory(id, input);
@@ -158,6 +168,7 @@ boost::asio::awaitable<http::Response> Handlers::ReplaceCategory(http::Request& 
 }
 
 boost::asio::awaitable<http::Response> Handlers::DeleteCategory(http::Request& request) {
+  RequireCatalogueManager(request, "deleting a category");
   std::int64_t id = CategoryId(request);
   if (!co_await repository_.DeleteCategory(id)) throw CategoryNotFound(std::to_string(id));
   co_return http::Response::Empty(204);

@@ -4,6 +4,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "comptoir/auth/auth.hpp"
 #include "comptoir/http/message.hpp"
 #include "comptoir/http/router.hpp"
 #include "storage/repository.hpp"
@@ -11,10 +12,11 @@
 namespace comptoir::product {
 
 /// The HTTP face of the catalogue: each handler parses and validates, calls the repository and
-/// serialises. Errors are thrown as ApiError and answered as problem+json by libs/http.
+/// serialises. Errors are thrown as ApiError and answered as problem+json by libs/http. Reads are public;
+/// every write (products and categories) needs a manager's or an admin's token, checked here (issue 12).
 class Handlers {
  public:
-  explicit Handlers(Repository& repository) : repository_(repository) {}
+  Handlers(Repository& repository, const auth::Verifier& verifier) : repository_(repository), verifier_(verifier) {}
 
   boost::asio::awaitable<http::Response> ListProducts(http::Request& request);
   boost::asio::awaitable<http::Response> GetProduct(http::Request& request);
@@ -32,8 +34,11 @@ class Handlers {
 
  private:
   boost::asio::awaitable<http::Response> WriteProduct(http::Request& request, bool patch);
+  /// 401 without a valid token, 403 unless the caller is a manager or an admin.
+  void RequireCatalogueManager(http::Request& request, std::string_view action) const;
 
   Repository& repository_;
+  const auth::Verifier& verifier_;
 };
 
 /// One line of the service's route table.

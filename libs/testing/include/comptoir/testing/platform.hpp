@@ -7,6 +7,7 @@
 
 #include "comptoir/testing/http.hpp"
 #include "comptoir/testing/process.hpp"
+#include "comptoir/testing/tokens.hpp"
 
 namespace comptoir::testing {
 
@@ -30,7 +31,9 @@ struct PlatformOptions {
 
 /// A running Comptoir for an integration test: real services on free loopback ports, each with its own
 /// database, talking to each other over HTTP (`<service>.<peer>_url` settings point every service at
-/// every other one started), a JWT secret shared by services and gateway, an event stream of its own
+/// every other one started), its own keys (ADR 0008: an Ed25519 pair, the private key for customer only, the public
+/// key for every other service and the gateway; a client secret per service, their digests for customer), an event
+/// stream of its own
 /// (COMPTOIR_EVENTS_STREAM, unless `env` names one), and the gateway in front.
 /// Processes are stopped (by pid) when the object goes.
 class Platform {
@@ -49,8 +52,15 @@ class Platform {
   [[nodiscard]] const std::string& GatewayAdminToken() const { return gateway_admin_token_; }
   /// Database of a service (for checks that read the tables, e.g. the outbox).
   [[nodiscard]] const std::string& Conninfo(const std::string& service) const;
-  /// The HS256 secret every process was given (COMPTOIR_AUTH_JWT_SECRET); issuer "comptoir".
-  [[nodiscard]] const std::string& JwtSecret() const { return jwt_secret_; }
+  /// The platform's keys and the tokens tests mint with them (each role, expired, forged, any service token).
+  [[nodiscard]] const TestAuth& Auth() const noexcept { return auth_; }
+  /// The settings customer signs with: `auth::IssueToken(platform.Jwt(), who, now)`.
+  [[nodiscard]] const auth::JwtSettings& Jwt() const noexcept { return auth_.Jwt(); }
+  /// The client secret of `service` (COMPTOIR_<SERVICE>_CLIENT_SECRET).
+  [[nodiscard]] const std::string& ClientSecret(const std::string& service) const;
+  /// A service token obtained from the running customer service as `client` would (client credentials, HTTP
+  /// Basic with its secret), for `audience`; throws std::runtime_error when customer refuses.
+  [[nodiscard]] std::string ObtainServiceToken(const std::string& client, const std::string& audience) const;
   [[nodiscard]] std::string LogFile(const std::string& process) const;
 
   /// Stops one service instance (SIGKILL when `kill`, else SIGTERM) / starts it again on the same port and
@@ -82,7 +92,8 @@ class Platform {
   [[nodiscard]] const Service& Find(const std::string& name) const;
 
   PlatformOptions options_;
-  std::string jwt_secret_;
+  TestAuth auth_;
+  std::map<std::string, std::string> client_secrets_;
   std::string dir_;
   std::vector<Service> services_;
   int gateway_port_ = 0;
