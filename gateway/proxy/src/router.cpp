@@ -6,9 +6,7 @@
 namespace comptoir::gateway {
 namespace {
 
-bool IsUnreserved(unsigned char c) {
-  return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
+bool IsUnreserved(unsigned char c) { return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
 
 int Hex(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -17,9 +15,7 @@ int Hex(char c) {
   return -1;
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return http::IEquals(a, b);
-}
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) { return http::IEquals(a, b); }
 
 }  // namespace
 
@@ -141,11 +137,12 @@ std::optional<std::size_t> KongRouter::MatchCandidate(const Candidate& c, std::s
                                                       std::string_view host, std::string_view path,
                                                       const http::Headers& headers) const {
   const auto& route = config_.routes[static_cast<std::size_t>(c.route)];
-  if (!route.methods.empty() && std::find(route.methods.begin(), route.methods.end(), method) == route.methods.end()) {
+  if (!route.methods.empty() &&
+      std::find(route.methods.begin(), route.methods.end(), method) == route.methods.end()) {
     return std::nullopt;
   }
-  if (!route.hosts.empty() &&
-      std::none_of(route.hosts.begin(), route.hosts.end(), [&](const auto& h) { return HostMatches(h, host); })) {
+  if (!route.hosts.empty() && std::none_of(route.hosts.begin(), route.hosts.end(),
+                                           [&](const auto& h) { return HostMatches(h, host); })) {
     return std::nullopt;
   }
   for (const auto& [name, values] : route.headers) {

@@ -5,9 +5,7 @@
 namespace comptoir::gateway {
 namespace {
 
-RoutePath Prefix(std::string p) {
-  return RoutePath{std::move(p), false, nullptr};
-}
+RoutePath Prefix(std::string p) { return RoutePath{std::move(p), false, nullptr}; }
 RoutePath Regex(std::string p) {
   auto re = std::make_shared<const std::regex>(p);
   return RoutePath{std::move(p), true, re};

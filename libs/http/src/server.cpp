@@ -7,7 +7,6 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include <fmt/format.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -18,6 +17,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <fmt/format.h>
 
 #include "comptoir/error.hpp"
 #include "comptoir/http/beast_support.hpp"
@@ -51,9 +51,7 @@ std::mt19937_64& Rng() {
   return rng;
 }
 
-std::string Hex(std::uint64_t value, int digits) {
-  return fmt::format("{:0{}x}", value, digits);
-}
+std::string Hex(std::uint64_t value, int digits) { return fmt::format("{:0{}x}", value, digits); }
 
 bool IsLowerHex(std::string_view s) {
   for (char c : s) {
@@ -204,8 +202,8 @@ asio::awaitable<Response> Dispatch(Server::Impl& impl, Request& request, const R
     }
     co_return ProblemResponse(e, request.request_id);
   } catch (const std::exception& e) {
-    log::Error("unhandled exception",
-               {{"error", e.what()}, {"request_id", request.request_id}, {"path", request.path}});
+    log::Error("unhandled exception", {{"error", e.what()}, {"request_id", request.request_id},
+                                       {"path", request.path}});
   }
   co_return ProblemResponse(ApiError::Internal("internal", "an unexpected error occurred; quote the request id"),
                             request.request_id);
@@ -256,11 +254,10 @@ asio::awaitable<void> RunSession(std::shared_ptr<Server::Impl> impl, tcp::socket
     if (ec) {
       std::string id = NewUuid();
       if (ec == bhttp::error::body_limit) {
-        co_await WriteProblem(
-            stream,
-            ApiError(ErrorKind::kPayload, "request.too_large",
-                     "the request body exceeds " + std::to_string(impl->options.body_limit) + " bytes"),
-            id);
+        co_await WriteProblem(stream, ApiError(ErrorKind::kPayload, "request.too_large",
+                                               "the request body exceeds " +
+                                                   std::to_string(impl->options.body_limit) + " bytes"),
+                              id);
       } else if (ec == bhttp::error::header_limit) {
         ApiError e(ErrorKind::kValidation, "request.headers_too_large", "the request headers are too large");
         Response r = Response::Text(431, ProblemJson(e, id), "application/problem+json");
@@ -269,8 +266,7 @@ asio::awaitable<void> RunSession(std::shared_ptr<Server::Impl> impl, tcp::socket
       } else if (bytes > 0 && ec != beast::error::timeout && ec != bhttp::error::end_of_stream &&
                  ec != asio::error::connection_reset && ec != asio::error::operation_aborted &&
                  ec != bhttp::error::partial_message) {
-        co_await WriteProblem(stream,
-                              ApiError::Validation("request.malformed", "malformed HTTP request: " + ec.message()), id);
+        co_await WriteProblem(stream, ApiError::Validation("request.malformed", "malformed HTTP request: " + ec.message()), id);
       }
       break;
     }
@@ -347,7 +343,8 @@ asio::awaitable<void> DrainThenNotify(std::shared_ptr<Server::Impl> impl, std::f
     co_await timer.async_wait(kUseTuple);
   }
   if (impl->open_sessions.load() > 0) {
-    log::Warn("shutdown grace period over; closing remaining connections", {{"open", impl->open_sessions.load()}});
+    log::Warn("shutdown grace period over; closing remaining connections",
+              {{"open", impl->open_sessions.load()}});
   }
   done();
 }
@@ -382,15 +379,14 @@ void Server::Start() {
   impl_->acceptor.listen(asio::socket_base::max_listen_connections);
   impl_->bound_port = impl_->acceptor.local_endpoint().port();
   impl_->accepting = true;
-  asio::co_spawn(impl_->acceptor.get_executor(), AcceptLoop(impl_), log::LogFailure{"http accept loop"});
+  asio::co_spawn(impl_->acceptor.get_executor(), AcceptLoop(impl_),
+                 log::LogFailure{"http accept loop"});
   log::Info("listening", {{"service", impl_->options.name},
                           {"address", impl_->options.host},
                           {"port", static_cast<int>(impl_->bound_port)}});
 }
 
-std::uint16_t Server::port() const noexcept {
-  return impl_->bound_port;
-}
+std::uint16_t Server::port() const noexcept { return impl_->bound_port; }
 
 void Server::Shutdown(std::function<void()> done) {
   auto impl = impl_;
@@ -402,7 +398,8 @@ void Server::Shutdown(std::function<void()> done) {
   for (std::size_t i = 0; i < impl->runtime.size(); ++i) {
     asio::post(impl->runtime.Context(i), [impl, i] { CloseIdle(impl, i); });
   }
-  asio::co_spawn(impl->runtime.Context(0), DrainThenNotify(impl, std::move(done)), log::LogFailure{"http drain"});
+  asio::co_spawn(impl->runtime.Context(0), DrainThenNotify(impl, std::move(done)),
+                 log::LogFailure{"http drain"});
 }
 
 }  // namespace comptoir::http
