@@ -54,7 +54,8 @@ Platform::Platform(PlatformOptions options) : options_(std::move(options)) {
   for (const auto& name : options_.services) {
     Service service;
     service.name = name;
-    service.conninfo = CreateDatabase(options_.name + "_" + name);
+    service.conninfo = options_.pg_state_dir.empty() ? CreateDatabase(options_.name + "_" + name)
+                                                     : CreateDatabase(options_.name + "_" + name, options_.pg_state_dir);
     auto count = options_.instances.contains(name) ? options_.instances.at(name) : 1;
     for (int i = 0; i < count; ++i) service.instances.push_back(Instance{FreePort(), nullptr});
     services_.push_back(std::move(service));
@@ -88,6 +89,7 @@ Platform::Platform(PlatformOptions options) : options_(std::move(options)) {
   o.env = options_.env;
   o.env.emplace_back("COMPTOIR_AUTH_JWT_SECRET", jwt_secret_);
   o.log_file = LogFile("gateway");
+  gateway_options_ = o;
   gateway_ = std::make_unique<ChildProcess>(o);
   if (!WaitForPort(gateway_port_, std::chrono::seconds(30))) {
     throw std::runtime_error("the gateway did not start; log:\n" + TailOfFile(o.log_file));
@@ -113,8 +115,10 @@ std::vector<std::pair<std::string, std::string>> Platform::EnvFor(const Service&
   bool own_stream = false;
   for (const auto& [name, value] : options_.env) own_stream = own_stream || name == "COMPTOIR_EVENTS_STREAM";
   if (!own_stream) env.emplace_back("COMPTOIR_EVENTS_STREAM", "comptoir:events:" + std::filesystem::path(dir_).filename().string());
-  // The shared test Redis, when the "redis" fixture runs.
-  if (std::filesystem::exists(StateDir() / "redis")) {
+  // The test's own Redis, or the shared test Redis when the "redis" fixture runs.
+  if (options_.redis_port != 0) {
+    env.emplace_back("COMPTOIR_REDIS_URL", "redis://127.0.0.1:" + std::to_string(options_.redis_port));
+  } else if (std::filesystem::exists(StateDir() / "redis")) {
     try {
       env.emplace_back("COMPTOIR_REDIS_URL", "redis://127.0.0.1:" + std::to_string(RedisPort()));
     } catch (const std::exception&) {
@@ -177,6 +181,26 @@ void Platform::StartService(const std::string& name, int index) {
   instance.process = std::make_unique<ChildProcess>(o);
   if (!WaitForHttp(instance.port, "/ready", std::chrono::seconds(60))) {
     throw std::runtime_error(service.name + " did not become ready; log:\n" + TailOfFile(o.log_file));
+  }
+}
+
+void Platform::SignalService(const std::string& name, int signal, int index) {
+  auto& instance = Find(name).instances.at(static_cast<std::size_t>(index));
+  if (instance.process) instance.process->Signal(signal);
+}
+
+void Platform::StopGateway(bool kill) {
+  if (!gateway_) return;
+  if (kill) gateway_->Signal(SIGKILL);
+  gateway_->Stop(std::chrono::seconds(5));
+  gateway_.reset();
+}
+
+void Platform::StartGateway() {
+  if (gateway_port_ == 0) throw std::runtime_error("this platform has no gateway");
+  gateway_ = std::make_unique<ChildProcess>(gateway_options_);
+  if (!WaitForPort(gateway_port_, std::chrono::seconds(30))) {
+    throw std::runtime_error("the gateway did not start again; log:\n" + TailOfFile(gateway_options_.log_file));
   }
 }
 

@@ -1,4 +1,5 @@
 #pragma once
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,6 +27,11 @@ struct PlatformOptions {
   /// instance i gets COMPTOIR_<SERVICE>_INSTANCE_ID=<service>-<i+1>, and kong.yml's targets of that
   /// service's upstream are rewritten to the instances' ports.
   std::map<std::string, int> instances;
+  /// A PostgreSQL cluster of the test's own for the services' databases (a PgCluster's state_dir(), for
+  /// tests that restart the server); empty: the "pg" fixture's.
+  std::filesystem::path pg_state_dir;
+  /// A Redis of the test's own (a RedisServer's port, for tests that stop it); 0: the "redis" fixture's.
+  int redis_port = 0;
 };
 
 /// A running Comptoir for an integration test: real services on free loopback ports, each with its own
@@ -55,6 +61,11 @@ class Platform {
   /// database.
   void StopService(const std::string& service, bool kill = false, int instance = 0);
   void StartService(const std::string& service, int instance = 0);
+  /// Sends `signal` to one service instance (SIGSTOP / SIGCONT for a stalled process).
+  void SignalService(const std::string& service, int signal, int instance = 0);
+  /// Stops the gateway (SIGKILL when `kill`) / starts it again on the same ports and configuration.
+  void StopGateway(bool kill = false);
+  void StartGateway();
 
   /// A request through the gateway with the test-automation API key (and `bearer` as a token when set).
   HttpResult Call(const std::string& method, const std::string& target, const std::string& body = {},
@@ -81,6 +92,7 @@ class Platform {
   int gateway_port_ = 0;
   int gateway_admin_port_ = 0;
   std::unique_ptr<ChildProcess> gateway_;
+  ProcessOptions gateway_options_;
 };
 
 /// The API key of the test-automation consumer of deploy/kong.yml.
