@@ -4,6 +4,7 @@
 // invariant is checked (checks.hpp) until it holds or a bound passes; a table says, per fault, how long it
 // lasted, when every kind of operation succeeded again, what errors the clients saw, and what was broken.
 //   comptoir_chaos [--short] [--report FILE]     exit 0 when every invariant held after every fault
+//   comptoir_chaos --self-test                   exit 0 when each kind of damage made on purpose is found
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -141,11 +142,75 @@ Row RunFault(const Fault& fault, ct::Platform& platform, Load& load, Journal& jo
   return row;
 }
 
+// The checks can fail: with the load paused and every invariant holding, each kind of damage is made in the
+// databases (or in what a client believes), the check must name it, and the damage is undone.
+int SelfTest(ct::Platform& platform, Load& load, Journal& journal, const Baseline& baseline) {
+  load.Pause();
+  int failures = 0;
+  const auto expect = [&](const std::string& what, const std::string& invariant, const std::function<void()>& damage,
+                          const std::function<void()>& undo, std::vector<Operation> extra = {}) {
+    auto ops = journal.Operations();
+    if (!CheckInvariants(platform, baseline, ops).empty()) {
+      std::cerr << "chaos self-test: invariants do not hold before " << what << "\n";
+      ++failures;
+      return;
+    }
+    damage();
+    ops.insert(ops.end(), extra.begin(), extra.end());
+    bool named = false;
+    for (const auto& v : CheckInvariants(platform, baseline, ops))
+      named = named || v.invariant.find(invariant) != std::string::npos;
+    undo();
+    std::cerr << "chaos self-test: " << what << (named ? " is found" : " is NOT found") << "\n";
+    if (!named) ++failures;
+  };
+  const auto& sales = platform.Conninfo("sales");
+  const auto& inventory = platform.Conninfo("inventory");
+  const auto& payment = platform.Conninfo("payment");
+  const auto& reporting = platform.Conninfo("reporting");
+  expect(
+      "a sale a client saw that is not recorded", "sale seen is recorded", [] {}, [] {},
+      {Operation{Kind::kSale, "ghost-key", true, "999999999"}});
+  expect(
+      "a sale nobody asked for", "no sale twice",
+      [&] {
+        ct::RunSql(sales,
+                   "INSERT INTO sales (receipt_number, location_id, cashier_id, subtotal_cents, gst_cents,"
+                   " qst_cents, total_cents, idempotency_key) VALUES ('CHAOS-GHOST', 1, 'x', 0, 0, 0, 0, 'ghost')");
+      },
+      [&] { ct::RunSql(sales, "DELETE FROM sales WHERE receipt_number = 'CHAOS-GHOST'"); });
+  expect(
+      "stock that is not its ledger", "ledger",
+      [&] { ct::RunSql(inventory, "UPDATE stock SET on_hand = on_hand + 1 WHERE location_id = 1 AND product_id = 5"); },
+      [&] {
+        ct::RunSql(inventory, "UPDATE stock SET on_hand = on_hand - 1 WHERE location_id = 1 AND product_id = 5");
+      });
+  expect(
+      "a charge without its order", "no charge without its order",
+      [&] {
+        ct::RunSql(payment,
+                   "INSERT INTO charges (id, idempotency_key, fingerprint, amount_cents, currency, reference,"
+                   " card_last4, status) VALUES (gen_random_uuid(), 'chaos-ghost', 'f', 100, 'CAD', 'r',"
+                   " '4242', 'succeeded')");
+      },
+      [&] { ct::RunSql(payment, "DELETE FROM charges WHERE idempotency_key = 'chaos-ghost'"); });
+  expect(
+      "reporting that differs from the receipts", "reporting",
+      [&] { ct::RunSql(reporting, "UPDATE receipts SET total_cents = total_cents + 1 WHERE channel = 'store'"); },
+      [&] { ct::RunSql(reporting, "UPDATE receipts SET total_cents = total_cents - 1 WHERE channel = 'store'"); });
+  load.Resume();
+  std::cout << (failures == 0 ? "chaos self-test: every kind of damage was found\n"
+                              : "chaos self-test: some damage went unnoticed\n");
+  return failures == 0 ? 0 : 1;
+}
+
 int Main(int argc, char** argv) {
   bool short_run = false;
+  bool self_test = false;
   std::string report;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--short") == 0) short_run = true;
+    if (std::strcmp(argv[i], "--self-test") == 0) self_test = short_run = true;
     if (std::strcmp(argv[i], "--report") == 0 && i + 1 < argc) report = argv[++i];
   }
   ct::PgCluster pg("chaos");
@@ -169,6 +234,7 @@ int Main(int argc, char** argv) {
   Load load(load_options, journal);
   load.Start();
   std::this_thread::sleep_for(short_run ? 3s : 8s);  // steady state before the first fault
+  if (self_test) return SelfTest(platform, load, journal, baseline);
 
   const auto kill_and_restart = [&](const std::string& service, int instance, std::chrono::milliseconds down) {
     const std::string name =
