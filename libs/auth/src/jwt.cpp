@@ -1,5 +1,6 @@
 // EdDSA JWTs (RFC 7519, RFC 8037): encoding, signing with the customer service's key, verification.
 #include <chrono>
+#include <cmath>
 
 #include <boost/json.hpp>
 
@@ -36,7 +37,12 @@ std::optional<std::int64_t> NumericClaim(const json::object& claims, std::string
   if (v->is_uint64() && v->as_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
     return static_cast<std::int64_t>(v->as_uint64());
   }
-  if (v->is_double()) return static_cast<std::int64_t>(v->as_double());
+  if (v->is_double()) {
+    // A time out of int64's range (1e52, inf) is no time: converting it would be undefined behaviour
+    // (found by tests/fuzz/jwt_fuzz), so it is refused like any claim that is not a number.
+    const double d = v->as_double();
+    if (std::isfinite(d) && d > -9.0e18 && d < 9.0e18) return static_cast<std::int64_t>(d);
+  }
   throw Invalid("claim '" + std::string(name) + "' is not a number");
 }
 
@@ -185,7 +191,7 @@ Principal VerifyToken(const JwtSettings& settings, std::string_view token, std::
   }
   auto exp = NumericClaim(claims, "exp");
   if (!exp) throw Invalid("the token has no expiry (exp)");
-  if (*exp + kLeewaySeconds <= now) {
+  if (*exp <= now - kLeewaySeconds) {  // (not exp + leeway: an exp near INT64_MAX would overflow)
     throw ApiError(ErrorKind::kUnauthorized, "auth.token_expired", "the token has expired; sign in again");
   }
   if (auto nbf = NumericClaim(claims, "nbf"); nbf && *nbf > now + kLeewaySeconds) {

@@ -172,6 +172,25 @@ TEST(Jwt, RefusesExpiredTamperedForeignAndMalformedTokens) {
   EXPECT_EQ(CodeOf([&] { VerifyToken(s, none, 1'000'100, "sales"); }), "auth.invalid_token");
 }
 
+TEST(Jwt, TimesOutOfRangeAreRefusedNotConverted) {
+  // Found by tests/fuzz/jwt_fuzz: a double claim beyond int64 was cast (undefined behaviour), and an exp
+  // near INT64_MAX overflowed when the leeway was added. Refused (or compared) without either.
+  const auto s = Signing();
+  const boost::json::object header{{"alg", "EdDSA"}, {"typ", "JWT"}};
+  auto with_exp = [&](boost::json::value exp) {
+    boost::json::object claims{{"iss", "comptoir"}, {"sub", "staff-4"}, {"role", "cashier"}, {"exp", exp}};
+    return Craft(header, claims, &s.signing_key);
+  };
+  for (double exp : {1e52, -1e300, 9.3e18}) {
+    EXPECT_EQ(CodeOf([&] { VerifyToken(VerifyOnly(), with_exp(exp), 1'000'000, "sales"); }), "auth.invalid_token")
+        << exp;
+  }
+  // The largest exp is a valid (far) expiry, not an overflow into the past.
+  EXPECT_EQ(CodeOf([&] { VerifyToken(VerifyOnly(), with_exp(INT64_MAX), 1'000'000, "sales"); }), "none");
+  // A finite double in range is a time like any other.
+  EXPECT_EQ(CodeOf([&] { VerifyToken(VerifyOnly(), with_exp(1'000'900.5), 1'000'000, "sales"); }), "none");
+}
+
 TEST(Jwt, AlgorithmConfusionWithThePublicKeyAsHmacSecretIsRefused) {
   // The classic attack on verifiers that let the token pick its algorithm: HS256 keyed with the public PEM.
   auto s = VerifyOnly();

@@ -24,6 +24,7 @@
 #include "comptoir/http/log_context.hpp"
 #include "comptoir/log.hpp"
 #include "comptoir/metrics.hpp"
+#include "request_head.hpp"
 
 namespace comptoir::http {
 namespace asio = boost::asio;
@@ -213,22 +214,6 @@ asio::awaitable<Response> Dispatch(Server::Impl& impl, Request& request, const R
                             request.request_id);
 }
 
-Request ToRequest(bhttp::request<bhttp::string_body>&& in, const std::string& remote) {
-  Request r;
-  r.method_name = std::string(in.method_string());
-  r.method = ParseMethod(r.method_name);
-  r.target = std::string(in.target());
-  auto q = r.target.find('?');
-  r.path = r.target.substr(0, q);
-  if (q != std::string::npos) r.query = r.target.substr(q + 1);
-  r.headers.Reserve(12);
-  for (const auto& field : in) r.headers.Add(field.name_string(), field.value());
-  r.body = std::move(in.body());
-  r.remote_address = remote;
-  r.keep_alive = in.keep_alive();
-  return r;
-}
-
 bhttp::response<bhttp::string_body> ToBeast(Response&& in, unsigned version, bool keep_alive, bool head) {
   bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(in.status), version};
   for (const auto& [name, value] : in.headers) out.insert(name, value);
@@ -265,9 +250,8 @@ asio::awaitable<void> RunSession(std::shared_ptr<Server::Impl> impl, tcp::socket
   buffer.reserve(8 * 1024);  // Beast reads at most the free capacity: room for a whole request
   for (;;) {
     if (impl->stopping.load(std::memory_order_relaxed)) break;
-    bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(impl->options.header_limit));
-    parser.body_limit(impl->options.body_limit);
+    detail::RequestParser parser;
+    detail::ApplyLimits(parser, impl->options);
     stream.expires_after(impl->options.read_timeout);
     session.idle = true;
     auto [ec, bytes] = co_await bhttp::async_read(stream, buffer, parser, kUseTuple);
@@ -297,11 +281,8 @@ asio::awaitable<void> RunSession(std::shared_ptr<Server::Impl> impl, tcp::socket
     impl->in_flight.Inc();
     auto beast_request = parser.release();
     const unsigned version = beast_request.version();
-    Request request = ToRequest(std::move(beast_request), remote);
-    auto incoming_id = request.headers.Get("X-Request-ID");
-    request.request_id = incoming_id && ValidRequestId(*incoming_id) ? std::string(*incoming_id) : NewUuid();
-    auto incoming_trace = request.headers.Get("traceparent");
-    request.traceparent = NextTraceparent(incoming_trace ? *incoming_trace : std::string_view{});
+    Request request = detail::ToRequest(std::move(beast_request), remote);
+    detail::AssignIds(request);
     context->request_id = request.request_id;
     context->trace_id = request.traceparent.substr(3, 32);
     const Route* matched = nullptr;

@@ -57,7 +57,8 @@ Platform::Platform(PlatformOptions options) : options_(std::move(options)) {
   for (const auto& name : options_.services) {
     Service service;
     service.name = name;
-    service.conninfo = CreateDatabase(options_.name + "_" + name);
+    service.conninfo = options_.pg_state_dir.empty() ? CreateDatabase(options_.name + "_" + name)
+                                                     : CreateDatabase(options_.name + "_" + name, options_.pg_state_dir);
     auto count = options_.instances.contains(name) ? options_.instances.at(name) : 1;
     for (int i = 0; i < count; ++i) service.instances.push_back(Instance{FreePort(), nullptr});
     services_.push_back(std::move(service));
@@ -99,8 +100,8 @@ void Platform::StartGateway() {
   o.env.emplace_back("COMPTOIR_GATEWAY_ADMIN_TOKEN", gateway_admin_token_);
   // deploy/kong.yml's rate-limiting budgets (policy redis): the fixture's Redis, or a port where
   // nothing listens (fault tolerant), never the 6380 of a platform running on the machine.
-  int budget_redis = FreePort();
-  try {
+  int budget_redis = options_.redis_port != 0 ? options_.redis_port : FreePort();
+  if (options_.redis_port == 0) try {
     if (std::filesystem::exists(StateDir() / "redis")) budget_redis = RedisPort();
   } catch (const std::exception&) {
   }
@@ -139,8 +140,10 @@ std::vector<std::pair<std::string, std::string>> Platform::EnvFor(const Service&
   for (const auto& [name, value] : options_.env) own_stream = own_stream || name == "COMPTOIR_EVENTS_STREAM";
   if (!own_stream)
     env.emplace_back("COMPTOIR_EVENTS_STREAM", "comptoir:events:" + std::filesystem::path(dir_).filename().string());
-  // The shared test Redis, when the "redis" fixture runs.
-  if (std::filesystem::exists(StateDir() / "redis")) {
+  // The test's own Redis, or the shared test Redis when the "redis" fixture runs.
+  if (options_.redis_port != 0) {
+    env.emplace_back("COMPTOIR_REDIS_URL", "redis://127.0.0.1:" + std::to_string(options_.redis_port));
+  } else if (std::filesystem::exists(StateDir() / "redis")) {
     try {
       env.emplace_back("COMPTOIR_REDIS_URL", "redis://127.0.0.1:" + std::to_string(RedisPort()));
     } catch (const std::exception&) {
@@ -235,6 +238,11 @@ std::string Platform::ObtainServiceToken(const std::string& client, const std::s
   if (r.status != 200) throw std::runtime_error("customer refused a token for " + client + ": " + r.body);
   auto body = boost::json::parse(r.body);
   return std::string(body.at("access_token").as_string());
+}
+
+void Platform::SignalService(const std::string& name, int signal, int index) {
+  auto& instance = Find(name).instances.at(static_cast<std::size_t>(index));
+  if (instance.process) instance.process->Signal(signal);
 }
 
 HttpResult Platform::Call(const std::string& method, const std::string& target, const std::string& body,

@@ -1,4 +1,5 @@
 #pragma once
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -27,6 +28,11 @@ struct PlatformOptions {
   /// instance i gets COMPTOIR_<SERVICE>_INSTANCE_ID=<service>-<i+1>, and kong.yml's targets of that
   /// service's upstream are rewritten to the instances' ports.
   std::map<std::string, int> instances;
+  /// A PostgreSQL cluster of the test's own for the services' databases (a PgCluster's state_dir(), for
+  /// tests that restart the server); empty: the "pg" fixture's.
+  std::filesystem::path pg_state_dir;
+  /// A Redis of the test's own (a RedisServer's port, for tests that stop it); 0: the "redis" fixture's.
+  int redis_port = 0;
 };
 
 /// A running Comptoir for an integration test: real services on free loopback ports, each with its own
@@ -67,6 +73,8 @@ class Platform {
   /// database.
   void StopService(const std::string& service, bool kill = false, int instance = 0);
   void StartService(const std::string& service, int instance = 0);
+  /// Sends `signal` to one service instance (SIGSTOP / SIGCONT for a stalled process).
+  void SignalService(const std::string& service, int signal, int instance = 0);
 
   /// Stops the gateway (SIGKILL when `kill`) / starts it again on the same ports and configuration: the
   /// platform "unreachable" for its clients while every service keeps running.
