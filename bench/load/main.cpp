@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
   double scale = 0.1;
   std::string duration, executor, stages, out_file, label, api_key = Target{}.api_key;
   double rate = 0;
-  int vus = 0, max_vus = 0, pre_allocated = 0, threads = 1, round = 0, shoppers = 0, timeout_ms = 10000, interval_ms = 0;
+  int vus = 0, max_vus = 0, pre_allocated = 0, threads = 1, round = 0, shoppers = 0, timeout_ms = 10000,
+      interval_ms = 0;
   std::size_t catalogue = 5000;
   std::vector<std::string> extra_thresholds;
   bool no_default_thresholds = false;
@@ -55,7 +56,8 @@ int main(int argc, char** argv) {
   run->add_option("--scale", scale, "Factor on every duration when not --full")->capture_default_str();
   run->add_option("--duration", duration, "Override: duration (constant executors), e.g. 30s");
   run->add_option("--stages", stages, "Override: stages, e.g. 10s:20,30s:20,10s:0");
-  run->add_option("--executor", executor, "Override: constant-arrival-rate | ramping-arrival-rate | ramping-vus | constant-vus");
+  run->add_option("--executor", executor,
+                  "Override: constant-arrival-rate | ramping-arrival-rate | ramping-vus | constant-vus");
   run->add_option("--rate", rate, "Override: iterations per second (arrival-rate)");
   run->add_option("--vus", vus, "Override: VUs (constant-vus)");
   run->add_option("--pre-allocated-vus", pre_allocated, "Override: preAllocatedVUs");
@@ -76,8 +78,8 @@ int main(int argc, char** argv) {
 
   if (list->parsed()) {
     for (const auto& s : Catalogue()) {
-      std::cout << s.name << "\t" << ExecutorName(s.executor.type) << " " << FormatDuration(ScheduledDuration(s.executor))
-                << "\t" << s.description << "\n";
+      std::cout << s.name << "\t" << ExecutorName(s.executor.type) << " "
+                << FormatDuration(ScheduledDuration(s.executor)) << "\t" << s.description << "\n";
     }
     return 0;
   }
@@ -170,9 +172,11 @@ int main(int argc, char** argv) {
     RunOptions options;
     options.threads = threads;
     const double length = ScheduledDuration(chosen[i].executor).count();
-    options.interval = std::chrono::milliseconds(interval_ms > 0 ? interval_ms
-                                                                 : std::max(1000, static_cast<int>(length / 300.0 * 1000) / 1000 * 1000));
-    if (!quiet) std::cerr << "comptoir-load: " << chosen[i].name << " (" << FormatDuration(ScheduledDuration(chosen[i].executor)) << ")\n";
+    options.interval = std::chrono::milliseconds(
+        interval_ms > 0 ? interval_ms : std::max(1000, static_cast<int>(length / 300.0 * 1000) / 1000 * 1000));
+    if (!quiet)
+      std::cerr << "comptoir-load: " << chosen[i].name << " (" << FormatDuration(ScheduledDuration(chosen[i].executor))
+                << ")\n";
     results.push_back(RunScenario(chosen[i], target, shared, options, thresholds[i]));
   }
   info.machine.End();

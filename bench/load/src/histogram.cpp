@@ -6,9 +6,9 @@
 
 namespace comptoir::load {
 namespace {
-constexpr int kSubBits = 7;                            // 128 buckets per power of two
-constexpr std::uint64_t kSub = 1ULL << kSubBits;       // 128
-constexpr std::uint64_t kExact = 2 * kSub;             // values below 256 have a bucket each
+constexpr int kSubBits = 7;                       // 128 buckets per power of two
+constexpr std::uint64_t kSub = 1ULL << kSubBits;  // 128
+constexpr std::uint64_t kExact = 2 * kSub;        // values below 256 have a bucket each
 }  // namespace
 
 std::size_t Histogram::IndexOf(std::uint64_t value) noexcept {

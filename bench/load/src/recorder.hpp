@@ -17,7 +17,7 @@ struct RequestStats {
   Histogram latency;  ///< from the intended send time (open loop) or the send (closed loop)
   Histogram service;  ///< from the moment the request was handed to the client
   std::uint64_t count = 0;
-  std::uint64_t failed = 0;  ///< transport errors and unexpected statuses
+  std::uint64_t failed = 0;               ///< transport errors and unexpected statuses
   std::map<int, std::uint64_t> statuses;  ///< 0 = no answer (timeout, refused, reset)
   void Merge(const RequestStats& other);
 };

@@ -21,7 +21,9 @@ void ReadLoad(double out[3]) {
   in >> out[0] >> out[1] >> out[2];
 }
 
-double Ms(std::uint64_t us) { return std::round(static_cast<double>(us) / 10.0) / 100.0; }  // 0.01 ms
+double Ms(std::uint64_t us) {
+  return std::round(static_cast<double>(us) / 10.0) / 100.0;
+}  // 0.01 ms
 
 json::object ExecutorJson(const ExecutorConfig& c) {
   json::object o{{"type", ExecutorName(c.type)}};
@@ -44,7 +46,8 @@ json::object ExecutorJson(const ExecutorConfig& c) {
         o["start_vus"] = c.start_vus;
       }
       json::array stages;
-      for (const auto& s : c.stages) stages.push_back(json::object{{"duration", FormatDuration(s.duration)}, {"target", s.target}});
+      for (const auto& s : c.stages)
+        stages.push_back(json::object{{"duration", FormatDuration(s.duration)}, {"target", s.target}});
       o["stages"] = std::move(stages);
       break;
     }
@@ -75,7 +78,8 @@ json::object ScenarioJson(const ScenarioResult& r) {
   for (const auto& [name, c] : rec.checks()) {
     json::array examples;
     for (const auto& e : c.examples) examples.push_back(json::value(e));
-    checks.push_back(json::object{{"name", name}, {"passes", c.passes}, {"fails", c.fails}, {"examples", std::move(examples)}});
+    checks.push_back(
+        json::object{{"name", name}, {"passes", c.passes}, {"fails", c.fails}, {"examples", std::move(examples)}});
   }
   json::array thresholds;
   for (const auto& t : r.thresholds) {
@@ -99,25 +103,27 @@ json::object ScenarioJson(const ScenarioResult& r) {
                                   {"p99_ms", Ms(iv.latency.Percentile(99))},
                                   {"max_ms", Ms(iv.latency.Max())}});
   }
-  return json::object{{"name", r.name},
-                      {"description", r.description},
-                      {"executor", ExecutorJson(r.executor)},
-                      {"seconds", r.seconds},
-                      {"iterations", rec.iterations()},
-                      {"iterations_rate", r.seconds > 0 ? static_cast<double>(rec.iterations()) / r.seconds : 0.0},
-                      {"dropped_iterations", rec.dropped()},
-                      {"interrupted_iterations", rec.interrupted()},
-                      {"vus_max", rec.vus_max()},
-                      {"iteration_duration_ms", TrendJson(rec.iteration_duration())},
-                      {"requests", RequestJson(rec.all(), r.seconds)},
-                      {"by_name", std::move(by_name)},
-                      {"data_received", rec.bytes_in()},
-                      {"data_sent", rec.bytes_out()},
-                      {"checks", json::object{{"passes", rec.check_passes()}, {"fails", rec.check_fails()}, {"list", std::move(checks)}}},
-                      {"thresholds", std::move(thresholds)},
-                      {"ok", r.ok()},
-                      {"interval_s", step},
-                      {"series", std::move(series)}};
+  return json::object{
+      {"name", r.name},
+      {"description", r.description},
+      {"executor", ExecutorJson(r.executor)},
+      {"seconds", r.seconds},
+      {"iterations", rec.iterations()},
+      {"iterations_rate", r.seconds > 0 ? static_cast<double>(rec.iterations()) / r.seconds : 0.0},
+      {"dropped_iterations", rec.dropped()},
+      {"interrupted_iterations", rec.interrupted()},
+      {"vus_max", rec.vus_max()},
+      {"iteration_duration_ms", TrendJson(rec.iteration_duration())},
+      {"requests", RequestJson(rec.all(), r.seconds)},
+      {"by_name", std::move(by_name)},
+      {"data_received", rec.bytes_in()},
+      {"data_sent", rec.bytes_out()},
+      {"checks",
+       json::object{{"passes", rec.check_passes()}, {"fails", rec.check_fails()}, {"list", std::move(checks)}}},
+      {"thresholds", std::move(thresholds)},
+      {"ok", r.ok()},
+      {"interval_s", step},
+      {"series", std::move(series)}};
 }
 
 }  // namespace
@@ -144,7 +150,9 @@ Machine Machine::Now() {
   return m;
 }
 
-void Machine::End() { ReadLoad(load_end); }
+void Machine::End() {
+  ReadLoad(load_end);
+}
 
 std::string UtcNow() {
   std::time_t t = std::time(nullptr);
@@ -156,14 +164,10 @@ std::string UtcNow() {
 }
 
 json::object TrendJson(const Histogram& h) {
-  return json::object{{"count", h.Count()},
-                      {"avg", std::round(h.Mean() / 10.0) / 100.0},
-                      {"min", Ms(h.Min())},
-                      {"med", Ms(h.Percentile(50))},
-                      {"p90", Ms(h.Percentile(90))},
-                      {"p95", Ms(h.Percentile(95))},
-                      {"p99", Ms(h.Percentile(99))},
-                      {"max", Ms(h.Max())}};
+  return json::object{{"count", h.Count()},          {"avg", std::round(h.Mean() / 10.0) / 100.0},
+                      {"min", Ms(h.Min())},          {"med", Ms(h.Percentile(50))},
+                      {"p90", Ms(h.Percentile(90))}, {"p95", Ms(h.Percentile(95))},
+                      {"p99", Ms(h.Percentile(99))}, {"max", Ms(h.Max())}};
 }
 
 json::object ResultsJson(const RunInfo& info, const std::vector<ScenarioResult>& results) {
@@ -210,7 +214,8 @@ std::string TextSummary(const std::vector<ScenarioResult>& results) {
     std::snprintf(line, sizeof line,
                   "%-22s %s  %.1fs  iterations %llu (%.1f/s) dropped %llu  requests %llu (%.1f/s) failed %llu  "
                   "latency ms p50 %.2f p95 %.2f p99 %.2f max %.2f  checks %llu/%llu\n",
-                  r.name.c_str(), r.ok() ? "ok  " : "FAIL", r.seconds, static_cast<unsigned long long>(rec.iterations()),
+                  r.name.c_str(), r.ok() ? "ok  " : "FAIL", r.seconds,
+                  static_cast<unsigned long long>(rec.iterations()),
                   r.seconds > 0 ? static_cast<double>(rec.iterations()) / r.seconds : 0.0,
                   static_cast<unsigned long long>(rec.dropped()), static_cast<unsigned long long>(rec.all().count),
                   r.seconds > 0 ? static_cast<double>(rec.all().count) / r.seconds : 0.0,
@@ -219,8 +224,8 @@ std::string TextSummary(const std::vector<ScenarioResult>& results) {
                   static_cast<unsigned long long>(rec.check_passes() + rec.check_fails()));
     out << line;
     for (const auto& [name, s] : rec.by_name()) {
-      std::snprintf(line, sizeof line, "    %-28s %8llu req  failed %llu  p50 %.2f p95 %.2f p99 %.2f ms\n", name.c_str(),
-                    static_cast<unsigned long long>(s.count), static_cast<unsigned long long>(s.failed),
+      std::snprintf(line, sizeof line, "    %-28s %8llu req  failed %llu  p50 %.2f p95 %.2f p99 %.2f ms\n",
+                    name.c_str(), static_cast<unsigned long long>(s.count), static_cast<unsigned long long>(s.failed),
                     Ms(s.latency.Percentile(50)), Ms(s.latency.Percentile(95)), Ms(s.latency.Percentile(99)));
       out << line;
     }
@@ -231,8 +236,8 @@ std::string TextSummary(const std::vector<ScenarioResult>& results) {
       out << "\n";
     }
     for (const auto& t : r.thresholds) {
-      std::snprintf(line, sizeof line, "    threshold %-50s %s (%s)\n", t.threshold.expression.c_str(), t.ok ? "ok" : "FAILED",
-                    t.value ? std::to_string(*t.value).c_str() : "no data");
+      std::snprintf(line, sizeof line, "    threshold %-50s %s (%s)\n", t.threshold.expression.c_str(),
+                    t.ok ? "ok" : "FAILED", t.value ? std::to_string(*t.value).c_str() : "no data");
       out << line;
     }
   }

@@ -27,7 +27,14 @@ class Part : public std::enable_shared_from_this<Part> {
  public:
   Part(const Scenario& s, const Target& t, const Shared& sh, http::Client& c, std::size_t w, std::size_t n,
        Clock::time_point start, std::chrono::milliseconds interval)
-      : scenario(s), config(s.executor), target(t), shared(sh), client(c), worker(w), workers(n), start(start),
+      : scenario(s),
+        config(s.executor),
+        target(t),
+        shared(sh),
+        client(c),
+        worker(w),
+        workers(n),
+        start(start),
         recorder(start, interval) {}
 
   const Scenario& scenario;
@@ -74,9 +81,13 @@ class Part : public std::enable_shared_from_this<Part> {
 Vu::Vu(Part& part, int id)
     : part_(part), id_(id), rng_(std::hash<std::string>{}(part.shared.run_id) ^ (0x9e3779b97f4a7c15ULL * (id + 1))) {}
 
-const Shared& Vu::shared() const noexcept { return part_.shared; }
+const Shared& Vu::shared() const noexcept {
+  return part_.shared;
+}
 
-std::string Vu::NewKey() { return http::NewUuid(); }
+std::string Vu::NewKey() {
+  return http::NewUuid();
+}
 
 bool Vu::Check(std::string_view name, bool ok, std::string_view detail) {
   return part_.recorder.Check(name, ok, detail);
@@ -120,8 +131,8 @@ awaitable<Reply> Vu::Send(Call call) {
   // system (or of this runner) shows as latency instead of vanishing into fewer requests.
   const auto intended = intended_.value_or(sent);
   intended_.reset();
-  http::ClientResult result = co_await part_.client.Send(part_.target.host, part_.target.port, std::move(request),
-                                                         part_.target.timeout);
+  http::ClientResult result =
+      co_await part_.client.Send(part_.target.host, part_.target.port, std::move(request), part_.target.timeout);
   const auto now = Clock::now();
   Reply reply;
   if (result.error) {
@@ -136,8 +147,10 @@ awaitable<Reply> Vu::Send(Call call) {
   sample.name = call.name;
   sample.status = reply.status;
   sample.failed = !reply.ok;
-  sample.latency_us = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(now - intended).count());
-  sample.service_us = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(now - sent).count());
+  sample.latency_us =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(now - intended).count());
+  sample.service_us =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(now - sent).count());
   sample.bytes_in = reply.body.size();
   sample.bytes_out = bytes_out;
   sample.setup = setup_phase_;
@@ -159,7 +172,8 @@ namespace {
 using PartPtr = std::shared_ptr<Part>;
 
 std::uint64_t Micros(Clock::duration d) {
-  return static_cast<std::uint64_t>(std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::microseconds>(d).count()));
+  return static_cast<std::uint64_t>(
+      std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::microseconds>(d).count()));
 }
 
 // Runs the VU's setup when it is not ready; false when it still is not.
@@ -285,7 +299,8 @@ awaitable<void> RunArrivalRate(PartPtr part) {
     asio::co_spawn(executor, ArrivalIteration(part, vu, due), LogEscape{});
   }
   const auto end = part->start + std::chrono::duration_cast<Clock::duration>(ScheduledDuration(config));
-  co_await WaitInFlight(*part, std::max(Clock::now(), end) + std::chrono::duration_cast<Clock::duration>(config.graceful_stop));
+  co_await WaitInFlight(
+      *part, std::max(Clock::now(), end) + std::chrono::duration_cast<Clock::duration>(config.graceful_stop));
 }
 
 awaitable<void> VuLoop(PartPtr part, Vu* vu, int local_index) {
@@ -334,7 +349,8 @@ awaitable<void> RunRampingVus(PartPtr part) {
 }
 
 awaitable<void> RunPart(PartPtr part) {
-  if (part->config.type == ExecutorType::kConstantArrivalRate || part->config.type == ExecutorType::kRampingArrivalRate) {
+  if (part->config.type == ExecutorType::kConstantArrivalRate ||
+      part->config.type == ExecutorType::kRampingArrivalRate) {
     co_await RunArrivalRate(part);
   } else {
     co_await RunRampingVus(part);
@@ -360,8 +376,8 @@ struct StartLine {
 };
 
 awaitable<void> PartMain(PartPtr part, std::shared_ptr<StartLine> line) {
-  const bool arrival = part->config.type == ExecutorType::kConstantArrivalRate ||
-                       part->config.type == ExecutorType::kRampingArrivalRate;
+  const bool arrival =
+      part->config.type == ExecutorType::kConstantArrivalRate || part->config.type == ExecutorType::kRampingArrivalRate;
   co_await SetupVus(part, arrival ? part->Share(part->config.pre_allocated_vus) : 0);
   if (line->ready.fetch_add(1) + 1 == line->parts) {
     line->start = (Clock::now() + std::chrono::milliseconds(20)).time_since_epoch().count();
@@ -409,8 +425,8 @@ ScenarioResult RunScenario(const Scenario& scenario, const Target& target, const
 
   std::vector<PartPtr> parts;
   for (std::size_t w = 0; w < runtime.size(); ++w) {
-    parts.push_back(std::make_shared<Part>(scenario, target, shared, client, w, runtime.size(), Clock::now(),
-                                           options.interval));
+    parts.push_back(
+        std::make_shared<Part>(scenario, target, shared, client, w, runtime.size(), Clock::now(), options.interval));
   }
   auto sync = std::make_shared<StartLine>();
   sync->parts = static_cast<int>(parts.size());
@@ -453,9 +469,9 @@ awaitable<void> FetchCatalogue(const Target& target, http::Client& client, Share
     request.headers.Set("X-API-Key", target.api_key);
     auto result = co_await client.Send(target.host, target.port, std::move(request), target.timeout);
     if (result.error || result.response.status != 200) {
-      error = "GET /api/v1/products: " + (result.error ? result.error.message()
-                                                         : std::to_string(result.response.status) + " " +
-                                                               result.response.body.substr(0, 200));
+      error = "GET /api/v1/products: " +
+              (result.error ? result.error.message()
+                            : std::to_string(result.response.status) + " " + result.response.body.substr(0, 200));
       co_return;
     }
     boost::system::error_code ec;

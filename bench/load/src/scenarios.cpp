@@ -13,9 +13,9 @@ namespace json = boost::json;
 using boost::asio::awaitable;
 using namespace std::chrono_literals;
 
-constexpr std::array<const char*, 5> kCashiers{"cashier.vieux-montreal@comptoir.local", "cashier.plateau@comptoir.local",
-                                               "cashier.spectacles@comptoir.local", "cashier.mile-end@comptoir.local",
-                                               "cashier.westmount@comptoir.local"};
+constexpr std::array<const char*, 5> kCashiers{"cashier.vieux-montreal@comptoir.local",
+                                               "cashier.plateau@comptoir.local", "cashier.spectacles@comptoir.local",
+                                               "cashier.mile-end@comptoir.local", "cashier.westmount@comptoir.local"};
 
 std::optional<json::value> ParseJson(const Reply& reply) {
   boost::system::error_code ec;
@@ -50,8 +50,8 @@ Call Get(std::string path, std::string name, std::string bearer = {}) {
   return c;
 }
 
-Call Write(http::Method method, std::string path, std::string body, std::string name, std::string bearer,
-           int expect, int or_expect = 0, std::string idempotency_key = {}) {
+Call Write(http::Method method, std::string path, std::string body, std::string name, std::string bearer, int expect,
+           int or_expect = 0, std::string idempotency_key = {}) {
   Call c;
   c.method = method;
   c.path = std::move(path);
@@ -66,7 +66,7 @@ Call Write(http::Method method, std::string path, std::string body, std::string 
 
 // Bodies too: json::object initialiser lists inside a coroutine trip the same GCC 12 bug.
 std::string CredentialsBody(const std::string& email, const std::string& password) {
-  return CredentialsBody(email, password);
+  return json::serialize(json::object{{"email", email}, {"password", password}});
 }
 
 std::string RegisterBody(const std::string& email, const std::string& password, int vu) {
@@ -79,16 +79,18 @@ json::object Line(std::int64_t product_id, int quantity) {
 }
 
 std::string SaleBody(int location_id, json::array lines, std::int64_t cash) {
-  return json::serialize(json::object{{"location_id", location_id},
-                                      {"lines", std::move(lines)},
-                                      {"payments", json::array{json::object{{"method", "cash"}, {"amount_cents", cash}}}}});
+  return json::serialize(
+      json::object{{"location_id", location_id},
+                   {"lines", std::move(lines)},
+                   {"payments", json::array{json::object{{"method", "cash"}, {"amount_cents", cash}}}}});
 }
 
 std::string CheckoutBody(const std::string& cart_id) {
   return json::serialize(json::object{
       {"cart_id", cart_id},
       {"shipping_address",
-       json::object{{"line1", "5333 avenue Casgrain"}, {"city", "Montréal"}, {"province", "QC"}, {"postal_code", "H2T 1X3"}}},
+       json::object{
+           {"line1", "5333 avenue Casgrain"}, {"city", "Montréal"}, {"province", "QC"}, {"postal_code", "H2T 1X3"}}},
       {"payment", json::object{{"method", "card"}, {"card_number", "4242424242424242"}}}});
 }
 
@@ -105,8 +107,8 @@ bool IsList(const Reply& r) {
 // Sign-in through the API (the only way a token is obtained); the VU is ready when it worked.
 awaitable<void> SignIn(Vu& vu, const std::string& path, const std::string& email, const std::string& password,
                        const std::string& name) {
-  Reply r = co_await vu.Send(
-      Write(http::Method::kPost, path, CredentialsBody(email, password), name, std::string(), 200));
+  Reply r =
+      co_await vu.Send(Write(http::Method::kPost, path, CredentialsBody(email, password), name, std::string(), 200));
   if (!r.ok) co_return;
   auto body = ParseJson(r);
   const std::string token = body ? StringField(*body, "access_token") : "";
@@ -125,8 +127,7 @@ awaitable<void> SetupCashier(Vu& vu) {
 }
 
 awaitable<void> SetupManager(Vu& vu) {
-  co_await SignIn(vu, "/api/v1/auth/staff/login", "manager@comptoir.local", vu.shared().password,
-                  "auth.staff_login");
+  co_await SignIn(vu, "/api/v1/auth/staff/login", "manager@comptoir.local", vu.shared().password, "auth.staff_login");
 }
 
 awaitable<void> SetupShopper(Vu& vu) {
@@ -141,7 +142,8 @@ awaitable<void> SetupShopper(Vu& vu) {
     email = "load+" + shared.run_id + "-" + std::to_string(vu.id()) + "@example.com";
     if (vu.state().cart_id.empty()) {
       const std::string body = RegisterBody(email, shared.password, vu.id());
-      Reply r = co_await vu.Send(Write(http::Method::kPost, "/api/v1/auth/register", body, "auth.register", std::string(), 201, 409));
+      Reply r = co_await vu.Send(
+          Write(http::Method::kPost, "/api/v1/auth/register", body, "auth.register", std::string(), 201, 409));
       if (!r.ok) co_return;
       vu.state().cart_id = "registered";  // marks the account as made; the real cart id comes later
     }
@@ -158,8 +160,9 @@ awaitable<void> Products(Vu& vu) {
 
 awaitable<void> Me(Vu& vu) {
   Reply r = co_await vu.Send(Get("/api/v1/customers/me", "customers.me", vu.state().token));
-  if (r.ok) vu.Check("customers.me is the signed-in shopper", r.body.find("\"email\"") != std::string::npos,
-                     r.body.substr(0, 200));
+  if (r.ok)
+    vu.Check("customers.me is the signed-in shopper", r.body.find("\"email\"") != std::string::npos,
+             r.body.substr(0, 200));
 }
 
 // lab5-fair-comparison-15vu-test.js: 6 × (products, customers for the first 3) with 50 ms sleeps, 300 ms;
@@ -248,7 +251,8 @@ awaitable<void> PosSaleIteration(Vu& vu) {
   vu.Check("sales.create total is subtotal + GST + QST",
            total == IntField(r, "subtotal_cents") + IntField(r, "gst_cents") + IntField(r, "qst_cents"),
            sold.body.substr(0, 300));
-  vu.Check("sales.create gives the change", IntField(r, "change_cents") == paid - (total + IntField(r, "cash_rounding_cents")),
+  vu.Check("sales.create gives the change",
+           IntField(r, "change_cents") == paid - (total + IntField(r, "cash_rounding_cents")),
            sold.body.substr(0, 300));
   vu.Check("sales.create numbers the receipt", !StringField(r, "receipt_number").empty(), sold.body.substr(0, 200));
 }
@@ -263,25 +267,25 @@ awaitable<void> CheckoutIteration(Vu& vu) {
   if (!vu.Check("cart.get gives the shopper's cart", !cart_id.empty(), cart.body.substr(0, 200))) co_return;
   if (body->as_object().contains("items") && !body->at("items").as_array().empty()) {
     // Left over by an earlier iteration that failed: start from an empty cart.
-    Reply emptied =
-        co_await vu.Send(Write(http::Method::kDelete, "/api/v1/carts/" + cart_id, std::string(), "cart.clear", token, 200, 204));
+    Reply emptied = co_await vu.Send(
+        Write(http::Method::kDelete, "/api/v1/carts/" + cart_id, std::string(), "cart.clear", token, 200, 204));
     if (!emptied.ok) co_return;
   }
   std::int64_t subtotal = 0;
   for (int i = 0; i < 2; ++i) {
     const ProductRef& p = AnyProduct(vu);
     Reply added = co_await vu.Send(Write(http::Method::kPost, "/api/v1/carts/" + cart_id + "/items",
-                                         json::serialize(Line(p.id, 1)),
-                                         "cart.add", token, 200));
+                                         json::serialize(Line(p.id, 1)), "cart.add", token, 200));
     if (!added.ok) co_return;
     subtotal += p.price_cents;
   }
-  Reply placed = co_await vu.Send(
-      Write(http::Method::kPost, "/api/v1/checkout", CheckoutBody(cart_id), "order.checkout", token, 201, 0, vu.NewKey()));
+  Reply placed = co_await vu.Send(Write(http::Method::kPost, "/api/v1/checkout", CheckoutBody(cart_id),
+                                        "order.checkout", token, 201, 0, vu.NewKey()));
   if (!placed.ok) co_return;
   auto order = ParseJson(placed);
   if (!vu.Check("order.checkout answers an order", order.has_value(), placed.body.substr(0, 200))) co_return;
-  vu.Check("order.checkout order is paid", StringField(*order, "status") == "\"paid\"" || StringField(*order, "status") == "paid",
+  vu.Check("order.checkout order is paid",
+           StringField(*order, "status") == "\"paid\"" || StringField(*order, "status") == "paid",
            placed.body.substr(0, 300));
   vu.Check("order.checkout subtotal is the two prices", IntField(*order, "subtotal_cents") == subtotal,
            "expected " + std::to_string(subtotal) + ": " + placed.body.substr(0, 300));
@@ -296,8 +300,8 @@ awaitable<void> DashboardIteration(Vu& vu) {
   if (!r.ok) co_return;
   auto body = ParseJson(r);
   const auto* stores = body && body->is_object() ? body->as_object().if_contains("stores") : nullptr;
-  vu.Check("reporting.dashboard shows the five stores", stores != nullptr && stores->is_array() && stores->as_array().size() == 5,
-           r.body.substr(0, 200));
+  vu.Check("reporting.dashboard shows the five stores",
+           stores != nullptr && stores->is_array() && stores->as_array().size() == 5, r.body.substr(0, 200));
 }
 
 awaitable<void> SearchIteration(Vu& vu) {
@@ -309,9 +313,9 @@ awaitable<void> SearchIteration(Vu& vu) {
 
 awaitable<void> StockIteration(Vu& vu) {
   const ProductRef& p = AnyProduct(vu);
-  Reply r = co_await vu.Send(Get("/api/v1/inventory?location_id=" + std::to_string(vu.state().location_id) +
-                                     "&product_id=" + std::to_string(p.id),
-                                 "inventory.lookup", vu.state().token));
+  Reply r = co_await vu.Send(Get(
+      "/api/v1/inventory?location_id=" + std::to_string(vu.state().location_id) + "&product_id=" + std::to_string(p.id),
+      "inventory.lookup", vu.state().token));
   if (r.ok) vu.Check("inventory.lookup is the store's stock row", IsList(r), r.body.substr(0, 200));
 }
 
@@ -319,8 +323,8 @@ awaitable<void> ProductByIdIteration(Vu& vu) {
   const ProductRef& p = AnyProduct(vu);
   Reply r = co_await vu.Send(Get("/api/v1/products/" + std::to_string(p.id), "products.get"));
   if (r.ok) {
-    vu.Check("products.get is the product asked for", r.body.find("\"id\":" + std::to_string(p.id) + ",") != std::string::npos,
-             r.body.substr(0, 200));
+    vu.Check("products.get is the product asked for",
+             r.body.find("\"id\":" + std::to_string(p.id) + ",") != std::string::npos, r.body.substr(0, 200));
   }
 }
 
@@ -366,13 +370,15 @@ std::vector<Scenario> Build() {
     return more;
   };
   std::vector<Scenario> all;
-  all.push_back({"seed-15vu", "the seed's 15-VU profile: 30 s to 15 VUs, 5 min, 30 s to 0; products and the shopper's account",
+  all.push_back({"seed-15vu",
+                 "the seed's 15-VU profile: 30 s to 15 VUs, 5 min, 30 s to 0; products and the shopper's account",
                  RampingVus({{30s, 15}, {5min, 15}, {30s, 0}}), with({"http_req_latency: p(95)<5"}), &SetupShopper,
                  &Seed15Iteration});
-  all.push_back({"seed-100vu",
-                 "the seed's 100-VU profile: 1 min to 50, 1 min to 100, 7 min, 1 min to 0; products and the shopper's account",
-                 RampingVus({{1min, 50}, {1min, 100}, {7min, 100}, {1min, 0}}), with({"http_req_latency: p(95)<5"}),
-                 &SetupShopper, &Seed100Iteration});
+  all.push_back(
+      {"seed-100vu",
+       "the seed's 100-VU profile: 1 min to 50, 1 min to 100, 7 min, 1 min to 0; products and the shopper's account",
+       RampingVus({{1min, 50}, {1min, 100}, {7min, 100}, {1min, 0}}), with({"http_req_latency: p(95)<5"}),
+       &SetupShopper, &Seed100Iteration});
   all.push_back({"pos-sale", "a cashier scans 1-3 barcodes and sells them for cash, 50 sales/s",
                  Arrival(50, 3min, 20, 200), with({"http_req_latency{name:sales.create}: p(95)<15"}), &SetupCashier,
                  &PosSaleIteration});
@@ -381,10 +387,10 @@ std::vector<Scenario> Build() {
                  &CheckoutIteration});
   all.push_back({"dashboard", "the head-office dashboard, 100/s", Arrival(100, 1min, 10, 100),
                  with({"http_req_latency{name:reporting.dashboard}: p(95)<10"}), &SetupManager, &DashboardIteration});
-  all.push_back({"product-search", "full-text searches of the catalogue, 100/s", Arrival(100, 1min, 10, 100),
-                 with({}), nullptr, &SearchIteration});
-  all.push_back({"stock-lookup", "a cashier looks up a product's stock in the store, 100/s", Arrival(100, 1min, 10, 100),
-                 with({}), &SetupCashier, &StockIteration});
+  all.push_back({"product-search", "full-text searches of the catalogue, 100/s", Arrival(100, 1min, 10, 100), with({}),
+                 nullptr, &SearchIteration});
+  all.push_back({"stock-lookup", "a cashier looks up a product's stock in the store, 100/s",
+                 Arrival(100, 1min, 10, 100), with({}), &SetupCashier, &StockIteration});
   const std::vector<std::string> ceiling{"checks: rate==1", "http_req_failed: rate==0"};
   all.push_back({"max-products.get", "throughput ceiling of GET /products/{id}: 32 VUs, no think time",
                  ConstantVus(32, 1min), ceiling, nullptr, &ProductByIdIteration});
@@ -396,8 +402,8 @@ std::vector<Scenario> Build() {
                  ConstantVus(32, 1min), ceiling, &SetupCashier, &StockIteration});
   all.push_back({"max-dashboard", "throughput ceiling of GET /dashboard (the manager): 32 VUs", ConstantVus(32, 1min),
                  ceiling, &SetupManager, &DashboardIteration});
-  all.push_back({"smoke", "a cashier's sale and stock lookup, 4/s (the CTest smoke run)", Arrival(4, 20s, 2, 4),
-                 clean, &SetupCashier, &SmokeIteration});
+  all.push_back({"smoke", "a cashier's sale and stock lookup, 4/s (the CTest smoke run)", Arrival(4, 20s, 2, 4), clean,
+                 &SetupCashier, &SmokeIteration});
   return all;
 }
 

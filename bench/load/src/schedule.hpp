@@ -27,17 +27,17 @@ std::optional<ExecutorType> ParseExecutor(std::string_view name) noexcept;
 /// The settings of one executor, k6's names in comments.
 struct ExecutorConfig {
   ExecutorType type = ExecutorType::kConstantArrivalRate;
-  double rate = 1;                  ///< `rate` iterations per `time_unit` (constant-arrival-rate)
-  double start_rate = 0;            ///< `startRate` (ramping-arrival-rate)
-  Seconds time_unit{1};             ///< `timeUnit`
-  Seconds duration{10};             ///< `duration` (constant-*); the stages' sum for ramping-*
-  std::vector<Stage> stages;        ///< `stages` (ramping-*)
-  int pre_allocated_vus = 10;       ///< `preAllocatedVUs` (arrival-rate)
-  int max_vus = 100;                ///< `maxVUs` (arrival-rate)
-  int vus = 10;                     ///< `vus` (constant-vus)
-  int start_vus = 0;                ///< `startVUs` (ramping-vus)
-  Seconds graceful_stop{30};        ///< `gracefulStop`: how long iterations under way may finish
-  Seconds graceful_ramp_down{30};   ///< `gracefulRampDown` (ramping-vus)
+  double rate = 1;                 ///< `rate` iterations per `time_unit` (constant-arrival-rate)
+  double start_rate = 0;           ///< `startRate` (ramping-arrival-rate)
+  Seconds time_unit{1};            ///< `timeUnit`
+  Seconds duration{10};            ///< `duration` (constant-*); the stages' sum for ramping-*
+  std::vector<Stage> stages;       ///< `stages` (ramping-*)
+  int pre_allocated_vus = 10;      ///< `preAllocatedVUs` (arrival-rate)
+  int max_vus = 100;               ///< `maxVUs` (arrival-rate)
+  int vus = 10;                    ///< `vus` (constant-vus)
+  int start_vus = 0;               ///< `startVUs` (ramping-vus)
+  Seconds graceful_stop{30};       ///< `gracefulStop`: how long iterations under way may finish
+  Seconds graceful_ramp_down{30};  ///< `gracefulRampDown` (ramping-vus)
 };
 
 /// Total scheduled length: `duration`, or the sum of the stages for ramping executors.

@@ -23,8 +23,12 @@ std::optional<double> Number(std::string_view s) {
 bool IsTrend(std::string_view m) {
   return m == "http_req_latency" || m == "http_req_duration" || m == "iteration_duration";
 }
-bool IsRate(std::string_view m) { return m == "http_req_failed" || m == "checks"; }
-bool IsCounter(std::string_view m) { return m == "http_reqs" || m == "iterations" || m == "dropped_iterations"; }
+bool IsRate(std::string_view m) {
+  return m == "http_req_failed" || m == "checks";
+}
+bool IsCounter(std::string_view m) {
+  return m == "http_reqs" || m == "iterations" || m == "dropped_iterations";
+}
 
 std::optional<double> TrendValue(const Histogram& h, const Threshold& t) {
   if (h.Count() == 0) return std::nullopt;

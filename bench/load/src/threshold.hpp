@@ -15,7 +15,7 @@ namespace comptoir::load {
 struct Threshold {
   std::string expression;  ///< as written
   std::string metric;
-  std::string tag_key;     ///< "name" (request name) or empty
+  std::string tag_key;  ///< "name" (request name) or empty
   std::string tag_value;
   std::string aggregation;  ///< avg | min | med | max | p(N) | rate | count | value
   double percentile = 0;    ///< N of p(N)

@@ -6,8 +6,8 @@
 #include <sstream>
 #include <thread>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "comptoir/testing/platform.hpp"
 #include "comptoir/testing/process.hpp"
@@ -40,19 +40,41 @@ boost::json::value ReadJson(const std::string& path) {
 
 TEST(LoadSmoke, EveryScenarioRunsCleanAgainstARealPlatform) {
   ASSERT_FALSE(LoadBin().empty()) << "COMPTOIR_LOAD_BIN must name comptoir-load";
-  testing::Platform platform({.services = {"product", "inventory", "customer", "sales", "cart", "payment", "order",
-                                           "reporting"},
-                              .gateway = true,
-                              .name = "load_smoke"});
+  testing::Platform platform(
+      {.services = {"product", "inventory", "customer", "sales", "cart", "payment", "order", "reporting"},
+       .gateway = true,
+       .name = "load_smoke",
+       // Every target of kong.yml's cart upstream is a test instance (none left at
+       // the deploy ports, where a local platform may be answering).
+       .instances = {{"cart", 3}}});
   const std::string base = "http://127.0.0.1:" + std::to_string(platform.GatewayPort());
   const std::string out = platform.LogFile("results") + ".json";
   const std::string log = platform.LogFile("comptoir-load");
   // 2 s of each at a low rate: the flows, not the speed.
-  int rc = RunLoad({"run", "--base-url", base, "--scenario",
+  int rc = RunLoad({"run",
+                    "--base-url",
+                    base,
+                    "--scenario",
                     "pos-sale,online-checkout,dashboard,product-search,stock-lookup,seed-15vu,max-products.get",
-                    "--duration", "2s", "--stages", "1s:3,1s:3,500ms:0", "--rate", "3", "--vus", "2",
-                    "--pre-allocated-vus", "2", "--no-default-thresholds", "--threshold", "checks: rate==1",
-                    "--threshold", "http_req_failed: rate==0", "--label", "smoke", "--out", out},
+                    "--duration",
+                    "2s",
+                    "--stages",
+                    "1s:3,1s:3,500ms:0",
+                    "--rate",
+                    "3",
+                    "--vus",
+                    "2",
+                    "--pre-allocated-vus",
+                    "2",
+                    "--no-default-thresholds",
+                    "--threshold",
+                    "checks: rate==1",
+                    "--threshold",
+                    "http_req_failed: rate==0",
+                    "--label",
+                    "smoke",
+                    "--out",
+                    out},
                    log);
   EXPECT_EQ(rc, 0) << testing::TailOfFile(log);
   const auto results = ReadJson(out);

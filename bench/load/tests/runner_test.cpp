@@ -5,10 +5,10 @@
 
 #include <thread>
 
+#include <gtest/gtest.h>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
-#include <gtest/gtest.h>
 
 #include "comptoir/http/server.hpp"
 #include "comptoir/metrics.hpp"
@@ -19,7 +19,9 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
-asio::awaitable<http::Response> Ok(http::Request&) { co_return http::Response::Json(200, R"({"data":[],"meta":{}})"); }
+asio::awaitable<http::Response> Ok(http::Request&) {
+  co_return http::Response::Json(200, R"({"data":[],"meta":{}})");
+}
 
 asio::awaitable<http::Response> Slow(http::Request&) {
   asio::steady_timer timer(co_await asio::this_coro::executor, 200ms);
@@ -48,8 +50,12 @@ asio::awaitable<void> GetOk(Vu& vu) {
   Reply r = co_await vu.Send(Get("/ok", "ok"));
   vu.Check("ok is a list", r.body.find("\"data\"") != std::string::npos, r.body);
 }
-asio::awaitable<void> GetSlow(Vu& vu) { co_await vu.Send(Get("/slow", "slow")); }
-asio::awaitable<void> GetUnavailable(Vu& vu) { co_await vu.Send(Get("/down", "down")); }
+asio::awaitable<void> GetSlow(Vu& vu) {
+  co_await vu.Send(Get("/slow", "slow"));
+}
+asio::awaitable<void> GetUnavailable(Vu& vu) {
+  co_await vu.Send(Get("/down", "down"));
+}
 asio::awaitable<void> ThinkThenGet(Vu& vu) {
   co_await vu.Sleep(50ms);
   co_await vu.Send(Get("/ok", "ok"));
@@ -121,7 +127,8 @@ class RunnerTest : public ::testing::Test {
 };
 
 TEST_F(RunnerTest, ConstantArrivalRateStartsExactlyTheScheduledIterations) {
-  auto r = Run(Arrival(50, 1s, 5, 20, &GetOk), {"checks: rate==1", "http_req_failed: rate==0", "iterations: count==50"});
+  auto r =
+      Run(Arrival(50, 1s, 5, 20, &GetOk), {"checks: rate==1", "http_req_failed: rate==0", "iterations: count==50"});
   EXPECT_EQ(r.recorder.iterations(), 50u);
   EXPECT_EQ(r.recorder.dropped(), 0u);
   EXPECT_EQ(r.recorder.all().count, 50u);
@@ -211,7 +218,7 @@ TEST_F(RunnerTest, AFailedSetupIsRetriedAndItsRequestsStayOutOfTheScenarioLatenc
   auto s = Arrival(4, 500ms, 1, 1, &GetOk);
   s.setup = &SetupFails;  // never makes the VU ready
   auto r = Run(s, {"checks: rate==1"});
-  EXPECT_EQ(r.recorder.all().count, 0u);           // no iteration ran
+  EXPECT_EQ(r.recorder.all().count, 0u);                        // no iteration ran
   EXPECT_GE(r.recorder.by_name().at("setup:login").count, 2u);  // pre-allocation, then before each start
   EXPECT_GE(r.recorder.checks().at("login status 200").fails, 2u);
   EXPECT_EQ(ExitCode({r}), 99);

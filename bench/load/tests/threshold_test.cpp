@@ -38,9 +38,9 @@ TEST(Threshold, ParsesK6Expressions) {
   EXPECT_TRUE(ParseThreshold("http_reqs: rate>100"));
   EXPECT_TRUE(ParseThreshold("iteration_duration: avg<=200"));
   std::string error;
-  for (const char* bad : {"checks rate>1", "nope: rate<1", "checks: p(95)<1", "http_req_latency: p(101)<1",
-                          "http_req_latency: p(95)=1", "http_req_latency: p(95)<x", "checks{name:a}: rate>0",
-                          "http_req_latency{scenario:a}: p(95)<1"}) {
+  for (const char* bad :
+       {"checks rate>1", "nope: rate<1", "checks: p(95)<1", "http_req_latency: p(101)<1", "http_req_latency: p(95)=1",
+        "http_req_latency: p(95)<x", "checks{name:a}: rate>0", "http_req_latency{scenario:a}: p(95)<1"}) {
     EXPECT_FALSE(ParseThreshold(bad, &error)) << bad;
     EXPECT_FALSE(error.empty());
   }
