@@ -4,6 +4,8 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "cache/freshness.hpp"
+#include "cache/response_cache.hpp"
 #include "comptoir/http/message.hpp"
 #include "comptoir/http/router.hpp"
 #include "storage/repository.hpp"
@@ -11,10 +13,12 @@
 namespace comptoir::product {
 
 /// The HTTP face of the catalogue: each handler parses and validates, calls the repository and
-/// serialises. Errors are thrown as ApiError and answered as problem+json by libs/http.
+/// serialises. Errors are thrown as ApiError and answered as problem+json by libs/http. Reads of products
+/// come from the cache when it has them (ETag, 304); writes are acknowledged once published (ADR 0120).
 class Handlers {
  public:
-  explicit Handlers(Repository& repository) : repository_(repository) {}
+  Handlers(Repository& repository, ResponseCache& cache, Freshness& freshness)
+      : repository_(repository), cache_(cache), freshness_(freshness) {}
 
   boost::asio::awaitable<http::Response> ListProducts(http::Request& request);
   boost::asio::awaitable<http::Response> GetProduct(http::Request& request);
@@ -34,6 +38,8 @@ class Handlers {
   boost::asio::awaitable<http::Response> WriteProduct(http::Request& request, bool patch);
 
   Repository& repository_;
+  ResponseCache& cache_;
+  Freshness& freshness_;
 };
 
 /// One line of the service's route table.
