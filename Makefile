@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CTEST_JOBS ?= 2
 
-.PHONY: help run up down status logs psql deps build build-debug test bench format clean
+.PHONY: help run up down status logs psql deps build build-debug test bench loadtest format clean
 
 help:
 	@echo "make run          start everything (deps, build, PostgreSQL, Redis, services), stream logs; Ctrl-C stops"
@@ -14,6 +14,7 @@ help:
 	@echo "make test         install deps, build the debug preset, run every test (ctest)"
 	@echo "make build        release build;  make build-debug  debug build (ASan/UBSan)"
 	@echo "make bench        load tests: product service, gateway vs nginx (bench/);  make format  clang-format;  make clean  remove build/"
+	@echo "make loadtest     business scenarios, microservices vs monolith, report in bench/results/<date>/ (bench/README.md)"
 	@echo "See docs/running-locally.md. Reset all local data: make down && rm -rf var"
 
 run up down status logs psql:
@@ -37,6 +38,10 @@ test: build-debug
 bench: build
 	BENCH_SKIP_BUILD=1 bash bench/run.sh
 	BENCH_SKIP_BUILD=1 bash bench/gateway.sh
+
+# Scaled down by default; LOADTEST_FULL=1 for the full-length profiles (bench/loadtest.sh lists the settings).
+loadtest: deps
+	bash bench/loadtest.sh
 
 # Tracked and new (not ignored) C++ files.
 format:
