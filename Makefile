@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CTEST_JOBS ?= 2
 
-.PHONY: help run up down status logs psql deps build build-debug fuzz-build test fuzz chaos bench format clean
+.PHONY: help run up down status logs psql deps build build-debug fuzz-build test fuzz chaos bench loadtest format clean
 
 help:
 	@echo "make run          start everything (deps, build, PostgreSQL, Redis, services), stream logs; Ctrl-C stops"
@@ -15,6 +15,7 @@ help:
 	@echo "make build        release build;  make build-debug  debug build (ASan/UBSan)"
 	@echo "make fuzz         every fuzz target FUZZ_SECONDS (1800) each, 2 at a time (tests/fuzz);  make chaos  the chaos suite"
 	@echo "make bench        load tests: product service, gateway vs nginx (bench/);  make format  clang-format;  make clean  remove build/"
+	@echo "make loadtest     business scenarios, microservices vs monolith, report in bench/results/<date>/ (bench/README.md)"
 	@echo "See docs/running-locally.md. Reset all local data: make down && rm -rf var"
 
 run up down status logs psql:
@@ -47,6 +48,10 @@ fuzz: fuzz-build
 bench: build
 	BENCH_SKIP_BUILD=1 bash bench/run.sh
 	BENCH_SKIP_BUILD=1 bash bench/gateway.sh
+
+# Scaled down by default; LOADTEST_FULL=1 for the full-length profiles (bench/loadtest.sh lists the settings).
+loadtest: deps
+	bash bench/loadtest.sh
 
 # Tracked and new (not ignored) C++ files.
 format:

@@ -5,6 +5,8 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "comptoir/auth/auth.hpp"
+#include "cache/freshness.hpp"
+#include "cache/response_cache.hpp"
 #include "comptoir/http/message.hpp"
 #include "comptoir/http/router.hpp"
 #include "storage/repository.hpp"
@@ -12,11 +14,13 @@
 namespace comptoir::product {
 
 /// The HTTP face of the catalogue: each handler parses and validates, calls the repository and
-/// serialises. Errors are thrown as ApiError and answered as problem+json by libs/http. Reads are public;
-/// every write (products and categories) needs a manager's or an admin's token, checked here (issue 12).
+/// serialises. Errors are thrown as ApiError and answered as problem+json by libs/http. Reads are public
+/// and come from the cache when it has them (ETag, 304); every write (products and categories) needs a
+/// manager's or an admin's token, checked here (issue 12), and is acknowledged once published (ADR 0120).
 class Handlers {
  public:
-  Handlers(Repository& repository, const auth::Verifier& verifier) : repository_(repository), verifier_(verifier) {}
+  Handlers(Repository& repository, const auth::Verifier& verifier, ResponseCache& cache, Freshness& freshness)
+      : repository_(repository), verifier_(verifier), cache_(cache), freshness_(freshness) {}
 
   boost::asio::awaitable<http::Response> ListProducts(http::Request& request);
   boost::asio::awaitable<http::Response> GetProduct(http::Request& request);
@@ -39,6 +43,8 @@ class Handlers {
 
   Repository& repository_;
   const auth::Verifier& verifier_;
+  ResponseCache& cache_;
+  Freshness& freshness_;
 };
 
 /// One line of the service's route table.
