@@ -85,6 +85,8 @@ Platform::Platform(PlatformOptions options) : options_(std::move(options)) {
   std::ofstream(gateway_config_) << config;
   gateway_port_ = FreePort();
   gateway_admin_port_ = FreePort();
+  // The Admin API's credential: one per platform, kept across StopGateway/StartGateway.
+  gateway_admin_token_ = "admin-token-" + std::filesystem::path(dir_).filename().string() + "-0123456789abcdef";
   StartGateway();
 }
 
@@ -96,7 +98,6 @@ void Platform::StartGateway() {
             "--admin-listen", "127.0.0.1:" + std::to_string(gateway_admin_port_), "--threads", "2", "--access-log"};
   o.env = options_.env;
   o.env.emplace_back("COMPTOIR_AUTH_JWT_PUBLIC_KEY", auth_.PublicKeyPem());
-  gateway_admin_token_ = "admin-token-" + unique + "-0123456789abcdef";
   o.env.emplace_back("COMPTOIR_GATEWAY_ADMIN_TOKEN", gateway_admin_token_);
   // deploy/kong.yml's rate-limiting budgets (policy redis): the fixture's Redis, or a port where
   // nothing listens (fault tolerant), never the 6380 of a platform running on the machine.
