@@ -118,7 +118,14 @@ int ActiveConnections(const Gateway& gw) {
 /// `n` ordinary requests, each of which must be answered 200 by the backend.
 int Served(const Gateway& gw, int n) {
   int ok = 0;
-  for (int i = 0; i < n; ++i) ok += gw.Get("/api/v1/ordinary").status == 200 ? 1 : 0;
+  for (int i = 0; i < n; ++i) {
+    auto r = gw.Get("/api/v1/ordinary");
+    if (r.status == 200) {
+      ++ok;
+    } else {
+      std::cerr << "an ordinary request got " << r.status << " " << r.body.substr(0, 200) << "\n";
+    }
+  }
   return ok;
 }
 
