@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CTEST_JOBS ?= 2
 
-.PHONY: help run up down status logs psql deps build build-debug test bench format clean
+.PHONY: help run up down status logs psql deps build build-debug fuzz-build test fuzz chaos bench loadtest format clean
 
 help:
 	@echo "make run          start everything (deps, build, PostgreSQL, Redis, services), stream logs; Ctrl-C stops"
@@ -13,7 +13,9 @@ help:
 	@echo "make logs | psql  follow the logs | psql on the local cluster"
 	@echo "make test         install deps, build the debug preset, run every test (ctest)"
 	@echo "make build        release build;  make build-debug  debug build (ASan/UBSan)"
+	@echo "make fuzz         every fuzz target FUZZ_SECONDS (1800) each, 2 at a time (tests/fuzz);  make chaos  the chaos suite"
 	@echo "make bench        load tests: product service, gateway vs nginx (bench/);  make format  clang-format;  make clean  remove build/"
+	@echo "make loadtest     business scenarios, microservices vs monolith, report in bench/results/<date>/ (bench/README.md)"
 	@echo "See docs/running-locally.md. Reset all local data: make down && rm -rf var"
 
 run up down status logs psql:
@@ -31,12 +33,25 @@ build-debug: deps
 	cmake --preset debug
 	cmake --build --preset debug
 
-test: build-debug
+# The libFuzzer targets only (clang-16; tests/fuzz, ADR 0130): a few minutes cold.
+fuzz-build: deps
+	cmake --preset fuzz
+	cmake --build --preset fuzz
+
+test: build-debug fuzz-build
 	ctest --preset debug --output-on-failure -j$(CTEST_JOBS)
+
+FUZZ_SECONDS ?= 1800
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
 
 bench: build
 	BENCH_SKIP_BUILD=1 bash bench/run.sh
 	BENCH_SKIP_BUILD=1 bash bench/gateway.sh
+
+# Scaled down by default; LOADTEST_FULL=1 for the full-length profiles (bench/loadtest.sh lists the settings).
+loadtest: deps
+	bash bench/loadtest.sh
 
 # Tracked and new (not ignored) C++ files.
 format:

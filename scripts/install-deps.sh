@@ -21,6 +21,8 @@ PACKAGES=(
   libfinal-dev libgpm-dev libsqlite3-dev tmux
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev wrk
+  # fuzzing (tests/fuzz, the fuzz preset): libFuzzer and the sanitizers' runtimes of clang 16
+  clang-16 libclang-rt-16-dev
   # servers run by scripts/platform.sh and by the integration tests
   # (postgresql-15 ships the contrib extensions, unaccent and pg_trgm among them)
   postgresql-15 postgresql-client-15 redis-server "nginx-light|nginx"

@@ -23,6 +23,8 @@
 #   COMPTOIR_MONITORING=0        do not start Prometheus, Alertmanager, the exporters and the alert receiver
 #   COMPTOIR_PROMETHEUS_PORT=9090  COMPTOIR_ALERTMANAGER_PORT=9093  COMPTOIR_ALERT_RECEIVER_PORT=9095
 #   COMPTOIR_POSTGRES_EXPORTER_PORT=9187  COMPTOIR_REDIS_EXPORTER_PORT=9121
+#   COMPTOIR_BIN=path            the comptoir binary to run (default build/<preset>/apps/comptoir/comptoir)
+#   COMPTOIR_VAR=dir             where state lives (default var/)
 #
 # See docs/running-locally.md.
 set -euo pipefail
@@ -33,16 +35,17 @@ umask 022  # the postgres user must be able to enter var/ (secrets/ gets 700 of 
 
 PRESET=${COMPTOIR_PRESET:-release}
 MODE=${COMPTOIR_MODE:-split}
-BIN="build/$PRESET/apps/comptoir/comptoir"
+BIN=${COMPTOIR_BIN:-build/$PRESET/apps/comptoir/comptoir}
+[[ $BIN == /* ]] || BIN="$ROOT/$BIN"
 PG_PORT=${COMPTOIR_PG_PORT:-55432}
 REDIS_PORT=${COMPTOIR_REDIS_PORT:-6380}
 LOG_LEVEL=${COMPTOIR_LOG_LEVEL:-info}
 PG_BINDIR=${COMPTOIR_PG_BINDIR:-/usr/lib/postgresql/15/bin}
 
-VAR="$ROOT/var"
+VAR=${COMPTOIR_VAR:-$ROOT/var}
 RUN_DIR="$VAR/run"      # pid files
 LOG_DIR="$VAR/log"      # one log per process, redis.log
-SECRETS="$VAR/secrets"  # <service>.pw, generated once
+SECRETS="$VAR/secrets"  # <service>.pw, <service>.client_secret, jwt_signing.pem/jwt_public.pem: generated once
 ENV_FILE="$VAR/env"
 REDIS_DIR="$VAR/redis"
 PG_DIR="$VAR/pg"        # data/ (the cluster), run/ (unix socket), postgresql.log
@@ -70,7 +73,7 @@ NO_DATABASE=" cart web "
 # Processes that are not services, started after the services, one per line:
 #   "name|port|health path|command (words, no quoting; 'comptoir' stands for the binary)"
 EXTRA_PROCESSES=(
-  "gateway|8011|/status|comptoir gateway --config deploy/kong.yml --listen 127.0.0.1:8080 --admin-listen 127.0.0.1:8011 --access-log"
+  "gateway|8011|/status/ready|comptoir gateway --config deploy/kong.yml --listen 127.0.0.1:8080 --admin-listen 127.0.0.1:8011 --access-log"
 )
 # ---------------------------------------------------------------------------------------------
 
@@ -188,6 +191,10 @@ YAML
     echo "  - job_name: ${job%%:*}"
     echo "    static_configs:"
     echo "      - targets: ['127.0.0.1:${job#*:}']"
+    # The gateway's /metrics is on its Admin API, which needs the admin token (ADR 0070).
+    if [[ ${job%%:*} == gateway ]]; then
+      echo "    authorization: {type: Bearer, credentials_file: '$SECRETS/gateway-admin.pw'}"
+    fi
   done
 }
 
@@ -226,7 +233,7 @@ start_process() { # name ports health command...
   # 'comptoir' stands for the binary: the command itself, or after `env NAME=value...`.
   local i
   for i in "${!cmd[@]}"; do
-    if [[ ${cmd[$i]} == comptoir ]]; then cmd[$i]="$ROOT/$BIN"; break; fi
+    if [[ ${cmd[$i]} == comptoir ]]; then cmd[$i]="$BIN"; break; fi
     [[ $i -eq 0 && ${cmd[0]} != env ]] && break
   done
 
@@ -235,7 +242,7 @@ start_process() { # name ports health command...
   if [[ -n $pid ]]; then
     # The web service reads web/'s build once, at start: a new build restarts it too. Processes that are not
     # the comptoir binary (Prometheus, the exporters) are not restarted for a new build.
-    if [[ " ${cmd[*]} " == *" $ROOT/$BIN "* && $ROOT/$BIN -nt $RUN_DIR/$name.pid ]] ||
+    if [[ " ${cmd[*]} " == *" $BIN "* && $BIN -nt $RUN_DIR/$name.pid ]] ||
        [[ ($name == web || $name == comptoir) && $ROOT/build/$PRESET/web/dist/index.html -nt $RUN_DIR/$name.pid ]]; then
       say "$name: rebuilt since it started, restarting"
       stop_pid "$name" "$pid"
@@ -252,6 +259,7 @@ start_process() { # name ports health command...
   # setsid: its own session, so a Ctrl-C in this terminal does not reach it; `down` stops it.
   setsid "${cmd[@]}" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
+  echo "$ports" >"$RUN_DIR/$name.ports"  # what `status` shows, whatever the settings are by then
 }
 
 port_hint() { # name -> advice when a monitoring port is taken (Debian starts its own services on install)
@@ -287,7 +295,7 @@ stop_pid() { # name pid: SIGTERM, up to 15 s, then SIGKILL
     kill -KILL "$pid" 2>/dev/null || true
     sleep 0.2
   fi
-  rm -f "$RUN_DIR/$name.pid"
+  rm -f "$RUN_DIR/$name.pid" "$RUN_DIR/$name.ports"
 }
 
 # --- PostgreSQL ------------------------------------------------------------------------------
@@ -384,6 +392,25 @@ secret_of() { # service -> its password, generated once
   tr -d '\n' <"$f"
 }
 
+client_secret_of() { # service -> its client secret for service tokens (ADR 0008), generated once
+  local f="$SECRETS/$1.client_secret"
+  if [[ ! -s $f ]]; then
+    (umask 077 && openssl rand -hex 32 >"$f")
+  fi
+  tr -d '\n' <"$f"
+}
+
+jwt_keys() { # the customer service's Ed25519 key pair (ADR 0008), generated once: it signs, the rest verify
+  local key="$SECRETS/jwt_signing.pem" pub="$SECRETS/jwt_public.pem"
+  if [[ ! -s $key ]]; then
+    (umask 077 && openssl genpkey -algorithm ed25519 -out "$key.tmp" && mv "$key.tmp" "$key")
+    rm -f "$pub"
+  fi
+  if [[ ! -s $pub ]]; then
+    (umask 077 && openssl pkey -in "$key" -pubout -out "$pub")
+  fi
+}
+
 pg_ensure_databases() {
   local svc pw
   for svc in $(services); do
@@ -451,8 +478,9 @@ require_monitoring_tools() {
 # --- env file --------------------------------------------------------------------------------
 
 write_env() {
-  local svc u tmp
+  local svc u tmp secret clients=""
   tmp="$ENV_FILE.tmp"
+  jwt_keys
   {
     echo "# Written by scripts/platform.sh; source it to run build/$PRESET/apps/comptoir/comptoir by hand."
     echo "export COMPTOIR_PG_PORT=$PG_PORT"
@@ -460,15 +488,27 @@ write_env() {
     echo "export COMPTOIR_REDIS_URL=redis://127.0.0.1:$REDIS_PORT"
     echo "export COMPTOIR_LOG_LEVEL=$LOG_LEVEL"
     echo "export COMPTOIR_DOCS_SWAGGER_DIR=$ROOT/web/node_modules/swagger-ui-dist"
-    # HS256 key shared by the services that sign and check tokens and by the gateway's jwt plugin.
-    echo "export COMPTOIR_AUTH_JWT_SECRET=$(secret_of jwt)"
+    # Tokens (ADR 0008): customer signs with the private key (it alone reads the _FILE setting); the
+    # services and the gateway's jwt plugin verify with the public key (a PEM: no quote inside).
+    echo "export COMPTOIR_AUTH_SIGNING_KEY_FILE=$SECRETS/jwt_signing.pem"
+    echo "export COMPTOIR_AUTH_JWT_PUBLIC_KEY='$(<"$SECRETS/jwt_public.pem")'"
+    # The gateway's Admin API credential (Kong-Admin-Token: $(cat var/secrets/gateway-admin.pw)).
+    secret_of gateway-admin >/dev/null
+    echo "export COMPTOIR_GATEWAY_ADMIN_TOKEN_FILE=$SECRETS/gateway-admin.pw"
+    # deploy/kong.yml's rate-limiting budgets, shared by every gateway, live in this Redis.
+    echo "export COMPTOIR_GATEWAY_REDIS_PORT=$REDIS_PORT"
     for svc in $(services); do
       u=$(upper "$svc")
+      # Each service's own secret for service tokens; customer holds only their SHA-256 digests.
+      secret=$(client_secret_of "$svc")
+      echo "export COMPTOIR_${u}_CLIENT_SECRET=$secret"
+      clients+="${clients:+,}$svc=$(printf '%s' "$secret" | openssl dgst -sha256 -r | awk '{print $1}')"
       echo "export COMPTOIR_${u}_HTTP_PORT=$(first_port "$svc")"
       if has_database "$svc"; then
         echo "export COMPTOIR_${u}_DATABASE_URL=postgresql://$svc:$(secret_of "$svc")@127.0.0.1:$PG_PORT/$svc"
       fi
     done
+    echo "export COMPTOIR_CUSTOMER_SERVICE_CLIENTS=$clients"
   } >"$tmp"
   chmod 600 "$tmp"
   mv "$tmp" "$ENV_FILE"
@@ -562,8 +602,8 @@ print_urls() {
         continue ;;
     esac
     if [[ $name == gateway ]]; then
-      printf '  %-12s http://127.0.0.1:8080 (X-API-Key: pos-web-app-2025-frontend-key)  admin http://127.0.0.1:%s  metrics http://127.0.0.1:%s/metrics\n' \
-        "$name" "$ports" "$ports"
+      printf '  %-12s http://127.0.0.1:8080 (X-API-Key: pos-web-app-2025-frontend-key)  admin http://127.0.0.1:%s (Kong-Admin-Token: var/secrets/gateway-admin.pw)\n' \
+        "$name" "$ports"
       continue
     fi
     for port in $ports; do
@@ -594,25 +634,65 @@ cmd_down() {
   pg_stop
 }
 
+# The ports a running process was started with (var/run/<name>.ports), else those of the table.
+ports_of() { # name table-ports
+  local f="$RUN_DIR/$1.ports"
+  if [[ -s $f ]]; then tr -d '\n' <"$f"; else printf '%s' "$2"; fi
+}
+
+ready_of() { # port path -> "HTTP <code>" or "no answer"
+  local code
+  code=$(http_code "$1" "$2")
+  [[ $code == 000 ]] && echo "no answer" || echo "HTTP $code"
+}
+
 cmd_status() {
-  local name ports health cmd pid port ready path
-  printf '%-12s %-9s %-8s %-16s %s\n' PROCESS STATE PID PORT READY
+  local name ports health cmd pid port i svc
+  local -a svc_ports names
+  printf '%-20s %-9s %-8s %-16s %s\n' PROCESS STATE PID PORT READY
   if [[ -x $BIN ]]; then
     load_services
+    # The mode of what runs, not of the settings of this shell: `COMPTOIR_MODE=all make up`, then a
+    # plain `make status`, shows the one process serving every service.
+    local mode=$MODE
+    if [[ -n $(pid_of comptoir) || -s $RUN_DIR/comptoir.ports ]]; then
+      mode=all  # running, or started and died (`down` removes the record)
+    elif [[ $MODE == all ]]; then
+      for svc in $(services); do [[ -n $(pid_of "$svc") || -n $(pid_of "$svc-1") ]] && mode=split; done
+    fi
     while IFS='|' read -r name ports health cmd; do
       pid=$(pid_of "$name")
+      ports=$(ports_of "$name" "$ports")
+      if [[ $name == comptoir ]]; then
+        # The monolith: the process, then each service it serves, on that service's port.
+        read -ra svc_ports <<<"$ports"
+        mapfile -t names < <(services)
+        if [[ -n $pid ]]; then
+          printf '%-20s %-9s %-8s %-16s %s\n' comptoir running "$pid" "${#svc_ports[@]} ports" "every service, one process"
+        else
+          printf '%-20s %-9s %-8s %-16s %s\n' comptoir stopped - "${#svc_ports[@]} ports" -
+        fi
+        for i in "${!names[@]}"; do
+          port=${svc_ports[$i]:-?}
+          if [[ -n $pid ]]; then
+            printf '%-20s %-9s %-8s %-16s %s\n' "  ${names[$i]}" "in comptoir" "$pid" "$port" "$(ready_of "$port" /ready)"
+          else
+            printf '%-20s %-9s %-8s %-16s %s\n' "  ${names[$i]}" stopped - "$port" -
+          fi
+        done
+        continue
+      fi
+      # A service answers /ready; another process (the gateway) its own probe.
+      local probe=/ready
+      [[ $health != /health || $name == alert-receiver ]] && probe=$health
       for port in $ports; do
         if [[ -n $pid ]]; then
-          # Services answer /ready (their database or Redis too); the others their own health path.
-          [[ $health == /health && $name != alert-receiver ]] && path=/ready || path=$health
-          ready=$(http_code "$port" "$path")
-          [[ $ready == 000 ]] && ready="no answer" || ready="HTTP $ready"
-          printf '%-12s %-9s %-8s %-16s %s\n' "$name" running "$pid" "$port" "$ready"
+          printf '%-20s %-9s %-8s %-16s %s\n' "$name" running "$pid" "$port" "$(ready_of "$port" "$probe")"
         else
-          printf '%-12s %-9s %-8s %-16s %s\n' "$name" stopped - "$port" -
+          printf '%-20s %-9s %-8s %-16s %s\n' "$name" stopped - "$port" -
         fi
       done
-    done < <(process_table)
+    done < <(MODE=$mode process_table)
   else
     # No binary (not built yet, or `make clean`): show what the pid files know.
     local f
@@ -621,24 +701,24 @@ cmd_status() {
       name=$(basename "$f" .pid)
       [[ $name == redis ]] && continue
       pid=$(pid_of "$name")
-      [[ -n $pid ]] && printf '%-12s %-9s %-8s %-16s %s\n' "$name" running "$pid" "?" "($BIN not built)"
+      [[ -n $pid ]] && printf '%-20s %-9s %-8s %-16s %s\n' "$name" running "$pid" "?" "($BIN not built)"
     done
   fi
   if pg_exists && pg_running; then
     pid=$(head -n 1 "$(pg_data)/postmaster.pid" 2>/dev/null || echo '?')
     ready=$("$PG_BINDIR/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -t 2 >/dev/null 2>&1 && echo accepting || echo "not accepting")
-    printf '%-12s %-9s %-8s %-16s %s\n' postgresql running "$pid" "$PG_PORT" "$ready"
+    printf '%-20s %-9s %-8s %-16s %s\n' postgresql running "$pid" "$PG_PORT" "$ready"
   elif pg_exists; then
-    printf '%-12s %-9s %-8s %-16s %s\n' postgresql stopped - "$PG_PORT" -
+    printf '%-20s %-9s %-8s %-16s %s\n' postgresql stopped - "$PG_PORT" -
   else
-    printf '%-12s %-9s %-8s %-16s %s\n' postgresql absent - "$PG_PORT" "(created by up)"
+    printf '%-20s %-9s %-8s %-16s %s\n' postgresql absent - "$PG_PORT" "(created by up)"
   fi
   pid=$(redis_pid)
   if [[ -n $pid ]]; then
     ready=$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null || true)
-    printf '%-12s %-9s %-8s %-16s %s\n' redis running "$pid" "$REDIS_PORT" "${ready:-no answer}"
+    printf '%-20s %-9s %-8s %-16s %s\n' redis running "$pid" "$REDIS_PORT" "${ready:-no answer}"
   else
-    printf '%-12s %-9s %-8s %-16s %s\n' redis stopped - "$REDIS_PORT" -
+    printf '%-20s %-9s %-8s %-16s %s\n' redis stopped - "$REDIS_PORT" -
   fi
 }
 

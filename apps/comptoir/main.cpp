@@ -182,11 +182,31 @@ int main(int argc, char** argv) {
   gateway_cmd->add_option("--config", gateway_cli.config_file, "Declarative configuration (kong.yml)")
       ->envname("COMPTOIR_GATEWAY_CONFIG");
   gateway_cmd->add_option("--listen", gateway_cli.listen, "Proxy address host:port")->envname("COMPTOIR_GATEWAY_LISTEN");
-  gateway_cmd->add_option("--admin-listen", gateway_cli.admin_listen, "Admin API address host:port")
+  gateway_cmd->add_option("--admin-listen", gateway_cli.admin_listen, "Admin API address host:port, or off")
       ->envname("COMPTOIR_GATEWAY_ADMIN_LISTEN");
   gateway_cmd->add_option("--threads", gateway_cli.threads, "Worker threads (0: one per core)")
       ->envname("COMPTOIR_GATEWAY_THREADS");
   gateway_cmd->add_flag("--access-log", gateway_cli.access_log, "Log every proxied request");
+  gateway_cmd
+      ->add_option("--upstream-keepalive-idle-timeout", gateway_cli.upstream_keepalive_idle_timeout,
+                   "Seconds an idle upstream connection is kept (0: keep-alive to upstreams off)")
+      ->envname("COMPTOIR_GATEWAY_UPSTREAM_KEEPALIVE_IDLE_TIMEOUT");
+  gateway_cmd
+      ->add_option("--body-limit", gateway_cli.body_limit,
+                   "Largest request body (bytes) on a route without request-size-limiting (0: none)")
+      ->envname("COMPTOIR_GATEWAY_BODY_LIMIT");
+  gateway_cmd
+      ->add_option("--admin-token-file", gateway_cli.admin_token_file,
+                   "File with the Admin API token (else COMPTOIR_GATEWAY_ADMIN_TOKEN)")
+      ->envname("COMPTOIR_GATEWAY_ADMIN_TOKEN_FILE");
+  gateway_cmd
+      ->add_option("--trusted-ips", gateway_cli.trusted_ips,
+                   "Proxies whose real-IP header names the client (addresses/CIDRs, comma-separated)")
+      ->envname("COMPTOIR_GATEWAY_TRUSTED_IPS");
+  gateway_cmd->add_option("--real-ip-header", gateway_cli.real_ip_header, "X-Real-IP or X-Forwarded-For")
+      ->envname("COMPTOIR_GATEWAY_REAL_IP_HEADER");
+  gateway_cmd->add_option("--real-ip-recursive", gateway_cli.real_ip_recursive, "on: skip trusted proxies in X-Forwarded-For")
+      ->envname("COMPTOIR_GATEWAY_REAL_IP_RECURSIVE");
   comptoir::app::AlertReceiverCli receiver_cli;
   auto* receiver_cmd =
       app.add_subcommand("alert-receiver", "Receive Alertmanager webhook notifications (local monitoring, tests)");

@@ -34,8 +34,7 @@ trap 'rm -f "$tmp"' EXIT
     done
     echo "COMPTOIR_REDIS_PASSWORD=$(rand)"
     echo "COMPTOIR_GRAFANA_ADMIN_PASSWORD=$(rand 12)"
-    # Tokens signed with HS256 by the services that still share one secret (until the Ed25519 model).
-    echo "COMPTOIR_AUTH_JWT_SECRET=$(rand 32)"
+    # Tokens (ADR 0008): customer signs with the private key; the services and the gateway verify.
     echo "COMPTOIR_AUTH_SIGNING_KEY=\"$(printf '%s\n' "$key" | pem_line)\""
     echo "COMPTOIR_AUTH_JWT_PUBLIC_KEY=\"$(printf '%s\n' "$pub" | pem_line)\""
     clients=""

@@ -26,11 +26,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 chmod 700 "$work"
 
-# Tokens: the customer service's Ed25519 key pair (only customer reads the private key) and, until every
-# service verifies EdDSA, the HS256 secret they share.
+# Tokens (ADR 0008): the customer service's Ed25519 key pair; only customer reads the private key.
 openssl genpkey -algorithm ed25519 -out "$work/signing.pem" 2>/dev/null
 openssl pkey -in "$work/signing.pem" -pubout -out "$work/public.pem"
-apply comptoir-auth --from-literal=jwt-secret="$(rand 32)" --from-file=jwt-public-key="$work/public.pem"
+apply comptoir-auth --from-file=jwt-public-key="$work/public.pem"
 apply comptoir-auth-signing --from-file=signing-key="$work/signing.pem"
 
 # Each service's client secret for its service tokens, and customer's list of their digests.

@@ -22,6 +22,7 @@ constexpr Entry kPlugins[] = {
     {"request-transformer", plugins::CreateRequestTransformer},
     {"response-transformer", plugins::CreateResponseTransformer},
     {"prometheus", plugins::CreatePrometheus},
+    {"request-termination", plugins::CreateRequestTermination},
 };
 
 }  // namespace

@@ -59,10 +59,16 @@ SELECT format('sequence %s %s', sequencename, coalesce(last_value, 0)) FROM pg_s
  WHERE schemaname = 'public' ORDER BY sequencename;
 SQL
 }
+# Tokens (ADR 0008): customer holds the private key, the others the public one; sales and order a client secret.
+SIGNING_KEY=$(openssl genpkey -algorithm ed25519)
+PUBLIC_KEY=$(printf '%s\n' "$SIGNING_KEY" | openssl pkey -pubout)
+CLIENT_SECRET=$(openssl rand -hex 32)
 serve_and_get() { # db_port service http_port path... -> the bodies, after /ready
   local db=$1 svc=$2 port=$3 pid body i
   shift 3
-  env -i PATH="$PATH" $(env_for "$db") "COMPTOIR_${svc^^}_HTTP_PORT=$port" COMPTOIR_AUTH_JWT_SECRET=restore-test-secret-0123456789abcdef01 \
+  local -a keys=("COMPTOIR_AUTH_JWT_PUBLIC_KEY=$PUBLIC_KEY" "COMPTOIR_${svc^^}_CLIENT_SECRET=$CLIENT_SECRET")
+  [[ $svc == customer ]] && keys=("COMPTOIR_AUTH_SIGNING_KEY=$SIGNING_KEY")
+  env -i PATH="$PATH" $(env_for "$db") "COMPTOIR_${svc^^}_HTTP_PORT=$port" "${keys[@]}" \
     COMPTOIR_HTTP_THREADS=1 COMPTOIR_LOG_LEVEL=warn "$BIN" serve --service "$svc" >>"$WORK/$svc-$db.log" 2>&1 &
   pid=$!
   PIDS+=("$pid")

@@ -10,7 +10,8 @@ LOG=$(mktemp)
 trap 'rm -f "$LOG"' EXIT
 KEYS=(COMPTOIR_API_KEY_POS_WEB_APP=k1-0123456789 COMPTOIR_API_KEY_POS_MOBILE_APP=k2-0123456789
       COMPTOIR_API_KEY_POS_TEST_AUTOMATION=k3-0123456789 COMPTOIR_API_KEY_POS_EXT_API=k4-0123456789)
-AUTH=(COMPTOIR_AUTH_JWT_SECRET=kong-load-test-secret-0123456789abcdef)
+# The customer service's public key, as the deployments give it (ADR 0008).
+AUTH=("COMPTOIR_AUTH_JWT_PUBLIC_KEY=$(openssl genpkey -algorithm ed25519 | openssl pkey -pubout)")
 
 loads() { # file env... -> 0 when the gateway serves its Admin API with that file
   local file=$1 proxy admin pid i code

@@ -64,7 +64,8 @@ TEST(OnlineShop, ShopperRegistersFillsTheCartAndChecksOut) {
   for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
        healthy != 3 && std::chrono::steady_clock::now() < deadline;
        std::this_thread::sleep_for(std::chrono::milliseconds(200))) {
-    auto health = testing::Http(admin, "GET", "/upstreams/cart-upstream/health");
+    auto health = testing::Http(admin, "GET", "/upstreams/cart-upstream/health", {},
+                                {{"Kong-Admin-Token", platform.GatewayAdminToken()}});
     ASSERT_EQ(health.status, 200) << health.body;
     healthy = 0;
     const auto targets = Json(health);
@@ -73,7 +74,8 @@ TEST(OnlineShop, ShopperRegistersFillsTheCartAndChecksOut) {
     }
   }
   EXPECT_EQ(healthy, 3);
-  const auto metrics = testing::Http(admin, "GET", "/metrics");
+  const auto metrics =
+      testing::Http(admin, "GET", "/metrics", {}, {{"Kong-Admin-Token", platform.GatewayAdminToken()}});
   ASSERT_EQ(metrics.status, 200);
   const auto counted = metrics.body.find(R"(kong_http_requests_total{service="cart",route="cart",code="200",)");
   ASSERT_NE(counted, std::string::npos) << metrics.body.substr(0, 2000);

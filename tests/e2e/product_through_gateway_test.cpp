@@ -1,9 +1,10 @@
 // Issue 3's "done when", end to end: through the gateway with the demo key, product endpoints answer as
-// they do directly; without a key Kong's 401; a request id is generated, echoed back and logged.
+// they do directly; without a key Kong's 401; a request id is generated, echoed back and logged. Issue 12: a
+// write needs a manager's token (the gateway asks for a token on write methods, product checks the role).
 #include <chrono>
 #include <fstream>
-#include <thread>
 #include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
@@ -48,6 +49,23 @@ TEST(ProductThroughGateway, AnswersAsDirectlyAndRefusesWithoutAKey) {
                         {{"X-API-Key", "not-a-key"}});
   EXPECT_EQ(wrong_key.status, 401);
   EXPECT_EQ(json::parse(wrong_key.body).at("message").as_string(), "Unauthorized");
+
+  // Issue 12 §1: the public web key alone cannot reprice (the gateway's jwt plugin, Kong's answer), and a cashier's
+  // token cannot either (product's own check, problem+json). The price is what it was.
+  const std::string before = platform.Call("GET", "/api/v1/products/1").body;
+  auto web_key_only = Http(static_cast<std::uint16_t>(platform.GatewayPort()), "PATCH", "/api/v1/products/1",
+                           R"({"price_cents":1})", {{"X-API-Key", "pos-web-app-2025-frontend-key"}});
+  EXPECT_EQ(web_key_only.status, 401) << web_key_only.body;
+  EXPECT_EQ(json::parse(web_key_only.body).at("message").as_string(), "Unauthorized");
+  auto cashier = platform.Call("PATCH", "/api/v1/products/1", R"({"price_cents":1})",
+                               platform.Auth().Token(auth::Role::kCashier, "4", 4));
+  EXPECT_EQ(cashier.status, 403) << cashier.body;
+  EXPECT_EQ(cashier.headers["content-type"], "application/problem+json");
+  EXPECT_EQ(json::parse(cashier.body).at("code").as_string(), "auth.forbidden");
+  EXPECT_EQ(platform.Call("GET", "/api/v1/products/1").body, before);
+  auto manager = platform.Call("PATCH", "/api/v1/products/2", R"({"price_cents":109900})",
+                               platform.Auth().Token(auth::Role::kManager, "7"));
+  EXPECT_EQ(manager.status, 200) << manager.body;
 
   // A request without X-Request-ID gets one, echoed back, and product logs it.
   auto traced = platform.Call("GET", "/api/v1/products/1");

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "comptoir/console/format.hpp"
 #include "comptoir/console/station.hpp"
@@ -256,6 +257,39 @@ TEST_F(StationTest, CsvExportQuotesWhatNeedsIt) {
   std::stringstream text;
   text << in.rdbuf();
   EXPECT_EQ(text.str(), "name,total_cents\n\"Café, moulu\",1494\n\"Thé \"\"vert\"\"\",899\n");
+}
+
+// Inventory takes an adjustment only with a reason code and a note (ADR 0009): the motif typed in French becomes
+// the code, an unknown one is refused at the console without a call.
+TEST(AdjustmentMotifs, FrenchWordsAndCodesMapToInventorysCodes) {
+  EXPECT_EQ(AdjustmentReasonCode("casse"), "damaged");
+  EXPECT_EQ(AdjustmentReasonCode("Endommagé"), "damaged");
+  EXPECT_EQ(AdjustmentReasonCode("VOL"), "theft_or_loss");
+  EXPECT_EQ(AdjustmentReasonCode("perte"), "theft_or_loss");
+  EXPECT_EQ(AdjustmentReasonCode("inventaire"), "count_correction");
+  EXPECT_EQ(AdjustmentReasonCode("Trouvé"), "found");
+  EXPECT_EQ(AdjustmentReasonCode("périmé"), "expired");
+  EXPECT_EQ(AdjustmentReasonCode("retour fournisseur"), "return_to_vendor");
+  EXPECT_EQ(AdjustmentReasonCode("usage-interne"), "internal_use");
+  EXPECT_EQ(AdjustmentReasonCode("autre"), "other");
+  EXPECT_EQ(AdjustmentReasonCode("theft_or_loss"), "theft_or_loss");
+  EXPECT_FALSE(AdjustmentReasonCode("").has_value());
+  EXPECT_FALSE(AdjustmentReasonCode("parce que").has_value());
+  EXPECT_FALSE(AdjustmentReasonCode("initial_stock").has_value());  // the seed's code is not for staff
+}
+
+TEST_F(StationTest, AnAdjustmentSendsTheReasonCodeAndAnUnknownMotifCallsNothing) {
+  transport_->Answer("POST /api/v1/inventory/movements", Reply{201, R"({"key":"k","movements":[]})"});
+  ASSERT_TRUE(station_->Adjust(6, 13, -2, "casse", "boîte écrasée").ok);
+  ASSERT_EQ(transport_->sent.size(), 1u);
+  auto body = boost::json::parse(transport_->sent[0].body);
+  EXPECT_EQ(body.at("reason").as_string(), "adjustment");
+  EXPECT_EQ(body.at("adjustment_reason").as_string(), "damaged");
+  EXPECT_EQ(body.at("note").as_string(), "boîte écrasée");
+  Outcome refused = station_->Adjust(6, 13, -2, "je ne sais pas", "x");
+  EXPECT_FALSE(refused.ok);
+  EXPECT_EQ(refused.code, "console.unknown_motif");
+  EXPECT_EQ(transport_->sent.size(), 1u);
 }
 
 }  // namespace

@@ -767,6 +767,8 @@ void Balancers::End(const Pick& pick, const Outcome& outcome) {
     case Outcome::Kind::kTimeout:
       Report(s, Event::kTimeout, *cs, false);
       break;
+    case Outcome::Kind::kAbandoned:
+      break;
   }
 }
 

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "comptoir/error.hpp"
+#include "comptoir/gateway/config_loader.hpp"
 #include "impl.hpp"
 
 namespace comptoir::gateway {
@@ -14,7 +15,9 @@ namespace {
 
 constexpr std::string_view kVersion = "3.9.1";  // the Kong version whose behaviour we follow
 
-http::Response JsonResponse(int status, const json::value& v) { return http::Response::Json(status, json::serialize(v)); }
+http::Response JsonResponse(int status, const json::value& v) {
+  return http::Response::Json(status, json::serialize(v));
+}
 
 http::Response KongMessage(int status, std::string_view message) {
   return JsonResponse(status, json::object{{"message", message}});
@@ -27,8 +30,9 @@ json::object List(json::array data) {
   return o;
 }
 
+// An entity as loaded, without its secrets (health-check probe headers, ...).
 json::value Source(const json::value& source, const std::string& id) {
-  json::value v = source.is_object() ? source : json::value(json::object{});
+  json::value v = source.is_object() ? Redacted(source) : json::value(json::object{});
   v.as_object()["id"] = id;
   return v;
 }
@@ -59,11 +63,12 @@ json::object PluginJson(const Config& config, const PluginInstance& p) {
   o["name"] = p.name;
   o["instance_name"] = p.instance_name.empty() ? json::value(nullptr) : json::value(p.instance_name);
   o["enabled"] = p.enabled;
-  o["config"] = p.config;
+  o["config"] = Redacted(p.config);  // redis passwords, keys in transformer headers
   auto ref = [](const std::string& id) { return json::value(json::object{{"id", id}}); };
   o["service"] = p.service >= 0 ? ref(config.services[static_cast<std::size_t>(p.service)].id) : json::value(nullptr);
   o["route"] = p.route >= 0 ? ref(config.routes[static_cast<std::size_t>(p.route)].id) : json::value(nullptr);
-  o["consumer"] = p.consumer >= 0 ? ref(config.consumers[static_cast<std::size_t>(p.consumer)].id) : json::value(nullptr);
+  o["consumer"] =
+      p.consumer >= 0 ? ref(config.consumers[static_cast<std::size_t>(p.consumer)].id) : json::value(nullptr);
   json::array protocols;
   for (const auto& pr : p.protocols) protocols.emplace_back(pr);
   o["protocols"] = std::move(protocols);
@@ -71,7 +76,8 @@ json::object PluginJson(const Config& config, const PluginInstance& p) {
 }
 
 json::object TargetJson(const Upstream& u, const Target& t) {
-  return json::object{{"id", t.id}, {"target", t.target}, {"weight", t.weight}, {"upstream", json::object{{"id", u.id}}}};
+  return json::object{
+      {"id", t.id}, {"target", t.target}, {"weight", t.weight}, {"upstream", json::object{{"id", u.id}}}};
 }
 
 std::string Hostname() {
@@ -99,14 +105,14 @@ asio::awaitable<http::Response> Root(ImplPtr impl, http::Request&) {
   body["tagline"] = "Welcome to comptoir-gateway (Kong-compatible)";
   body["node_id"] = impl->options.node_id;
   body["hostname"] = Hostname();
-  body["plugins"] = json::object{{"available_on_server", std::move(available)}, {"enabled_in_cluster", std::move(enabled)}};
-  body["configuration"] = json::object{{"database", "off"},
-                                       {"declarative_config", impl->options.config_file},
-                                       {"proxy_listen", json::array{impl->options.proxy_host + ":" +
-                                                                    std::to_string(impl->bound_port)}},
-                                       {"admin_listen", json::array{impl->options.admin_host + ":" +
-                                                                    std::to_string(impl->options.admin_port)}},
-                                       {"router_flavor", "traditional_compatible"}};
+  body["plugins"] =
+      json::object{{"available_on_server", std::move(available)}, {"enabled_in_cluster", std::move(enabled)}};
+  body["configuration"] = json::object{
+      {"database", "off"},
+      {"declarative_config", impl->options.config_file},
+      {"proxy_listen", json::array{impl->options.proxy_host + ":" + std::to_string(impl->bound_port)}},
+      {"admin_listen", json::array{impl->options.admin_host + ":" + std::to_string(impl->options.admin_port)}},
+      {"router_flavor", "traditional_compatible"}};
   co_return JsonResponse(200, body);
 }
 
@@ -130,12 +136,9 @@ asio::awaitable<http::Response> Status(ImplPtr impl, http::Request&) {
 
 asio::awaitable<http::Response> Ready(ImplPtr impl, http::Request&) {
   auto state = impl->Current();
-  if (state->config->hash.empty()) co_return KongMessage(503, "no configuration available (empty configuration present)");
+  if (state->config->hash.empty())
+    co_return KongMessage(503, "no configuration available (empty configuration present)");
   co_return KongMessage(200, "ready");
-}
-
-asio::awaitable<http::Response> Health(ImplPtr, http::Request&) {
-  co_return JsonResponse(200, json::object{{"status", "ok"}, {"service", "gateway"}});
 }
 
 asio::awaitable<http::Response> Services(ImplPtr impl, http::Request&) {
@@ -155,8 +158,9 @@ asio::awaitable<http::Response> OneService(ImplPtr impl, http::Request& r) {
 json::value RouteJson(const Config& config, const Route& route) {
   auto v = Source(route.source, route.id);
   v.as_object()["service"] =
-      route.service >= 0 ? json::value(json::object{{"id", config.services[static_cast<std::size_t>(route.service)].id}})
-                         : json::value(nullptr);
+      route.service >= 0
+          ? json::value(json::object{{"id", config.services[static_cast<std::size_t>(route.service)].id}})
+          : json::value(nullptr);
   return v;
 }
 
@@ -223,7 +227,8 @@ asio::awaitable<http::Response> UpstreamHealth(ImplPtr impl, http::Request& r) {
     }
     entry["health"] = health;
     entry["data"] = json::object{
-        {"addresses", json::array{json::object{{"ip", t.host}, {"port", t.port}, {"health", health}, {"weight", t.weight}}}}};
+        {"addresses",
+         json::array{json::object{{"ip", t.host}, {"port", t.port}, {"health", health}, {"weight", t.weight}}}}};
     data.push_back(std::move(entry));
   }
   json::object body = List(std::move(data));
@@ -276,8 +281,9 @@ asio::awaitable<http::Response> Metrics(ImplPtr impl, http::Request&) {
   co_return http::Response::Text(200, impl->registry.Render(), "text/plain; version=0.0.4; charset=utf-8");
 }
 
+// Kong's {"config": "<document>"}: the loaded document (as JSON, which is YAML too), secrets redacted.
 asio::awaitable<http::Response> GetConfig(ImplPtr impl, http::Request&) {
-  co_return JsonResponse(200, json::object{{"config", impl->Current()->raw_text}});
+  co_return JsonResponse(200, json::object{{"config", impl->Current()->shown_config}});
 }
 
 asio::awaitable<http::Response> PostConfig(ImplPtr impl, http::Request& r) {
@@ -288,7 +294,11 @@ asio::awaitable<http::Response> PostConfig(ImplPtr impl, http::Request& r) {
   }
   if (text.empty()) co_return KongMessage(400, "expected a declarative configuration");
   // Loading parses and validates on this worker; it is bounded by the body limit and rare.
-  auto result = impl->Load(text);
+  // A posted configuration substitutes only the allowed variables; the change is logged with who made it.
+  auto result = impl->Load(text, LoadOrigin{"admin api",
+                                            "admin api client " + r.remote_address + " with admin token " +
+                                                CredentialFingerprint(impl->options.admin_token),
+                                            false});
   if (!result.ok) co_return http::Response::Json(400, result.kong_body);
   auto state = impl->Current();
   json::object entities;
@@ -319,10 +329,8 @@ void AddAdminRoutes(http::Router& router, Gateway::Impl* impl) {
   };
   add(M::kGet, "/", Root);
   add(M::kGet, "/status", Status);
+  // The one endpoint open without the admin token (AdminGuard): a readiness probe.
   add(M::kGet, "/status/ready", Ready);
-  // Comptoir's probes on every process (platform status, Kubernetes): alive, and a config is loaded.
-  add(M::kGet, "/health", Health);
-  add(M::kGet, "/ready", Ready);
   add(M::kGet, "/services", Services);
   add(M::kGet, "/services/{id}", OneService);
   add(M::kGet, "/services/{id}/routes", ServiceRoutes);

@@ -44,8 +44,16 @@ struct State {
   /// Consumer index -> true when a plugin is scoped to that consumer. For the others, identifying
   /// the consumer leaves the route's plugin list as it is (no per-request ResolvePlugins).
   std::vector<bool> consumer_has_plugins;
-  std::string raw_text;  ///< the document as loaded (GET /config)
+  std::string raw_text;      ///< the document as loaded (POST /config?check_hash=1)
+  std::string shown_config;  ///< the loaded document without its secrets, as JSON (GET /config)
   std::chrono::system_clock::time_point loaded_at;
+};
+
+/// Where a configuration comes from, for the rules it follows and the log line of the change.
+struct LoadOrigin {
+  std::string source;   ///< "start", "SIGHUP", "admin api"
+  std::string who;      ///< the process or the Admin API client and its credential
+  bool trusted = true;  ///< the operator's file: any `${NAME}`; otherwise only config_variables
 };
 
 /// A keep-alive connection to an upstream target, owned by one worker.
@@ -55,6 +63,7 @@ struct UpstreamConnection {
   // A buffer with room for a whole typical response from the start: Beast reads at most the
   // free capacity (512 bytes on an empty buffer), so a small buffer costs extra recv calls.
   explicit UpstreamConnection(boost::asio::any_io_executor ex) : stream(std::move(ex)) { buffer.reserve(16 * 1024); }
+  std::chrono::steady_clock::time_point idle_since;  ///< when it went back to the pool
 };
 
 struct ProxySession;
@@ -95,12 +104,15 @@ struct Gateway::Impl : std::enable_shared_from_this<Gateway::Impl> {
   http::Router admin_router;
   std::unique_ptr<http::Server> admin_server;
 
-  ReloadResult Load(std::string_view text);
+  ReloadResult Load(std::string_view text, const LoadOrigin& origin);
   std::shared_ptr<const State> Current() const { return state.load(std::memory_order_acquire); }
 };
 
-/// Builds a State from a loaded Config (router, plugin lists).
-std::shared_ptr<const State> BuildState(std::shared_ptr<const Config> config, std::string raw_text);
+/// Builds a State from a loaded Config (router, plugin lists); `shown_config` is what GET /config shows.
+std::shared_ptr<const State> BuildState(std::shared_ptr<const Config> config, std::string raw_text,
+                                        std::string shown_config);
+/// "sha256:<12 hex>" of the admin token: names the credential in logs without showing it.
+std::string CredentialFingerprint(std::string_view token);
 /// Adds the Admin API routes.
 void AddAdminRoutes(http::Router& router, Gateway::Impl* impl);
 /// Starts the proxy accept loop.

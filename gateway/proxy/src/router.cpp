@@ -50,6 +50,11 @@ std::string NormalizePath(std::string_view path) {
         decoded += static_cast<char>(std::toupper(static_cast<unsigned char>(path[i + 2])));
       }
       i += 2;
+    } else if (path[i] == '%') {
+      // A '%' that starts no escape stands for itself: written "%25", so that what follows it cannot
+      // become an escape once the next character is decoded ("%%34%31" is "%2541", not "%41"), and
+      // normalising twice gives the same path (found by tests/fuzz/gateway_path_fuzz).
+      decoded += "%25";
     } else {
       decoded += path[i];
     }

@@ -107,6 +107,11 @@ TEST(NormalizePathTest, Rfc3986) {
   EXPECT_EQ(NormalizePath("/a/.b/c."), "/a/.b/c.");
   EXPECT_EQ(NormalizePath("/a/b/."), "/a/b");
   EXPECT_EQ(NormalizePath("relative"), "/relative");
+  // A '%' that starts no escape is itself escaped, so that normalising is idempotent.
+  EXPECT_EQ(NormalizePath("/%%34%31"), "/%2541");
+  EXPECT_EQ(NormalizePath(NormalizePath("/%%34%31")), "/%2541");
+  EXPECT_EQ(NormalizePath("/50%"), "/50%25");
+  EXPECT_EQ(NormalizePath("/a%zz"), "/a%25zz");
 }
 
 TEST(UpstreamPathTest, StripPathAndServicePathV0) {

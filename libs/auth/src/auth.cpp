@@ -1,208 +1,139 @@
 #include "comptoir/auth/auth.hpp"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
-#include <array>
-#include <chrono>
-
-#include <boost/json.hpp>
+#include <fstream>
+#include <sstream>
 
 #include "comptoir/error.hpp"
+#include "comptoir/log.hpp"
 
 namespace comptoir::auth {
-namespace json = boost::json;
 
 namespace {
 
-constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-// Clock skew tolerated on exp/nbf between the machines of a deployment.
-constexpr std::int64_t kLeewaySeconds = 30;
-
-int DecodeChar(char c) noexcept {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '-' || c == '+') return 62;
-  if (c == '_' || c == '/') return 63;
-  return -1;
-}
-
-std::string HmacSha256(std::string_view key, std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), mac.data(), &length);
-  return std::string(reinterpret_cast<const char*>(mac.data()), length);
-}
+constexpr std::size_t kOnBehalfOfMaxLength = 200;
 
 ApiError Invalid(std::string detail) {
   return ApiError(ErrorKind::kUnauthorized, "auth.invalid_token", std::move(detail));
 }
 
-std::optional<std::int64_t> NumericClaim(const json::object& claims, std::string_view name) {
-  const auto* v = claims.if_contains(name);
-  if (v == nullptr) return std::nullopt;
-  if (v->is_int64()) return v->as_int64();
-  if (v->is_uint64() && v->as_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
-    return static_cast<std::int64_t>(v->as_uint64());
+// `key` or `key`_file: PEM text given inline (a literal "\n" stands for a newline, for env files that cannot
+// hold several lines) or in a file. Empty when neither is set.
+std::string ReadPem(config::Source& source, const std::string& key) {
+  std::string pem = source.String(key, "");
+  std::string file = source.String(key + "_file", "");
+  source.Check(pem.empty() || file.empty(), key, "set " + key + " or " + key + "_file, not both");
+  if (pem.empty() && !file.empty()) {
+    std::ifstream in(file);
+    std::stringstream text;
+    if (in) text << in.rdbuf();
+    source.Check(static_cast<bool>(in), key + "_file", "cannot read " + file);
+    pem = text.str();
   }
-  if (v->is_double()) return static_cast<std::int64_t>(v->as_double());
-  throw Invalid("claim '" + std::string(name) + "' is not a number");
+  if (pem.find('\n') == std::string::npos) {
+    for (auto at = pem.find("\\n"); at != std::string::npos; at = pem.find("\\n", at + 1)) pem.replace(at, 2, "\n");
+  }
+  return pem;
+}
+
+void LoadClaimsSettings(config::Source& source, JwtSettings& s) {
+  s.issuer = source.String("auth.jwt_issuer", "comptoir");
+  source.Check(!s.issuer.empty(), "auth.jwt_issuer", "must not be empty");
+  s.access_ttl = std::chrono::seconds(source.Int("auth.access_ttl_s", 900, 10, 7 * 24 * 3600));
+  s.refresh_ttl = std::chrono::seconds(source.Int("auth.refresh_ttl_s", 30 * 24 * 3600, 60, 365 * 24 * 3600));
+  s.service_ttl = std::chrono::seconds(source.Int("auth.service_token_ttl_s", 300, 30, 3600));
+}
+
+PublicKey LoadPublicKey(config::Source& source, bool required) {
+  std::string pem = ReadPem(source, "auth.jwt_public_key");
+  bool legacy_secret = !source.String("auth.jwt_secret", "").empty();
+  if (pem.empty()) {
+    if (!required) return {};
+    if (legacy_secret) {
+      source.Check(false, "auth.jwt_secret",
+                   "the shared HS256 secret is no longer used (ADR 0008): tokens are EdDSA, signed by the customer "
+                   "service only; give this service the customer service's Ed25519 public key in auth.jwt_public_key "
+                   "(COMPTOIR_AUTH_JWT_PUBLIC_KEY, PEM) and drop COMPTOIR_AUTH_JWT_SECRET");
+    } else {
+      source.Check(false, "auth.jwt_public_key",
+                   "is required: the customer service's Ed25519 public key in PEM (COMPTOIR_AUTH_JWT_PUBLIC_KEY or "
+                   "auth.jwt_public_key_file)");
+    }
+    return {};
+  }
+  if (legacy_secret) log::Warn("auth.jwt_secret is set but ignored: tokens are EdDSA (ADR 0008); remove it");
+  try {
+    return PublicKey::FromPem(pem);
+  } catch (const std::invalid_argument& e) {
+    source.Check(false, "auth.jwt_public_key", e.what());
+  }
+  return {};
 }
 
 }  // namespace
 
 std::string_view RoleName(Role role) noexcept {
   switch (role) {
-    case Role::kCustomer: return "customer";
-    case Role::kCashier: return "cashier";
-    case Role::kLogistics: return "logistics";
-    case Role::kManager: return "manager";
-    case Role::kAdmin: return "admin";
+    case Role::kCustomer:
+      return "customer";
+    case Role::kCashier:
+      return "cashier";
+    case Role::kLogistics:
+      return "logistics";
+    case Role::kManager:
+      return "manager";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kService:
+      return "service";
   }
   return "customer";
 }
 
 std::optional<Role> ParseRole(std::string_view name) noexcept {
-  for (Role r : {Role::kCustomer, Role::kCashier, Role::kLogistics, Role::kManager, Role::kAdmin}) {
+  for (Role r : {Role::kCustomer, Role::kCashier, Role::kLogistics, Role::kManager, Role::kAdmin, Role::kService}) {
     if (RoleName(r) == name) return r;
   }
   return std::nullopt;
 }
 
+bool Principal::HasScope(std::string_view scope) const noexcept {
+  for (const auto& s : scopes) {
+    if (s == scope) return true;
+  }
+  return false;
+}
+
 JwtSettings LoadJwtSettings(config::Source& source) {
   JwtSettings s;
-  s.secret = source.RequiredString("auth.jwt_secret");
-  source.Check(s.secret.empty() || s.secret.size() >= 32, "auth.jwt_secret",
-               "must be at least 32 bytes long (HS256 key)");
-  s.issuer = source.String("auth.jwt_issuer", "comptoir");
-  source.Check(!s.issuer.empty(), "auth.jwt_issuer", "must not be empty");
-  s.access_ttl = std::chrono::seconds(source.Int("auth.access_ttl_s", 900, 10, 7 * 24 * 3600));
-  s.refresh_ttl = std::chrono::seconds(source.Int("auth.refresh_ttl_s", 30 * 24 * 3600, 60, 365 * 24 * 3600));
+  LoadClaimsSettings(source, s);
+  s.public_key = LoadPublicKey(source, true);
   return s;
 }
 
-std::string Base64UrlEncode(std::string_view data) {
-  std::string out;
-  out.reserve((data.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < data.size(); i += 3) {
-    auto n = (static_cast<unsigned char>(data[i]) << 16) | (static_cast<unsigned char>(data[i + 1]) << 8) |
-             static_cast<unsigned char>(data[i + 2]);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += kAlphabet[n & 63];
+JwtSettings LoadSigningJwtSettings(config::Source& source) {
+  JwtSettings s;
+  LoadClaimsSettings(source, s);
+  std::string pem = ReadPem(source, "auth.signing_key");
+  if (pem.empty()) {
+    source.Check(false, "auth.signing_key",
+                 "is required by the customer service: its Ed25519 private key in PEM (COMPTOIR_AUTH_SIGNING_KEY or "
+                 "auth.signing_key_file; `openssl genpkey -algorithm ed25519`)");
+    return s;
   }
-  if (i + 1 == data.size()) {
-    auto n = static_cast<unsigned char>(data[i]) << 16;
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-  } else if (i + 2 == data.size()) {
-    auto n = (static_cast<unsigned char>(data[i]) << 16) | (static_cast<unsigned char>(data[i + 1]) << 8);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
+  try {
+    s.signing_key = SigningKey::FromPem(pem);
+    s.public_key = s.signing_key.Public();
+  } catch (const std::invalid_argument& e) {
+    source.Check(false, "auth.signing_key", e.what());
+    return s;
   }
-  return out;
+  PublicKey configured = LoadPublicKey(source, false);
+  source.Check(!configured || configured.Equals(s.public_key), "auth.jwt_public_key",
+               "does not match auth.signing_key: the gateway and the services would refuse every token");
+  return s;
 }
 
-std::optional<std::string> Base64UrlDecode(std::string_view text) {
-  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-  if (text.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    int v = DecodeChar(c);
-    if (v < 0) return std::nullopt;
-    buffer = (buffer << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> bits) & 0xFF);
-    }
-  }
-  return out;
-}
-
-std::int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string IssueToken(const JwtSettings& settings, const Principal& who, std::int64_t now) {
-  json::object claims;
-  claims["iss"] = settings.issuer;
-  claims["sub"] = who.subject;
-  claims["role"] = RoleName(who.role);
-  if (who.location_id) claims["location_id"] = *who.location_id;
-  claims["iat"] = now;
-  claims["exp"] = now + settings.access_ttl.count();
-  std::string input = Base64UrlEncode(R"({"alg":"HS256","typ":"JWT"})");
-  input += '.';
-  input += Base64UrlEncode(json::serialize(claims));
-  std::string signature = Base64UrlEncode(HmacSha256(settings.secret, input));
-  input += '.';
-  input += signature;
-  return input;
-}
-
-Principal VerifyToken(const JwtSettings& settings, std::string_view token, std::int64_t now) {
-  auto d1 = token.find('.');
-  auto d2 = d1 == std::string_view::npos ? d1 : token.find('.', d1 + 1);
-  if (d2 == std::string_view::npos || token.find('.', d2 + 1) != std::string_view::npos) {
-    throw Invalid("the token is not a JWT (three dot-separated parts)");
-  }
-  auto header_raw = Base64UrlDecode(token.substr(0, d1));
-  auto claims_raw = Base64UrlDecode(token.substr(d1 + 1, d2 - d1 - 1));
-  auto signature = Base64UrlDecode(token.substr(d2 + 1));
-  if (!header_raw || !claims_raw || !signature) throw Invalid("the token is not valid base64url");
-  boost::system::error_code ec;
-  auto header = json::parse(*header_raw, ec);
-  if (ec || !header.is_object()) throw Invalid("the token header is not a JSON object");
-  const auto* alg = header.as_object().if_contains("alg");
-  if (alg == nullptr || !alg->is_string() || alg->as_string() != "HS256") {
-    throw Invalid("the token is not signed with HS256");
-  }
-  std::string expected = HmacSha256(settings.secret, token.substr(0, d2));
-  if (expected.size() != signature->size() ||
-      CRYPTO_memcmp(expected.data(), signature->data(), expected.size()) != 0) {
-    throw Invalid("the token signature is not valid");
-  }
-  auto claims_value = json::parse(*claims_raw, ec);
-  if (ec || !claims_value.is_object()) throw Invalid("the token claims are not a JSON object");
-  const auto& claims = claims_value.as_object();
-  const auto* iss = claims.if_contains("iss");
-  if (iss == nullptr || !iss->is_string() || iss->as_string() != settings.issuer) {
-    throw Invalid("the token was not issued by " + settings.issuer);
-  }
-  auto exp = NumericClaim(claims, "exp");
-  if (!exp) throw Invalid("the token has no expiry (exp)");
-  if (*exp + kLeewaySeconds <= now) {
-    throw ApiError(ErrorKind::kUnauthorized, "auth.token_expired", "the token has expired; sign in again");
-  }
-  if (auto nbf = NumericClaim(claims, "nbf"); nbf && *nbf > now + kLeewaySeconds) {
-    throw Invalid("the token is not valid yet (nbf)");
-  }
-  const auto* sub = claims.if_contains("sub");
-  const auto* role = claims.if_contains("role");
-  if (sub == nullptr || !sub->is_string() || sub->as_string().empty()) throw Invalid("the token has no subject");
-  std::optional<Role> parsed_role;
-  if (role != nullptr && role->is_string()) parsed_role = ParseRole(role->as_string());
-  if (!parsed_role) throw Invalid("the token has no known role");
-  Principal who;
-  who.subject = std::string(sub->as_string());
-  who.role = *parsed_role;
-  who.location_id = NumericClaim(claims, "location_id");
-  who.expires_at = *exp;
-  return who;
-}
-
-Principal Verifier::Authenticate(const http::Request& request) const {
+Principal Verifier::Authenticate(http::Request& request) const {
   auto who = Optional(request);
   if (!who) {
     throw ApiError(ErrorKind::kUnauthorized, "auth.missing_token",
@@ -211,7 +142,7 @@ Principal Verifier::Authenticate(const http::Request& request) const {
   return *who;
 }
 
-std::optional<Principal> Verifier::Optional(const http::Request& request) const {
+std::optional<Principal> Verifier::Optional(http::Request& request) const {
   auto header = request.headers.Get("Authorization");
   if (!header) return std::nullopt;
   std::string_view value = *header;
@@ -221,7 +152,19 @@ std::optional<Principal> Verifier::Optional(const http::Request& request) const 
   }
   value.remove_prefix(kBearer.size());
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-  return VerifyToken(settings_, value, NowSeconds());
+  Principal who = VerifyToken(settings_, value, NowSeconds(), audience_);
+  if (who.IsService()) {
+    // Only a service token may name someone else; a person's request never carries it further.
+    if (auto named = request.headers.Get(kOnBehalfOfHeader)) {
+      bool printable = !named->empty() && named->size() <= kOnBehalfOfMaxLength;
+      for (char c : *named) printable = printable && c > 0x20 && c < 0x7f;
+      if (printable) who.on_behalf_of = std::string(*named);
+    }
+    request.on_behalf_of = who.on_behalf_of;
+  } else {
+    request.on_behalf_of = std::string(RoleName(who.role)) + ":" + who.subject;
+  }
+  return who;
 }
 
 void RequireRole(const Principal& who, std::initializer_list<Role> roles, std::string_view action) {
@@ -233,9 +176,9 @@ void RequireRole(const Principal& who, std::initializer_list<Role> roles, std::s
     if (!allowed.empty()) allowed += ", ";
     allowed += RoleName(r);
   }
-  throw ApiError(ErrorKind::kForbidden, "auth.forbidden",
-                 std::string(action) + " is reserved to: " + allowed + " (you are " + std::string(RoleName(who.role)) +
-                     ")");
+  throw ApiError(
+      ErrorKind::kForbidden, "auth.forbidden",
+      std::string(action) + " is reserved to: " + allowed + " (you are " + std::string(RoleName(who.role)) + ")");
 }
 
 void RequireStaffAt(const Principal& who, std::int64_t location_id, std::string_view action) {

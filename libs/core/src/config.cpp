@@ -1,5 +1,6 @@
 #include "comptoir/config.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -89,7 +90,7 @@ std::string Source::String(const std::string& key, const std::string& fallback) 
 std::string Source::RequiredString(const std::string& key) {
   auto v = Lookup(key);
   if (!v || v->empty()) {
-    problems_.push_back(key + " (" + EnvName(key) + "): is required");
+    Record(key + " (" + EnvName(key) + "): is required");
     return {};
   }
   return *v;
@@ -106,11 +107,11 @@ std::int64_t Source::Int(const std::string& key, std::int64_t fallback, std::int
     used = 0;
   }
   if (used == 0 || used != v->size()) {
-    problems_.push_back(key + " (" + EnvName(key) + "): '" + *v + "' is not an integer");
+    Record(key + " (" + EnvName(key) + "): '" + *v + "' is not an integer");
     return fallback;
   }
   if (n < min || n > max) {
-    problems_.push_back(key + " (" + EnvName(key) + "): " + std::to_string(n) + " is outside " +
+    Record(key + " (" + EnvName(key) + "): " + std::to_string(n) + " is outside " +
                         std::to_string(min) + ".." + std::to_string(max));
     return fallback;
   }
@@ -122,12 +123,17 @@ bool Source::Bool(const std::string& key, bool fallback) {
   if (!v) return fallback;
   if (*v == "true" || *v == "1" || *v == "yes" || *v == "on") return true;
   if (*v == "false" || *v == "0" || *v == "no" || *v == "off") return false;
-  problems_.push_back(key + " (" + EnvName(key) + "): '" + *v + "' is not a boolean");
+  Record(key + " (" + EnvName(key) + "): '" + *v + "' is not a boolean");
   return fallback;
 }
 
 void Source::Check(bool ok, const std::string& key, const std::string& message) {
-  if (!ok) problems_.push_back(key + " (" + EnvName(key) + "): " + message);
+  if (!ok) Record(key + " (" + EnvName(key) + "): " + message);
+}
+
+void Source::Record(std::string problem) {
+  // Services of one process read shared settings (auth.*, http.*) each: the same problem is told once.
+  if (std::find(problems_.begin(), problems_.end(), problem) == problems_.end()) problems_.push_back(std::move(problem));
 }
 
 void Source::ThrowIfErrors() const {

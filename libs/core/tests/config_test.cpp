@@ -25,7 +25,8 @@ TEST(ConfigTest, EnvironmentWinsOverFileWhichWinsOverDefault) {
 }
 
 TEST(ConfigTest, ReportsEveryProblemAtOnce) {
-  Source s("{}", Env({{"COMPTOIR_HTTP_THREADS", "many"}, {"COMPTOIR_PRODUCT_HTTP_PORT", "70000"},
+  Source s("{}", Env({{"COMPTOIR_HTTP_THREADS", "many"},
+                      {"COMPTOIR_PRODUCT_HTTP_PORT", "70000"},
                       {"COMPTOIR_HTTP_ACCESS_LOG", "perhaps"}}));
   s.Int("http.threads", 0, 0, 256);
   s.Int("product.http.port", 8001, 0, 65535);
@@ -40,6 +41,21 @@ TEST(ConfigTest, ReportsEveryProblemAtOnce) {
     EXPECT_NE(e.problems()[1].find("outside 0..65535"), std::string::npos);
     EXPECT_NE(e.problems()[2].find("not a boolean"), std::string::npos);
     EXPECT_NE(e.problems()[3].find("COMPTOIR_PRODUCT_DATABASE_URL"), std::string::npos);
+  }
+}
+
+// The services of one process (`--service all`) read the shared keys each: one problem, told once.
+TEST(ConfigTest, TheSameProblemIsReportedOnce) {
+  Source s("{}", Env({{"COMPTOIR_HTTP_THREADS", "many"}}));
+  for (int service = 0; service < 3; ++service) {
+    s.Int("http.threads", 0, 0, 256);
+    s.RequiredString("auth.jwt_public_key");
+  }
+  try {
+    s.ThrowIfErrors();
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.problems().size(), 2u);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <fmt/format.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -17,13 +18,13 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
-#include <fmt/format.h>
 
 #include "comptoir/error.hpp"
 #include "comptoir/http/beast_support.hpp"
 #include "comptoir/http/log_context.hpp"
 #include "comptoir/log.hpp"
 #include "comptoir/metrics.hpp"
+#include "request_head.hpp"
 
 namespace comptoir::http {
 namespace asio = boost::asio;
@@ -50,7 +51,9 @@ std::mt19937_64& Rng() {
   return rng;
 }
 
-std::string Hex(std::uint64_t value, int digits) { return fmt::format("{:0{}x}", value, digits); }
+std::string Hex(std::uint64_t value, int digits) {
+  return fmt::format("{:0{}x}", value, digits);
+}
 
 bool IsLowerHex(std::string_view s) {
   for (char c : s) {
@@ -180,6 +183,9 @@ Response ProblemResponse(const ApiError& error, const std::string& request_id) {
 }
 
 asio::awaitable<Response> Dispatch(Server::Impl& impl, Request& request, const Route*& matched) {
+  if (impl.options.guard) {
+    if (auto refused = impl.options.guard(request)) co_return std::move(*refused);
+  }
   auto match = impl.router.Find(request.method, request.path, request.path_params);
   if (match.outcome == Router::Outcome::kNotFound) {
     co_return ProblemResponse(ApiError::NotFound("route.not_found", "no resource at " + request.path),
@@ -201,27 +207,11 @@ asio::awaitable<Response> Dispatch(Server::Impl& impl, Request& request, const R
     }
     co_return ProblemResponse(e, request.request_id);
   } catch (const std::exception& e) {
-    log::Error("unhandled exception", {{"error", e.what()}, {"request_id", request.request_id},
-                                       {"path", request.path}});
+    log::Error("unhandled exception",
+               {{"error", e.what()}, {"request_id", request.request_id}, {"path", request.path}});
   }
   co_return ProblemResponse(ApiError::Internal("internal", "an unexpected error occurred; quote the request id"),
                             request.request_id);
-}
-
-Request ToRequest(bhttp::request<bhttp::string_body>&& in, const std::string& remote) {
-  Request r;
-  r.method_name = std::string(in.method_string());
-  r.method = ParseMethod(r.method_name);
-  r.target = std::string(in.target());
-  auto q = r.target.find('?');
-  r.path = r.target.substr(0, q);
-  if (q != std::string::npos) r.query = r.target.substr(q + 1);
-  r.headers.Reserve(12);
-  for (const auto& field : in) r.headers.Add(field.name_string(), field.value());
-  r.body = std::move(in.body());
-  r.remote_address = remote;
-  r.keep_alive = in.keep_alive();
-  return r;
 }
 
 bhttp::response<bhttp::string_body> ToBeast(Response&& in, unsigned version, bool keep_alive, bool head) {
@@ -260,9 +250,8 @@ asio::awaitable<void> RunSession(std::shared_ptr<Server::Impl> impl, tcp::socket
   buffer.reserve(8 * 1024);  // Beast reads at most the free capacity: room for a whole request
   for (;;) {
     if (impl->stopping.load(std::memory_order_relaxed)) break;
-    bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(impl->options.header_limit));
-    parser.body_limit(impl->options.body_limit);
+    detail::RequestParser parser;
+    detail::ApplyLimits(parser, impl->options);
     stream.expires_after(impl->options.read_timeout);
     session.idle = true;
     auto [ec, bytes] = co_await bhttp::async_read(stream, buffer, parser, kUseTuple);
@@ -270,10 +259,11 @@ asio::awaitable<void> RunSession(std::shared_ptr<Server::Impl> impl, tcp::socket
     if (ec) {
       std::string id = NewUuid();
       if (ec == bhttp::error::body_limit) {
-        co_await WriteProblem(stream, ApiError(ErrorKind::kPayload, "request.too_large",
-                                               "the request body exceeds " +
-                                                   std::to_string(impl->options.body_limit) + " bytes"),
-                              id);
+        co_await WriteProblem(
+            stream,
+            ApiError(ErrorKind::kPayload, "request.too_large",
+                     "the request body exceeds " + std::to_string(impl->options.body_limit) + " bytes"),
+            id);
       } else if (ec == bhttp::error::header_limit) {
         ApiError e(ErrorKind::kValidation, "request.headers_too_large", "the request headers are too large");
         Response r = Response::Text(431, ProblemJson(e, id), "application/problem+json");
@@ -282,7 +272,8 @@ asio::awaitable<void> RunSession(std::shared_ptr<Server::Impl> impl, tcp::socket
       } else if (bytes > 0 && ec != beast::error::timeout && ec != bhttp::error::end_of_stream &&
                  ec != asio::error::connection_reset && ec != asio::error::operation_aborted &&
                  ec != bhttp::error::partial_message) {
-        co_await WriteProblem(stream, ApiError::Validation("request.malformed", "malformed HTTP request: " + ec.message()), id);
+        co_await WriteProblem(stream,
+                              ApiError::Validation("request.malformed", "malformed HTTP request: " + ec.message()), id);
       }
       break;
     }
@@ -290,11 +281,8 @@ asio::awaitable<void> RunSession(std::shared_ptr<Server::Impl> impl, tcp::socket
     impl->in_flight.Inc();
     auto beast_request = parser.release();
     const unsigned version = beast_request.version();
-    Request request = ToRequest(std::move(beast_request), remote);
-    auto incoming_id = request.headers.Get("X-Request-ID");
-    request.request_id = incoming_id && ValidRequestId(*incoming_id) ? std::string(*incoming_id) : NewUuid();
-    auto incoming_trace = request.headers.Get("traceparent");
-    request.traceparent = NextTraceparent(incoming_trace ? *incoming_trace : std::string_view{});
+    Request request = detail::ToRequest(std::move(beast_request), remote);
+    detail::AssignIds(request);
     context->request_id = request.request_id;
     context->trace_id = request.traceparent.substr(3, 32);
     const Route* matched = nullptr;
@@ -362,8 +350,7 @@ asio::awaitable<void> DrainThenNotify(std::shared_ptr<Server::Impl> impl, std::f
     co_await timer.async_wait(kUseTuple);
   }
   if (impl->open_sessions.load() > 0) {
-    log::Warn("shutdown grace period over; closing remaining connections",
-              {{"open", impl->open_sessions.load()}});
+    log::Warn("shutdown grace period over; closing remaining connections", {{"open", impl->open_sessions.load()}});
   }
   done();
 }
@@ -398,14 +385,15 @@ void Server::Start() {
   impl_->acceptor.listen(asio::socket_base::max_listen_connections);
   impl_->bound_port = impl_->acceptor.local_endpoint().port();
   impl_->accepting = true;
-  asio::co_spawn(impl_->acceptor.get_executor(), AcceptLoop(impl_),
-                 log::LogFailure{"http accept loop"});
+  asio::co_spawn(impl_->acceptor.get_executor(), AcceptLoop(impl_), log::LogFailure{"http accept loop"});
   log::Info("listening", {{"service", impl_->options.name},
                           {"address", impl_->options.host},
                           {"port", static_cast<int>(impl_->bound_port)}});
 }
 
-std::uint16_t Server::port() const noexcept { return impl_->bound_port; }
+std::uint16_t Server::port() const noexcept {
+  return impl_->bound_port;
+}
 
 void Server::Shutdown(std::function<void()> done) {
   auto impl = impl_;
@@ -417,8 +405,7 @@ void Server::Shutdown(std::function<void()> done) {
   for (std::size_t i = 0; i < impl->runtime.size(); ++i) {
     asio::post(impl->runtime.Context(i), [impl, i] { CloseIdle(impl, i); });
   }
-  asio::co_spawn(impl->runtime.Context(0), DrainThenNotify(impl, std::move(done)),
-                 log::LogFailure{"http drain"});
+  asio::co_spawn(impl->runtime.Context(0), DrainThenNotify(impl, std::move(done)), log::LogFailure{"http drain"});
 }
 
 }  // namespace comptoir::http

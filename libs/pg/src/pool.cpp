@@ -5,6 +5,7 @@
 // and the coroutine waits on the socket (stream_descriptor::async_wait) between steps. A shard, its idle
 // connections and its waiters belong to one worker thread, so nothing here takes a lock.
 #include <algorithm>
+#include <cctype>
 #include <deque>
 #include <list>
 #include <map>
@@ -127,6 +128,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   awaitable<Result> Execute(const Statement& statement, const Params& params, Clock::time_point deadline);
   /// Runs unprepared SQL (simple protocol); `command` receives the last command tag, e.g. "ROLLBACK".
   awaitable<Result> Script(std::string_view sql, Clock::time_point deadline, std::string* command = nullptr);
+
+  /// Delivers the notifications that arrive, for as long as the connection lives (LISTEN was run on it).
+  awaitable<void> Notifications(const std::function<void(std::string_view)>& notify,
+                                const std::function<bool()>& keep_going);
 
   /// Whether an idle connection can serve again: reads whatever the server sent meanwhile (a server
   /// that shut down leaves an error and EOF there), without blocking.
@@ -452,6 +457,25 @@ awaitable<Result> Connection::ScriptImpl(std::string_view sql, Clock::time_point
   co_return co_await Collect(deadline, command);
 }
 
+awaitable<void> Connection::Notifications(const std::function<void(std::string_view)>& notify,
+                                          const std::function<bool()>& keep_going) {
+  while (keep_going()) {
+    if (PQconsumeInput(conn_) == 0) throw ConnectionError();
+    while (PGnotify* n = PQnotifies(conn_)) {
+      const std::string payload(n->extra != nullptr ? n->extra : "");
+      PQfreemem(n);
+      notify(payload);
+    }
+    if (PQstatus(conn_) != CONNECTION_OK) throw ConnectionError();
+    try {
+      co_await Wait(asio::posix::descriptor_base::wait_read, Clock::now() + std::chrono::seconds(1));
+    } catch (const PgError& e) {
+      if (e.kind() != ErrorKind::kTimeout) throw;
+      broken_ = false;  // no statement was in flight: a quiet second leaves the connection as it was
+    }
+  }
+}
+
 awaitable<Result> Connection::Measured(awaitable<Result> work) {
   const detail::PoolMetrics* m = shard_.metrics.get();
   const auto start = Clock::now();
@@ -665,6 +689,28 @@ awaitable<void> Pool::Ping(std::chrono::milliseconds timeout) {
     failure = std::current_exception();
   }
   shard.Release(std::move(lease.connection));
+  if (failure) std::rethrow_exception(failure);
+}
+
+awaitable<void> Pool::Listen(std::string channel, std::function<void()> listening,
+                             std::function<void(std::string_view)> notify, std::function<bool()> keep_going) {
+  for (char c : channel) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) {
+      throw PgError(ErrorKind::kInternal, "db.error", "a LISTEN channel must be a plain identifier", "", "");
+    }
+  }
+  // Outside the shard's slots: a listener holds its connection for good, and must not starve the handlers.
+  auto connection = std::make_shared<Connection>(CurrentShard());
+  std::exception_ptr failure;
+  try {
+    co_await connection->Connect(options_, Clock::now() + options_.connect_timeout);
+    co_await connection->Script("LISTEN " + channel, Clock::now() + options_.connect_timeout);
+    listening();
+    co_await connection->Notifications(notify, keep_going);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  connection->Close();
   if (failure) std::rethrow_exception(failure);
 }
 

@@ -13,6 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "comptoir/log.hpp"
 #include "comptoir/metrics.hpp"
@@ -64,6 +66,11 @@ awaitable<std::vector<Reply>> Batch(Client& client, std::vector<std::vector<std:
 awaitable<Reply> Script(Client& client, std::string_view script, std::vector<std::string> keys,
                         std::vector<std::string> args) {
   co_return co_await client.Eval(script, std::move(keys), std::move(args));
+}
+
+awaitable<void> Pause(std::chrono::milliseconds d) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, d);
+  co_await timer.async_wait(asio::use_awaitable);
 }
 
 awaitable<void> PingOnce(Client& client) {
@@ -396,6 +403,25 @@ TEST_F(RedisTest, ReconnectsAfterRedisRestarts) {
   ASSERT_TRUE(reply) << "no success after " << failures << " attempts";
   EXPECT_EQ(reply->String(), "OK");
   EXPECT_EQ(Run(Call(client, {"GET", "k"})).String(), "after");
+}
+
+// The client's one connection per worker is kept while idle. When Redis closes it (its `timeout` setting, here
+// 1 s) or restarts between two commands, the next command is answered: the client watches the idle connection,
+// sees it closing, and opens a new one for that command (issue 11's audit of the pooled clients).
+TEST_F(RedisTest, AConnectionClosedWhileIdleIsReplacedBeforeTheNextCommand) {
+  ct::RedisServer server({.keep_data = false, .args = {"--timeout", "1"}});
+  Options options;
+  options.port = static_cast<std::uint16_t>(server.port());
+  Client client(runtime_, options);
+  EXPECT_EQ(Run(Call(client, {"SET", "k", "1"})).String(), "OK");
+  for (int pause = 0; pause < 2; ++pause) {
+    Run(Pause(2500ms));  // Redis closes the idle connection meanwhile (the worker's loop runs, as in a service)
+    EXPECT_EQ(Run(Call(client, {"INCR", "k"})).Integer(), 2 + pause);
+  }
+  ASSERT_TRUE(server.Shutdown());
+  server.Start();  // same port, empty
+  Run(Pause(200ms));
+  EXPECT_EQ(Run(Call(client, {"INCR", "k"})).Integer(), 1) << "the first command after the restart failed";
 }
 
 // --- connection set-up -----------------------------------------------------------------------------------------

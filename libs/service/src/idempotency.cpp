@@ -1,9 +1,6 @@
 #include "comptoir/service/idempotency.hpp"
 
-#include <openssl/evp.h>
-
-#include <array>
-
+#include "comptoir/auth/keys.hpp"
 #include "comptoir/error.hpp"
 
 namespace comptoir::service {
@@ -52,17 +49,7 @@ std::string RequireIdempotencyKey(const http::Request& request) {
 }
 
 std::string Fingerprint(std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
+  return auth::Sha256Hex(data);
 }
 
 asio::awaitable<std::optional<StoredAnswer>> FindAnswer(pg::Pool& db, std::string scope, std::string key,
@@ -83,6 +70,8 @@ asio::awaitable<void> SaveAnswer(pg::Transaction& tx, std::string scope, std::st
                       pg::Params().Add(scope).Add(key).Add(fingerprint).Add(answer.status).Add(answer.body));
 }
 
-http::Response ToResponse(const StoredAnswer& answer) { return http::Response::Json(answer.status, answer.body); }
+http::Response ToResponse(const StoredAnswer& answer) {
+  return http::Response::Json(answer.status, answer.body);
+}
 
 }  // namespace comptoir::service

@@ -3,8 +3,10 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
+#include "comptoir/auth/auth.hpp"
 #include "comptoir/error.hpp"
 #include "comptoir/http/client.hpp"
+#include "comptoir/service/token_cache.hpp"
 #include "comptoir/http/server.hpp"
 #include "comptoir/log.hpp"
 
@@ -47,7 +49,12 @@ asio::awaitable<http::Response> Peer::Call(const http::Request& origin, http::Me
   } else if (context != nullptr && context->trace_id.size() == 32) {
     request.headers.Set("traceparent", http::NextTraceparent("00-" + context->trace_id + "-0000000000000001-01"));
   }
-  if (auto authorization = origin.headers.Get("Authorization")) request.headers.Set("Authorization", *authorization);
+  if (tokens_ != nullptr) {
+    request.headers.Set("Authorization", "Bearer " + co_await tokens_->Token(options_.name));
+    if (!origin.on_behalf_of.empty()) request.headers.Set(auth::kOnBehalfOfHeader, origin.on_behalf_of);
+  } else if (auto authorization = origin.headers.Get("Authorization")) {
+    request.headers.Set("Authorization", *authorization);
+  }
   if (!body.empty() && !request.headers.Has("Content-Type")) request.headers.Set("Content-Type", "application/json");
   request.headers.Set("Accept", "application/json");
   request.body = std::move(body);

@@ -28,6 +28,7 @@ struct Call {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   std::chrono::milliseconds timeout;
+  std::string source;  ///< local address to connect from; empty: the kernel's choice
 };
 
 std::string Lower(std::string text) {
@@ -41,6 +42,10 @@ asio::awaitable<HttpResult> Exchange(Call call) {
   beast::tcp_stream stream(executor);
   stream.expires_after(call.timeout);
   asio::ip::tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), call.port);
+  if (!call.source.empty()) {
+    stream.socket().open(asio::ip::tcp::v4());
+    stream.socket().bind(asio::ip::tcp::endpoint(asio::ip::make_address(call.source), 0));
+  }
   co_await stream.async_connect(endpoint, asio::use_awaitable);
 
   bhttp::request<bhttp::string_body> request;
@@ -81,18 +86,19 @@ asio::awaitable<HttpResult> Exchange(Call call) {
 
 }  // namespace
 
-HttpResult Http(std::uint16_t port, std::string method, std::string target, std::string body,
-                std::vector<std::pair<std::string, std::string>> headers, std::chrono::milliseconds timeout) {
+HttpResult HttpFrom(std::string source, std::uint16_t port, std::string method, std::string target, std::string body,
+                    std::vector<std::pair<std::string, std::string>> headers, std::chrono::milliseconds timeout) {
   asio::io_context io;
   std::exception_ptr failure;
   HttpResult result;
   std::string what = method + " " + target;
-  asio::co_spawn(
-      io, Exchange(Call{port, std::move(method), std::move(target), std::move(body), std::move(headers), timeout}),
-      [&](std::exception_ptr e, HttpResult r) {
-        failure = e;
-        result = std::move(r);
-      });
+  asio::co_spawn(io,
+                 Exchange(Call{port, std::move(method), std::move(target), std::move(body), std::move(headers), timeout,
+                               std::move(source)}),
+                 [&](std::exception_ptr e, HttpResult r) {
+                   failure = e;
+                   result = std::move(r);
+                 });
   io.run();
   if (failure) {
     try {
@@ -102,6 +108,11 @@ HttpResult Http(std::uint16_t port, std::string method, std::string target, std:
     }
   }
   return result;
+}
+
+HttpResult Http(std::uint16_t port, std::string method, std::string target, std::string body,
+                std::vector<std::pair<std::string, std::string>> headers, std::chrono::milliseconds timeout) {
+  return HttpFrom({}, port, std::move(method), std::move(target), std::move(body), std::move(headers), timeout);
 }
 
 }  // namespace comptoir::testing

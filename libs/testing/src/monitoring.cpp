@@ -58,7 +58,7 @@ std::vector<ScrapeTarget> TargetsOf(const Platform& platform, const PlatformOpti
       targets.push_back(std::move(t));
     }
   }
-  if (options.gateway) targets.push_back(ScrapeTarget{"gateway", platform.GatewayAdminPort(), {}});
+  if (options.gateway) targets.push_back(ScrapeTarget{"gateway", platform.GatewayAdminPort(), {}, platform.GatewayAdminToken()});
   return targets;
 }
 
@@ -133,7 +133,11 @@ Monitoring::Monitoring(MonitoringOptions options) : options_(std::move(options))
   std::map<std::string, std::vector<const ScrapeTarget*>> by_job;
   for (const auto& t : options_.targets) by_job[t.job].push_back(&t);
   for (const auto& [job, targets] : by_job) {
-    config << "  - job_name: " << job << "\n    static_configs:\n";
+    config << "  - job_name: " << job << "\n";
+    if (!targets.front()->bearer_token.empty()) {
+      config << "    authorization: {type: Bearer, credentials: '" << targets.front()->bearer_token << "'}\n";
+    }
+    config << "    static_configs:\n";
     for (const auto* t : targets) {
       config << "      - targets: ['127.0.0.1:" << t->port << "']\n";
       if (!t->labels.empty()) {

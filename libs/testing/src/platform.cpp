@@ -9,6 +9,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <boost/json.hpp>
+
+#include "comptoir/auth/keys.hpp"
 #include "comptoir/testing/pg.hpp"
 
 namespace comptoir::testing {
@@ -50,11 +53,12 @@ Platform::Platform(PlatformOptions options) : options_(std::move(options)) {
   std::string unique = options_.name + "_" + std::to_string(::getpid()) + "_" + std::to_string(FreePort());
   dir_ = (StateDir() / unique).string();
   std::filesystem::create_directories(dir_);
-  jwt_secret_ = "test-secret-" + unique + "-0123456789abcdef0123456789";
+  for (const auto& name : options_.services) client_secrets_[name] = auth::RandomToken(32);
   for (const auto& name : options_.services) {
     Service service;
     service.name = name;
-    service.conninfo = CreateDatabase(options_.name + "_" + name);
+    service.conninfo = options_.pg_state_dir.empty() ? CreateDatabase(options_.name + "_" + name)
+                                                     : CreateDatabase(options_.name + "_" + name, options_.pg_state_dir);
     auto count = options_.instances.contains(name) ? options_.instances.at(name) : 1;
     for (int i = 0; i < count; ++i) service.instances.push_back(Instance{FreePort(), nullptr});
     services_.push_back(std::move(service));
@@ -81,6 +85,8 @@ Platform::Platform(PlatformOptions options) : options_(std::move(options)) {
   std::ofstream(gateway_config_) << config;
   gateway_port_ = FreePort();
   gateway_admin_port_ = FreePort();
+  // The Admin API's credential: one per platform, kept across StopGateway/StartGateway.
+  gateway_admin_token_ = "admin-token-" + std::filesystem::path(dir_).filename().string() + "-0123456789abcdef";
   StartGateway();
 }
 
@@ -91,7 +97,16 @@ void Platform::StartGateway() {
   o.args = {"gateway",      "--config", gateway_config_, "--listen", "127.0.0.1:" + std::to_string(gateway_port_),
             "--admin-listen", "127.0.0.1:" + std::to_string(gateway_admin_port_), "--threads", "2", "--access-log"};
   o.env = options_.env;
-  o.env.emplace_back("COMPTOIR_AUTH_JWT_SECRET", jwt_secret_);
+  o.env.emplace_back("COMPTOIR_AUTH_JWT_PUBLIC_KEY", auth_.PublicKeyPem());
+  o.env.emplace_back("COMPTOIR_GATEWAY_ADMIN_TOKEN", gateway_admin_token_);
+  // deploy/kong.yml's rate-limiting budgets (policy redis): the fixture's Redis, or a port where
+  // nothing listens (fault tolerant), never the 6380 of a platform running on the machine.
+  int budget_redis = options_.redis_port != 0 ? options_.redis_port : FreePort();
+  if (options_.redis_port == 0) try {
+    if (std::filesystem::exists(StateDir() / "redis")) budget_redis = RedisPort();
+  } catch (const std::exception&) {
+  }
+  o.env.emplace_back("COMPTOIR_GATEWAY_REDIS_PORT", std::to_string(budget_redis));
   o.log_file = LogFile("gateway");
   gateway_ = std::make_unique<ChildProcess>(o);
   if (!WaitForPort(gateway_port_, std::chrono::seconds(30))) {
@@ -126,15 +141,28 @@ std::vector<std::pair<std::string, std::string>> Platform::EnvFor(const Service&
   for (const auto& [name, value] : options_.env) own_stream = own_stream || name == "COMPTOIR_EVENTS_STREAM";
   if (!own_stream)
     env.emplace_back("COMPTOIR_EVENTS_STREAM", "comptoir:events:" + std::filesystem::path(dir_).filename().string());
-  // The shared test Redis, when the "redis" fixture runs.
-  if (std::filesystem::exists(StateDir() / "redis")) {
+  // The test's own Redis, or the shared test Redis when the "redis" fixture runs.
+  if (options_.redis_port != 0) {
+    env.emplace_back("COMPTOIR_REDIS_URL", "redis://127.0.0.1:" + std::to_string(options_.redis_port));
+  } else if (std::filesystem::exists(StateDir() / "redis")) {
     try {
       env.emplace_back("COMPTOIR_REDIS_URL", "redis://127.0.0.1:" + std::to_string(RedisPort()));
     } catch (const std::exception&) {
       // no Redis fixture for this test
     }
   }
-  env.emplace_back("COMPTOIR_AUTH_JWT_SECRET", jwt_secret_);
+  // Only customer signs; everyone verifies with the public key; each service has its own client secret and
+  // customer knows only their digests (ADR 0008).
+  env.emplace_back("COMPTOIR_AUTH_JWT_PUBLIC_KEY", auth_.PublicKeyPem());
+  env.emplace_back(prefix + "CLIENT_SECRET", client_secrets_.at(service.name));
+  if (service.name == "customer") {
+    env.emplace_back("COMPTOIR_AUTH_SIGNING_KEY", auth_.SigningKeyPem());
+    std::string clients;
+    for (const auto& [name, secret] : client_secrets_) {
+      clients += (clients.empty() ? "" : ",") + name + "=" + auth::Sha256Hex(secret);
+    }
+    env.emplace_back("COMPTOIR_CUSTOMER_SERVICE_CLIENTS", clients);
+  }
   env.emplace_back("COMPTOIR_HTTP_THREADS", "2");
   env.emplace_back("COMPTOIR_DB_POOL_SIZE", "4");
   // Tests measure behaviour, not password strength: the cheapest Argon2id the service accepts.
@@ -195,6 +223,27 @@ void Platform::StartService(const std::string& name, int index) {
   if (!WaitForHttp(instance.port, "/ready", std::chrono::seconds(60))) {
     throw std::runtime_error(service.name + " did not become ready; log:\n" + TailOfFile(o.log_file));
   }
+}
+
+const std::string& Platform::ClientSecret(const std::string& service) const {
+  auto it = client_secrets_.find(service);
+  if (it == client_secrets_.end()) throw std::runtime_error("service " + service + " is not part of this platform");
+  return it->second;
+}
+
+std::string Platform::ObtainServiceToken(const std::string& client, const std::string& audience) const {
+  std::string basic = auth::Base64Encode(client + ":" + ClientSecret(client));
+  auto r = Http(static_cast<std::uint16_t>(Port("customer")), "POST", "/internal/v1/auth/token",
+                "grant_type=client_credentials&audience=" + audience,
+                {{"Content-Type", "application/x-www-form-urlencoded"}, {"Authorization", "Basic " + basic}});
+  if (r.status != 200) throw std::runtime_error("customer refused a token for " + client + ": " + r.body);
+  auto body = boost::json::parse(r.body);
+  return std::string(body.at("access_token").as_string());
+}
+
+void Platform::SignalService(const std::string& name, int signal, int index) {
+  auto& instance = Find(name).instances.at(static_cast<std::size_t>(index));
+  if (instance.process) instance.process->Signal(signal);
 }
 
 HttpResult Platform::Call(const std::string& method, const std::string& target, const std::string& body,

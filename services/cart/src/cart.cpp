@@ -61,7 +61,7 @@ class Instance final : public service::Instance {
         store_(redis_, settings.key_prefix, settings.ttl),
         catalogue_(service::Peer(context.client, settings.product), settings.price_cache),
         stock_(service::Peer(context.client, settings.inventory), settings.online_location_id),
-        verifier_(settings.jwt),
+        verifier_(settings.jwt, "cart"),
         handlers_(store_, catalogue_, stock_, verifier_, settings.instance_id) {}
 
   void AddRoutes(http::Router& router) override { cart::AddRoutes(router, handlers_); }

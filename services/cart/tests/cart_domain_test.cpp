@@ -6,11 +6,11 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
-#include "comptoir/testing/openapi.hpp"
 #include "api/handlers.hpp"
 #include "api/json.hpp"
 #include "comptoir/cart/cart.hpp"
 #include "comptoir/error.hpp"
+#include "comptoir/testing/openapi.hpp"
 #include "domain/cart.hpp"
 
 namespace comptoir::cart {
@@ -87,12 +87,28 @@ TEST(Ids, ShopperCartsNameTheirOwner) {
   EXPECT_EQ(CustomerCartId("42"), "customer-42");
 }
 
+// The seed README's `session_id=test123`: any 1–128 characters of [A-Za-z0-9_-] is a guest cart's id,
+// kept as it is (only UUIDs are lower-cased).
+TEST(Ids, GuestSessionIdsAreShortOpaqueNames) {
+  for (const char* good :
+       {"test123", "a", "Kiosque_3-caisse-2", "3f2504e0-4f89-41d3-9a0c-0305e82c330", "Customer-42"}) {
+    auto id = ParseCartId(good);
+    ASSERT_TRUE(id) << good;
+    EXPECT_TRUE(id->IsGuest()) << good;
+    EXPECT_EQ(id->id, good);
+    EXPECT_TRUE(IsSessionId(good));
+  }
+  EXPECT_TRUE(ParseCartId(std::string(128, 'x')));
+  EXPECT_FALSE(ParseCartId(std::string(129, 'x')));
+}
+
 TEST(Ids, AnythingElseCannotBeACart) {
-  for (const char* bad : {"", "abc", "customer-", "customer-x1", "customer--1", "3f2504e0-4f89-41d3-9a0c-0305e82c330",
-                          "3f2504e0-4f89-41d3-9a0c-0305e82c33012", "3f2504e0x4f89-41d3-9a0c-0305e82c3301",
-                          "g f2504e0-4f89-41d3-9a0c-0305e82c3301", "customer-1:items"}) {
+  // A guest id can never name a shopper's cart: `customer-` is reserved.
+  for (const char* bad : {"", "customer-", "customer-x1", "customer--1", "g f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                          "customer-1:items", "test.123", "caf\xc3\xa9", "a/b", "{x}"}) {
     EXPECT_FALSE(ParseCartId(bad)) << bad;
   }
+  EXPECT_FALSE(IsSessionId("customer-42")) << "a shopper's cart id is not a session id";
 }
 
 TEST(Ids, ProductIdsAreDigits) {

@@ -97,14 +97,7 @@ class CartService : public ::testing::Test {
   }
 
   static std::string Token(Role role, std::string subject, std::optional<std::int64_t> location = std::nullopt) {
-    auth::JwtSettings settings;
-    settings.issuer = "comptoir";
-    settings.secret = platform_->JwtSecret();
-    auth::Principal who;
-    who.subject = std::move(subject);
-    who.role = role;
-    who.location_id = location;
-    return auth::IssueToken(settings, who, auth::NowSeconds());
+    return platform_->Auth().Token(role, subject, location);
   }
   static std::string Shopper(std::int64_t id) { return Token(Role::kCustomer, std::to_string(id)); }
   static std::string Manager() { return Token(Role::kManager, "7"); }
@@ -236,13 +229,13 @@ TEST_F(CartService, PricesFollowTheCatalogue) {
   ASSERT_EQ(Call("POST", "/api/v1/carts/" + id + "/items", Item(kMiel, 2)).status, 200);
   ASSERT_EQ(Call("POST", "/api/v1/carts/" + id + "/items", Item(17, 1)).status, 200);
   // A new price shows in the next answer: the cart stores quantities, never prices.
-  HttpResult patched = Direct("product", "PATCH", "/api/v1/products/17", R"({"price_cents": 1001})");
+  HttpResult patched = Direct("product", "PATCH", "/api/v1/products/17", R"({"price_cents": 1001})", Manager());
   ASSERT_EQ(patched.status, 200) << patched.body;
   HttpResult r = Call("GET", "/api/v1/carts/" + id);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Json(r).at("subtotal_cents").as_int64(), 2 * 1599 + 1001);
   // An archived product can no longer be added, and its line leaves the cart.
-  HttpResult archived = Direct("product", "DELETE", "/api/v1/products/17");
+  HttpResult archived = Direct("product", "DELETE", "/api/v1/products/17", {}, Manager());
   ASSERT_EQ(archived.status, 204) << archived.body;
   r = Call("POST", "/api/v1/carts/" + id + "/items", Item(17, 1));
   EXPECT_EQ(r.status, 422) << r.body;
@@ -277,6 +270,8 @@ TEST_F(CartService, AQuantityAboveTheCentresStockIsRefusedAndTheCartIsUnchanged)
   // The centre's stock drops to 3 (a logistics adjustment): a 4th unit is refused, a 3rd is fine.
   json::object movement{{"location_id", 6},
                         {"reason", "adjustment"},
+                        {"adjustment_reason", "count_correction"},
+                        {"note", "cart integration test"},
                         {"reference", "test:cart"},
                         {"lines", json::array{json::object{{"product_id", kAirPods}, {"quantity", 3 - available}}}}};
   HttpResult adjusted = Direct("inventory", "POST", "/api/v1/inventory/movements", json::serialize(movement),
@@ -330,9 +325,17 @@ TEST_F(CartService, BadInputIsRefusedWithEveryField) {
   r = Call("PUT", "/api/v1/carts/" + id + "/items/5", R"({"quantity": -2})");
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(ErrorFields(r), std::set<std::string>{"quantity"});
-  r = Call("GET", "/api/v1/cart?session_id=not-a-uuid");
-  EXPECT_EQ(r.status, 400) << r.body;
-  EXPECT_EQ(ErrorFields(r), std::set<std::string>{"session_id"});
+  // A session id is 1–128 of [A-Za-z0-9_-] and never a shopper's cart id.
+  for (const std::string& bad : std::vector<std::string>{"customer-42", "a%20b", "caf%C3%A9", std::string(129, 'x'), ""}) {
+    r = Call("GET", "/api/v1/cart?session_id=" + bad);
+    EXPECT_EQ(r.status, 400) << bad << ": " << r.body;
+    EXPECT_EQ(ErrorFields(r), std::set<std::string>{"session_id"}) << bad;
+  }
+  // The seed README's session id: a guest cart, the same at /carts/{id}.
+  r = Call("GET", "/api/v1/cart?session_id=test123");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r).at("id"), "test123");
+  EXPECT_EQ(Call("GET", "/api/v1/carts/test123").status, 200);
   r = Call("GET", "/api/v1/cart");
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_TRUE(Json(Call("GET", "/api/v1/carts/" + id)).at("items").as_array().empty());
@@ -382,6 +385,29 @@ TEST_F(CartService, AShopperCannotReadAnotherShoppersCart) {
   // The owner's cart is what it was.
   r = Call("GET", "/api/v1/cart", {}, alice);
   EXPECT_EQ(QuantityOf(r, kTShirt), 1);
+}
+
+// Order's recovery pass empties a shopper's cart long after the shopper's token expired: with order's own service
+// token (scope carts:empty), which does nothing else; no other service may (ADR 0008).
+TEST_F(CartService, OnlyOrdersServiceTokenEmptiesAShoppersCart) {
+  std::string carol = Shopper(5003);
+  ASSERT_EQ(Call("POST", "/api/v1/carts/customer-5003/items", Item(kTShirt, 2), carol).status, 200);
+  const testing::TestAuth& keys = platform_->Auth();
+  const std::string order = keys.ServiceToken("order", "cart", {"carts:empty"});
+  for (const auto& [token, code] : std::vector<std::pair<std::string, std::string>>{
+           {keys.ServiceToken("sales", "cart", {"carts:empty"}), "cart.forbidden"},
+           {keys.ServiceToken("order", "cart", {}), "auth.insufficient_scope"},
+           {keys.ServiceToken("order", "inventory", {"carts:empty"}), "auth.wrong_audience"},
+           {keys.ForgedServiceToken("order", "cart", {"carts:empty"}), "auth.invalid_token"}}) {
+    HttpResult r = Direct("cart", "DELETE", "/api/v1/carts/customer-5003", {}, token);
+    EXPECT_EQ(Code(r), code) << r.body;
+  }
+  // Order's token reads nothing and adds nothing.
+  EXPECT_EQ(Direct("cart", "GET", "/api/v1/carts/customer-5003", {}, order).status, 403);
+  EXPECT_EQ(Direct("cart", "POST", "/api/v1/carts/customer-5003/items", Item(kTShirt, 1), order).status, 403);
+  EXPECT_EQ(QuantityOf(Call("GET", "/api/v1/cart", {}, carol), kTShirt), 2);
+  EXPECT_EQ(Direct("cart", "DELETE", "/api/v1/carts/customer-5003", {}, order).status, 204);
+  EXPECT_EQ(QuantityOf(Call("GET", "/api/v1/cart", {}, carol), kTShirt), 0);
 }
 
 TEST_F(CartService, AGuestCartMergesIntoTheShoppersCart) {
@@ -482,7 +508,7 @@ TEST(CartReadiness, ReadyFailsWhenRedisIsUnreachable) {
   o.args = {"serve", "--service", "cart"};
   o.env = {{"COMPTOIR_CART_HTTP_PORT", std::to_string(port)},
            {"COMPTOIR_REDIS_URL", "redis://127.0.0.1:" + std::to_string(dead_redis)},
-           {"COMPTOIR_AUTH_JWT_SECRET", "cart-readiness-test-secret-0123456789abcdef"},
+           {"COMPTOIR_AUTH_JWT_PUBLIC_KEY", testing::TestAuth().PublicKeyPem()},
            {"COMPTOIR_CART_INSTANCE_ID", "cart-lonely"},
            {"COMPTOIR_HTTP_THREADS", "1"}};
   testing::ChildProcess cart(o);
@@ -508,7 +534,7 @@ TEST(CartExpiry, ACartExpiresAfterInactivityAndEveryWriteRefreshesIt) {
            {"COMPTOIR_REDIS_URL", "redis://127.0.0.1:" + std::to_string(testing::RedisPort())},
            {"COMPTOIR_CART_REDIS_PREFIX", "cart_expiry_" + std::to_string(::getpid()) + ":"},
            {"COMPTOIR_CART_TTL_S", "3"},
-           {"COMPTOIR_AUTH_JWT_SECRET", "cart-expiry-test-secret-0123456789abcdef012"},
+           {"COMPTOIR_AUTH_JWT_PUBLIC_KEY", testing::TestAuth().PublicKeyPem()},
            {"COMPTOIR_HTTP_THREADS", "1"}};
   testing::ChildProcess cart(o);
   ASSERT_TRUE(testing::WaitForHttp(port, "/ready", std::chrono::seconds(30)));

@@ -1,6 +1,7 @@
 #include "comptoir/customer/customer.hpp"
 
 #include "api/handlers.hpp"
+#include "api/service_tokens.hpp"
 #include "comptoir/auth/password.hpp"
 #include "storage/repository.hpp"
 #include "storage/retention.hpp"
@@ -17,7 +18,7 @@ constexpr std::uint16_t kDefaultPort = 8005;
 
 Settings LoadSettings(config::Source& source) {
   Settings settings;
-  settings.jwt = auth::LoadJwtSettings(source);
+  settings.jwt = auth::LoadSigningJwtSettings(source);  // the one service that signs (ADR 0008)
   settings.lockout.max_failures = source.Int("customer.lockout_max_failures", 5, 1, 1000);
   settings.lockout.window = std::chrono::seconds(source.Int("customer.lockout_window_s", 900, 1, 86400));
   constexpr std::int64_t kDay = 24 * 3600;
@@ -29,20 +30,28 @@ Settings LoadSettings(config::Source& source) {
   return settings;
 }
 
-/// The running service: Argon2id hasher (its own small thread pool), repository and handlers.
+/// The running service: settings, Argon2id hasher (its own small thread pool), repository, handlers and the
+/// internal service-token endpoint.
 class Instance final : public service::Instance {
  public:
   explicit Instance(service::Context& context)
-      : hasher_(static_cast<std::size_t>(context.settings.Int("customer.password_threads", 2, 1, 2)),
+      : settings_(LoadSettings(context.settings)),
+        hasher_(static_cast<std::size_t>(context.settings.Int("customer.password_threads", 2, 1, 2)),
                 auth::LoadPasswordCost(context.settings)),
         repository_(context.db),
-        handlers_(repository_, hasher_, LoadSettings(context.settings), context.registry) {}
-  void AddRoutes(http::Router& router) override { customer::AddRoutes(router, handlers_); }
+        handlers_(repository_, hasher_, settings_, context.registry),
+        tokens_(settings_.jwt, LoadServiceClients(context.settings)) {}
+  void AddRoutes(http::Router& router) override {
+    customer::AddRoutes(router, handlers_);
+    AddServiceTokenRoutes(router, tokens_);
+  }
 
  private:
+  Settings settings_;
   auth::PasswordHasher hasher_;
   Repository repository_;
   Handlers handlers_;
+  ServiceTokens tokens_;
 };
 
 service::Definition MakeDefinition() {

@@ -56,8 +56,7 @@ class CustomerPlatform : public ::testing::Test {
   static std::string AccessToken(const HttpResult& r) { return Str(Json(r), "access_token"); }
 
   static auth::Principal Decode(const std::string& token) {
-    auth::JwtSettings settings{.issuer = "comptoir", .secret = platform_->JwtSecret()};
-    return auth::VerifyToken(settings, token, auth::NowSeconds());
+    return auth::VerifyToken(platform_->Jwt(), token, auth::NowSeconds(), "customer");
   }
 
   static std::string Conninfo() { return platform_->Conninfo("customer"); }
@@ -495,9 +494,8 @@ TEST_F(CustomerPlatform, StaffSignInCarriesRoleAndLocationAndPassesTheGateway) {
   HttpResult refused = Call("GET", "/api/v1/customers", {}, tampered);
   EXPECT_EQ(refused.status, 401);
   EXPECT_EQ(refused.body, R"({"message":"Invalid signature"})");
-  auth::JwtSettings settings{.issuer = "comptoir", .secret = P().JwtSecret()};
   auth::Principal cashier{.subject = "4", .role = auth::Role::kCashier, .location_id = 4};
-  std::string expired = auth::IssueToken(settings, cashier, auth::NowSeconds() - 3600);
+  std::string expired = auth::IssueToken(P().Jwt(), cashier, auth::NowSeconds() - 3600);
   HttpResult old = Call("GET", "/api/v1/customers", {}, expired);
   EXPECT_EQ(old.status, 401);
   EXPECT_EQ(old.body, R"({"exp":"token expired"})");
@@ -585,7 +583,6 @@ TEST_F(CustomerPlatform, SeedIsIdempotentAndKeepsChangedPasswords) {
   for (int i = 0; i < 2; ++i) {
     ASSERT_EQ(testing::RunComptoir({"seed", "--service", "customer"},
                                    {{"COMPTOIR_CUSTOMER_DATABASE_URL", Conninfo()},
-                                    {"COMPTOIR_AUTH_JWT_SECRET", P().JwtSecret()},
                                     {"COMPTOIR_AUTH_PASSWORD_MEMLIMIT_KB", "8192"},
                                     {"COMPTOIR_AUTH_PASSWORD_OPSLIMIT", "1"}},
                                    log),

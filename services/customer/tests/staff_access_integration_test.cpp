@@ -98,8 +98,7 @@ class StaffAccess : public ::testing::Test {
   }
 
   static auth::Principal Decode(const std::string& token) {
-    auth::JwtSettings settings{.issuer = "comptoir", .secret = platform_->JwtSecret()};
-    return auth::VerifyToken(settings, token, auth::NowSeconds());
+    return auth::VerifyToken(platform_->Jwt(), token, auth::NowSeconds(), "customer");
   }
 
   static testing::Platform* platform_;

@@ -24,6 +24,11 @@ Settings LoadSettings(config::Source& source) {
   Settings s;
   s.reservation_ttl = std::chrono::seconds(source.Int("inventory.reservation_ttl_s", 900, 1, 7 * 24 * 3600));
   s.sweep_interval = std::chrono::seconds(source.Int("inventory.reservation_sweep_interval_s", 30, 1, 3600));
+  s.time_zone = source.String("inventory.time_zone", "America/Toronto");
+  bool zone_ok = !s.time_zone.empty() && s.time_zone.size() <= 64;
+  for (char c : s.time_zone)
+    zone_ok = zone_ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' || c == '+');
+  source.Check(zone_ok, "inventory.time_zone", "must be an IANA time zone name such as America/Toronto");
   s.public_stock.low_threshold = source.Int("inventory.public_low_threshold", 5, 0, 1'000'000);
   s.public_stock.available_cap = source.Int("inventory.public_available_cap", 999, 1, 1'000'000'000);
   return s;
@@ -34,7 +39,7 @@ class Instance final : public service::Instance {
  public:
   explicit Instance(service::Context& context)
       : settings_(LoadSettings(context.settings)),
-        verifier_(auth::LoadJwtSettings(context.settings)),
+        verifier_(auth::LoadJwtSettings(context.settings), "inventory"),
         repository_(context.db),
         metrics_(context.registry, context.db, context.runtime.Context(0),
                  std::chrono::seconds(context.settings.Int("inventory.metrics_refresh_s", 15, 1, 3600))),

@@ -5,11 +5,12 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
-#include "comptoir/testing/openapi.hpp"
 #include "api/handlers.hpp"
 #include "api/json.hpp"
 #include "comptoir/error.hpp"
 #include "comptoir/inventory/inventory.hpp"
+#include "comptoir/testing/openapi.hpp"
+#include "domain/adjustments.hpp"
 #include "domain/stock.hpp"
 
 namespace comptoir::inventory {
@@ -233,24 +234,136 @@ TEST(Json, StockAndGroup) {
   g.reference = "sale:1";
   Movement m;
   m.id = 1;
-  m.actor = {"4", "cashier"};
+  m.actor = {"sales", "service", "cashier:4"};
   g.movements.push_back(m);
   auto json = ToJson(g);
   EXPECT_EQ(json.at("reversed").as_bool(), false);
   EXPECT_EQ(json.at("movements").as_array().size(), 1u);
-  EXPECT_EQ(json.at("movements").as_array()[0].at("actor").at("role").as_string(), "cashier");
+  EXPECT_EQ(json.at("movements").as_array()[0].at("actor").at("role").as_string(), "service");
+  EXPECT_EQ(json.at("movements").as_array()[0].at("actor").at("on_behalf_of").as_string(), "cashier:4");
+  EXPECT_TRUE(json.at("movements").as_array()[0].at("adjustment_reason").is_null());
+}
+
+auth::Principal Service(std::string name, std::vector<std::string> scopes) {
+  auth::Principal p;
+  p.role = auth::Role::kService;
+  p.subject = std::move(name);
+  p.scopes = std::move(scopes);
+  return p;
 }
 
 TEST(Authorization, Movements) {
   using auth::Role;
-  EXPECT_NO_THROW(AuthorizeMovement(Who(Role::kCashier, 4), "sale", 4));
-  EXPECT_EQ(Catch([] { AuthorizeMovement(Who(Role::kCashier, 4), "sale", 2); }).code(), "auth.wrong_location");
+  const auto sales = Service("sales", {"movements:sale"});
+  const auto order = Service("order", {"reservations:centre", "movements:order_return"});
+  // Sales and returns only through the sales service; no person posts them (issue 12 §4).
+  EXPECT_NO_THROW(AuthorizeMovement(sales, "sale", 4));
+  EXPECT_NO_THROW(AuthorizeMovement(sales, "return", 2));
+  for (const auto& person : {Who(Role::kCashier, 4), Who(Role::kManager), Who(Role::kAdmin), Who(Role::kCustomer)}) {
+    EXPECT_EQ(Catch([&] { AuthorizeMovement(person, "sale", 4); }).code(), "auth.forbidden");
+    EXPECT_EQ(Catch([&] { AuthorizeMovement(person, "return", 4); }).code(), "auth.forbidden");
+  }
+  EXPECT_EQ(Catch([&] { AuthorizeMovement(order, "sale", 4); }).code(), "auth.forbidden");
+  EXPECT_EQ(Catch([] { AuthorizeMovement(Service("sales", {}), "sale", 4); }).code(), "auth.insufficient_scope");
   EXPECT_EQ(Catch([] { AuthorizeMovement(Who(Role::kCashier, 4), "adjustment", 4); }).status(), 403);
-  EXPECT_EQ(Catch([] { AuthorizeMovement(Who(Role::kCustomer), "sale", 4); }).status(), 403);
+  EXPECT_EQ(Catch([&] { AuthorizeMovement(sales, "adjustment", 4); }).status(), 403);
   EXPECT_NO_THROW(AuthorizeMovement(Who(Role::kLogistics, 6), "adjustment", 2));
-  EXPECT_NO_THROW(AuthorizeMovement(Who(Role::kManager), "return", 2));
-  EXPECT_NO_THROW(AuthorizeReservation(Who(Role::kCustomer), 6));
+  EXPECT_NO_THROW(AuthorizeMovement(Who(Role::kManager), "adjustment", 2));
+  EXPECT_NO_THROW(AuthorizeMovement(order, "order_return", 6));
+  EXPECT_EQ(Catch([&] { AuthorizeMovement(order, "order_return", 2); }).code(), "inventory.not_the_centre");
+  EXPECT_EQ(Catch([&] { AuthorizeMovement(sales, "order_return", 6); }).code(), "auth.forbidden");
+  EXPECT_EQ(Catch([] { AuthorizeMovement(Who(Role::kLogistics, 6), "order_return", 6); }).code(), "auth.forbidden");
+}
+
+TEST(Authorization, Reservations) {
+  using auth::Role;
+  EXPECT_NO_THROW(AuthorizeReservation(Service("order", {"reservations:centre"}), 6));
+  EXPECT_EQ(Catch([] { AuthorizeReservation(Who(Role::kCustomer), 6); }).code(), "auth.forbidden");
+  EXPECT_EQ(Catch([] { AuthorizeReservation(Who(Role::kLogistics, 6), 6); }).code(), "auth.forbidden");
+  EXPECT_EQ(Catch([] { AuthorizeReservation(Service("order", {"movements:order_return"}), 6); }).code(),
+            "auth.insufficient_scope");
   EXPECT_EQ(Catch([] { AuthorizeReservation(Who(Role::kCustomer), 4); }).status(), 403);
+  EXPECT_NO_THROW(AuthorizeReservation(Who(Role::kCashier, 4), 4));
+}
+
+TEST(Bodies, AdjustmentsSayWhy) {
+  MovementRequest r = ParseMovementBody(boost::json::parse(
+      R"({"location_id":4,"reason":"adjustment","adjustment_reason":"damaged","note":"écrasé","lines":[{"product_id":5,"quantity":-1}]})"));
+  EXPECT_EQ(r.adjustment_reason, "damaged");
+  EXPECT_EQ(r.note, "écrasé");
+  EXPECT_EQ(FieldsOf(Catch([] {
+              ParseMovementBody(boost::json::parse(
+                  R"({"location_id":4,"reason":"adjustment","lines":[{"product_id":5,"quantity":-1}]})"));
+            })),
+            (std::set<std::string>{"adjustment_reason", "note"}));
+  EXPECT_EQ(
+      FieldsOf(Catch([] {
+        ParseMovementBody(boost::json::parse(
+            R"({"location_id":4,"reason":"adjustment","adjustment_reason":"initial_stock","note":"x","lines":[{"product_id":5,"quantity":1}]})"));
+      })),
+      (std::set<std::string>{"adjustment_reason"}));  // the seed's code is not for clients
+  EXPECT_EQ(
+      FieldsOf(Catch([] {
+        ParseMovementBody(boost::json::parse(
+            R"({"location_id":4,"reason":"return","adjustment_reason":"found","lines":[{"product_id":5,"quantity":1}]})"));
+      })),
+      (std::set<std::string>{"adjustment_reason"}));
+  MovementRequest back = ParseMovementBody(
+      boost::json::parse(R"({"location_id":6,"reason":"order_return","lines":[{"product_id":5,"quantity":2}]})"));
+  EXPECT_EQ(back.reason, Reason::kOrderReturn);
+  EXPECT_EQ(FieldsOf(Catch([] {
+              ParseMovementBody(boost::json::parse(
+                  R"({"location_id":6,"reason":"order_return","lines":[{"product_id":5,"quantity":-2}]})"));
+            })),
+            (std::set<std::string>{"lines[0].quantity"}));
+}
+
+TEST(Adjustments, QueryDefaultsAndLimits) {
+  AdjustmentQuery q = ParseAdjustmentQuery({}, "2026-03-02");
+  EXPECT_EQ(q.from, "2026-02-24");  // 7 days ending today, across the end of February
+  EXPECT_EQ(q.to, "2026-03-02");
+  q = ParseAdjustmentQuery({{"from", "2026-01-01"}, {"location_id", "3"}, {"adjustment_reason", "theft_or_loss"}},
+                           "2026-01-15");
+  EXPECT_EQ(q.from, "2026-01-01");
+  EXPECT_EQ(q.to, "2026-01-15");
+  EXPECT_EQ(q.location_id, 3);
+  EXPECT_EQ(q.adjustment_reason, "theft_or_loss");
+  EXPECT_EQ(ParseAdjustmentQuery({{"to", "2024-03-01"}}, "2026-01-15").from, "2024-02-24");  // leap year
+  EXPECT_EQ(FieldsOf(Catch([] {
+              ParseAdjustmentQuery({{"from", "2026-02-30"}, {"location_id", "0"}, {"adjustment_reason", "sale"}},
+                                   "2026-03-01");
+            })),
+            (std::set<std::string>{"from", "location_id", "adjustment_reason"}));
+  EXPECT_EQ(FieldsOf(Catch([] {
+              ParseAdjustmentQuery({{"from", "2026-03-02"}, {"to", "2026-03-01"}}, "x");
+            })),
+            (std::set<std::string>{"from"}));
+  EXPECT_EQ(FieldsOf(Catch([] {
+              ParseAdjustmentQuery({{"from", "2025-01-01"}, {"to", "2026-01-02"}}, "x");
+            })),
+            (std::set<std::string>{"to"}));
+  EXPECT_NO_THROW(ParseAdjustmentQuery({{"from", "2025-01-01"}, {"to", "2026-01-01"}}, "x"));  // 366 days
+}
+
+TEST(Adjustments, SummaryByReasonLocationAndOverall) {
+  std::vector<AdjustmentTotals> rows = {
+      {3, "damaged", 2, 1, 1, 3}, {3, "found", 1, 0, 4, 0}, {5, "damaged", 1, 0, 0, 6}};
+  AdjustmentSummary s = Summarize(rows);
+  ASSERT_EQ(s.by_reason.size(), 2u);
+  EXPECT_EQ(s.by_reason[0].adjustment_reason, "damaged");
+  EXPECT_EQ(s.by_reason[0].lines, 3);
+  EXPECT_EQ(s.by_reason[0].net_units(), -8);
+  EXPECT_FALSE(s.by_reason[0].location_id.has_value());
+  ASSERT_EQ(s.by_location.size(), 2u);
+  EXPECT_EQ(s.by_location[0].location_id, 3);
+  EXPECT_EQ(s.by_location[0].net_units(), 2);
+  EXPECT_EQ(s.totals.lines, 4);
+  EXPECT_EQ(s.totals.reversals, 1);
+  EXPECT_EQ(s.totals.net_units(), -4);
+  auto json = ToJson(s, AdjustmentQuery{"2026-01-01", "2026-01-07"}, "America/Toronto");
+  EXPECT_EQ(json.at("data").as_array().size(), 3u);
+  EXPECT_EQ(json.at("totals").at("net_units").as_int64(), -4);
+  EXPECT_FALSE(json.at("totals").as_object().contains("location_id"));
 }
 
 TEST(OpenApi, DocumentsEveryRouteAndNothingElse) {

@@ -1,6 +1,7 @@
 // Integration test: the real `comptoir` binary serves inventory (testing::Platform: fresh database, migrated and
 // seeded, gateway in front) and every check goes over real HTTP, directly to the service or through the gateway;
-// the ledger and the outbox are read from the database. Tokens are minted with the platform's JWT secret.
+// the ledger and the outbox are read from the database. Tokens are minted with the platform's keys (ADR 0008):
+// people's tokens as customer signs them, and the sales and order services' own tokens for inventory.
 #include <atomic>
 #include <map>
 #include <memory>
@@ -13,6 +14,7 @@
 #include <boost/json.hpp>
 
 #include "comptoir/auth/auth.hpp"
+#include "comptoir/auth/service_policy.hpp"
 #include "comptoir/testing/http.hpp"
 #include "comptoir/testing/pg.hpp"
 #include "comptoir/testing/platform.hpp"
@@ -59,14 +61,14 @@ class InventoryService : public ::testing::Test {
   }
 
   static std::string Token(Role role, std::string subject, std::optional<std::int64_t> location = std::nullopt) {
-    auth::JwtSettings settings;
-    settings.issuer = "comptoir";
-    settings.secret = platform_->JwtSecret();
-    auth::Principal who;
-    who.subject = std::move(subject);
-    who.role = role;
-    who.location_id = location;
-    return auth::IssueToken(settings, who, auth::NowSeconds());
+    return platform_->Auth().Token(role, subject, location);
+  }
+  // The services that move stock as themselves, with what the policy table gives them.
+  static std::string Sales() {
+    return platform_->Auth().ServiceToken("sales", "inventory", auth::AllowedScopes("sales", "inventory"));
+  }
+  static std::string Order() {
+    return platform_->Auth().ServiceToken("order", "inventory", auth::AllowedScopes("order", "inventory"));
   }
   // Demo staff (brief): cashiers 1-5 at stores 1-5, logistics 6, manager 7, admin 8.
   static std::string Cashier(std::int64_t store) { return Token(Role::kCashier, std::to_string(store), store); }
@@ -105,13 +107,18 @@ class InventoryService : public ::testing::Test {
 
   static std::string Sql(const std::string& sql) { return testing::QueryValue(platform_->Conninfo("inventory"), sql); }
 
+  // An adjustment names its reason (count_correction here) and has a note.
   static std::string MovementBody(std::int64_t location, const std::string& reason, const std::string& reference,
                                   const std::vector<std::pair<std::int64_t, std::int64_t>>& lines) {
     json::array array;
     for (auto [product, quantity] : lines)
       array.push_back(json::object{{"product_id", product}, {"quantity", quantity}});
-    return json::serialize(
-        json::object{{"location_id", location}, {"reason", reason}, {"reference", reference}, {"lines", array}});
+    json::object body{{"location_id", location}, {"reason", reason}, {"reference", reference}, {"lines", array}};
+    if (reason == "adjustment") {
+      body["adjustment_reason"] = "count_correction";
+      body["note"] = "inventaire tournant";
+    }
+    return json::serialize(body);
   }
 
   // Brings on_hand of (location, product) to `target` with a manager's adjustment.
@@ -162,7 +169,7 @@ TEST_F(InventoryService, ConcurrentSalesOfTheLastUnits) {
   SetOnHand(2, 3, 5);
   std::atomic<int> created{0}, conflicts{0}, other{0};
   std::vector<std::thread> threads;
-  std::string token = Cashier(2);
+  std::string token = Sales();
   for (int i = 0; i < 20; ++i) {
     threads.emplace_back([&, i] {
       HttpResult r = Direct("POST", "/api/v1/inventory/movements",
@@ -183,7 +190,8 @@ TEST_F(InventoryService, ConcurrentSalesOfTheLastUnits) {
   EXPECT_EQ(other.load(), 0);
   EXPECT_EQ(OnHand(2, 3), 0);
   EXPECT_EQ(Sql("SELECT count(*) FROM movements WHERE reference LIKE 'sale:race-%'"), "5");
-  HttpResult ledger = Direct("GET", "/api/v1/inventory/movements?location_id=2&product_id=3&reason=sale", {}, token);
+  HttpResult ledger =
+      Direct("GET", "/api/v1/inventory/movements?location_id=2&product_id=3&reason=sale", {}, Cashier(2));
   ASSERT_EQ(ledger.status, 200) << ledger.body;
   EXPECT_EQ(Json(ledger).at("meta").at("total").as_int64(), 5);
   // A product never stocked here has no row: selling it is short.
@@ -199,7 +207,7 @@ TEST_F(InventoryService, ConcurrentMultiLineSalesDoNotDeadlock) {
   SetOnHand(3, 17, 40);
   std::atomic<int> created{0};
   std::vector<std::thread> threads;
-  std::string token = Cashier(3);
+  std::string token = Sales();
   for (int i = 0; i < 16; ++i) {
     threads.emplace_back([&, i] {
       auto lines = i % 2 == 0 ? std::vector<std::pair<std::int64_t, std::int64_t>>{{13, -1}, {17, -2}}
@@ -222,7 +230,7 @@ TEST_F(InventoryService, ConcurrentDuplicatesMoveStockOnce) {
   std::string body = MovementBody(1, "sale", "sale:dup", {{15, -3}});
   std::vector<HttpResult> results(10);
   std::vector<std::thread> threads;
-  std::string token = Cashier(1);
+  std::string token = Sales();
   for (int i = 0; i < 10; ++i) {
     threads.emplace_back([&, i] { results[i] = Direct("POST", "/api/v1/inventory/movements", body, token, "dup-1"); });
   }
@@ -240,7 +248,7 @@ TEST_F(InventoryService, MultiLineWithOneShortLineChangesNothing) {
   SetOnHand(1, 9, 2);
   std::string outbox_before = Sql("SELECT count(*) FROM outbox");
   HttpResult r = Direct("POST", "/api/v1/inventory/movements",
-                        MovementBody(1, "sale", "sale:short", {{5, -1}, {9, -3}}), Cashier(1), "short-1");
+                        MovementBody(1, "sale", "sale:short", {{5, -1}, {9, -3}}), Sales(), "short-1");
   ASSERT_EQ(r.status, 409) << r.body;
   EXPECT_EQ(Code(r), "inventory.insufficient_stock");
   EXPECT_NE(Json(r).at("detail").as_string().find("product 9"), std::string::npos);
@@ -250,7 +258,7 @@ TEST_F(InventoryService, MultiLineWithOneShortLineChangesNothing) {
   EXPECT_EQ(Sql("SELECT count(*) FROM outbox"), outbox_before);
   // The key was not consumed: the same key with a feasible body works.
   HttpResult ok = Direct("POST", "/api/v1/inventory/movements",
-                         MovementBody(1, "sale", "sale:short", {{5, -1}, {9, -2}}), Cashier(1), "short-1");
+                         MovementBody(1, "sale", "sale:short", {{5, -1}, {9, -2}}), Sales(), "short-1");
   EXPECT_EQ(ok.status, 201) << ok.body;
   EXPECT_EQ(OnHand(1, 9), 0);
 }
@@ -258,8 +266,8 @@ TEST_F(InventoryService, MultiLineWithOneShortLineChangesNothing) {
 TEST_F(InventoryService, SameIdempotencyKeyMovesStockOnce) {
   SetOnHand(3, 5, 30);
   std::string body = MovementBody(3, "sale", "sale:idem", {{5, -2}});
-  HttpResult first = Direct("POST", "/api/v1/inventory/movements", body, Cashier(3), "idem-1");
-  HttpResult second = Direct("POST", "/api/v1/inventory/movements", body, Cashier(3), "idem-1");
+  HttpResult first = Direct("POST", "/api/v1/inventory/movements", body, Sales(), "idem-1");
+  HttpResult second = Direct("POST", "/api/v1/inventory/movements", body, Sales(), "idem-1");
   ASSERT_EQ(first.status, 201) << first.body;
   ASSERT_EQ(second.status, 201) << second.body;
   EXPECT_EQ(Json(first), Json(second));
@@ -269,11 +277,12 @@ TEST_F(InventoryService, SameIdempotencyKeyMovesStockOnce) {
   auto movement = answer.at("movements").as_array()[0];
   EXPECT_EQ(movement.at("quantity").as_int64(), -2);
   EXPECT_EQ(movement.at("on_hand_after").as_int64(), 28);
-  EXPECT_EQ(movement.at("actor").at("role").as_string(), "cashier");
+  EXPECT_EQ(movement.at("actor").at("role").as_string(), "service");
+  EXPECT_EQ(movement.at("actor").at("subject").as_string(), "sales");
   EXPECT_EQ(OnHand(3, 5), 28);
   EXPECT_EQ(Sql("SELECT count(*) FROM movements WHERE reference = 'sale:idem'"), "1");
-  HttpResult reused = Direct("POST", "/api/v1/inventory/movements", MovementBody(3, "sale", "sale:idem", {{5, -3}}),
-                             Cashier(3), "idem-1");
+  HttpResult reused =
+      Direct("POST", "/api/v1/inventory/movements", MovementBody(3, "sale", "sale:idem", {{5, -3}}), Sales(), "idem-1");
   EXPECT_EQ(reused.status, 422);
   EXPECT_EQ(Code(reused), "request.idempotency_key_reused");
   EXPECT_EQ(OnHand(3, 5), 28);
@@ -281,12 +290,18 @@ TEST_F(InventoryService, SameIdempotencyKeyMovesStockOnce) {
 
 TEST_F(InventoryService, ReverseCompensatesOnceAndTombstonesUnknownKeys) {
   SetOnHand(4, 5, 10);
-  HttpResult sale = Direct("POST", "/api/v1/inventory/movements", MovementBody(4, "sale", "sale:rev", {{5, -2}}),
-                           Cashier(4), "rev-1");
+  HttpResult sale =
+      Direct("POST", "/api/v1/inventory/movements", MovementBody(4, "sale", "sale:rev", {{5, -2}}), Sales(), "rev-1");
   ASSERT_EQ(sale.status, 201) << sale.body;
   EXPECT_EQ(OnHand(4, 5), 8);
-  EXPECT_EQ(Direct("POST", "/api/v1/inventory/movements/rev-1/reverse", {}, Cashier(2)).status, 403);
-  HttpResult reverse = Direct("POST", "/api/v1/inventory/movements/rev-1/reverse", {}, Cashier(4));
+  // Only the sales service reverses a sale's movement: not a cashier, even of that store (issue 12 §4).
+  for (const std::string& token : {Cashier(2), Cashier(4), Customer(), Order()}) {
+    HttpResult refused = Direct("POST", "/api/v1/inventory/movements/rev-1/reverse", {}, token);
+    EXPECT_EQ(refused.status, 403) << refused.body;
+    EXPECT_EQ(Code(refused), "auth.forbidden");
+  }
+  EXPECT_EQ(OnHand(4, 5), 8);
+  HttpResult reverse = Direct("POST", "/api/v1/inventory/movements/rev-1/reverse", {}, Sales());
   ASSERT_EQ(reverse.status, 200) << reverse.body;
   auto answer = Json(reverse);
   EXPECT_EQ(answer.at("reversed").as_bool(), true);
@@ -295,53 +310,190 @@ TEST_F(InventoryService, ReverseCompensatesOnceAndTombstonesUnknownKeys) {
   EXPECT_EQ(answer.at("movements").as_array()[0].at("reason").as_string(), "reversal");
   EXPECT_EQ(answer.at("movements").as_array()[0].at("reference").as_string(), "reversal:rev-1");
   EXPECT_EQ(OnHand(4, 5), 10);
-  HttpResult again = Direct("POST", "/api/v1/inventory/movements/rev-1/reverse", {}, Cashier(4));
+  HttpResult again = Direct("POST", "/api/v1/inventory/movements/rev-1/reverse", {}, Sales());
   ASSERT_EQ(again.status, 200);
   EXPECT_EQ(Json(again), answer);
   EXPECT_EQ(OnHand(4, 5), 10);
   EXPECT_EQ(Sql("SELECT count(*) FROM movements WHERE reference = 'reversal:rev-1'"), "1");
 
-  HttpResult tombstone = Direct("POST", "/api/v1/inventory/movements/late-1/reverse", {}, Cashier(4));
+  // A cashier cannot leave a tombstone either (it would block a future sale's movement).
+  EXPECT_EQ(Direct("POST", "/api/v1/inventory/movements/late-1/reverse", {}, Cashier(4)).status, 403);
+  EXPECT_EQ(Direct("POST", "/api/v1/inventory/movements/late-1/reverse", {}, Customer()).status, 403);
+  HttpResult tombstone = Direct("POST", "/api/v1/inventory/movements/late-1/reverse", {}, Sales());
   ASSERT_EQ(tombstone.status, 200) << tombstone.body;
   EXPECT_EQ(Json(tombstone).at("reversed").as_bool(), false);
   EXPECT_TRUE(Json(tombstone).at("movements").as_array().empty());
-  HttpResult late = Direct("POST", "/api/v1/inventory/movements", MovementBody(4, "sale", "sale:late", {{5, -1}}),
-                           Cashier(4), "late-1");
+  HttpResult late =
+      Direct("POST", "/api/v1/inventory/movements", MovementBody(4, "sale", "sale:late", {{5, -1}}), Sales(), "late-1");
   EXPECT_EQ(late.status, 409);
   EXPECT_EQ(Code(late), "inventory.movement_reversed");
   EXPECT_EQ(OnHand(4, 5), 10);
-  EXPECT_EQ(Direct("POST", "/api/v1/inventory/movements/late-1/reverse", {}, Customer()).status, 403);
+
+  // An adjustment is reversed by those who adjust stock, never by a cashier or by sales.
+  SetOnHand(4, 6, 10);
+  ASSERT_EQ(Direct("POST", "/api/v1/inventory/movements", MovementBody(4, "adjustment", "adj:rev", {{6, -3}}),
+                   Logistics(), "adj-rev-1")
+                .status,
+            201);
+  EXPECT_EQ(Direct("POST", "/api/v1/inventory/movements/adj-rev-1/reverse", {}, Cashier(4)).status, 403);
+  EXPECT_EQ(Direct("POST", "/api/v1/inventory/movements/adj-rev-1/reverse", {}, Sales()).status, 403);
+  EXPECT_EQ(OnHand(4, 6), 7);
+  EXPECT_EQ(Direct("POST", "/api/v1/inventory/movements/adj-rev-1/reverse", {}, Manager()).status, 200);
+  EXPECT_EQ(OnHand(4, 6), 10);
 }
 
+// Issue 12 §3-4: stock moves for a sale or a return only through the sales service (which checks the cashier's
+// store), a cancelled order's stock comes back only through order, and adjustments say why.
 TEST_F(InventoryService, AuthorizationOfMovements) {
   std::string body = MovementBody(2, "sale", "sale:auth", {{5, -1}});
   HttpResult none = Direct("POST", "/api/v1/inventory/movements", body, {}, "auth-1");
   EXPECT_EQ(none.status, 401);
   EXPECT_EQ(Code(none), "auth.missing_token");
-  HttpResult wrong = Direct("POST", "/api/v1/inventory/movements", body, Cashier(4), "auth-1");
-  EXPECT_EQ(wrong.status, 403);
-  EXPECT_EQ(Code(wrong), "auth.wrong_location");
-  EXPECT_EQ(Direct("POST", "/api/v1/inventory/movements", body, Customer(), "auth-1").status, 403);
+  std::string phantom = MovementBody(2, "return", "sale:phantom", {{5, 5}});
+  for (const std::string& token : {Cashier(2), Cashier(4), Customer(), Manager(), Logistics(), Order()}) {
+    for (const std::string& b : {body, phantom}) {
+      HttpResult refused = Direct("POST", "/api/v1/inventory/movements", b, token, "auth-1");
+      EXPECT_EQ(refused.status, 403) << refused.body;
+      EXPECT_EQ(Code(refused), "auth.forbidden");
+      EXPECT_EQ(refused.headers["content-type"], "application/problem+json");
+    }
+  }
+  // Sales' token for another service, an expired one, a forged one, HS256 keyed with the public key.
+  const testing::TestAuth& keys = platform_->Auth();
+  for (const auto& [token, code] : std::vector<std::pair<std::string, std::string>>{
+           {keys.ServiceToken("sales", "payment", {"movements:sale"}), "auth.wrong_audience"},
+           {keys.ServiceToken("sales", "inventory", {"movements:sale"}, auth::NowSeconds() - 3600),
+            "auth.token_expired"},
+           {keys.ForgedServiceToken("sales", "inventory", {"movements:sale"}), "auth.invalid_token"},
+           {keys.HmacWithPublicKey(Role::kAdmin, "8"), "auth.invalid_token"},
+           {keys.ServiceToken("sales", "inventory", {}), "auth.insufficient_scope"}}) {
+    HttpResult refused = Direct("POST", "/api/v1/inventory/movements", phantom, token, "auth-1");
+    EXPECT_EQ(Code(refused), code) << refused.body;
+    EXPECT_EQ(refused.status, code == "auth.insufficient_scope" ? 403 : 401);
+  }
   EXPECT_EQ(Direct("POST", "/api/v1/inventory/movements", MovementBody(2, "adjustment", "adj", {{5, 1}}), Cashier(2),
                    "auth-2")
                 .status,
             403);
+  EXPECT_EQ(
+      Direct("POST", "/api/v1/inventory/movements", MovementBody(2, "adjustment", "adj", {{5, 1}}), Sales(), "auth-2")
+          .status,
+      403);
   EXPECT_EQ(Direct("POST", "/api/v1/inventory/movements", body, "not-a-token", "auth-1").status, 401);
-  HttpResult no_key = Direct("POST", "/api/v1/inventory/movements", body, Cashier(2));
+  HttpResult no_key = Direct("POST", "/api/v1/inventory/movements", body, Sales());
   EXPECT_EQ(no_key.status, 400);
   EXPECT_EQ(Code(no_key), "request.idempotency_key_required");
   HttpResult bad =
       Direct("POST", "/api/v1/inventory/movements",
-             R"({"location_id":"x","reason":"gift","lines":[{"product_id":1,"quantity":0}]})", Cashier(2), "auth-3");
+             R"({"location_id":"x","reason":"gift","lines":[{"product_id":1,"quantity":0}]})", Sales(), "auth-3");
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(ErrorFields(bad), (std::set<std::string>{"location_id", "reason", "lines[0].quantity"}));
+  // An adjustment without its reason and note, with a reason that is not a code, or a sale with one.
+  HttpResult bare =
+      Direct("POST", "/api/v1/inventory/movements",
+             R"({"location_id":2,"reason":"adjustment","lines":[{"product_id":5,"quantity":1}]})", Manager(), "auth-5");
+  EXPECT_EQ(bare.status, 400);
+  EXPECT_EQ(ErrorFields(bare), (std::set<std::string>{"adjustment_reason", "note"}));
+  HttpResult odd = Direct(
+      "POST", "/api/v1/inventory/movements",
+      R"({"location_id":2,"reason":"adjustment","adjustment_reason":"because","note":"","lines":[{"product_id":5,"quantity":1}]})",
+      Manager(), "auth-6");
+  EXPECT_EQ(ErrorFields(odd), (std::set<std::string>{"adjustment_reason", "note"}));
+  HttpResult sale_with_reason = Direct(
+      "POST", "/api/v1/inventory/movements",
+      R"({"location_id":2,"reason":"sale","adjustment_reason":"damaged","lines":[{"product_id":5,"quantity":-1}]})",
+      Sales(), "auth-7");
+  EXPECT_EQ(ErrorFields(sale_with_reason), (std::set<std::string>{"adjustment_reason"}));
   HttpResult unknown =
       Direct("POST", "/api/v1/inventory/movements", MovementBody(42, "adjustment", "x", {{5, 1}}), Manager(), "auth-4");
   EXPECT_EQ(unknown.status, 422);
   EXPECT_EQ(Code(unknown), "inventory.unknown_location");
+  // A cancelled online order's stock comes back to the centre, from order only.
+  std::string order_return = MovementBody(6, "order_return", "order:CMD-1", {{2, 1}});
+  EXPECT_EQ(Direct("POST", "/api/v1/inventory/movements", order_return, Sales(), "auth-8").status, 403);
+  EXPECT_EQ(Direct("POST", "/api/v1/inventory/movements", order_return, Logistics(), "auth-8").status, 403);
+  EXPECT_EQ(Code(Direct("POST", "/api/v1/inventory/movements", MovementBody(2, "order_return", "order:CMD-1", {{2, 1}}),
+                        Order(), "auth-9")),
+            "inventory.not_the_centre");
   EXPECT_EQ(Direct("GET", "/api/v1/inventory/movements", {}, Customer()).status, 403);
   EXPECT_EQ(Direct("GET", "/api/v1/inventory/movements?location_id=4", {}, Cashier(2)).status, 403);
-  EXPECT_EQ(Sql("SELECT count(*) FROM movements WHERE reference = 'sale:auth'"), "0");
+  EXPECT_EQ(Sql("SELECT count(*) FROM movements WHERE reference IN ('sale:auth', 'sale:phantom', 'adj')"), "0");
+  EXPECT_EQ(Sql("SELECT count(*) FROM movement_groups WHERE key LIKE 'auth-%'"), "0");
+}
+
+// Sales' own token moves the stock, and the ledger says for which cashier (X-Comptoir-On-Behalf-Of, audit only).
+TEST_F(InventoryService, TheLedgerRecordsWhomAServiceActedFor) {
+  SetOnHand(1, 4, 10);
+  HttpResult sale = testing::Http(static_cast<std::uint16_t>(platform_->Port("inventory")), "POST",
+                                  "/api/v1/inventory/movements", MovementBody(1, "sale", "sale:audit", {{4, -1}}),
+                                  {{"Authorization", "Bearer " + Sales()},
+                                   {"Idempotency-Key", "audit-1"},
+                                   {"X-Comptoir-On-Behalf-Of", "cashier:1"}});
+  ASSERT_EQ(sale.status, 201) << sale.body;
+  auto actor = Json(sale).at("movements").as_array()[0].at("actor");
+  EXPECT_EQ(actor.at("subject").as_string(), "sales");
+  EXPECT_EQ(actor.at("role").as_string(), "service");
+  EXPECT_EQ(actor.at("on_behalf_of").as_string(), "cashier:1");
+  EXPECT_EQ(Sql("SELECT on_behalf_of FROM movements WHERE reference = 'sale:audit'"), "cashier:1");
+  // A person cannot put someone else's name in the ledger.
+  HttpResult adjusted =
+      testing::Http(static_cast<std::uint16_t>(platform_->Port("inventory")), "POST", "/api/v1/inventory/movements",
+                    MovementBody(1, "adjustment", "adj:audit", {{4, 1}}),
+                    {{"Authorization", "Bearer " + Manager()},
+                     {"Idempotency-Key", "audit-2"},
+                     {"X-Comptoir-On-Behalf-Of", "admin:8"}});
+  ASSERT_EQ(adjusted.status, 201) << adjusted.body;
+  EXPECT_TRUE(Json(adjusted).at("movements").as_array()[0].at("actor").at("on_behalf_of").is_null());
+  EXPECT_EQ(Json(adjusted).at("movements").as_array()[0].at("adjustment_reason").as_string(), "count_correction");
+}
+
+// Issue 12 §4: adjustments appear in a report, per location and reason, net of their reversals.
+TEST_F(InventoryService, AdjustmentsReport) {
+  const std::string report = "/api/v1/inventory/adjustments";
+  for (const std::string& token : {Cashier(3), Customer(), Sales()}) {
+    EXPECT_EQ(Direct("GET", report, {}, token).status, 403);
+  }
+  EXPECT_EQ(Direct("GET", report).status, 401);
+  SetOnHand(3, 9, 20);
+  auto post = [](const std::string& key, const std::string& reason, std::int64_t q) {
+    std::string body =
+        json::serialize(json::object{{"location_id", 3},
+                                     {"reason", "adjustment"},
+                                     {"adjustment_reason", reason},
+                                     {"note", "rapport"},
+                                     {"lines", json::array{json::object{{"product_id", 9}, {"quantity", q}}}}});
+    HttpResult r = Direct("POST", "/api/v1/inventory/movements", body, Logistics(), key);
+    ASSERT_EQ(r.status, 201) << r.body;
+  };
+  post("report-1", "damaged", -2);
+  post("report-2", "damaged", -1);
+  post("report-3", "found", 4);
+  ASSERT_EQ(Direct("POST", "/api/v1/inventory/movements/report-2/reverse", {}, Manager()).status, 200);
+  HttpResult r = Direct("GET", report + "?location_id=3", {}, Manager());
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto body = Json(r);
+  EXPECT_EQ(body.at("period").at("time_zone").as_string(), "America/Toronto");
+  json::object damaged, found;
+  for (const auto& row : body.at("by_reason").as_array()) {
+    if (row.at("adjustment_reason") == "damaged") damaged = row.as_object();
+    if (row.at("adjustment_reason") == "found") found = row.as_object();
+  }
+  ASSERT_FALSE(damaged.empty()) << r.body;
+  EXPECT_EQ(damaged.at("lines").as_int64(), 2);
+  EXPECT_EQ(damaged.at("reversals").as_int64(), 1);
+  EXPECT_EQ(damaged.at("units_out").as_int64(), 3);
+  EXPECT_EQ(damaged.at("units_in").as_int64(), 1);
+  EXPECT_EQ(damaged.at("net_units").as_int64(), -2);
+  EXPECT_EQ(found.at("net_units").as_int64(), 4);
+  for (const auto& row : body.at("data").as_array()) EXPECT_EQ(row.at("location_id").as_int64(), 3);
+  EXPECT_EQ(Direct("GET", report + "?adjustment_reason=found&location_id=3", {}, Logistics()).status, 200);
+  HttpResult bad = Direct("GET", report + "?from=2026-13-01&to=2020-01-01&adjustment_reason=x", {}, Manager());
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(ErrorFields(bad), (std::set<std::string>{"from", "adjustment_reason"}));
+  EXPECT_EQ(Code(Direct("GET", report + "?from=2020-01-01&to=2026-01-01", {}, Manager())), "inventory.invalid_query");
+  // The demo seed is initial stock, not an adjustment of the period.
+  HttpResult old = Direct("GET", report + "?from=2020-01-01&to=2020-12-31", {}, Admin());
+  EXPECT_EQ(Json(old).at("totals").at("lines").as_int64(), 0);
 }
 
 TEST_F(InventoryService, ThroughTheGateway) {
@@ -355,7 +507,12 @@ TEST_F(InventoryService, ThroughTheGateway) {
   std::int64_t before = OnHand(5, 16);
   HttpResult sale =
       platform_->Call("POST", "/api/v1/inventory/movements", body, Cashier(5), {{"Idempotency-Key", "gw-1"}});
-  ASSERT_EQ(sale.status, 201) << sale.body;
+  EXPECT_EQ(sale.status, 403) << sale.body;  // a cashier sells through sales, never by moving stock
+  EXPECT_EQ(OnHand(5, 16), before);
+  HttpResult adjusted =
+      platform_->Call("POST", "/api/v1/inventory/movements", MovementBody(5, "adjustment", "adj:gateway", {{16, -1}}),
+                      Manager(), {{"Idempotency-Key", "gw-2"}});
+  ASSERT_EQ(adjusted.status, 201) << adjusted.body;
   EXPECT_EQ(OnHand(5, 16), before - 1);
   EXPECT_EQ(platform_->Call("GET", "/api/v1/restock-requests").status, 401);
   EXPECT_EQ(platform_->Call("GET", "/api/v1/restock-requests", {}, Customer()).status, 403);
@@ -364,7 +521,7 @@ TEST_F(InventoryService, ThroughTheGateway) {
 TEST_F(InventoryService, MovementsWriteStockChangedEventsWithTheChange) {
   SetOnHand(5, 7, 12);
   HttpResult r = Direct("POST", "/api/v1/inventory/movements",
-                        MovementBody(5, "return", "sale:events", {{7, 1}, {12, 2}}), Cashier(5), "events-1");
+                        MovementBody(5, "return", "sale:events", {{7, 1}, {12, 2}}), Sales(), "events-1");
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(Sql("SELECT count(*) FROM outbox WHERE type = 'StockChanged' AND payload->'data'->>'reference' = "
                 "'sale:events'"),
@@ -586,51 +743,81 @@ TEST_F(InventoryService, ReservationsCommitAndRelease) {
              R"({"location_id":4,"reference":"order:x","lines":[{"product_id":1,"quantity":2}]})", Customer(), "res-x")
           .status,
       403);
-  HttpResult reserved = Direct("POST", "/api/v1/inventory/reservations", body, Customer("11"), "res-a");
+  HttpResult reserved = Direct("POST", "/api/v1/inventory/reservations", body, Order(), "res-a");
   ASSERT_EQ(reserved.status, 201) << reserved.body;
   std::string id(Json(reserved).at("id").as_string());
   EXPECT_EQ(Json(reserved).at("status").as_string(), "active");
   EXPECT_EQ(Reserved(6, 1), 2);
   EXPECT_EQ(Stock(6, 1).at("available").as_int64(), 48);
-  HttpResult replay = Direct("POST", "/api/v1/inventory/reservations", body, Customer("11"), "res-a");
+  HttpResult replay = Direct("POST", "/api/v1/inventory/reservations", body, Order(), "res-a");
   EXPECT_EQ(Json(replay).at("id").as_string(), id);
   EXPECT_EQ(Reserved(6, 1), 2);
   std::string path = "/api/v1/inventory/reservations/" + id;
-  EXPECT_EQ(Direct("POST", path + "/commit", {}, Customer("12")).status, 403);  // someone else's
-  HttpResult committed = Direct("POST", path + "/commit", {}, Customer("11"));
+  for (const std::string& token : {Customer("11"), Cashier(1), Sales(), Manager()}) {
+    EXPECT_EQ(Direct("POST", path + "/commit", {}, token).status, 403);
+    EXPECT_EQ(Direct("DELETE", path, {}, token).status, 403);
+  }
+  EXPECT_EQ(Direct("GET", path, {}, Logistics()).status, 200);  // staff of the centre may look
+  EXPECT_EQ(Direct("GET", path, {}, Customer("11")).status, 403);
+  HttpResult committed = Direct("POST", path + "/commit", {}, Order());
   ASSERT_EQ(committed.status, 200) << committed.body;
   EXPECT_EQ(Json(committed).at("status").as_string(), "committed");
   EXPECT_EQ(OnHand(6, 1), 48);
   EXPECT_EQ(Reserved(6, 1), 0);
-  EXPECT_EQ(Direct("POST", path + "/commit", {}, Customer("11")).status, 200);
+  EXPECT_EQ(Direct("POST", path + "/commit", {}, Order()).status, 200);
   EXPECT_EQ(OnHand(6, 1), 48);
-  HttpResult release_committed = Direct("DELETE", path, {}, Customer("11"));
+  HttpResult release_committed = Direct("DELETE", path, {}, Order());
   EXPECT_EQ(release_committed.status, 409);
   EXPECT_EQ(Code(release_committed), "inventory.reservation_committed");
   EXPECT_EQ(Sql("SELECT count(*) FROM movements WHERE reason = 'order' AND reference = 'order:a'"), "1");
 
-  HttpResult second = Direct("POST", "/api/v1/inventory/reservations",
-                             R"({"location_id":6,"reference":"order:b","lines":[{"product_id":1,"quantity":5}]})",
-                             Customer("11"), "res-b");
+  HttpResult second =
+      Direct("POST", "/api/v1/inventory/reservations",
+             R"({"location_id":6,"reference":"order:b","lines":[{"product_id":1,"quantity":5}]})", Order(), "res-b");
   ASSERT_EQ(second.status, 201);
   std::string second_path = "/api/v1/inventory/reservations/" + std::string(Json(second).at("id").as_string());
   EXPECT_EQ(Reserved(6, 1), 5);
-  HttpResult released = Direct("DELETE", second_path, {}, Logistics());
+  HttpResult released = Direct("DELETE", second_path, {}, Order());
   ASSERT_EQ(released.status, 200) << released.body;
   EXPECT_EQ(Json(released).at("status").as_string(), "released");
   EXPECT_EQ(Reserved(6, 1), 0);
-  EXPECT_EQ(Direct("DELETE", second_path, {}, Customer("11")).status, 200);
+  EXPECT_EQ(Direct("DELETE", second_path, {}, Order()).status, 200);
   EXPECT_EQ(Reserved(6, 1), 0);
   EXPECT_EQ(OnHand(6, 1), 48);
-  EXPECT_EQ(Code(Direct("POST", second_path + "/commit", {}, Customer("11"))), "inventory.reservation_not_active");
+  EXPECT_EQ(Code(Direct("POST", second_path + "/commit", {}, Order())), "inventory.reservation_not_active");
 
-  HttpResult too_much = Direct("POST", "/api/v1/inventory/reservations",
-                               R"({"location_id":6,"reference":"order:c","lines":[{"product_id":1,"quantity":49}]})",
-                               Customer("11"), "res-c");
+  HttpResult too_much =
+      Direct("POST", "/api/v1/inventory/reservations",
+             R"({"location_id":6,"reference":"order:c","lines":[{"product_id":1,"quantity":49}]})", Order(), "res-c");
   EXPECT_EQ(too_much.status, 409);
   EXPECT_EQ(Code(too_much), "inventory.insufficient_stock");
   EXPECT_EQ(Reserved(6, 1), 0);
-  EXPECT_EQ(Direct("GET", "/api/v1/inventory/reservations/not-a-uuid", {}, Customer("11")).status, 404);
+  EXPECT_EQ(Direct("GET", "/api/v1/inventory/reservations/not-a-uuid", {}, Order()).status, 404);
+}
+
+// Issue 12 §2, reproduced: a self-registered shopper reserved 50 iPads at the centre and committed them, with no
+// order and no payment. Only the order service reserves and commits at the centre now.
+TEST_F(InventoryService, AShopperCannotEmptyTheOnlineStock) {
+  SetOnHand(6, 4, 60);
+  const std::string grab = R"({"location_id":6,"reference":"mine","lines":[{"product_id":4,"quantity":50}]})";
+  const testing::TestAuth& keys = platform_->Auth();
+  for (const auto& [token, code] : std::vector<std::pair<std::string, std::string>>{
+           {Customer("99"), "auth.forbidden"},
+           {Cashier(1), "auth.forbidden"},
+           {Logistics(), "auth.forbidden"},
+           {Sales(), "auth.forbidden"},
+           {keys.ServiceToken("order", "inventory", {"movements:order_return"}), "auth.insufficient_scope"},
+           {keys.ServiceToken("order", "cart", {"reservations:centre"}), "auth.wrong_audience"},
+           {keys.ForgedServiceToken("order", "inventory", {"reservations:centre"}), "auth.invalid_token"},
+           {keys.ServiceToken("order", "inventory", {"reservations:centre"}, auth::NowSeconds() - 3600),
+            "auth.token_expired"}}) {
+    HttpResult r = Direct("POST", "/api/v1/inventory/reservations", grab, token, "grab-1");
+    EXPECT_EQ(Code(r), code) << r.body;
+    EXPECT_EQ(r.headers["content-type"], "application/problem+json");
+  }
+  EXPECT_EQ(Reserved(6, 4), 0);
+  EXPECT_EQ(OnHand(6, 4), 60);
+  EXPECT_EQ(Sql("SELECT count(*) FROM reservations WHERE reference = 'mine'"), "0");
 }
 
 // A release racing a commit: exactly one wins, and the stock agrees with the winner.
@@ -640,16 +827,16 @@ TEST_F(InventoryService, CommitAndReleaseRaceEndsConsistent) {
     std::int64_t before = OnHand(6, 18);
     HttpResult reserved =
         Direct("POST", "/api/v1/inventory/reservations",
-               R"({"location_id":6,"reference":"order:race","lines":[{"product_id":18,"quantity":1}]})", Customer("31"),
+               R"({"location_id":6,"reference":"order:race","lines":[{"product_id":18,"quantity":1}]})", Order(),
                "race-res-" + std::to_string(round));
     ASSERT_EQ(reserved.status, 201) << reserved.body;
     std::string path = "/api/v1/inventory/reservations/" + std::string(Json(reserved).at("id").as_string());
     HttpResult commit, release;
-    std::thread a([&] { commit = Direct("POST", path + "/commit", {}, Customer("31")); });
-    std::thread b([&] { release = Direct("DELETE", path, {}, Customer("31")); });
+    std::thread a([&] { commit = Direct("POST", path + "/commit", {}, Order()); });
+    std::thread b([&] { release = Direct("DELETE", path, {}, Order()); });
     a.join();
     b.join();
-    std::string status(Json(Direct("GET", path, {}, Customer("31"))).at("status").as_string());
+    std::string status(Json(Direct("GET", path, {}, Order())).at("status").as_string());
     if (status == "committed") {
       EXPECT_EQ(commit.status, 200);
       EXPECT_EQ(release.status, 409);
@@ -673,7 +860,7 @@ TEST_F(InventoryService, SeedingAgainChangesNothing) {
   std::string log = platform_->LogFile("inventory") + ".seed";
   ASSERT_EQ(testing::RunComptoir({"seed", "--service", "inventory"},
                                  {{"COMPTOIR_INVENTORY_DATABASE_URL", platform_->Conninfo("inventory")},
-                                  {"COMPTOIR_AUTH_JWT_SECRET", platform_->JwtSecret()}},
+                                  {"COMPTOIR_AUTH_JWT_PUBLIC_KEY", platform_->Auth().PublicKeyPem()}},
                                  log),
             0)
       << "see " << log;
@@ -694,12 +881,7 @@ TEST(InventoryExpiry, SweepReleasesExpiredReservations) {
                                .name = "inventory_expiry",
                                .env = {{"COMPTOIR_INVENTORY_RESERVATION_TTL_S", "1"},
                                        {"COMPTOIR_INVENTORY_RESERVATION_SWEEP_INTERVAL_S", "1"}}});
-  auth::JwtSettings settings;
-  settings.secret = platform.JwtSecret();
-  auth::Principal who;
-  who.subject = "21";
-  who.role = Role::kCustomer;
-  std::string token = auth::IssueToken(settings, who, auth::NowSeconds());
+  std::string token = platform.Auth().ServiceToken("order", "inventory", auth::AllowedScopes("order", "inventory"));
   auto port = static_cast<std::uint16_t>(platform.Port("inventory"));
   HttpResult r = testing::Http(port, "POST", "/api/v1/inventory/reservations",
                                R"({"location_id":6,"reference":"order:exp","lines":[{"product_id":2,"quantity":3}]})",
@@ -714,9 +896,7 @@ TEST(InventoryExpiry, SweepReleasesExpiredReservations) {
     status = std::string(Json(get).at("status").as_string());
   }
   EXPECT_EQ(status, "expired");
-  who.role = Role::kLogistics;
-  who.location_id = 6;
-  std::string staff = auth::IssueToken(settings, who, auth::NowSeconds());
+  std::string staff = platform.Auth().Token(Role::kLogistics, "6", 6);
   HttpResult stock = testing::Http(port, "GET", "/api/v1/inventory?location_id=6&product_id=2", {},
                                    {{"Authorization", "Bearer " + staff}});
   EXPECT_EQ(Json(stock).at("data").as_array()[0].at("reserved").as_int64(), 0);

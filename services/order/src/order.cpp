@@ -3,6 +3,7 @@
 #include "api/handlers.hpp"
 #include "comptoir/log.hpp"
 #include "comptoir/service/periodic.hpp"
+#include "comptoir/service/token_cache.hpp"
 #include "saga.hpp"
 
 namespace comptoir::order {
@@ -29,18 +30,20 @@ Settings LoadSettings(config::Source& source) {
   return s;
 }
 
-Peers LoadPeers(service::Context& context, const Settings& settings) {
+Peers LoadPeers(service::Context& context, const Settings& settings, service::TokenCache& tokens) {
   auto& source = context.settings;
   service::PeerOptions payment = service::LoadPeer(source, "payment", "order.payment_url", "http://127.0.0.1:8009");
   payment.timeout = settings.payment_timeout;
+  service::PeerOptions cart = service::LoadPeer(source, "cart", "order.cart_url", "http://127.0.0.1:8006");
   return Peers{
-      service::Peer(context.client, service::LoadPeer(source, "cart", "order.cart_url", "http://127.0.0.1:8006")),
+      service::Peer(context.client, cart),
       service::Peer(context.client, service::LoadPeer(source, "product", "order.product_url", "http://127.0.0.1:8001")),
       service::Peer(context.client,
-                    service::LoadPeer(source, "inventory", "order.inventory_url", "http://127.0.0.1:8002")),
-      service::Peer(context.client, std::move(payment)),
+                    service::LoadPeer(source, "inventory", "order.inventory_url", "http://127.0.0.1:8002"), &tokens),
+      service::Peer(context.client, std::move(payment), &tokens),
       service::Peer(context.client,
-                    service::LoadPeer(source, "customer", "order.customer_url", "http://127.0.0.1:8005"))};
+                    service::LoadPeer(source, "customer", "order.customer_url", "http://127.0.0.1:8005")),
+      service::Peer(context.client, cart, &tokens)};
 }
 
 /// The running service: settings, peers, repository, saga, handlers and the recovery pass (at start, then every
@@ -49,12 +52,12 @@ class Instance final : public service::Instance {
  public:
   explicit Instance(service::Context& context)
       : settings_(LoadSettings(context.settings)),
-        jwt_(auth::LoadJwtSettings(context.settings)),
-        verifier_(jwt_),
-        peers_(LoadPeers(context, settings_)),
+        verifier_(auth::LoadJwtSettings(context.settings), "order"),
+        tokens_(context.runtime, context.client, service::LoadServiceCredentials(context.settings, "order")),
+        peers_(LoadPeers(context, settings_, tokens_)),
         repository_(context.db),
         metrics_(context.registry),
-        saga_(repository_, peers_, jwt_, settings_, metrics_,
+        saga_(repository_, peers_, settings_, metrics_,
               &context.registry
                    .AddCounter("order_late_charges_refunded_total",
                                "Charges recorded by the provider after their checkout was undone, found and refunded")
@@ -69,8 +72,8 @@ class Instance final : public service::Instance {
 
  private:
   Settings settings_;
-  auth::JwtSettings jwt_;
   auth::Verifier verifier_;
+  service::TokenCache tokens_;
   Peers peers_;
   Repository repository_;
   CheckoutMetrics metrics_;

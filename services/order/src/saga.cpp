@@ -110,26 +110,19 @@ std::string OrderJson(const Order& o, const OrderView& view) {
   return Serialize(body);
 }
 
-http::Request Saga::OriginAs(const std::string& customer_id, const std::string& request_id) const {
-  auth::Principal who;
-  who.subject = customer_id;
-  who.role = auth::Role::kCustomer;
+namespace {
+
+// The origin of calls made outside a request (the recovery pass) or after it (a cancellation's side effects): no
+// token of anyone (order calls inventory, payment and cart with its own service token), only the person the
+// calls act for, for the peers' audit.
+http::Request BackgroundOrigin(const std::string& request_id, std::string on_behalf_of) {
   http::Request origin;
   origin.request_id = request_id;
-  origin.headers.Set("Authorization", "Bearer " + auth::IssueToken(jwt_, who, auth::NowSeconds()));
+  origin.on_behalf_of = std::move(on_behalf_of);
   return origin;
 }
 
-http::Request Saga::ServiceOrigin(const std::string& request_id) const {
-  auth::Principal who;
-  who.subject = "order";
-  who.role = auth::Role::kLogistics;
-  who.location_id = kCentreLocationId;
-  http::Request origin;
-  origin.request_id = request_id;
-  origin.headers.Set("Authorization", "Bearer " + auth::IssueToken(jwt_, who, auth::NowSeconds()));
-  return origin;
-}
+}  // namespace
 
 // Records the step (before the next action, or after one succeeded); the test-only crash hook fires here.
 awaitable<void> Saga::Move(order::Checkout& c, Step to, const StepUpdate& update, bool in_request) {
@@ -392,7 +385,7 @@ awaitable<void> Saga::CompleteForward(order::Checkout& c, const http::Request& o
         co_await repository_.SetStock(order->id, "released");
         co_await repository_.ChangeStatus(*order, Status::kCancelled, "order", "reservation_lost", origin.request_id);
         auto cancelled = co_await repository_.FindOrder(c.order_id);
-        co_await Settle(*cancelled, ServiceOrigin(origin.request_id));
+        co_await Settle(*cancelled, origin);
       }
       co_await Move(c, Step::kCompleted, kNoUpdate);
       co_return;
@@ -403,7 +396,9 @@ awaitable<void> Saga::CompleteForward(order::Checkout& c, const http::Request& o
   if (c.step == Step::kCommitted) {
     std::optional<ApiError> cart_error;
     try {
-      co_await peers_.cart.Call(origin, Method::kDelete, "/api/v1/carts/" + http::PercentEncode(c.cart_id));
+      // The shopper's token during the checkout; order's own afterwards (the recovery pass).
+      const service::Peer& cart = in_request ? peers_.cart : peers_.cart_as_order;
+      co_await cart.Call(origin, Method::kDelete, "/api/v1/carts/" + http::PercentEncode(c.cart_id));
     } catch (const ApiError& e) {
       cart_error = e;
     }
@@ -480,7 +475,7 @@ awaitable<std::pair<bool, int>> Saga::RefundCharges(const order::Checkout& c, co
 }
 
 awaitable<void> Saga::WatchCharge(order::Checkout c) {
-  http::Request origin = OriginAs(c.customer_id, "recovery-" + c.id);
+  http::Request origin = BackgroundOrigin("recovery-" + c.id, "customer:" + c.customer_id);
   auto [exists, refunded] = co_await RefundCharges(c, origin);
   if (refunded > 0) {
     if (late_refunds_ != nullptr) late_refunds_->Inc(refunded);
@@ -496,7 +491,7 @@ awaitable<void> Saga::WatchCharge(order::Checkout c) {
 }
 
 awaitable<void> Saga::Recover(order::Checkout c) {
-  http::Request origin = OriginAs(c.customer_id, "recovery-" + c.id);
+  http::Request origin = BackgroundOrigin("recovery-" + c.id, "customer:" + c.customer_id);
   Recovery what = RecoveryFor(c.step);
   if (what == Recovery::kComplete && c.step == Step::kCharged) {
     // The order was never written: only carry on if the charge still stands (it may have been refunded by a
@@ -534,7 +529,7 @@ awaitable<void> Saga::RecoverOnce() {
   std::vector<Order> unsettled = co_await repository_.UnsettledCancellations(settings_.recovery_stale.count());
   for (const Order& order : unsettled) {
     try {
-      co_await Settle(order, ServiceOrigin("recovery-" + order.id));
+      co_await Settle(order, BackgroundOrigin("recovery-" + order.id, "customer:" + order.customer_id));
     } catch (const std::exception& e) {
       log::Warn("cancellation not settled; retried at the next pass", {{"order_id", order.id}, {"error", e.what()}});
     }
@@ -560,7 +555,7 @@ awaitable<Order> Saga::Cancel(const Order& order, const http::Request& request, 
   auto cancelled = co_await repository_.FindOrder(order.id);
   std::optional<std::string> error;
   try {
-    co_await Settle(*cancelled, ServiceOrigin(request.request_id));
+    co_await Settle(*cancelled, request);
   } catch (const std::exception& e) {
     error = e.what();
   }
@@ -593,7 +588,7 @@ awaitable<void> Saga::Settle(const Order& order, const http::Request& origin) {
       lines.push_back(boost::json::object{{"product_id", l.product_id}, {"quantity", l.quantity}});
     }
     std::string body = Serialize(boost::json::object{{"location_id", kCentreLocationId},
-                                                     {"reason", "return"},
+                                                     {"reason", "order_return"},
                                                      {"reference", "order:" + order.number},
                                                      {"note", "cancelled online order " + order.number},
                                                      {"lines", std::move(lines)}});

@@ -25,13 +25,16 @@ struct Settings {
   CrashHook crash;                                         ///< test builds only (test_hooks.hpp)
 };
 
-/// The services the checkout talks to.
+/// The services the checkout talks to (ADR 0008). cart, product and customer get the shopper's own token during a
+/// checkout; inventory and payment always order's service token, and so does cart_as_order (the recovery pass
+/// empties a cart long after the shopper's token has expired). order mints no token.
 struct Peers {
   service::Peer cart;
   service::Peer product;
   service::Peer inventory;
   service::Peer payment;
   service::Peer customer;  ///< saved addresses (address_id)
+  service::Peer cart_as_order;
 };
 
 /// The checkout saga (ADR 0050): every step recorded in `checkouts` before it is attempted; failures undo what
@@ -41,11 +44,10 @@ class Saga {
  public:
   /// `metrics` counts the checkouts' outcomes (observe/metrics.hpp); `late_refunds` (optional) the late charges
   /// found and refunded by the watch (ADR 0052).
-  Saga(Repository& repository, Peers& peers, const auth::JwtSettings& jwt, const Settings& settings,
-       CheckoutMetrics& metrics, metrics::Counter* late_refunds = nullptr)
+  Saga(Repository& repository, Peers& peers, const Settings& settings, CheckoutMetrics& metrics,
+       metrics::Counter* late_refunds = nullptr)
       : repository_(repository),
         peers_(peers),
-        jwt_(jwt),
         settings_(settings),
         metrics_(metrics),
         late_refunds_(late_refunds) {}
@@ -77,14 +79,8 @@ class Saga {
   boost::asio::awaitable<void> Settle(const Order& order, const http::Request& origin);
   boost::asio::awaitable<void> Recover(order::Checkout c);
 
-  /// A request carrying a freshly minted token: of the shopper (cart, reservations) or of the service itself
-  /// (role logistics at the centre: stock returns, ADR 0050).
-  http::Request OriginAs(const std::string& customer_id, const std::string& request_id) const;
-  http::Request ServiceOrigin(const std::string& request_id) const;
-
   Repository& repository_;
   Peers& peers_;
-  const auth::JwtSettings& jwt_;
   const Settings& settings_;
   CheckoutMetrics& metrics_;
   metrics::Counter* late_refunds_;

@@ -70,7 +70,9 @@ class OrderFixture : public ::testing::Test {
     std::vector<std::pair<std::string, std::string>> all = FastOrderSettings();
     for (auto& e : env) all.push_back(std::move(e));
     platform_ =
-        new testing::Platform(testing::PlatformOptions{.services = {"product", "inventory", "cart", "payment", "order"},
+        // customer issues order's service tokens (inventory, payment, cart; ADR 0008).
+        new testing::Platform(testing::PlatformOptions{.services = {"customer", "product", "inventory", "cart",
+                                                                    "payment", "order"},
                                                        .name = name,
                                                        .env = std::move(all),
                                                        .instances = {{"cart", 1}}});
@@ -84,14 +86,7 @@ class OrderFixture : public ::testing::Test {
   }
 
   static std::string Token(Role role, std::string subject, std::optional<std::int64_t> location = std::nullopt) {
-    auth::JwtSettings settings;
-    settings.issuer = "comptoir";
-    settings.secret = platform_->JwtSecret();
-    auth::Principal who;
-    who.subject = std::move(subject);
-    who.role = role;
-    who.location_id = location;
-    return auth::IssueToken(settings, who, auth::NowSeconds());
+    return platform_->Auth().Token(role, subject, location);
   }
   static std::string Logistics() { return Token(Role::kLogistics, "6", 6); }
   static std::string Manager() { return Token(Role::kManager, "7"); }
@@ -166,8 +161,10 @@ class OrderFixture : public ::testing::Test {
     return OrderSql("SELECT id FROM checkouts WHERE customer_id = '" + s.id + "' AND idempotency_key = '" + key + "'");
   }
   static json::array Charges(const std::string& checkout_id) {
+    // Payment answers only order: read with the token customer issues to order (ADR 0008).
     HttpResult r = testing::Http(static_cast<std::uint16_t>(platform_->Port("payment")), "GET",
-                                 "/api/v1/payments/charges?reference=checkout:" + checkout_id);
+                                 "/api/v1/payments/charges?reference=checkout:" + checkout_id, {},
+                                 {{"Authorization", "Bearer " + platform_->ObtainServiceToken("order", "payment")}});
     EXPECT_EQ(r.status, 200) << r.body;
     return Json(r).at("data").as_array();
   }

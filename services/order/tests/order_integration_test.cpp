@@ -63,6 +63,15 @@ TEST_F(Checkout, SuccessCardGivesAPaidOrderEmptiesTheCartAndTakesTheStock) {
       "1");
   EXPECT_EQ(InventorySql("SELECT status FROM reservations WHERE reference = 'order:checkout-" + checkout + "'"),
             "committed");
+  // Reserved and committed by order with its own token, for this shopper (ADR 0008); order mints no token.
+  EXPECT_EQ(InventorySql("SELECT actor_role || ':' || actor_subject FROM reservations WHERE reference = "
+                         "'order:checkout-" +
+                         checkout + "'"),
+            "service:order");
+  EXPECT_EQ(InventorySql("SELECT string_agg(DISTINCT actor_role || ':' || actor_subject || ' for ' || on_behalf_of, ',')"
+                         " FROM movements WHERE reason = 'order' AND reference = 'order:checkout-" +
+                         checkout + "'"),
+            "service:order for customer:" + s.id);
 
   HttpResult read = platform_->Call("GET", "/api/v1/orders/" + Str(order, "id"), "", s.token);
   ASSERT_EQ(read.status, 200) << read.body;
@@ -142,6 +151,8 @@ TEST_F(Checkout, InsufficientStockIs409AndChargesNothing) {
                       json::serialize(json::object{
                           {"location_id", kCentre},
                           {"reason", "adjustment"},
+                          {"adjustment_reason", "count_correction"},
+                          {"note", "order integration test"},
                           {"reference", "test:stock"},
                           {"lines", json::array{json::object{{"product_id", kVeste}, {"quantity", quantity}}}}}),
                       {{"Authorization", "Bearer " + Manager()}, {"Idempotency-Key", key}});
@@ -257,9 +268,17 @@ TEST_F(Checkout, CancelRefundsAndPutsTheStockBack) {
   EXPECT_EQ(OnHand(kVeste), veste_before);
   EXPECT_EQ(OnHand(kMiel), miel_before);
   EXPECT_EQ(InventorySql(
-                "SELECT count(*) FROM movements WHERE reason = 'return' AND location_id = 6 AND reference = 'order:" +
+                "SELECT count(*) FROM movements WHERE reason = 'order_return' AND location_id = 6 AND reference = 'order:" +
                 Str(order, "number") + "'"),
             "2");
+  // Put back by order as itself (no borrowed logistics token), for the shopper who cancelled (ADR 0008).
+  EXPECT_EQ(InventorySql("SELECT string_agg(DISTINCT actor_role || ':' || actor_subject || ' for ' || on_behalf_of, ',')"
+                         " FROM movements WHERE reason = 'order_return' AND reference = 'order:" +
+                         Str(order, "number") + "'"),
+            "service:order for customer:" + s.id);
+  EXPECT_EQ(InventorySql("SELECT count(*) FROM movements WHERE reason = 'return' AND reference = 'order:" +
+                         Str(order, "number") + "'"),
+            "0");
   EXPECT_EQ(OrderSql("SELECT count(*) FROM outbox WHERE type = 'OrderCancelled' AND aggregate_id = '" + id + "'"), "1");
   HttpResult again = platform_->Call("POST", "/api/v1/orders/" + id + "/cancel", "", s.token);
   EXPECT_EQ(again.status, 409);

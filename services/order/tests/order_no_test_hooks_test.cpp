@@ -60,17 +60,14 @@ TEST(NoTestHooks, TheCrashSettingsAreIgnoredAndACheckoutCompletes) {
   ASSERT_FALSE(UnderTest().empty());
   ::setenv("COMPTOIR_BIN", UnderTest().c_str(), 1);  // every process of the platform runs the binary under test
   // A test build would refuse "not-a-step" at start, and exit after recording `charged` for a key crash-charged-*.
-  testing::Platform platform(testing::PlatformOptions{.services = {"product", "inventory", "cart", "payment", "order"},
+  testing::Platform platform(testing::PlatformOptions{.services = {"customer", "product", "inventory", "cart", "payment",
+                                                                   "order"},
                                                       .gateway = false,
                                                       .name = "order_nohooks",
                                                       .env = {{"COMPTOIR_ORDER_CRASH_AFTER_STEP", "charged,not-a-step"},
                                                               {"COMPTOIR_ORDER_CRASH_KEY_PREFIX", "crash-"}}});
 
-  auth::JwtSettings jwt;
-  jwt.secret = platform.JwtSecret();
-  auth::Principal shopper;
-  shopper.subject = "990001";
-  std::string token = auth::IssueToken(jwt, shopper, auth::NowSeconds());
+  std::string token = platform.Auth().Token(auth::Role::kCustomer, "990001");
   auto cart = [&](const std::string& method, const std::string& target, const std::string& body = {}) {
     return testing::Http(static_cast<std::uint16_t>(platform.Port("cart")), method, target, body,
                          {{"Authorization", "Bearer " + token}});

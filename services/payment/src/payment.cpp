@@ -29,7 +29,8 @@ class Instance final : public service::Instance {
  public:
   explicit Instance(service::Context& context)
       : settings_(LoadSettings(context.settings)),
-        handlers_(context.db, settings_),
+        verifier_(auth::LoadJwtSettings(context.settings), "payment"),
+        handlers_(context.db, settings_, verifier_),
         late_(context.runtime.Context(0), "late-charges",
               std::clamp(settings_.timeout_card_delay / 10, std::chrono::milliseconds(20),
                          std::chrono::milliseconds(1000)),
@@ -41,6 +42,7 @@ class Instance final : public service::Instance {
 
  private:
   Settings settings_;
+  auth::Verifier verifier_;
   Handlers handlers_;
   service::Periodic late_;
 };

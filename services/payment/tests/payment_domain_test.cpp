@@ -5,10 +5,10 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
-#include "comptoir/testing/openapi.hpp"
 #include "api/handlers.hpp"
 #include "comptoir/error.hpp"
 #include "comptoir/payment/payment.hpp"
+#include "comptoir/testing/openapi.hpp"
 #include "domain/card.hpp"
 
 namespace comptoir::payment {

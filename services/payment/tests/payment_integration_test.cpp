@@ -3,10 +3,12 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <tuple>
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
+#include "comptoir/auth/service_policy.hpp"
 #include "comptoir/testing/http.hpp"
 #include "comptoir/testing/platform.hpp"
 #include "comptoir/testing/process.hpp"
@@ -42,10 +44,21 @@ class PaymentService : public ::testing::Test {
     delete platform_;
     platform_ = nullptr;
   }
+  /// As the order service (its service token for payment, with the scopes the policy gives it).
   static HttpResult Direct(const std::string& method, const std::string& target, const std::string& body = {},
                            const std::string& key = {}, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    return As(OrderToken(), method, target, body, key, timeout);
+  }
+  static std::string OrderToken() {
+    return platform_->Auth().ServiceToken("order", "payment", auth::AllowedScopes("order", "payment"));
+  }
+  /// As whoever holds `token` ("" for nobody).
+  static HttpResult As(const std::string& token, const std::string& method, const std::string& target,
+                       const std::string& body = {}, const std::string& key = {},
+                       std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
     std::vector<std::pair<std::string, std::string>> headers;
     if (!key.empty()) headers.emplace_back("Idempotency-Key", key);
+    if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
     return testing::Http(static_cast<std::uint16_t>(platform_->Port("payment")), method, target, body, headers,
                          timeout);
   }
@@ -150,6 +163,47 @@ TEST_F(PaymentService, TimeoutCardSucceedsLateAndARefundAskedMeanwhileWins) {
   EXPECT_EQ(refund.status, 202) << refund.body;
   EXPECT_TRUE(Json(refund).at("refund_requested").as_bool());
   EXPECT_EQ(FinalStatus("ref-late-refund"), "refunded");
+}
+
+// Issue 12 §3: payment had no authentication at all. It now answers the order service only, with the scope of
+// each action: nobody else charges a card, reads charges or refunds one.
+TEST_F(PaymentService, AnswersOnlyTheOrderService) {
+  HttpResult charged = Direct("POST", "/api/v1/payments/charges", Body("4242424242424242", 1000, "ref-who"), "k-who");
+  ASSERT_EQ(charged.status, 201) << charged.body;
+  const std::string id(Json(charged).at("id").as_string());
+  const testing::TestAuth& keys = platform_->Auth();
+  const std::int64_t now = auth::NowSeconds();
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"", "auth.missing_token"},
+      {keys.Token(auth::Role::kCustomer, "1"), "auth.forbidden"},
+      {keys.Token(auth::Role::kAdmin, "8"), "auth.forbidden"},
+      {keys.ServiceToken("sales", "payment", {"charges:write", "charges:refund"}), "auth.forbidden"},
+      {keys.ServiceToken("order", "inventory", auth::AllowedScopes("order", "inventory")), "auth.wrong_audience"},
+      {keys.ServiceToken("order", "payment", auth::AllowedScopes("order", "payment"), now - 3600),
+       "auth.token_expired"},
+      {keys.ForgedServiceToken("order", "payment", auth::AllowedScopes("order", "payment")), "auth.invalid_token"},
+      {keys.HmacWithPublicKey(auth::Role::kAdmin, "8"), "auth.invalid_token"},
+  };
+  for (const auto& [token, code] : refused) {
+    for (const auto& [method, target, body] : std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"POST", "/api/v1/payments/charges", Body("4242424242424242", 99999, "ref-thief")},
+             {"GET", "/api/v1/payments/charges?reference=ref-who", ""},
+             {"GET", "/api/v1/payments/charges/" + id, ""},
+             {"POST", "/api/v1/payments/charges/" + id + "/refund", ""}}) {
+      HttpResult r = As(token, method, target, body, "k-thief");
+      EXPECT_EQ(r.status, code == "auth.forbidden" ? 403 : 401) << method << " " << target << " " << r.body;
+      EXPECT_EQ(r.headers["content-type"], "application/problem+json");
+      EXPECT_EQ(Code(r), code) << method << " " << target;
+    }
+  }
+  // Order itself with a token lacking the refund scope may charge but not refund.
+  HttpResult no_scope = As(keys.ServiceToken("order", "payment", {"charges:write"}), "POST",
+                           "/api/v1/payments/charges/" + id + "/refund");
+  EXPECT_EQ(no_scope.status, 403);
+  EXPECT_EQ(Code(no_scope), "auth.insufficient_scope");
+  // Nothing happened: no charge for the thief, the first one still stands.
+  EXPECT_TRUE(ChargesOf("ref-thief").empty());
+  EXPECT_EQ(Json(Direct("GET", "/api/v1/payments/charges/" + id)).at("status").as_string(), "succeeded");
 }
 
 }  // namespace

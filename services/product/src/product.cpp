@@ -1,6 +1,8 @@
 #include "comptoir/product/product.hpp"
 
 #include "api/handlers.hpp"
+#include "cache/freshness.hpp"
+#include "cache/response_cache.hpp"
 #include "storage/repository.hpp"
 
 namespace comptoir::product {
@@ -13,14 +15,35 @@ namespace {
 
 constexpr std::uint16_t kDefaultPort = 8001;
 
-/// The running service: repository and handlers over the host's pool.
+CacheSettings LoadCacheSettings(config::Source& source) {
+  CacheSettings s;
+  s.enabled = source.Bool("product.cache.enabled", true);
+  s.lease = std::chrono::milliseconds(source.Int("product.cache.lease_ms", 2000, 200, 60000));
+  s.renew = std::chrono::milliseconds(source.Int("product.cache.renew_ms", 500, 50, 30000));
+  source.Check(s.renew < s.lease, "product.cache.renew_ms", "must be shorter than product.cache.lease_ms");
+  return s;
+}
+
+/// The running service: token verifier, repository, the catalogue cache and what keeps it fresh (ADR 0120),
+/// and handlers over the host's pool.
 class Instance final : public service::Instance {
  public:
-  explicit Instance(service::Context& context) : repository_(context.db), handlers_(repository_) {}
+  explicit Instance(service::Context& context)
+      : runtime_(context.runtime),
+        verifier_(auth::LoadJwtSettings(context.settings), "product"),
+        repository_(context.db),
+        freshness_(context.db, cache_, LoadCacheSettings(context.settings)),
+        handlers_(repository_, verifier_, cache_, freshness_) {}
   void AddRoutes(http::Router& router) override { product::AddRoutes(router, handlers_); }
+  void Start() override { freshness_.Start(runtime_.Context(0)); }
+  boost::asio::awaitable<void> Stop() override { co_await freshness_.Stop(); }
 
  private:
+  http::Runtime& runtime_;
+  auth::Verifier verifier_;
   Repository repository_;
+  ResponseCache cache_;
+  Freshness freshness_;
   Handlers handlers_;
 };
 

@@ -5,11 +5,11 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
-#include "comptoir/testing/openapi.hpp"
 #include "api/handlers.hpp"
 #include "api/json.hpp"
 #include "comptoir/error.hpp"
 #include "comptoir/product/product.hpp"
+#include "comptoir/testing/openapi.hpp"
 #include "domain/catalogue.hpp"
 
 namespace comptoir::product {

@@ -13,6 +13,7 @@
 #include "comptoir/testing/http.hpp"
 #include "comptoir/testing/pg.hpp"
 #include "comptoir/testing/process.hpp"
+#include "comptoir/testing/tokens.hpp"
 
 namespace comptoir::product {
 namespace {
@@ -65,6 +66,8 @@ class ProductService : public ::testing::Test {
     options.path = testing::ComptoirBin();
     options.args = {"serve", "--service", "product"};
     options.env = {{"COMPTOIR_PRODUCT_DATABASE_URL", conninfo_}, {"COMPTOIR_PRODUCT_HTTP_PORT", std::to_string(port_)}};
+    for (auto& variable : auth_.VerifierEnv()) options.env.push_back(variable);
+    manager_ = auth_.Token(auth::Role::kManager, "7");
     options.log_file = log_;
     server_ = new testing::ChildProcess(options);
     ASSERT_TRUE(testing::WaitForHttp(port_, "/health", std::chrono::seconds(30))) << "see " << log_;
@@ -82,15 +85,22 @@ class ProductService : public ::testing::Test {
   static std::int64_t Count(const std::string& sql) { return std::stoll(Value(sql)); }
 
   static HttpResult Get(const std::string& target) { return Http(port_, "GET", target); }
+  /// A write as the manager (catalogue writes need a manager or an admin).
   static HttpResult Send(const std::string& method, const std::string& target, const json::value& body,
                          std::vector<std::pair<std::string, std::string>> headers = {}) {
+    headers.emplace_back("Authorization", "Bearer " + manager_);
     return Http(port_, method, target, json::serialize(body), std::move(headers));
+  }
+  static HttpResult Delete(const std::string& target) {
+    return Http(port_, "DELETE", target, {}, {{"Authorization", "Bearer " + manager_}});
   }
 
   static inline std::string conninfo_;
   static inline std::string log_;
   static inline std::uint16_t port_ = 0;
   static inline testing::ChildProcess* server_ = nullptr;
+  static inline testing::TestAuth auth_;
+  static inline std::string manager_;
 };
 
 TEST_F(ProductService, SeedIsCompleteAndIdempotent) {
@@ -151,7 +161,7 @@ TEST_F(ProductService, MissingNameIs400NamingTheField) {
   auto problem = Json(r);
   EXPECT_EQ(problem.at("code").as_string(), "product.invalid");
   EXPECT_EQ(ErrorFields(problem), std::vector<std::string>{"name"});
-  HttpResult bad_json = Http(port_, "POST", "/api/v1/products", "{not json");
+  HttpResult bad_json = Http(port_, "POST", "/api/v1/products", "{not json", {{"Authorization", "Bearer " + manager_}});
   EXPECT_EQ(bad_json.status, 400);
 }
 
@@ -206,7 +216,7 @@ TEST_F(ProductService, ProductLifecycleWithEvents) {
   EXPECT_EQ(Json(put).at("description").as_string(), "");  // full replacement
   EXPECT_EQ(Json(put).at("price_cents").as_int64(), 2100);
 
-  HttpResult archived = Http(port_, "DELETE", path);
+  HttpResult archived = Delete(path);
   EXPECT_EQ(archived.status, 204);
   auto after = Json(Get(path));
   EXPECT_EQ(after.at("active").as_bool(), false);
@@ -214,7 +224,7 @@ TEST_F(ProductService, ProductLifecycleWithEvents) {
   EXPECT_TRUE(Ids(Json(Get("/api/v1/products?q=LIFE-0001"))).empty());
   EXPECT_EQ(Ids(Json(Get("/api/v1/products?q=LIFE-0001&active=all"))), std::vector<std::int64_t>{id});
   EXPECT_EQ(Ids(Json(Get("/api/v1/products?q=LIFE-0001&active=false"))), std::vector<std::int64_t>{id});
-  EXPECT_EQ(Http(port_, "DELETE", path).status, 204);  // archiving again is fine
+  EXPECT_EQ(Delete(path).status, 204);  // archiving again is fine
 
   // One ProductChanged per write (the second archive changed nothing), in order, in the envelope.
   std::string aggregate = "aggregate_type = 'product' AND aggregate_id = '" + std::to_string(id) + "'";
@@ -238,7 +248,7 @@ TEST_F(ProductService, ProductLifecycleWithEvents) {
   EXPECT_EQ(Ids(Json(Get("/api/v1/products?q=LIFE-0001"))), std::vector<std::int64_t>{id});
 
   EXPECT_EQ(Send("PATCH", "/api/v1/products/999999", {{"price_cents", 1}}).status, 404);
-  EXPECT_EQ(Http(port_, "DELETE", "/api/v1/products/999999").status, 404);
+  EXPECT_EQ(Delete("/api/v1/products/999999").status, 404);
 }
 
 TEST_F(ProductService, FiltersAndSort) {
@@ -314,17 +324,67 @@ TEST_F(ProductService, CategoriesCrud) {
   ASSERT_EQ(toy.status, 201) << toy.body;
   EXPECT_EQ(Ids(Json(Get("/api/v1/products?category_id=" + std::to_string(id)))),
             std::vector<std::int64_t>{Json(toy).at("id").as_int64()});
-  EXPECT_EQ(Http(port_, "DELETE", "/api/v1/products/" + std::to_string(Json(toy).at("id").as_int64())).status, 204);
-  HttpResult in_use = Http(port_, "DELETE", path);
+  EXPECT_EQ(Delete("/api/v1/products/" + std::to_string(Json(toy).at("id").as_int64())).status, 204);
+  HttpResult in_use = Delete(path);
   EXPECT_EQ(in_use.status, 409);  // archived products still belong to it
   EXPECT_EQ(Json(in_use).at("code").as_string(), "category.in_use");
 
   HttpResult empty = Send("POST", "/api/v1/categories", {{"name", "Éphémère"}});
   ASSERT_EQ(empty.status, 201);
   std::string empty_path = "/api/v1/categories/" + std::to_string(Json(empty).at("id").as_int64());
-  EXPECT_EQ(Http(port_, "DELETE", empty_path).status, 204);
+  EXPECT_EQ(Delete(empty_path).status, 204);
   EXPECT_EQ(Get(empty_path).status, 404);
   EXPECT_EQ(Json(Get(empty_path)).at("code").as_string(), "category.not_found");
+}
+
+// Issue 12 §1: with only the public web key anyone could reprice the catalogue. Every write now needs a manager's
+// or an admin's token, checked by product itself: nobody else changes a price, a product or a category.
+TEST_F(ProductService, OnlyManagersAndAdminsWriteTheCatalogue) {
+  const std::string before = Get("/api/v1/products/1").body;
+  const std::string categories_before = Get("/api/v1/categories?per_page=100").body;
+  struct Write {
+    std::string method, target, body;
+  };
+  const std::vector<Write> writes = {
+      {"PATCH", "/api/v1/products/1", R"({"price_cents":1})"},
+      {"PUT", "/api/v1/products/1", R"({"sku":"ELEC-0001","name":"iPhone à 1 cent","price_cents":1})"},
+      {"DELETE", "/api/v1/products/1", ""},
+      {"POST", "/api/v1/products", R"({"sku":"PIRATE-1","name":"Pirate","price_cents":1})"},
+      {"POST", "/api/v1/categories", R"({"name":"Pirates"})"},
+      {"PUT", "/api/v1/categories/1", R"({"name":"Pirates"})"},
+      {"DELETE", "/api/v1/categories/5", ""},
+  };
+  const std::int64_t now = auth::NowSeconds();
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"", "auth.missing_token"},
+      {auth_.Token(auth::Role::kCashier, "4", 4), "auth.forbidden"},
+      {auth_.Token(auth::Role::kLogistics, "6", 6), "auth.forbidden"},
+      {auth_.Token(auth::Role::kCustomer, "1"), "auth.forbidden"},
+      {auth_.ServiceToken("order", "product", {"charges:write"}), "auth.forbidden"},
+      {auth_.ServiceToken("sales", "inventory", {"movements:sale"}), "auth.wrong_audience"},
+      {auth_.Token(auth::Role::kManager, "7", std::nullopt, now - 7200), "auth.token_expired"},
+      {auth_.ForgedToken(auth::Role::kAdmin, "8"), "auth.invalid_token"},
+      {auth_.HmacWithPublicKey(auth::Role::kAdmin, "8"), "auth.invalid_token"},
+  };
+  for (const auto& w : writes) {
+    for (const auto& [token, code] : refused) {
+      std::vector<std::pair<std::string, std::string>> headers;
+      if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
+      HttpResult r = Http(port_, w.method, w.target, w.body, headers);
+      EXPECT_EQ(r.status, code == "auth.forbidden" ? 403 : 401) << w.method << " " << w.target << " " << r.body;
+      EXPECT_EQ(r.headers["content-type"], "application/problem+json") << w.method << " " << w.target;
+      EXPECT_EQ(Json(r).at("code").as_string(), code) << w.method << " " << w.target;
+    }
+  }
+  EXPECT_EQ(Get("/api/v1/products/1").body, before);
+  EXPECT_EQ(Get("/api/v1/categories?per_page=100").body, categories_before);
+  EXPECT_EQ(Get("/api/v1/products/by-sku/PIRATE-1").status, 404);
+
+  // An admin may; so may the manager (every other test writes as the manager).
+  const std::string admin = auth_.Token(auth::Role::kAdmin, "8");
+  HttpResult renamed = Http(port_, "PATCH", "/api/v1/products/17", R"({"description":"Raquette de tennis"})",
+                            {{"Authorization", "Bearer " + admin}});
+  EXPECT_EQ(renamed.status, 200) << renamed.body;
 }
 
 TEST_F(ProductService, MetricsOpenApiAndMethodNotAllowed) {

@@ -32,7 +32,7 @@ class Instance final : public service::Instance {
  public:
   explicit Instance(service::Context& context)
       : db_(context.db),
-        verifier_(auth::LoadJwtSettings(context.settings)),
+        verifier_(auth::LoadJwtSettings(context.settings), "reporting"),
         events_(events::LoadSettings(context.settings)),
         reports_(context.db, LoadReportSettings(context.settings)),
         handlers_(reports_, verifier_, [this](bool allow_incomplete) { return Rebuild(allow_incomplete); }) {

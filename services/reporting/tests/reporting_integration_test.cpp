@@ -48,7 +48,7 @@ class ReportingPlatform : public ::testing::Test {
     stream_ = "reporting_it:" + std::to_string(::getpid());
     const std::string& stream = stream_;
     platform_ =
-        new ct::Platform({.services = {"product", "inventory", "sales", "reporting"},
+        new ct::Platform({.services = {"customer", "product", "inventory", "sales", "reporting"},
                           .name = "reporting_it",
                           .env = {{"COMPTOIR_EVENTS_REDIS_URL", "redis://127.0.0.1:" + std::to_string(redis_->port())},
                                   {"COMPTOIR_EVENTS_STREAM", stream},
@@ -63,8 +63,7 @@ class ReportingPlatform : public ::testing::Test {
   }
 
   static std::string Token(auth::Role role, const std::string& subject, std::optional<std::int64_t> location) {
-    auth::JwtSettings settings{.issuer = "comptoir", .secret = platform_->JwtSecret()};
-    return auth::IssueToken(settings, auth::Principal{subject, role, location, 0}, auth::NowSeconds());
+    return auth::IssueToken(platform_->Jwt(), auth::Principal{subject, role, location, 0}, auth::NowSeconds());
   }
   static std::string Cashier(std::int64_t store) { return Token(auth::Role::kCashier, std::to_string(store), store); }
   static std::string Manager() { return Token(auth::Role::kManager, "7", std::nullopt); }

@@ -5,6 +5,7 @@
 #include "comptoir/auth/password.hpp"
 #include "comptoir/service/peer.hpp"
 #include "comptoir/service/periodic.hpp"
+#include "comptoir/service/token_cache.hpp"
 #include "peers/peers.hpp"
 #include "storage/repository.hpp"
 #include "workflow/desk.hpp"
@@ -36,12 +37,13 @@ RecoverySettings LoadRecoverySettings(config::Source& source) {
 }
 
 /// The running service: settings read once, then repository, peers, desk, handlers and the recovery pass of
-/// unfinished stock movements (at start, then every sales.recovery_interval_ms).
+/// unfinished stock movements (at start, then every sales.recovery_interval_ms). Stock moves at inventory with
+/// sales' own service token (ADR 0008), the cashier named for the ledger's audit.
 class Instance final : public service::Instance {
  public:
   explicit Instance(service::Context& context)
-      : jwt_(auth::LoadJwtSettings(context.settings)),
-        verifier_(jwt_),
+      : verifier_(auth::LoadJwtSettings(context.settings), "sales"),
+        tokens_(context.runtime, context.client, service::LoadServiceCredentials(context.settings, "sales")),
         hasher_(1, auth::LoadPasswordCost(context.settings)),
         repository_(context.db),
         gift_cards_(repository_, hasher_),
@@ -49,10 +51,12 @@ class Instance final : public service::Instance {
         desk_(repository_,
               Catalogue(service::Peer(context.client, service::LoadPeer(context.settings, "product",
                                                                         "sales.product_url", "http://127.0.0.1:8001"))),
-              Stock(service::Peer(context.client, service::LoadPeer(context.settings, "inventory",
-                                                                    "sales.inventory_url", "http://127.0.0.1:8002"))),
+              Stock(service::Peer(
+                  context.client,
+                  service::LoadPeer(context.settings, "inventory", "sales.inventory_url", "http://127.0.0.1:8002"),
+                  &tokens_)),
               gift_cards_, verifier_, LoadDeskSettings(context.settings), metrics_),
-        recovery_logic_(repository_, desk_.stock(), jwt_, LoadRecoverySettings(context.settings)),
+        recovery_logic_(repository_, desk_.stock(), LoadRecoverySettings(context.settings)),
         handlers_(repository_, desk_, gift_cards_, verifier_),
         recovery_(context.runtime.Context(0), "stock-intent-recovery", recovery_logic_.settings().interval,
                   [this]() { return recovery_logic_.RecoverOnce(); }) {}
@@ -61,8 +65,8 @@ class Instance final : public service::Instance {
   boost::asio::awaitable<void> Stop() override { co_await recovery_.Stop(); }
 
  private:
-  auth::JwtSettings jwt_;
   auth::Verifier verifier_;
+  service::TokenCache tokens_;
   auth::PasswordHasher hasher_;
   Repository repository_;
   GiftCards gift_cards_;

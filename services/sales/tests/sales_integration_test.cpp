@@ -50,7 +50,8 @@ std::int64_t Int(const json::value& v, std::string_view key) {
 class SalesPlatform : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    platform_ = new testing::Platform({.services = {"product", "inventory", "sales"}, .name = "sales_it"});
+    // customer issues sales' service token for inventory (ADR 0008).
+    platform_ = new testing::Platform({.services = {"customer", "product", "inventory", "sales"}, .name = "sales_it"});
   }
   static void TearDownTestSuite() {
     delete platform_;
@@ -59,9 +60,8 @@ class SalesPlatform : public ::testing::Test {
 
   static std::string Token(auth::Role role, const std::string& subject, std::optional<std::int64_t> location,
                            std::int64_t now = auth::NowSeconds()) {
-    auth::JwtSettings settings{.issuer = "comptoir", .secret = platform_->JwtSecret()};
     auth::Principal who{subject, role, location, 0};
-    return auth::IssueToken(settings, who, now);
+    return auth::IssueToken(platform_->Jwt(), who, now);
   }
   static std::string Cashier(std::int64_t store) { return Token(auth::Role::kCashier, std::to_string(store), store); }
   static std::string Manager() { return Token(auth::Role::kManager, "7", std::nullopt); }
@@ -96,6 +96,7 @@ class SalesPlatform : public ::testing::Test {
                       std::to_string(auth::NowSeconds()) + "-" + std::to_string(on_hand);
     json::object body{{"location_id", location},
                       {"reason", "adjustment"},
+                      {"adjustment_reason", "count_correction"},
                       {"reference", key},
                       {"note", "sales integration test"},
                       {"lines", json::array{json::object{{"product_id", product}, {"quantity", delta}}}}};
@@ -151,6 +152,12 @@ TEST_F(SalesPlatform, MileEndCashierSellsReturnsAndCannotSellAtWestmount) {
   EXPECT_EQ(Int(lines[1], "product_id"), 9);
   EXPECT_EQ(OnHand(4, 5), tshirts - 2);
   EXPECT_EQ(OnHand(4, 9), cafes - 1);
+  // Sales moved the stock with its own service token; the ledger names the cashier it acted for (ADR 0008).
+  EXPECT_EQ(
+      testing::QueryValue(platform_->Conninfo("inventory"),
+                          "SELECT string_agg(DISTINCT actor_role || ':' || actor_subject || ' for ' || on_behalf_of,"
+                          " ',') FROM movements WHERE reference = 'sale:scenario-sale'"),
+      "service:sales for cashier:4");
   const std::string id = std::to_string(Int(receipt, "id"));
   EXPECT_EQ(SalesDb("SELECT count(*) FROM outbox WHERE type = 'SaleCompleted' AND aggregate_id = '" + id +
                     "' AND payload->'data'->>'channel' = 'store' AND (payload->'data'->>'total_cents')::int = 6090"),
@@ -603,14 +610,12 @@ class BlackHole {
 TEST(SalesInventoryTimeout, ASaleIsAnswered504AndNothingIsRecorded) {
   BlackHole inventory;
   testing::Platform platform(
-      {.services = {"product", "sales"},
+      {.services = {"customer", "product", "sales"},
        .gateway = false,
        .name = "sales_timeout",
        .env = {{"COMPTOIR_SALES_INVENTORY_URL", "http://127.0.0.1:" + std::to_string(inventory.port())},
                {"COMPTOIR_SALES_INVENTORY_URL_TIMEOUT_MS", "500"}}});
-  auth::JwtSettings settings{.issuer = "comptoir", .secret = platform.JwtSecret()};
-  const std::string token =
-      auth::IssueToken(settings, auth::Principal{"4", auth::Role::kCashier, 4, 0}, auth::NowSeconds());
+  const std::string token = platform.Auth().Token(auth::Role::kCashier, "4", 4);
   HttpResult r = testing::Http(static_cast<std::uint16_t>(platform.Port("sales")), "POST", "/api/v1/sales",
                                SaleBody(4, R"([{"product_id": 5, "quantity": 1}])", CardFor(1999)),
                                {{"Authorization", "Bearer " + token}, {"Idempotency-Key", "timed-out"}});

@@ -28,7 +28,9 @@ namespace json = boost::json;
 class MoneyPlatform : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    platform_ = new testing::Platform({.services = {"product", "inventory", "sales"}, .name = "sales_money"});
+    // customer issues sales' service token for inventory (ADR 0008).
+    platform_ =
+        new testing::Platform({.services = {"customer", "product", "inventory", "sales"}, .name = "sales_money"});
     till_ = new test::Till(*platform_);
   }
   static void TearDownTestSuite() {
@@ -74,9 +76,7 @@ TEST_F(MoneyPlatform, ACashierCannotRefundACardSaleInCashWithoutAManager) {
   EXPECT_EQ(alone.status, 403) << alone.body;
   EXPECT_EQ(Code(alone), "sales.manager_approval_required");
   // Another cashier's token, an expired manager's, a manager's signed with another key: none approves.
-  auth::JwtSettings other{.issuer = "comptoir", .secret = "another-secret-0123456789abcdef0123456789"};
-  const std::string forged =
-      auth::IssueToken(other, auth::Principal{"7", auth::Role::kManager, std::nullopt, 0}, auth::NowSeconds());
+  const std::string forged = platform_->Auth().ForgedToken(auth::Role::kManager, "7");
   for (const std::string& token :
        {till_->Cashier(5), till_->Token(auth::Role::kManager, "7", std::nullopt, auth::NowSeconds() - 7200), forged,
         std::string("not-a-token")}) {

@@ -40,15 +40,14 @@ std::string Utc(std::time_t t) {
 class OfflineSales : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    platform_ = new testing::Platform({.services = {"product", "inventory", "sales"}, .name = "sales_offline"});
+    platform_ = new testing::Platform({.services = {"customer", "product", "inventory", "sales"}, .name = "sales_offline"});
   }
   static void TearDownTestSuite() {
     delete platform_;
     platform_ = nullptr;
   }
   static std::string Token(auth::Role role, const std::string& subject, std::optional<std::int64_t> location) {
-    auth::JwtSettings settings{.issuer = "comptoir", .secret = platform_->JwtSecret()};
-    return auth::IssueToken(settings, auth::Principal{subject, role, location, 0}, auth::NowSeconds());
+    return auth::IssueToken(platform_->Jwt(), auth::Principal{subject, role, location, 0}, auth::NowSeconds());
   }
   static std::string Cashier(std::int64_t store) { return Token(auth::Role::kCashier, std::to_string(store), store); }
   static std::string Manager() { return Token(auth::Role::kManager, "7", std::nullopt); }

@@ -25,7 +25,7 @@ class RecoveryPlatform : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     platform_ = new testing::Platform(
-        {.services = {"product", "inventory", "sales"},
+        {.services = {"customer", "product", "inventory", "sales"},
          .name = "sales_recovery",
          .env = {{"COMPTOIR_SALES_RECOVERY_STALE_MS", "1500"}, {"COMPTOIR_SALES_RECOVERY_INTERVAL_MS", "300"}}});
     till_ = new Till(*platform_);

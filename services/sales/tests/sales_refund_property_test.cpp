@@ -11,6 +11,7 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include "comptoir/error.hpp"
 #include "comptoir/money.hpp"
 #include "domain/sales.hpp"
 
@@ -139,6 +140,11 @@ void CheckInvariants(const RandomSale& r, const Ledger& ledger, const Refund& re
   RC_ASSERT(ledger.own_cash_paid >= 0);
   RC_ASSERT(ledger.own_cash_paid <= r.sale.cash_taken_cents);
   RC_ASSERT(ledger.total <= r.sale.totals.total_cents);
+  // Taxes: each return gives back a part of each tax, never more than what is left of it.
+  RC_ASSERT(refund.totals.gst_cents >= 0 && refund.totals.qst_cents >= 0);
+  RC_ASSERT(ledger.gst <= r.sale.totals.gst_cents && ledger.qst <= r.sale.totals.qst_cents);
+  RC_ASSERT(refund.totals.total_cents ==
+            refund.totals.subtotal_cents + refund.totals.gst_cents + refund.totals.qst_cents);
   std::int64_t allocated = 0;
   for (const TenderRefund& t : refund.tenders) {
     allocated += t.amount_cents;
@@ -197,6 +203,46 @@ RC_GTEST_PROP(RefundProperty, CashInsteadOfOtherTendersIsFlaggedAndStillCapped, 
     CheckInvariants(r, ledger, refund);
   }
   RC_ASSERT(ledger.total == r.sale.totals.total_cents);
+}
+
+// Settling a sale: the cash part is rounded to 0.05 $ (never by more than 2 cents), change is what was tendered
+// above that, the drawer keeps exactly the rounded cash part; tenders that leave something unpaid, or cards
+// above the total, are refused — exactly when a reference computation says so.
+RC_GTEST_PROP(SettleProperty, CashPartRoundedToTheNickelAndChangeNeverNegative, ()) {
+  const std::int64_t total = Pick<std::int64_t>(0, 200'000);
+  std::vector<Payment> payments;
+  std::int64_t non_cash = 0;
+  std::int64_t cash = 0;
+  bool has_cash = false;
+  const int count = Pick(1, 5);
+  for (int i = 0; i < count; ++i) {
+    const Tender method =
+        std::array{Tender::kCash, Tender::kCard, Tender::kDebit, Tender::kGiftCard}[static_cast<std::size_t>(Pick(0, 4))];
+    const std::int64_t amount = Pick<std::int64_t>(1, total / 2 + 3'000);
+    payments.push_back({method, amount});
+    (method == Tender::kCash ? cash : non_cash) += amount;
+    has_cash = has_cash || method == Tender::kCash;
+  }
+  const std::int64_t rest = total - non_cash;
+  const std::int64_t due = has_cash ? (rest % 5 <= 2 ? rest - rest % 5 : rest + 5 - rest % 5) : rest;
+  const bool refused = non_cash > total || cash < due;
+  try {
+    const Settlement s = Settle(total, payments);
+    RC_ASSERT(!refused);
+    RC_ASSERT(s.non_cash_cents == non_cash && s.cash_tendered_cents == cash);
+    RC_ASSERT(s.change_cents >= 0);
+    if (has_cash) {
+      RC_ASSERT(s.cash_due_cents % 5 == 0);
+      RC_ASSERT(std::abs(s.cash_rounding_cents) <= 2);
+      RC_ASSERT(s.cash_due_cents == rest + s.cash_rounding_cents);
+      RC_ASSERT(s.cash_taken_cents() == s.cash_due_cents);
+    } else {
+      RC_ASSERT(s.cash_rounding_cents == 0 && s.change_cents == 0 && non_cash == total);
+    }
+  } catch (const ApiError& e) {
+    RC_ASSERT(refused);
+    RC_ASSERT(e.status() == 422);
+  }
 }
 
 }  // namespace

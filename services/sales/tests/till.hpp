@@ -67,8 +67,7 @@ class Till {
 
   [[nodiscard]] std::string Token(auth::Role role, const std::string& subject, std::optional<std::int64_t> location,
                                   std::int64_t now = auth::NowSeconds()) const {
-    auth::JwtSettings settings{.issuer = "comptoir", .secret = platform_.JwtSecret()};
-    return auth::IssueToken(settings, auth::Principal{subject, role, location, 0}, now);
+    return auth::IssueToken(platform_.Jwt(), auth::Principal{subject, role, location, 0}, now);
   }
   [[nodiscard]] std::string Cashier(std::int64_t store) const {
     return Token(auth::Role::kCashier, std::to_string(store), store);

@@ -1,7 +1,7 @@
 // Starts a real Comptoir (every service, the web service and the gateway, on free ports, each service with
 // its own database) and runs the browser tests (`node --test web/tests/browser/`) against the gateway.
-// The tests find the platform in COMPTOIR_WEB_URL and COMPTOIR_WEB_JWT_SECRET; screenshots go to
-// COMPTOIR_WEB_ARTIFACTS. With COMPTOIR_WEB_HOLD=1 it prints the URL and keeps the platform running until
+// The tests find the platform in COMPTOIR_WEB_URL (and its tokens' public key in COMPTOIR_WEB_JWT_PUBLIC_KEY);
+// screenshots go to COMPTOIR_WEB_ARTIFACTS. With COMPTOIR_WEB_HOLD=1 it prints the URL and keeps the platform running until
 // SIGINT/SIGTERM instead (for working on the front end by hand).
 #include <sys/wait.h>
 #include <unistd.h>
@@ -58,7 +58,7 @@ int main() {
     });
     const std::string url = "http://127.0.0.1:" + std::to_string(platform.GatewayPort());
     ::setenv("COMPTOIR_WEB_URL", url.c_str(), 1);
-    ::setenv("COMPTOIR_WEB_JWT_SECRET", platform.JwtSecret().c_str(), 1);
+    ::setenv("COMPTOIR_WEB_JWT_PUBLIC_KEY", platform.Auth().PublicKeyPem().c_str(), 1);
     ::setenv("COMPTOIR_WEB_ARTIFACTS", COMPTOIR_WEB_ARTIFACTS, 0);
     std::filesystem::create_directories(std::getenv("COMPTOIR_WEB_ARTIFACTS"));
 

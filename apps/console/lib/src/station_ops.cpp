@@ -340,12 +340,51 @@ Outcome Station::CentreStock(bool low_only) {
   return o;
 }
 
+std::optional<std::string> AdjustmentReasonCode(std::string_view motif) {
+  // Lower case, without accents (the few letters French motifs use), spaces and dashes as underscores.
+  std::string folded;
+  for (std::size_t i = 0; i < motif.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(motif[i]);
+    if (c == 0xC3 && i + 1 < motif.size()) {  // é è ê à â ç î ô û, upper or lower
+      unsigned char n = static_cast<unsigned char>(motif[++i]) | 0x20;
+      folded += n >= 0xA0 && n <= 0xA5 ? 'a' : n == 0xA7 ? 'c' : n >= 0xA8 && n <= 0xAB ? 'e'
+              : n >= 0xAC && n <= 0xAF ? 'i' : n >= 0xB2 && n <= 0xB6 ? 'o' : n >= 0xB9 && n <= 0xBC ? 'u' : '?';
+    } else if (c == ' ' || c == '-') {
+      if (!folded.empty() && folded.back() != '_') folded += '_';
+    } else {
+      folded += static_cast<char>(std::tolower(c));
+    }
+  }
+  while (!folded.empty() && folded.back() == '_') folded.pop_back();
+  static const std::pair<std::string_view, std::string_view> kMotifs[] = {
+      {"count_correction", "count_correction"}, {"inventaire", "count_correction"}, {"comptage", "count_correction"},
+      {"damaged", "damaged"},                   {"casse", "damaged"},               {"endommage", "damaged"},
+      {"theft_or_loss", "theft_or_loss"},       {"vol", "theft_or_loss"},           {"perte", "theft_or_loss"},
+      {"found", "found"},                       {"trouve", "found"},                {"expired", "expired"},
+      {"perime", "expired"},                    {"return_to_vendor", "return_to_vendor"},
+      {"retour_fournisseur", "return_to_vendor"}, {"internal_use", "internal_use"},
+      {"usage_interne", "internal_use"},        {"other", "other"},                 {"autre", "other"}};
+  for (const auto& [word, code] : kMotifs) {
+    if (folded == word) return std::string(code);
+  }
+  return std::nullopt;
+}
+
 Outcome Station::Adjust(std::int64_t location, std::int64_t product, std::int64_t delta, const std::string& reason,
                         const std::string& note) {
+  auto code = AdjustmentReasonCode(reason);
+  if (!code) {
+    Outcome refused;
+    refused.code = "console.unknown_motif";
+    refused.message = "Motif inconnu : casse, vol, perte, inventaire, trouvé, périmé, retour fournisseur, "
+                      "usage interne ou autre";
+    return refused;
+  }
   const std::string key = http::NewUuid();
   json::object body{{"location_id", location},
                     {"reason", "adjustment"},
-                    {"reference", reason.empty() ? "console" : reason},
+                    {"adjustment_reason", *code},
+                    {"reference", "console"},
                     {"note", note},
                     {"lines", json::array{json::object{{"product_id", product}, {"quantity", delta}}}}};
   return FromReply(gateway_.Post("/api/v1/inventory/movements", json::serialize(body), key), "Ajustement enregistré");

@@ -45,6 +45,7 @@ class Source {
 
  private:
   std::optional<std::string> Lookup(const std::string& key);
+  void Record(std::string problem);
 
   std::map<std::string, std::string> file_values_;
   EnvLookup env_;

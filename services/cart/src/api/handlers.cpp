@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "api/json.hpp"
+#include "comptoir/auth/service_policy.hpp"
 #include "comptoir/http/server.hpp"
 #include "comptoir/json.hpp"
 
@@ -94,7 +95,7 @@ void AddRoutes(http::Router& router, Handlers& handlers) {
   }
 }
 
-CartIdentity Handlers::Authorize(const http::Request& request, Access access) const {
+CartIdentity Handlers::Authorize(http::Request& request, Access access) const {
   auto id = request.PathParam("id");
   auto cart = ParseCartId(id);
   if (!cart) throw CartNotFound(id);
@@ -104,6 +105,11 @@ CartIdentity Handlers::Authorize(const http::Request& request, Access access) co
   // A manager or an admin may look (support), never change; cashiers and logistics have no business in a
   // shopper's cart (ADR 0051).
   if (auth::SeesEverything(who) && access == Access::kRead) return *cart;
+  // A checkout that completes after a crash empties the cart without the shopper's token (ADR 0008).
+  if (access == Access::kEmpty && auth::IsServiceClient(who, "order")) {
+    auth::RequireService(who, "order", auth::scope::kEmptyCarts, "emptying a shopper's cart");
+    return *cart;
+  }
   throw Forbidden("cart " + cart->id + " belongs to another shopper");
 }
 
@@ -140,9 +146,11 @@ awaitable<http::Response> Handlers::GetCurrentCart(http::Request& request) {
   auto session_id = request.Query("session_id");
   CartIdentity cart;
   if (session_id) {
-    if (!IsUuid(*session_id)) {
-      throw ApiError::Validation("cart.invalid_query", "session_id must be a UUID",
-                                 {FieldError{"session_id", "must be a UUID (8-4-4-4-12 hexadecimal digits)"}});
+    if (!IsSessionId(*session_id)) {
+      throw ApiError::Validation(
+          "cart.invalid_query", "session_id must be 1 to 128 letters, digits, '_' or '-' (a UUID is best)",
+          {FieldError{"session_id",
+                      "must be 1 to 128 characters of A-Z, a-z, 0-9, '_', '-', not starting with customer-"}});
     }
     cart = *ParseCartId(*session_id);
   } else {
@@ -151,7 +159,7 @@ awaitable<http::Response> Handlers::GetCurrentCart(http::Request& request) {
       throw ApiError::Validation("cart.invalid_query", "give a session_id, or sign in to get your own cart",
                                  {FieldError{"session_id", "is required without a bearer token"}});
     }
-    if (who->IsStaff()) throw Forbidden("staff accounts have no cart; use a session_id");
+    if (who->role != auth::Role::kCustomer) throw Forbidden("staff accounts have no cart; use a session_id");
     cart = CartIdentity{CustomerCartId(who->subject), who->subject};
   }
   co_await store_.Touch(cart);  // get-or-create
@@ -174,7 +182,7 @@ awaitable<http::Response> Handlers::GetCart(http::Request& request) {
 }
 
 awaitable<http::Response> Handlers::ClearCart(http::Request& request) {
-  CartIdentity cart = Authorize(request, Access::kWrite);
+  CartIdentity cart = Authorize(request, Access::kEmpty);
   co_await store_.Clear(cart);  // clearing a cart that no longer exists is a success (idempotent)
   co_return http::Response::Empty(204);
 }

@@ -38,9 +38,10 @@ class Handlers {
   [[nodiscard]] const std::string& instance_id() const noexcept { return instance_id_; }
 
  private:
-  enum class Access { kRead, kWrite };
+  /// kEmpty: clearing the whole cart (also allowed to order's recovery pass, scope carts:empty).
+  enum class Access { kRead, kWrite, kEmpty };
   /// The cart named by the path, after checking that the caller may read or write it.
-  CartIdentity Authorize(const http::Request& request, Access access) const;
+  CartIdentity Authorize(http::Request& request, Access access) const;
   /// The cart as it is now, re-priced: lines of archived or unknown products are dropped from it.
   boost::asio::awaitable<http::Response> Answer(const http::Request& request, const CartIdentity& cart, int status);
   /// 422 `cart.unknown_product` unless the product exists and is active.

@@ -1,4 +1,5 @@
 #include "domain/cart.hpp"
+#include <algorithm>
 
 #include <cctype>
 #include <charconv>
@@ -28,13 +29,21 @@ std::optional<std::int64_t> ParseProductId(std::string_view text) noexcept {
   return value;
 }
 
+constexpr std::string_view kCustomer = "customer-";
+
+bool IsSessionId(std::string_view text) noexcept {
+  if (text.empty() || text.size() > kMaxSessionIdLength || text.starts_with(kCustomer)) return false;
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-'; });
+}
+
 std::optional<CartIdentity> ParseCartId(std::string_view id) {
   if (IsUuid(id)) {
     std::string lower(id);
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return CartIdentity{std::move(lower), std::nullopt};
   }
-  constexpr std::string_view kCustomer = "customer-";
+  if (IsSessionId(id)) return CartIdentity{std::string(id), std::nullopt};
   if (id.starts_with(kCustomer) && ParseProductId(id.substr(kCustomer.size()))) {
     return CartIdentity{std::string(id), std::string(id.substr(kCustomer.size()))};
   }

@@ -7,8 +7,9 @@
 
 namespace comptoir::cart {
 
-/// Who a cart belongs to, read from its id: a guest cart has a UUID id (anyone who knows it may use it);
-/// a signed-in shopper's cart has the id `customer-<sub>` (only that shopper's token may use it).
+/// Who a cart belongs to, read from its id: a guest cart has a session id (anyone who knows it may use
+/// it: a bearer capability, so clients should use a random UUID, as POST /carts does); a signed-in
+/// shopper's cart has the id `customer-<sub>` (only that shopper's token may use it).
 struct CartIdentity {
   std::string id;
   std::optional<std::string> customer_id;  ///< the shopper's `sub` for `customer-<sub>` carts
@@ -18,8 +19,15 @@ struct CartIdentity {
 /// True for a canonical UUID (8-4-4-4-12 hexadecimal digits, either case).
 bool IsUuid(std::string_view text) noexcept;
 
-/// The identity named by a path's cart id: a UUID (lower-cased) or `customer-<digits>`; nullopt otherwise
-/// (such a cart cannot exist: 404).
+/// Longest guest session id.
+inline constexpr std::size_t kMaxSessionIdLength = 128;
+
+/// True for a guest cart's session id: 1 to 128 characters of [A-Za-z0-9_-], not beginning with
+/// `customer-` (the prefix of shoppers' carts: a guest id can never name one).
+bool IsSessionId(std::string_view text) noexcept;
+
+/// The identity named by a cart id: a guest session id (a UUID is lower-cased, any other kept as it
+/// is) or `customer-<digits>`; nullopt otherwise (such a cart cannot exist: 404).
 std::optional<CartIdentity> ParseCartId(std::string_view id);
 
 /// The id of a shopper's own cart.

@@ -124,7 +124,7 @@ Handlers::Handlers(Repository& repository, auth::PasswordHasher& hasher, Setting
     : repository_(repository),
       hasher_(hasher),
       settings_(std::move(settings)),
-      verifier_(settings_.jwt),
+      verifier_(settings_.jwt, "customer"),
       verifications_(registry.AddCounter("customer_password_verifications_total",
                                          "Argon2id password verifications (sign-in and password changes)",
                                          {"account_kind"})) {}
@@ -169,7 +169,7 @@ boost::asio::awaitable<std::optional<http::Response>> Handlers::CheckPassword(co
   co_return std::nullopt;
 }
 
-std::int64_t Handlers::ShopperId(const http::Request& request, std::string_view action) const {
+std::int64_t Handlers::ShopperId(http::Request& request, std::string_view action) const {
   auth::Principal who = verifier_.Authenticate(request);
   auth::RequireRole(who, {Role::kCustomer}, action);
   auto id = ParseId(who.subject);

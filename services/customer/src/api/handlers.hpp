@@ -58,7 +58,7 @@ class Handlers {
  private:
   boost::asio::awaitable<http::Response> SignIn(http::Request& request, AccountKind kind);
   /// The shopper the token speaks for (403 for staff tokens).
-  std::int64_t ShopperId(const http::Request& request, std::string_view action) const;
+  std::int64_t ShopperId(http::Request& request, std::string_view action) const;
   std::string AccessToken(const auth::Principal& who) const;
   /// The staff member the token speaks for (403 for shoppers).
   std::int64_t StaffId(const auth::Principal& who) const;

@@ -27,9 +27,9 @@ WITH first_run AS (
   RETURNING location_id, product_id, on_hand, reserved
 ), moved AS (
   INSERT INTO movements (idempotency_key, location_id, product_id, quantity, reason, reference, note,
-                         actor_subject, actor_role, on_hand_after)
+                         actor_subject, actor_role, on_hand_after, adjustment_reason)
   SELECT 'seed:demo', location_id, product_id, on_hand, 'adjustment', 'seed:demo', 'demo data',
-         'system', 'system', on_hand
+         'system', 'system', on_hand, 'initial_stock'
   FROM stocked
   RETURNING id, location_id, product_id, quantity, on_hand_after
 ), events AS (

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "api/json.hpp"
+#include "comptoir/auth/service_policy.hpp"
 #include "comptoir/json.hpp"
 #include "comptoir/service/idempotency.hpp"
 
@@ -25,6 +26,7 @@ constexpr std::array kRoutes{
     RouteEntry{Method::kPost, "/api/v1/inventory/movements", &Handlers::PostMovements},
     RouteEntry{Method::kGet, "/api/v1/inventory/movements", &Handlers::ListMovements},
     RouteEntry{Method::kPost, "/api/v1/inventory/movements/{key}/reverse", &Handlers::ReverseMovements},
+    RouteEntry{Method::kGet, "/api/v1/inventory/adjustments", &Handlers::ListAdjustments},
     RouteEntry{Method::kPost, "/api/v1/inventory/reservations", &Handlers::CreateReservation},
     RouteEntry{Method::kGet, "/api/v1/inventory/reservations/{id}", &Handlers::GetReservation},
     RouteEntry{Method::kDelete, "/api/v1/inventory/reservations/{id}", &Handlers::ReleaseReservation},
@@ -45,7 +47,7 @@ http::Response JsonResponse(int status, const boost::json::object& body) {
 }
 
 Actor ActorOf(const auth::Principal& who) {
-  return Actor{who.subject, std::string(auth::RoleName(who.role))};
+  return Actor{who.subject, std::string(auth::RoleName(who.role)), who.on_behalf_of};
 }
 
 ApiError LocationNotFound(std::string_view id) {
@@ -81,11 +83,36 @@ std::string ReservationId(const http::Request& request) {
   return id;
 }
 
-// The caller may act on a reservation: whoever made it, or staff of its location.
-void AuthorizeOnReservation(const auth::Principal& who, const Reservation& reservation) {
+constexpr std::initializer_list<Role> kStockKeepers = {Role::kLogistics, Role::kManager, Role::kAdmin};
+
+// The caller may act on a reservation: at the centre only the order service changes one (staff of the centre
+// may read it); elsewhere whoever made it, or staff of its location.
+void AuthorizeOnReservation(const auth::Principal& who, const Reservation& reservation, bool change) {
+  if (reservation.location_id == kCentreLocationId) {
+    if (!change && who.IsStaff()) {
+      auth::RequireStaffAt(who, reservation.location_id, "reading a reservation at the logistics centre");
+      return;
+    }
+    auth::RequireService(who, "order", auth::scope::kCentreReservations, "a reservation at the logistics centre");
+    return;
+  }
   if (who.subject == reservation.actor.subject && auth::RoleName(who.role) == reservation.actor.role) return;
   if (!who.IsStaff()) throw ApiError(ErrorKind::kForbidden, "auth.forbidden", "this reservation is not yours");
   auth::RequireStaffAt(who, reservation.location_id, "act on a reservation at this location");
+}
+
+// Reversing the movement group `head` (nullopt or a tombstone: the key is unknown, a tombstone will be left).
+void AuthorizeReverse(const auth::Principal& who, const std::optional<GroupHead>& head) {
+  if (head && !head->tombstone) {
+    AuthorizeMovement(who, head->reason, head->location_id);
+    return;
+  }
+  // A sale's compensation reverses before its movement may have arrived; staff who keep stock may too.
+  if (auth::IsServiceClient(who, "sales")) {
+    auth::RequireService(who, "sales", auth::scope::kSaleMovements, "reversing a sale's stock movement");
+    return;
+  }
+  auth::RequireRole(who, kStockKeepers, "reversing a stock movement");
 }
 
 // A cashier sees only their store: the filter is forced (another store is 403).
@@ -104,14 +131,25 @@ std::optional<std::int64_t> ScopeToCaller(const auth::Principal& who, std::optio
 
 void AuthorizeMovement(const auth::Principal& who, std::string_view reason, std::int64_t location_id) {
   if (reason == "sale" || reason == "return") {
-    auth::RequireStaffAt(who, location_id, "move stock for a sale or a return");
+    // Only through a sale or a return recorded by sales (which checks the cashier's store): never a bare movement.
+    auth::RequireService(who, "sales", auth::scope::kSaleMovements, "moving stock for a sale or a return");
+  } else if (reason == "order_return") {
+    auth::RequireService(who, "order", auth::scope::kOrderReturns, "putting a cancelled order's stock back");
+    if (location_id != kCentreLocationId) {
+      throw ApiError(ErrorKind::kUnprocessable, "inventory.not_the_centre",
+                     "online orders' stock comes back to the logistics centre (location " +
+                         std::to_string(kCentreLocationId) + ")");
+    }
   } else {
-    auth::RequireRole(who, {Role::kLogistics, Role::kManager, Role::kAdmin}, "adjust stock");
+    auth::RequireRole(who, kStockKeepers, "adjusting stock");
   }
 }
 
 void AuthorizeReservation(const auth::Principal& who, std::int64_t location_id) {
-  if (location_id == kCentreLocationId) return;
+  if (location_id == kCentreLocationId) {
+    auth::RequireService(who, "order", auth::scope::kCentreReservations, "reserving stock at the logistics centre");
+    return;
+  }
   auth::RequireStaffAt(who, location_id, "reserve stock at this location");
 }
 
@@ -199,13 +237,7 @@ awaitable<http::Response> Handlers::ReverseMovements(http::Request& request) {
     throw ApiError::Validation("request.invalid_idempotency_key", "the key must have 1 to 255 visible ASCII characters",
                                {{"key", "must have 1 to 255 visible ASCII characters"}});
   }
-  auto authorize = [&who](const std::optional<GroupHead>& head) {
-    if (head && !head->tombstone) {
-      AuthorizeMovement(who, head->reason, head->location_id);
-    } else {
-      auth::RequireRole(who, kStaff, "reverse a stock movement");
-    }
-  };
+  auto authorize = [&who](const std::optional<GroupHead>& head) { AuthorizeReverse(who, head); };
   MovementGroup group = co_await repository_.ReverseMovements(key, ActorOf(who), request.request_id, authorize);
   co_return JsonResponse(200, ToJson(group));
 }
@@ -218,6 +250,14 @@ awaitable<http::Response> Handlers::ListMovements(http::Request& request) {
   boost::json::array data;
   for (const Movement& m : list.items) data.push_back(ToJson(m));
   co_return http::Response::Json(200, ListJson(data, query.page, list.total));
+}
+
+awaitable<http::Response> Handlers::ListAdjustments(http::Request& request) {
+  auth::Principal who = verifier_.Authenticate(request);
+  auth::RequireRole(who, kStockKeepers, "reading the adjustments report");
+  AdjustmentQuery query = ParseAdjustmentQuery(request.QueryParams(), co_await repository_.Today(settings_.time_zone));
+  AdjustmentSummary summary = Summarize(co_await repository_.Adjustments(query, settings_.time_zone));
+  co_return JsonResponse(200, ToJson(summary, query, settings_.time_zone));
 }
 
 awaitable<http::Response> Handlers::CreateReservation(http::Request& request) {
@@ -239,7 +279,7 @@ awaitable<http::Response> Handlers::GetReservation(http::Request& request) {
   std::string id = ReservationId(request);
   auto reservation = co_await repository_.FindReservation(id);
   if (!reservation) throw ReservationNotFound(id);
-  AuthorizeOnReservation(who, *reservation);
+  AuthorizeOnReservation(who, *reservation, false);
   co_return JsonResponse(200, ToJson(*reservation));
 }
 
@@ -247,7 +287,7 @@ awaitable<http::Response> Handlers::CommitReservation(http::Request& request) {
   auth::Principal who = verifier_.Authenticate(request);
   std::string id = ReservationId(request);
   auto reservation = co_await repository_.CommitReservation(
-      id, ActorOf(who), request.request_id, [&who](const Reservation& r) { AuthorizeOnReservation(who, r); });
+      id, ActorOf(who), request.request_id, [&who](const Reservation& r) { AuthorizeOnReservation(who, r, true); });
   if (!reservation) throw ReservationNotFound(id);
   co_return JsonResponse(200, ToJson(*reservation));
 }
@@ -256,7 +296,7 @@ awaitable<http::Response> Handlers::ReleaseReservation(http::Request& request) {
   auth::Principal who = verifier_.Authenticate(request);
   std::string id = ReservationId(request);
   auto reservation = co_await repository_.ReleaseReservation(
-      id, request.request_id, [&who](const Reservation& r) { AuthorizeOnReservation(who, r); });
+      id, request.request_id, [&who](const Reservation& r) { AuthorizeOnReservation(who, r, true); });
   if (!reservation) throw ReservationNotFound(id);
   co_return JsonResponse(200, ToJson(*reservation));
 }

@@ -17,6 +17,7 @@ namespace comptoir::inventory {
 struct Settings {
   std::chrono::seconds reservation_ttl{900};  ///< inventory.reservation_ttl_s
   std::chrono::seconds sweep_interval{30};    ///< inventory.reservation_sweep_interval_s
+  std::string time_zone = "America/Toronto";  ///< inventory.time_zone: business days of the adjustments report
   PublicStockRules public_stock;              ///< inventory.public_low_threshold, inventory.public_available_cap
 };
 
@@ -37,6 +38,7 @@ class Handlers {
   boost::asio::awaitable<http::Response> PostMovements(http::Request& request);
   boost::asio::awaitable<http::Response> ReverseMovements(http::Request& request);
   boost::asio::awaitable<http::Response> ListMovements(http::Request& request);
+  boost::asio::awaitable<http::Response> ListAdjustments(http::Request& request);
 
   boost::asio::awaitable<http::Response> CreateReservation(http::Request& request);
   boost::asio::awaitable<http::Response> GetReservation(http::Request& request);
@@ -71,11 +73,13 @@ std::span<const RouteEntry> Routes();
 /// Adds every route of Routes() to `router`, bound to `handlers` (which must outlive the router).
 void AddRoutes(http::Router& router, Handlers& handlers);
 
-/// Authorization of a movement of `reason` at `location_id`: sale and return by staff of that location
-/// (cashiers only at their store), adjustment by logistics, manager or admin. Throws 403.
+/// Authorization of a movement of `reason` at `location_id` (ADR 0008): sale and return only by the sales service
+/// (scope movements:sale), order_return only by the order service at the centre (scope movements:order_return),
+/// adjustment by logistics, manager or admin. Throws 403 (422 `inventory.not_the_centre` for an order return
+/// elsewhere).
 void AuthorizeMovement(const auth::Principal& who, std::string_view reason, std::int64_t location_id);
-/// Authorization of a reservation at `location_id`: anyone signed in at the logistics centre, staff of
-/// the location elsewhere. Throws 403.
+/// Authorization of a reservation at `location_id`: at the logistics centre only the order service (scope
+/// reservations:centre), staff of the location elsewhere. Throws 403.
 void AuthorizeReservation(const auth::Principal& who, std::int64_t location_id);
 
 }  // namespace comptoir::inventory

@@ -108,10 +108,42 @@ boost::json::object ToJson(const Movement& m) {
   o["reason"] = m.reason;
   o["reference"] = m.reference;
   o["note"] = m.note;
-  o["actor"] = boost::json::object{{"subject", m.actor.subject}, {"role", m.actor.role}};
+  o["adjustment_reason"] = m.adjustment_reason ? boost::json::value(*m.adjustment_reason) : boost::json::value(nullptr);
+  boost::json::object actor{{"subject", m.actor.subject}, {"role", m.actor.role}};
+  actor["on_behalf_of"] =
+      m.actor.on_behalf_of.empty() ? boost::json::value(nullptr) : boost::json::value(m.actor.on_behalf_of);
+  o["actor"] = std::move(actor);
   o["on_hand_after"] = m.on_hand_after;
   o["created_at"] = m.created_at;
   return o;
+}
+
+namespace {
+boost::json::object TotalsJson(const AdjustmentTotals& t) {
+  boost::json::object o;
+  if (t.location_id) o["location_id"] = *t.location_id;
+  if (t.adjustment_reason) o["adjustment_reason"] = *t.adjustment_reason;
+  o["lines"] = t.lines;
+  o["reversals"] = t.reversals;
+  o["units_in"] = t.units_in;
+  o["units_out"] = t.units_out;
+  o["net_units"] = t.net_units();
+  return o;
+}
+boost::json::array TotalsArray(const std::vector<AdjustmentTotals>& rows) {
+  boost::json::array out;
+  for (const auto& r : rows) out.push_back(TotalsJson(r));
+  return out;
+}
+}  // namespace
+
+boost::json::object ToJson(const AdjustmentSummary& summary, const AdjustmentQuery& query,
+                           const std::string& time_zone) {
+  return {{"period", boost::json::object{{"from", query.from}, {"to", query.to}, {"time_zone", time_zone}}},
+          {"data", TotalsArray(summary.rows)},
+          {"by_reason", TotalsArray(summary.by_reason)},
+          {"by_location", TotalsArray(summary.by_location)},
+          {"totals", TotalsJson(summary.totals)}};
 }
 
 boost::json::object ToJson(const MovementGroup& g) {
@@ -187,19 +219,30 @@ MovementRequest ParseMovementBody(const boost::json::value& body) {
   if (reason_text) {
     reason = ParseReason(*reason_text);
     if (!reason || !IsClientReason(*reason)) {
-      reader.Fail("reason", "must be one of sale, return, adjustment");
+      reader.Fail("reason", "must be one of sale, return, adjustment, order_return");
       reason.reset();
     }
   }
   auto reference = reader.String("reference", false, 0, kReferenceMaxLength);
-  auto note = reader.String("note", false, 0, kNoteMaxLength);
+  bool adjustment = reason == Reason::kAdjustment;
+  // An adjustment says why (an enumerated code) and how (a note): the adjustments report is read by an auditor.
+  auto note = reader.String("note", adjustment, adjustment ? 1 : 0, kNoteMaxLength);
+  auto adjustment_reason = reader.String("adjustment_reason", adjustment, 1, 40);
+  if (adjustment_reason && !adjustment) {
+    reader.Fail("adjustment_reason", "only an adjustment has an adjustment_reason");
+  } else if (adjustment_reason && !IsAdjustmentReason(*adjustment_reason)) {
+    std::string codes;
+    for (std::string_view code : kAdjustmentReasons) codes += (codes.empty() ? "" : ", ") + std::string(code);
+    reader.Fail("adjustment_reason", "must be one of " + codes);
+  }
   request.lines = ReadLines(body, reader, QuantityRule::kMovement, reason, false);
-  reader.RejectUnknown({"location_id", "reason", "reference", "note", "lines"});
+  reader.RejectUnknown({"location_id", "reason", "reference", "note", "adjustment_reason", "lines"});
   reader.ThrowIfErrors(kInvalid);
   request.location_id = *location_id;
   request.reason = *reason;
   request.reference = reference.value_or("");
   request.note = note.value_or("");
+  request.adjustment_reason = adjustment_reason;
   return request;
 }
 

@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "domain/adjustments.hpp"
 #include "domain/stock.hpp"
 
 namespace comptoir::inventory {
@@ -24,6 +25,10 @@ boost::json::object ToJson(const MovementGroup& group);
 /// {id, status, location_id, reference, expires_at, created_at, lines}
 boost::json::object ToJson(const Reservation& reservation);
 boost::json::object ToJson(const RestockRequest& request);
+/// The adjustments report: `{period: {from, to, time_zone}, data: [{location_id, adjustment_reason, lines,
+/// reversals, units_in, units_out, net_units}], by_reason: [...], by_location: [...], totals: {...}}`.
+boost::json::object ToJson(const AdjustmentSummary& summary, const AdjustmentQuery& query,
+                           const std::string& time_zone);
 /// `{"data": [...], "meta": {"page", "per_page", "total"}}`.
 std::string ListJson(const boost::json::array& data, const Page& page, std::int64_t total);
 

@@ -15,6 +15,7 @@ constexpr std::pair<Reason, std::string_view> kReasons[] = {
     {Reason::kTransferIn, "transfer_in"},
     {Reason::kOrder, "order"},
     {Reason::kReversal, "reversal"},
+    {Reason::kOrderReturn, "order_return"},
 };
 
 constexpr std::pair<RestockStatus, std::string_view> kStatuses[] = {
@@ -95,7 +96,12 @@ std::optional<Reason> ParseReason(std::string_view name) noexcept {
 }
 
 bool IsClientReason(Reason reason) noexcept {
-  return reason == Reason::kSale || reason == Reason::kReturn || reason == Reason::kAdjustment;
+  return reason == Reason::kSale || reason == Reason::kReturn || reason == Reason::kAdjustment ||
+         reason == Reason::kOrderReturn;
+}
+
+bool IsAdjustmentReason(std::string_view code) noexcept {
+  return std::find(std::begin(kAdjustmentReasons), std::end(kAdjustmentReasons), code) != std::end(kAdjustmentReasons);
 }
 
 std::optional<std::string> LineProblem(Reason reason, std::int64_t quantity) {
@@ -108,6 +114,9 @@ std::optional<std::string> LineProblem(Reason reason, std::int64_t quantity) {
       break;
     case Reason::kReturn:
       if (quantity <= 0) return std::string("a return brings stock back: the quantity must be positive");
+      break;
+    case Reason::kOrderReturn:
+      if (quantity <= 0) return std::string("an order return brings stock back: the quantity must be positive");
       break;
     default:
       if (quantity == 0) return std::string("must not be 0");
@@ -255,7 +264,8 @@ MovementQuery ParseMovementQuery(const QueryParams& params) {
       if (ParseReason(value)) {
         query.reason = value;
       } else {
-        errors.push_back({key, "must be one of sale, return, adjustment, transfer_out, transfer_in, order, reversal"});
+        errors.push_back(
+            {key, "must be one of sale, return, adjustment, transfer_out, transfer_in, order, reversal, order_return"});
       }
     } else if (key == "reference") {
       if (value.empty() || value.size() > kReferenceMaxLength) {

@@ -21,13 +21,22 @@ inline constexpr std::int64_t kDefaultPerPage = 20;
 inline constexpr std::int64_t kMaxPerPage = 100;
 inline constexpr std::int64_t kMaxPage = 1'000'000;
 
-/// Why on_hand changed. Clients post sale, return and adjustment; the others are made by the service.
-enum class Reason { kSale, kReturn, kAdjustment, kTransferOut, kTransferIn, kOrder, kReversal };
+/// Why on_hand changed. Clients post sale and return (the sales service only), adjustment (logistics, manager,
+/// admin) and order_return (the order service: a cancelled online order's stock back at the centre); the others
+/// are made by the service itself.
+enum class Reason { kSale, kReturn, kAdjustment, kTransferOut, kTransferIn, kOrder, kReversal, kOrderReturn };
 
 std::string_view ReasonName(Reason reason) noexcept;
 std::optional<Reason> ParseReason(std::string_view name) noexcept;
 /// True for the reasons a client may post to /inventory/movements.
 bool IsClientReason(Reason reason) noexcept;
+/// Why stock was adjusted by hand (issue 12): every adjustment names one, with a note, and the adjustments
+/// report (GET /inventory/adjustments) totals them. `initial_stock` marks the demo seed and cannot be posted.
+inline constexpr std::string_view kAdjustmentReasons[] = {
+    "count_correction", "damaged", "theft_or_loss", "found", "expired", "return_to_vendor", "internal_use", "other"};
+/// True for a code of kAdjustmentReasons.
+bool IsAdjustmentReason(std::string_view code) noexcept;
+
 /// Why `quantity` cannot be a line of a movement of `reason` (sale < 0, return > 0, adjustment != 0,
 /// |q| <= kMaxQuantity), or nullopt.
 std::optional<std::string> LineProblem(Reason reason, std::int64_t quantity);
@@ -44,10 +53,12 @@ std::vector<Line> SortedByProduct(std::vector<Line> lines);
 /// The lines with every quantity negated (a reversal).
 std::vector<Line> Opposite(const std::vector<Line>& lines);
 
-/// Who did it: the token's subject and role ("system" for the sweep and the seed).
+/// Who did it: the token's subject and role ("system" for the sweep and the seed); for a service calling as
+/// itself, the person it acted for (its X-Comptoir-On-Behalf-Of, audit only; empty when none).
 struct Actor {
   std::string subject;
   std::string role;
+  std::string on_behalf_of;
 };
 
 /// A location (DESIGN §7).
@@ -95,6 +106,7 @@ struct Movement {
   std::string reason;
   std::string reference;
   std::string note;
+  std::optional<std::string> adjustment_reason;  ///< adjustments only
   Actor actor;
   std::int64_t on_hand_after = 0;
   std::string created_at;
@@ -106,6 +118,7 @@ struct MovementRequest {
   Reason reason = Reason::kSale;
   std::string reference;
   std::string note;
+  std::optional<std::string> adjustment_reason;  ///< required for an adjustment (kAdjustmentReasons), else absent
   std::vector<Line> lines;
 };
 

@@ -21,7 +21,7 @@ using asio::awaitable;
 #define COMPTOIR_STOCK_COLUMNS "location_id, product_id, on_hand, reserved, reorder_point"
 #define COMPTOIR_MOVEMENT_COLUMNS                                                                               \
   "id, idempotency_key, location_id, product_id, quantity, reason, reference, note, actor_subject, actor_role," \
-  " on_hand_after, f_rfc3339(created_at)"
+  " on_hand_after, f_rfc3339(created_at), on_behalf_of, adjustment_reason"
 #define COMPTOIR_RESERVATION_COLUMNS                                                                       \
   "id::text, status, location_id, reference, f_rfc3339(expires_at), f_rfc3339(created_at), actor_subject," \
   " actor_role, expires_at < now()"
@@ -86,8 +86,9 @@ constexpr pg::Statement kConsumeReserved{
 constexpr pg::Statement kInsertMovement{
     "inventory.movements.insert",
     "INSERT INTO movements (group_key, idempotency_key, location_id, product_id, quantity, reason, reference, note,"
-    " actor_subject, actor_role, on_hand_after) VALUES ($1::text, $2::text, $3::bigint, $4::bigint, $5::bigint,"
-    " $6::text, $7::text, $8::text, $9::text, $10::text, $11::bigint) RETURNING id, f_rfc3339(created_at)"};
+    " actor_subject, actor_role, on_hand_after, on_behalf_of, adjustment_reason) VALUES ($1::text, $2::text,"
+    " $3::bigint, $4::bigint, $5::bigint, $6::text, $7::text, $8::text, $9::text, $10::text, $11::bigint, $12::text,"
+    " $13::text) RETURNING id, f_rfc3339(created_at)"};
 // $1 location, $2 product, $3 reason, $4 reference; $5 limit, $6 offset. Newest first.
 #define COMPTOIR_MOVEMENT_FILTER                            \
   " WHERE ($1::bigint IS NULL OR location_id = $1::bigint)" \
@@ -100,6 +101,21 @@ constexpr pg::Statement kListMovements{"inventory.movements.list",
                                        " ORDER BY id DESC LIMIT $5::bigint OFFSET $6::bigint"};
 constexpr pg::Statement kCountMovements{"inventory.movements.count",
                                         "SELECT count(*) FROM movements" COMPTOIR_MOVEMENT_FILTER};
+constexpr pg::Statement kToday{"inventory.today", "SELECT ((now() AT TIME ZONE $1::text)::date)::text"};
+// $1 first day, $2 last day (both included, business days in the time zone $5), $3 location, $4 adjustment reason.
+// A reversal is counted when it happens (its movements belong to the adjustment's group).
+constexpr pg::Statement kAdjustments{
+    "inventory.movements.adjustments",
+    "SELECT m.location_id, g.adjustment_reason, count(*) FILTER (WHERE m.reason = 'adjustment'),"
+    " count(*) FILTER (WHERE m.reason = 'reversal'), COALESCE(sum(m.quantity) FILTER (WHERE m.quantity > 0), 0),"
+    " COALESCE(-sum(m.quantity) FILTER (WHERE m.quantity < 0), 0)"
+    " FROM movements m JOIN movement_groups g ON g.key = m.group_key"
+    " WHERE g.reason = 'adjustment'"
+    " AND m.created_at >= ($1::date::timestamp AT TIME ZONE $5::text)"
+    " AND m.created_at < (($2::date + 1)::timestamp AT TIME ZONE $5::text)"
+    " AND ($3::bigint IS NULL OR m.location_id = $3::bigint)"
+    " AND ($4::text IS NULL OR g.adjustment_reason = $4::text)"
+    " GROUP BY m.location_id, g.adjustment_reason ORDER BY m.location_id, g.adjustment_reason"};
 // $2: the reversal movements (true) or the original ones (false).
 constexpr pg::Statement kGroupMovements{"inventory.movements.of_group",
                                         "SELECT " COMPTOIR_MOVEMENT_COLUMNS
@@ -109,9 +125,9 @@ constexpr pg::Statement kGroupMovements{"inventory.movements.of_group",
 // A concurrent insert of the same key waits for the first transaction, then inserts nothing.
 constexpr pg::Statement kInsertGroup{
     "inventory.groups.insert",
-    "INSERT INTO movement_groups (key, kind, location_id, reason, reference, fingerprint, actor_subject, actor_role)"
-    " VALUES ($1::text, 'applied', $2::bigint, $3::text, $4::text, $5::text, $6::text, $7::text)"
-    " ON CONFLICT (key) DO NOTHING RETURNING key"};
+    "INSERT INTO movement_groups (key, kind, location_id, reason, reference, fingerprint, actor_subject, actor_role,"
+    " on_behalf_of, adjustment_reason) VALUES ($1::text, 'applied', $2::bigint, $3::text, $4::text, $5::text,"
+    " $6::text, $7::text, $8::text, $9::text) ON CONFLICT (key) DO NOTHING RETURNING key"};
 constexpr pg::Statement kInsertTombstone{
     "inventory.groups.tombstone",
     "INSERT INTO movement_groups (key, kind, actor_subject, actor_role) VALUES ($1::text, 'tombstone', $2::text,"
@@ -232,6 +248,8 @@ Movement MovementFromRow(const pg::Row& row) {
   m.actor.role = row.Text(9);
   m.on_hand_after = row.Int(10);
   m.created_at = row.Text(11);
+  m.actor.on_behalf_of = row.Text(12);
+  m.adjustment_reason = row.OptText(13);
   return m;
 }
 
@@ -393,6 +411,7 @@ struct MovementMeta {
   std::string reference;
   std::string note;
   Actor actor;
+  std::optional<std::string> adjustment_reason;
 };
 
 // Changes on_hand by each line (sorted by product: the lock order), records a movement and a StockChanged
@@ -427,7 +446,9 @@ awaitable<std::vector<Movement>> ApplyLines(pg::Transaction& tx, const MovementM
         .Add(meta.note)
         .Add(meta.actor.subject)
         .Add(meta.actor.role)
-        .Add(on_hand);
+        .Add(on_hand)
+        .Add(meta.actor.on_behalf_of)
+        .Add(meta.adjustment_reason);
     pg::Result inserted = co_await tx.Execute(kInsertMovement, std::move(insert));
     Movement m;
     m.id = inserted[0].Int(0);
@@ -440,6 +461,7 @@ awaitable<std::vector<Movement>> ApplyLines(pg::Transaction& tx, const MovementM
     m.reference = meta.reference;
     m.note = meta.note;
     m.actor = meta.actor;
+    m.adjustment_reason = meta.adjustment_reason;
     m.on_hand_after = on_hand;
     co_await AppendStockChanged(tx, m.id, m.location_id, m.product_id, m.quantity, on_hand, reserved, m.reason,
                                 m.reference, correlation_id);
@@ -531,7 +553,9 @@ awaitable<MovementGroup> Repository::ApplyMovements(const std::string& key, cons
       .Add(request.reference)
       .Add(fingerprint)
       .Add(actor.subject)
-      .Add(actor.role);
+      .Add(actor.role)
+      .Add(actor.on_behalf_of)
+      .Add(request.adjustment_reason);
   co_await RequireLocation(tx, request.location_id);
   pg::Result inserted = co_await tx.Execute(kInsertGroup, std::move(params));
   MovementGroup group;
@@ -557,7 +581,8 @@ awaitable<MovementGroup> Repository::ApplyMovements(const std::string& key, cons
     group.movements = co_await GroupMovements(tx, key, false);
     co_return group;
   }
-  MovementMeta meta{key, key, request.location_id, reason, request.reference, request.note, actor};
+  MovementMeta meta{key,          key,   request.location_id,      reason, request.reference,
+                    request.note, actor, request.adjustment_reason};
   group.location_id = request.location_id;
   group.reason = reason;
   group.reference = request.reference;
@@ -610,9 +635,33 @@ awaitable<ListPage<Movement>> Repository::ListMovements(const MovementQuery& que
   pg::Params count = params;
   params.Add(query.page.per_page).Add(query.page.Offset());
   pg::Result rows = co_await db_.Execute(kListMovements, std::move(params));
-  auto list = PageOf<Movement>(rows, 12, MovementFromRow);
+  auto list = PageOf<Movement>(rows, 14, MovementFromRow);
   if (rows.empty()) list.total = (co_await db_.Execute(kCountMovements, std::move(count)))[0].Int(0);
   co_return list;
+}
+
+awaitable<std::string> Repository::Today(const std::string& time_zone) {
+  pg::Result rows = co_await db_.Execute(kToday, pg::Params().Add(time_zone));
+  co_return std::string(rows[0].Text(0));
+}
+
+awaitable<std::vector<AdjustmentTotals>> Repository::Adjustments(const AdjustmentQuery& query,
+                                                                 const std::string& time_zone) {
+  pg::Params params;
+  params.Add(query.from).Add(query.to).Add(query.location_id).Add(query.adjustment_reason).Add(time_zone);
+  pg::Result rows = co_await db_.Execute(kAdjustments, std::move(params));
+  std::vector<AdjustmentTotals> out;
+  for (int i = 0; i < rows.size(); ++i) {
+    AdjustmentTotals t;
+    t.location_id = rows[i].Int(0);
+    t.adjustment_reason = std::string(rows[i].OptText(1).value_or("unspecified"));
+    t.lines = rows[i].Int(2);
+    t.reversals = rows[i].Int(3);
+    t.units_in = rows[i].Int(4);
+    t.units_out = rows[i].Int(5);
+    out.push_back(std::move(t));
+  }
+  co_return out;
 }
 
 awaitable<Reservation> Repository::Reserve(const std::string& key, const std::string& fingerprint,
@@ -703,7 +752,9 @@ awaitable<std::optional<Reservation>> Repository::CommitReservation(
         .Add("")
         .Add(actor.subject)
         .Add(actor.role)
-        .Add(on_hand);
+        .Add(on_hand)
+        .Add(actor.on_behalf_of)
+        .AddNull();
     pg::Result inserted = co_await tx.Execute(kInsertMovement, std::move(insert));
     co_await AppendStockChanged(tx, inserted[0].Int(0), reservation->location_id, line.product_id, -line.quantity,
                                 on_hand, rows[0].Int(1), "order", reservation->reference, correlation_id);

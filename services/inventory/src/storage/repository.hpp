@@ -9,6 +9,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "comptoir/pg/pg.hpp"
+#include "domain/adjustments.hpp"
 #include "domain/stock.hpp"
 
 namespace comptoir::inventory {
@@ -50,6 +51,12 @@ class Repository {
       const std::string& key, const Actor& actor, const std::string& correlation_id,
       const std::function<void(const std::optional<GroupHead>&)>& authorize);
   boost::asio::awaitable<ListPage<Movement>> ListMovements(const MovementQuery& query);
+  /// Today's date (YYYY-MM-DD) in `time_zone`.
+  boost::asio::awaitable<std::string> Today(const std::string& time_zone);
+  /// Adjustment groups' movements (the adjustments and their reversals) made in the query's business days in
+  /// `time_zone`, summed per (location, adjustment reason), ordered by location then reason.
+  boost::asio::awaitable<std::vector<AdjustmentTotals>> Adjustments(const AdjustmentQuery& query,
+                                                                    const std::string& time_zone);
 
   /// Reserves every line or none at `location_id`; idempotent by `key` like ApplyMovements.
   boost::asio::awaitable<Reservation> Reserve(const std::string& key, const std::string& fingerprint,

@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
+#include "comptoir/auth/service_policy.hpp"
 #include "comptoir/error.hpp"
 #include "comptoir/http/server.hpp"
 #include "comptoir/json.hpp"
@@ -170,7 +171,12 @@ void AddRoutes(http::Router& router, Handlers& handlers) {
   }
 }
 
+void Handlers::RequireOrder(http::Request& request, std::string_view scope, std::string_view action) const {
+  auth::RequireService(verifier_.Authenticate(request), "order", scope, action);
+}
+
 awaitable<http::Response> Handlers::CreateCharge(http::Request& request) {
+  RequireOrder(request, auth::scope::kCharges, "charging a card");
   std::string key = service::RequireIdempotencyKey(request);
   ChargeRequest body = ParseChargeBody(json::ParseBody(request.body));
   std::string fingerprint = service::Fingerprint(request.body);
@@ -227,6 +233,7 @@ awaitable<void> Handlers::CompleteDue() {
 }
 
 awaitable<http::Response> Handlers::ListCharges(http::Request& request) {
+  RequireOrder(request, auth::scope::kCharges, "listing charges");
   std::vector<FieldError> errors;
   auto reference = request.Query("reference");
   if (!reference || reference->empty() || reference->size() > 200) {
@@ -252,6 +259,7 @@ awaitable<http::Response> Handlers::ListCharges(http::Request& request) {
 }
 
 awaitable<http::Response> Handlers::GetCharge(http::Request& request) {
+  RequireOrder(request, auth::scope::kCharges, "reading a charge");
   std::string id(request.PathParam("id"));
   if (!IsUuid(id)) throw ChargeNotFound(id);
   pg::Result rows = co_await db_.Execute(kChargeById, pg::Params().Add(id));
@@ -260,6 +268,7 @@ awaitable<http::Response> Handlers::GetCharge(http::Request& request) {
 }
 
 awaitable<http::Response> Handlers::RefundCharge(http::Request& request) {
+  RequireOrder(request, auth::scope::kRefunds, "refunding a charge");
   std::string id(request.PathParam("id"));
   if (!IsUuid(id)) throw ChargeNotFound(id);
   pg::Transaction tx = co_await db_.Begin();

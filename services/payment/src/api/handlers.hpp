@@ -6,6 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/fwd.hpp>
 
+#include "comptoir/auth/auth.hpp"
 #include "comptoir/http/message.hpp"
 #include "comptoir/http/router.hpp"
 #include "comptoir/pg/pg.hpp"
@@ -25,10 +26,12 @@ struct Settings {
 /// `payment.invalid_card` when the card number is the only problem (not 12–19 digits, or fails Luhn).
 ChargeRequest ParseChargeBody(const boost::json::value& body);
 
-/// The provider's HTTP face. No JWT: it is reached only service to service (never route it in the gateway).
+/// The provider's HTTP face. It answers the order service only: every endpoint needs order's service token for
+/// the audience "payment" with the scope of the action (ADR 0008); it is never routed by the gateway.
 class Handlers {
  public:
-  Handlers(pg::Pool& db, const Settings& settings) : db_(db), settings_(settings) {}
+  Handlers(pg::Pool& db, const Settings& settings, const auth::Verifier& verifier)
+      : db_(db), settings_(settings), verifier_(verifier) {}
 
   boost::asio::awaitable<http::Response> CreateCharge(http::Request& request);
   boost::asio::awaitable<http::Response> ListCharges(http::Request& request);
@@ -40,8 +43,12 @@ class Handlers {
   boost::asio::awaitable<void> CompleteDue();
 
  private:
+  /// 401 without a valid token; 403 unless order's service token with `scope`.
+  void RequireOrder(http::Request& request, std::string_view scope, std::string_view action) const;
+
   pg::Pool& db_;
   const Settings& settings_;
+  const auth::Verifier& verifier_;
 };
 
 struct RouteEntry {

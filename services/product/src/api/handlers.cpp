@@ -55,6 +55,24 @@ http::Response JsonResponse(int status, const boost::json::object& body) {
   return http::Response::Json(status, boost::json::serialize(body));
 }
 
+std::shared_ptr<const CachedBody> Cached(std::string body) {
+  auto entry = std::make_shared<CachedBody>();
+  entry->etag = EtagOf(body);
+  entry->body = std::move(body);
+  return entry;
+}
+
+// A catalogue answer with its ETag; 304 without a body when the client has it already. no-cache: a client
+// may keep it but asks again (with If-None-Match) before using it, so it never shows an old price.
+http::Response Answer(const http::Request& request, const CachedBody& entry) {
+  auto known = request.headers.Get("If-None-Match");
+  http::Response response =
+      known && IfNoneMatchHits(*known, entry.etag) ? http::Response::Empty(304) : http::Response::Json(200, entry.body);
+  response.headers.Set("ETag", entry.etag);
+  response.headers.Set("Cache-Control", "no-cache");
+  return response;
+}
+
 }  // namespace
 
 std::span<const RouteEntry> Routes() {
@@ -70,34 +88,59 @@ void AddRoutes(http::Router& router, Handlers& handlers) {
   }
 }
 
+void Handlers::RequireCatalogueManager(http::Request& request, std::string_view action) const {
+  auth::Principal who = verifier_.Authenticate(request);
+  auth::RequireRole(who, {auth::Role::kManager, auth::Role::kAdmin}, action);
+}
+
 boost::asio::awaitable<http::Response> Handlers::ListProducts(http::Request& request) {
   ProductQuery query = ParseProductQuery(request.QueryParams());
+  // Pages without a text search (the first page of the shop, a category) are few: they are cached.
+  const std::string key = query.q ? std::string() : "list:" + request.query;
+  if (!key.empty()) {
+    if (auto hit = cache_.Lookup(key)) co_return Answer(request, *hit);
+  }
+  const auto ticket = cache_.BeginFill();
   ListPage<Product> page = co_await repository_.ListProducts(query);
   boost::json::array data;
   data.reserve(page.items.size());
   for (const Product& p : page.items) data.push_back(ToJson(p));
-  co_return http::Response::Json(200, ListJson(data, query.page, page.total));
+  auto entry = Cached(ListJson(data, query.page, page.total));
+  if (!key.empty()) cache_.Fill(ticket, key, entry);
+  co_return Answer(request, *entry);
 }
 
 boost::asio::awaitable<http::Response> Handlers::GetProduct(http::Request& request) {
   std::int64_t id = ProductId(request);
+  const std::string key = "id:" + std::to_string(id);
+  if (auto hit = cache_.Lookup(key)) co_return Answer(request, *hit);
+  const auto ticket = cache_.BeginFill();
   auto product = co_await repository_.FindProduct(id);
   if (!product) throw ProductNotFound(std::to_string(id));
-  co_return JsonResponse(200, ToJson(*product));
+  auto entry = Cached(boost::json::serialize(ToJson(*product)));
+  cache_.Fill(ticket, key, entry);
+  co_return Answer(request, *entry);
 }
 
 boost::asio::awaitable<http::Response> Handlers::GetProductBySku(http::Request& request) {
   std::string sku(request.PathParam("sku"));
   // An SKU that breaks the rules cannot exist; no need to ask the database.
-  std::optional<Product> product;
-  if (!SkuProblem(sku)) product = co_await repository_.FindProductBySku(sku);
+  if (SkuProblem(sku)) throw ApiError::NotFound("product.not_found", "no product has SKU " + sku);
+  const std::string key = "sku:" + sku;
+  if (auto hit = cache_.Lookup(key)) co_return Answer(request, *hit);
+  const auto ticket = cache_.BeginFill();
+  std::optional<Product> product = co_await repository_.FindProductBySku(sku);
   if (!product) throw ApiError::NotFound("product.not_found", "no product has SKU " + sku);
-  co_return JsonResponse(200, ToJson(*product));
+  auto entry = Cached(boost::json::serialize(ToJson(*product)));
+  cache_.Fill(ticket, key, entry);
+  co_return Answer(request, *entry);
 }
 
 boost::asio::awaitable<http::Response> Handlers::CreateProduct(http::Request& request) {
+  RequireCatalogueManager(request, "creating a product");
   ProductChange change = ParseProductBody(json::ParseBody(request.body), ProductBodyMode::kCreate);
   Product product = co_await repository_.CreateProduct(change, request.request_id);
+  co_await freshness_.AwaitPublished();
   http::Response response = JsonResponse(201, ToJson(product));
   response.headers.Set("Location", "/api/v1/products/" + std::to_string(product.id));
   co_return response;
@@ -112,17 +155,21 @@ boost::asio::awaitable<http::Response> Handlers::PatchProduct(http::Request& req
 }
 
 boost::asio::awaitable<http::Response> Handlers::WriteProduct(http::Request& request, bool patch) {
+  RequireCatalogueManager(request, "changing a product");
   std::int64_t id = ProductId(request);
   ProductChange change =
       ParseProductBody(json::ParseBody(request.body), patch ? ProductBodyMode::kPatch : ProductBodyMode::kReplace);
   auto product = co_await repository_.UpdateProduct(id, change, request.request_id);
   if (!product) throw ProductNotFound(std::to_string(id));
+  co_await freshness_.AwaitPublished();  // no instance answers the old version once this is acknowledged
   co_return JsonResponse(200, ToJson(*product));
 }
 
 boost::asio::awaitable<http::Response> Handlers::ArchiveProduct(http::Request& request) {
+  RequireCatalogueManager(request, "archiving a product");
   std::int64_t id = ProductId(request);
   if (!co_await repository_.ArchiveProduct(id, request.request_id)) throw ProductNotFound(std::to_string(id));
+  co_await freshness_.AwaitPublished();
   co_return http::Response::Empty(204);
 }
 
@@ -142,6 +189,7 @@ boost::asio::awaitable<http::Response> Handlers::GetCategory(http::Request& requ
 }
 
 boost::asio::awaitable<http::Response> Handlers::CreateCategory(http::Request& request) {
+  RequireCatalogueManager(request, "creating a category");
   CategoryInput input = ParseCategoryBody(json::ParseBody(request.body));
   Category category = co_await repository_.CreateCategory(input);
   http::Response response = JsonResponse(201, ToJson(category));
@@ -150,6 +198,7 @@ boost::asio::awaitable<http::Response> Handlers::CreateCategory(http::Request& r
 }
 
 boost::asio::awaitable<http::Response> Handlers::ReplaceCategory(http::Request& request) {
+  RequireCatalogueManager(request, "changing a category");
   std::int64_t id = CategoryId(request);
   CategoryInput input = ParseCategoryBody(json::ParseBody(request.body));
   auto category = co_await repository_.UpdateCategory(id, input);
@@ -158,6 +207,7 @@ boost::asio::awaitable<http::Response> Handlers::ReplaceCategory(http::Request& 
 }
 
 boost::asio::awaitable<http::Response> Handlers::DeleteCategory(http::Request& request) {
+  RequireCatalogueManager(request, "deleting a category");
   std::int64_t id = CategoryId(request);
   if (!co_await repository_.DeleteCategory(id)) throw CategoryNotFound(std::to_string(id));
   co_return http::Response::Empty(204);

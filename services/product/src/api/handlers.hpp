@@ -4,6 +4,9 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "comptoir/auth/auth.hpp"
+#include "cache/freshness.hpp"
+#include "cache/response_cache.hpp"
 #include "comptoir/http/message.hpp"
 #include "comptoir/http/router.hpp"
 #include "storage/repository.hpp"
@@ -11,10 +14,13 @@
 namespace comptoir::product {
 
 /// The HTTP face of the catalogue: each handler parses and validates, calls the repository and
-/// serialises. Errors are thrown as ApiError and answered as problem+json by libs/http.
+/// serialises. Errors are thrown as ApiError and answered as problem+json by libs/http. Reads are public
+/// and come from the cache when it has them (ETag, 304); every write (products and categories) needs a
+/// manager's or an admin's token, checked here (issue 12), and is acknowledged once published (ADR 0120).
 class Handlers {
  public:
-  explicit Handlers(Repository& repository) : repository_(repository) {}
+  Handlers(Repository& repository, const auth::Verifier& verifier, ResponseCache& cache, Freshness& freshness)
+      : repository_(repository), verifier_(verifier), cache_(cache), freshness_(freshness) {}
 
   boost::asio::awaitable<http::Response> ListProducts(http::Request& request);
   boost::asio::awaitable<http::Response> GetProduct(http::Request& request);
@@ -32,8 +38,13 @@ class Handlers {
 
  private:
   boost::asio::awaitable<http::Response> WriteProduct(http::Request& request, bool patch);
+  /// 401 without a valid token, 403 unless the caller is a manager or an admin.
+  void RequireCatalogueManager(http::Request& request, std::string_view action) const;
 
   Repository& repository_;
+  const auth::Verifier& verifier_;
+  ResponseCache& cache_;
+  Freshness& freshness_;
 };
 
 /// One line of the service's route table.

@@ -73,13 +73,13 @@ std::optional<std::int64_t> VisibleLocation(const auth::Principal& who, std::opt
   return who.location_id;
 }
 
-auth::Principal SalesReader(const auth::Verifier& verifier, const http::Request& request) {
+auth::Principal SalesReader(const auth::Verifier& verifier, http::Request& request) {
   auth::Principal who = verifier.Authenticate(request);
   auth::RequireRole(who, {Role::kCashier, Role::kManager, Role::kAdmin}, "read sales reports");
   return who;
 }
 
-auth::Principal StockReader(const auth::Verifier& verifier, const http::Request& request) {
+auth::Principal StockReader(const auth::Verifier& verifier, http::Request& request) {
   auth::Principal who = verifier.Authenticate(request);
   auth::RequireRole(who, {Role::kCashier, Role::kLogistics, Role::kManager, Role::kAdmin}, "read stock reports");
   return who;

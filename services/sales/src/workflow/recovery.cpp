@@ -23,14 +23,9 @@ boost::asio::awaitable<bool> UndoIntent(Repository& repository, const Stock& sto
   co_return true;
 }
 
-http::Request Recovery::Origin(const StockIntent& intent) const {
-  auth::Principal who;
-  who.subject = "sales";
-  who.role = auth::Role::kCashier;
-  who.location_id = intent.location_id;
+http::Request Recovery::Origin(const StockIntent& intent) {
   http::Request origin;
   origin.request_id = "recovery-" + intent.inventory_key;
-  origin.headers.Set("Authorization", "Bearer " + auth::IssueToken(jwt_, who, auth::NowSeconds()));
   return origin;
 }
 

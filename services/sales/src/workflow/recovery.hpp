@@ -30,20 +30,18 @@ boost::asio::awaitable<bool> UndoIntent(Repository& repository, const Stock& sto
 /// the cashier's back; a retry with the same key is then refused (409 `sales.key_abandoned`).
 class Recovery {
  public:
-  Recovery(Repository& repository, const Stock& stock, const auth::JwtSettings& jwt, RecoverySettings settings)
-      : repository_(repository), stock_(stock), jwt_(jwt), settings_(settings) {}
+  Recovery(Repository& repository, const Stock& stock, RecoverySettings settings)
+      : repository_(repository), stock_(stock), settings_(settings) {}
 
   boost::asio::awaitable<void> RecoverOnce();
   [[nodiscard]] const RecoverySettings& settings() const noexcept { return settings_; }
 
  private:
-  /// A request that carries the service's own short-lived token for the intent's store (no cashier is
-  /// there to lend one; issue 12 item 3 replaces this with a sales service token).
-  [[nodiscard]] http::Request Origin(const StockIntent& intent) const;
+  /// The origin of the pass's calls: no one's token (Stock's peer sends sales' own service token, ADR 0008).
+  [[nodiscard]] static http::Request Origin(const StockIntent& intent);
 
   Repository& repository_;
   const Stock& stock_;
-  const auth::JwtSettings& jwt_;
   RecoverySettings settings_;
 };
 

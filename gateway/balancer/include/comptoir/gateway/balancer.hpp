@@ -32,7 +32,10 @@ struct Pick {
 
 /// How one proxied attempt ended, for passive health checks and least-connections.
 struct Outcome {
-  enum class Kind { kResponse, kTcpFailure, kTimeout } kind = Kind::kResponse;
+  /// kAbandoned: the attempt says nothing of the target (a pooled connection the target had closed
+  /// while idle, a client that went away, an upload cut at the body limit): least-connections'
+  /// count only, no passive health report.
+  enum class Kind { kResponse, kTcpFailure, kTimeout, kAbandoned } kind = Kind::kResponse;
   int status = 0;  ///< when kind == kResponse
 };
 

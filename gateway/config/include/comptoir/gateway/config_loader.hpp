@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json/value.hpp>
+
 #include "comptoir/gateway/model.hpp"
 #include "comptoir/gateway/plugin.hpp"
 #include "comptoir/gateway/schema.hpp"
@@ -21,7 +23,25 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 struct LoadResult {
   std::shared_ptr<const Config> config;
   std::vector<ConfigIssue> issues;
+  boost::json::value document;  ///< the document as parsed, `${NAME}` substituted (secrets included)
 };
+
+/// What `${NAME}` a document may use, and how an unset one is reported.
+struct Substitution {
+  EnvLookup lookup;
+  /// Completes "unknown variable ${NAME} (...)" for a name `lookup` does not know.
+  std::string unset_reason = "not set in the environment";
+};
+
+/// What stands for a secret in what the Admin API shows.
+inline constexpr std::string_view kRedacted = "[redacted]";
+
+/// `document` (a declarative document, an entity or a plugin config) without its secrets: the
+/// `key` of keyauth credentials and the `secret` of jwt secrets, wherever they are nested; fields
+/// named password, redis_password, secret, client_secret, token, api_key, apikey, private_key;
+/// header values whose name looks like a credential (authorization, cookie, *key*, *token*,
+/// *secret*, *password*) in `headers` lists ("Name:value") and maps. Each becomes kRedacted.
+boost::json::value Redacted(boost::json::value document);
 
 /// Parses a declarative document (YAML or JSON text), substitutes `${NAME}` (and
 /// `${NAME:-default}`; `$${` is a literal `${`) in every scalar from `env_lookup`, validates every
@@ -29,6 +49,8 @@ struct LoadResult {
 /// input: each problem is an issue naming its entity, entity name and field. An unknown variable
 /// is an issue (its value is not guessed).
 LoadResult LoadDeclarative(std::string_view text, const PluginEnv& env, EnvLookup env_lookup);
+/// The same, with `substitution.unset_reason` in the issue of a name its lookup does not know.
+LoadResult LoadDeclarative(std::string_view text, const PluginEnv& env, const Substitution& substitution);
 
 /// Environment lookup backed by the process environment (getenv).
 EnvLookup ProcessEnvLookup();

@@ -11,6 +11,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "comptoir/error.hpp"
 #include "comptoir/gateway/model.hpp"
 #include "comptoir/gateway/schema.hpp"
 #include "comptoir/http/message.hpp"
@@ -41,8 +42,9 @@ struct RequestContext {
   int consumer_index = -1;
   std::string credential_id;  ///< id of the credential that authenticated, if any
   bool anonymous = false;
-  std::string client_ip;
-  std::string request_id;  ///< the correlation id given to this request
+  std::string client_ip;      ///< the client's address (Kong's realip: a trusted proxy's header, or the peer)
+  std::string connection_ip;  ///< the TCP peer's address (the proxy itself, when one is trusted)
+  std::string request_id;      ///< the correlation id given to this request
   bool body_buffered = false;  ///< request.body holds the whole body (a plugin asked for it)
 
   /// Set by a plugin that answers itself (auth failure, rate limit, preflight): no proxying.
@@ -117,6 +119,11 @@ class Plugin {
 
 /// Kong's `kong.response.error` JSON body: {"message": ..., "request_id": ...}.
 http::Response KongError(int status, std::string_view message, std::string_view request_id);
+
+/// The gateway's own answers that are not a Kong plugin's (its default body limit, the Admin API's
+/// credential): RFC 9457 application/problem+json with a stable `code`, plus Kong's `message`, so
+/// that a client reading Kong's error bodies still finds one.
+http::Response GatewayProblem(const ApiError& error, std::string_view kong_message, std::string_view request_id);
 
 /// Creates a plugin from its `config` (read with `reader`, which records problems and fills the
 /// normalised config with Kong's defaults). Returns nullptr when `reader` has errors.

@@ -67,6 +67,10 @@ struct Request {
   std::string request_id;   ///< X-Request-ID received, or generated
   std::string traceparent;  ///< W3C traceparent to pass on to the services this request calls
   std::vector<std::pair<std::string, std::string>> path_params;
+  /// Who the request acts for, "<role>:<subject>" ("cashier:12"): set by auth::Verifier once it has verified the
+  /// caller's token; service::Peer passes it on (X-Comptoir-On-Behalf-Of) when the service calls another as
+  /// itself, for the receiver's audit. Never used to authorise anything.
+  std::string on_behalf_of;
 
   /// A `{name}` segment of the matched route pattern ("" if absent).
   [[nodiscard]] std::string_view PathParam(std::string_view name) const;

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "comptoir/http/router.hpp"
@@ -18,12 +19,15 @@ struct ServerOptions {
   std::string name = "comptoir";  ///< process/service name for logs
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
-  std::chrono::milliseconds read_timeout{30000};    ///< whole request, and idle keep-alive
+  std::chrono::milliseconds read_timeout{30000};  ///< whole request, and idle keep-alive
   std::chrono::milliseconds write_timeout{30000};
   std::size_t header_limit = 16 * 1024;
   std::size_t body_limit = 1024 * 1024;
   std::chrono::milliseconds shutdown_grace{10000};  ///< time given to in-flight requests
   bool access_log = true;
+  /// Runs before routing, for every request; an answer it returns is sent instead of routing (an
+  /// API behind a credential answers 401 on every path, known or not).
+  std::function<std::optional<Response>(const Request&)> guard;
 };
 
 /// Async HTTP/1.1 server on the runtime's workers: keep-alive, limits, request ids and traceparent,

@@ -1,6 +1,7 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -159,6 +160,13 @@ class Pool {
   boost::asio::awaitable<Transaction> Begin();
   /// `SELECT 1` within `timeout`; throws PgError (unavailable/timeout) when the database does not answer.
   boost::asio::awaitable<void> Ping(std::chrono::milliseconds timeout);
+  /// LISTEN on `channel` over a dedicated connection of its own (not one of the pool's): calls `listening`
+  /// once the LISTEN is in effect, then `notify(payload)` for every notification. Returns once
+  /// `keep_going()` is false (asked at least every second); throws PgError (unavailable) when the
+  /// connection breaks — the caller decides when to listen again. Runs on the calling worker; `channel`
+  /// must be a plain identifier.
+  boost::asio::awaitable<void> Listen(std::string channel, std::function<void()> listening,
+                                      std::function<void(std::string_view)> notify, std::function<bool()> keep_going);
 
   [[nodiscard]] const PoolOptions& options() const noexcept { return options_; }
 

@@ -25,11 +25,18 @@ struct PeerOptions {
 PeerOptions LoadPeer(config::Source& source, std::string name, const std::string& key, const std::string& default_url,
                      std::chrono::milliseconds default_timeout = std::chrono::milliseconds{5000});
 
+class TokenCache;
+
 /// Another service reached over HTTP with the process's keep-alive client. Every call passes on the
-/// caller's X-Request-ID, traceparent and Authorization, and has a timeout.
+/// caller's X-Request-ID and traceparent, and has a timeout. Whose token it carries is fixed at construction:
+/// - without `tokens`, the caller's own `Authorization` as received (a shopper's token passed on to cart);
+/// - with `tokens`, this service's own service token for the peer (audience = PeerOptions::name), and the person
+///   the origin request acts for (http::Request::on_behalf_of) in X-Comptoir-On-Behalf-Of, for the peer's audit.
+///   The caller's token never goes further (ADR 0008).
 class Peer {
  public:
-  Peer(http::Client& client, PeerOptions options) : client_(client), options_(std::move(options)) {}
+  Peer(http::Client& client, PeerOptions options, TokenCache* tokens = nullptr)
+      : client_(client), options_(std::move(options)), tokens_(tokens) {}
 
   /// The peer's answer, whatever its status. A transport failure is ApiError 503 `<name>.unavailable`,
   /// a timeout 504 `<name>.timeout`.
@@ -48,6 +55,7 @@ class Peer {
  private:
   http::Client& client_;
   PeerOptions options_;
+  TokenCache* tokens_ = nullptr;
 };
 
 }  // namespace comptoir::service

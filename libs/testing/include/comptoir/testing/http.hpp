@@ -23,4 +23,10 @@ HttpResult Http(std::uint16_t port, std::string method, std::string target, std:
                 std::vector<std::pair<std::string, std::string>> headers = {},
                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+/// The same from the local address `source` (any 127.x.y.z: loopback is a /8, so one test can be
+/// several clients, as a gateway's per-IP limits see them).
+HttpResult HttpFrom(std::string source, std::uint16_t port, std::string method, std::string target,
+                    std::string body = {}, std::vector<std::pair<std::string, std::string>> headers = {},
+                    std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
 }  // namespace comptoir::testing

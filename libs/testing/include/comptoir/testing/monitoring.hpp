@@ -19,6 +19,7 @@ struct ScrapeTarget {
   std::string job;
   int port = 0;
   std::map<std::string, std::string> labels;
+  std::string bearer_token;  ///< sent as Authorization: Bearer (the gateway's Admin API /metrics)
 };
 
 /// The scrape targets of a running Platform, as scripts/platform.sh names them: one job per service (label

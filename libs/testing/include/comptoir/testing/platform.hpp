@@ -1,4 +1,5 @@
 #pragma once
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -7,6 +8,7 @@
 
 #include "comptoir/testing/http.hpp"
 #include "comptoir/testing/process.hpp"
+#include "comptoir/testing/tokens.hpp"
 
 namespace comptoir::testing {
 
@@ -26,11 +28,18 @@ struct PlatformOptions {
   /// instance i gets COMPTOIR_<SERVICE>_INSTANCE_ID=<service>-<i+1>, and kong.yml's targets of that
   /// service's upstream are rewritten to the instances' ports.
   std::map<std::string, int> instances;
+  /// A PostgreSQL cluster of the test's own for the services' databases (a PgCluster's state_dir(), for
+  /// tests that restart the server); empty: the "pg" fixture's.
+  std::filesystem::path pg_state_dir;
+  /// A Redis of the test's own (a RedisServer's port, for tests that stop it); 0: the "redis" fixture's.
+  int redis_port = 0;
 };
 
 /// A running Comptoir for an integration test: real services on free loopback ports, each with its own
 /// database, talking to each other over HTTP (`<service>.<peer>_url` settings point every service at
-/// every other one started), a JWT secret shared by services and gateway, an event stream of its own
+/// every other one started), its own keys (ADR 0008: an Ed25519 pair, the private key for customer only, the public
+/// key for every other service and the gateway; a client secret per service, their digests for customer), an event
+/// stream of its own
 /// (COMPTOIR_EVENTS_STREAM, unless `env` names one), and the gateway in front.
 /// Processes are stopped (by pid) when the object goes.
 class Platform {
@@ -45,16 +54,27 @@ class Platform {
   [[nodiscard]] int GatewayPort() const { return gateway_port_; }
   /// The gateway's Admin API (upstream health, /metrics).
   [[nodiscard]] int GatewayAdminPort() const { return gateway_admin_port_; }
+  /// The Admin API's credential (COMPTOIR_GATEWAY_ADMIN_TOKEN), to send as `Kong-Admin-Token`.
+  [[nodiscard]] const std::string& GatewayAdminToken() const { return gateway_admin_token_; }
   /// Database of a service (for checks that read the tables, e.g. the outbox).
   [[nodiscard]] const std::string& Conninfo(const std::string& service) const;
-  /// The HS256 secret every process was given (COMPTOIR_AUTH_JWT_SECRET); issuer "comptoir".
-  [[nodiscard]] const std::string& JwtSecret() const { return jwt_secret_; }
+  /// The platform's keys and the tokens tests mint with them (each role, expired, forged, any service token).
+  [[nodiscard]] const TestAuth& Auth() const noexcept { return auth_; }
+  /// The settings customer signs with: `auth::IssueToken(platform.Jwt(), who, now)`.
+  [[nodiscard]] const auth::JwtSettings& Jwt() const noexcept { return auth_.Jwt(); }
+  /// The client secret of `service` (COMPTOIR_<SERVICE>_CLIENT_SECRET).
+  [[nodiscard]] const std::string& ClientSecret(const std::string& service) const;
+  /// A service token obtained from the running customer service as `client` would (client credentials, HTTP
+  /// Basic with its secret), for `audience`; throws std::runtime_error when customer refuses.
+  [[nodiscard]] std::string ObtainServiceToken(const std::string& client, const std::string& audience) const;
   [[nodiscard]] std::string LogFile(const std::string& process) const;
 
   /// Stops one service instance (SIGKILL when `kill`, else SIGTERM) / starts it again on the same port and
   /// database.
   void StopService(const std::string& service, bool kill = false, int instance = 0);
   void StartService(const std::string& service, int instance = 0);
+  /// Sends `signal` to one service instance (SIGSTOP / SIGCONT for a stalled process).
+  void SignalService(const std::string& service, int signal, int instance = 0);
 
   /// Stops the gateway (SIGKILL when `kill`) / starts it again on the same ports and configuration: the
   /// platform "unreachable" for its clients while every service keeps running.
@@ -80,11 +100,13 @@ class Platform {
   [[nodiscard]] const Service& Find(const std::string& name) const;
 
   PlatformOptions options_;
-  std::string jwt_secret_;
+  TestAuth auth_;
+  std::map<std::string, std::string> client_secrets_;
   std::string dir_;
   std::vector<Service> services_;
   int gateway_port_ = 0;
   int gateway_admin_port_ = 0;
+  std::string gateway_admin_token_;
   std::unique_ptr<ChildProcess> gateway_;
   std::string gateway_config_;
 };

@@ -3,6 +3,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,12 @@
 /// few gateway calls, the journal where a sale must survive, and an Outcome with the server's answer
 /// and the text to show or print. No terminal code here.
 namespace comptoir::console {
+
+/// Inventory's adjustment reason code (ADR 0009) for a motif typed at the console, in French or as the code
+/// itself (case and accents ignored): « casse »/« endommagé » → damaged, « vol »/« perte » → theft_or_loss,
+/// « inventaire »/« comptage » → count_correction, « trouvé » → found, « périmé » → expired, « retour
+/// fournisseur » → return_to_vendor, « usage interne » → internal_use, « autre » → other. nullopt otherwise.
+std::optional<std::string> AdjustmentReasonCode(std::string_view motif);
 
 struct Outcome {
   bool ok = false;
@@ -117,6 +124,8 @@ class Station {
 
   // --- logistics -----------------------------------------------------------------------------
   Outcome CentreStock(bool low_only);
+  /// `reason`: a motif as staff type it (« casse », « vol », « inventaire », …) or inventory's code
+  /// (AdjustmentReasonCode); `note` is required by inventory (ADR 0009).
   Outcome Adjust(std::int64_t location, std::int64_t product, std::int64_t delta, const std::string& reason,
                  const std::string& note);
   Outcome Movements(std::int64_t product, std::optional<std::int64_t> location);

@@ -14,5 +14,6 @@ std::shared_ptr<Plugin> CreateRateLimiting(SchemaReader& config, const PluginEnv
 std::shared_ptr<Plugin> CreateRequestTransformer(SchemaReader& config, const PluginEnv& env);
 std::shared_ptr<Plugin> CreateResponseTransformer(SchemaReader& config, const PluginEnv& env);
 std::shared_ptr<Plugin> CreatePrometheus(SchemaReader& config, const PluginEnv& env);
+std::shared_ptr<Plugin> CreateRequestTermination(SchemaReader& config, const PluginEnv& env);
 
 }  // namespace comptoir::gateway::plugins
