@@ -66,7 +66,7 @@ void Operations::AddRoutes(http::Router& router) {
              [this](http::Request& request) { return Series(request); });
 }
 
-void Operations::Authorize(const http::Request& request) const {
+void Operations::Authorize(http::Request& request) const {
   const auth::Principal who = verifier_.Authenticate(request);
   auth::RequireRole(who, {auth::Role::kManager, auth::Role::kAdmin}, "see the operations page");
 }

@@ -24,7 +24,7 @@ struct OperationsSettings {
 /// Reads OperationsSettings; problems are recorded in `source`.
 OperationsSettings LoadOperationsSettings(config::Source& source);
 
-/// The back office's operations page, server side (ADR 0105): `GET /api/v1/operations/status` and
+/// The back office's operations page, server side (ADR 0103): `GET /api/v1/operations/status` and
 /// `GET /api/v1/operations/series?window=15m` for managers and admins. It asks Prometheus (and the alert
 /// receiver) only the queries of its allow-list (operations_view.hpp), with its own identity — never the
 /// caller's token — and a timeout; Prometheus down or unreadable is a 503 `prometheus.unavailable`.
@@ -38,7 +38,7 @@ class Operations {
 
  private:
   /// 401 without a valid token, 403 unless a manager or an admin.
-  void Authorize(const http::Request& request) const;
+  void Authorize(http::Request& request) const;
   /// GET `target` on Prometheus: the parsed JSON of a 200. Anything else is ApiError 503 `prometheus.unavailable`.
   boost::asio::awaitable<boost::json::value> Prometheus(std::string target) const;
   /// GET /alerts on the receiver: its notifications, or why they cannot be read (the page says so).

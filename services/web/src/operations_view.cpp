@@ -37,6 +37,18 @@ std::string LabelKey(const json::object& labels) {
   return key;
 }
 
+/// `labels` less the alert's name and severity (shown apart), in the order of their names.
+json::object OtherLabels(const json::object& labels) {
+  std::vector<std::pair<std::string_view, const json::value*>> kept;
+  for (const auto& [k, v] : labels) {
+    if (k != "alertname" && k != "severity") kept.emplace_back(k, &v);
+  }
+  std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  json::object out;
+  for (const auto& [k, v] : kept) out[k] = *v;
+  return out;
+}
+
 int SeverityRank(std::string_view severity) {
   if (severity == "critical") return 0;
   if (severity == "warning") return 1;
@@ -184,11 +196,10 @@ json::array ShapeAlerts(const json::value& answer) {
   for (const auto& a : alerts->as_array()) {
     if (!a.is_object()) continue;
     const auto& alert = a.as_object();
-    json::object labels = ObjectAt(alert, "labels");
-    std::string name = StringAt(labels, "alertname");
-    std::string severity = StringAt(labels, "severity");
-    labels.erase("alertname");
-    labels.erase("severity");
+    const json::object& all = ObjectAt(alert, "labels");
+    std::string name = StringAt(all, "alertname");
+    std::string severity = StringAt(all, "severity");
+    json::object labels = OtherLabels(all);
     const std::string state = StringAt(alert, "state");
     std::string key = LabelKey(labels);
     json::object row{{"name", name},
@@ -225,11 +236,10 @@ json::array ShapeNotifications(const json::value& answer, std::size_t limit) {
       if (out.size() >= limit) break;
       if (!a.is_object()) continue;
       const auto& alert = a.as_object();
-      json::object labels = ObjectAt(alert, "labels");
-      std::string name = StringAt(labels, "alertname");
-      std::string severity = StringAt(labels, "severity");
-      labels.erase("alertname");
-      labels.erase("severity");
+      const json::object& all = ObjectAt(alert, "labels");
+      std::string name = StringAt(all, "alertname");
+      std::string severity = StringAt(all, "severity");
+      json::object labels = OtherLabels(all);
       const std::string status = StringAt(alert, "status");
       // Alertmanager sends the zero time as endsAt of an alert that is still firing.
       std::string ends_at = StringAt(alert, "endsAt");

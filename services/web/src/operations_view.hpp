@@ -8,7 +8,7 @@
 
 #include <boost/json/value.hpp>
 
-/// What the operations page may read of Prometheus and the alert receiver (ADR 0105), and the shapes it gets:
+/// What the operations page may read of Prometheus and the alert receiver (ADR 0103), and the shapes it gets:
 /// the allow-list of queries and windows, and the functions that turn Prometheus's answers into the page's
 /// JSON. No I/O here (unit-tested in tests/web_operations_view_test.cpp).
 namespace comptoir::web::ops {

@@ -18,12 +18,12 @@ namespace asio = boost::asio;
 constexpr std::uint16_t kDefaultPort = 8008;
 
 /// Serves the build from memory: files are read once, at start (no file I/O on the event loop); and the
-/// operations page's data from Prometheus (ADR 0105).
+/// operations page's data from Prometheus (ADR 0103).
 class Instance final : public service::Instance {
  public:
   explicit Instance(service::Context& context)
       : operations_(context.client, LoadOperationsSettings(context.settings),
-                    auth::Verifier(auth::LoadJwtSettings(context.settings))) {
+                    auth::Verifier(auth::LoadJwtSettings(context.settings), "web")) {
     config::Source& source = context.settings;
     const std::string root = source.String("web.root", COMPTOIR_DEFAULT_WEB_ROOT);
     try {

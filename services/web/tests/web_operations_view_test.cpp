@@ -1,4 +1,4 @@
-// The operations page's allow-list and the shapes it makes of Prometheus's and the receiver's answers (ADR 0105):
+// The operations page's allow-list and the shapes it makes of Prometheus's and the receiver's answers (ADR 0103):
 // what is kept, dropped, sorted and refused. Answers are written as Prometheus documents them.
 #include <gtest/gtest.h>
 
