@@ -46,6 +46,14 @@ function usePoll<T>(load: () => Promise<T>, ms: number, deps: unknown[]) {
   return { data, error };
 }
 
+const clock = new Intl.DateTimeFormat('fr-CA', { hour: '2-digit', minute: '2-digit', timeZone: 'America/Toronto' });
+
+/** Enough decimals for the axis' ticks to differ (0,05 0,10 … or 100 200 …). */
+function tickDigits(ticks: number[]): number {
+  const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1;
+  return step >= 1 ? 0 : Math.min(3, Math.ceil(-Math.log10(step)));
+}
+
 function number(v: number | null, digits = 1): string {
   return v === null ? '—' : v.toFixed(digits).replace('.', ',');
 }
@@ -129,7 +137,7 @@ function Status({ status }: { status: OpsStatus }) {
       <h2>{t.operations.cartInstances}</h2>
       <ul class="cards">
         {carts.map((c) => (
-          <li key={c.instance} class={`kpi cart-${c.health}`} data-testid={`cart-${c.instance_id ?? c.instance}`}>
+          <li key={c.instance} class={`kpi cart-card cart-${c.health}`} data-testid={`cart-${c.instance_id ?? c.instance}`}>
             <h3 class="h3">{c.instance_id ?? c.instance}</h3>
             <p class="headline">
               <Health health={c.health} />
@@ -246,7 +254,10 @@ function LiveChart({ id, answer }: { id: OpsPanelId; answer: OpsSeriesAnswer }) 
         width: Math.max(280, el.clientWidth - 8),
         height: 220,
         legend: { show: false },
-        axes: [{}, { size: 60, values: (_u, ticks) => ticks.map((v) => number(v, id === 'errors' ? 1 : 0)) }],
+        axes: [
+          { values: (_u, ticks) => ticks.map((v) => clock.format(new Date(v * 1000))) },
+          { size: 60, values: (_u, ticks) => ticks.map((v) => number(v, tickDigits(ticks))) },
+        ],
         scales: { y: { range: (_u, min, max) => [0, Math.max(max ?? 0, min ?? 0, id === 'errors' ? 1 : 0.1) * 1.1] } },
         series: [{}, ...data.names.map((n, i) => ({ label: n, stroke: COLORS[i % COLORS.length], width: 2, spanGaps: false }))],
       };
