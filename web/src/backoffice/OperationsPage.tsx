@@ -51,7 +51,11 @@ const clock = new Intl.DateTimeFormat('fr-CA', { hour: '2-digit', minute: '2-dig
 /** Enough decimals for the axis' ticks to differ (0,05 0,10 … or 100 200 …). */
 function tickDigits(ticks: number[]): number {
   const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1;
-  return step >= 1 ? 0 : Math.min(3, Math.ceil(-Math.log10(step)));
+  for (let d = 0; d < 3; d++) {
+    const scaled = step * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-6) return d;
+  }
+  return 3;
 }
 
 function number(v: number | null, digits = 1): string {
