@@ -10,8 +10,11 @@ LOG=$(mktemp)
 trap 'rm -f "$LOG"' EXIT
 KEYS=(COMPTOIR_API_KEY_POS_WEB_APP=k1-0123456789 COMPTOIR_API_KEY_POS_MOBILE_APP=k2-0123456789
       COMPTOIR_API_KEY_POS_TEST_AUTOMATION=k3-0123456789 COMPTOIR_API_KEY_POS_EXT_API=k4-0123456789)
+ADMIN_TOKEN=admin-token-0123456789abcdef0123456789
 # The customer service's public key, as the deployments give it (ADR 0008).
-AUTH=("COMPTOIR_AUTH_JWT_PUBLIC_KEY=$(openssl genpkey -algorithm ed25519 | openssl pkey -pubout)")
+AUTH=("COMPTOIR_AUTH_JWT_PUBLIC_KEY=$(openssl genpkey -algorithm ed25519 | openssl pkey -pubout)"
+      # and the Admin API credential every gateway needs since it has one.
+      "COMPTOIR_GATEWAY_ADMIN_TOKEN=$ADMIN_TOKEN")
 
 loads() { # file env... -> 0 when the gateway serves its Admin API with that file
   local file=$1 proxy admin pid i code
@@ -21,7 +24,7 @@ loads() { # file env... -> 0 when the gateway serves its Admin API with that fil
     --admin-listen "127.0.0.1:$admin" --threads 1 >"$LOG" 2>&1 &
   pid=$!
   for ((i = 0; i < 150; i++)); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$admin/status" || true)
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 -H "Kong-Admin-Token: $ADMIN_TOKEN" "http://127.0.0.1:$admin/status" || true)
     if [[ $code == 200 ]]; then kill "$pid"; wait "$pid" 2>/dev/null || true; return 0; fi
     kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 1; }
     sleep 0.2
