@@ -104,11 +104,11 @@ class ProductService : public ::testing::Test {
 };
 
 TEST_F(ProductService, SeedIsCompleteAndIdempotent) {
-  // Seeded twice in SetUpTestSuite: still 5 categories and 18 products, one event per product.
+  // Seeded twice in SetUpTestSuite: still 5 categories and 20 products, one event per product.
   EXPECT_EQ(Value("SELECT string_agg(name, '|' ORDER BY id) FROM categories WHERE id <= 5"),
             "Électronique|Vêtements|Alimentation|Maison & Jardin|Sport & Loisirs");
-  EXPECT_EQ(Count("SELECT count(*) FROM products WHERE id <= 18"), 18);
-  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE payload->>'correlation_id' = 'seed'"), 18);
+  EXPECT_EQ(Count("SELECT count(*) FROM products WHERE id <= 20"), 20);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE payload->>'correlation_id' = 'seed'"), 20);
   auto iphone = Json(Get("/api/v1/products/1"));
   EXPECT_EQ(iphone.at("name").as_string(), "iPhone 16 Pro Max");
   EXPECT_EQ(iphone.at("price_cents").as_int64(), 129999);

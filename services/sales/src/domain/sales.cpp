@@ -115,6 +115,11 @@ std::vector<SaleLine> PriceLines(std::span<const std::pair<Product, std::int64_t
   std::vector<SaleLine> lines;
   std::map<std::int64_t, std::size_t> index;
   for (const auto& [product, quantity] : scanned) {
+    // Each weighed piece has its own price: its line stands alone.
+    if (product.price_embedded) {
+      lines.push_back(SaleLine{product.id, product.sku, product.name, product.price_cents, quantity, 0, 0});
+      continue;
+    }
     auto [it, inserted] = index.try_emplace(product.id, lines.size());
     if (inserted) {
       lines.push_back(SaleLine{product.id, product.sku, product.name, product.price_cents, quantity, 0, 0});

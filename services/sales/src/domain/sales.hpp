@@ -34,6 +34,7 @@ std::optional<Tender> ParseTender(std::string_view text) noexcept;
 struct LineRequest {
   std::optional<std::int64_t> product_id;
   std::optional<std::string> sku;
+  std::optional<std::string> barcode;  ///< as scanned: EAN-13 or UPC-A, maybe price-embedded (ADR 0170)
   std::int64_t quantity = 1;
 };
 
@@ -68,6 +69,8 @@ struct Product {
   std::string name;
   std::int64_t price_cents = 0;
   bool active = true;
+  /// Priced by a price-embedded barcode (ADR 0170): price_cents is the label's; such a line is never merged.
+  bool price_embedded = false;
 };
 
 /// A priced line of a sale.
