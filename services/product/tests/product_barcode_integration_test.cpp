@@ -202,22 +202,40 @@ TEST_F(Barcodes, TheTillSellsAScannedWeighedPieceAtItsEmbeddedPrice) {
   EXPECT_EQ(OnHand(4, 20), saumon - 1);
   EXPECT_EQ(OnHand(4, 9), cafe - 1);
 
-  // Two labels of the same product at different prices stay two lines.
+  // Two pieces of fromage, 12,34 $ and 8,99 $ (the 02 layout): one line of 2 whose total is the sum of the labels,
+  // its unit price their average; returned one by one, the two refunds add up to what was paid.
   json::object two{{"location_id", 4},
                    {"lines", json::array{json::object{{"barcode", "2100011012349"}, {"quantity", 1}},
-                                         json::object{{"barcode", "0210001912343"}, {"quantity", 1}}}},
+                                         json::object{{"barcode", "0210001908995"}, {"quantity", 1}}}},
                    {"payments", json::array{json::object{{"method", "card"},
-                                                         {"amount_cents", 2468 + money::QuebecTaxes(2468).total()}}}}};
+                                                         {"amount_cents", 2133 + money::QuebecTaxes(2133).total()}}}}};
   HttpResult pair = Send("POST", "/api/v1/sales", two, Cashier(4), "barcode-sale-2");
   ASSERT_EQ(pair.status, 201) << pair.body;
-  EXPECT_EQ(Json(pair).at("lines").as_array().size(), 2u);
+  const json::value paired = Json(pair);
+  ASSERT_EQ(paired.at("lines").as_array().size(), 1u);
+  const auto& fromages = paired.at("lines").as_array()[0];
+  EXPECT_EQ(fromages.at("quantity").as_int64(), 2);
+  EXPECT_EQ(fromages.at("line_total_cents").as_int64(), 2133);
+  EXPECT_EQ(fromages.at("unit_price_cents").as_int64(), 1067);
+  EXPECT_EQ(paired.at("subtotal_cents").as_int64(), 2133);
+  const std::string sale_id = std::to_string(paired.at("id").as_int64());
+  std::int64_t refunded = 0;
+  for (const char* key : {"barcode-return-1", "barcode-return-2"}) {
+    HttpResult back =
+        Send("POST", "/api/v1/sales/" + sale_id + "/returns",
+             {{"lines", json::array{json::object{{"product_id", 19}, {"quantity", 1}}}}, {"reason", "client"}},
+             Cashier(4), key);
+    ASSERT_EQ(back.status, 201) << back.body;
+    refunded += Json(back).at("subtotal_cents").as_int64();
+  }
+  EXPECT_EQ(refunded, 2133);
 
   // A label with a wrong check digit is refused at the till, nothing sold.
   json::object wrong = body;
   wrong["lines"] = json::array{json::object{{"barcode", "2100011012348"}, {"quantity", 1}}};
   HttpResult refused = Send("POST", "/api/v1/sales", wrong, Cashier(4), "barcode-sale-3");
   EXPECT_EQ(refused.status, 400) << refused.body;
-  EXPECT_EQ(OnHand(4, 19), fromage - 3);
+  EXPECT_EQ(OnHand(4, 19), fromage - 1);  // 1 + 2 sold, 2 returned
 }
 
 }  // namespace
