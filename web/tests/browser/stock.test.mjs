@@ -18,7 +18,8 @@ async function onHand(token, location, product) {
 
 test('Vieux-Montréal asks the Plateau for jeans; logistics approves, the Plateau ships, Vieux-Montréal receives', () =>
   withBrowser(async (a) =>
-    withBrowser(async (b) => {
+    withBrowser(async (b) =>
+      withBrowser(async (c) => {
       const manager = await staffToken(MANAGER);
       const plateauBefore = await onHand(manager, 2, 6);
       const vmtlBefore = await onHand(manager, 1, 6);
@@ -46,7 +47,7 @@ test('Vieux-Montréal asks the Plateau for jeans; logistics approves, the Platea
       assert.equal(await onHand(manager, 2, 6), plateauBefore); // approval moves nothing
 
       // The Plateau's cashier ships: the jeans leave the Plateau and are in transit.
-      const plateau = await openPage(b);
+      const plateau = await openPage(c); // a browser of its own: each one keeps one staff session
       await staffSignIn(plateau, PLATEAU);
       await plateau.goto('/gestion/transferts');
       await plateau.getByTestId(`transfer-${id}`).getByRole('button', { name: 'Expédier' }).click();
@@ -64,7 +65,7 @@ test('Vieux-Montréal asks the Plateau for jeans; logistics approves, the Platea
       assertNoProblems(vmtl);
       assertNoProblems(logistics);
       assertNoProblems(plateau);
-    }),
+    })),
   ));
 
 test('a manager counts two products at Quartier des Spectacles and posts the sheet with its variance report', () =>
