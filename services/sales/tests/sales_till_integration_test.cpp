@@ -369,5 +369,51 @@ TEST_F(TillPlatform, MovementsAreCheckedIdempotentAndOnlyForTheStoresStaff) {
   EXPECT_EQ(Code(after), "sales.invalid_register_session");
 }
 
+TEST_F(TillPlatform, ASuspendedSaleIsResumedOnceAtAnotherTillOfTheStore) {
+  constexpr std::int64_t kStore = 4;
+  const std::string basket =
+      R"({"lines": [{"id": 5, "sku": "VETE-0001", "name": "T-shirt", "price_cents": 1999, "quantity": 2}],)"
+      R"( "customer_label": ""})";
+  const std::string body = R"({"location_id": 4, "register": "1", "label": "Mme Tremblay", "basket": )" + basket + "}";
+  // Mile End's cashier on a second account: "another till of the same store".
+  const std::string here = till_->Cashier(kStore);
+  const std::string colleague = till_->Token(auth::Role::kCashier, "44", kStore);
+  for (const std::string& bad : {std::string(R"({"location_id": 4, "basket": {"lines": []}})"),
+                                 std::string(R"({"location_id": 4, "basket": [1]})"),
+                                 std::string(R"({"location_id": 4})")}) {
+    EXPECT_EQ(till_->Post("/api/v1/suspended-sales", bad, here, "bad-suspend").status, 400) << bad;
+  }
+  EXPECT_EQ(till_->Post("/api/v1/suspended-sales", body, till_->Cashier(1), "s-w1").status, 403);
+  EXPECT_EQ(till_->Post("/api/v1/suspended-sales", body, "", "s-w2").status, 401);
+  EXPECT_EQ(till_->Post("/api/v1/suspended-sales", body, till_->Token(auth::Role::kCustomer, "c", std::nullopt), "s-w3")
+                .status,
+            403);
+
+  HttpResult first = till_->Post("/api/v1/suspended-sales", body, here, "suspend-1");
+  HttpResult again = till_->Post("/api/v1/suspended-sales", body, here, "suspend-1");
+  ASSERT_EQ(first.status, 201) << first.body;
+  EXPECT_EQ(Int(Json(first), "id"), Int(Json(again), "id"));
+  const std::string id = std::to_string(Int(Json(first), "id"));
+  EXPECT_EQ(till_->SalesDb("SELECT count(*) FROM suspended_sales WHERE idempotency_key = 'suspend-1'"), "1");
+
+  HttpResult list = till_->Get("/api/v1/suspended-sales", colleague);
+  ASSERT_EQ(list.status, 200) << list.body;
+  ASSERT_EQ(Json(list).at("data").as_array().size(), 1u);
+  EXPECT_EQ(till_->Get("/api/v1/suspended-sales?location_id=4", till_->Cashier(1)).status, 403);
+  EXPECT_TRUE(Json(till_->Get("/api/v1/suspended-sales", till_->Cashier(1))).at("data").as_array().empty());
+
+  const std::string resume = "/api/v1/suspended-sales/" + id + "/resume";
+  EXPECT_EQ(till_->Post(resume, R"({"register": "2"})", till_->Cashier(1), "").status, 404);
+  HttpResult resumed = till_->Post(resume, R"({"register": "2"})", colleague, "");
+  ASSERT_EQ(resumed.status, 200) << resumed.body;
+  EXPECT_EQ(Json(resumed).at("basket"), json::parse(basket));
+  EXPECT_EQ(Json(resumed).at("resumed_register").as_string(), "2");
+  EXPECT_EQ(Json(resumed).at("resumed_by").as_string(), "44");
+  HttpResult twice = till_->Post(resume, R"({"register": "1"})", here, "");
+  EXPECT_EQ(twice.status, 409) << twice.body;
+  EXPECT_EQ(Code(twice), "sales.suspended_sale_resumed");
+  EXPECT_TRUE(Json(till_->Get("/api/v1/suspended-sales", here)).at("data").as_array().empty());
+}
+
 }  // namespace
 }  // namespace comptoir::sales

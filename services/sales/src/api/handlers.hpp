@@ -33,6 +33,10 @@ class Handlers {
   boost::asio::awaitable<http::Response> SessionReport(http::Request& request);
   boost::asio::awaitable<http::Response> RecordMovement(http::Request& request);
   boost::asio::awaitable<http::Response> ListMovements(http::Request& request);
+  // Suspended sales (api/suspended_handlers.cpp).
+  boost::asio::awaitable<http::Response> SuspendSale(http::Request& request);
+  boost::asio::awaitable<http::Response> ListSuspendedSales(http::Request& request);
+  boost::asio::awaitable<http::Response> ResumeSuspendedSale(http::Request& request);
 
   boost::asio::awaitable<http::Response> IssueGiftCard(http::Request& request);
   boost::asio::awaitable<http::Response> GiftCardBalance(http::Request& request);

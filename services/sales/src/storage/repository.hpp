@@ -22,6 +22,22 @@ struct GiftCard {
   bool active = true;  ///< false: issued without a balance, not sold yet (ADR 0152)
 };
 
+/// A basket put aside at a till, resumed once at any till of its store (ADR 0150).
+struct SuspendedSale {
+  std::int64_t id = 0;
+  std::int64_t location_id = 0;
+  std::optional<std::string> register_name;
+  std::optional<std::string> label;
+  std::string basket;  ///< the till's draft, JSON
+  std::int64_t line_count = 0;
+  std::string suspended_by;
+  std::string status = "suspended";
+  std::optional<std::string> resumed_by;
+  std::optional<std::string> resumed_register;
+  std::string created_at;
+  std::optional<std::string> resumed_at;
+};
+
 /// A closed session and its Z report (the JSON stored, immutable).
 struct ClosedSession {
   RegisterSession session;
@@ -148,6 +164,16 @@ class Repository {
   boost::asio::awaitable<void> InsertMovement(pg::Transaction& tx, Movement& movement, std::int64_t location_id,
                                               std::string idempotency_key);
   boost::asio::awaitable<std::vector<Movement>> ListMovements(std::int64_t session_id);
+
+  // ---- Suspended sales (storage/suspended.cpp) ----
+  /// Records the basket; the same Idempotency-Key answers the first one.
+  boost::asio::awaitable<SuspendedSale> Suspend(SuspendedSale sale, std::string idempotency_key);
+  boost::asio::awaitable<std::optional<SuspendedSale>> FindSuspended(std::int64_t id);
+  /// Baskets still suspended (of one store, or all), oldest first.
+  boost::asio::awaitable<std::vector<SuspendedSale>> ListSuspended(std::optional<std::int64_t> location_id);
+  /// suspended → resumed, once: nullopt when it was resumed already (or does not exist).
+  boost::asio::awaitable<std::optional<SuspendedSale>> Resume(std::int64_t id, std::string by,
+                                                              std::optional<std::string> register_name);
   boost::asio::awaitable<ListPage<RegisterSession>> ListSessions(const SessionQuery& query);
 
  private:
