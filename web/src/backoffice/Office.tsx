@@ -11,6 +11,7 @@ import { DashboardPage } from './DashboardPage';
 import { OnlineOrdersPage } from './OnlineOrdersPage';
 import { PasswordPage } from './PasswordPage';
 import { ProductsPage } from './ProductsPage';
+import { RegistersPage } from './RegistersPage';
 import { RestockPage } from './RestockPage';
 import { SalesPage, SalePage } from './SalesPages';
 import { allowed, role, SECTIONS, type Section } from './shared';
@@ -23,6 +24,7 @@ const LABELS: Record<Section, string> = {
   stock: t.office.stock,
   restock: t.office.restock,
   sales: t.office.sales,
+  registers: t.office.registers,
   onlineOrders: t.office.onlineOrders,
   staff: t.office.staff,
   password: t.office.password,
@@ -119,6 +121,8 @@ function Screen() {
       return <RestockPage />;
     case 'sales':
       return <SalesPage />;
+    case 'registers':
+      return <RegistersPage />;
     case 'onlineOrders':
       return <OnlineOrdersPage />;
     case 'staff':

@@ -6,9 +6,9 @@ const open = (role: 'cashier' | 'logistics' | 'manager' | 'admin') =>
 
 describe('who opens which screen', () => {
   it('keeps head-office screens from cashiers and logistics', () => {
-    expect(open('cashier')).toEqual(['stock', 'restock', 'sales', 'password']);
+    expect(open('cashier')).toEqual(['stock', 'restock', 'sales', 'registers', 'password']);
     expect(open('logistics')).toEqual(['stock', 'restock', 'onlineOrders', 'password']);
-    expect(open('manager')).toEqual(['dashboard', 'products', 'stock', 'restock', 'sales', 'onlineOrders', 'password']);
+    expect(open('manager')).toEqual(['dashboard', 'products', 'stock', 'restock', 'sales', 'registers', 'onlineOrders', 'password']);
     expect(open('admin')).toContain('staff');
     expect(allowed('dashboard', null)).toBe(false);
   });

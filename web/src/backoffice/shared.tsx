@@ -19,6 +19,7 @@ export const SECTIONS = {
   stock: { path: '/gestion/stock', roles: ['cashier', 'logistics', 'manager', 'admin'] },
   restock: { path: '/gestion/reapprovisionnement', roles: ['cashier', 'logistics', 'manager', 'admin'] },
   sales: { path: '/gestion/ventes', roles: ['cashier', 'manager', 'admin'] },
+  registers: { path: '/gestion/caisses', roles: ['cashier', 'manager', 'admin'] },
   onlineOrders: { path: '/gestion/commandes', roles: ['logistics', 'manager', 'admin'] },
   staff: { path: '/gestion/personnel', roles: ['admin'] },
   password: { path: '/gestion/mot-de-passe', roles: ['cashier', 'logistics', 'manager', 'admin'] },
