@@ -55,13 +55,36 @@ TEST(ConsoleTill, NoSaleDropPayoutVoidsSuspendGiftCardAndTheZAtClose) {
   const std::string screen = t->Screen();
   ASSERT_TRUE(std::regex_search(screen, m, std::regex("mise en attente \\(n° ([0-9]+)\\)"))) << screen;
   const std::string id = m[1];
+  // Resumed at another till of the store: another console with its own journal, the same store's cashier.
+  std::string back;
+  {
+    Home other("till-ops-2");
+    auto t2 = SignedIn(other, "till-ops-2", "cashier.plateau@comptoir.local");
+    t2->Press("F2");
+    ASSERT_TRUE(t2->WaitFor("Article")) << t2->Screen();
+    t2->Press("F12");
+    ASSERT_TRUE(t2->WaitFor("En attente : n° " + id)) << t2->Screen();
+    t2->Line(id);
+    ASSERT_TRUE(t2->WaitFor("Vente n° " + id + " reprise")) << t2->Screen();
+    EXPECT_NE(t2->Screen().find("T-shirt"), std::string::npos) << t2->Screen();
+    // Put aside again, for the first till to take back.
+    t2->Press("F11");
+    ASSERT_TRUE(t2->WaitFor("Vente mise en attente (n° ")) << t2->Screen();
+    const std::string screen2 = t2->Screen();
+    ASSERT_TRUE(std::regex_search(screen2, m, std::regex("mise en attente \\(n° ([0-9]+)\\)"))) << screen2;
+    back = m[1];
+  }
   t->Press("F12");
-  ASSERT_TRUE(t->WaitFor("En attente : n° " + id)) << t->Screen();
-  t->Line(id);
-  ASSERT_TRUE(t->WaitFor("Vente n° " + id + " reprise")) << t->Screen();
+  ASSERT_TRUE(t->WaitFor("En attente : n° " + back)) << t->Screen();
+  t->Line(back);
+  ASSERT_TRUE(t->WaitFor("Vente n° " + back + " reprise")) << t->Screen();
   EXPECT_NE(t->Screen().find("T-shirt"), std::string::npos) << t->Screen();
+  // Taken already: the first id cannot be resumed twice.
   t->Press("F9");
   ASSERT_TRUE(t->WaitFor("Vente annulée")) << t->Screen();
+  t->Press("F12");
+  t->Line(id);
+  ASSERT_TRUE(t->WaitFor("a déjà été reprise")) << t->Screen();
   t->Press("Escape");
 
   // Gift cards: a demo card topped up with 10 $ cash (not taxed), then its balance with the PIN.

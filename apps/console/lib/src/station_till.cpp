@@ -167,6 +167,8 @@ Outcome Station::Resume(std::int64_t id, Till& till) {
   Reply r = gateway_.Call("POST", "/api/v1/suspended-sales/" + std::to_string(id) + "/resume",
                           json::serialize(json::object{{"register", settings_.register_name}}));
   Outcome o = FromReply(r, "Vente n° " + std::to_string(id) + " reprise");
+  if (o.code == "sales.suspended_sale_resumed") o.message = "La vente n° " + std::to_string(id) + " a déjà été reprise";
+  if (o.code == "sales.suspended_sale_not_found") o.message = "Aucune vente en attente n° " + std::to_string(id);
   if (o.ok) {
     const json::value v = json::parse(r.body);
     till = Till::FromDraft(json::serialize(v.at("basket")));
