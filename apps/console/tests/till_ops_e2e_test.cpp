@@ -112,10 +112,10 @@ TEST(ConsoleTill, NoSaleDropPayoutVoidsSuspendGiftCardAndTheZAtClose) {
   Keep("register-z", t->Screen());
   const std::string printed = home.Receipts();
   EXPECT_NE(printed.find("RAPPORT Z n° 1"), std::string::npos) << printed;
-  for (const std::string& row : {Row("Comptant attendu", "85,00 $"), Row("Ouvertures sans vente", "1"),
-                                 Row("Dépôts au coffre (1)", "20,00 $"), Row("Sorties de caisse (1)", "5,00 $"),
-                                 Row("Cartes-cadeaux vendues (1)", "10,00 $"), Row("  Comptant (1)", "10,00 $"),
-                                 Row("Chiffre d'affaires", "0,00 $")}) {
+  for (const std::string& row :
+       {Row("Comptant attendu", "85,00 $"), Row("Ouvertures sans vente", "1"), Row("Dépôts au coffre (1)", "20,00 $"),
+        Row("Sorties de caisse (1)", "5,00 $"), Row("Cartes-cadeaux vendues (1)", "10,00 $"),
+        Row("  Comptant (1)", "10,00 $"), Row("Chiffre d'affaires", "0,00 $")}) {
     EXPECT_NE(printed.find(row), std::string::npos) << "[" << row << "]\n" << printed;
   }
   EXPECT_NE(printed.find("Annulations (2)"), std::string::npos) << printed;

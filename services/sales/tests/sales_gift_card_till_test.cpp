@@ -47,9 +47,9 @@ class GiftCardTill : public ::testing::Test {
     return R"({"gift_card_code": ")" + code + R"(", "amount_cents": )" + std::to_string(amount) + "}";
   }
   static std::string LoadBody(const std::string& code, std::int64_t amount, const std::string& payments = "") {
-    return SessionSale(kStore, session_, "[" + LoadLine(code, amount) + "]",
-                       payments.empty() ? R"([{"method": "card", "amount_cents": )" + std::to_string(amount) + "}]"
-                                        : payments);
+    return SessionSale(
+        kStore, session_, "[" + LoadLine(code, amount) + "]",
+        payments.empty() ? R"([{"method": "card", "amount_cents": )" + std::to_string(amount) + "}]" : payments);
   }
   static std::string Balance(const json::object& card) {
     return till_->SalesDb("SELECT balance_cents FROM gift_cards WHERE id = " + std::to_string(Int(card, "id")));
@@ -59,8 +59,8 @@ class GiftCardTill : public ::testing::Test {
                           std::to_string(Int(card, "id")));
   }
   static HttpResult CheckBalance(const json::object& card, const std::string& pin, const std::string& token) {
-    return till_->Post("/api/v1/gift-cards/balance",
-                       R"({"code": ")" + Code(card) + R"(", "pin": ")" + pin + R"("})", token, "");
+    return till_->Post("/api/v1/gift-cards/balance", R"({"code": ")" + Code(card) + R"(", "pin": ")" + pin + R"("})",
+                       token, "");
   }
 
   static testing::Platform* platform_;
@@ -83,8 +83,8 @@ TEST_F(GiftCardTill, ACardIsSoldActivatedToppedUpAndNeverTaxed) {
   EXPECT_FALSE(Json(idle).at("active").as_bool());
 
   // Sold for cash: no tax, the total is the card's value, the receipt shows the code masked.
-  HttpResult sold = till_->Post("/api/v1/sales", LoadBody(Code(card), 5000, R"([{"method": "cash", "amount_cents": 5000}])"),
-                                cashier, "gc-sell");
+  HttpResult sold = till_->Post(
+      "/api/v1/sales", LoadBody(Code(card), 5000, R"([{"method": "cash", "amount_cents": 5000}])"), cashier, "gc-sell");
   ASSERT_EQ(sold.status, 201) << sold.body;
   const json::value s = Json(sold);
   EXPECT_EQ(Int(s, "subtotal_cents"), 0);
@@ -121,8 +121,8 @@ TEST_F(GiftCardTill, ACardIsSoldActivatedToppedUpAndNeverTaxed) {
   EXPECT_EQ(Balance(card), "7000");
 
   // Returning the goods refunds the goods, never the card's load.
-  HttpResult ret = till_->Post("/api/v1/sales/" + std::to_string(Int(m, "id")) + "/returns",
-                               test::ReturnBody(10, 1), cashier, "gc-topup-return");
+  HttpResult ret = till_->Post("/api/v1/sales/" + std::to_string(Int(m, "id")) + "/returns", test::ReturnBody(10, 1),
+                               cashier, "gc-topup-return");
   ASSERT_EQ(ret.status, 201) << ret.body;
   EXPECT_EQ(Int(Json(ret), "total_cents"), goods);
   EXPECT_EQ(Balance(card), "7000");
@@ -150,12 +150,12 @@ TEST_F(GiftCardTill, BadLoadsAreRefusedAndChangeNothing) {
   EXPECT_EQ(test::Code(over), "sales.gift_card_balance_limit");
   // A gift card does not pay for a gift card.
   const json::object other = IssueCard(1000);
-  HttpResult paid_by_card = till_->Post(
-      "/api/v1/sales",
-      LoadBody(Code(card), 500,
-               R"([{"method": "gift_card", "amount_cents": 500, "gift_card_code": ")" + Code(other) +
-                   R"(", "gift_card_pin": ")" + std::string(other.at("pin").as_string()) + R"("}])"),
-      cashier, "gc-by-gc");
+  HttpResult paid_by_card =
+      till_->Post("/api/v1/sales",
+                  LoadBody(Code(card), 500,
+                           R"([{"method": "gift_card", "amount_cents": 500, "gift_card_code": ")" + Code(other) +
+                               R"(", "gift_card_pin": ")" + std::string(other.at("pin").as_string()) + R"("}])"),
+                  cashier, "gc-by-gc");
   EXPECT_EQ(paid_by_card.status, 400) << paid_by_card.body;
   EXPECT_NE(paid_by_card.body.find("payments[0].method"), std::string::npos);
   // A code that fails its check symbol, and a well-formed code that is no card.
@@ -170,25 +170,29 @@ TEST_F(GiftCardTill, BadLoadsAreRefusedAndChangeNothing) {
   EXPECT_EQ(test::Code(unknown), "sales.gift_card_refused");
   // Zero, too much, and offline (a card is loaded online only).
   EXPECT_EQ(till_->Post("/api/v1/sales", LoadBody(Code(card), 0), cashier, "gc-zero").status, 400);
-  EXPECT_EQ(till_->Post("/api/v1/sales",
-                        SessionSale(kStore, session_, "[" + LoadLine(Code(card), 500) + "]",
-                                    R"([{"method": "cash", "amount_cents": 500}])",
-                                    R"(, "offline": true, "occurred_at": ")" + test::SecondsAgo(60) + "\""),
-                        cashier, "gc-offline")
+  EXPECT_EQ(till_
+                ->Post("/api/v1/sales",
+                       SessionSale(kStore, session_, "[" + LoadLine(Code(card), 500) + "]",
+                                   R"([{"method": "cash", "amount_cents": 500}])",
+                                   R"(, "offline": true, "occurred_at": ")" + test::SecondsAgo(60) + "\""),
+                       cashier, "gc-offline")
                 .status,
             400);
 
   // The wrong people: another store's cashier selling here, a shopper, no token, forged and expired tokens.
   const std::string body = LoadBody(Code(card), 500);
   EXPECT_EQ(till_->Post("/api/v1/sales", body, till_->Cashier(1), "gc-w1").status, 403);
-  EXPECT_EQ(till_->Post("/api/v1/sales", body, till_->Token(auth::Role::kCustomer, "c-9", std::nullopt), "gc-w2").status,
-            403);
+  EXPECT_EQ(
+      till_->Post("/api/v1/sales", body, till_->Token(auth::Role::kCustomer, "c-9", std::nullopt), "gc-w2").status,
+      403);
   EXPECT_EQ(till_->Post("/api/v1/sales", body, "", "gc-w3").status, 401);
   EXPECT_EQ(
-      till_->Post("/api/v1/sales", body, platform_->Auth().ForgedToken(auth::Role::kCashier, "4", kStore), "gc-w4").status,
+      till_->Post("/api/v1/sales", body, platform_->Auth().ForgedToken(auth::Role::kCashier, "4", kStore), "gc-w4")
+          .status,
       401);
-  EXPECT_EQ(till_->Post("/api/v1/sales", body,
-                        till_->Token(auth::Role::kCashier, "4", kStore, auth::NowSeconds() - 7200), "gc-w5")
+  EXPECT_EQ(till_
+                ->Post("/api/v1/sales", body,
+                       till_->Token(auth::Role::kCashier, "4", kStore, auth::NowSeconds() - 7200), "gc-w5")
                 .status,
             401);
   EXPECT_EQ(Balance(card), "490000");

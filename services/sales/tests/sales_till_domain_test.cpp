@@ -45,7 +45,8 @@ TEST(Movement, EachKindTakesWhatItNeeds) {
 TEST(Movement, BadBodiesNameTheirFields) {
   EXPECT_EQ(Fields(R"({"kind": "drop"})"), std::vector<std::string>{"amount_cents"});
   EXPECT_EQ(Fields(R"({"kind": "payout", "amount_cents": 10})"), std::vector<std::string>{"reason"});
-  EXPECT_EQ(Fields(R"({"kind": "no_sale", "reason": "x", "amount_cents": 10})"), std::vector<std::string>{"amount_cents"});
+  EXPECT_EQ(Fields(R"({"kind": "no_sale", "reason": "x", "amount_cents": 10})"),
+            std::vector<std::string>{"amount_cents"});
   EXPECT_EQ(Fields(R"({"kind": "void_line"})"), std::vector<std::string>{"lines"});
   EXPECT_EQ(Fields(R"({"kind": "void_line", "lines": [{"quantity": 1, "amount_cents": 1}]})"),
             std::vector<std::string>{"lines[0].product_id"});

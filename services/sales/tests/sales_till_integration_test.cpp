@@ -78,10 +78,10 @@ TEST_F(TillPlatform, TheZReportEqualsTheSessionsSalesReturnsAndCashMovements) {
                        R"([{"method": "debit", "amount_cents": 1000}, {"method": "cash", "amount_cents": 5000}])",
                        "z-sale-3"));
   const std::int64_t goods = 499 + money::QuebecTaxes(499).total();
-  sales.push_back(Sell(kStore, session,
-                       R"([{"product_id": 10, "quantity": 1}, {"gift_card_code": ")" + card_code +
-                           R"(", "amount_cents": 2500}])",
-                       R"([{"method": "card", "amount_cents": )" + std::to_string(goods + 2500) + "}]", "z-sale-4"));
+  sales.push_back(
+      Sell(kStore, session,
+           R"([{"product_id": 10, "quantity": 1}, {"gift_card_code": ")" + card_code + R"(", "amount_cents": 2500}])",
+           R"([{"method": "card", "amount_cents": )" + std::to_string(goods + 2500) + "}]", "z-sale-4"));
   for (const auto& s : sales) ASSERT_TRUE(s.is_object());
   // The gift card is not taxed: the sale's taxes are those of its goods.
   EXPECT_EQ(Int(sales[3], "subtotal_cents"), 499);
@@ -91,15 +91,16 @@ TEST_F(TillPlatform, TheZReportEqualsTheSessionsSalesReturnsAndCashMovements) {
 
   HttpResult ret = till_->Post("/api/v1/sales/" + std::to_string(Int(sales[0], "id")) + "/returns",
                                R"({"lines": [{"product_id": 5, "quantity": 1}], "reason": "taille",)"
-                               R"( "register_session_id": )" + std::to_string(session) + "}",
+                               R"( "register_session_id": )" +
+                                   std::to_string(session) + "}",
                                cashier, "z-return-1");
   ASSERT_EQ(ret.status, 201) << ret.body;
   const json::value refund = Json(ret);
 
   ASSERT_EQ(Move(session, R"({"kind": "drop", "amount_cents": 5000})", cashier, "z-drop").status, 201);
-  ASSERT_EQ(Move(session, R"({"kind": "payout", "amount_cents": 1250, "reason": "Timbres"})", cashier, "z-payout")
-                .status,
-            201);
+  ASSERT_EQ(
+      Move(session, R"({"kind": "payout", "amount_cents": 1250, "reason": "Timbres"})", cashier, "z-payout").status,
+      201);
   ASSERT_EQ(Move(session, R"({"kind": "no_sale", "reason": "Monnaie pour un client"})", cashier, "z-nosale").status,
             201);
   ASSERT_EQ(Move(session, R"({"kind": "void_line", "lines": [{"product_id": 5, "quantity": 1, "amount_cents": 1999}]})",
@@ -251,9 +252,9 @@ TEST_F(TillPlatform, AStoreSaleNeedsAnOpenSessionButALateOfflineReplayIsKeptOuts
   const std::string cashier = till_->Cashier(kStore);
   const std::string count = "SELECT count(*) FROM sales WHERE location_id = 3";
   const std::string before = till_->SalesDb(count);
-  HttpResult none = till_->Post(
-      "/api/v1/sales", test::SaleBody(kStore, R"([{"product_id": 10, "quantity": 1}])", test::CardFor(499)), cashier,
-      "no-session");
+  HttpResult none =
+      till_->Post("/api/v1/sales", test::SaleBody(kStore, R"([{"product_id": 10, "quantity": 1}])", test::CardFor(499)),
+                  cashier, "no-session");
   EXPECT_EQ(none.status, 422) << none.body;
   EXPECT_EQ(Code(none), "sales.register_session_required");
   EXPECT_EQ(till_->SalesDb(count), before);
@@ -299,14 +300,14 @@ TEST_F(TillPlatform, MovementsAreCheckedIdempotentAndOnlyForTheStoresStaff) {
   constexpr std::int64_t kStore = 5;
   const std::string cashier = till_->Cashier(kStore);
   const std::int64_t session = test::OpenSession(*till_, kStore, "MOVE", 2000);
-  const std::string rows = "SELECT count(*) FROM register_movements WHERE register_session_id = " +
-                           std::to_string(session);
+  const std::string rows =
+      "SELECT count(*) FROM register_movements WHERE register_session_id = " + std::to_string(session);
 
   for (const std::string& bad : {
-           std::string(R"({"kind": "drop"})"),                                   // no amount
-           std::string(R"({"kind": "drop", "amount_cents": 0})"),                // too little
-           std::string(R"({"kind": "payout", "amount_cents": 500})"),            // no reason
-           std::string(R"({"kind": "no_sale"})"),                                // no reason
+           std::string(R"({"kind": "drop"})"),                         // no amount
+           std::string(R"({"kind": "drop", "amount_cents": 0})"),      // too little
+           std::string(R"({"kind": "payout", "amount_cents": 500})"),  // no reason
+           std::string(R"({"kind": "no_sale"})"),                      // no reason
            std::string(R"({"kind": "no_sale", "reason": "x", "amount_cents": 5})"),
            std::string(R"({"kind": "void_line", "lines": []})"),
            std::string(R"({"kind": "void_line", "lines": [{"product_id": 5, "quantity": 1, "amount_cents": 1},)"
@@ -353,7 +354,8 @@ TEST_F(TillPlatform, MovementsAreCheckedIdempotentAndOnlyForTheStoresStaff) {
   EXPECT_EQ(created.load(), 10);
   EXPECT_EQ(till_->SalesDb(rows), "2");
   EXPECT_EQ(till_->SalesDb("SELECT actor || ' ' || reason FROM register_movements WHERE kind = 'no_sale' AND"
-                           " register_session_id = " + std::to_string(session)),
+                           " register_session_id = " +
+                           std::to_string(session)),
             "5 ouverture");
 
   HttpResult list = till_->Get(SessionPath(session, "/movements"), till_->Manager());
@@ -378,9 +380,9 @@ TEST_F(TillPlatform, ASuspendedSaleIsResumedOnceAtAnotherTillOfTheStore) {
   // Mile End's cashier on a second account: "another till of the same store".
   const std::string here = till_->Cashier(kStore);
   const std::string colleague = till_->Token(auth::Role::kCashier, "44", kStore);
-  for (const std::string& bad : {std::string(R"({"location_id": 4, "basket": {"lines": []}})"),
-                                 std::string(R"({"location_id": 4, "basket": [1]})"),
-                                 std::string(R"({"location_id": 4})")}) {
+  for (const std::string& bad :
+       {std::string(R"({"location_id": 4, "basket": {"lines": []}})"),
+        std::string(R"({"location_id": 4, "basket": [1]})"), std::string(R"({"location_id": 4})")}) {
     EXPECT_EQ(till_->Post("/api/v1/suspended-sales", bad, here, "bad-suspend").status, 400) << bad;
   }
   EXPECT_EQ(till_->Post("/api/v1/suspended-sales", body, till_->Cashier(1), "s-w1").status, 403);

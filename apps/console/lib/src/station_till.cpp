@@ -82,7 +82,8 @@ std::vector<std::string> FormatRegisterReport(std::string_view report_json) {
     out.push_back(line(d > 0 ? "Surplus" : d < 0 ? "Manque" : "Écart", d));
   }
   if (At(r, {"late_sales", "count"}) > 0)
-    out.push_back(count("Ventes hors ligne après Z", At(r, {"late_sales", "count"}), At(r, {"late_sales", "total_cents"})));
+    out.push_back(
+        count("Ventes hors ligne après Z", At(r, {"late_sales", "count"}), At(r, {"late_sales", "total_cents"})));
   out.push_back(std::string(kWidth, '='));
   return out;
 }
@@ -97,7 +98,8 @@ Outcome Station::RecordMovement(const std::string& kind, std::int64_t amount_cen
   if (!lines.empty()) {
     json::array out;
     for (const VoidLine& l : lines)
-      out.push_back(json::object{{"product_id", l.product_id}, {"quantity", l.quantity}, {"amount_cents", l.amount_cents}});
+      out.push_back(
+          json::object{{"product_id", l.product_id}, {"quantity", l.quantity}, {"amount_cents", l.amount_cents}});
     body["lines"] = std::move(out);
   }
   const std::string key = http::NewUuid();
@@ -107,9 +109,9 @@ Outcome Station::RecordMovement(const std::string& kind, std::int64_t amount_cen
     r = gateway_.Call("POST", "/api/v1/register-sessions/" + std::to_string(*session) + "/movements",
                       json::serialize(body), key);  // the same key: recorded once
   }
-  std::string done = kind == "no_sale"  ? "Tiroir ouvert sans vente (noté)"
-                     : kind == "drop"   ? "Dépôt au coffre de " + FormatMoney(amount_cents) + " noté"
-                     : kind == "payout" ? "Sortie de caisse de " + FormatMoney(amount_cents) + " notée"
+  std::string done = kind == "no_sale"     ? "Tiroir ouvert sans vente (noté)"
+                     : kind == "drop"      ? "Dépôt au coffre de " + FormatMoney(amount_cents) + " noté"
+                     : kind == "payout"    ? "Sortie de caisse de " + FormatMoney(amount_cents) + " notée"
                      : kind == "void_line" ? "Ligne annulée (notée)"
                                            : "Vente annulée (notée)";
   return FromReply(r, done);
@@ -126,7 +128,8 @@ Outcome Station::XReport() {
 
 Outcome Station::Suspend(Till& till) {
   if (till.empty()) return Refusal("console.empty_basket", "Rien à mettre en attente.");
-  json::object body{{"location_id", store()}, {"register", settings_.register_name}, {"basket", json::parse(till.ToDraft())}};
+  json::object body{
+      {"location_id", store()}, {"register", settings_.register_name}, {"basket", json::parse(till.ToDraft())}};
   if (!till.customer_label.empty()) body["label"] = till.customer_label;
   const std::string key = http::NewUuid();
   Reply r = gateway_.Call("POST", "/api/v1/suspended-sales", json::serialize(body), key);
@@ -155,7 +158,8 @@ Outcome Station::ListSuspended() {
       return x && x->is_string() ? std::string(x->as_string()) : std::string();
     };
     o.text.push_back("  " + PadRight(std::to_string(s.at("id").to_number<std::int64_t>()), 7) +
-                     PadRight(text("register"), 8) + PadRight(std::to_string(s.at("line_count").to_number<std::int64_t>()), 8) +
+                     PadRight(text("register"), 8) +
+                     PadRight(std::to_string(s.at("line_count").to_number<std::int64_t>()), 8) +
                      PadRight(text("label"), 30) + text("created_at").substr(0, 16));
   }
   if (v.at("data").as_array().empty()) o.text.push_back("  Aucune vente en attente dans ce magasin.");
@@ -192,7 +196,8 @@ Outcome Station::GiftCardBalance(const std::string& code, const std::string& pin
 }
 
 Outcome Station::LoadGiftCard(const std::string& code, std::int64_t amount_cents, Method method) {
-  if (method == Method::kGiftCard) return Refusal("console.gift_card_for_gift_card", "Une carte-cadeau ne paie pas une carte-cadeau.");
+  if (method == Method::kGiftCard)
+    return Refusal("console.gift_card_for_gift_card", "Une carte-cadeau ne paie pas une carte-cadeau.");
   std::int64_t paid = amount_cents;
   if (method == Method::kCash) paid = money::RoundToNickel(amount_cents);
   json::object body{{"location_id", store()},
@@ -207,8 +212,9 @@ Outcome Station::LoadGiftCard(const std::string& code, std::int64_t amount_cents
     const json::value v = json::parse(r.body);
     const auto& load = v.at("gift_cards").at(0);
     const bool activation = load.at("kind").as_string() == "activation";
-    o.text = {"", "  " + std::string(activation ? "Carte activée" : "Carte rechargée") + " : " +
-                      std::string(load.at("gift_card_code").as_string()),
+    o.text = {"",
+              "  " + std::string(activation ? "Carte activée" : "Carte rechargée") + " : " +
+                  std::string(load.at("gift_card_code").as_string()),
               "  Montant : " + FormatMoney(load.at("amount_cents").to_number<std::int64_t>()) + " (non taxable)",
               "  Nouveau solde : " + FormatMoney(load.at("balance_cents").to_number<std::int64_t>()),
               "  Reçu " + std::string(v.at("receipt_number").as_string()) + " · payé " +

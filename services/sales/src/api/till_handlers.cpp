@@ -109,9 +109,10 @@ boost::asio::awaitable<http::Response> Handlers::RecordMovement(http::Request& r
     const service::StoredAnswer answer{201, body};  // named: never a temporary in a co_await (GCC 12)
     co_await service::SaveAnswer(tx, kMovementScope, key, fingerprint, answer);
     co_await tx.Commit();
-    log::Info("register movement",
-              {{"register_session_id", id}, {"kind", std::string(MovementKindName(movement.kind))},
-               {"amount_cents", movement.amount_cents}, {"actor", who.subject}});
+    log::Info("register movement", {{"register_session_id", id},
+                                    {"kind", std::string(MovementKindName(movement.kind))},
+                                    {"amount_cents", movement.amount_cents},
+                                    {"actor", who.subject}});
     co_return http::Response::Json(201, body);
   } catch (const pg::PgError& e) {
     if (!IsDuplicateMovement(e)) throw;

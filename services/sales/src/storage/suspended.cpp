@@ -5,8 +5,8 @@
 namespace comptoir::sales {
 namespace {
 
-#define COMPTOIR_SUSPENDED_COLUMNS                                                                      \
-  "id, location_id, register, label, basket::text, line_count, suspended_by, status, resumed_by,"       \
+#define COMPTOIR_SUSPENDED_COLUMNS                                                                \
+  "id, location_id, register, label, basket::text, line_count, suspended_by, status, resumed_by," \
   " resumed_register, f_rfc3339(created_at), f_rfc3339(resumed_at)"
 
 constexpr pg::Statement kInsert{
@@ -19,7 +19,8 @@ constexpr pg::Statement kByKey{"sales.suspended_by_key", "SELECT " COMPTOIR_SUSP
 constexpr pg::Statement kFind{"sales.suspended_find",
                               "SELECT " COMPTOIR_SUSPENDED_COLUMNS " FROM suspended_sales WHERE id = $1::bigint"};
 constexpr pg::Statement kList{"sales.suspended_list",
-                              "SELECT " COMPTOIR_SUSPENDED_COLUMNS " FROM suspended_sales WHERE status = 'suspended'"
+                              "SELECT " COMPTOIR_SUSPENDED_COLUMNS
+                              " FROM suspended_sales WHERE status = 'suspended'"
                               " AND ($1::bigint IS NULL OR location_id = $1::bigint) ORDER BY id LIMIT 200"};
 constexpr pg::Statement kResume{
     "sales.resume",

@@ -20,10 +20,9 @@ constexpr pg::Statement kNextZ{
     "INSERT INTO z_counters (location_id, register, last_number) VALUES ($1::bigint, $2::text, 1)"
     " ON CONFLICT (location_id, register) DO UPDATE SET last_number = z_counters.last_number + 1"
     " RETURNING last_number"};
-constexpr pg::Statement kInsertZ{
-    "sales.insert_z",
-    "INSERT INTO z_reports (register_session_id, location_id, register, z_number, report)"
-    " VALUES ($1::bigint, $2::bigint, $3::text, $4::bigint, $5::jsonb)"};
+constexpr pg::Statement kInsertZ{"sales.insert_z",
+                                 "INSERT INTO z_reports (register_session_id, location_id, register, z_number, report)"
+                                 " VALUES ($1::bigint, $2::bigint, $3::text, $4::bigint, $5::jsonb)"};
 constexpr pg::Statement kFindZ{"sales.find_z",
                                "SELECT report::text FROM z_reports WHERE register_session_id = $1::bigint"};
 constexpr pg::Statement kNow{"sales.now", "SELECT f_rfc3339(now())"};
@@ -126,11 +125,25 @@ boost::asio::awaitable<SessionFigures> Figures(Db& db, const RegisterSession& se
     const std::int64_t amount = movements[i].Int(2);
     if (!kind) continue;
     switch (*kind) {
-      case MovementKind::kNoSale: f.no_sale_count = count; break;
-      case MovementKind::kDrop: f.drops_count = count; f.drops_cents = amount; break;
-      case MovementKind::kPayout: f.payouts_count = count; f.payouts_cents = amount; break;
-      case MovementKind::kVoidLine: f.void_line_count = count; f.voids_cents += amount; break;
-      case MovementKind::kVoidSale: f.void_sale_count = count; f.voids_cents += amount; break;
+      case MovementKind::kNoSale:
+        f.no_sale_count = count;
+        break;
+      case MovementKind::kDrop:
+        f.drops_count = count;
+        f.drops_cents = amount;
+        break;
+      case MovementKind::kPayout:
+        f.payouts_count = count;
+        f.payouts_cents = amount;
+        break;
+      case MovementKind::kVoidLine:
+        f.void_line_count = count;
+        f.voids_cents += amount;
+        break;
+      case MovementKind::kVoidSale:
+        f.void_sale_count = count;
+        f.voids_cents += amount;
+        break;
     }
   }
   co_return f;
@@ -168,12 +181,9 @@ boost::asio::awaitable<std::optional<ClosedSession>> Repository::CloseSession(st
   report["closed_by"] = closed_by;
   report["closed_at"] = out.session.closed_at ? boost::json::value(*out.session.closed_at) : nullptr;
   out.z_report = boost::json::serialize(report);
-  co_await tx.Execute(kInsertZ, pg::Params()
-                                    .Add(id)
-                                    .Add(session.location_id)
-                                    .Add(session.register_name)
-                                    .Add(z_number)
-                                    .Add(out.z_report));
+  co_await tx.Execute(
+      kInsertZ,
+      pg::Params().Add(id).Add(session.location_id).Add(session.register_name).Add(z_number).Add(out.z_report));
   co_await tx.Commit();
   out.session.z_number = z_number;
   co_return out;
