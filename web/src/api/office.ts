@@ -21,6 +21,8 @@ import type {
   Transfer,
   VarianceReport,
   Role,
+  RegisterReport,
+  RegisterSession,
   Sale,
   SaleInput,
   SaleReturn,
@@ -112,6 +114,13 @@ export const sales = {
       auth,
       idempotencyKey: key,
     }),
+};
+
+export const registers = {
+  list: (q: { location_id?: number; status?: 'open' | 'closed'; page?: number }) =>
+    call<Page<RegisterSession>>('GET', '/register-sessions', { query: { per_page: 50, ...q }, auth }),
+  /** X of an open session (nothing written), the stored Z of a closed one. */
+  report: (id: number) => call<RegisterReport>('GET', `/register-sessions/${id}/report`, { auth }),
 };
 
 export const onlineOrders = {

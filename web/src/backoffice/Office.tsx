@@ -13,6 +13,7 @@ import { OperationsPage } from './OperationsPage';
 import { PasswordPage } from './PasswordPage';
 import { ProductsPage } from './ProductsPage';
 import { CountsPage } from './CountsPage';
+import { RegistersPage } from './RegistersPage';
 import { RestockPage } from './RestockPage';
 import { TransfersPage } from './TransfersPage';
 import { SalesPage, SalePage } from './SalesPages';
@@ -28,6 +29,7 @@ const LABELS: Record<Section, string> = {
   transfers: t.office.transfers,
   counts: t.office.counts,
   sales: t.office.sales,
+  registers: t.office.registers,
   onlineOrders: t.office.onlineOrders,
   staff: t.office.staff,
   operations: t.office.operations,
@@ -129,6 +131,8 @@ function Screen() {
       return <CountsPage />;
     case 'sales':
       return <SalesPage />;
+    case 'registers':
+      return <RegistersPage />;
     case 'onlineOrders':
       return <OnlineOrdersPage />;
     case 'staff':
