@@ -487,13 +487,13 @@ std::unique_ptr<Screen> CashierMenu(Navigator& nav) {
                                           [&s](const std::string& p) { return s.StockOf(p); }));
                         }},
                        {Key::kF5, "Réappro.", [&nav] { nav.Push(Restock(nav, false)); }},
-                       {Key::kF11, "Transferts", [&nav] { nav.Push(MakeTransfers(nav, false)); }},
                        {Key::kF6, "Caisse", [&nav] { nav.Push(Register(nav)); }},
                        {Key::kF7, "Réimpression", [&nav, &s] {
                           nav.Push(Simple(nav, "Réimpression",
                                           "Reçu (S4-000042) :", [&s](const std::string& r) { return s.Reprint(r); }));
                         }},
-                       {Key::kF11, "Cartes-cadeaux", [&nav] { nav.Push(GiftCards(nav)); }}};
+                       {Key::kF11, "Cartes-cadeaux", [&nav] { nav.Push(GiftCards(nav)); }},
+                       {Key::kF12, "Transferts", [&nav] { nav.Push(MakeTransfers(nav, false)); }}};
   Common(nav, e);
   return std::make_unique<Menu>(nav, "Caisse — " + s.LocationName(s.store()), std::move(e));
 }
