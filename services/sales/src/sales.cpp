@@ -6,10 +6,13 @@
 #include "comptoir/service/peer.hpp"
 #include "comptoir/service/periodic.hpp"
 #include "comptoir/service/token_cache.hpp"
+#include "peers/locations.hpp"
 #include "peers/peers.hpp"
+#include "storage/receipts.hpp"
 #include "storage/repository.hpp"
 #include "workflow/desk.hpp"
 #include "workflow/gift_cards.hpp"
+#include "workflow/receipts.hpp"
 #include "workflow/recovery.hpp"
 #include "workflow/seed.hpp"
 
@@ -57,7 +60,16 @@ class Instance final : public service::Instance {
                   &tokens_)),
               gift_cards_, verifier_, LoadDeskSettings(context.settings), metrics_),
         recovery_logic_(repository_, desk_.stock(), LoadRecoverySettings(context.settings)),
-        handlers_(repository_, desk_, gift_cards_, verifier_),
+        receipt_store_(context.db),
+        // With sales' own token (never the caller's, ADR 0008): the mailer asks without a caller too.
+        locations_(service::Peer(context.client,
+                                 service::LoadPeer(context.settings, "inventory", "sales.inventory_url",
+                                                   "http://127.0.0.1:8002"),
+                                 &tokens_),
+                   std::chrono::milliseconds(
+                       context.settings.Int("sales.receipt.location_cache_ms", 300000, 0, 86'400'000))),
+        receipts_(repository_, receipt_store_, locations_, LoadReceiptSettings(context.settings)),
+        handlers_(repository_, desk_, gift_cards_, receipts_, verifier_),
         recovery_(context.runtime.Context(0), "stock-intent-recovery", recovery_logic_.settings().interval,
                   [this]() { return recovery_logic_.RecoverOnce(); }) {}
   void AddRoutes(http::Router& router) override { sales::AddRoutes(router, handlers_); }
@@ -73,6 +85,9 @@ class Instance final : public service::Instance {
   SalesMetrics metrics_;
   Desk desk_;
   Recovery recovery_logic_;
+  ReceiptStore receipt_store_;
+  Locations locations_;
+  Receipts receipts_;
   Handlers handlers_;
   service::Periodic recovery_;
 };
