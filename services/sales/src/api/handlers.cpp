@@ -92,7 +92,10 @@ void AddRoutes(http::Router& router, Handlers& handlers) {
 
 boost::asio::awaitable<http::Response> Handlers::CreateSale(http::Request& request) {
   auth::Principal who = verifier_.Authenticate(request);
-  co_return co_await desk_.Sell(request, who);
+  std::optional<std::string> email = Receipts::TakeSaleEmail(request);  // ADR 0161: queued after the sale
+  http::Response response = co_await desk_.Sell(request, who);
+  if (email && response.status == 201) co_await receipts_.QueueAfterSale(request, who, response, std::move(*email));
+  co_return response;
 }
 
 boost::asio::awaitable<http::Response> Handlers::ListSales(http::Request& request) {

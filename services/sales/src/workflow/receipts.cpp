@@ -4,6 +4,7 @@
 
 #include "api/json.hpp"
 #include "comptoir/json.hpp"
+#include "comptoir/log.hpp"
 #include "domain/receipt_mail.hpp"
 #include "workflow/desk.hpp"
 
@@ -147,6 +148,42 @@ boost::asio::awaitable<http::Response> Receipts::Email(const http::Request& requ
   http::Response response = http::Response::Json(202, boost::json::serialize(ToJson(queued.email)));
   response.headers.Set("Location", "/api/v1/sales/" + std::to_string(sale.id) + "/receipt/emails");
   co_return response;
+}
+
+std::optional<std::string> Receipts::TakeSaleEmail(http::Request& request) {
+  boost::system::error_code ec;
+  boost::json::value body = boost::json::parse(request.body, ec);
+  if (ec || !body.is_object()) return std::nullopt;
+  auto& o = body.as_object();
+  auto* field = o.if_contains("receipt_email");
+  if (field == nullptr) return std::nullopt;
+  if (!field->is_string() || !IsMailAddress(field->as_string())) {
+    throw ApiError::Validation("request.validation_failed", "invalid request body",
+                               {{"receipt_email", "must be an e-mail address (name@domain.tld)"}});
+  }
+  std::string to(field->as_string());
+  o.erase("receipt_email");
+  request.body = boost::json::serialize(body);
+  return to;
+}
+
+boost::asio::awaitable<void> Receipts::QueueAfterSale(const http::Request& request, const auth::Principal& who,
+                                                      http::Response& response, std::string to) {
+  boost::json::value queued = nullptr;
+  std::int64_t sale_id = 0;
+  try {
+    boost::json::value answer = boost::json::parse(response.body);
+    sale_id = answer.at("id").to_number<std::int64_t>();
+    std::optional<std::string> key;
+    if (auto header = request.headers.Get("Idempotency-Key")) key = "sale-receipt:" + std::string(*header);
+    ReceiptStore::Queued q = co_await store_.Enqueue(sale_id, std::move(to), false, who.subject, std::move(key));
+    queued = ToJson(q.email);
+    answer.as_object()["receipt_email"] = std::move(queued);
+    response.body = boost::json::serialize(answer);
+  } catch (const std::exception& e) {
+    // The sale stands; the cashier can send the receipt again from GET /sales/{id}/receipt/email.
+    log::Warn("receipt e-mail of a sale not queued", {{"sale_id", std::to_string(sale_id)}, {"error", e.what()}});
+  }
 }
 
 boost::asio::awaitable<http::Response> Receipts::Emails(const http::Request& request, const auth::Principal& who,

@@ -40,6 +40,15 @@ class Receipts {
   /// POST /sales/{id}/receipt/email `{to, reprint?}`: 202 with the queued e-mail; `Idempotency-Key` optional.
   boost::asio::awaitable<http::Response> Email(const http::Request& request, const auth::Principal& who,
                                                std::int64_t sale_id);
+  /// The `receipt_email` of a POST /sales body, taken out of the body (the desk does not know it): 400
+  /// `request.validation_failed` on `receipt_email` when it is not an address. nullopt when absent, or when the
+  /// body is not a JSON object (the desk answers that).
+  static std::optional<std::string> TakeSaleEmail(http::Request& request);
+  /// After a sale answered 201: queues its receipt e-mail (keyed by the sale's Idempotency-Key, so a retried sale
+  /// queues nothing more) and adds `receipt_email` (the queued e-mail, or null) to the answer. Never throws: the
+  /// sale is made whatever happens here.
+  boost::asio::awaitable<void> QueueAfterSale(const http::Request& request, const auth::Principal& who,
+                                              http::Response& response, std::string to);
   /// GET /sales/{id}/receipt/emails: every e-mail of the sale with its status, attempts and last error.
   boost::asio::awaitable<http::Response> Emails(const http::Request& request, const auth::Principal& who,
                                                 std::int64_t sale_id);
