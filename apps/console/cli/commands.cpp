@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <set>
 
@@ -18,7 +19,8 @@ const std::set<std::string>& Names() {
   static const std::set<std::string> names{
       "login",    "logout", "whoami",  "status",        "sync",    "sale",      "reprint",   "return",
       "register", "stock",  "restock", "centre-stock",  "adjust",  "movements", "dashboard", "report",
-      "product",  "staff",  "journal", "discrepancies", "resolve", "find-sale", "customer"};
+      "product",  "staff",  "journal", "discrepancies", "resolve", "find-sale", "customer",
+      "receipt",  "email-receipt"};
   return names;
 }
 
@@ -113,6 +115,18 @@ int Run(int argc, char** argv) {
   sale->add_option("--customer", customer, "e-mail or phone of the customer");
   auto* reprint = app.add_subcommand("reprint", "print a receipt again, marked COPIE");
   reprint->add_option("receipt", text_a, "S4-000042 or sale id")->required();
+  // Issue 15: the server's rendering of a receipt, in any format, and receipts sent by e-mail.
+  auto* receipt_cmd = app.add_subcommand("receipt", "the server's receipt: text40 (default), text48, html, escpos");
+  receipt_cmd->add_option("receipt", text_a, "S4-000042 or sale id")->required();
+  std::string receipt_format = "text40", receipt_output, receipt_to;
+  bool receipt_copy = false;
+  receipt_cmd->add_option("--format", receipt_format)->check(CLI::IsMember({"text40", "text48", "html", "escpos"}));
+  receipt_cmd->add_flag("--reprint", receipt_copy, "a reprint, marked « COPIE »");
+  receipt_cmd->add_option("--output", receipt_output, "write it to this file or printer device (escpos: /dev/usb/lp0)");
+  auto* email_cmd = app.add_subcommand("email-receipt", "send a receipt by e-mail (queued, sent in the background)");
+  email_cmd->add_option("receipt", text_a, "S4-000042 or sale id")->required();
+  email_cmd->add_option("--to", receipt_to, "the customer's e-mail address")->required();
+  email_cmd->add_flag("--reprint", receipt_copy, "send it as a copy");
   auto* find_sale = app.add_subcommand("find-sale", "show a receipt");
   find_sale->add_option("receipt", text_a)->required();
   auto* ret = app.add_subcommand("return", "return items of a receipt: --item PRODUCT_ID:QTY ...");
@@ -341,6 +355,25 @@ int Run(int argc, char** argv) {
     return out.Show(o);
   }
   if (reprint->parsed()) return out.Show(station.Reprint(text_a));
+  if (receipt_cmd->parsed()) {
+    Outcome o = station.ServerReceipt(text_a, receipt_format, receipt_copy);
+    if (!o.ok || out.json) return out.Show(o);
+    if (receipt_output.empty()) {
+      std::cout.write(o.raw.data(), static_cast<std::streamsize>(o.raw.size()));
+      std::cout.flush();
+      return 0;
+    }
+    std::ofstream file(receipt_output, std::ios::binary | std::ios::app);
+    file.write(o.raw.data(), static_cast<std::streamsize>(o.raw.size()));
+    file.close();
+    if (!file) {
+      std::cerr << "Impossible d'écrire dans " << receipt_output << "\n";
+      return 1;
+    }
+    std::cout << o.message << " écrit dans " << receipt_output << "\n";
+    return 0;
+  }
+  if (email_cmd->parsed()) return out.Show(station.EmailReceipt(text_a, receipt_to, receipt_copy));
   if (find_sale->parsed()) {
     Outcome o = station.FindSale(text_a);
     if (auto r = ReceiptFromJson(o.json)) o.text = FormatReceipt(*r, station.Header());
