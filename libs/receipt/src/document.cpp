@@ -161,10 +161,12 @@ Document FromJson(const json::object& record, Issuer issuer, Store store) {
   Document doc;
   doc.issuer = std::move(issuer);
   doc.store = std::move(store);
-  doc.receipt_number = FirstText(record, {"receipt_number", "order_number", "id"});
+  doc.receipt_number = FirstText(record, {"receipt_number", "order_number", "number", "id"});
   std::string created = Text(record, "created_at");
   doc.issued_at = MontrealTime(created).value_or(created);
-  if (const json::array* lines = Array(record, "lines")) {
+  const json::array* lines = Array(record, "lines");
+  if (lines == nullptr) lines = Array(record, "items");  // an order's lines
+  if (lines != nullptr) {
     for (const json::value& v : *lines) {
       const json::object& l = Object(v, "line");
       Line line;

@@ -80,6 +80,22 @@ TEST(ReceiptDocument, WrongTypesAreRefused) {
   EXPECT_THROW(FromJson(sale, {}, {}), std::invalid_argument);
 }
 
+TEST(ReceiptDocument, AnOnlineOrderHasItemsANumberAndShipping) {
+  boost::json::object order = boost::json::parse(R"({"id": "8f0c", "number": "W-000123", "status": "paid",
+    "items": [{"product_id": 12, "sku": "ALI-MIE-001", "name": "Miel", "unit_price_cents": 1599, "quantity": 2}],
+    "subtotal_cents": 3198, "shipping_cents": 999, "gst_cents": 210, "qst_cents": 419, "total_cents": 4826,
+    "created_at": "2026-07-01T16:00:00Z"})").as_object();
+  Document doc = FromJson(order, {}, {"Boutique en ligne", "", ""});
+  EXPECT_EQ(doc.receipt_number, "W-000123");
+  EXPECT_EQ(doc.issued_at, "2026-07-01 12:00");
+  ASSERT_EQ(doc.lines.size(), 1u);
+  EXPECT_EQ(doc.lines[0].gross_cents(), 3198);
+  EXPECT_EQ(doc.shipping_cents, 999);
+  doc.online = true;
+  EXPECT_NE(RenderText(doc, 40).find("\nLivraison                           9,99\n"), std::string::npos) << RenderText(doc, 40);
+  EXPECT_NE(RenderText(doc, 40).find("\nCommande                        W-000123\n"), std::string::npos);
+}
+
 TEST(ReceiptAmounts, FrenchWithThousandsAndComma) {
   EXPECT_EQ(FormatAmount(0), "0,00");
   EXPECT_EQ(FormatAmount(5), "0,05");

@@ -11,6 +11,7 @@ import type {
   Product,
   ProductInput,
   ProductPatch,
+  ReceiptEmail,
   RestockRequest,
   RestockStatus,
   Role,
@@ -81,6 +82,18 @@ export const sales = {
       auth,
       idempotencyKey: key,
     }),
+};
+
+/** Receipts rendered by sales (ADR 0160); e-mails queued there (ADR 0161). */
+export const receipts = {
+  html: (number: string, reprint = false) =>
+    call<string>('GET', `/receipts/${encodeURIComponent(number)}`, {
+      query: { format: 'html', reprint: reprint ? 'true' : undefined },
+      auth,
+      responseType: 'text',
+    }),
+  email: (saleId: number, to: string, reprint = false) =>
+    call<ReceiptEmail>('POST', `/sales/${saleId}/receipt/email`, { body: { to, ...(reprint ? { reprint } : {}) }, auth }),
 };
 
 export const onlineOrders = {

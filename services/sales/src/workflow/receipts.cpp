@@ -5,6 +5,7 @@
 #include "api/json.hpp"
 #include "comptoir/json.hpp"
 #include "comptoir/log.hpp"
+#include "comptoir/receipt/settings.hpp"
 #include "domain/receipt_mail.hpp"
 #include "workflow/desk.hpp"
 
@@ -49,17 +50,7 @@ ApiError ReceiptNotFound(std::string_view number) {
 }  // namespace
 
 ReceiptSettings LoadReceiptSettings(config::Source& source) {
-  ReceiptSettings s;
-  s.issuer.chain_name = source.String("sales.receipt.chain_name", s.issuer.chain_name);
-  s.issuer.gst_number = source.String("sales.receipt.gst_number", s.issuer.gst_number);
-  s.issuer.qst_number = source.String("sales.receipt.qst_number", s.issuer.qst_number);
-  source.Check(!s.issuer.chain_name.empty() && json::Utf8Length(s.issuer.chain_name) <= 32,
-               "sales.receipt.chain_name", "must be 1 to 32 characters");
-  source.Check(receipt::IsGstNumber(s.issuer.gst_number), "sales.receipt.gst_number",
-               "must be a GST registration as printed: 9 digits, a space, RT and 4 digits (123456789 RT0001)");
-  source.Check(receipt::IsQstNumber(s.issuer.qst_number), "sales.receipt.qst_number",
-               "must be a QST registration as printed: 10 digits, a space, TQ and 4 digits (1234567890 TQ0001)");
-  return s;
+  return ReceiptSettings{receipt::LoadIssuer(source, "sales.receipt")};
 }
 
 boost::json::object ToJson(const ReceiptEmail& e) {

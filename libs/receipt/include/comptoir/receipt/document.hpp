@@ -76,7 +76,7 @@ struct Document {
 };
 
 /// Builds the document of a sale or order answer (`GET /sales/{id}`, `GET /orders/{id}`). Reads
-/// `receipt_number` (or `order_number`/`id`), `created_at`, `lines[]` (`name`, `sku`, `quantity`,
+/// `receipt_number` (or `order_number`/`number`/`id`), `created_at`, `lines[]` or `items[]` (`name`, `sku`, `quantity`,
 /// `unit_price_cents`, optional `discounts[]`), optional `discounts[]`, `subtotal_cents`, `taxes[]` when present
 /// (each `{code|name|label, amount_cents|cents}`) else `gst_cents`/`qst_cents`, `shipping_cents`, `total_cents`,
 /// `cash_rounding_cents`, `payments[]` (`method`, `amount_cents`, `gift_card_code`) and `change_cents`.
