@@ -5,7 +5,9 @@
 
 /** The inner HTML of the receipt's <main>, without scripts or event attributes; '' when there is none. */
 export function receiptBody(html: string): string {
-  const doc = new DOMParser().parseFromString(html, 'text/html');
+  // The page's own <style> goes before parsing: Chromium reports even an inert document's inline style as a CSP
+  // violation of the page that parses it.
+  const doc = new DOMParser().parseFromString(html.replace(/<style[\s\S]*?<\/style\s*>/gi, ''), 'text/html');
   const main = doc.querySelector('main.receipt');
   if (!main) return '';
   for (const el of Array.from(main.querySelectorAll('script, style, iframe, object, embed, link'))) el.remove();
