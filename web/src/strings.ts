@@ -159,6 +159,7 @@ export const t = {
     onlineOrders: 'Commandes en ligne',
     staff: 'Personnel',
     password: 'Mot de passe',
+    operations: 'Exploitation',
   },
 
   roles: {
@@ -371,7 +372,49 @@ export const t = {
     stores: 'Magasins',
   },
 
+  operations: {
+    title: 'Exploitation en direct',
+    intro: 'Les indicateurs de Prometheus pour chaque service, mis à jour toutes les quelques secondes.',
+    asOf: (time: string) => `Mis à jour : ${time}`,
+    live: 'Mise à jour automatique',
+    stale: 'Dernières valeurs connues ci-dessous (elles ne sont plus mises à jour).',
+    targets: 'État des cibles surveillées',
+    targetsUp: (up: number, total: number) => `${up} sur ${total} en service`,
+    service: 'Service',
+    instance: 'Instance',
+    state: 'État',
+    lastError: 'Dernière erreur',
+    lastScrape: 'Dernière collecte',
+    health: { up: 'En service', down: 'Hors service', unknown: 'Inconnu' } as Record<string, string>,
+    cartInstances: 'Instances du panier',
+    cartLoad: 'Charge (requêtes/s)',
+    gateway: 'Cibles du panier vues par la passerelle',
+    gatewayState: { healthy: 'Saine', unhealthy: 'Non saine', dns_error: 'Erreur DNS', healthchecks_off: 'Sans vérification' } as Record<string, string>,
+    alerts: 'Alertes en cours',
+    noAlerts: 'Aucune alerte en cours.',
+    alertState: { firing: 'Déclenchée', pending: 'En attente' } as Record<string, string>,
+    severity: { critical: 'Critique', warning: 'Avertissement', info: 'Information' } as Record<string, string>,
+    since: 'Depuis',
+    notifications: 'Dernières notifications reçues d’Alertmanager',
+    noNotifications: 'Aucune notification reçue.',
+    notificationsUnavailable: 'Le récepteur d’alertes ne répond pas : les notifications ne peuvent pas être affichées.',
+    notificationStatus: { firing: 'Déclenchée', resolved: 'Résolue' } as Record<string, string>,
+    window: 'Période des graphiques',
+    windows: { '5m': '5 minutes', '15m': '15 minutes', '1h': '1 heure', '6h': '6 heures' },
+    charts: {
+      requests: 'Requêtes par seconde, par service',
+      latency: 'Latence p95 (ms), par service',
+      errors: 'Taux d’erreurs 5xx (%), par service',
+      cart_load: 'Charge de chaque instance du panier (requêtes/s)',
+    },
+    noData: 'Aucune donnée pour cette période.',
+    latest: 'Dernière valeur',
+    series: 'Série',
+  },
+
   errors: {
+    prometheusUnavailable:
+      'Prometheus ne répond pas : les indicateurs d’exploitation sont indisponibles pour le moment. Vérifiez que la surveillance est démarrée (scripts/platform.sh up) ; la page réessaie toute seule.',
     network: 'Le serveur ne répond pas. Vérifiez votre connexion et réessayez.',
     timeout: 'Le serveur a mis trop de temps à répondre. Réessayez.',
     generic: 'Une erreur est survenue. Réessayez dans un moment.',
@@ -441,6 +484,8 @@ export function errorMessage(e: unknown): string {
       return t.errors.invalidResetCode;
     case 'product.duplicate_sku':
       return t.errors.duplicateSku;
+    case 'prometheus.unavailable':
+      return t.errors.prometheusUnavailable;
   }
   if (err.status === 401) return err.code === 'auth.invalid_credentials' ? t.errors.badCredentials : t.errors.signInAgain;
   if (err.status === 403) return t.errors.forbidden;

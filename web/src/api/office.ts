@@ -5,6 +5,9 @@ import type {
   Dashboard,
   Line,
   Location,
+  OpsSeriesAnswer,
+  OpsStatus,
+  OpsWindow,
   Order,
   OrderStatus,
   Page,
@@ -124,4 +127,10 @@ export const staffAccounts = {
     call<Staff>('PATCH', `/staff/${id}`, { body, auth }),
   /** Admin: the old password stops working; the answer's one-time code is for the staff member. */
   resetPassword: (id: number) => call<{ reset_token: string; expires_at: string }>('POST', `/staff/${id}/password-reset`, { auth }),
+};
+
+/** The operations page (ADR 0103): the web service asks Prometheus, with its allow-list of queries. */
+export const operations = {
+  status: () => call<OpsStatus>('GET', '/operations/status', { auth }),
+  series: (window: OpsWindow) => call<OpsSeriesAnswer>('GET', '/operations/series', { query: { window }, auth }),
 };

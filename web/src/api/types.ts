@@ -295,3 +295,59 @@ export interface TopProduct {
   quantity: number;
   sales_cents: number;
 }
+
+/** The operations page (GET /api/v1/operations/status, ADR 0103): Prometheus's view of the platform. */
+export interface OpsTarget {
+  job: string;
+  instance: string;
+  instance_id: string | null;
+  health: 'up' | 'down' | 'unknown';
+  last_error: string;
+  last_scrape: string | null;
+  last_scrape_duration_s: number;
+}
+export interface OpsGatewayTarget {
+  upstream: string;
+  target: string;
+  state: string;
+}
+export interface OpsAlert {
+  name: string;
+  state: 'pending' | 'firing';
+  severity: string;
+  summary: string;
+  labels: Record<string, string>;
+  active_at: string | null;
+  value: string;
+}
+export interface OpsNotification {
+  status: 'firing' | 'resolved';
+  name: string;
+  severity: string;
+  summary: string;
+  labels: Record<string, string>;
+  starts_at: string | null;
+  ends_at: string | null;
+}
+export interface OpsStatus {
+  as_of: string;
+  targets: OpsTarget[];
+  gateway_targets: OpsGatewayTarget[];
+  alerts: OpsAlert[];
+  notifications: { available: true; items: OpsNotification[] } | { available: false; detail: string };
+}
+export type OpsPanelId = 'requests' | 'latency' | 'errors' | 'cart_load';
+export type OpsWindow = '5m' | '15m' | '1h' | '6h';
+export interface OpsSeries {
+  labels: Record<string, string>;
+  /** [epoch seconds, value as Prometheus writes it ("1.5", "NaN")] */
+  values: [number, string][];
+}
+/** GET /api/v1/operations/series?window=… */
+export interface OpsSeriesAnswer {
+  window: OpsWindow;
+  step_s: number;
+  start: number;
+  end: number;
+  panels: { id: OpsPanelId; series: OpsSeries[] }[];
+}

@@ -9,6 +9,7 @@ import { Field, Message, usePageTitle, useSubmit } from '../ui/components';
 import { SignInForm } from '../ui/SignInForm';
 import { DashboardPage } from './DashboardPage';
 import { OnlineOrdersPage } from './OnlineOrdersPage';
+import { OperationsPage } from './OperationsPage';
 import { PasswordPage } from './PasswordPage';
 import { ProductsPage } from './ProductsPage';
 import { ReceiptPage } from './ReceiptPage';
@@ -26,6 +27,7 @@ const LABELS: Record<Section, string> = {
   sales: t.office.sales,
   onlineOrders: t.office.onlineOrders,
   staff: t.office.staff,
+  operations: t.office.operations,
   password: t.office.password,
 };
 
@@ -126,6 +128,8 @@ function Screen() {
       return <OnlineOrdersPage />;
     case 'staff':
       return <StaffPage />;
+    case 'operations':
+      return <OperationsPage />;
     case 'password':
       return <PasswordPage />;
   }

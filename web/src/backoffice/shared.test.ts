@@ -8,7 +8,8 @@ describe('who opens which screen', () => {
   it('keeps head-office screens from cashiers and logistics', () => {
     expect(open('cashier')).toEqual(['stock', 'restock', 'sales', 'password']);
     expect(open('logistics')).toEqual(['stock', 'restock', 'onlineOrders', 'password']);
-    expect(open('manager')).toEqual(['dashboard', 'products', 'stock', 'restock', 'sales', 'onlineOrders', 'password']);
+    expect(open('manager')).toEqual(['dashboard', 'products', 'stock', 'restock', 'sales', 'onlineOrders', 'operations', 'password']);
+    expect(open('admin')).toContain('operations');
     expect(open('admin')).toContain('staff');
     expect(allowed('dashboard', null)).toBe(false);
   });

@@ -21,6 +21,7 @@ export const SECTIONS = {
   sales: { path: '/gestion/ventes', roles: ['cashier', 'manager', 'admin'] },
   onlineOrders: { path: '/gestion/commandes', roles: ['logistics', 'manager', 'admin'] },
   staff: { path: '/gestion/personnel', roles: ['admin'] },
+  operations: { path: '/gestion/exploitation', roles: ['manager', 'admin'] },
   password: { path: '/gestion/mot-de-passe', roles: ['cashier', 'logistics', 'manager', 'admin'] },
 } as const satisfies Record<string, { path: string; roles: readonly Role[] }>;
 export type Section = keyof typeof SECTIONS;
