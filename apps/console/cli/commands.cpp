@@ -113,6 +113,8 @@ int Run(int argc, char** argv) {
   sale->add_option("--item", items, "SKU, barcode or name, with a quantity")->required();
   sale->add_option("--pay", pays, "cash|card|debit:AMOUNT ($), gift_card:AMOUNT:CODE:PIN")->required();
   sale->add_option("--customer", customer, "e-mail or phone of the customer");
+  std::string sale_email;
+  sale->add_option("--email", sale_email, "send the receipt to this address (the sale never waits for it)");
   auto* reprint = app.add_subcommand("reprint", "print a receipt again, marked COPIE");
   reprint->add_option("receipt", text_a, "S4-000042 or sale id")->required();
   // Issue 15: the server's rendering of a receipt, in any format, and receipts sent by e-mail.
@@ -314,6 +316,7 @@ int Run(int argc, char** argv) {
         return out.Show(Outcome{false, 404, "product.not_found", problem, "{\"code\":\"product.not_found\"}", {}});
       till.Add(*item, q);
     }
+    till.receipt_email = sale_email;
     if (!customer.empty()) {
       Outcome c = station.FindCustomer(customer, till.customer_id);
       if (!c.ok) return out.Show(c);

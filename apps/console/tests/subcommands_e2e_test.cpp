@@ -292,8 +292,13 @@ TEST(Subcommands, ReceiptInAnyFormatAndByEmail) {
   ASSERT_EQ(Console(home, {"login", "--email", "cashier.mile-end@comptoir.local", "--password", "comptoir-demo"}, out),
             0)
       << out;
-  ASSERT_EQ(Console(home, {"--json", "sale", "--item", "VETE-0001", "--pay", "cash:30"}, out), 0) << out;
+  ASSERT_EQ(Console(home, {"--json", "sale", "--item", "VETE-0001", "--pay", "cash:30", "--email", "marie.martin@example.com"},
+                    out),
+            0)
+      << out;
   const std::string number(Json(out).at("receipt_number").as_string());
+  EXPECT_EQ(Json(out).at("receipt_email").at("status"), "queued") << out;  // sent later by the server
+  EXPECT_EQ(Json(out).at("receipt_email").at("to"), "marie.martin@example.com") << out;
 
   ASSERT_EQ(Console(home, {"receipt", number}, out), 0) << out;
   EXPECT_NE(out.find("                Mile End\n"), std::string::npos) << out;
