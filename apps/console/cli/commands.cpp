@@ -16,11 +16,12 @@ namespace comptoir::console::cli {
 namespace {
 
 const std::set<std::string>& Names() {
-  static const std::set<std::string> names{
-      "login",    "logout", "whoami",  "status",        "sync",    "sale",      "reprint",   "return",
-      "register", "stock",  "restock", "centre-stock",  "adjust",  "movements", "dashboard", "report",
-      "product",  "staff",  "journal", "discrepancies", "resolve", "find-sale", "customer",
-      "receipt",  "email-receipt"};
+  static const std::set<std::string> names{"login",   "logout",       "whoami",   "status",    "sync",
+                                           "sale",    "reprint",      "return",   "register",  "stock",
+                                           "restock", "centre-stock", "adjust",   "movements", "dashboard",
+                                           "report",  "product",      "staff",    "journal",   "discrepancies",
+                                           "resolve", "find-sale",    "customer", "transfer",  "count",
+                                           "receipt", "email-receipt"};
   return names;
 }
 
@@ -99,6 +100,7 @@ int Run(int argc, char** argv) {
   std::string email, password, text_a, text_b, note, reason, method, customer, csv, from, to, group_by, status_filter;
   std::vector<std::string> items, pays;
   std::int64_t id = 0, location = 0, product = 0, quantity = 0, category = 0;
+  std::vector<std::int64_t> count_products;
   int limit = 10;
   bool all = false, low = false;
 
@@ -167,6 +169,45 @@ int Run(int argc, char** argv) {
   rs_ship->add_option("id", id)->required();
   auto* rs_receive = restock->add_subcommand("receive");
   rs_receive->add_option("id", id)->required();
+  // Transfers between stores (ADR 0171) and cycle counts (ADR 0172).
+  auto* transfer = app.add_subcommand("transfer", "transfers between stores");
+  transfer->require_subcommand(1);
+  auto* tr_create = transfer->add_subcommand("create", "ask another store for goods, brought to this store");
+  tr_create->add_option("--from", location, "the store that sends")->required();
+  tr_create->add_option("--item", items, "PRODUCT_ID:QTY")->required();
+  tr_create->add_option("--note", note);
+  auto* tr_list = transfer->add_subcommand("list");
+  tr_list->add_option("--status", status_filter);
+  tr_list->add_option("--location", location);
+  auto* tr_show = transfer->add_subcommand("show");
+  tr_show->add_option("id", id)->required();
+  auto* tr_approve = transfer->add_subcommand("approve", "approve (in part with --item PRODUCT_ID:QTY)");
+  tr_approve->add_option("id", id)->required();
+  tr_approve->add_option("--item", items);
+  auto* tr_reject = transfer->add_subcommand("reject");
+  tr_reject->add_option("id", id)->required();
+  tr_reject->add_option("--reason", reason)->required();
+  auto* tr_ship = transfer->add_subcommand("ship");
+  tr_ship->add_option("id", id)->required();
+  auto* tr_receive = transfer->add_subcommand("receive");
+  tr_receive->add_option("id", id)->required();
+  auto* count = app.add_subcommand("count", "cycle counts: open a sheet, count, post");
+  count->require_subcommand(1);
+  auto* ct_open = count->add_subcommand("open");
+  ct_open->add_option("--location", location)->required();
+  ct_open->add_option("--product", count_products, "PRODUCT_ID (repeat; none: every product stocked there)");
+  ct_open->add_option("--note", note);
+  auto* ct_lines = count->add_subcommand("lines", "record counted quantities: --item PRODUCT_ID:UNITS");
+  ct_lines->add_option("id", id)->required();
+  ct_lines->add_option("--item", items)->required();
+  auto* ct_show = count->add_subcommand("show");
+  ct_show->add_option("id", id)->required();
+  auto* ct_post = count->add_subcommand("post", "post the sheet: count corrections and the variance report");
+  ct_post->add_option("id", id)->required();
+  auto* ct_cancel = count->add_subcommand("cancel");
+  ct_cancel->add_option("id", id)->required();
+  auto* ct_variance = count->add_subcommand("variance");
+  ct_variance->add_option("id", id)->required();
   auto* centre = app.add_subcommand("centre-stock", "stock of the logistics centre");
   centre->add_flag("--low", low, "low-stock alerts only");
   auto* adjust = app.add_subcommand("adjust", "adjust stock with a reason");
@@ -406,6 +447,44 @@ int Run(int argc, char** argv) {
   if (rs_reject->parsed()) return out.Show(station.RejectRestock(id, reason));
   if (rs_ship->parsed()) return out.Show(station.ShipRestock(id));
   if (rs_receive->parsed()) return out.Show(station.ReceiveRestock(id));
+  if (tr_create->parsed() || tr_approve->parsed()) {
+    QuantityLines lines;
+    if (!QuantityLinesOf(items, lines)) return Usage("--item PRODUCT_ID:QTY");
+    return out.Show(tr_create->parsed() ? station.CreateTransfer(location, lines, note)
+                                        : station.ApproveTransfer(id, lines));
+  }
+  if (tr_list->parsed()) {
+    return out.Show(
+        station.ListTransfers(status_filter, location ? std::optional<std::int64_t>(location) : std::nullopt));
+  }
+  if (tr_show->parsed()) return out.Show(station.ShowTransfer(id));
+  if (tr_reject->parsed()) return out.Show(station.RejectTransfer(id, reason));
+  if (tr_ship->parsed()) return out.Show(station.ShipTransfer(id));
+  if (tr_receive->parsed()) return out.Show(station.ReceiveTransfer(id));
+  if (ct_open->parsed()) return out.Show(station.OpenCount(location, count_products, note));
+  if (ct_lines->parsed()) {
+    // Units counted may be 0: "ID:0" is parsed by hand (QuantityLinesOf wants quantities > 0).
+    QuantityLines lines;
+    for (const auto& i : items) {
+      const auto colon = i.find(':');
+      try {
+        std::size_t a = 0, b = 0;
+        std::int64_t product = std::stoll(i.substr(0, colon), &a);
+        std::int64_t units = colon == std::string::npos ? -1 : std::stoll(i.substr(colon + 1), &b);
+        if (colon == std::string::npos || a != colon || b != i.size() - colon - 1 || units < 0 || product < 1) {
+          return Usage("--item PRODUCT_ID:UNITS, not " + i);
+        }
+        lines.emplace_back(product, units);
+      } catch (const std::exception&) {
+        return Usage("--item PRODUCT_ID:UNITS, not " + i);
+      }
+    }
+    return out.Show(station.CountLines(id, lines));
+  }
+  if (ct_show->parsed()) return out.Show(station.ShowCount(id));
+  if (ct_post->parsed()) return out.Show(station.PostCount(id));
+  if (ct_cancel->parsed()) return out.Show(station.CancelCount(id));
+  if (ct_variance->parsed()) return out.Show(station.Variance(id));
   if (centre->parsed()) return out.Show(station.CentreStock(low));
   if (adjust->parsed()) return out.Show(station.Adjust(location, product, quantity, reason, note));
   if (movements->parsed()) {

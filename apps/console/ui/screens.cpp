@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "comptoir/console/format.hpp"
+#include "ui/forms.hpp"
 
 namespace comptoir::console::ui {
 
@@ -64,6 +65,8 @@ std::vector<std::string> Split(const std::string& text) {
   return out;
 }
 
+}  // namespace
+
 // "5:2 9:1" → lines; false when a word is not PRODUCT:QTY.
 bool Pairs(const std::string& text, QuantityLines& lines) {
   for (const auto& w : Split(text)) {
@@ -90,6 +93,8 @@ std::optional<std::int64_t> Number(const std::string& text) {
   }
   return std::nullopt;
 }
+
+namespace {
 
 // ---------------------------------------------------------------------------------------------
 class Login final : public Screen {
@@ -129,13 +134,6 @@ class Login final : public Screen {
 
 // ---------------------------------------------------------------------------------------------
 /// One operation: prompts in turn, then `run` with the answers.
-struct Action {
-  Key key;
-  std::string label;
-  std::vector<std::string> prompts;
-  std::function<Outcome(const std::vector<std::string>&)> run;
-};
-
 /// A screen with a view (refreshed after every action) and actions on F-keys; Enter starts the first
 /// action when none is running.
 class Form final : public Screen {
@@ -277,6 +275,8 @@ std::string Arg(const std::vector<std::string>& a, std::size_t i) {
   return i < a.size() ? a[i] : "";
 }
 
+}  // namespace
+
 Outcome Invalid(const std::string& message) {
   Outcome o;
   o.message = message;
@@ -294,6 +294,8 @@ Outcome WithId(const std::string& text, const std::function<Outcome(std::int64_t
   if (!n || *n <= 0) return Invalid("Numéro invalide : " + text);
   return run(*n);
 }
+
+namespace {
 
 // Shared entries of every signed-in menu.
 void Common(Navigator& nav, std::vector<Entry>& entries) {
@@ -441,6 +443,7 @@ std::unique_ptr<Screen> CashierMenu(Navigator& nav) {
                                           [&s](const std::string& p) { return s.StockOf(p); }));
                         }},
                        {Key::kF5, "Réappro.", [&nav] { nav.Push(Restock(nav, false)); }},
+                       {Key::kF11, "Transferts", [&nav] { nav.Push(MakeTransfers(nav, false)); }},
                        {Key::kF6, "Caisse", [&nav] { nav.Push(Register(nav)); }},
                        {Key::kF7, "Réimpression", [&nav, &s] {
                           nav.Push(Simple(nav, "Réimpression",
@@ -455,6 +458,8 @@ std::unique_ptr<Screen> LogisticsMenu(Navigator& nav) {
   auto low = std::make_shared<bool>(false);
   std::vector<Entry> e{
       {Key::kF2, "Demandes", [&nav] { nav.Push(Restock(nav, true)); }},
+      {Key::kF6, "Transferts", [&nav] { nav.Push(MakeTransfers(nav, true)); }},
+      {Key::kF7, "Inventaires", [&nav] { nav.Push(MakeCounts(nav)); }},
       {Key::kF3, "Stock du centre",
        [&nav, &s, low] {
          std::vector<Action> a{{Key::kF2, "Alertes seulement / tout", {}, [low](const std::vector<std::string>&) {
@@ -583,10 +588,13 @@ std::unique_ptr<Screen> HeadOfficeMenu(Navigator& nav) {
          nav.Push(std::make_unique<Form>(
              nav, "Écarts des ventes hors ligne", [&s] { return s.Discrepancies(false); }, std::move(a)));
        }},
-      {Key::kF7, "Stock d'un produit", [&nav, &s] {
+      {Key::kF7, "Stock d'un produit",
+       [&nav, &s] {
          nav.Push(Simple(nav, "Stock d'un produit",
                          "Produit (code, nom ou n°) :", [&s](const std::string& p) { return s.StockOf(p); }));
-       }}};
+       }},
+      {Key::kF11, "Transferts", [&nav] { nav.Push(MakeTransfers(nav, true)); }},
+      {Key::kF12, "Inventaires", [&nav] { nav.Push(MakeCounts(nav)); }}};
   Common(nav, e);
   return std::make_unique<Menu>(nav, "Siège social", std::move(e));
 }
@@ -609,6 +617,11 @@ void Navigator::GoHome() {
   } else {
     stack_.push_back(HeadOfficeMenu(*this));
   }
+}
+
+std::unique_ptr<Screen> MakeForm(Navigator& nav, std::string title, std::function<Outcome()> view,
+                                 std::vector<Action> actions) {
+  return std::make_unique<Form>(nav, std::move(title), std::move(view), std::move(actions));
 }
 
 std::unique_ptr<Screen> MakeLogin(Navigator& nav) {

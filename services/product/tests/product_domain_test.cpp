@@ -243,7 +243,9 @@ TEST(Json, ProductHasEveryField) {
   Product p{
       9, "ALIM-0001", "Café", "Grains", 3, 1299, true, "2025-01-01T00:00:00.000000Z", "2025-01-02T00:00:00.000000Z"};
   boost::json::object o = ToJson(p);
-  EXPECT_EQ(o.size(), 9u);
+  EXPECT_EQ(o.size(), 11u);
+  EXPECT_TRUE(o.at("barcode").is_null());  // ADR 0170: always present, null when none
+  EXPECT_TRUE(o.at("scale_code").is_null());
   EXPECT_EQ(o.at("id").as_int64(), 9);
   EXPECT_EQ(o.at("sku").as_string(), "ALIM-0001");
   EXPECT_EQ(o.at("name").as_string(), "Café");

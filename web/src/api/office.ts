@@ -14,9 +14,13 @@ import type {
   Product,
   ProductInput,
   ProductPatch,
+  CountSheet,
+  CountStatus,
   ReceiptEmail,
   RestockRequest,
   RestockStatus,
+  Transfer,
+  VarianceReport,
   Role,
   Sale,
   SaleInput,
@@ -71,6 +75,30 @@ export const restock = {
     call<RestockRequest>('POST', `/restock-requests/${id}/reject`, { body: { reason }, auth }),
   ship: (id: number) => call<RestockRequest>('POST', `/restock-requests/${id}/ship`, { auth }),
   receive: (id: number) => call<RestockRequest>('POST', `/restock-requests/${id}/receive`, { auth }),
+};
+
+export const transfers = {
+  list: (q: { status?: RestockStatus; location_id?: number; page?: number }) =>
+    call<Page<Transfer>>('GET', '/inventory/transfers', { query: { per_page: 50, ...q }, auth }),
+  /** Asked by the destination store; the key makes a retried click the same transfer. */
+  create: (from_location_id: number, to_location_id: number, lines: Line[], note: string, key: string = newKey()) =>
+    call<Transfer>('POST', '/inventory/transfers', { body: { from_location_id, to_location_id, lines, note }, auth, idempotencyKey: key }),
+  approve: (id: number, lines: Line[]) => call<Transfer>('POST', `/inventory/transfers/${id}/approve`, { body: { lines }, auth }),
+  reject: (id: number, reason: string) => call<Transfer>('POST', `/inventory/transfers/${id}/reject`, { body: { reason }, auth }),
+  ship: (id: number) => call<Transfer>('POST', `/inventory/transfers/${id}/ship`, { auth }),
+  receive: (id: number) => call<Transfer>('POST', `/inventory/transfers/${id}/receive`, { auth }),
+};
+
+export const counts = {
+  list: (q: { status?: CountStatus; location_id?: number; page?: number }) =>
+    call<Page<CountSheet>>('GET', '/inventory/counts', { query: { per_page: 50, ...q }, auth }),
+  open: (location_id: number, product_ids: number[] | null, note: string) =>
+    call<CountSheet>('POST', '/inventory/counts', { body: { location_id, note, ...(product_ids ? { product_ids } : {}) }, auth }),
+  /** quantity: the units counted (0 allowed). */
+  record: (id: number, lines: Line[]) => call<CountSheet>('PUT', `/inventory/counts/${id}/lines`, { body: { lines }, auth }),
+  post: (id: number) => call<CountSheet & { variance: VarianceReport }>('POST', `/inventory/counts/${id}/post`, { auth }),
+  cancel: (id: number) => call<CountSheet>('POST', `/inventory/counts/${id}/cancel`, { auth }),
+  variance: (id: number) => call<VarianceReport>('GET', `/inventory/counts/${id}/variance`, { auth }),
 };
 
 export const sales = {

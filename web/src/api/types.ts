@@ -25,6 +25,10 @@ export interface Product {
   category_id: number | null;
   price_cents: number;
   active: boolean;
+  /** GTIN-13 (a UPC-A with its leading 0), ADR 0170. */
+  barcode: string | null;
+  /** 5-digit item code of a good weighed in store (price-embedded labels). */
+  scale_code: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -34,6 +38,8 @@ export interface ProductInput {
   description?: string | null;
   category_id?: number | null;
   price_cents: number;
+  barcode?: string | null;
+  scale_code?: string | null;
 }
 export type ProductPatch = Partial<ProductInput> & { active?: boolean };
 export interface Category {
@@ -177,6 +183,52 @@ export interface RestockRequest {
   created_at: string;
   updated_at: string;
   lines: { product_id: number; requested_quantity: number; approved_quantity: number | null }[];
+}
+
+// transfers between stores (ADR 0171) and cycle counts (ADR 0172)
+export interface Transfer {
+  id: number;
+  from_location_id: number;
+  to_location_id: number;
+  status: RestockStatus;
+  in_transit: boolean;
+  note: string;
+  reject_reason: string | null;
+  requested_by: string;
+  created_at: string;
+  updated_at: string;
+  lines: { product_id: number; requested_quantity: number; approved_quantity: number | null }[];
+}
+export type CountStatus = 'open' | 'posted' | 'cancelled';
+export interface CountLine {
+  product_id: number;
+  on_hand_at_open: number;
+  counted_quantity: number | null;
+  expected_quantity: number | null;
+  variance: number | null;
+  counted_at: string | null;
+  unit_price_cents: number | null;
+}
+export interface CountSheet {
+  id: number;
+  location_id: number;
+  status: CountStatus;
+  note: string;
+  opened_by: string;
+  posted_by: string | null;
+  movement_key: string | null;
+  created_at: string;
+  updated_at: string;
+  posted_at: string | null;
+  lines: CountLine[];
+}
+export interface VarianceReport {
+  count_id: number;
+  location_id: number;
+  status: CountStatus;
+  rows: { product_id: number; expected: number; counted: number; variance: number; unit_price_cents: number | null; value_cents: number | null }[];
+  not_counted: number[];
+  totals: { units_over: number; units_short: number; net_units: number; value_over_cents: number; value_short_cents: number; net_value_cents: number };
 }
 
 // sales

@@ -12,8 +12,10 @@ import { OnlineOrdersPage } from './OnlineOrdersPage';
 import { OperationsPage } from './OperationsPage';
 import { PasswordPage } from './PasswordPage';
 import { ProductsPage } from './ProductsPage';
+import { CountsPage } from './CountsPage';
 import { ReceiptPage } from './ReceiptPage';
 import { RestockPage } from './RestockPage';
+import { TransfersPage } from './TransfersPage';
 import { SalesPage, SalePage } from './SalesPages';
 import { allowed, role, SECTIONS, type Section } from './shared';
 import { StaffPage } from './StaffPage';
@@ -24,6 +26,8 @@ const LABELS: Record<Section, string> = {
   products: t.office.products,
   stock: t.office.stock,
   restock: t.office.restock,
+  transfers: t.office.transfers,
+  counts: t.office.counts,
   sales: t.office.sales,
   onlineOrders: t.office.onlineOrders,
   staff: t.office.staff,
@@ -122,6 +126,10 @@ function Screen() {
       return <StockPage />;
     case 'restock':
       return <RestockPage />;
+    case 'transfers':
+      return <TransfersPage />;
+    case 'counts':
+      return <CountsPage />;
     case 'sales':
       return <SalesPage />;
     case 'onlineOrders':

@@ -18,6 +18,8 @@ export const SECTIONS = {
   products: { path: '/gestion/produits', roles: ['manager', 'admin'] },
   stock: { path: '/gestion/stock', roles: ['cashier', 'logistics', 'manager', 'admin'] },
   restock: { path: '/gestion/reapprovisionnement', roles: ['cashier', 'logistics', 'manager', 'admin'] },
+  transfers: { path: '/gestion/transferts', roles: ['cashier', 'logistics', 'manager', 'admin'] },
+  counts: { path: '/gestion/inventaires', roles: ['logistics', 'manager', 'admin'] },
   sales: { path: '/gestion/ventes', roles: ['cashier', 'manager', 'admin'] },
   onlineOrders: { path: '/gestion/commandes', roles: ['logistics', 'manager', 'admin'] },
   staff: { path: '/gestion/personnel', roles: ['admin'] },

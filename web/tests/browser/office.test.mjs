@@ -48,7 +48,7 @@ test('a cashier cannot open head-office pages', () =>
     const menu = page.getByRole('navigation', { name: 'Menu de la gestion' });
     assert.deepEqual(
       (await menu.getByRole('link').allTextContents()).map(plain),
-      ['Stock', 'Réapprovisionnement', 'Ventes', 'Mot de passe'],
+      ['Stock', 'Réapprovisionnement', 'Transferts', 'Ventes', 'Mot de passe'],
     );
     const calls = [];
     page.on('request', (r) => r.url().includes('/api/') && calls.push(r.url()));

@@ -67,7 +67,7 @@ test('the catalogue: accent-insensitive search, categories, product pages, at 14
     const page = await openPage(browser, VIEWPORTS.mobile);
     await page.goto('/');
     await page.locator('.product-card').first().waitFor();
-    assert.equal(await page.locator('.product-card').count(), 12); // page 1 of the 18 products
+    assert.equal(await page.locator('.product-card').count(), 12); // page 1 of the 20 products
     await checkPage(page, 'shop-home');
 
     await page.getByLabel('Rechercher un produit').fill('the vert');

@@ -99,7 +99,7 @@ Settlement Settle(std::int64_t total_cents, const std::vector<Tender>& tenders) 
 
 void Till::Add(const Item& item, std::int64_t quantity) {
   for (Line& line : lines_) {
-    if (line.item.id == item.id) {
+    if (!item.price_embedded() && !line.item.price_embedded() && line.item.id == item.id) {
       line.quantity += quantity;
       return;
     }
@@ -165,8 +165,13 @@ std::string Till::SaleBody(std::int64_t location_id, std::optional<std::int64_t>
   json::object body;
   body["location_id"] = location_id;
   json::array lines;
-  for (const Line& line : lines_)
-    lines.push_back(json::object{{"product_id", line.item.id}, {"quantity", line.quantity}});
+  for (const Line& line : lines_) {
+    if (line.item.price_embedded()) {  // the server prices it from the label again (ADR 0170)
+      lines.push_back(json::object{{"barcode", line.item.embedded_barcode}, {"quantity", line.quantity}});
+    } else {
+      lines.push_back(json::object{{"product_id", line.item.id}, {"quantity", line.quantity}});
+    }
+  }
   body["lines"] = std::move(lines);
   json::array payments;
   for (const Tender& t : tenders_) {
@@ -196,6 +201,7 @@ std::string Till::ToDraft() const {
                                  {"sku", l.item.sku},
                                  {"name", l.item.name},
                                  {"price_cents", l.item.price_cents},
+                                 {"barcode", l.item.embedded_barcode},
                                  {"quantity", l.quantity}});
   }
   draft["lines"] = std::move(lines);
@@ -211,8 +217,15 @@ Till Till::FromDraft(std::string_view draft) {
   if (ec || !v.is_object()) return till;
   try {
     for (const auto& l : v.at("lines").as_array()) {
-      Item item{l.at("id").to_number<std::int64_t>(), std::string(l.at("sku").as_string()),
-                std::string(l.at("name").as_string()), l.at("price_cents").to_number<std::int64_t>(), true};
+      Item item{l.at("id").to_number<std::int64_t>(),
+                std::string(l.at("sku").as_string()),
+                std::string(l.at("name").as_string()),
+                l.at("price_cents").to_number<std::int64_t>(),
+                true,
+                ""};
+      if (const auto* b = l.as_object().if_contains("barcode"); b && b->is_string()) {
+        item.embedded_barcode = std::string(b->as_string());
+      }
       till.Add(item, l.at("quantity").to_number<std::int64_t>());
     }
     if (const auto* c = v.as_object().if_contains("customer_id")) till.customer_id = c->to_number<std::int64_t>();

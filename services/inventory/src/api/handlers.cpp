@@ -38,6 +38,20 @@ constexpr std::array kRoutes{
     RouteEntry{Method::kPost, "/api/v1/restock-requests/{id}/reject", &Handlers::RejectRestock},
     RouteEntry{Method::kPost, "/api/v1/restock-requests/{id}/ship", &Handlers::ShipRestock},
     RouteEntry{Method::kPost, "/api/v1/restock-requests/{id}/receive", &Handlers::ReceiveRestock},
+    RouteEntry{Method::kPost, "/api/v1/inventory/transfers", &Handlers::CreateTransfer},
+    RouteEntry{Method::kGet, "/api/v1/inventory/transfers", &Handlers::ListTransfers},
+    RouteEntry{Method::kGet, "/api/v1/inventory/transfers/{id}", &Handlers::GetTransfer},
+    RouteEntry{Method::kPost, "/api/v1/inventory/transfers/{id}/approve", &Handlers::ApproveTransfer},
+    RouteEntry{Method::kPost, "/api/v1/inventory/transfers/{id}/reject", &Handlers::RejectTransfer},
+    RouteEntry{Method::kPost, "/api/v1/inventory/transfers/{id}/ship", &Handlers::ShipTransfer},
+    RouteEntry{Method::kPost, "/api/v1/inventory/transfers/{id}/receive", &Handlers::ReceiveTransfer},
+    RouteEntry{Method::kPost, "/api/v1/inventory/counts", &Handlers::OpenCount},
+    RouteEntry{Method::kGet, "/api/v1/inventory/counts", &Handlers::ListCounts},
+    RouteEntry{Method::kGet, "/api/v1/inventory/counts/{id}", &Handlers::GetCount},
+    RouteEntry{Method::kPut, "/api/v1/inventory/counts/{id}/lines", &Handlers::RecordCounts},
+    RouteEntry{Method::kPost, "/api/v1/inventory/counts/{id}/post", &Handlers::PostCount},
+    RouteEntry{Method::kPost, "/api/v1/inventory/counts/{id}/cancel", &Handlers::CancelCount},
+    RouteEntry{Method::kGet, "/api/v1/inventory/counts/{id}/variance", &Handlers::GetVariance},
 };
 
 constexpr std::initializer_list<Role> kStaff = {Role::kCashier, Role::kLogistics, Role::kManager, Role::kAdmin};

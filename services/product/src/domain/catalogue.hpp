@@ -34,6 +34,8 @@ struct Product {
   bool active = true;
   std::string created_at;
   std::string updated_at;
+  std::optional<std::string> barcode;     ///< GTIN-13 (a UPC-A with its leading 0), ADR 0170
+  std::optional<std::string> scale_code;  ///< 5-digit item code of a good weighed in store (price-embedded codes)
 };
 
 /// A product category.
@@ -55,6 +57,8 @@ struct ProductChange {
   std::optional<std::optional<std::int64_t>> category_id;
   std::optional<std::int64_t> price_cents;
   std::optional<bool> active;
+  std::optional<std::optional<std::string>> barcode;     ///< set to nullopt-inside-optional: removed
+  std::optional<std::optional<std::string>> scale_code;  ///< idem
 };
 
 /// A category as a client writes it (POST and PUT).

@@ -99,15 +99,17 @@ SaleRequest ParseSaleBody(const boost::json::value& body) {
   if (const auto* lines = ArrayField(body, reader, "lines", true, kMaxLines)) {
     for (std::size_t i = 0; i < lines->size(); ++i) {
       json::ObjectReader line((*lines)[i], "lines[" + std::to_string(i) + "].");
-      line.RejectUnknown({"product_id", "sku", "quantity"});
+      line.RejectUnknown({"product_id", "sku", "barcode", "quantity"});
       LineRequest l;
       l.product_id = line.Int("product_id", false, 1);
       l.sku = line.String("sku", false, 1, 64);
+      l.barcode = line.String("barcode", false, 12, 13);  // EAN-13 or UPC-A as scanned (ADR 0170)
       l.quantity = line.Int("quantity", true, 1, kMaxQuantity).value_or(1);
-      if (line.Has("product_id") && line.Has("sku") && !line.IsNull("product_id") && !line.IsNull("sku")) {
-        line.Fail("sku", "give either product_id or sku, not both");
-      } else if (!l.product_id && !l.sku && line.ok()) {
-        line.Fail("product_id", "product_id or sku is required");
+      int given = (l.product_id ? 1 : 0) + (l.sku ? 1 : 0) + (l.barcode ? 1 : 0);
+      if (given > 1) {
+        line.Fail(l.barcode ? "barcode" : "sku", "give one of product_id, sku or barcode");
+      } else if (given == 0 && line.ok()) {
+        line.Fail("product_id", "product_id, sku or barcode is required");
       }
       Merge(reader, line, nested);
       request.lines.push_back(std::move(l));

@@ -64,6 +64,7 @@ Refund ComputeRefund(const Sale& sale, std::span<const ReturnLineRequest> lines,
                    std::move(missing));
   }
   for (SaleLine& r : refund.lines) {
+    r.line_total_cents = r.unit_price_cents * r.quantity;
     for (const SaleLine& s : sale.lines) {
       if (s.product_id != r.product_id) continue;
       const std::int64_t left = s.quantity - s.returned_quantity;
@@ -73,8 +74,10 @@ Refund ComputeRefund(const Sale& sale, std::span<const ReturnLineRequest> lines,
                                      " returned but only " + std::to_string(left) + " of " +
                                      std::to_string(s.quantity) + " sold remain returnable");
       }
+      // The last units of a line refund what is left of its total: weighed pieces (ADR 0170) were priced by their
+      // labels and the unit price is their rounded average, so the line is refunded exactly what was paid.
+      if (r.quantity == left) r.line_total_cents = s.line_total_cents - s.returned_quantity * s.unit_price_cents;
     }
-    r.line_total_cents = r.unit_price_cents * r.quantity;
   }
   std::int64_t subtotal = 0;
   for (const SaleLine& r : refund.lines) subtotal += r.line_total_cents;

@@ -116,13 +116,18 @@ std::vector<SaleLine> PriceLines(std::span<const std::pair<Product, std::int64_t
   std::map<std::int64_t, std::size_t> index;
   for (const auto& [product, quantity] : scanned) {
     auto [it, inserted] = index.try_emplace(product.id, lines.size());
-    if (inserted) {
-      lines.push_back(SaleLine{product.id, product.sku, product.name, product.price_cents, quantity, 0, 0});
-    } else {
-      lines[it->second].quantity += quantity;
+    if (inserted) lines.push_back(SaleLine{product.id, product.sku, product.name, product.price_cents, 0, 0, 0});
+    SaleLine& line = lines[it->second];
+    line.quantity += quantity;
+    line.line_total_cents += product.price_cents * quantity;
+  }
+  // Weighed pieces of one product (ADR 0170) carry their own label prices: the line's total is their sum, its unit
+  // price their average, rounded half-up (a sale has one line per product).
+  for (SaleLine& line : lines) {
+    if (line.line_total_cents != line.unit_price_cents * line.quantity) {
+      line.unit_price_cents = (line.line_total_cents * 2 + line.quantity) / (2 * line.quantity);
     }
   }
-  for (SaleLine& line : lines) line.line_total_cents = line.unit_price_cents * line.quantity;
   return lines;
 }
 

@@ -34,6 +34,7 @@ std::optional<Tender> ParseTender(std::string_view text) noexcept;
 struct LineRequest {
   std::optional<std::int64_t> product_id;
   std::optional<std::string> sku;
+  std::optional<std::string> barcode;  ///< as scanned: EAN-13 or UPC-A, maybe price-embedded (ADR 0170)
   std::int64_t quantity = 1;
 };
 
@@ -68,6 +69,8 @@ struct Product {
   std::string name;
   std::int64_t price_cents = 0;
   bool active = true;
+  /// Priced by a price-embedded barcode (ADR 0170): price_cents is the label's.
+  bool price_embedded = false;
 };
 
 /// A priced line of a sale.
@@ -197,7 +200,8 @@ struct RegisterSession {
 Totals TotalsOf(std::int64_t subtotal_cents) noexcept;
 
 /// Prices resolved lines: one line per product (a product scanned twice is merged into its first
-/// line, quantities summed), line total = unit price × quantity, and the sale's totals.
+/// line, quantities summed), line total = the sum of what each scan costs — unit price × quantity, or for
+/// weighed pieces (ADR 0170) the sum of their labels, the unit price then their average rounded half-up.
 std::vector<SaleLine> PriceLines(std::span<const std::pair<Product, std::int64_t>> scanned);
 Totals TotalsOfLines(std::span<const SaleLine> lines) noexcept;
 

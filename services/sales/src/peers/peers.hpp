@@ -20,6 +20,9 @@ class Catalogue {
   /// The product; nullopt when product answers 404 (unknown id or SKU).
   boost::asio::awaitable<std::optional<Product>> ById(const http::Request& origin, std::int64_t id) const;
   boost::asio::awaitable<std::optional<Product>> BySku(const http::Request& origin, std::string sku) const;
+  /// A scanned EAN-13 / UPC-A (GET /api/v1/products/by-barcode/{code}); a price-embedded code gives the product
+  /// priced at the embedded price, with `price_embedded` set.
+  boost::asio::awaitable<std::optional<Product>> ByBarcode(const http::Request& origin, std::string code) const;
 
  private:
   service::Peer peer_;

@@ -95,10 +95,16 @@ boost::asio::awaitable<std::vector<SaleLine>> Desk::PriceLines(const http::Reque
     std::optional<Product> product;
     if (line.product_id) {
       product = co_await catalogue_.ById(request, *line.product_id);
-    } else {
+    } else if (line.sku) {
       product = co_await catalogue_.BySku(request, *line.sku);
+    } else {
+      // A scan: product answers 400 product.invalid_barcode for a wrong check digit (passed on as is), and for a
+      // price-embedded code the product whose price is the embedded one (ADR 0170).
+      product = co_await catalogue_.ByBarcode(request, *line.barcode);
     }
-    const std::string what = line.product_id ? "product " + std::to_string(*line.product_id) : "SKU " + *line.sku;
+    const std::string what = line.product_id ? "product " + std::to_string(*line.product_id)
+                             : line.sku      ? "SKU " + *line.sku
+                                             : "barcode " + *line.barcode;
     if (!product) {
       unknown.push_back({"lines[" + std::to_string(i) + "]", what + " does not exist"});
     } else if (!product->active) {

@@ -130,6 +130,26 @@ class Station {
   Outcome ShipRestock(std::int64_t id);
   Outcome ReceiveRestock(std::int64_t id);
 
+  // --- transfers between stores (ADR 0171) and cycle counts (ADR 0172): lib/src/station_stock.cpp --------
+  /// Asks `from` (another store) for `lines`, brought to this store.
+  Outcome CreateTransfer(std::int64_t from, const QuantityLines& lines, const std::string& note);
+  Outcome ListTransfers(const std::string& status, std::optional<std::int64_t> location);
+  Outcome ShowTransfer(std::int64_t id);
+  /// Approves `lines` (in part); no lines: everything requested (logistics).
+  Outcome ApproveTransfer(std::int64_t id, const QuantityLines& lines);
+  Outcome RejectTransfer(std::int64_t id, const std::string& reason);
+  Outcome ShipTransfer(std::int64_t id);
+  Outcome ReceiveTransfer(std::int64_t id);
+  /// Opens a count sheet at `location` for `products` (none: every product stocked there).
+  Outcome OpenCount(std::int64_t location, const std::vector<std::int64_t>& products, const std::string& note);
+  /// Records counted quantities (product, units counted).
+  Outcome CountLines(std::int64_t id, const QuantityLines& counted);
+  Outcome ShowCount(std::int64_t id);
+  /// Posts the sheet: the corrections and the variance report (text).
+  Outcome PostCount(std::int64_t id);
+  Outcome CancelCount(std::int64_t id);
+  Outcome Variance(std::int64_t id);
+
   // --- logistics -----------------------------------------------------------------------------
   Outcome CentreStock(bool low_only);
   /// `reason`: a motif as staff type it (« casse », « vol », « inventaire », …) or inventory's code
@@ -160,6 +180,9 @@ class Station {
 
  private:
   Outcome FromReply(const Reply& reply, const std::string& done);
+  std::string ProductLabel(std::int64_t product);
+  std::vector<std::string> CountSheetText(const std::string& body);
+  std::vector<std::string> VarianceText(const std::string& body);
   std::optional<Item> ProductFrom(const std::string& json) const;
   void SaveTokens(const Tokens& tokens);
 

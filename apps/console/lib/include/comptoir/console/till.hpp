@@ -19,6 +19,10 @@ struct Item {
   std::string name;
   std::int64_t price_cents = 0;
   bool active = true;
+  /// A weighed piece scanned by its price-embedded label (ADR 0170): the label as scanned, `price_cents` is the
+  /// label's price. Such a line is sold by its barcode and never merged with another.
+  std::string embedded_barcode;
+  [[nodiscard]] bool price_embedded() const noexcept { return !embedded_barcode.empty(); }
 };
 
 struct Line {
@@ -69,7 +73,8 @@ std::string TenderRefusalText(TenderRefusal refusal);
 
 class Till {
  public:
-  /// Adds `quantity` of `item`; the same product again is merged into its line (as the server does).
+  /// Adds `quantity` of `item`; the same product again is merged into its line (as the server does), except a
+  /// price-embedded piece, which keeps its own line and price.
   void Add(const Item& item, std::int64_t quantity = 1);
   /// Sets the quantity of line `index` (0 removes it); false when there is no such line or q < 0.
   bool SetQuantity(std::size_t index, std::int64_t quantity);
