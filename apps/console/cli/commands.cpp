@@ -20,7 +20,7 @@ const std::set<std::string>& Names() {
                                            "sale",    "reprint",      "return",   "register",  "stock",
                                            "restock", "centre-stock", "adjust",   "movements", "dashboard",
                                            "report",  "product",      "staff",    "journal",   "discrepancies",
-                                           "resolve", "find-sale",    "customer", "transfer",  "count",
+                                           "resolve", "find-sale",    "customer", "transfer",  "count", "gift-card", "suspended",
                                            "receipt", "email-receipt"};
   return names;
 }
@@ -147,6 +147,25 @@ int Run(int argc, char** argv) {
   reg_open->add_option("--float", text_a, "opening float ($)")->required();
   auto* reg_close = reg->add_subcommand("close");
   reg_close->add_option("--counted", text_a, "cash counted ($)")->required();
+  auto* reg_x = reg->add_subcommand("x", "the X report of the open session");
+  auto* reg_no_sale = reg->add_subcommand("no-sale", "open the drawer without a sale (logged)");
+  reg_no_sale->add_option("--reason", reason)->required();
+  auto* reg_drop = reg->add_subcommand("drop", "cash taken to the safe");
+  reg_drop->add_option("--amount", text_a, "amount ($)")->required();
+  auto* reg_payout = reg->add_subcommand("payout", "petty cash paid out of the drawer");
+  reg_payout->add_option("--amount", text_a, "amount ($)")->required();
+  reg_payout->add_option("--reason", reason)->required();
+  auto* gift = app.add_subcommand("gift-card", "gift cards at the till");
+  gift->require_subcommand(1);
+  std::string gift_code, gift_pin, gift_pay = "cash";
+  auto* gift_balance = gift->add_subcommand("balance", "the balance of a card (code and PIN)");
+  gift_balance->add_option("--code", gift_code)->required();
+  gift_balance->add_option("--pin", gift_pin)->required();
+  auto* gift_load = gift->add_subcommand("load", "sell (activate) or top up a card, not taxable");
+  gift_load->add_option("--code", gift_code)->required();
+  gift_load->add_option("--amount", text_a, "amount ($)")->required();
+  gift_load->add_option("--pay", gift_pay, "cash (default), card or debit");
+  auto* suspended = app.add_subcommand("suspended", "sales put aside at the store's tills");
   auto* stock = app.add_subcommand("stock", "stock of a product here and in the other locations");
   stock->add_option("product", text_a, "SKU, id or name")->required();
   auto* restock = app.add_subcommand("restock", "restock requests");
@@ -433,6 +452,22 @@ int Run(int argc, char** argv) {
     if (Outcome m = Money(text_a, cents); !m.ok) return out.Show(m);
     return out.Show(reg_open->parsed() ? station.OpenRegister(cents) : station.CloseRegister(cents));
   }
+  if (reg_x->parsed()) return out.Show(station.XReport());
+  if (reg_no_sale->parsed()) return out.Show(station.RecordMovement("no_sale", 0, reason));
+  if (reg_drop->parsed() || reg_payout->parsed()) {
+    std::int64_t cents = 0;
+    if (Outcome m = Money(text_a, cents); !m.ok) return out.Show(m);
+    return out.Show(station.RecordMovement(reg_drop->parsed() ? "drop" : "payout", cents, reason));
+  }
+  if (gift_balance->parsed()) return out.Show(station.GiftCardBalance(gift_code, gift_pin));
+  if (gift_load->parsed()) {
+    std::int64_t cents = 0;
+    if (Outcome m = Money(text_a, cents); !m.ok) return out.Show(m);
+    auto method = ParseMethod(gift_pay);
+    if (!method) return Usage("--pay cash|card|debit");
+    return out.Show(station.LoadGiftCard(gift_code, cents, *method));
+  }
+  if (suspended->parsed()) return out.Show(station.ListSuspended());
   if (stock->parsed()) return out.Show(station.StockOf(text_a));
   if (rs_create->parsed() || rs_approve->parsed()) {
     QuantityLines lines;

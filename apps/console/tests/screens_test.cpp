@@ -161,7 +161,7 @@ TEST_F(ScreensTest, QuantityAndRemoveWorkOnLineNumbers) {
   EXPECT_EQ(nav_->current().message, "Écrire le n° de ligne puis la quantité, ex. 2 3");
   Press(Key::kF4);
   Type("1");
-  EXPECT_EQ(nav_->current().message, "Ligne 1 supprimée");
+  EXPECT_EQ(nav_->current().message, "Ligne 1 annulée");
   EXPECT_NE(Body().find(PadRight("TOTAL", 20) + PadLeft("0,00 $", 13)), std::string::npos) << Body();
 }
 

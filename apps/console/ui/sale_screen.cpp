@@ -87,6 +87,8 @@ class Sale final : public Screen {
         return "Code de la carte-cadeau :";
       case Mode::kGiftPin:
         return "NIP de la carte-cadeau :";
+      case Mode::kResume:
+        return "N° de la vente en attente à reprendre :";
     }
     return "";
   }
@@ -140,6 +142,9 @@ class Sale final : public Screen {
         gift_pin_ = input;
         mode_ = Mode::kTender;
         break;
+      case Mode::kResume:
+        ResumeSale(input);
+        break;
     }
   }
 
@@ -176,12 +181,32 @@ class Sale final : public Screen {
         return StartTender(Method::kDebit);
       case Key::kF8:
         return StartTender(Method::kGiftCard);
-      case Key::kF9:
+      case Key::kF9: {
+        // The whole sale voided before payment: recorded on the session for the Z (ADR 0150).
+        std::vector<VoidLine> voided;
+        for (const Line& l : till_.lines()) voided.push_back({l.item.id, l.quantity, l.total_cents()});
         till_.Clear();
         choices_.clear();
         mode_ = Mode::kScan;
         s_.journal().ClearDraft();
         message = "Vente annulée";
+        if (!voided.empty() && s_.register_session()) {
+          Outcome o = s_.RecordMovement("void_sale", 0, "", voided);
+          if (!o.ok) message += " (non notée : " + o.message + ")";
+        }
+        return true;
+      }
+      case Key::kF11:
+        if (till_.empty()) {
+          message = "Rien à mettre en attente";
+          return true;
+        }
+        message = s_.Suspend(till_).message;
+        mode_ = Mode::kScan;
+        return true;
+      case Key::kF12:
+        mode_ = Mode::kResume;
+        message = SuspendedList();
         return true;
       case Key::kEscape:
         if (mode_ == Mode::kScan && choices_.empty()) {
@@ -197,7 +222,38 @@ class Sale final : public Screen {
   }
 
  private:
-  enum class Mode { kScan, kCustomer, kQuantity, kRemove, kTender, kGiftCode, kGiftPin };
+  enum class Mode { kScan, kCustomer, kQuantity, kRemove, kTender, kGiftCode, kGiftPin, kResume };
+
+  // « En attente : n° 3 (2 l.), n° 5 (1 l.) » from the server's list of the store.
+  std::string SuspendedList() {
+    Outcome o = s_.ListSuspended();
+    if (!o.ok) return o.message;
+    std::string out;
+    for (std::size_t i = 2; i < o.text.size(); ++i) {
+      const std::string& row = o.text[i];
+      if (row.find("Aucune") != std::string::npos) return "Aucune vente en attente dans ce magasin";
+      std::istringstream in(row);
+      std::string id;
+      in >> id;
+      out += (out.empty() ? "" : ", ") + std::string("n° ") + id;
+    }
+    return out.empty() ? "Aucune vente en attente dans ce magasin" : "En attente : " + out;
+  }
+
+  void ResumeSale(const std::string& input) {
+    mode_ = Mode::kScan;
+    std::int64_t id = 0;
+    try {
+      id = std::stoll(input);
+    } catch (const std::exception&) {
+    }
+    if (id <= 0) {
+      message = "Écrire le n° de la vente en attente";
+      return;
+    }
+    Outcome o = s_.Resume(id, till_);
+    message = o.message;
+  }
 
   static std::string Trim(const std::string& s) {
     const auto a = s.find_first_not_of(' ');
@@ -303,12 +359,22 @@ class Sale final : public Screen {
       line = std::stoul(input);
     } catch (const std::exception&) {
     }
+    std::optional<VoidLine> voided;
+    if (line >= 1 && line <= till_.lines().size()) {
+      const Line& l = till_.lines()[line - 1];
+      voided = VoidLine{l.item.id, l.quantity, l.total_cents()};
+    }
     if (line == 0 || !till_.Remove(line - 1)) {
       message = "Aucune ligne " + input;
       return;
     }
     Changed();
-    message = "Ligne " + input + " supprimée";
+    message = "Ligne " + input + " annulée";
+    // A line voided before payment is recorded on the session for the Z (ADR 0150).
+    if (voided && s_.register_session()) {
+      Outcome o = s_.RecordMovement("void_line", 0, "", {*voided});
+      if (!o.ok) message += " (non notée : " + o.message + ")";
+    }
   }
 
   bool StartTender(Method method) {

@@ -371,9 +371,25 @@ std::unique_ptr<Screen> Register(Navigator& nav) {
                                [&s](const std::vector<std::string>& a) {
                                  return WithAmount(a[0], [&s](std::int64_t c) { return s.OpenRegister(c); });
                                }},
-                              {Key::kF3, "Fermer", {"Comptant compté ($) :"}, [&s](const std::vector<std::string>& a) {
+                              {Key::kF3, "Fermer (Z)", {"Comptant compté ($) :"}, [&s](const std::vector<std::string>& a) {
                                  return WithAmount(a[0], [&s](std::int64_t c) { return s.CloseRegister(c); });
-                               }}};
+                               }},
+                              {Key::kF4, "Sans vente", {"Motif de l'ouverture du tiroir :"},
+                               [&s](const std::vector<std::string>& a) {
+                                 if (a[0].empty()) return Invalid("Un motif est requis");
+                                 return s.RecordMovement("no_sale", 0, a[0]);
+                               }},
+                              {Key::kF5, "Dépôt coffre", {"Montant déposé au coffre ($) :"},
+                               [&s](const std::vector<std::string>& a) {
+                                 return WithAmount(a[0], [&s](std::int64_t c) { return s.RecordMovement("drop", c, ""); });
+                               }},
+                              {Key::kF6, "Sortie", {"Montant de la sortie de caisse ($) :", "Motif :"},
+                               [&s](const std::vector<std::string>& a) {
+                                 if (a[1].empty()) return Invalid("Un motif est requis");
+                                 return WithAmount(a[0],
+                                                   [&](std::int64_t c) { return s.RecordMovement("payout", c, a[1]); });
+                               }},
+                              {Key::kF7, "Rapport X", {}, [&s](const std::vector<std::string>&) { return s.XReport(); }}};
   auto view = [&s] {
     Outcome o;
     o.ok = true;
@@ -382,7 +398,9 @@ std::unique_ptr<Screen> Register(Navigator& nav) {
               id ? "  Caisse " + s.settings().register_name + " ouverte (session " + std::to_string(*id) + ")."
                  : "  Aucune caisse ouverte à ce poste (caisse " + s.settings().register_name + ").",
               "", "  F2 ouvre la caisse avec un fonds ; F3 la ferme avec le comptant compté :",
-              "  le comptant attendu, compté et l'écart (surplus ou manque) sont imprimés."};
+              "  le comptant attendu, compté, l'écart et le rapport Z numéroté sont imprimés.",
+              "  F4 ouverture du tiroir sans vente · F5 dépôt au coffre · F6 sortie de caisse",
+              "  F7 rapport X (lecture de la session, sans fermer)."};
     return o;
   };
   return std::make_unique<Form>(nav, "Caisse", view, std::move(actions));
@@ -433,6 +451,32 @@ std::unique_ptr<Screen> Return(Navigator& nav) {
   return std::make_unique<Form>(nav, "Retour sur reçu", nullptr, std::move(actions));
 }
 
+std::unique_ptr<Screen> GiftCards(Navigator& nav) {
+  Station& s = nav.station();
+  std::vector<Action> actions{
+      {Key::kF2, "Solde", {"Code de la carte-cadeau :", "NIP de la carte-cadeau :"},
+       [&s](const std::vector<std::string>& a) { return s.GiftCardBalance(a[0], a[1]); }},
+      {Key::kF3, "Vendre / recharger",
+       {"Code de la carte-cadeau :", "Montant à charger ($) :", "Paiement (comptant, crédit, débit) :"},
+       [&s](const std::vector<std::string>& a) {
+         std::optional<Method> method = a[2] == "comptant" || a[2].empty() ? Method::kCash
+                                        : a[2] == "crédit" || a[2] == "credit" ? Method::kCard
+                                        : a[2] == "débit" || a[2] == "debit"   ? Method::kDebit
+                                                                               : std::optional<Method>{};
+         if (!method) return Invalid("Paiement : comptant, crédit ou débit");
+         return WithAmount(a[1], [&](std::int64_t c) { return s.LoadGiftCard(a[0], c, *method); });
+       }}};
+  auto view = [] {
+    Outcome o;
+    o.ok = true;
+    o.text = {"", "  F2 solde d'une carte (code et NIP du client).",
+              "  F3 vend une carte (la première charge l'active) ou la recharge : non taxable,",
+              "     payée comptant, crédit ou débit ; le nouveau solde est imprimé."};
+    return o;
+  };
+  return std::make_unique<Form>(nav, "Cartes-cadeaux", view, std::move(actions));
+}
+
 std::unique_ptr<Screen> CashierMenu(Navigator& nav) {
   Station& s = nav.station();
   std::vector<Entry> e{{Key::kF2, "Vente", [&nav] { nav.Push(MakeSale(nav)); }},
@@ -448,7 +492,8 @@ std::unique_ptr<Screen> CashierMenu(Navigator& nav) {
                        {Key::kF7, "Réimpression", [&nav, &s] {
                           nav.Push(Simple(nav, "Réimpression",
                                           "Reçu (S4-000042) :", [&s](const std::string& r) { return s.Reprint(r); }));
-                        }}};
+                        }},
+                       {Key::kF11, "Cartes-cadeaux", [&nav] { nav.Push(GiftCards(nav)); }}};
   Common(nav, e);
   return std::make_unique<Menu>(nav, "Caisse — " + s.LocationName(s.store()), std::move(e));
 }

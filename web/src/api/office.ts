@@ -22,6 +22,8 @@ import type {
   Transfer,
   VarianceReport,
   Role,
+  RegisterReport,
+  RegisterSession,
   Sale,
   SaleInput,
   SaleReturn,
@@ -125,6 +127,13 @@ export const receipts = {
     }),
   email: (saleId: number, to: string, reprint = false) =>
     call<ReceiptEmail>('POST', `/sales/${saleId}/receipt/email`, { body: { to, ...(reprint ? { reprint } : {}) }, auth }),
+};
+
+export const registers = {
+  list: (q: { location_id?: number; status?: 'open' | 'closed'; page?: number }) =>
+    call<Page<RegisterSession>>('GET', '/register-sessions', { query: { per_page: 50, ...q }, auth }),
+  /** X of an open session (nothing written), the stored Z of a closed one. */
+  report: (id: number) => call<RegisterReport>('GET', `/register-sessions/${id}/report`, { auth }),
 };
 
 export const onlineOrders = {

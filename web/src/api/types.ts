@@ -403,3 +403,60 @@ export interface OpsSeriesAnswer {
   end: number;
   panels: { id: OpsPanelId; series: OpsSeries[] }[];
 }
+/** sales: a cash-register session (closed ones carry their Z number). */
+export interface RegisterSession {
+  id: number;
+  location_id: number;
+  register: string;
+  status: 'open' | 'closed';
+  opening_float_cents: number;
+  opened_by: string;
+  opened_at: string;
+  counted_cash_cents: number | null;
+  expected_cash_cents: number | null;
+  over_short_cents: number | null;
+  closed_by: string | null;
+  closed_at: string | null;
+  z_number: number | null;
+}
+
+interface Counted {
+  count: number;
+  amount_cents: number;
+}
+interface TaxFigures {
+  collected_cents: number;
+  refunded_cents: number;
+  net_cents: number;
+}
+
+/** sales: an X report (an open session now) or the stored Z of a closed one (ADR 0150). */
+export interface RegisterReport {
+  type: 'X' | 'Z';
+  z_number: number | null;
+  register_session_id: number;
+  location_id: number;
+  register: string;
+  generated_at: string;
+  sales: { count: number; subtotal_cents: number; gst_cents: number; qst_cents: number; total_cents: number; cash_rounding_cents: number; revenue_cents: number };
+  tenders: { cash: Counted; card: Counted; debit: Counted; gift_card: Counted };
+  taxes: { gst: TaxFigures; qst: TaxFigures };
+  refunds: { count: number; subtotal_cents: number; gst_cents: number; qst_cents: number; total_cents: number; by_tender: Record<string, number> };
+  discounts_cents: number;
+  gift_cards: { count: number; activations: number; top_ups: number; amount_cents: number };
+  voids: { count: number; lines: number; sales: number; amount_cents: number };
+  no_sales: { count: number };
+  drops: Counted;
+  payouts: Counted;
+  cash: {
+    opening_float_cents: number | null;
+    sales_cents: number | null;
+    refunds_cents: number | null;
+    drops_cents: number | null;
+    payouts_cents: number | null;
+    expected_cents: number | null;
+    counted_cents: number | null;
+    over_short_cents: number | null;
+  };
+  late_sales: { count: number; total_cents: number };
+}

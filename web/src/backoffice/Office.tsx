@@ -14,6 +14,7 @@ import { PasswordPage } from './PasswordPage';
 import { ProductsPage } from './ProductsPage';
 import { CountsPage } from './CountsPage';
 import { ReceiptPage } from './ReceiptPage';
+import { RegistersPage } from './RegistersPage';
 import { RestockPage } from './RestockPage';
 import { TransfersPage } from './TransfersPage';
 import { SalesPage, SalePage } from './SalesPages';
@@ -29,6 +30,7 @@ const LABELS: Record<Section, string> = {
   transfers: t.office.transfers,
   counts: t.office.counts,
   sales: t.office.sales,
+  registers: t.office.registers,
   onlineOrders: t.office.onlineOrders,
   staff: t.office.staff,
   operations: t.office.operations,
@@ -132,6 +134,8 @@ function Screen() {
       return <CountsPage />;
     case 'sales':
       return <SalesPage />;
+    case 'registers':
+      return <RegistersPage />;
     case 'onlineOrders':
       return <OnlineOrdersPage />;
     case 'staff':

@@ -48,7 +48,7 @@ test('a cashier cannot open head-office pages', () =>
     const menu = page.getByRole('navigation', { name: 'Menu de la gestion' });
     assert.deepEqual(
       (await menu.getByRole('link').allTextContents()).map(plain),
-      ['Stock', 'Réapprovisionnement', 'Transferts', 'Ventes', 'Mot de passe'],
+      ['Stock', 'Réapprovisionnement', 'Transferts', 'Ventes', 'Caisses', 'Mot de passe'],
     );
     const calls = [];
     page.on('request', (r) => r.url().includes('/api/') && calls.push(r.url()));
@@ -333,3 +333,74 @@ test('an admin creates, disables, re-enables and resets a cashier, who sets and 
       assertNoProblems(cashier);
     }),
   ));
+
+test("registers: a store's Z reports and the X of an open session; head office sees every store", () =>
+  withBrowser(async (browser) =>
+    withBrowser(async (headOffice) => {
+    // A session of Vieux-Montréal (store 1) worked and closed at a till through the API, and one left open.
+    const cashier = await staffToken(CASHIER);
+    const register = `web-${Date.now() % 100000}`;
+    const open = async (name) => {
+      const r = await api('POST', '/register-sessions', {
+        token: cashier,
+        body: { location_id: 1, register: name, opening_float_cents: 10000 },
+      });
+      assert.equal(r.status, 201, r.text);
+      return r.body.id;
+    };
+    const closedId = await open(register);
+    const move = async (id, body) => {
+      const r = await api('POST', `/register-sessions/${id}/movements`, {
+        token: cashier,
+        headers: { 'Idempotency-Key': crypto.randomUUID() },
+        body,
+      });
+      assert.equal(r.status, 201, r.text);
+    };
+    await move(closedId, { kind: 'drop', amount_cents: 3000 });
+    await move(closedId, { kind: 'no_sale', reason: 'Monnaie' });
+    const closed = await api('POST', `/register-sessions/${closedId}/close`, { token: cashier, body: { counted_cash_cents: 6995 } });
+    assert.equal(closed.status, 200, closed.text);
+    const z = closed.body.z_number;
+    const again = await api('POST', `/register-sessions/${closedId}/close`, { token: cashier, body: { counted_cash_cents: 6995 } });
+    assert.equal(again.status, 409, again.text);
+    const openId = await open(`${register}-b`);
+    await move(openId, { kind: 'payout', amount_cents: 1250, reason: 'Timbres' });
+
+    const page = await openPage(browser);
+    await staffSignIn(page, CASHIER);
+    await page.getByRole('link', { name: 'Caisses' }).click();
+    await page.getByRole('heading', { name: 'Caisses et rapports X / Z' }).waitFor();
+    await page.getByRole('button', { name: `Rapport Z n° ${z}` }).first().waitFor();
+    // Their store only: the store is fixed, and the rows are Vieux-Montréal's.
+    assert.equal(await page.getByLabel('Magasin').isDisabled(), true);
+    const stores = new Set((await page.locator('tbody th[scope=row]').allTextContents()).map(plain));
+    assert.deepEqual([...stores], ['Vieux-Montréal']);
+    const row = page.locator('tr', { hasText: register }).filter({ hasText: 'Fermée' });
+    await row.getByRole('button').click();
+    const report = page.getByRole('region', { name: `Rapport Z n° ${z} — caisse ${register}` });
+    await report.waitFor();
+    const text = plain(await report.innerText());
+    for (const expected of ['Dépôts au coffre (1) 30,00 $', 'Ouvertures sans vente 1', 'Comptant attendu 70,00 $', 'Comptant compté 69,95 $', 'Manque -0,05 $']) {
+      assert.ok(text.includes(expected), `${expected} in\n${text}`);
+    }
+    await page.locator('tr', { hasText: `${register}-b` }).getByRole('button', { name: `Rapport X de la caisse ${register}-b` }).click();
+    const x = page.getByRole('region', { name: `Rapport X — caisse ${register}-b` });
+    await x.waitFor();
+    const xText = plain(await x.innerText());
+    assert.ok(xText.includes('Sorties de caisse (1) 12,50 $'), xText);
+    assert.ok(xText.includes('Comptant attendu 87,50 $'), xText);
+    assert.ok(!xText.includes('Comptant compté'), xText);
+    await checkPage(page, 'office-registers');
+
+    // Head office: every store, and the same Z.
+    const manager = await openPage(headOffice);
+    await staffSignIn(manager, MANAGER);
+    await manager.goto('/gestion/caisses');
+    await manager.getByRole('heading', { name: 'Caisses et rapports X / Z' }).waitFor();
+    assert.equal(await manager.getByLabel('Magasin').isDisabled(), false);
+    await manager.locator('tr', { hasText: register }).filter({ hasText: 'Fermée' }).getByRole('button').click();
+    await manager.getByRole('region', { name: `Rapport Z n° ${z} — caisse ${register}` }).waitFor();
+    assertNoProblems(page);
+    assertNoProblems(manager);
+  })));

@@ -197,9 +197,11 @@ awaitable<http::Response> Handlers::GetLocation(http::Request& request) {
 }
 
 awaitable<http::Response> Handlers::ListStock(http::Request& request) {
-  // Staff see the rows; shoppers and anonymous callers (the shop, the cart's stock cap) see availability only.
+  // Staff see the rows, and so does sales with its service token (it decides what a sale is short of, also
+  // for an offline sale replayed later, ADR 0090); shoppers and anonymous callers (the shop, the cart's stock
+  // cap) see availability only.
   std::optional<auth::Principal> who = verifier_.Optional(request);
-  bool staff = who && who->IsStaff();
+  bool staff = who && (who->IsStaff() || (who->IsService() && who->HasScope(auth::scope::kSaleMovements)));
   StockQuery query = ParseStockQuery(request.QueryParams());
   if (!staff && query.low_stock) {
     throw ApiError(ErrorKind::kForbidden, "auth.forbidden", "low_stock compares with reorder points: staff only");

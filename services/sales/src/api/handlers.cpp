@@ -24,6 +24,12 @@ constexpr std::array kRoutes{
     RouteEntry{Method::kGet, "/api/v1/register-sessions", &Handlers::ListSessions},
     RouteEntry{Method::kGet, "/api/v1/register-sessions/{id}", &Handlers::GetSession},
     RouteEntry{Method::kPost, "/api/v1/register-sessions/{id}/close", &Handlers::CloseSession},
+    RouteEntry{Method::kGet, "/api/v1/register-sessions/{id}/report", &Handlers::SessionReport},
+    RouteEntry{Method::kPost, "/api/v1/register-sessions/{id}/movements", &Handlers::RecordMovement},
+    RouteEntry{Method::kGet, "/api/v1/register-sessions/{id}/movements", &Handlers::ListMovements},
+    RouteEntry{Method::kPost, "/api/v1/suspended-sales", &Handlers::SuspendSale},
+    RouteEntry{Method::kGet, "/api/v1/suspended-sales", &Handlers::ListSuspendedSales},
+    RouteEntry{Method::kPost, "/api/v1/suspended-sales/{id}/resume", &Handlers::ResumeSuspendedSale},
     RouteEntry{Method::kPost, "/api/v1/gift-cards", &Handlers::IssueGiftCard},
     RouteEntry{Method::kPost, "/api/v1/gift-cards/balance", &Handlers::GiftCardBalance},
     RouteEntry{Method::kPost, "/api/v1/gift-cards/{id}/unlock", &Handlers::UnlockGiftCard},
@@ -149,20 +155,6 @@ boost::asio::awaitable<http::Response> Handlers::OpenSession(http::Request& requ
   http::Response response = JsonResponse(201, ToJson(session));
   response.headers.Set("Location", "/api/v1/register-sessions/" + std::to_string(session.id));
   co_return response;
-}
-
-boost::asio::awaitable<http::Response> Handlers::CloseSession(http::Request& request) {
-  auth::Principal who = verifier_.Authenticate(request);
-  std::int64_t id = PathId(request, SessionNotFound);
-  std::int64_t counted = ParseCloseSessionBody(json::ParseBody(request.body));
-  auth::RequireRole(who, {Role::kCashier, Role::kManager, Role::kAdmin}, "close a register");
-  auto session = co_await repository_.FindSession(id);
-  if (!session) throw SessionNotFound(std::to_string(id));
-  RequireSessionVisible(who, *session);
-  auto closed = co_await repository_.CloseSession(id, counted, who.subject);
-  if (!closed) throw SessionNotFound(std::to_string(id));
-  desk_.metrics().Closed(*closed);
-  co_return JsonResponse(200, ToJson(*closed));
 }
 
 boost::asio::awaitable<http::Response> Handlers::ListSessions(http::Request& request) {

@@ -31,6 +31,14 @@ class Handlers {
   boost::asio::awaitable<http::Response> CloseSession(http::Request& request);
   boost::asio::awaitable<http::Response> ListSessions(http::Request& request);
   boost::asio::awaitable<http::Response> GetSession(http::Request& request);
+  // Till operations (api/till_handlers.cpp, ADR 0150).
+  boost::asio::awaitable<http::Response> SessionReport(http::Request& request);
+  boost::asio::awaitable<http::Response> RecordMovement(http::Request& request);
+  boost::asio::awaitable<http::Response> ListMovements(http::Request& request);
+  // Suspended sales (api/suspended_handlers.cpp).
+  boost::asio::awaitable<http::Response> SuspendSale(http::Request& request);
+  boost::asio::awaitable<http::Response> ListSuspendedSales(http::Request& request);
+  boost::asio::awaitable<http::Response> ResumeSuspendedSale(http::Request& request);
 
   boost::asio::awaitable<http::Response> IssueGiftCard(http::Request& request);
   boost::asio::awaitable<http::Response> GiftCardBalance(http::Request& request);

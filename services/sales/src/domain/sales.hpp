@@ -49,10 +49,21 @@ struct Payment {
   std::int64_t refunded_cents = 0;           ///< recorded non-cash tenders: refunded on it so far
 };
 
+/// A gift card sold, activated or topped up as a line of a sale (ADR 0152): not taxable.
+struct GiftCardLoad {
+  std::string gift_card_code;  ///< canonical in a request; masked once recorded
+  std::int64_t amount_cents = 0;
+  std::optional<std::int64_t> gift_card_id;  ///< recorded loads
+  std::string kind;                          ///< recorded: "activation" (the card's first load) | "top_up"
+  std::int64_t balance_cents = 0;            ///< recorded: the card's balance after the load
+  std::size_t line_index = 0;                ///< its place in the request's `lines` (errors name it)
+};
+
 /// A validated POST /sales body.
 struct SaleRequest {
   std::int64_t location_id = 0;
   std::vector<LineRequest> lines;
+  std::vector<GiftCardLoad> gift_cards;  ///< lines `{gift_card_code, amount_cents}`
   std::vector<Payment> payments;
   std::optional<std::int64_t> customer_id;
   std::optional<std::int64_t> register_session_id;
@@ -124,6 +135,11 @@ struct Sale {
   std::int64_t cash_refunded_cents = 0;  ///< exact part of the refunds taken from the sale's cash
   std::int64_t cash_paid_out_cents = 0;  ///< cash handed back for it (rounded to 0.05 $, ≤ cash taken)
   bool offline = false;  ///< replayed from a till's offline journal (ADR 0090)
+  /// Gift cards loaded by the sale (not taxable, outside the subtotal; in the total and the tenders).
+  std::vector<GiftCardLoad> gift_card_loads;
+  std::int64_t gift_card_cents = 0;  ///< Σ of the loads
+  /// An offline sale replayed after its register session closed (ADR 0151): outside that session's Z.
+  bool after_close = false;
   std::string created_at;
 };
 
@@ -194,6 +210,7 @@ struct RegisterSession {
   std::optional<std::int64_t> over_short_cents;
   std::optional<std::string> closed_by;
   std::optional<std::string> closed_at;
+  std::optional<std::int64_t> z_number;  ///< closed sessions: the number of their Z report
 };
 
 /// Taxes (money::QuebecTaxes) and total of a pre-tax subtotal.

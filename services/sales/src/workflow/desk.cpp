@@ -233,6 +233,12 @@ boost::asio::awaitable<http::Response> Desk::Sell(const http::Request& request, 
     co_return service::ToResponse(*answer);
   }
 
+  if (settings_.require_register_session && !input.register_session_id) {
+    throw ApiError(ErrorKind::kUnprocessable, "sales.register_session_required",
+                   "a store sale is rung on an open register session (ADR 0151)",
+                   {{"register_session_id", "is required: open the register first"}});
+  }
+
   Sale sale;
   sale.location_id = input.location_id;
   sale.cashier_id = who.subject;
@@ -240,6 +246,15 @@ boost::asio::awaitable<http::Response> Desk::Sell(const http::Request& request, 
   sale.register_session_id = input.register_session_id;
   sale.lines = co_await PriceLines(request, input);
   sale.totals = TotalsOfLines(sale.lines);
+  // Gift cards loaded by the sale are outside the taxable subtotal, inside the total (ADR 0152).
+  for (GiftCardLoad load : input.gift_cards) {
+    auto card = co_await repository_.FindGiftCardByCode(load.gift_card_code);
+    if (!card) throw GiftCardRefused("lines[" + std::to_string(load.line_index) + "].gift_card_code");
+    load.gift_card_id = card->id;
+    sale.gift_card_cents += load.amount_cents;
+    sale.gift_card_loads.push_back(std::move(load));
+  }
+  sale.totals.total_cents += sale.gift_card_cents;
   const Settlement settlement = Settle(sale.totals.total_cents, input.payments);
   sale.cash_rounding_cents = settlement.cash_rounding_cents;
   sale.change_cents = settlement.change_cents;
@@ -247,7 +262,8 @@ boost::asio::awaitable<http::Response> Desk::Sell(const http::Request& request, 
   // Refusals that need no stock are found before stock moves (and checked again in the transaction).
   if (input.register_session_id) {
     auto session = co_await repository_.FindSession(*input.register_session_id);
-    if (!session || !session->open || session->location_id != input.location_id) {
+    // An offline sale replayed after its session closed is kept, outside the Z (ADR 0151).
+    if (!session || (!session->open && !input.offline) || session->location_id != input.location_id) {
       throw ApiError(
           ErrorKind::kUnprocessable, "sales.invalid_register_session",
           "register session " + std::to_string(*input.register_session_id) + " is not an open session of this store",
@@ -259,36 +275,42 @@ boost::asio::awaitable<http::Response> Desk::Sell(const http::Request& request, 
 
   const std::string stock_key = "sale:" + key;
   sale.offline = input.offline;
-  StockIntent intent{stock_key,    "sale",       sale.location_id,           who.subject,
-                     std::nullopt, std::nullopt, IntentLines(sale.lines, -1)};
-  if (!co_await repository_.ClaimIntent(intent)) co_return co_await AwaitFirst(kSaleScope, key, fingerprint, stock_key);
-  // The claim may have waited for a first request that has just recorded the sale (its intent went in the
-  // same transaction as its answer): then that answer is the answer, and nothing moves again.
-  if (auto answer = co_await service::FindAnswer(repository_.db(), kSaleScope, key, fingerprint)) {
-    co_await repository_.DropMovingIntent(stock_key);
-    co_return service::ToResponse(*answer);
-  }
-
+  // A sale of gift cards only moves no stock: no intent, straight to the transaction.
+  const bool moves_stock = !sale.lines.empty();
   std::exception_ptr failure;
-  bool unknown = false;
-  StockMovement movement;
-  try {
-    movement = co_await MoveSaleStock(request, stock_key, sale);
-  } catch (const ApiError& e) {
-    unknown = OutcomeUnknown(e);  // a timeout may still arrive: reversed (a tombstone refuses it)
-    failure = std::current_exception();
-  }
-  if (failure) {
-    if (unknown) {
-      co_await Compensate(request, stock_key);
-    } else {
-      co_await repository_.DropMovingIntent(stock_key);  // refused (409 short stock, …): nothing moved
+  if (moves_stock) {
+    StockIntent intent{stock_key,    "sale",       sale.location_id,           who.subject,
+                       std::nullopt, std::nullopt, IntentLines(sale.lines, -1)};
+    if (!co_await repository_.ClaimIntent(intent)) {
+      co_return co_await AwaitFirst(kSaleScope, key, fingerprint, stock_key);
     }
-    std::rethrow_exception(failure);
-  }
-  if (movement.reversed) {
-    co_await Compensate(request, stock_key);
-    throw Abandoned(key);
+    // The claim may have waited for a first request that has just recorded the sale (its intent went in the
+    // same transaction as its answer): then that answer is the answer, and nothing moves again.
+    if (auto answer = co_await service::FindAnswer(repository_.db(), kSaleScope, key, fingerprint)) {
+      co_await repository_.DropMovingIntent(stock_key);
+      co_return service::ToResponse(*answer);
+    }
+
+    bool unknown = false;
+    StockMovement movement;
+    try {
+      movement = co_await MoveSaleStock(request, stock_key, sale);
+    } catch (const ApiError& e) {
+      unknown = OutcomeUnknown(e);  // a timeout may still arrive: reversed (a tombstone refuses it)
+      failure = std::current_exception();
+    }
+    if (failure) {
+      if (unknown) {
+        co_await Compensate(request, stock_key);
+      } else {
+        co_await repository_.DropMovingIntent(stock_key);  // refused (409 short stock, …): nothing moved
+      }
+      std::rethrow_exception(failure);
+    }
+    if (movement.reversed) {
+      co_await Compensate(request, stock_key);
+      throw Abandoned(key);
+    }
   }
 
   bool taken_over = false;
@@ -297,11 +319,12 @@ boost::asio::awaitable<http::Response> Desk::Sell(const http::Request& request, 
     pg::Transaction tx = co_await repository_.db().Begin();
     // The intent goes with the sale: if the recovery pass took it over (this request stalled for longer
     // than recovery_stale_ms), nothing is recorded.
-    if (!co_await repository_.DropMovingIntent(tx, stock_key)) {
+    if (moves_stock && !co_await repository_.DropMovingIntent(tx, stock_key)) {
       taken_over = true;
     } else {
       if (sale.register_session_id) {
-        co_await repository_.RequireOpenSession(tx, *sale.register_session_id, sale.location_id);
+        sale.after_close =
+            co_await repository_.RequireOpenSession(tx, *sale.register_session_id, sale.location_id, sale.offline);
       }
       co_await repository_.InsertSale(tx, sale, settlement, key, stock_key, input.occurred_at);
       const std::string answer_body = boost::json::serialize(ToJson(sale));

@@ -18,6 +18,8 @@ namespace comptoir::sales {
 /// waits for the first one's answer before answering 409 `request.idempotency_key_in_use`.
 struct DeskSettings {
   std::chrono::milliseconds duplicate_wait{10000};
+  /// `sales.require_register_session` (default true, ADR 0151): a sale without `register_session_id` is 422.
+  bool require_register_session = true;
 };
 
 /// The multi-step writes of the till (ADR 0033). A sale: prices from product → gift card PINs → a stock

@@ -54,6 +54,16 @@ struct ReplayReport {
   std::string message;
 };
 
+/// A line taken off the basket before payment, as the till priced it (recorded for the Z, ADR 0150).
+struct VoidLine {
+  std::int64_t product_id = 0;
+  std::int64_t quantity = 0;
+  std::int64_t amount_cents = 0;  ///< pre-tax
+};
+
+/// An X or Z report (the server's JSON) as 40 columns of French text.
+std::vector<std::string> FormatRegisterReport(std::string_view report_json);
+
 /// A staff line to return: product and quantity.
 using QuantityLines = std::vector<std::pair<std::int64_t, std::int64_t>>;
 
@@ -114,6 +124,23 @@ class Station {
   Outcome OpenRegister(std::int64_t float_cents);
   Outcome CloseRegister(std::int64_t counted_cents);
   [[nodiscard]] std::optional<std::int64_t> register_session() const;
+
+  // --- till operations (station_till.cpp, issue 15) ------------------------------------------
+  /// A movement of the open session: "no_sale" (reason), "drop" (amount), "payout" (amount, reason),
+  /// "void_line" / "void_sale" (lines). One Idempotency-Key, retried once when the answer was lost.
+  Outcome RecordMovement(const std::string& kind, std::int64_t amount_cents, const std::string& reason,
+                         const std::vector<VoidLine>& lines = {});
+  /// The X report of the open session (nothing is reset).
+  Outcome XReport();
+  /// Puts the basket aside on the server (any till of the store can resume it); the basket is cleared.
+  Outcome Suspend(Till& till);
+  Outcome ListSuspended();
+  /// Takes a suspended basket into `till` (which must be empty).
+  Outcome Resume(std::int64_t id, Till& till);
+  /// The balance of a card, with its PIN.
+  Outcome GiftCardBalance(const std::string& code, const std::string& pin);
+  /// Sells (first load: activates) or tops up a card, paid by `method` (not a gift card); online only.
+  Outcome LoadGiftCard(const std::string& code, std::int64_t amount_cents, Method method);
   /// Stock of a product here and in every other location.
   Outcome StockOf(const std::string& product);
   /// The offline sales the server refused or changed (for a manager).
