@@ -122,7 +122,8 @@ TEST_F(MailPlatform, ServerDownAtFirstTheSaleIsMadeAndTheReceiptDeliveredOnceWhe
   ASSERT_TRUE(testing::Eventually([&] { return LastEmail(id).at("attempts").to_number<std::int64_t>() >= 2; }));
   json::object waiting = LastEmail(id);
   EXPECT_EQ(waiting.at("status").as_string(), "queued");
-  EXPECT_FALSE(waiting.at("last_error").is_null());
+  ASSERT_FALSE(waiting.at("last_error").is_null());
+  EXPECT_EQ(std::string(waiting.at("last_error").as_string()).rfind("SMTP: ", 0), 0u) << json::serialize(waiting);
   EXPECT_TRUE(waiting.at("sent_at").is_null());
   EXPECT_TRUE(Delivered(to).empty());
 

@@ -1,6 +1,7 @@
 #include "workflow/mailer.hpp"
 
 #include <boost/asio/this_coro.hpp>
+#include <boost/system/system_error.hpp>
 
 #include "comptoir/log.hpp"
 #include "comptoir/receipt/render.hpp"
@@ -59,6 +60,9 @@ boost::asio::awaitable<void> Mailer::SendOne(const ReceiptEmail& email) {
   } catch (const smtp::ReplyError& e) {
     error = e.what();
     permanent = e.permanent();
+  } catch (const boost::system::system_error& e) {
+    // What staff read in last_error: "Connection refused", not Asio's source location.
+    error = "SMTP: " + e.code().message();
   } catch (const std::exception& e) {
     error = e.what();
   }
