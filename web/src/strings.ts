@@ -109,6 +109,9 @@ export const t = {
   },
 
   order: {
+    showReceipt: 'Voir le reçu',
+    receipt: 'Reçu',
+    printReceipt: 'Imprimer le reçu',
     confirmedTitle: 'Merci! Votre commande est confirmée.',
     confirmedText: (number: string) => `Commande n° ${number}. Un récapitulatif vous attend dans « Mes commandes ».`,
     number: (number: string) => `Commande n° ${number}`,
@@ -389,6 +392,16 @@ export const t = {
     returnsList: 'Retours déjà faits',
     nothingToReturn: 'Choisissez au moins une quantité à retourner.',
     back: '← Toutes les ventes',
+    findReceipt: 'Trouver un reçu',
+    receiptNumber: 'Numéro de reçu (ex. S4-000034)',
+    find: 'Afficher',
+    badNumber: 'Un numéro de reçu ressemble à S4-000034.',
+    showReceipt: 'Voir et imprimer le reçu',
+    print: 'Imprimer',
+    reprint: 'Copie (réimpression)',
+    emailTo: 'Envoyer le reçu par courriel à',
+    send: 'Envoyer',
+    emailQueued: (to: string) => `Reçu mis en file d'envoi pour ${to}.`,
   },
 
   tenders: {

@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <set>
 
@@ -19,7 +20,8 @@ const std::set<std::string>& Names() {
                                            "sale",    "reprint",      "return",   "register",  "stock",
                                            "restock", "centre-stock", "adjust",   "movements", "dashboard",
                                            "report",  "product",      "staff",    "journal",   "discrepancies",
-                                           "resolve", "find-sale",    "customer", "transfer",  "count", "gift-card", "suspended"};
+                                           "resolve", "find-sale",    "customer", "transfer",  "count", "gift-card", "suspended",
+                                           "receipt", "email-receipt"};
   return names;
 }
 
@@ -113,8 +115,22 @@ int Run(int argc, char** argv) {
   sale->add_option("--item", items, "SKU, barcode or name, with a quantity")->required();
   sale->add_option("--pay", pays, "cash|card|debit:AMOUNT ($), gift_card:AMOUNT:CODE:PIN")->required();
   sale->add_option("--customer", customer, "e-mail or phone of the customer");
+  std::string sale_email;
+  sale->add_option("--email", sale_email, "send the receipt to this address (the sale never waits for it)");
   auto* reprint = app.add_subcommand("reprint", "print a receipt again, marked COPIE");
   reprint->add_option("receipt", text_a, "S4-000042 or sale id")->required();
+  // Issue 15: the server's rendering of a receipt, in any format, and receipts sent by e-mail.
+  auto* receipt_cmd = app.add_subcommand("receipt", "the server's receipt: text40 (default), text48, html, escpos");
+  receipt_cmd->add_option("receipt", text_a, "S4-000042 or sale id")->required();
+  std::string receipt_format = "text40", receipt_output, receipt_to;
+  bool receipt_copy = false;
+  receipt_cmd->add_option("--format", receipt_format)->check(CLI::IsMember({"text40", "text48", "html", "escpos"}));
+  receipt_cmd->add_flag("--reprint", receipt_copy, "a reprint, marked « COPIE »");
+  receipt_cmd->add_option("--output", receipt_output, "write it to this file or printer device (escpos: /dev/usb/lp0)");
+  auto* email_cmd = app.add_subcommand("email-receipt", "send a receipt by e-mail (queued, sent in the background)");
+  email_cmd->add_option("receipt", text_a, "S4-000042 or sale id")->required();
+  email_cmd->add_option("--to", receipt_to, "the customer's e-mail address")->required();
+  email_cmd->add_flag("--reprint", receipt_copy, "send it as a copy");
   auto* find_sale = app.add_subcommand("find-sale", "show a receipt");
   find_sale->add_option("receipt", text_a)->required();
   auto* ret = app.add_subcommand("return", "return items of a receipt: --item PRODUCT_ID:QTY ...");
@@ -360,6 +376,7 @@ int Run(int argc, char** argv) {
         return out.Show(Outcome{false, 404, "product.not_found", problem, "{\"code\":\"product.not_found\"}", {}});
       till.Add(*item, q);
     }
+    till.receipt_email = sale_email;
     if (!customer.empty()) {
       Outcome c = station.FindCustomer(customer, till.customer_id);
       if (!c.ok) return out.Show(c);
@@ -401,6 +418,25 @@ int Run(int argc, char** argv) {
     return out.Show(o);
   }
   if (reprint->parsed()) return out.Show(station.Reprint(text_a));
+  if (receipt_cmd->parsed()) {
+    Outcome o = station.ServerReceipt(text_a, receipt_format, receipt_copy);
+    if (!o.ok || out.json) return out.Show(o);
+    if (receipt_output.empty()) {
+      std::cout.write(o.raw.data(), static_cast<std::streamsize>(o.raw.size()));
+      std::cout.flush();
+      return 0;
+    }
+    std::ofstream file(receipt_output, std::ios::binary | std::ios::app);
+    file.write(o.raw.data(), static_cast<std::streamsize>(o.raw.size()));
+    file.close();
+    if (!file) {
+      std::cerr << "Impossible d'écrire dans " << receipt_output << "\n";
+      return 1;
+    }
+    std::cout << o.message << " écrit dans " << receipt_output << "\n";
+    return 0;
+  }
+  if (email_cmd->parsed()) return out.Show(station.EmailReceipt(text_a, receipt_to, receipt_copy));
   if (find_sale->parsed()) {
     Outcome o = station.FindSale(text_a);
     if (auto r = ReceiptFromJson(o.json)) o.text = FormatReceipt(*r, station.Header());

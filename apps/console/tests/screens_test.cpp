@@ -97,6 +97,26 @@ TEST_F(ScreensTest, ASaleByCodeQuantityAndNameThenCashForTheRest) {
   EXPECT_EQ(nav_->current().Prompt(), "Article (code, nom, 3*code) :");
 }
 
+TEST_F(ScreensTest, OnTheReceiptF8SendsItByEmailAndTheReceiptStays) {
+  Press(Key::kF2);
+  transport_->Answer("GET /api/v1/products/by-sku/VETE-0001",
+                     Reply{200, R"({"id":5,"sku":"VETE-0001","name":"T-shirt","price_cents":1999,"active":true})"});
+  Type("VETE-0001");
+  Press(Key::kF5);
+  transport_->Answer("POST /api/v1/sales", Reply{201, ReceiptAnswer("S4-000042", 2298)});
+  Type("30");
+  ASSERT_NE(Body().find("Reçu S4-000042"), std::string::npos) << Body();
+  Press(Key::kF8);
+  EXPECT_EQ(nav_->current().Prompt(), "Courriel du client :");
+  transport_->Answer("GET /api/v1/sales?per_page=100", Reply{200, R"({"data":[)" + ReceiptAnswer("S4-000042", 2298) + "]}"});
+  transport_->Answer("POST /api/v1/sales/1/receipt/email", Reply{202, R"({"id":7,"status":"queued"})"});
+  Type("jean.dupont@example.com");
+  EXPECT_EQ(nav_->current().message, "Reçu S4-000042 envoyé à jean.dupont@example.com (en file d'envoi)");
+  EXPECT_EQ(transport_->sent.back().body, R"({"to":"jean.dupont@example.com"})");
+  EXPECT_NE(Body().find("Reçu S4-000042"), std::string::npos) << Body();  // still on screen
+  EXPECT_EQ(nav_->current().Prompt(), "Entrée : nouvelle vente");
+}
+
 TEST_F(ScreensTest, OfflineTheSaleScreenRefusesCardsAndSellsForCash) {
   Press(Key::kF2);
   transport_->Down();

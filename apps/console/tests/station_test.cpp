@@ -371,3 +371,46 @@ TEST_F(StationTest, TransferIsAskedForThisStoreAndCountsAreSent) {
 
 }  // namespace
 }  // namespace comptoir::console
+
+namespace comptoir::console {
+namespace {
+
+// Issue 15: receipts rendered by the server, and sent by e-mail.
+TEST_F(StationTest, TheServersReceiptByNumberOrIdInAnyFormat) {
+  transport_->Answer("GET /api/v1/receipts/S4-000042?format=escpos&reprint=true",
+                     Reply{200, std::string("\x1b@\x1bt\x04" "Comptoir\n\x1dV\x42\x00", 18)});
+  Outcome printer = station_->ServerReceipt("S4-000042", "escpos", true);
+  ASSERT_TRUE(printer.ok) << printer.message;
+  EXPECT_EQ(printer.raw, std::string("\x1b@\x1bt\x04" "Comptoir\n\x1dV\x42\x00", 18));
+  EXPECT_TRUE(printer.text.empty());
+  transport_->Answer("GET /api/v1/sales/42/receipt?format=text40", Reply{200, "Comptoir\nMile End\n"});
+  Outcome text = station_->ServerReceipt("42", "text40", false);
+  ASSERT_TRUE(text.ok);
+  EXPECT_EQ(text.text, (std::vector<std::string>{"Comptoir", "Mile End"}));
+  transport_->Answer("GET /api/v1/receipts/S4-000099", Reply{404, R"({"code":"sales.receipt_not_found","detail":"no"})"});
+  Outcome missing = station_->ServerReceipt("S4-000099", "html", false);
+  EXPECT_FALSE(missing.ok);
+  EXPECT_EQ(missing.code, "sales.receipt_not_found");
+}
+
+TEST_F(StationTest, AReceiptSentByEmailIsQueuedAtTheServer) {
+  transport_->Answer("GET /api/v1/sales/1", Reply{200, ReceiptAnswer("S4-000042", 1494)});
+  transport_->Answer("POST /api/v1/sales/1/receipt/email",
+                     Reply{202, R"({"id":1,"sale_id":1,"to":"jean.dupont@example.com","status":"queued"})"});
+  Outcome o = station_->EmailReceipt("1", "jean.dupont@example.com", true);
+  ASSERT_TRUE(o.ok) << o.message;
+  EXPECT_EQ(o.message, "Reçu S4-000042 envoyé à jean.dupont@example.com (en file d'envoi)");
+  ASSERT_FALSE(transport_->sent.empty());
+  EXPECT_EQ(transport_->sent.back().target, "/api/v1/sales/1/receipt/email");
+  EXPECT_EQ(transport_->sent.back().body, R"({"to":"jean.dupont@example.com","reprint":true})");
+
+  transport_->Answer("GET /api/v1/sales/1", Reply{200, ReceiptAnswer("S4-000042", 1494)});
+  transport_->Answer("POST /api/v1/sales/1/receipt/email",
+                     Reply{400, R"({"code":"request.validation_failed","detail":"invalid request body"})"});
+  Outcome bad = station_->EmailReceipt("1", "pas une adresse");
+  EXPECT_FALSE(bad.ok);
+  EXPECT_EQ(bad.message, "Adresse courriel invalide : pas une adresse");
+}
+
+}  // namespace
+}  // namespace comptoir::console

@@ -285,6 +285,53 @@ TEST(Subcommands, RestockRegisterAndReportsAcrossRoles) {
       << out;
 }
 
+// Issue 15: the server's receipt in every format, written to a printer device or file, and sent by e-mail.
+TEST(Subcommands, ReceiptInAnyFormatAndByEmail) {
+  Home home("cli-receipt");
+  std::string out;
+  ASSERT_EQ(Console(home, {"login", "--email", "cashier.mile-end@comptoir.local", "--password", "comptoir-demo"}, out),
+            0)
+      << out;
+  ASSERT_EQ(Console(home, {"--json", "sale", "--item", "VETE-0001", "--pay", "cash:30", "--email", "marie.martin@example.com"},
+                    out),
+            0)
+      << out;
+  const std::string number(Json(out).at("receipt_number").as_string());
+  EXPECT_EQ(Json(out).at("receipt_email").at("status"), "queued") << out;  // sent later by the server
+  EXPECT_EQ(Json(out).at("receipt_email").at("to"), "marie.martin@example.com") << out;
+
+  ASSERT_EQ(Console(home, {"receipt", number}, out), 0) << out;
+  EXPECT_NE(out.find("                Mile End\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("TPS : 123456789 RT0001\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("T-shirt"), std::string::npos) << out;
+  EXPECT_NE(out.find("Monnaie rendue"), std::string::npos) << out;
+  EXPECT_EQ(out.find("COPIE"), std::string::npos) << out;
+
+  const std::string printer = home.path + "/lp0";
+  ASSERT_EQ(Console(home, {"receipt", number, "--format", "escpos", "--reprint", "--output", printer}, out), 0) << out;
+  std::ifstream in(printer, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  const std::string sent = bytes.str();
+  EXPECT_EQ(sent.rfind("\x1b@\x1bt\x04", 0), 0u);
+  EXPECT_NE(sent.find("\xae COPIE \xaf"), std::string::npos);
+  EXPECT_NE(sent.find("{B" + number), std::string::npos);
+  EXPECT_NE(Console(home, {"receipt", number, "--format", "pdf"}, out), 0) << out;  // not a format
+
+  ASSERT_EQ(Console(home, {"--json", "email-receipt", number, "--to", "jean.dupont@example.com"}, out), 0) << out;
+  EXPECT_EQ(Json(out).at("status"), "queued");
+  EXPECT_EQ(Json(out).at("to"), "jean.dupont@example.com");
+  EXPECT_EQ(Console(home, {"email-receipt", number, "--to", "pas une adresse"}, out), 1) << out;
+  EXPECT_NE(out.find("Adresse courriel invalide"), std::string::npos) << out;
+
+  // Another store's cashier finds no such receipt.
+  Home other("cli-receipt-other");
+  ASSERT_EQ(Console(other, {"login", "--email", "cashier.plateau@comptoir.local", "--password", "comptoir-demo"}, out),
+            0)
+      << out;
+  EXPECT_EQ(Console(other, {"receipt", number}, out), 1) << out;
+}
+
 // Issue 15: a scanned EAN-13 and a weighed piece's price-embedded label at the till, a transfer between two
 // stores from request to receipt, a cycle count posted with its variance report (ADRs 0170-0172).
 TEST(Subcommands, ScansTransfersAndCountsAcrossRoles) {

@@ -69,7 +69,7 @@ class Sale final : public Screen {
   }
 
   std::string Prompt() const override {
-    if (!receipt_.empty()) return "Entrée : nouvelle vente";
+    if (!receipt_.empty()) return email_prompt_ ? "Courriel du client :" : "Entrée : nouvelle vente";
     switch (mode_) {
       case Mode::kScan:
         return choices_.empty() ? "Article (code, nom, 3*code) :"
@@ -96,7 +96,7 @@ class Sale final : public Screen {
   bool Secret() const override { return mode_ == Mode::kGiftPin; }
 
   std::vector<Hint> Hints() const override {
-    if (!receipt_.empty()) return {{Key::kF7, "Réimprimer"}, {Key::kEscape, "Menu"}};
+    if (!receipt_.empty()) return {{Key::kF7, "Réimprimer"}, {Key::kF8, "Courriel"}, {Key::kEscape, "Menu"}};
     // F4 (remove a line) works too; the bar has room for these (80 columns).
     return {{Key::kF2, "Client"},   {Key::kF3, "Qté"},
             {Key::kF5, "Comptant"}, {Key::kF6, "Crédit"},
@@ -107,6 +107,12 @@ class Sale final : public Screen {
   void Enter(const std::string& raw) override {
     const std::string input = Trim(raw);
     if (!receipt_.empty()) {
+      if (email_prompt_) {
+        // The receipt stays on screen: the server queues the e-mail and sends it in the background.
+        email_prompt_ = false;
+        if (!input.empty()) message = s_.EmailReceipt(last_receipt_, input).message;
+        return;
+      }
       receipt_.clear();
       last_receipt_.clear();
       message.clear();
@@ -148,6 +154,10 @@ class Sale final : public Screen {
         Outcome o = s_.Reprint(last_receipt_);
         message = o.message;
         if (o.ok) receipt_ = o.text;
+        return true;
+      }
+      if (key == Key::kF8 && !last_receipt_.empty()) {
+        email_prompt_ = true;
         return true;
       }
       if (key == Key::kEscape) nav_.Pop();
@@ -430,6 +440,7 @@ class Sale final : public Screen {
   std::vector<std::string> receipt_;
   std::vector<std::string> summary_;
   std::string last_receipt_;
+  bool email_prompt_ = false;  // F8 on a receipt: the next Enter is the address it is sent to
 };
 
 }  // namespace

@@ -16,6 +16,7 @@ import type {
   ProductPatch,
   CountSheet,
   CountStatus,
+  ReceiptEmail,
   RestockRequest,
   RestockStatus,
   Transfer,
@@ -114,6 +115,18 @@ export const sales = {
       auth,
       idempotencyKey: key,
     }),
+};
+
+/** Receipts rendered by sales (ADR 0160); e-mails queued there (ADR 0161). */
+export const receipts = {
+  html: (number: string, reprint = false) =>
+    call<string>('GET', `/receipts/${encodeURIComponent(number)}`, {
+      query: { format: 'html', reprint: reprint ? 'true' : undefined },
+      auth,
+      responseType: 'text',
+    }),
+  email: (saleId: number, to: string, reprint = false) =>
+    call<ReceiptEmail>('POST', `/sales/${saleId}/receipt/email`, { body: { to, ...(reprint ? { reprint } : {}) }, auth }),
 };
 
 export const registers = {

@@ -258,6 +258,19 @@ export interface Sale {
   change_cents?: number;
   created_at: string;
 }
+/** A receipt e-mail queued at sales (ADR 0161). */
+export interface ReceiptEmail {
+  id: number;
+  sale_id: number;
+  to: string;
+  reprint: boolean;
+  status: 'queued' | 'sent' | 'failed';
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  sent_at: string | null;
+  created_at: string;
+}
 export interface SaleInput {
   location_id: number;
   lines: { product_id: number; quantity: number }[];

@@ -13,6 +13,7 @@ import { OperationsPage } from './OperationsPage';
 import { PasswordPage } from './PasswordPage';
 import { ProductsPage } from './ProductsPage';
 import { CountsPage } from './CountsPage';
+import { ReceiptPage } from './ReceiptPage';
 import { RegistersPage } from './RegistersPage';
 import { RestockPage } from './RestockPage';
 import { TransfersPage } from './TransfersPage';
@@ -111,6 +112,8 @@ function Home() {
 function Screen() {
   const path = location.value.path.replace(/\/+$/, '') || '/gestion';
   if (path === '/gestion') return <Home />;
+  const receipt = /^\/gestion\/recus\/(S\d{1,3}-\d{6,})$/.exec(path);
+  if (receipt) return allowed('sales') ? <ReceiptPage number={receipt[1]} /> : <Forbidden />;
   const sale = /^\/gestion\/ventes\/(\d+)$/.exec(path);
   if (sale) return allowed('sales') ? <SalePage id={Number(sale[1])} /> : <Forbidden />;
   const entry = (Object.keys(SECTIONS) as Section[]).find((s) => SECTIONS[s].path === path);
@@ -194,7 +197,7 @@ export function Office() {
                 .filter((s) => allowed(s, r))
                 .map((s) => (
                   <li key={s}>
-                    <a href={SECTIONS[s].path} aria-current={path === SECTIONS[s].path || (s === 'sales' && path.startsWith('/gestion/ventes/')) ? 'page' : undefined}>
+                    <a href={SECTIONS[s].path} aria-current={path === SECTIONS[s].path || (s === 'sales' && (path.startsWith('/gestion/ventes/') || path.startsWith('/gestion/recus/'))) ? 'page' : undefined}>
                       {LABELS[s]}
                     </a>
                   </li>

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   ARTIFACTS,
+  BASE,
   api,
   assertNoProblems,
   checkPage,
@@ -171,6 +172,52 @@ test('a manager creates a product, changes its price and archives it; stock with
     for (const text of await page.locator('tbody tr').allTextContents()) assert.match(text, /Stock bas/);
     await checkPage(page, 'office-stock');
     assertNoProblems(page);
+  }));
+
+test('a receipt found by its number, shown with its barcode, as a copy, sent by e-mail; not to another store', () =>
+  withBrowser(async (browser) => {
+    const cashier = await staffToken(CASHIER);
+    const sale = await sellAtTill(cashier, 1, 14, 1); // 1 × Plante Verte at Vieux-Montréal
+    const page = await openPage(browser);
+    await staffSignIn(page, CASHIER);
+    await page.getByRole('link', { name: 'Ventes' }).click();
+    const number = page.getByLabel('Numéro de reçu (ex. S4-000034)');
+    await number.fill('pas un reçu');
+    await page.getByRole('button', { name: 'Afficher' }).click();
+    await page.getByText('Un numéro de reçu ressemble à S4-000034.').waitFor();
+    await number.fill(sale.receipt_number);
+    await page.getByRole('button', { name: 'Afficher' }).click();
+    await page.getByRole('heading', { name: `Reçu ${sale.receipt_number}` }).waitFor();
+    const receipt = page.getByTestId('receipt');
+    await receipt.getByText('TPS : 123456789 RT0001').waitFor();
+    await receipt.getByText('215, rue Saint-Paul Ouest').waitFor();
+    await receipt.getByText('Plante Verte').waitFor();
+    assert.equal(await receipt.locator(`svg[aria-label="Code 128 ${sale.receipt_number}"]`).count(), 1);
+    assert.equal(await receipt.getByText('« COPIE » - DUPLICATA').count(), 0);
+    await checkPage(page, 'office-receipt-print');
+
+    await page.getByLabel('Copie (réimpression)').check();
+    await receipt.getByText('« COPIE » - DUPLICATA').waitFor();
+    await page.getByLabel('Envoyer le reçu par courriel à').fill('jean.dupont@example.com');
+    await page.getByRole('button', { name: 'Envoyer' }).click();
+    await page.getByText("Reçu mis en file d'envoi pour jean.dupont@example.com.").waitFor();
+    const emails = await api('GET', `/sales/${sale.id}/receipt/emails`, { token: cashier });
+    assert.equal(emails.status, 200, emails.text);
+    assert.equal(emails.body.data.length, 1);
+    assert.equal(emails.body.data[0].to, 'jean.dupont@example.com');
+    assert.equal(emails.body.data[0].reprint, true);
+
+    // Another store's cashier: no such receipt, in the API and on the page.
+    const plateau = await staffToken('cashier.plateau@comptoir.local');
+    assert.equal((await api('GET', `/receipts/${sale.receipt_number}?format=html`, { token: plateau })).status, 404);
+    assertNoProblems(page);
+    await withBrowser(async (theirs) => {
+      const other = await openPage(theirs);
+      await staffSignIn(other, 'cashier.plateau@comptoir.local');
+      await other.goto(`${BASE}/gestion/recus/${sale.receipt_number}`);
+      await other.getByRole('alert').first().waitFor();
+      assert.equal(await other.getByTestId('receipt').count(), 0);
+    });
   }));
 
 test('a receipt and a partial return; online orders moved from paid to delivered', () =>

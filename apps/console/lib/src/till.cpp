@@ -125,6 +125,7 @@ void Till::Clear() {
   tenders_.clear();
   customer_id.reset();
   customer_label.clear();
+  receipt_email.clear();
 }
 
 Totals Till::totals() const {
@@ -183,6 +184,7 @@ std::string Till::SaleBody(std::int64_t location_id, std::optional<std::int64_t>
   }
   body["payments"] = std::move(payments);
   if (customer_id) body["customer_id"] = *customer_id;
+  if (!receipt_email.empty()) body["receipt_email"] = receipt_email;
   if (register_session_id) body["register_session_id"] = *register_session_id;
   if (!offline_at.empty()) {
     body["offline"] = true;

@@ -31,6 +31,7 @@ struct Outcome {
   std::string message;            ///< one French sentence for the status bar
   std::string json;               ///< the answer as JSON (for --json)
   std::vector<std::string> text;  ///< what the screen shows / the printer prints
+  std::string raw;                ///< a rendering as the server sent it (receipt HTML, ESC/POS bytes)
 };
 
 /// What happened to a sale at the till.
@@ -108,6 +109,13 @@ class Station {
   Outcome Reprint(const std::string& receipt);
   /// The receipt of a sale (to return from it).
   Outcome FindSale(const std::string& receipt);
+  /// The server's rendering of a receipt (issue 15, ADR 0160): `format` text40, text48, html or escpos;
+  /// `copy` marks it « COPIE ». By number (GET /receipts/{number}) or sale id (GET /sales/{id}/receipt). `raw`
+  /// is the body as sent; `text` its lines for the text formats.
+  Outcome ServerReceipt(const std::string& receipt, const std::string& format, bool copy);
+  /// Sends a receipt to `to` by e-mail (POST /sales/{id}/receipt/email): queued at the server, sent in the
+  /// background (ADR 0161); `copy` sends it as a reprint.
+  Outcome EmailReceipt(const std::string& receipt, const std::string& to, bool copy = false);
   /// Returns `lines` of a sale (partial allowed), refund shown per tender; the slip is printed.
   /// `refund_method` "" (the original tenders) or "cash"; cash in place of a card needs a manager:
   /// `manager` is their e-mail and password, signed in for this return only (X-Manager-Token).

@@ -95,6 +95,8 @@ class Till {
 
   std::optional<std::int64_t> customer_id;
   std::string customer_label;  ///< e-mail or phone shown on screen
+  /// Where the server sends the receipt by e-mail once the sale is made (`receipt_email`, ADR 0161); "" none.
+  std::string receipt_email;
 
   /// The POST /api/v1/sales body (`offline_at`: the sale was made offline at that RFC 3339 time).
   /// `with_pins`: the gift cards' PINs (for the request; the journal keeps the body without them).
