@@ -390,14 +390,17 @@ boost::asio::awaitable<http::Response> Desk::Return(const http::Request& request
   {
     pg::Transaction tx = co_await repository_.db().Begin();
     auto sale = co_await repository_.LockSale(tx, sale_id);
-    if (auto answer = co_await service::FindAnswer(tx, kReturnScope, key, fingerprint)) {
-      co_return service::ToResponse(*answer);  // a concurrent duplicate completed while we waited
-    }
     // A duplicate of a return in progress (its quantities are reserved already: it would not fit again).
-    // Its intent was committed before this transaction got the sale's lock.
+    // Its intent was committed before this transaction got the sale's lock. The intent is read before the
+    // answer: a first request completes by dropping its intent and saving its answer in one transaction,
+    // which may commit between two reads here (completion does not take the sale's lock), so with no
+    // intent seen, its answer is visible if it exists.
     auto existing = co_await repository_.FindIntent(tx, stock_key);
     duplicate = existing.has_value();
     if (!duplicate) {
+      if (auto answer = co_await service::FindAnswer(tx, kReturnScope, key, fingerprint)) {
+        co_return service::ToResponse(*answer);  // a concurrent duplicate completed while we waited
+      }
       ret.refund = ComputeRefund(*sale, input.lines, input.in_cash);
       if (NeedsManagerApproval(ret.refund)) {
         if (!approver) throw ApprovalRequired();
