@@ -220,7 +220,7 @@ TEST_F(StationTest, ARefusalWithTheCustomerPresentKeepsTheBasket) {
   Till t = CashSale();
   SaleOutcome out = station_->Sell(t);
   EXPECT_EQ(out.state, SaleState::kRefused);
-  EXPECT_EQ(out.message, "not enough stock");
+  EXPECT_EQ(out.message, "Stock insuffisant dans ce magasin. (not enough stock)");  // French, then the detail
   EXPECT_FALSE(t.empty());
   EXPECT_EQ(station_->journal().PendingCount(), 0);
   EXPECT_TRUE(station_->journal().Discrepancies(true).empty());

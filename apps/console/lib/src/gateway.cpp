@@ -2,6 +2,8 @@
 
 #include <cctype>
 #include <ctime>
+#include <string_view>
+#include <utility>
 
 #include <boost/json.hpp>
 
@@ -55,10 +57,60 @@ std::string Reply::Code() const {
   return Str(*o, "message");
 }
 
+namespace {
+
+// What the cashier reads for the refusals a till meets (the server's `detail` is English, for developers;
+// the screen and the subcommands speak French; each fits the 78 columns of the status line). Where the server's detail names what was refused (which
+// product, how many), it follows in parentheses for the manager who looks into it. Other codes keep the
+// server's text.
+struct FrenchText {
+  std::string_view code;
+  const char* text;
+  bool with_detail;
+};
+constexpr FrenchText kFrench[] = {
+    {"sales.register_session_required", "Caisse fermée : Échap, F6 Caisse, F2 Ouvrir ; la vente reste à l'écran.",
+     false},
+    {"sales.invalid_register_session", "Caisse fermée : Échap, F6 Caisse, F2 Ouvrir ; la vente reste à l'écran.",
+     false},
+    {"sales.session_already_open", "Une caisse de ce nom est déjà ouverte dans ce magasin.", false},
+    {"sales.manager_approval_required", "Il faut l'approbation d'un gérant.", false},
+    {"sales.manager_approval_invalid", "Approbation du gérant refusée.", false},
+    {"sales.insufficient_payment", "Le paiement ne couvre pas le total.", false},
+    {"sales.overpayment", "Le paiement dépasse le total (seul le comptant rend la monnaie).", false},
+    {"sales.gift_card_insufficient", "Solde de la carte-cadeau insuffisant.", false},
+    {"sales.gift_card_refused", "Carte-cadeau refusée (code ou NIP).", false},
+    {"sales.gift_card_not_found", "Carte-cadeau introuvable.", false},
+    {"sales.receipt_not_found", "Aucun reçu ne porte ce numéro.", false},
+    {"product.unavailable", "Le catalogue ne répond pas pour le moment ; réessayez.", false},
+    {"inventory.unavailable", "Les stocks ne répondent pas pour le moment ; réessayez.", false},
+    {"auth.forbidden", "Cette opération n'est pas permise à votre rôle.", false},
+    {"auth.wrong_location", "Cette opération n'est permise qu'au personnel de ce magasin.", false},
+    {"auth.invalid_token", "Session expirée : reconnectez-vous.", false},
+    {"sales.return_exceeds_sold", "Retour refusé : plus d'articles qu'il n'en reste à retourner sur ce reçu.", true},
+    {"sales.product_not_in_sale", "Cet article ne fait pas partie de ce reçu.", true},
+    {"sales.refund_exceeds_payments", "Remboursement refusé : plus que ce que ce mode de paiement a payé.", true},
+    {"sales.unknown_product", "Article inconnu ou retiré du catalogue.", true},
+    {"inventory.insufficient_stock", "Stock insuffisant dans ce magasin.", true},
+};
+
+const FrenchText* FrenchFor(std::string_view code) {
+  for (const auto& entry : kFrench) {
+    if (entry.code == code) return &entry;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 std::string Reply::Message() const {
   if (status == 0) return "Serveur injoignable (" + error + ")";
   auto o = Object(body);
   if (!o) return "Réponse " + std::to_string(status);
+  if (const FrenchText* french = FrenchFor(Str(*o, "code"))) {
+    const std::string detail = Str(*o, "detail");
+    return french->with_detail && !detail.empty() ? std::string(french->text) + " (" + detail + ")" : french->text;
+  }
   std::string text = Str(*o, "detail");
   if (text.empty()) text = Str(*o, "title");
   if (text.empty()) text = Str(*o, "message");
