@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Writes deploy/compose/.env with fresh secrets for `docker compose -f deploy/compose/compose.yaml`:
-# a password per PostgreSQL, Redis's password, Grafana's admin password, the customer service's Ed25519
+# a password per PostgreSQL, Redis's password, Grafana's admin password, the gateway's admin token, the customer service's Ed25519
 # key pair (it signs tokens; everyone else gets the public key), each service's client secret for its
 # service tokens and, for customer, their SHA-256 digests. Needs openssl. Never commit the file.
 #   deploy/compose/init-env.sh            create .env (refuses to replace an existing one)
@@ -34,6 +34,8 @@ trap 'rm -f "$tmp"' EXIT
     done
     echo "COMPTOIR_REDIS_PASSWORD=$(rand)"
     echo "COMPTOIR_GRAFANA_ADMIN_PASSWORD=$(rand 12)"
+    # The gateway's Admin API token (ADR 0070); Prometheus scrapes the gateway's /metrics with it.
+    echo "COMPTOIR_GATEWAY_ADMIN_TOKEN=$(rand 24)"
     # Tokens (ADR 0008): customer signs with the private key; the services and the gateway verify.
     echo "COMPTOIR_AUTH_SIGNING_KEY=\"$(printf '%s\n' "$key" | pem_line)\""
     echo "COMPTOIR_AUTH_JWT_PUBLIC_KEY=\"$(printf '%s\n' "$pub" | pem_line)\""

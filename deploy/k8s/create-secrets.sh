@@ -45,6 +45,9 @@ redis_password=$(rand)
 apply comptoir-redis --from-literal=password="$redis_password" \
   --from-literal=url="redis://:$redis_password@comptoir-redis:6379"
 
+# The gateway's Admin API token (ADR 0070): the gateway requires it, the gateway's ServiceMonitor sends it.
+apply comptoir-gateway-admin --from-literal=token="$(rand 24)"
+
 # The gateway's API keys, one variable per consumer of deploy/kong.yml (COMPTOIR_API_KEY_<CONSUMER>).
 args=()
 while IFS='=' read -r var key; do
