@@ -195,6 +195,7 @@ Quote Price(std::span<const Item> items, std::span<const Promotion> promotions) 
                               " $ it applies to"});
       } else if (amount > 0) {
         line.manual_discount_cents = amount;
+        line.manual_percent = d.percent;
         line.adjustments.push_back(Adjustment{std::nullopt, kManualLabel, amount});
         net -= amount;
       }
@@ -221,6 +222,7 @@ Quote Price(std::span<const Item> items, std::span<const Promotion> promotions) 
 }
 
 bool ExceedsLimit(const PricedLine& line, std::int64_t limit_percent) noexcept {
+  if (line.manual_percent) return *line.manual_percent > limit_percent;
   return line.manual_discount_cents * 100 > limit_percent * line.manual_base_cents;
 }
 

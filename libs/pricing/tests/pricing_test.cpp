@@ -122,6 +122,13 @@ TEST(Pricing, LimitIsOnTheRateOfTheCashiersDiscount) {
   line.manual_base_cents = 2000;
   line.manual_discount_cents = 400;  // exactly 20 %
   EXPECT_FALSE(ExceedsLimit(line, 20));
+  // 20 % asked of 59.99 rounds to 12.00 (20.003 %): still within a 20 % limit; 21 % is not.
+  line.manual_base_cents = 5999;
+  line.manual_discount_cents = 1200;
+  line.manual_percent = 20;
+  EXPECT_FALSE(ExceedsLimit(line, 20));
+  line.manual_percent = 21;
+  EXPECT_TRUE(ExceedsLimit(line, 20));
 }
 
 TEST(Pricing, DiscountShapes) {

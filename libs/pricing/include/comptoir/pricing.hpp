@@ -77,6 +77,7 @@ struct PricedLine {
   std::vector<Adjustment> adjustments;
   std::int64_t manual_discount_cents = 0;  ///< the cashier's part of `discount_cents`
   std::int64_t manual_base_cents = 0;      ///< what the cashier's discount was taken on
+  std::optional<std::int64_t> manual_percent;  ///< the cashier's percent, when the discount is one
 };
 
 /// A promotion that gave something, and how much in all.
@@ -113,8 +114,8 @@ Quote Price(std::span<const Item> items, std::span<const Promotion> promotions);
 /// Validates a line discount's shape against its line; the problem, or nullopt.
 std::optional<std::string> DiscountProblem(const LineDiscount& discount, std::int64_t line_quantity);
 
-/// True when the cashier's discount on `line` is above `limit_percent` % of what it was taken on (then a
-/// manager approves it).
+/// True when the cashier's discount on `line` is above `limit_percent` (then a manager approves it): the
+/// percent asked, or for an amount, more than `limit_percent` % of what it was taken on.
 bool ExceedsLimit(const PricedLine& line, std::int64_t limit_percent) noexcept;
 
 /// What `units` of a line of `quantity` units that cost `net_cents` in all cost: net × units / quantity,

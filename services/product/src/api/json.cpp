@@ -19,6 +19,7 @@ boost::json::object ToJson(const Product& product) {
   }
   o["price_cents"] = product.price_cents;
   o["active"] = product.active;
+  o["tax_class"] = money::TaxClassName(product.tax_class);
   o["created_at"] = product.created_at;
   o["updated_at"] = product.updated_at;
   return o;
@@ -43,7 +44,7 @@ std::string ListJson(const boost::json::array& data, const Page& page, std::int6
 
 ProductChange ParseProductBody(const boost::json::value& body, ProductBodyMode mode) {
   json::ObjectReader reader(body);
-  reader.RejectUnknown({"sku", "name", "description", "category_id", "price_cents", "active",
+  reader.RejectUnknown({"sku", "name", "description", "category_id", "price_cents", "active", "tax_class",
                         // read-only fields that a client may send back unchanged after a GET
                         "id", "created_at", "updated_at"});
   const bool full = mode != ProductBodyMode::kPatch;
@@ -85,6 +86,13 @@ ProductChange ParseProductBody(const boost::json::value& body, ProductBodyMode m
   if (full && !change.active) change.active = true;
   if (!full && reader.IsNull("active")) reader.Fail("active", "must not be null");
 
+  if (auto text = reader.String("tax_class", false, 1, 20)) {
+    change.tax_class = money::ParseTaxClass(*text);
+    if (!change.tax_class) reader.Fail("tax_class", "must be taxable, zero_rated or exempt");
+  } else if (reader.IsNull("tax_class")) {
+    reader.Fail("tax_class", "must not be null");
+  }
+  if (full && !change.tax_class) change.tax_class = money::TaxClass::kTaxable;
   reader.ThrowIfErrors("product.invalid");
   return change;
 }

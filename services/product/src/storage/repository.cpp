@@ -14,7 +14,7 @@ namespace {
 #define COMPTOIR_PRODUCT_COLUMNS(p)                                                     \
   p "id, " p "sku, " p "name, " p "description, " p "category_id, " p "price_cents, " p \
     "active, "                                                                          \
-    "f_rfc3339(" p "created_at), f_rfc3339(" p "updated_at)"
+    "f_rfc3339(" p "created_at), f_rfc3339(" p "updated_at), " p "tax_class"
 #define COMPTOIR_CATEGORY_COLUMNS "id, name, description, f_rfc3339(created_at), f_rfc3339(updated_at)"
 
 // Filter of product lists: $1 q as a LIKE-escaped fragment, $2 category_id, $3 min price, $4 max
@@ -61,16 +61,17 @@ constexpr pg::Statement kFindProductBySku{"product.find_by_sku",
   ")"                                                                                \
   " FROM (SELECT gen_random_uuid() AS event_id, to_jsonb(w) AS p FROM written w) e)"
 
-// $1 sku, $2 name, $3 description, $4 category_id, $5 price_cents, $6 active, $7 correlation id.
+// $1 sku, $2 name, $3 description, $4 category_id, $5 price_cents, $6 active, $7 correlation id,
+// $8 tax_class.
 constexpr pg::Statement kCreateProduct{
     "product.create",
-    "WITH written AS (INSERT INTO products (sku, name, description, category_id, price_cents, active, archived_at)"
-    " VALUES ($1::text, $2::text, $3::text, $4::bigint, $5::bigint, $6::boolean,"
-    " CASE WHEN $6::boolean THEN NULL ELSE now() END) RETURNING *)" COMPTOIR_PRODUCT_EVENT(
+    "WITH written AS (INSERT INTO products (sku, name, description, category_id, price_cents, active, archived_at,"
+    " tax_class) VALUES ($1::text, $2::text, $3::text, $4::bigint, $5::bigint, $6::boolean,"
+    " CASE WHEN $6::boolean THEN NULL ELSE now() END, $8::text) RETURNING *)" COMPTOIR_PRODUCT_EVENT(
         "created", "$7::text") " SELECT " COMPTOIR_PRODUCT_COLUMNS("w.") " FROM written w"};
 
 // $1 id; each field comes with its value, NULL meaning "keep": $2 sku, $3 name, $4 description,
-// $5 whether category_id is given, $6 category_id, $7 price_cents, $8 active; $9 correlation id.
+// $5 whether category_id is given, $6 category_id, $7 price_cents, $8 active; $9 correlation id; $10 tax_class.
 // Setting active to false archives (archived_at = now()), to true restores (archived_at = NULL).
 constexpr pg::Statement kUpdateProduct{
     "product.update",
@@ -81,6 +82,7 @@ constexpr pg::Statement kUpdateProduct{
     " category_id = CASE WHEN $5::boolean THEN $6::bigint ELSE category_id END,"
     " price_cents = COALESCE($7::bigint, price_cents),"
     " active = COALESCE($8::boolean, active),"
+    " tax_class = COALESCE($10::text, tax_class),"
     " archived_at = CASE WHEN $8::boolean IS NULL THEN archived_at WHEN $8::boolean THEN NULL"
     " ELSE COALESCE(archived_at, now()) END,"
     " updated_at = now()"
@@ -168,6 +170,7 @@ Product ProductFromRow(const pg::Row& row) {
   p.active = row.Bool(6);
   p.created_at = std::string(row.Text(7));
   p.updated_at = std::string(row.Text(8));
+  p.tax_class = money::ParseTaxClass(row.Text(9)).value_or(money::TaxClass::kTaxable);
   return p;
 }
 
@@ -190,7 +193,7 @@ boost::asio::awaitable<ListPage<Product>> Repository::ListProducts(const Product
   page.items.reserve(result.size());
   for (int i = 0; i < result.size(); ++i) page.items.push_back(ProductFromRow(result[i]));
   if (!result.empty()) {
-    page.total = result[0].Int(9);
+    page.total = result[0].Int(10);
   } else if (query.page.page > 1) {
     pg::Params count_params;
     AddFilter(count_params, query);
@@ -223,6 +226,7 @@ boost::asio::awaitable<Product> Repository::CreateProduct(const ProductChange& c
   }
   params.Add(change.price_cents.value_or(0)).Add(change.active.value_or(true));
   AddCorrelation(params, correlation_id);
+  params.Add(std::string(money::TaxClassName(change.tax_class.value_or(money::TaxClass::kTaxable))));
   pg::Result result;
   try {
     result = co_await db_.Execute(kCreateProduct, std::move(params));
@@ -245,6 +249,11 @@ boost::asio::awaitable<std::optional<Product>> Repository::UpdateProduct(std::in
   }
   params.Add(change.price_cents).Add(change.active);
   AddCorrelation(params, correlation_id);
+  if (change.tax_class) {
+    params.Add(std::string(money::TaxClassName(*change.tax_class)));
+  } else {
+    params.AddNull();
+  }
   pg::Result result;
   try {
     result = co_await db_.Execute(kUpdateProduct, std::move(params));
