@@ -1,5 +1,7 @@
 #include "comptoir/console/till.hpp"
 
+#include "comptoir/pricing_json.hpp"
+
 #include <boost/json.hpp>
 
 #include "comptoir/money.hpp"
@@ -66,14 +68,22 @@ std::string TenderRefusalText(TenderRefusal refusal) {
   return "";
 }
 
-Totals TotalsOf(const std::vector<Line>& lines) {
-  Totals t;
-  for (const Line& line : lines) t.subtotal_cents += line.total_cents();
-  const money::Taxes taxes = money::QuebecTaxes(t.subtotal_cents);
-  t.gst_cents = taxes.gst_cents;
-  t.qst_cents = taxes.qst_cents;
-  t.total_cents = t.subtotal_cents + taxes.total();
-  return t;
+namespace {
+
+pricing::Quote QuoteOf(const std::vector<Line>& lines, const std::vector<pricing::Promotion>& promotions) {
+  std::vector<pricing::Item> items;
+  for (const Line& l : lines) {
+    items.push_back(pricing::Item{l.item.id, l.item.category_id, l.item.price_cents, l.quantity, l.item.tax_class,
+                                  l.discount});
+  }
+  return pricing::Price(items, promotions);
+}
+
+}  // namespace
+
+Totals TotalsOf(const std::vector<Line>& lines, const std::vector<pricing::Promotion>& promotions) {
+  const pricing::Quote q = QuoteOf(lines, promotions);
+  return Totals{q.subtotal_cents, q.taxes.gst_cents, q.taxes.qst_cents, q.total_cents, q.discount_cents};
 }
 
 Settlement Settle(std::int64_t total_cents, const std::vector<Tender>& tenders) {
@@ -128,7 +138,31 @@ void Till::Clear() {
 }
 
 Totals Till::totals() const {
-  return TotalsOf(lines_);
+  return TotalsOf(lines_, promotions);
+}
+
+pricing::Quote Till::quote() const { return QuoteOf(lines_, promotions); }
+
+bool Till::SetDiscount(std::size_t index, std::optional<pricing::LineDiscount> discount) {
+  if (index >= lines_.size()) return false;
+  if (discount && pricing::DiscountProblem(*discount, lines_[index].quantity)) return false;
+  auto before = lines_[index].discount;
+  lines_[index].discount = discount;
+  try {
+    (void)quote();
+  } catch (const std::exception&) {
+    lines_[index].discount = before;  // larger than what the line costs
+    return false;
+  }
+  return true;
+}
+
+bool Till::NeedsManagerApproval() const {
+  const pricing::Quote q = quote();
+  for (const pricing::PricedLine& l : q.lines) {
+    if (l.manual_discount_cents > 0 && pricing::ExceedsLimit(l, discount_limit_percent)) return true;
+  }
+  return false;
 }
 
 TenderRefusal Till::AddTender(Tender tender, bool offline) {
@@ -164,8 +198,11 @@ std::string Till::SaleBody(std::int64_t location_id, std::optional<std::int64_t>
   json::object body;
   body["location_id"] = location_id;
   json::array lines;
-  for (const Line& line : lines_)
-    lines.push_back(json::object{{"product_id", line.item.id}, {"quantity", line.quantity}});
+  for (const Line& line : lines_) {
+    json::object l{{"product_id", line.item.id}, {"quantity", line.quantity}};
+    if (line.discount) l["discount"] = pricing::LineDiscountJson(*line.discount);
+    lines.push_back(std::move(l));
+  }
   body["lines"] = std::move(lines);
   json::array payments;
   for (const Tender& t : tenders_) {
@@ -194,7 +231,9 @@ std::string Till::ToDraft() const {
                                  {"sku", l.item.sku},
                                  {"name", l.item.name},
                                  {"price_cents", l.item.price_cents},
+                                 {"tax_class", money::TaxClassName(l.item.tax_class)},
                                  {"quantity", l.quantity}});
+    if (l.discount) lines.back().as_object()["discount"] = pricing::LineDiscountJson(*l.discount);
   }
   draft["lines"] = std::move(lines);
   if (customer_id) draft["customer_id"] = *customer_id;
@@ -211,7 +250,14 @@ Till Till::FromDraft(std::string_view draft) {
     for (const auto& l : v.at("lines").as_array()) {
       Item item{l.at("id").to_number<std::int64_t>(), std::string(l.at("sku").as_string()),
                 std::string(l.at("name").as_string()), l.at("price_cents").to_number<std::int64_t>(), true};
+      if (const auto* t = l.as_object().if_contains("tax_class"); t && t->is_string()) {
+        item.tax_class = money::ParseTaxClass(t->as_string()).value_or(money::TaxClass::kTaxable);
+      }
       till.Add(item, l.at("quantity").to_number<std::int64_t>());
+      if (const auto* d = l.as_object().if_contains("discount")) {
+        std::string problem;
+        till.lines_.back().discount = pricing::LineDiscountFromJson(*d, problem);
+      }
     }
     if (const auto* c = v.as_object().if_contains("customer_id")) till.customer_id = c->to_number<std::int64_t>();
     if (const auto* c = v.as_object().if_contains("customer_label")) till.customer_label = std::string(c->as_string());

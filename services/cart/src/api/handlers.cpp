@@ -139,7 +139,9 @@ awaitable<http::Response> Handlers::Answer(const http::Request& request, const C
     line.tax_class = product->tax_class;
     lines.push_back(std::move(line));
   }
-  const std::vector<pricing::Promotion> promotions = co_await catalogue_.OnlinePromotions(request);
+  // An empty cart needs nothing of product (nor does it show promotions).
+  std::vector<pricing::Promotion> promotions;
+  if (!lines.empty()) promotions = co_await catalogue_.OnlinePromotions(request);
   // A product archived (or deleted) since it was added can no longer be bought: its line goes.
   for (std::int64_t product_id : gone) co_await store_.Set(cart, product_id, 0, 0);
   co_return http::Response::Json(status, boost::json::serialize(CartJson(*stored, lines, promotions, instance_id_)));
