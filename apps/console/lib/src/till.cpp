@@ -135,6 +135,7 @@ void Till::Clear() {
   tenders_.clear();
   customer_id.reset();
   customer_label.clear();
+  manager_token.clear();  // an approval is for one sale
 }
 
 Totals Till::totals() const {
