@@ -25,15 +25,19 @@ export interface Product {
   category_id: number | null;
   price_cents: number;
   active: boolean;
+  tax_class?: TaxClass;
   created_at: string;
   updated_at: string;
 }
+/** GST/QST class (ADR 0140). */
+export type TaxClass = 'taxable' | 'zero_rated' | 'exempt';
 export interface ProductInput {
   sku: string;
   name: string;
   description?: string | null;
   category_id?: number | null;
   price_cents: number;
+  tax_class?: TaxClass;
 }
 export type ProductPatch = Partial<ProductInput> & { active?: boolean };
 export interface Category {
@@ -49,7 +53,12 @@ export interface CartLine {
   name: string;
   unit_price_cents: number;
   quantity: number;
+  /** After the line's promotions (ADR 0141). */
   line_total_cents: number;
+  tax_class?: TaxClass;
+  gross_cents?: number;
+  discount_cents?: number;
+  discounts?: { promotion_id: number | null; label: string; amount_cents: number }[];
 }
 export interface Cart {
   id: string;
@@ -61,7 +70,42 @@ export interface Cart {
   qst_cents: number;
   total_cents: number;
   served_by?: string;
+  discount_cents?: number;
+  taxable_cents?: number;
+  zero_rated_cents?: number;
+  exempt_cents?: number;
+  promotions?: AppliedPromotion[];
 }
+
+/** A promotion that gave something to a cart, a sale or an order (ADR 0141). */
+export interface AppliedPromotion {
+  id: number;
+  name: string;
+  kind: PromotionKind;
+  amount_cents: number;
+}
+export type PromotionKind = 'percent_off' | 'buy_x_get_y' | 'bundle';
+/** A promotion as product owns it (`/api/v1/promotions`). */
+export interface Promotion {
+  id: number;
+  name: string;
+  kind: PromotionKind;
+  product_ids: number[];
+  category_id: number | null;
+  percent: number;
+  buy_quantity: number;
+  get_quantity: number;
+  bundle: { product_id: number; quantity: number }[];
+  bundle_price_cents: number;
+  starts_at: string;
+  ends_at: string | null;
+  location_ids: number[];
+  online: boolean;
+  active: boolean;
+  created_at: string;
+  updated_at: string;
+}
+export type PromotionInput = Omit<Promotion, 'id' | 'active' | 'created_at' | 'updated_at'>;
 
 // customer
 export interface Tokens {

@@ -11,6 +11,7 @@ import { DashboardPage } from './DashboardPage';
 import { OnlineOrdersPage } from './OnlineOrdersPage';
 import { PasswordPage } from './PasswordPage';
 import { ProductsPage } from './ProductsPage';
+import { PromotionsPage } from './PromotionsPage';
 import { RestockPage } from './RestockPage';
 import { SalesPage, SalePage } from './SalesPages';
 import { allowed, role, SECTIONS, type Section } from './shared';
@@ -20,6 +21,7 @@ import { StockPage } from './StockPage';
 const LABELS: Record<Section, string> = {
   dashboard: t.office.dashboard,
   products: t.office.products,
+  promotions: t.promotions.title,
   stock: t.office.stock,
   restock: t.office.restock,
   sales: t.office.sales,
@@ -113,6 +115,8 @@ function Screen() {
       return <DashboardPage />;
     case 'products':
       return <ProductsPage />;
+    case 'promotions':
+      return <PromotionsPage />;
     case 'stock':
       return <StockPage />;
     case 'restock':
