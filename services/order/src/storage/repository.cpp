@@ -274,6 +274,8 @@ awaitable<std::string> Repository::CreateOrder(const Checkout& c, const std::str
   pg::Result inserted = co_await tx.Execute(kInsertOrder, std::move(params));
   std::string number(inserted[0].Text(0));
   boost::json::array items;
+  money::ClassAmounts by_class;
+  std::int64_t discount = 0;
   int line_no = 0;
   for (const Line& l : c.lines) {
     ++line_no;
@@ -286,7 +288,11 @@ awaitable<std::string> Repository::CreateOrder(const Checkout& c, const std::str
                                         {"name", l.name},
                                         {"quantity", l.quantity},
                                         {"unit_price_cents", l.unit_price_cents},
+                                        {"tax_class", money::TaxClassName(l.tax_class)},
+                                        {"discount_cents", l.discount_cents},
                                         {"line_total_cents", l.line_total_cents()}});
+    by_class.Add(l.tax_class, l.line_total_cents());
+    discount += l.discount_cents;
   }
   pg::Result moved = co_await tx.Execute(kCheckoutOrderCreated, pg::Params().Add(c.id).Add(id));
   if (moved.AffectedRows() != 1) {
@@ -298,6 +304,10 @@ awaitable<std::string> Repository::CreateOrder(const Checkout& c, const std::str
                            {"checkout_id", c.id},
                            {"status", "paid"},
                            {"channel", "online"},
+                           {"discount_cents", discount},
+                           {"taxable_cents", by_class.taxable_cents},
+                           {"zero_rated_cents", by_class.zero_rated_cents},
+                           {"exempt_cents", by_class.exempt_cents},
                            {"lines", std::move(items)},
                            {"subtotal_cents", c.totals.subtotal_cents},
                            {"shipping_cents", c.totals.shipping_cents},
