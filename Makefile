@@ -45,6 +45,11 @@ FUZZ_SECONDS ?= 1800
 fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
 
+# Every fault of the chaos suite (tests/chaos, ADR 0131); the table also goes to build/debug/chaos-report.md.
+chaos: build-debug
+	COMPTOIR_BIN=$(CURDIR)/build/debug/apps/comptoir/comptoir COMPTOIR_GATEWAY_KONG_YML=$(CURDIR)/deploy/kong.yml \
+	  build/debug/tests/chaos/comptoir_chaos --report build/debug/chaos-report.md
+
 bench: build
 	BENCH_SKIP_BUILD=1 bash bench/run.sh
 	BENCH_SKIP_BUILD=1 bash bench/gateway.sh

@@ -26,6 +26,8 @@ PACKAGES=(
   # servers run by scripts/platform.sh and by the integration tests
   # (postgresql-15 ships the contrib extensions, unaccent and pg_trgm among them)
   postgresql-15 postgresql-client-15 redis-server "nginx-light|nginx"
+  # the local SMTP server of the receipt e-mail tests (services/sales/tests/smtp_sink.py, issue 15)
+  python3-aiosmtpd
   # local monitoring (scripts/platform.sh) and the rule/config checks of make test (promtool, amtool)
   prometheus prometheus-alertmanager prometheus-postgres-exporter prometheus-redis-exporter
   # tools used by the scripts

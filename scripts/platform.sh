@@ -509,6 +509,9 @@ write_env() {
       fi
     done
     echo "export COMPTOIR_CUSTOMER_SERVICE_CLIENTS=$clients"
+    # The back office's operations page (ADR 0103): the web service reads this Prometheus and receiver.
+    echo "export COMPTOIR_WEB_PROMETHEUS_URL=http://127.0.0.1:$PROM_PORT"
+    echo "export COMPTOIR_WEB_ALERT_RECEIVER_URL=http://127.0.0.1:$RECEIVER_PORT"
   } >"$tmp"
   chmod 600 "$tmp"
   mv "$tmp" "$ENV_FILE"

@@ -98,6 +98,11 @@ int RunGateway(const GatewayCli& cli) {
   options.upstream_keepalive_idle_timeout =
       std::chrono::milliseconds(static_cast<std::int64_t>(cli.upstream_keepalive_idle_timeout * 1000));
   options.default_body_limit = cli.body_limit;
+  if (!(cli.client_timeout > 0)) {
+    std::cerr << "--client-timeout: expected seconds > 0\n";
+    return 2;
+  }
+  options.client_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(cli.client_timeout * 1000));
   if (!SplitHostPort(cli.listen, options.proxy_host, options.proxy_port)) {
     std::cerr << "--listen: expected host:port, got '" << cli.listen << "'\n";
     return 2;

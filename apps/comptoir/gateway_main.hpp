@@ -15,6 +15,10 @@ struct GatewayCli {
   double upstream_keepalive_idle_timeout = 15;
   /// Largest request body, in bytes, on a route without a request-size-limiting plugin; 0: no limit.
   std::uint64_t body_limit = 1024 * 1024;
+  /// Seconds a client has to send a request head (from the end of the previous answer, so also the
+  /// idle keep-alive) and for each read or write of a body or answer (nginx's client_header_timeout,
+  /// client_body_timeout, send_timeout).
+  double client_timeout = 60;
   /// A file holding the Admin API token (else COMPTOIR_GATEWAY_ADMIN_TOKEN, read from the environment
   /// only, never from the command line where `ps` shows it).
   std::string admin_token_file;

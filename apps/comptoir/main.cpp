@@ -192,6 +192,11 @@ int main(int argc, char** argv) {
                    "Seconds an idle upstream connection is kept (0: keep-alive to upstreams off)")
       ->envname("COMPTOIR_GATEWAY_UPSTREAM_KEEPALIVE_IDLE_TIMEOUT");
   gateway_cmd
+      ->add_option("--client-timeout", gateway_cli.client_timeout,
+                   "Seconds a client has to send a request head (also the idle keep-alive), and per body read or "
+                   "answer write")
+      ->envname("COMPTOIR_GATEWAY_CLIENT_TIMEOUT");
+  gateway_cmd
       ->add_option("--body-limit", gateway_cli.body_limit,
                    "Largest request body (bytes) on a route without request-size-limiting (0: none)")
       ->envname("COMPTOIR_GATEWAY_BODY_LIMIT");

@@ -34,8 +34,6 @@ trap 'rm -f "$tmp"' EXIT
     done
     echo "COMPTOIR_REDIS_PASSWORD=$(rand)"
     echo "COMPTOIR_GRAFANA_ADMIN_PASSWORD=$(rand 12)"
-    # The gateway's Admin API token (ADR 0070); Prometheus scrapes the gateway's /metrics with it.
-    echo "COMPTOIR_GATEWAY_ADMIN_TOKEN=$(rand 24)"
     # Tokens (ADR 0008): customer signs with the private key; the services and the gateway verify.
     echo "COMPTOIR_AUTH_SIGNING_KEY=\"$(printf '%s\n' "$key" | pem_line)\""
     echo "COMPTOIR_AUTH_JWT_PUBLIC_KEY=\"$(printf '%s\n' "$pub" | pem_line)\""
@@ -50,4 +48,8 @@ trap 'rm -f "$tmp"' EXIT
 )
 mv "$tmp" "$env_file"
 trap - EXIT
-echo "init-env: wrote $env_file (mode 600)"
+# The gateway's Admin API token (ADR 0070), a Compose secret file: the gateway requires it, Prometheus
+# scrapes the gateway's /metrics with it.
+secrets_dir="$(dirname "$env_file")/secrets"
+(umask 077 && mkdir -p "$secrets_dir" && rand 24 >"$secrets_dir/gateway-admin-token")
+echo "init-env: wrote $env_file and $secrets_dir/gateway-admin-token (mode 600)"

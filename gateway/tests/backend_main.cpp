@@ -6,6 +6,7 @@
 // --body-limit its largest request body (16 MiB by default; past it the server answers 413).
 // Several --port: one process serving on each (a stand-in for `comptoir serve --service all`);
 // GET /ready answers 200 too.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -75,6 +76,11 @@ asio::awaitable<Response> Echo(Request& request) {
   if (g_settings.delay.count() > 0) {
     asio::steady_timer timer(co_await asio::this_coro::executor, g_settings.delay);
     co_await timer.async_wait(asio::use_awaitable);
+  }
+  // GET /api/v1/bytes?size=N: an answer of N bytes (a client that never reads a large answer).
+  if (request.path == "/api/v1/bytes" && request.query.rfind("size=", 0) == 0) {
+    const auto size = static_cast<std::size_t>(std::stoull(request.query.substr(5)));
+    co_return Response::Text(200, std::string(std::min<std::size_t>(size, 256u << 20), 'x'), "text/plain");
   }
   json::object headers;
   for (const auto& [name, value] : request.headers) {

@@ -242,8 +242,9 @@ class Gateway {
     }
   }
 
-  t::HttpResult Get(const std::string& target, Headers headers = {}) const {
-    return t::Http(static_cast<std::uint16_t>(proxy_), "GET", target, {}, std::move(headers));
+  t::HttpResult Get(const std::string& target, Headers headers = {},
+                    std::chrono::milliseconds timeout = std::chrono::seconds(10)) const {
+    return t::Http(static_cast<std::uint16_t>(proxy_), "GET", target, {}, std::move(headers), timeout);
   }
   t::HttpResult Post(const std::string& target, std::string body, Headers headers = {}) const {
     return t::Http(static_cast<std::uint16_t>(proxy_), "POST", target, std::move(body), std::move(headers));
@@ -278,6 +279,7 @@ class Gateway {
     return "absent";
   }
   bool Running() { return process_->Running(); }
+  [[nodiscard]] pid_t pid() const { return process_->pid(); }
 
   [[nodiscard]] fs::path log_file() const { return dir_ / (name_ + ".log"); }
   [[nodiscard]] int proxy() const { return proxy_; }

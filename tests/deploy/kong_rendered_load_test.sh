@@ -10,8 +10,10 @@ LOG=$(mktemp)
 trap 'rm -f "$LOG"' EXIT
 KEYS=(COMPTOIR_API_KEY_POS_WEB_APP=k1-0123456789 COMPTOIR_API_KEY_POS_MOBILE_APP=k2-0123456789
       COMPTOIR_API_KEY_POS_TEST_AUTOMATION=k3-0123456789 COMPTOIR_API_KEY_POS_EXT_API=k4-0123456789)
-# The customer service's public key, as the deployments give it (ADR 0008).
-AUTH=("COMPTOIR_AUTH_JWT_PUBLIC_KEY=$(openssl genpkey -algorithm ed25519 | openssl pkey -pubout)")
+# The customer service's public key and the gateway's Admin API token, as the deployments give them
+# (ADR 0008, ADR 0070).
+AUTH=("COMPTOIR_AUTH_JWT_PUBLIC_KEY=$(openssl genpkey -algorithm ed25519 | openssl pkey -pubout)"
+      COMPTOIR_GATEWAY_ADMIN_TOKEN=deploy-test-admin-token-0123456789)
 
 loads() { # file env... -> 0 when the gateway serves its Admin API with that file
   local file=$1 proxy admin pid i code
@@ -21,7 +23,7 @@ loads() { # file env... -> 0 when the gateway serves its Admin API with that fil
     --admin-listen "127.0.0.1:$admin" --threads 1 >"$LOG" 2>&1 &
   pid=$!
   for ((i = 0; i < 150; i++)); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$admin/status" || true)
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$admin/status/ready" || true)
     if [[ $code == 200 ]]; then kill "$pid"; wait "$pid" 2>/dev/null || true; return 0; fi
     kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 1; }
     sleep 0.2

@@ -56,7 +56,8 @@ class GatewayEdge : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     platform_ =
-        new testing::Platform({.services = {"product", "customer", "cart"}, .gateway = true, .name = "e2e_edge"});
+        new testing::Platform(
+        {.services = {"product", "customer", "cart"}, .gateway = true, .name = "e2e_edge", .rate_limits = true});
   }
   static void TearDownTestSuite() {
     delete platform_;

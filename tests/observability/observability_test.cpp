@@ -220,7 +220,9 @@ TEST_F(Observability, EveryProcessMetricsPassPromtool) {
   const std::string file = monitoring_->Dir() + "/scrape.txt";
   int checked = 0;
   for (const auto& target : testing::TargetsOf(*platform_, options_)) {
-    auto metrics = testing::Http(static_cast<std::uint16_t>(target.port), "GET", "/metrics");
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (!target.bearer_token.empty()) headers.emplace_back("Authorization", "Bearer " + target.bearer_token);
+    auto metrics = testing::Http(static_cast<std::uint16_t>(target.port), "GET", "/metrics", {}, headers);
     ASSERT_EQ(metrics.status, 200) << target.job;
     std::ofstream(file) << metrics.body;
     auto lint = Shell("promtool check metrics < " + file);

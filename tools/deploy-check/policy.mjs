@@ -38,10 +38,14 @@ export function probesAndResources(objects) {
       for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
         if (!c[probe]) problems.push(`${where}: no ${probe}`);
       }
-      // Comptoir's processes: ready on /ready (their database or Redis answers), alive on /health.
+      // Comptoir's services: ready on /ready (their database or Redis answers), alive on /health. The gateway's
+      // Admin API answers only /status/ready without its token (ADR 0070): both probes use it.
       if (String(c.image).includes('comptoir')) {
-        if (c.readinessProbe?.httpGet?.path !== '/ready') problems.push(`${where}: readinessProbe must GET /ready`);
-        if (c.livenessProbe?.httpGet?.path !== '/health') problems.push(`${where}: livenessProbe must GET /health`);
+        const gateway = (c.args ?? [])[0] === 'gateway';
+        const ready = gateway ? '/status/ready' : '/ready';
+        const alive = gateway ? '/status/ready' : '/health';
+        if (c.readinessProbe?.httpGet?.path !== ready) problems.push(`${where}: readinessProbe must GET ${ready}`);
+        if (c.livenessProbe?.httpGet?.path !== alive) problems.push(`${where}: livenessProbe must GET ${alive}`);
       }
     }
   }

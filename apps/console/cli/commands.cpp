@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <set>
 
@@ -15,10 +16,12 @@ namespace comptoir::console::cli {
 namespace {
 
 const std::set<std::string>& Names() {
-  static const std::set<std::string> names{
-      "login",    "logout", "whoami",  "status",        "sync",    "sale",      "reprint",   "return",
-      "register", "stock",  "restock", "centre-stock",  "adjust",  "movements", "dashboard", "report",
-      "product",  "staff",  "journal", "discrepancies", "resolve", "find-sale", "customer"};
+  static const std::set<std::string> names{"login",   "logout",       "whoami",   "status",    "sync",
+                                           "sale",    "reprint",      "return",   "register",  "stock",
+                                           "restock", "centre-stock", "adjust",   "movements", "dashboard",
+                                           "report",  "product",      "staff",    "journal",   "discrepancies",
+                                           "resolve", "find-sale",    "customer", "transfer",  "count", "gift-card", "suspended",
+                                           "receipt", "email-receipt"};
   return names;
 }
 
@@ -97,6 +100,7 @@ int Run(int argc, char** argv) {
   std::string email, password, text_a, text_b, note, reason, method, customer, csv, from, to, group_by, status_filter;
   std::vector<std::string> items, pays;
   std::int64_t id = 0, location = 0, product = 0, quantity = 0, category = 0;
+  std::vector<std::int64_t> count_products;
   int limit = 10;
   bool all = false, low = false;
 
@@ -111,8 +115,22 @@ int Run(int argc, char** argv) {
   sale->add_option("--item", items, "SKU, barcode or name, with a quantity")->required();
   sale->add_option("--pay", pays, "cash|card|debit:AMOUNT ($), gift_card:AMOUNT:CODE:PIN")->required();
   sale->add_option("--customer", customer, "e-mail or phone of the customer");
+  std::string sale_email;
+  sale->add_option("--email", sale_email, "send the receipt to this address (the sale never waits for it)");
   auto* reprint = app.add_subcommand("reprint", "print a receipt again, marked COPIE");
   reprint->add_option("receipt", text_a, "S4-000042 or sale id")->required();
+  // Issue 15: the server's rendering of a receipt, in any format, and receipts sent by e-mail.
+  auto* receipt_cmd = app.add_subcommand("receipt", "the server's receipt: text40 (default), text48, html, escpos");
+  receipt_cmd->add_option("receipt", text_a, "S4-000042 or sale id")->required();
+  std::string receipt_format = "text40", receipt_output, receipt_to;
+  bool receipt_copy = false;
+  receipt_cmd->add_option("--format", receipt_format)->check(CLI::IsMember({"text40", "text48", "html", "escpos"}));
+  receipt_cmd->add_flag("--reprint", receipt_copy, "a reprint, marked « COPIE »");
+  receipt_cmd->add_option("--output", receipt_output, "write it to this file or printer device (escpos: /dev/usb/lp0)");
+  auto* email_cmd = app.add_subcommand("email-receipt", "send a receipt by e-mail (queued, sent in the background)");
+  email_cmd->add_option("receipt", text_a, "S4-000042 or sale id")->required();
+  email_cmd->add_option("--to", receipt_to, "the customer's e-mail address")->required();
+  email_cmd->add_flag("--reprint", receipt_copy, "send it as a copy");
   auto* find_sale = app.add_subcommand("find-sale", "show a receipt");
   find_sale->add_option("receipt", text_a)->required();
   auto* ret = app.add_subcommand("return", "return items of a receipt: --item PRODUCT_ID:QTY ...");
@@ -129,6 +147,25 @@ int Run(int argc, char** argv) {
   reg_open->add_option("--float", text_a, "opening float ($)")->required();
   auto* reg_close = reg->add_subcommand("close");
   reg_close->add_option("--counted", text_a, "cash counted ($)")->required();
+  auto* reg_x = reg->add_subcommand("x", "the X report of the open session");
+  auto* reg_no_sale = reg->add_subcommand("no-sale", "open the drawer without a sale (logged)");
+  reg_no_sale->add_option("--reason", reason)->required();
+  auto* reg_drop = reg->add_subcommand("drop", "cash taken to the safe");
+  reg_drop->add_option("--amount", text_a, "amount ($)")->required();
+  auto* reg_payout = reg->add_subcommand("payout", "petty cash paid out of the drawer");
+  reg_payout->add_option("--amount", text_a, "amount ($)")->required();
+  reg_payout->add_option("--reason", reason)->required();
+  auto* gift = app.add_subcommand("gift-card", "gift cards at the till");
+  gift->require_subcommand(1);
+  std::string gift_code, gift_pin, gift_pay = "cash";
+  auto* gift_balance = gift->add_subcommand("balance", "the balance of a card (code and PIN)");
+  gift_balance->add_option("--code", gift_code)->required();
+  gift_balance->add_option("--pin", gift_pin)->required();
+  auto* gift_load = gift->add_subcommand("load", "sell (activate) or top up a card, not taxable");
+  gift_load->add_option("--code", gift_code)->required();
+  gift_load->add_option("--amount", text_a, "amount ($)")->required();
+  gift_load->add_option("--pay", gift_pay, "cash (default), card or debit");
+  auto* suspended = app.add_subcommand("suspended", "sales put aside at the store's tills");
   auto* stock = app.add_subcommand("stock", "stock of a product here and in the other locations");
   stock->add_option("product", text_a, "SKU, id or name")->required();
   auto* restock = app.add_subcommand("restock", "restock requests");
@@ -151,6 +188,45 @@ int Run(int argc, char** argv) {
   rs_ship->add_option("id", id)->required();
   auto* rs_receive = restock->add_subcommand("receive");
   rs_receive->add_option("id", id)->required();
+  // Transfers between stores (ADR 0171) and cycle counts (ADR 0172).
+  auto* transfer = app.add_subcommand("transfer", "transfers between stores");
+  transfer->require_subcommand(1);
+  auto* tr_create = transfer->add_subcommand("create", "ask another store for goods, brought to this store");
+  tr_create->add_option("--from", location, "the store that sends")->required();
+  tr_create->add_option("--item", items, "PRODUCT_ID:QTY")->required();
+  tr_create->add_option("--note", note);
+  auto* tr_list = transfer->add_subcommand("list");
+  tr_list->add_option("--status", status_filter);
+  tr_list->add_option("--location", location);
+  auto* tr_show = transfer->add_subcommand("show");
+  tr_show->add_option("id", id)->required();
+  auto* tr_approve = transfer->add_subcommand("approve", "approve (in part with --item PRODUCT_ID:QTY)");
+  tr_approve->add_option("id", id)->required();
+  tr_approve->add_option("--item", items);
+  auto* tr_reject = transfer->add_subcommand("reject");
+  tr_reject->add_option("id", id)->required();
+  tr_reject->add_option("--reason", reason)->required();
+  auto* tr_ship = transfer->add_subcommand("ship");
+  tr_ship->add_option("id", id)->required();
+  auto* tr_receive = transfer->add_subcommand("receive");
+  tr_receive->add_option("id", id)->required();
+  auto* count = app.add_subcommand("count", "cycle counts: open a sheet, count, post");
+  count->require_subcommand(1);
+  auto* ct_open = count->add_subcommand("open");
+  ct_open->add_option("--location", location)->required();
+  ct_open->add_option("--product", count_products, "PRODUCT_ID (repeat; none: every product stocked there)");
+  ct_open->add_option("--note", note);
+  auto* ct_lines = count->add_subcommand("lines", "record counted quantities: --item PRODUCT_ID:UNITS");
+  ct_lines->add_option("id", id)->required();
+  ct_lines->add_option("--item", items)->required();
+  auto* ct_show = count->add_subcommand("show");
+  ct_show->add_option("id", id)->required();
+  auto* ct_post = count->add_subcommand("post", "post the sheet: count corrections and the variance report");
+  ct_post->add_option("id", id)->required();
+  auto* ct_cancel = count->add_subcommand("cancel");
+  ct_cancel->add_option("id", id)->required();
+  auto* ct_variance = count->add_subcommand("variance");
+  ct_variance->add_option("id", id)->required();
   auto* centre = app.add_subcommand("centre-stock", "stock of the logistics centre");
   centre->add_flag("--low", low, "low-stock alerts only");
   auto* adjust = app.add_subcommand("adjust", "adjust stock with a reason");
@@ -300,6 +376,7 @@ int Run(int argc, char** argv) {
         return out.Show(Outcome{false, 404, "product.not_found", problem, "{\"code\":\"product.not_found\"}", {}});
       till.Add(*item, q);
     }
+    till.receipt_email = sale_email;
     if (!customer.empty()) {
       Outcome c = station.FindCustomer(customer, till.customer_id);
       if (!c.ok) return out.Show(c);
@@ -341,6 +418,25 @@ int Run(int argc, char** argv) {
     return out.Show(o);
   }
   if (reprint->parsed()) return out.Show(station.Reprint(text_a));
+  if (receipt_cmd->parsed()) {
+    Outcome o = station.ServerReceipt(text_a, receipt_format, receipt_copy);
+    if (!o.ok || out.json) return out.Show(o);
+    if (receipt_output.empty()) {
+      std::cout.write(o.raw.data(), static_cast<std::streamsize>(o.raw.size()));
+      std::cout.flush();
+      return 0;
+    }
+    std::ofstream file(receipt_output, std::ios::binary | std::ios::app);
+    file.write(o.raw.data(), static_cast<std::streamsize>(o.raw.size()));
+    file.close();
+    if (!file) {
+      std::cerr << "Impossible d'écrire dans " << receipt_output << "\n";
+      return 1;
+    }
+    std::cout << o.message << " écrit dans " << receipt_output << "\n";
+    return 0;
+  }
+  if (email_cmd->parsed()) return out.Show(station.EmailReceipt(text_a, receipt_to, receipt_copy));
   if (find_sale->parsed()) {
     Outcome o = station.FindSale(text_a);
     if (auto r = ReceiptFromJson(o.json)) o.text = FormatReceipt(*r, station.Header());
@@ -356,6 +452,22 @@ int Run(int argc, char** argv) {
     if (Outcome m = Money(text_a, cents); !m.ok) return out.Show(m);
     return out.Show(reg_open->parsed() ? station.OpenRegister(cents) : station.CloseRegister(cents));
   }
+  if (reg_x->parsed()) return out.Show(station.XReport());
+  if (reg_no_sale->parsed()) return out.Show(station.RecordMovement("no_sale", 0, reason));
+  if (reg_drop->parsed() || reg_payout->parsed()) {
+    std::int64_t cents = 0;
+    if (Outcome m = Money(text_a, cents); !m.ok) return out.Show(m);
+    return out.Show(station.RecordMovement(reg_drop->parsed() ? "drop" : "payout", cents, reason));
+  }
+  if (gift_balance->parsed()) return out.Show(station.GiftCardBalance(gift_code, gift_pin));
+  if (gift_load->parsed()) {
+    std::int64_t cents = 0;
+    if (Outcome m = Money(text_a, cents); !m.ok) return out.Show(m);
+    auto method = ParseMethod(gift_pay);
+    if (!method) return Usage("--pay cash|card|debit");
+    return out.Show(station.LoadGiftCard(gift_code, cents, *method));
+  }
+  if (suspended->parsed()) return out.Show(station.ListSuspended());
   if (stock->parsed()) return out.Show(station.StockOf(text_a));
   if (rs_create->parsed() || rs_approve->parsed()) {
     QuantityLines lines;
@@ -370,6 +482,44 @@ int Run(int argc, char** argv) {
   if (rs_reject->parsed()) return out.Show(station.RejectRestock(id, reason));
   if (rs_ship->parsed()) return out.Show(station.ShipRestock(id));
   if (rs_receive->parsed()) return out.Show(station.ReceiveRestock(id));
+  if (tr_create->parsed() || tr_approve->parsed()) {
+    QuantityLines lines;
+    if (!QuantityLinesOf(items, lines)) return Usage("--item PRODUCT_ID:QTY");
+    return out.Show(tr_create->parsed() ? station.CreateTransfer(location, lines, note)
+                                        : station.ApproveTransfer(id, lines));
+  }
+  if (tr_list->parsed()) {
+    return out.Show(
+        station.ListTransfers(status_filter, location ? std::optional<std::int64_t>(location) : std::nullopt));
+  }
+  if (tr_show->parsed()) return out.Show(station.ShowTransfer(id));
+  if (tr_reject->parsed()) return out.Show(station.RejectTransfer(id, reason));
+  if (tr_ship->parsed()) return out.Show(station.ShipTransfer(id));
+  if (tr_receive->parsed()) return out.Show(station.ReceiveTransfer(id));
+  if (ct_open->parsed()) return out.Show(station.OpenCount(location, count_products, note));
+  if (ct_lines->parsed()) {
+    // Units counted may be 0: "ID:0" is parsed by hand (QuantityLinesOf wants quantities > 0).
+    QuantityLines lines;
+    for (const auto& i : items) {
+      const auto colon = i.find(':');
+      try {
+        std::size_t a = 0, b = 0;
+        std::int64_t product = std::stoll(i.substr(0, colon), &a);
+        std::int64_t units = colon == std::string::npos ? -1 : std::stoll(i.substr(colon + 1), &b);
+        if (colon == std::string::npos || a != colon || b != i.size() - colon - 1 || units < 0 || product < 1) {
+          return Usage("--item PRODUCT_ID:UNITS, not " + i);
+        }
+        lines.emplace_back(product, units);
+      } catch (const std::exception&) {
+        return Usage("--item PRODUCT_ID:UNITS, not " + i);
+      }
+    }
+    return out.Show(station.CountLines(id, lines));
+  }
+  if (ct_show->parsed()) return out.Show(station.ShowCount(id));
+  if (ct_post->parsed()) return out.Show(station.PostCount(id));
+  if (ct_cancel->parsed()) return out.Show(station.CancelCount(id));
+  if (ct_variance->parsed()) return out.Show(station.Variance(id));
   if (centre->parsed()) return out.Show(station.CentreStock(low));
   if (adjust->parsed()) return out.Show(station.Adjust(location, product, quantity, reason, note));
   if (movements->parsed()) {

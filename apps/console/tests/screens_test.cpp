@@ -97,6 +97,26 @@ TEST_F(ScreensTest, ASaleByCodeQuantityAndNameThenCashForTheRest) {
   EXPECT_EQ(nav_->current().Prompt(), "Article (code, nom, 3*code) :");
 }
 
+TEST_F(ScreensTest, OnTheReceiptF8SendsItByEmailAndTheReceiptStays) {
+  Press(Key::kF2);
+  transport_->Answer("GET /api/v1/products/by-sku/VETE-0001",
+                     Reply{200, R"({"id":5,"sku":"VETE-0001","name":"T-shirt","price_cents":1999,"active":true})"});
+  Type("VETE-0001");
+  Press(Key::kF5);
+  transport_->Answer("POST /api/v1/sales", Reply{201, ReceiptAnswer("S4-000042", 2298)});
+  Type("30");
+  ASSERT_NE(Body().find("Reçu S4-000042"), std::string::npos) << Body();
+  Press(Key::kF8);
+  EXPECT_EQ(nav_->current().Prompt(), "Courriel du client :");
+  transport_->Answer("GET /api/v1/sales?per_page=100", Reply{200, R"({"data":[)" + ReceiptAnswer("S4-000042", 2298) + "]}"});
+  transport_->Answer("POST /api/v1/sales/1/receipt/email", Reply{202, R"({"id":7,"status":"queued"})"});
+  Type("jean.dupont@example.com");
+  EXPECT_EQ(nav_->current().message, "Reçu S4-000042 envoyé à jean.dupont@example.com (en file d'envoi)");
+  EXPECT_EQ(transport_->sent.back().body, R"({"to":"jean.dupont@example.com"})");
+  EXPECT_NE(Body().find("Reçu S4-000042"), std::string::npos) << Body();  // still on screen
+  EXPECT_EQ(nav_->current().Prompt(), "Entrée : nouvelle vente");
+}
+
 TEST_F(ScreensTest, OfflineTheSaleScreenRefusesCardsAndSellsForCash) {
   Press(Key::kF2);
   transport_->Down();
@@ -141,7 +161,7 @@ TEST_F(ScreensTest, QuantityAndRemoveWorkOnLineNumbers) {
   EXPECT_EQ(nav_->current().message, "Écrire le n° de ligne puis la quantité, ex. 2 3");
   Press(Key::kF4);
   Type("1");
-  EXPECT_EQ(nav_->current().message, "Ligne 1 supprimée");
+  EXPECT_EQ(nav_->current().message, "Ligne 1 annulée");
   EXPECT_NE(Body().find(PadRight("TOTAL", 20) + PadLeft("0,00 $", 13)), std::string::npos) << Body();
 }
 
@@ -174,7 +194,7 @@ TEST_F(ScreensTest, FormsCollectTheirPromptsThenRunAndEscapeCancels) {
 namespace comptoir::console::ui {
 namespace {
 
-// Issue 15 (ADR 0141): the sale screen shows the store's promotions and a cashier's line discount (F11),
+// Issue 15 (ADR 0141): the sale screen shows the store's promotions and a cashier's line discount (F1),
 // and above the limit a manager signs in at the till before the sale goes with their approval.
 TEST_F(ScreensTest, PromotionsShowAndADiscountAboveTheLimitTakesAManager) {
   transport_->Answer(
@@ -190,7 +210,7 @@ TEST_F(ScreensTest, PromotionsShowAndADiscountAboveTheLimitTakesAManager) {
   EXPECT_NE(basket.find("T-shirts : 2 achetés, 1 offert"), std::string::npos) << basket;
   EXPECT_NE(basket.find(PadRight("TOTAL", 20) + PadLeft("45,97 $", 13)), std::string::npos) << basket;
 
-  Press(Key::kF11);
+  Press(Key::kF1);
   EXPECT_EQ(nav_->current().Prompt(), "Ligne et rabais (2 10% ; 2 5,00 ; 2 0 = aucun) :");
   Type("1 25%");  // 25 % of the 39.98 $ still due on the line: above the 20 % a cashier gives alone
   EXPECT_EQ(nav_->current().Prompt(), "Rabais au-delà de 20 % — courriel du responsable :");
@@ -218,7 +238,7 @@ TEST_F(ScreensTest, AnImpossibleDiscountIsRefusedAndChangesNothing) {
   transport_->Answer("GET /api/v1/products/by-sku/ALIM-0002",
                      Reply{200, R"({"id":10,"sku":"ALIM-0002","name":"Chocolat Noir","price_cents":499,"active":true})"});
   Type("ALIM-0002");
-  Press(Key::kF11);
+  Press(Key::kF1);
   Type("1 5,00");  // more than the 4.99 $ line
   EXPECT_EQ(nav_->current().message, "Rabais refusé (1 à 100 %, ou un montant jusqu'au prix de la ligne)");
   EXPECT_NE(Body().find(PadRight("TOTAL", 20) + PadLeft("5,74 $", 13)), std::string::npos) << Body();

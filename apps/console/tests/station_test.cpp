@@ -292,5 +292,125 @@ TEST_F(StationTest, AnAdjustmentSendsTheReasonCodeAndAnUnknownMotifCallsNothing)
   EXPECT_EQ(transport_->sent.size(), 1u);
 }
 
+TEST_F(StationTest, ScanOfAPriceEmbeddedLabelSellsThePieceAtItsPrice) {
+  transport_->Answer(
+      "GET /api/v1/products/by-barcode/2100011012349",
+      Reply{200, R"({"barcode":"2100011012349","kind":"price_embedded","item_code":"10001",)"
+                 R"("embedded_price_cents":1234,"price_cents":1234,"product":{"id":19,"sku":"ALIM-0005",)"
+                 R"("name":"Fromage Oka au poids","price_cents":3990,"active":true}})"});
+  std::string problem;
+  auto item = station_->Lookup("2100011012349", problem);
+  ASSERT_TRUE(item) << problem;
+  EXPECT_EQ(item->id, 19);
+  EXPECT_EQ(item->price_cents, 1234);  // the label's price, not the 39,90 $/kg of the shelf
+  EXPECT_TRUE(item->price_embedded());
+  Till till;
+  till.Add(*item);
+  till.Add(*item);  // a second piece: its own line
+  till.Add(kCafe);
+  ASSERT_EQ(till.lines().size(), 3u);
+  EXPECT_EQ(till.totals().subtotal_cents, 1234 + 1234 + 1299);
+  auto body = boost::json::parse(till.SaleBody(4, std::nullopt, ""));
+  const auto& lines = body.at("lines").as_array();
+  EXPECT_EQ(lines[0].at("barcode").as_string(), "2100011012349");  // the server prices it from the label again
+  EXPECT_FALSE(lines[0].as_object().contains("product_id"));
+  EXPECT_EQ(lines[2].at("product_id").as_int64(), 9);
+  // The draft keeps the label (a console stopped mid-sale resumes the same lines).
+  Till again = Till::FromDraft(till.ToDraft());
+  ASSERT_EQ(again.lines().size(), 3u);
+  EXPECT_EQ(again.lines()[1].item.embedded_barcode, "2100011012349");
+}
+
+TEST_F(StationTest, ScanOfAnEanFindsTheProductAndABadCheckDigitIsSaid) {
+  transport_->Answer("GET /api/v1/products/by-barcode/7540001000096",
+                     Reply{200, R"({"barcode":"7540001000096","kind":"gtin","item_code":null,)"
+                                R"("embedded_price_cents":null,"price_cents":1299,"product":{"id":9,"sku":"ALIM-0001",)"
+                                R"("name":"Café","price_cents":1299,"active":true}})"});
+  std::string problem;
+  auto item = station_->Lookup("7540001000096", problem);
+  ASSERT_TRUE(item) << problem;
+  EXPECT_EQ(item->id, 9);
+  EXPECT_FALSE(item->price_embedded());
+  transport_->Answer("GET /api/v1/products/by-barcode/7540001000097",
+                     Reply{400, R"({"code":"product.invalid_barcode","detail":"wrong check digit"})"});
+  EXPECT_FALSE(station_->Lookup("7540001000097", problem));
+  EXPECT_NE(problem.find("chiffre de contrôle"), std::string::npos) << problem;
+  // A SKU still goes to by-sku.
+  transport_->Answer("GET /api/v1/products/by-sku/ALIM-0001",
+                     Reply{200, R"({"id":9,"sku":"ALIM-0001","name":"Café","price_cents":1299,"active":true})"});
+  EXPECT_TRUE(station_->Lookup("ALIM-0001", problem));
+}
+
+TEST_F(StationTest, TransferIsAskedForThisStoreAndCountsAreSent) {
+  transport_->Answer("POST /api/v1/inventory/transfers", Reply{201, R"({"id":12,"status":"requested"})"});
+  Outcome o = station_->CreateTransfer(2, {{6, 3}}, "client en attente");
+  ASSERT_TRUE(o.ok) << o.message;
+  EXPECT_NE(o.message.find("n° 12"), std::string::npos) << o.message;
+  auto body = boost::json::parse(transport_->sent.back().body);
+  EXPECT_EQ(body.at("from_location_id").as_int64(), 2);
+  EXPECT_EQ(body.at("to_location_id").as_int64(), 4);  // the cashier's store
+  EXPECT_FALSE(transport_->sent.back().key.empty());   // retried safely
+
+  transport_->Answer("PUT /api/v1/inventory/counts/5/lines",
+                     Reply{200, R"({"id":5,"location_id":4,"status":"open","lines":[{"product_id":9,)"
+                                R"("on_hand_at_open":20,"counted_quantity":0,"expected_quantity":18}]})"});
+  Outcome c = station_->CountLines(5, {{9, 0}});
+  ASSERT_TRUE(c.ok) << c.message;
+  EXPECT_EQ(boost::json::parse(transport_->sent.back().body).at("lines").as_array()[0].at("quantity").as_int64(), 0);
+  transport_->Answer("POST /api/v1/inventory/counts/5/post",
+                     Reply{200, R"({"id":5,"status":"posted","variance":{"rows":[{"product_id":9,"expected":18,)"
+                                R"("counted":0,"variance":-18,"unit_price_cents":1299,"value_cents":-23382}],)"
+                                R"("totals":{"units_over":0,"units_short":18,"net_units":-18,"value_over_cents":0,)"
+                                R"("value_short_cents":23382,"net_value_cents":-23382}}})"});
+  Outcome p = station_->PostCount(5);
+  ASSERT_TRUE(p.ok) << p.message;
+  std::string text;
+  for (const auto& l : p.text) text += l + "\n";
+  EXPECT_NE(text.find("233,82"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace comptoir::console
+
+namespace comptoir::console {
+namespace {
+
+// Issue 15: receipts rendered by the server, and sent by e-mail.
+TEST_F(StationTest, TheServersReceiptByNumberOrIdInAnyFormat) {
+  transport_->Answer("GET /api/v1/receipts/S4-000042?format=escpos&reprint=true",
+                     Reply{200, std::string("\x1b@\x1bt\x04" "Comptoir\n\x1dV\x42\x00", 18)});
+  Outcome printer = station_->ServerReceipt("S4-000042", "escpos", true);
+  ASSERT_TRUE(printer.ok) << printer.message;
+  EXPECT_EQ(printer.raw, std::string("\x1b@\x1bt\x04" "Comptoir\n\x1dV\x42\x00", 18));
+  EXPECT_TRUE(printer.text.empty());
+  transport_->Answer("GET /api/v1/sales/42/receipt?format=text40", Reply{200, "Comptoir\nMile End\n"});
+  Outcome text = station_->ServerReceipt("42", "text40", false);
+  ASSERT_TRUE(text.ok);
+  EXPECT_EQ(text.text, (std::vector<std::string>{"Comptoir", "Mile End"}));
+  transport_->Answer("GET /api/v1/receipts/S4-000099", Reply{404, R"({"code":"sales.receipt_not_found","detail":"no"})"});
+  Outcome missing = station_->ServerReceipt("S4-000099", "html", false);
+  EXPECT_FALSE(missing.ok);
+  EXPECT_EQ(missing.code, "sales.receipt_not_found");
+}
+
+TEST_F(StationTest, AReceiptSentByEmailIsQueuedAtTheServer) {
+  transport_->Answer("GET /api/v1/sales/1", Reply{200, ReceiptAnswer("S4-000042", 1494)});
+  transport_->Answer("POST /api/v1/sales/1/receipt/email",
+                     Reply{202, R"({"id":1,"sale_id":1,"to":"jean.dupont@example.com","status":"queued"})"});
+  Outcome o = station_->EmailReceipt("1", "jean.dupont@example.com", true);
+  ASSERT_TRUE(o.ok) << o.message;
+  EXPECT_EQ(o.message, "Reçu S4-000042 envoyé à jean.dupont@example.com (en file d'envoi)");
+  ASSERT_FALSE(transport_->sent.empty());
+  EXPECT_EQ(transport_->sent.back().target, "/api/v1/sales/1/receipt/email");
+  EXPECT_EQ(transport_->sent.back().body, R"({"to":"jean.dupont@example.com","reprint":true})");
+
+  transport_->Answer("GET /api/v1/sales/1", Reply{200, ReceiptAnswer("S4-000042", 1494)});
+  transport_->Answer("POST /api/v1/sales/1/receipt/email",
+                     Reply{400, R"({"code":"request.validation_failed","detail":"invalid request body"})"});
+  Outcome bad = station_->EmailReceipt("1", "pas une adresse");
+  EXPECT_FALSE(bad.ok);
+  EXPECT_EQ(bad.message, "Adresse courriel invalide : pas une adresse");
+}
+
 }  // namespace
 }  // namespace comptoir::console

@@ -285,5 +285,106 @@ TEST(Subcommands, RestockRegisterAndReportsAcrossRoles) {
       << out;
 }
 
+// Issue 15: the server's receipt in every format, written to a printer device or file, and sent by e-mail.
+TEST(Subcommands, ReceiptInAnyFormatAndByEmail) {
+  Home home("cli-receipt");
+  std::string out;
+  ASSERT_EQ(Console(home, {"login", "--email", "cashier.mile-end@comptoir.local", "--password", "comptoir-demo"}, out),
+            0)
+      << out;
+  ASSERT_EQ(Console(home, {"--json", "sale", "--item", "VETE-0001", "--pay", "cash:30", "--email", "marie.martin@example.com"},
+                    out),
+            0)
+      << out;
+  const std::string number(Json(out).at("receipt_number").as_string());
+  EXPECT_EQ(Json(out).at("receipt_email").at("status"), "queued") << out;  // sent later by the server
+  EXPECT_EQ(Json(out).at("receipt_email").at("to"), "marie.martin@example.com") << out;
+
+  ASSERT_EQ(Console(home, {"receipt", number}, out), 0) << out;
+  EXPECT_NE(out.find("                Mile End\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("TPS : 123456789 RT0001\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("T-shirt"), std::string::npos) << out;
+  EXPECT_NE(out.find("Monnaie rendue"), std::string::npos) << out;
+  EXPECT_EQ(out.find("COPIE"), std::string::npos) << out;
+
+  const std::string printer = home.path + "/lp0";
+  ASSERT_EQ(Console(home, {"receipt", number, "--format", "escpos", "--reprint", "--output", printer}, out), 0) << out;
+  std::ifstream in(printer, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  const std::string sent = bytes.str();
+  EXPECT_EQ(sent.rfind("\x1b@\x1bt\x04", 0), 0u);
+  EXPECT_NE(sent.find("\xae COPIE \xaf"), std::string::npos);
+  EXPECT_NE(sent.find("{B" + number), std::string::npos);
+  EXPECT_NE(Console(home, {"receipt", number, "--format", "pdf"}, out), 0) << out;  // not a format
+
+  ASSERT_EQ(Console(home, {"--json", "email-receipt", number, "--to", "jean.dupont@example.com"}, out), 0) << out;
+  EXPECT_EQ(Json(out).at("status"), "queued");
+  EXPECT_EQ(Json(out).at("to"), "jean.dupont@example.com");
+  EXPECT_EQ(Console(home, {"email-receipt", number, "--to", "pas une adresse"}, out), 1) << out;
+  EXPECT_NE(out.find("Adresse courriel invalide"), std::string::npos) << out;
+
+  // Another store's cashier finds no such receipt.
+  Home other("cli-receipt-other");
+  ASSERT_EQ(Console(other, {"login", "--email", "cashier.plateau@comptoir.local", "--password", "comptoir-demo"}, out),
+            0)
+      << out;
+  EXPECT_EQ(Console(other, {"receipt", number}, out), 1) << out;
+}
+
+// Issue 15: a scanned EAN-13 and a weighed piece's price-embedded label at the till, a transfer between two
+// stores from request to receipt, a cycle count posted with its variance report (ADRs 0170-0172).
+TEST(Subcommands, ScansTransfersAndCountsAcrossRoles) {
+  Home till("cli-scan");
+  Home sender("cli-sender");
+  Home centre("cli-counts");
+  std::string out;
+  ASSERT_EQ(Console(till, {"login", "--email", "cashier.westmount@comptoir.local", "--password", "comptoir-demo"}, out),
+            0)
+      << out;
+  ASSERT_EQ(
+      Console(sender, {"login", "--email", "cashier.spectacles@comptoir.local", "--password", "comptoir-demo"}, out), 0)
+      << out;
+  ASSERT_EQ(Console(centre, {"login", "--email", "logistics@comptoir.local", "--password", "comptoir-demo"}, out), 0);
+
+  // Café by its EAN-13 and a 12,34 $ piece of fromage by its label: 12,99 + 12,34 = 25,33 before taxes.
+  const auto fromage = OnHand(5, 19);
+  ASSERT_EQ(
+      Console(till, {"--json", "sale", "--item", "7540001000096", "--item", "2100011012349", "--pay", "cash:30"}, out),
+      0)
+      << out;
+  EXPECT_EQ(Int(Json(out), "subtotal_cents"), 2533) << out;
+  EXPECT_EQ(OnHand(5, 19), fromage - 1);
+  EXPECT_EQ(Console(till, {"sale", "--item", "2100011012348", "--pay", "cash:30"}, out), 1) << out;  // check digit
+  EXPECT_NE(out.find("contrôle"), std::string::npos) << out;
+
+  // Westmount asks the Quartier des Spectacles for 2 Jeans; logistics approves, the sender ships, Westmount receives.
+  const auto at_sender = OnHand(3, 6), at_till = OnHand(5, 6);
+  ASSERT_EQ(Console(till, {"--json", "transfer", "create", "--from", "3", "--item", "6:2"}, out), 0) << out;
+  const std::string id = std::to_string(Int(Json(out), "id"));
+  EXPECT_EQ(Console(till, {"transfer", "approve", id}, out), 1) << out;  // a cashier does not approve
+  ASSERT_EQ(Console(centre, {"--json", "transfer", "approve", id}, out), 0) << out;
+  EXPECT_EQ(Console(till, {"transfer", "ship", id}, out), 1) << out;  // not the source's cashier
+  ASSERT_EQ(Console(sender, {"--json", "transfer", "ship", id}, out), 0) << out;
+  EXPECT_EQ(Json(out).at("in_transit"), true);
+  EXPECT_EQ(OnHand(3, 6), at_sender - 2);
+  ASSERT_EQ(Console(till, {"--json", "transfer", "receive", id}, out), 0) << out;
+  EXPECT_EQ(OnHand(5, 6), at_till + 2);
+  ASSERT_EQ(Console(centre, {"transfer", "list", "--status", "received"}, out), 0) << out;
+  EXPECT_NE(out.find("Westmount"), std::string::npos) << out;
+
+  // Logistics counts the Miel at Westmount: one missing, valued at 15,99 $.
+  const auto miel = OnHand(5, 12);
+  EXPECT_EQ(Console(till, {"count", "open", "--location", "5", "--product", "12"}, out), 1) << out;  // not a cashier
+  ASSERT_EQ(Console(centre, {"--json", "count", "open", "--location", "5", "--product", "12"}, out), 0) << out;
+  const std::string sheet = std::to_string(Int(Json(out), "id"));
+  ASSERT_EQ(Console(centre, {"count", "lines", sheet, "--item", "12:" + std::to_string(miel - 1)}, out), 0) << out;
+  ASSERT_EQ(Console(centre, {"count", "post", sheet}, out), 0) << out;
+  EXPECT_NE(out.find("Manquant : 1 (15,99"), std::string::npos) << out;
+  EXPECT_EQ(OnHand(5, 12), miel - 1);
+  ASSERT_EQ(Console(centre, {"--json", "count", "variance", sheet}, out), 0) << out;
+  EXPECT_EQ(Int(Json(out).at("totals"), "net_value_cents"), -1599) << out;
+}
+
 }  // namespace
 }  // namespace comptoir::console::testing

@@ -179,6 +179,12 @@ TEST(Till, SaleBodyAndDraftCarryEverything) {
   EXPECT_EQ(back.customer_id, 3);
   EXPECT_TRUE(back.tenders().empty());  // a draft never keeps money taken
   EXPECT_TRUE(Till::FromDraft("not json").empty());
+  // Issue 15: the receipt's e-mail address goes with the sale; the server queues it (ADR 0161).
+  till.receipt_email = "jean.dupont@example.com";
+  EXPECT_NE(till.SaleBody(4, 12, "").find(R"("customer_id":3,"receipt_email":"jean.dupont@example.com")"),
+            std::string::npos);
+  till.Clear();
+  EXPECT_TRUE(till.receipt_email.empty());
 }
 
 TEST(Receipt, FortyColumnsWithEveryAmountOfTheServer) {

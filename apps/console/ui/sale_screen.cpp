@@ -85,7 +85,7 @@ class Sale final : public Screen {
   }
 
   std::string Prompt() const override {
-    if (!receipt_.empty()) return "Entrée : nouvelle vente";
+    if (!receipt_.empty()) return email_prompt_ ? "Courriel du client :" : "Entrée : nouvelle vente";
     switch (mode_) {
       case Mode::kScan:
         return choices_.empty() ? "Article (code, nom, 3*code) :"
@@ -109,6 +109,8 @@ class Sale final : public Screen {
         return "Rabais au-delà de " + std::to_string(till_.discount_limit_percent) + " % — courriel du responsable :";
       case Mode::kManagerPassword:
         return "Mot de passe du responsable :";
+      case Mode::kResume:
+        return "N° de la vente en attente à reprendre :";
     }
     return "";
   }
@@ -116,7 +118,7 @@ class Sale final : public Screen {
   bool Secret() const override { return mode_ == Mode::kGiftPin || mode_ == Mode::kManagerPassword; }
 
   std::vector<Hint> Hints() const override {
-    if (!receipt_.empty()) return {{Key::kF7, "Réimprimer"}, {Key::kEscape, "Menu"}};
+    if (!receipt_.empty()) return {{Key::kF7, "Réimprimer"}, {Key::kF8, "Courriel"}, {Key::kEscape, "Menu"}};
     // F4 (remove a line) works too; the bar has room for these (80 columns).
     return {{Key::kF2, "Client"},   {Key::kF3, "Qté"},
             {Key::kF5, "Comptant"}, {Key::kF6, "Crédit"},
@@ -127,6 +129,12 @@ class Sale final : public Screen {
   void Enter(const std::string& raw) override {
     const std::string input = Trim(raw);
     if (!receipt_.empty()) {
+      if (email_prompt_) {
+        // The receipt stays on screen: the server queues the e-mail and sends it in the background.
+        email_prompt_ = false;
+        if (!input.empty()) message = s_.EmailReceipt(last_receipt_, input).message;
+        return;
+      }
       receipt_.clear();
       last_receipt_.clear();
       message.clear();
@@ -169,6 +177,9 @@ class Sale final : public Screen {
         message = o.message;
         break;
       }
+      case Mode::kResume:
+        ResumeSale(input);
+        break;
     }
   }
 
@@ -178,6 +189,10 @@ class Sale final : public Screen {
         Outcome o = s_.Reprint(last_receipt_);
         message = o.message;
         if (o.ok) receipt_ = o.text;
+        return true;
+      }
+      if (key == Key::kF8 && !last_receipt_.empty()) {
+        email_prompt_ = true;
         return true;
       }
       if (key == Key::kEscape) nav_.Pop();
@@ -193,7 +208,7 @@ class Sale final : public Screen {
       case Key::kF4:
         mode_ = Mode::kRemove;
         return true;
-      case Key::kF11:  // line discount (ADR 0141); not in the bar (80 columns), listed in the README
+      case Key::kF1:  // line discount (ADR 0141); not in the bar (80 columns), listed in the README
         mode_ = Mode::kDiscount;
         return true;
       case Key::kF5:
@@ -204,12 +219,32 @@ class Sale final : public Screen {
         return StartTender(Method::kDebit);
       case Key::kF8:
         return StartTender(Method::kGiftCard);
-      case Key::kF9:
+      case Key::kF9: {
+        // The whole sale voided before payment: recorded on the session for the Z (ADR 0150).
+        std::vector<VoidLine> voided;
+        for (const Line& l : till_.lines()) voided.push_back({l.item.id, l.quantity, l.total_cents()});
         till_.Clear();
         choices_.clear();
         mode_ = Mode::kScan;
         s_.journal().ClearDraft();
         message = "Vente annulée";
+        if (!voided.empty() && s_.register_session()) {
+          Outcome o = s_.RecordMovement("void_sale", 0, "", voided);
+          if (!o.ok) message += " (non notée : " + o.message + ")";
+        }
+        return true;
+      }
+      case Key::kF11:
+        if (till_.empty()) {
+          message = "Rien à mettre en attente";
+          return true;
+        }
+        message = s_.Suspend(till_).message;
+        mode_ = Mode::kScan;
+        return true;
+      case Key::kF12:
+        mode_ = Mode::kResume;
+        message = SuspendedList();
         return true;
       case Key::kEscape:
         if (mode_ == Mode::kScan && choices_.empty()) {
@@ -226,7 +261,8 @@ class Sale final : public Screen {
 
  private:
   enum class Mode {
-    kScan, kCustomer, kQuantity, kRemove, kTender, kGiftCode, kGiftPin, kDiscount, kManagerEmail, kManagerPassword
+    kScan, kCustomer, kQuantity, kRemove, kTender, kGiftCode, kGiftPin, kDiscount, kManagerEmail, kManagerPassword,
+    kResume
   };
 
   // "2 10%" (percent) or "2 5,00" (amount) on line 2; "2 0" removes its discount. Above the limit a manager
@@ -263,6 +299,37 @@ class Sale final : public Screen {
     Changed();
     message = discount ? "Rabais appliqué à la ligne " + std::to_string(line) : "Rabais retiré";
     if (till_.NeedsManagerApproval() && till_.manager_token.empty()) mode_ = Mode::kManagerEmail;
+  }
+
+  // « En attente : n° 3 (2 l.), n° 5 (1 l.) » from the server's list of the store.
+  std::string SuspendedList() {
+    Outcome o = s_.ListSuspended();
+    if (!o.ok) return o.message;
+    std::string out;
+    for (std::size_t i = 2; i < o.text.size(); ++i) {
+      const std::string& row = o.text[i];
+      if (row.find("Aucune") != std::string::npos) return "Aucune vente en attente dans ce magasin";
+      std::istringstream in(row);
+      std::string id;
+      in >> id;
+      out += (out.empty() ? "" : ", ") + std::string("n° ") + id;
+    }
+    return out.empty() ? "Aucune vente en attente dans ce magasin" : "En attente : " + out;
+  }
+
+  void ResumeSale(const std::string& input) {
+    mode_ = Mode::kScan;
+    std::int64_t id = 0;
+    try {
+      id = std::stoll(input);
+    } catch (const std::exception&) {
+    }
+    if (id <= 0) {
+      message = "Écrire le n° de la vente en attente";
+      return;
+    }
+    Outcome o = s_.Resume(id, till_);
+    message = o.message;
   }
 
   static std::string Trim(const std::string& s) {
@@ -369,12 +436,22 @@ class Sale final : public Screen {
       line = std::stoul(input);
     } catch (const std::exception&) {
     }
+    std::optional<VoidLine> voided;
+    if (line >= 1 && line <= till_.lines().size()) {
+      const Line& l = till_.lines()[line - 1];
+      voided = VoidLine{l.item.id, l.quantity, l.total_cents()};
+    }
     if (line == 0 || !till_.Remove(line - 1)) {
       message = "Aucune ligne " + input;
       return;
     }
     Changed();
-    message = "Ligne " + input + " supprimée";
+    message = "Ligne " + input + " annulée";
+    // A line voided before payment is recorded on the session for the Z (ADR 0150).
+    if (voided && s_.register_session()) {
+      Outcome o = s_.RecordMovement("void_line", 0, "", {*voided});
+      if (!o.ok) message += " (non notée : " + o.message + ")";
+    }
   }
 
   bool StartTender(Method method) {
@@ -441,6 +518,7 @@ class Sale final : public Screen {
   std::vector<std::string> receipt_;
   std::vector<std::string> summary_;
   std::string last_receipt_;
+  bool email_prompt_ = false;  // F8 on a receipt: the next Enter is the address it is sent to
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "comptoir/console/format.hpp"
+#include "ui/forms.hpp"
 
 namespace comptoir::console::ui {
 
@@ -64,6 +65,8 @@ std::vector<std::string> Split(const std::string& text) {
   return out;
 }
 
+}  // namespace
+
 // "5:2 9:1" → lines; false when a word is not PRODUCT:QTY.
 bool Pairs(const std::string& text, QuantityLines& lines) {
   for (const auto& w : Split(text)) {
@@ -90,6 +93,8 @@ std::optional<std::int64_t> Number(const std::string& text) {
   }
   return std::nullopt;
 }
+
+namespace {
 
 // ---------------------------------------------------------------------------------------------
 class Login final : public Screen {
@@ -129,13 +134,6 @@ class Login final : public Screen {
 
 // ---------------------------------------------------------------------------------------------
 /// One operation: prompts in turn, then `run` with the answers.
-struct Action {
-  Key key;
-  std::string label;
-  std::vector<std::string> prompts;
-  std::function<Outcome(const std::vector<std::string>&)> run;
-};
-
 /// A screen with a view (refreshed after every action) and actions on F-keys; Enter starts the first
 /// action when none is running.
 class Form final : public Screen {
@@ -277,6 +275,8 @@ std::string Arg(const std::vector<std::string>& a, std::size_t i) {
   return i < a.size() ? a[i] : "";
 }
 
+}  // namespace
+
 Outcome Invalid(const std::string& message) {
   Outcome o;
   o.message = message;
@@ -294,6 +294,8 @@ Outcome WithId(const std::string& text, const std::function<Outcome(std::int64_t
   if (!n || *n <= 0) return Invalid("Numéro invalide : " + text);
   return run(*n);
 }
+
+namespace {
 
 // Shared entries of every signed-in menu.
 void Common(Navigator& nav, std::vector<Entry>& entries) {
@@ -369,9 +371,25 @@ std::unique_ptr<Screen> Register(Navigator& nav) {
                                [&s](const std::vector<std::string>& a) {
                                  return WithAmount(a[0], [&s](std::int64_t c) { return s.OpenRegister(c); });
                                }},
-                              {Key::kF3, "Fermer", {"Comptant compté ($) :"}, [&s](const std::vector<std::string>& a) {
+                              {Key::kF3, "Fermer (Z)", {"Comptant compté ($) :"}, [&s](const std::vector<std::string>& a) {
                                  return WithAmount(a[0], [&s](std::int64_t c) { return s.CloseRegister(c); });
-                               }}};
+                               }},
+                              {Key::kF4, "Sans vente", {"Motif de l'ouverture du tiroir :"},
+                               [&s](const std::vector<std::string>& a) {
+                                 if (a[0].empty()) return Invalid("Un motif est requis");
+                                 return s.RecordMovement("no_sale", 0, a[0]);
+                               }},
+                              {Key::kF5, "Dépôt coffre", {"Montant déposé au coffre ($) :"},
+                               [&s](const std::vector<std::string>& a) {
+                                 return WithAmount(a[0], [&s](std::int64_t c) { return s.RecordMovement("drop", c, ""); });
+                               }},
+                              {Key::kF6, "Sortie", {"Montant de la sortie de caisse ($) :", "Motif :"},
+                               [&s](const std::vector<std::string>& a) {
+                                 if (a[1].empty()) return Invalid("Un motif est requis");
+                                 return WithAmount(a[0],
+                                                   [&](std::int64_t c) { return s.RecordMovement("payout", c, a[1]); });
+                               }},
+                              {Key::kF7, "Rapport X", {}, [&s](const std::vector<std::string>&) { return s.XReport(); }}};
   auto view = [&s] {
     Outcome o;
     o.ok = true;
@@ -380,7 +398,9 @@ std::unique_ptr<Screen> Register(Navigator& nav) {
               id ? "  Caisse " + s.settings().register_name + " ouverte (session " + std::to_string(*id) + ")."
                  : "  Aucune caisse ouverte à ce poste (caisse " + s.settings().register_name + ").",
               "", "  F2 ouvre la caisse avec un fonds ; F3 la ferme avec le comptant compté :",
-              "  le comptant attendu, compté et l'écart (surplus ou manque) sont imprimés."};
+              "  le comptant attendu, compté, l'écart et le rapport Z numéroté sont imprimés.",
+              "  F4 ouverture du tiroir sans vente · F5 dépôt au coffre · F6 sortie de caisse",
+              "  F7 rapport X (lecture de la session, sans fermer)."};
     return o;
   };
   return std::make_unique<Form>(nav, "Caisse", view, std::move(actions));
@@ -431,6 +451,32 @@ std::unique_ptr<Screen> Return(Navigator& nav) {
   return std::make_unique<Form>(nav, "Retour sur reçu", nullptr, std::move(actions));
 }
 
+std::unique_ptr<Screen> GiftCards(Navigator& nav) {
+  Station& s = nav.station();
+  std::vector<Action> actions{
+      {Key::kF2, "Solde", {"Code de la carte-cadeau :", "NIP de la carte-cadeau :"},
+       [&s](const std::vector<std::string>& a) { return s.GiftCardBalance(a[0], a[1]); }},
+      {Key::kF3, "Vendre / recharger",
+       {"Code de la carte-cadeau :", "Montant à charger ($) :", "Paiement (comptant, crédit, débit) :"},
+       [&s](const std::vector<std::string>& a) {
+         std::optional<Method> method = a[2] == "comptant" || a[2].empty() ? Method::kCash
+                                        : a[2] == "crédit" || a[2] == "credit" ? Method::kCard
+                                        : a[2] == "débit" || a[2] == "debit"   ? Method::kDebit
+                                                                               : std::optional<Method>{};
+         if (!method) return Invalid("Paiement : comptant, crédit ou débit");
+         return WithAmount(a[1], [&](std::int64_t c) { return s.LoadGiftCard(a[0], c, *method); });
+       }}};
+  auto view = [] {
+    Outcome o;
+    o.ok = true;
+    o.text = {"", "  F2 solde d'une carte (code et NIP du client).",
+              "  F3 vend une carte (la première charge l'active) ou la recharge : non taxable,",
+              "     payée comptant, crédit ou débit ; le nouveau solde est imprimé."};
+    return o;
+  };
+  return std::make_unique<Form>(nav, "Cartes-cadeaux", view, std::move(actions));
+}
+
 std::unique_ptr<Screen> CashierMenu(Navigator& nav) {
   Station& s = nav.station();
   std::vector<Entry> e{{Key::kF2, "Vente", [&nav] { nav.Push(MakeSale(nav)); }},
@@ -445,7 +491,9 @@ std::unique_ptr<Screen> CashierMenu(Navigator& nav) {
                        {Key::kF7, "Réimpression", [&nav, &s] {
                           nav.Push(Simple(nav, "Réimpression",
                                           "Reçu (S4-000042) :", [&s](const std::string& r) { return s.Reprint(r); }));
-                        }}};
+                        }},
+                       {Key::kF11, "Cartes-cadeaux", [&nav] { nav.Push(GiftCards(nav)); }},
+                       {Key::kF12, "Transferts", [&nav] { nav.Push(MakeTransfers(nav, false)); }}};
   Common(nav, e);
   return std::make_unique<Menu>(nav, "Caisse — " + s.LocationName(s.store()), std::move(e));
 }
@@ -455,6 +503,8 @@ std::unique_ptr<Screen> LogisticsMenu(Navigator& nav) {
   auto low = std::make_shared<bool>(false);
   std::vector<Entry> e{
       {Key::kF2, "Demandes", [&nav] { nav.Push(Restock(nav, true)); }},
+      {Key::kF6, "Transferts", [&nav] { nav.Push(MakeTransfers(nav, true)); }},
+      {Key::kF7, "Inventaires", [&nav] { nav.Push(MakeCounts(nav)); }},
       {Key::kF3, "Stock du centre",
        [&nav, &s, low] {
          std::vector<Action> a{{Key::kF2, "Alertes seulement / tout", {}, [low](const std::vector<std::string>&) {
@@ -583,10 +633,13 @@ std::unique_ptr<Screen> HeadOfficeMenu(Navigator& nav) {
          nav.Push(std::make_unique<Form>(
              nav, "Écarts des ventes hors ligne", [&s] { return s.Discrepancies(false); }, std::move(a)));
        }},
-      {Key::kF7, "Stock d'un produit", [&nav, &s] {
+      {Key::kF7, "Stock d'un produit",
+       [&nav, &s] {
          nav.Push(Simple(nav, "Stock d'un produit",
                          "Produit (code, nom ou n°) :", [&s](const std::string& p) { return s.StockOf(p); }));
-       }}};
+       }},
+      {Key::kF11, "Transferts", [&nav] { nav.Push(MakeTransfers(nav, true)); }},
+      {Key::kF12, "Inventaires", [&nav] { nav.Push(MakeCounts(nav)); }}};
   Common(nav, e);
   return std::make_unique<Menu>(nav, "Siège social", std::move(e));
 }
@@ -609,6 +662,11 @@ void Navigator::GoHome() {
   } else {
     stack_.push_back(HeadOfficeMenu(*this));
   }
+}
+
+std::unique_ptr<Screen> MakeForm(Navigator& nav, std::string title, std::function<Outcome()> view,
+                                 std::vector<Action> actions) {
+  return std::make_unique<Form>(nav, std::move(title), std::move(view), std::move(actions));
 }
 
 std::unique_ptr<Screen> MakeLogin(Navigator& nav) {

@@ -484,6 +484,9 @@ awaitable<void> FetchCatalogue(const Target& target, http::Client& client, Share
     for (const auto& item : data) {
       const auto& p = item.as_object();
       if (shared.products.size() >= limit) break;
+      // Goods weighed in store (a scale code, ADR 0170) are sold at the till by their label, not by the unit
+      // nor online: the scenarios take the others.
+      if (const auto* scale = p.if_contains("scale_code"); scale != nullptr && !scale->is_null()) continue;
       shared.products.push_back({p.at("id").to_number<std::int64_t>(), std::string(p.at("sku").as_string()),
                                  p.at("price_cents").to_number<std::int64_t>()});
       // Search terms: the words of the names (lower case, 4 letters or more), each once.

@@ -46,9 +46,10 @@ struct ProxySession {
   tcp::socket* waiting_on = nullptr;
   Clock::time_point deadline = Clock::time_point::max();
   bool timed_out = false;
-  void Arm(tcp::socket& socket, std::chrono::milliseconds timeout) {
+  void Arm(tcp::socket& socket, std::chrono::milliseconds timeout) { ArmUntil(socket, Clock::now() + timeout); }
+  void ArmUntil(tcp::socket& socket, Clock::time_point until) {
     waiting_on = &socket;
-    deadline = Clock::now() + timeout;
+    deadline = until;
     timed_out = false;
   }
   /// The operation's result, with a cancellation by the sweep reported as beast::error::timeout.
@@ -143,12 +144,15 @@ struct HeaderRead {
 // Reads a message header into `p` from the raw socket (what Beast's async_read_header does, without
 // its composed operations and tcp_stream's timer): parses what `buffer` holds, reads more while the
 // header is incomplete. With `consume` false a complete header stays in `buffer` (the parser may
-// keep views into it) and its size is returned.
+// keep views into it) and its size is returned. `timeout` bounds the whole header, not each read
+// (nginx's client_header_timeout): a client that sends a byte now and then (slowloris) is cut off
+// when it runs out, like one that sends nothing.
 template <class Parser>
 asio::awaitable<HeaderRead> ReadHeader(tcp::socket& socket, beast::flat_buffer& buffer, Parser& p,
                                        ProxySession& session, std::chrono::milliseconds timeout, bool consume = true) {
   HeaderRead r;
   r.bytes = buffer.size();
+  const Clock::time_point until = Clock::now() + timeout;
   for (;;) {
     if (buffer.size() > 0) {
       const std::size_t used = p.put(buffer.data(), r.ec);
@@ -167,7 +171,7 @@ asio::awaitable<HeaderRead> ReadHeader(tcp::socket& socket, beast::flat_buffer& 
         co_return r;
       }
     }
-    session.Arm(socket, timeout);
+    session.ArmUntil(socket, until);
     auto [rec, n] = co_await socket.async_read_some(buffer.prepare(beast::read_size(buffer, 65536)), kUseTuple);
     rec = session.Disarm(rec);
     buffer.commit(n);

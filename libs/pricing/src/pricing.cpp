@@ -156,7 +156,7 @@ Quote Price(std::span<const Item> items, std::span<const Promotion> promotions) 
     if (!index.try_emplace(items[i].product_id, i).second) {
       throw ApiError::Internal("pricing.duplicate_line", "a basket must have one line per product");
     }
-    work[i].gross = items[i].unit_price_cents * items[i].quantity;
+    work[i].gross = items[i].gross_cents.value_or(items[i].unit_price_cents * items[i].quantity);
     work[i].free_units = items[i].quantity;
   }
   for (const Promotion* p : OfKind(promotions, PromotionKind::kBundle)) ApplyBundle(*p, items, work, index);

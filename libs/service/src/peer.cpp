@@ -14,8 +14,8 @@ namespace comptoir::service {
 namespace asio = boost::asio;
 namespace json = boost::json;
 
-PeerOptions LoadPeer(config::Source& source, std::string name, const std::string& key,
-                     const std::string& default_url) {
+PeerOptions LoadPeer(config::Source& source, std::string name, const std::string& key, const std::string& default_url,
+                     std::chrono::milliseconds default_timeout) {
   PeerOptions options;
   options.name = std::move(name);
   std::string url = source.String(key, default_url);
@@ -26,7 +26,7 @@ PeerOptions LoadPeer(config::Source& source, std::string name, const std::string
     options.host = parsed->host();
     options.port = parsed->port_number();
   }
-  options.timeout = std::chrono::milliseconds(source.Int(key + "_timeout_ms", 5000, 10, 600000));
+  options.timeout = std::chrono::milliseconds(source.Int(key + "_timeout_ms", default_timeout.count(), 10, 600000));
   return options;
 }
 

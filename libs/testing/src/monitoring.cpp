@@ -67,11 +67,11 @@ Monitoring::Monitoring(MonitoringOptions options) : options_(std::move(options))
   dir_ = (StateDir() / unique).string();
   fs::create_directories(dir_);
   CopyRules(options_.rules_dir, fs::path(dir_) / "rules", options_.for_override);
-  prometheus_port_ = FreePort();
+  prometheus_port_ = options_.prometheus_port != 0 ? options_.prometheus_port : FreePort();
   const std::string interval = std::to_string(options_.scrape_interval.count()) + "s";
 
   if (options_.alertmanager) {
-    receiver_port_ = FreePort();
+    receiver_port_ = options_.receiver_port != 0 ? options_.receiver_port : FreePort();
     ProcessOptions r;
     r.path = ComptoirBin();
     r.args = {"alert-receiver", "--listen", "127.0.0.1:" + std::to_string(receiver_port_)};

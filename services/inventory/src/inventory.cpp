@@ -5,6 +5,7 @@
 
 #include "api/handlers.hpp"
 #include "comptoir/log.hpp"
+#include "comptoir/service/peer.hpp"
 #include "comptoir/service/periodic.hpp"
 #include "storage/repository.hpp"
 
@@ -43,7 +44,9 @@ class Instance final : public service::Instance {
         repository_(context.db),
         metrics_(context.registry, context.db, context.runtime.Context(0),
                  std::chrono::seconds(context.settings.Int("inventory.metrics_refresh_s", 15, 1, 3600))),
-        handlers_(repository_, verifier_, settings_, metrics_),
+        catalogue_(service::Peer(context.client, service::LoadPeer(context.settings, "product",
+                                                                   "inventory.product_url", "http://127.0.0.1:8001"))),
+        handlers_(repository_, verifier_, settings_, metrics_, catalogue_),
         sweep_(context.runtime.Context(0), "reservation-sweep",
                std::chrono::duration_cast<std::chrono::milliseconds>(settings_.sweep_interval),
                [this]() { return SweepOnce(); }) {
@@ -61,6 +64,7 @@ class Instance final : public service::Instance {
   auth::Verifier verifier_;
   Repository repository_;
   StockMetrics metrics_;
+  Catalogue catalogue_;
   Handlers handlers_;
   service::Periodic sweep_;
 

@@ -1,6 +1,7 @@
 #include "comptoir/order/order.hpp"
 
 #include "api/handlers.hpp"
+#include "comptoir/receipt/settings.hpp"
 #include "comptoir/log.hpp"
 #include "comptoir/service/periodic.hpp"
 #include "comptoir/service/token_cache.hpp"
@@ -62,7 +63,7 @@ class Instance final : public service::Instance {
                    .AddCounter("order_late_charges_refunded_total",
                                "Charges recorded by the provider after their checkout was undone, found and refunded")
                    .WithLabels({})),
-        handlers_(repository_, saga_, verifier_),
+        handlers_(repository_, saga_, verifier_, receipt::LoadIssuer(context.settings, "order.receipt")),
         recovery_(context.runtime.Context(0), "checkout-recovery", settings_.recovery_interval,
                   [this]() { return saga_.RecoverOnce(); }) {
     recovery_.Start(true);

@@ -141,5 +141,34 @@ TEST_F(OrderAccess, AnOrderWhoseStockWasNeverCommittedCannotBePreparedNorShipped
   EXPECT_EQ(shipped.status, 200) << shipped.body;
 }
 
+
+// Issue 15: an order's receipt (ADR 0160) — its shopper's and staff's, nobody else's.
+TEST_F(OrderAccess, AnOrdersReceiptIsForItsShopperAndStaffOnly) {
+  Shopper s = NewShopper({{kMiel, 1}});
+  std::string id = Placed(s, "receipt-1");
+  std::string number = Str(Json(platform_->Call("GET", "/api/v1/orders/" + id, "", s.token)), "number");
+  HttpResult text = platform_->Call("GET", "/api/v1/orders/" + id + "/receipt?format=text40", "", s.token);
+  ASSERT_EQ(text.status, 200) << text.body;
+  EXPECT_EQ(text.headers["content-type"], "text/plain; charset=utf-8");
+  EXPECT_NE(text.body.find("Boutique en ligne"), std::string::npos) << text.body;
+  EXPECT_NE(text.body.find("TPS : 123456789 RT0001"), std::string::npos) << text.body;
+  EXPECT_NE(text.body.find("\nCommande"), std::string::npos) << text.body;
+  EXPECT_NE(text.body.find(number + "\n"), std::string::npos) << text.body;
+  EXPECT_NE(text.body.find("\nLivraison "), std::string::npos) << text.body;  // under 100 $: shipping charged
+  EXPECT_NE(text.body.find("  **** **** **** 4242\n"), std::string::npos) << text.body;
+  EXPECT_EQ(text.body.find("H1M 2T6"), std::string::npos) << text.body;  // no address on a receipt
+  HttpResult html = platform_->Call("GET", "/api/v1/orders/" + id + "/receipt?format=html&reprint=true", "", s.token);
+  ASSERT_EQ(html.status, 200) << html.body;
+  EXPECT_NE(html.body.find("aria-label=\"Code 128 " + number + "\""), std::string::npos);
+  EXPECT_NE(html.body.find("« COPIE »"), std::string::npos);
+  EXPECT_EQ(platform_->Call("GET", "/api/v1/orders/" + id + "/receipt?format=pdf", "", s.token).status, 400);
+
+  EXPECT_EQ(platform_->Call("GET", "/api/v1/orders/" + id + "/receipt", "", Manager()).status, 200);
+  Shopper other = NewShopper({});
+  EXPECT_EQ(platform_->Call("GET", "/api/v1/orders/" + id + "/receipt", "", other.token).status, 404);
+  EXPECT_EQ(platform_->Call("GET", "/api/v1/orders/" + id + "/receipt", "", Cashier()).status, 403);
+  EXPECT_EQ(platform_->Call("GET", "/api/v1/orders/" + id + "/receipt", "", "").status, 401);
+}
+
 }  // namespace
 }  // namespace comptoir::order::test

@@ -45,6 +45,12 @@ class ProductCache : public ::testing::Test {
     platform_ = nullptr;
   }
   static std::uint16_t Port(int instance) { return static_cast<std::uint16_t>(platform_->Port("product", instance)); }
+  /// A catalogue write as a manager (ADR 0008: product writes need a manager's or an admin's token).
+  static testing::HttpResult Write(std::uint16_t port, const std::string& method, const std::string& path,
+                                   const std::string& body = {}) {
+    return Http(port, method, path, body,
+                {{"Authorization", "Bearer " + platform_->Auth().Token(auth::Role::kManager, "staff-7")}});
+  }
   static testing::Platform* platform_;
 };
 testing::Platform* ProductCache::platform_ = nullptr;
@@ -67,7 +73,7 @@ TEST_F(ProductCache, APriceChangeIsNeverServedStaleOnceAcknowledged) {
     PriceOf(Http(Port(0), "GET", path));
     PriceOf(Http(Port(1), "GET", path));
     const std::int64_t price = 1300 + i;
-    auto written = Http(Port(i % 2), "PATCH", path, "{\"price_cents\":" + std::to_string(price) + "}");
+    auto written = Write(Port(i % 2), "PATCH", path, "{\"price_cents\":" + std::to_string(price) + "}");
     ASSERT_EQ(written.status, 200) << written.body;
     // Acknowledged: every instance, by id, by SKU and in a list, answers the new price.
     EXPECT_EQ(PriceOf(Http(Port(0), "GET", path)), price) << "write " << i;
@@ -93,7 +99,7 @@ TEST_F(ProductCache, EtagAnswers304UntilTheProductChanges) {
     EXPECT_TRUE(again.body.empty());
     EXPECT_EQ(again.headers["etag"], etag);
   }
-  ASSERT_EQ(Http(Port(0), "PATCH", path, R"x({"name":"AirPods Pro (2e génération)"})x").status, 200);
+  ASSERT_EQ(Write(Port(0), "PATCH", path, R"x({"name":"AirPods Pro (2e génération)"})x").status, 200);
   auto changed = Http(Port(1), "GET", path, {}, {{"If-None-Match", etag}});
   EXPECT_EQ(changed.status, 200);
   EXPECT_NE(changed.headers["etag"], etag);
@@ -114,12 +120,12 @@ TEST_F(ProductCache, AChangeMadeInSqlIsSeenWithinALease) {
 }
 
 TEST_F(ProductCache, ArchivingIsSeenAtOnceByTheOtherInstance) {
-  auto created = Http(Port(0), "POST", "/api/v1/products", R"({"sku":"CACHE-0001","name":"Tuque","price_cents":2500})");
+  auto created = Write(Port(0), "POST", "/api/v1/products", R"({"sku":"CACHE-0001","name":"Tuque","price_cents":2500})");
   ASSERT_EQ(created.status, 201) << created.body;
   const auto id = json::parse(created.body).at("id").to_number<std::int64_t>();
   const std::string path = "/api/v1/products/" + std::to_string(id);
   ASSERT_EQ(Http(Port(1), "GET", path).status, 200);
-  ASSERT_EQ(Http(Port(0), "DELETE", path).status, 204);
+  ASSERT_EQ(Write(Port(0), "DELETE", path).status, 204);
   auto archived = Http(Port(1), "GET", path);
   ASSERT_EQ(archived.status, 200);
   EXPECT_FALSE(json::parse(archived.body).at("active").as_bool());

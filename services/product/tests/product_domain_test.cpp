@@ -245,8 +245,10 @@ TEST(Json, ProductHasEveryField) {
       9, "ALIM-0001", "Café", "Grains", 3, 1299, true, "2025-01-01T00:00:00.000000Z", "2025-01-02T00:00:00.000000Z"};
   p.tax_class = money::TaxClass::kZeroRated;
   boost::json::object o = ToJson(p);
-  EXPECT_EQ(o.size(), 10u);
+  EXPECT_EQ(o.size(), 12u);
   EXPECT_EQ(o.at("tax_class").as_string(), "zero_rated");
+  EXPECT_TRUE(o.at("barcode").is_null());  // ADR 0170: always present, null when none
+  EXPECT_TRUE(o.at("scale_code").is_null());
   EXPECT_EQ(o.at("id").as_int64(), 9);
   EXPECT_EQ(o.at("sku").as_string(), "ALIM-0001");
   EXPECT_EQ(o.at("name").as_string(), "Café");

@@ -104,11 +104,11 @@ class ProductService : public ::testing::Test {
 };
 
 TEST_F(ProductService, SeedIsCompleteAndIdempotent) {
-  // Seeded twice in SetUpTestSuite: still 5 categories and 18 products, one event per product.
+  // Seeded twice in SetUpTestSuite: still 5 categories and 20 products, one event per product.
   EXPECT_EQ(Value("SELECT string_agg(name, '|' ORDER BY id) FROM categories WHERE id <= 5"),
             "Électronique|Vêtements|Alimentation|Maison & Jardin|Sport & Loisirs");
-  EXPECT_EQ(Count("SELECT count(*) FROM products WHERE id <= 18"), 18);
-  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE payload->>'correlation_id' = 'seed'"), 18);
+  EXPECT_EQ(Count("SELECT count(*) FROM products WHERE id <= 20"), 20);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE payload->>'correlation_id' = 'seed'"), 20);
   auto iphone = Json(Get("/api/v1/products/1"));
   EXPECT_EQ(iphone.at("name").as_string(), "iPhone 16 Pro Max");
   EXPECT_EQ(iphone.at("price_cents").as_int64(), 129999);
@@ -252,14 +252,17 @@ TEST_F(ProductService, ProductLifecycleWithEvents) {
 }
 
 TEST_F(ProductService, FiltersAndSort) {
-  EXPECT_EQ(Ids(Json(Get("/api/v1/products?category_id=3&sort=id"))), (std::vector<std::int64_t>{9, 10, 11, 12}));
+  // Alimentation: the four shelf products and the two weighed in store (ADR 0170).
+  EXPECT_EQ(Ids(Json(Get("/api/v1/products?category_id=3&sort=id"))),
+            (std::vector<std::int64_t>{9, 10, 11, 12, 19, 20}));
   EXPECT_EQ(Ids(Json(Get("/api/v1/products?category_id=1&min_price_cents=30000&sort=id"))),
             (std::vector<std::int64_t>{1, 2, 4}));
   EXPECT_EQ(Ids(Json(Get("/api/v1/products?category_id=1&max_price_cents=44999&sort=price_cents"))),
             (std::vector<std::int64_t>{3, 4}));
   EXPECT_EQ(Ids(Json(Get("/api/v1/products?category_id=2&sort=-price_cents"))),
             (std::vector<std::int64_t>{7, 8, 6, 5}));
-  EXPECT_EQ(Ids(Json(Get("/api/v1/products?category_id=3&sort=name"))), (std::vector<std::int64_t>{9, 10, 12, 11}));
+  EXPECT_EQ(Ids(Json(Get("/api/v1/products?category_id=3&sort=name"))),
+            (std::vector<std::int64_t>{9, 10, 19, 12, 20, 11}));
   HttpResult bad = Get("/api/v1/products?sort=price&min_price_cents=abc");
   EXPECT_EQ(bad.status, 400);
   auto fields = ErrorFields(Json(bad));
@@ -269,14 +272,14 @@ TEST_F(ProductService, FiltersAndSort) {
 }
 
 TEST_F(ProductService, Pagination) {
-  auto page2 = Json(Get("/api/v1/products?category_id=3&per_page=3&page=2&sort=id"));
-  EXPECT_EQ(Ids(page2), std::vector<std::int64_t>{12});
-  EXPECT_EQ(page2.at("meta").at("total").as_int64(), 4);
+  auto page2 = Json(Get("/api/v1/products?category_id=3&per_page=4&page=2&sort=id"));
+  EXPECT_EQ(Ids(page2), (std::vector<std::int64_t>{19, 20}));
+  EXPECT_EQ(page2.at("meta").at("total").as_int64(), 6);
   EXPECT_EQ(page2.at("meta").at("page").as_int64(), 2);
-  EXPECT_EQ(page2.at("meta").at("per_page").as_int64(), 3);
+  EXPECT_EQ(page2.at("meta").at("per_page").as_int64(), 4);
   auto beyond = Json(Get("/api/v1/products?category_id=3&per_page=3&page=9"));
   EXPECT_TRUE(Ids(beyond).empty());
-  EXPECT_EQ(beyond.at("meta").at("total").as_int64(), 4);
+  EXPECT_EQ(beyond.at("meta").at("total").as_int64(), 6);
   auto defaults = Json(Get("/api/v1/products"));
   EXPECT_EQ(defaults.at("meta").at("page").as_int64(), 1);
   EXPECT_EQ(defaults.at("meta").at("per_page").as_int64(), 20);

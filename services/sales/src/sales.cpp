@@ -6,10 +6,14 @@
 #include "comptoir/service/peer.hpp"
 #include "comptoir/service/periodic.hpp"
 #include "comptoir/service/token_cache.hpp"
+#include "peers/locations.hpp"
 #include "peers/peers.hpp"
+#include "storage/receipts.hpp"
 #include "storage/repository.hpp"
 #include "workflow/desk.hpp"
 #include "workflow/gift_cards.hpp"
+#include "workflow/mailer.hpp"
+#include "workflow/receipts.hpp"
 #include "workflow/recovery.hpp"
 #include "workflow/seed.hpp"
 
@@ -27,6 +31,7 @@ DeskSettings LoadDeskSettings(config::Source& source) {
   DeskSettings s;
   s.duplicate_wait = std::chrono::milliseconds(source.Int("sales.duplicate_wait_ms", 10000, 0, 600000));
   s.discount_limit_percent = source.Int("sales.discount_limit_percent", 20, 0, 100);
+  s.require_register_session = source.Bool("sales.require_register_session", true);
   return s;
 }
 
@@ -58,12 +63,30 @@ class Instance final : public service::Instance {
                   &tokens_)),
               gift_cards_, verifier_, LoadDeskSettings(context.settings), metrics_),
         recovery_logic_(repository_, desk_.stock(), LoadRecoverySettings(context.settings)),
-        handlers_(repository_, desk_, gift_cards_, verifier_),
+        receipt_store_(context.db),
+        // With sales' own token (never the caller's, ADR 0008): the mailer asks without a caller too.
+        locations_(service::Peer(context.client,
+                                 service::LoadPeer(context.settings, "inventory", "sales.inventory_url",
+                                                   "http://127.0.0.1:8002"),
+                                 &tokens_),
+                   std::chrono::milliseconds(
+                       context.settings.Int("sales.receipt.location_cache_ms", 300000, 0, 86'400'000))),
+        receipts_(repository_, receipt_store_, locations_, LoadReceiptSettings(context.settings)),
+        handlers_(repository_, desk_, gift_cards_, receipts_, verifier_),
+        mailer_logic_(repository_, receipt_store_, receipts_, LoadMailSettings(context.settings)),
         recovery_(context.runtime.Context(0), "stock-intent-recovery", recovery_logic_.settings().interval,
-                  [this]() { return recovery_logic_.RecoverOnce(); }) {}
+                  [this]() { return recovery_logic_.RecoverOnce(); }),
+        mailer_(context.runtime.Context(0), "receipt-mailer", mailer_logic_.settings().interval,
+                [this]() { return mailer_logic_.RunOnce(); }) {}
   void AddRoutes(http::Router& router) override { sales::AddRoutes(router, handlers_); }
-  void Start() override { recovery_.Start(true); }
-  boost::asio::awaitable<void> Stop() override { co_await recovery_.Stop(); }
+  void Start() override {
+    recovery_.Start(true);
+    mailer_.Start(true);
+  }
+  boost::asio::awaitable<void> Stop() override {
+    co_await mailer_.Stop();
+    co_await recovery_.Stop();
+  }
 
  private:
   auth::Verifier verifier_;
@@ -74,8 +97,13 @@ class Instance final : public service::Instance {
   SalesMetrics metrics_;
   Desk desk_;
   Recovery recovery_logic_;
+  ReceiptStore receipt_store_;
+  Locations locations_;
+  Receipts receipts_;
   Handlers handlers_;
+  Mailer mailer_logic_;
   service::Periodic recovery_;
+  service::Periodic mailer_;
 };
 
 service::Definition MakeDefinition() {

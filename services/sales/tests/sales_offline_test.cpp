@@ -72,8 +72,9 @@ class OfflineSales : public ::testing::Test {
                             std::to_string(auth::NowSeconds());
     json::object body{{"location_id", location},
                       {"reason", "adjustment"},
+                      {"adjustment_reason", "count_correction"},  // ADR 0009: an adjustment says why
                       {"reference", key},
-                      {"note", "test"},
+                      {"note", "mise en place du test"},
                       {"lines", json::array{json::object{{"product_id", product}, {"quantity", delta}}}}};
     ASSERT_EQ(Post("/api/v1/inventory/movements", json::serialize(body), Manager(), key).status, 201);
   }

@@ -5,6 +5,7 @@
 #include "assets.hpp"
 #include "comptoir/error.hpp"
 #include "comptoir/log.hpp"
+#include "operations.hpp"
 
 namespace comptoir::web {
 
@@ -16,10 +17,13 @@ namespace asio = boost::asio;
 
 constexpr std::uint16_t kDefaultPort = 8008;
 
-/// Serves the build from memory: files are read once, at start (no file I/O on the event loop).
+/// Serves the build from memory: files are read once, at start (no file I/O on the event loop); and the
+/// operations page's data from Prometheus (ADR 0103).
 class Instance final : public service::Instance {
  public:
-  explicit Instance(service::Context& context) {
+  explicit Instance(service::Context& context)
+      : operations_(context.client, LoadOperationsSettings(context.settings),
+                    auth::Verifier(auth::LoadJwtSettings(context.settings), "web")) {
     config::Source& source = context.settings;
     const std::string root = source.String("web.root", COMPTOIR_DEFAULT_WEB_ROOT);
     try {
@@ -32,6 +36,7 @@ class Instance final : public service::Instance {
   }
 
   void AddRoutes(http::Router& router) override {
+    operations_.AddRoutes(router);
     auto assets = assets_;
     auto serve = [assets](http::Request& request) -> asio::awaitable<http::Response> {
       auto answer = assets ? assets->Answer(request.path, request.headers) : std::nullopt;
@@ -55,6 +60,7 @@ class Instance final : public service::Instance {
   }
 
  private:
+  Operations operations_;
   std::shared_ptr<const AssetStore> assets_;
 };
 

@@ -93,11 +93,15 @@ TEST_F(WebThroughGateway, HashedAssetsAreImmutableAndCompressed) {
 
 TEST_F(WebThroughGateway, WhatIsNotTheApplicationStaysOffTheRoute) {
   // The web service's own /metrics, /docs, /health are not published through the gateway.
-  for (const char* path : {"/metrics", "/docs", "/health", "/openapi.json", "/robots.txt"}) {
+  for (const char* path : {"/metrics", "/docs", "/openapi.json", "/robots.txt"}) {
     auto r = Get(path);
     EXPECT_EQ(r.status, 404) << path;
     EXPECT_EQ(r.body.find("<!doctype"), std::string::npos) << path;
   }
+  // /health through the gateway is the gateway's own answer (its gateway-health route), never the web's.
+  auto health = Get("/health");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.body, R"({"status":"ok","service":"gateway"})");
   // An unknown API path is the gateway's 404, with or without a key; never the shop's page.
   auto api = Get("/api/v1/nothing-here", {{"X-API-Key", testing::kTestApiKey}});
   EXPECT_EQ(api.status, 404);

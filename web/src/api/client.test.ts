@@ -28,6 +28,20 @@ describe('call', () => {
     });
   });
 
+  it('gives a text answer as received when asked (a receipt page), and still problems as ApiError', async () => {
+    const fetch = vi.fn(async () => new Response('<!DOCTYPE html><main class="receipt"></main>', { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' } }));
+    vi.stubGlobal('fetch', fetch);
+    expect(await call<string>('GET', '/receipts/S4-000034', { query: { format: 'html' }, responseType: 'text' })).toBe(
+      '<!DOCTYPE html><main class="receipt"></main>',
+    );
+    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/api/v1/receipts/S4-000034?format=html');
+    expect((init.headers as Record<string, string>).Accept).toContain('text/html');
+    vi.stubGlobal('fetch', async () => answer(404, { status: 404, code: 'sales.receipt_not_found', detail: 'no' }));
+    const e = (await call('GET', '/receipts/S4-999999', { responseType: 'text' }).catch((x) => x)) as ApiError;
+    expect(e.code).toBe('sales.receipt_not_found');
+  });
+
   it('turns problem+json into an ApiError with its code and fields', async () => {
     vi.stubGlobal('fetch', async () =>
       answer(400, { status: 400, code: 'request.validation_failed', detail: 'bad', errors: [{ field: 'cart_id', message: 'required' }], request_id: 'r1' }),

@@ -37,6 +37,8 @@ export interface CallOptions {
   body?: unknown;
   auth?: Credentials;
   idempotencyKey?: string;
+  /** `text`: the body as received (a receipt's HTML), not parsed as JSON. */
+  responseType?: 'json' | 'text';
   /** Milliseconds before the call is given up (default 15 s). */
   timeoutMs?: number;
 }
@@ -51,7 +53,10 @@ export function buildUrl(path: string, query?: CallOptions['query']): string {
 }
 
 async function once<T>(method: string, path: string, options: CallOptions): Promise<T> {
-  const headers: Record<string, string> = { 'X-API-Key': API_KEY, Accept: 'application/json' };
+  const headers: Record<string, string> = {
+    'X-API-Key': API_KEY,
+    Accept: options.responseType === 'text' ? 'text/html, text/plain, application/problem+json' : 'application/json',
+  };
   const token = options.auth?.accessToken();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
@@ -75,6 +80,7 @@ async function once<T>(method: string, path: string, options: CallOptions): Prom
   }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
+  if (response.ok && options.responseType === 'text') return text as T;
   let parsed: unknown = undefined;
   try {
     parsed = text ? JSON.parse(text) : undefined;

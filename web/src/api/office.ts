@@ -5,6 +5,9 @@ import type {
   Dashboard,
   Line,
   Location,
+  OpsSeriesAnswer,
+  OpsStatus,
+  OpsWindow,
   Order,
   OrderStatus,
   Page,
@@ -13,9 +16,16 @@ import type {
   ProductPatch,
   Promotion,
   PromotionInput,
+  CountSheet,
+  CountStatus,
+  ReceiptEmail,
   RestockRequest,
   RestockStatus,
+  Transfer,
+  VarianceReport,
   Role,
+  RegisterReport,
+  RegisterSession,
   Sale,
   SaleInput,
   SaleReturn,
@@ -78,6 +88,30 @@ export const restock = {
   receive: (id: number) => call<RestockRequest>('POST', `/restock-requests/${id}/receive`, { auth }),
 };
 
+export const transfers = {
+  list: (q: { status?: RestockStatus; location_id?: number; page?: number }) =>
+    call<Page<Transfer>>('GET', '/inventory/transfers', { query: { per_page: 50, ...q }, auth }),
+  /** Asked by the destination store; the key makes a retried click the same transfer. */
+  create: (from_location_id: number, to_location_id: number, lines: Line[], note: string, key: string = newKey()) =>
+    call<Transfer>('POST', '/inventory/transfers', { body: { from_location_id, to_location_id, lines, note }, auth, idempotencyKey: key }),
+  approve: (id: number, lines: Line[]) => call<Transfer>('POST', `/inventory/transfers/${id}/approve`, { body: { lines }, auth }),
+  reject: (id: number, reason: string) => call<Transfer>('POST', `/inventory/transfers/${id}/reject`, { body: { reason }, auth }),
+  ship: (id: number) => call<Transfer>('POST', `/inventory/transfers/${id}/ship`, { auth }),
+  receive: (id: number) => call<Transfer>('POST', `/inventory/transfers/${id}/receive`, { auth }),
+};
+
+export const counts = {
+  list: (q: { status?: CountStatus; location_id?: number; page?: number }) =>
+    call<Page<CountSheet>>('GET', '/inventory/counts', { query: { per_page: 50, ...q }, auth }),
+  open: (location_id: number, product_ids: number[] | null, note: string) =>
+    call<CountSheet>('POST', '/inventory/counts', { body: { location_id, note, ...(product_ids ? { product_ids } : {}) }, auth }),
+  /** quantity: the units counted (0 allowed). */
+  record: (id: number, lines: Line[]) => call<CountSheet>('PUT', `/inventory/counts/${id}/lines`, { body: { lines }, auth }),
+  post: (id: number) => call<CountSheet & { variance: VarianceReport }>('POST', `/inventory/counts/${id}/post`, { auth }),
+  cancel: (id: number) => call<CountSheet>('POST', `/inventory/counts/${id}/cancel`, { auth }),
+  variance: (id: number) => call<VarianceReport>('GET', `/inventory/counts/${id}/variance`, { auth }),
+};
+
 export const sales = {
   list: (q: { location_id?: number; page?: number }) =>
     call<Page<Sale>>('GET', '/sales', { query: { per_page: 25, ...q }, auth }),
@@ -90,6 +124,25 @@ export const sales = {
       auth,
       idempotencyKey: key,
     }),
+};
+
+/** Receipts rendered by sales (ADR 0160); e-mails queued there (ADR 0161). */
+export const receipts = {
+  html: (number: string, reprint = false) =>
+    call<string>('GET', `/receipts/${encodeURIComponent(number)}`, {
+      query: { format: 'html', reprint: reprint ? 'true' : undefined },
+      auth,
+      responseType: 'text',
+    }),
+  email: (saleId: number, to: string, reprint = false) =>
+    call<ReceiptEmail>('POST', `/sales/${saleId}/receipt/email`, { body: { to, ...(reprint ? { reprint } : {}) }, auth }),
+};
+
+export const registers = {
+  list: (q: { location_id?: number; status?: 'open' | 'closed'; page?: number }) =>
+    call<Page<RegisterSession>>('GET', '/register-sessions', { query: { per_page: 50, ...q }, auth }),
+  /** X of an open session (nothing written), the stored Z of a closed one. */
+  report: (id: number) => call<RegisterReport>('GET', `/register-sessions/${id}/report`, { auth }),
 };
 
 export const onlineOrders = {
@@ -120,4 +173,10 @@ export const staffAccounts = {
     call<Staff>('PATCH', `/staff/${id}`, { body, auth }),
   /** Admin: the old password stops working; the answer's one-time code is for the staff member. */
   resetPassword: (id: number) => call<{ reset_token: string; expires_at: string }>('POST', `/staff/${id}/password-reset`, { auth }),
+};
+
+/** The operations page (ADR 0103): the web service asks Prometheus, with its allow-list of queries. */
+export const operations = {
+  status: () => call<OpsStatus>('GET', '/operations/status', { auth }),
+  series: (window: OpsWindow) => call<OpsSeriesAnswer>('GET', '/operations/series', { query: { window }, auth }),
 };

@@ -52,4 +52,7 @@ export const orders = {
   mine: (page = 1) => call<Page<Order>>('GET', '/orders', { auth: shopper, query: { page, per_page: 20 } }),
   get: (id: string) => call<Order>('GET', `/orders/${encodeURIComponent(id)}`, { auth: shopper }),
   cancel: (id: string) => call<Order>('POST', `/orders/${encodeURIComponent(id)}/cancel`, { auth: shopper }),
+  /** The order's receipt as order renders it (HTML, ADR 0160). */
+  receipt: (id: string) =>
+    call<string>('GET', `/orders/${encodeURIComponent(id)}/receipt`, { query: { format: 'html' }, auth: shopper, responseType: 'text' }),
 };

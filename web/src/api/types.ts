@@ -26,6 +26,10 @@ export interface Product {
   price_cents: number;
   active: boolean;
   tax_class?: TaxClass;
+  /** GTIN-13 (a UPC-A with its leading 0), ADR 0170. */
+  barcode: string | null;
+  /** 5-digit item code of a good weighed in store (price-embedded labels). */
+  scale_code: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -38,6 +42,8 @@ export interface ProductInput {
   category_id?: number | null;
   price_cents: number;
   tax_class?: TaxClass;
+  barcode?: string | null;
+  scale_code?: string | null;
 }
 export type ProductPatch = Partial<ProductInput> & { active?: boolean };
 export interface Category {
@@ -223,6 +229,52 @@ export interface RestockRequest {
   lines: { product_id: number; requested_quantity: number; approved_quantity: number | null }[];
 }
 
+// transfers between stores (ADR 0171) and cycle counts (ADR 0172)
+export interface Transfer {
+  id: number;
+  from_location_id: number;
+  to_location_id: number;
+  status: RestockStatus;
+  in_transit: boolean;
+  note: string;
+  reject_reason: string | null;
+  requested_by: string;
+  created_at: string;
+  updated_at: string;
+  lines: { product_id: number; requested_quantity: number; approved_quantity: number | null }[];
+}
+export type CountStatus = 'open' | 'posted' | 'cancelled';
+export interface CountLine {
+  product_id: number;
+  on_hand_at_open: number;
+  counted_quantity: number | null;
+  expected_quantity: number | null;
+  variance: number | null;
+  counted_at: string | null;
+  unit_price_cents: number | null;
+}
+export interface CountSheet {
+  id: number;
+  location_id: number;
+  status: CountStatus;
+  note: string;
+  opened_by: string;
+  posted_by: string | null;
+  movement_key: string | null;
+  created_at: string;
+  updated_at: string;
+  posted_at: string | null;
+  lines: CountLine[];
+}
+export interface VarianceReport {
+  count_id: number;
+  location_id: number;
+  status: CountStatus;
+  rows: { product_id: number; expected: number; counted: number; variance: number; unit_price_cents: number | null; value_cents: number | null }[];
+  not_counted: number[];
+  totals: { units_over: number; units_short: number; net_units: number; value_over_cents: number; value_short_cents: number; net_value_cents: number };
+}
+
 // sales
 export type Tender = 'cash' | 'card' | 'debit' | 'gift_card';
 export interface SaleLine {
@@ -248,6 +300,19 @@ export interface Sale {
   cash_rounding_cents?: number;
   payments: { method: Tender; amount_cents: number }[];
   change_cents?: number;
+  created_at: string;
+}
+/** A receipt e-mail queued at sales (ADR 0161). */
+export interface ReceiptEmail {
+  id: number;
+  sale_id: number;
+  to: string;
+  reprint: boolean;
+  status: 'queued' | 'sent' | 'failed';
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  sent_at: string | null;
   created_at: string;
 }
 export interface SaleInput {
@@ -325,4 +390,117 @@ export interface TopProduct {
   category: string | null;
   quantity: number;
   sales_cents: number;
+}
+
+/** The operations page (GET /api/v1/operations/status, ADR 0103): Prometheus's view of the platform. */
+export interface OpsTarget {
+  job: string;
+  instance: string;
+  instance_id: string | null;
+  health: 'up' | 'down' | 'unknown';
+  last_error: string;
+  last_scrape: string | null;
+  last_scrape_duration_s: number;
+}
+export interface OpsGatewayTarget {
+  upstream: string;
+  target: string;
+  state: string;
+}
+export interface OpsAlert {
+  name: string;
+  state: 'pending' | 'firing';
+  severity: string;
+  summary: string;
+  labels: Record<string, string>;
+  active_at: string | null;
+  value: string;
+}
+export interface OpsNotification {
+  status: 'firing' | 'resolved';
+  name: string;
+  severity: string;
+  summary: string;
+  labels: Record<string, string>;
+  starts_at: string | null;
+  ends_at: string | null;
+}
+export interface OpsStatus {
+  as_of: string;
+  targets: OpsTarget[];
+  gateway_targets: OpsGatewayTarget[];
+  alerts: OpsAlert[];
+  notifications: { available: true; items: OpsNotification[] } | { available: false; detail: string };
+}
+export type OpsPanelId = 'requests' | 'latency' | 'errors' | 'cart_load';
+export type OpsWindow = '5m' | '15m' | '1h' | '6h';
+export interface OpsSeries {
+  labels: Record<string, string>;
+  /** [epoch seconds, value as Prometheus writes it ("1.5", "NaN")] */
+  values: [number, string][];
+}
+/** GET /api/v1/operations/series?window=… */
+export interface OpsSeriesAnswer {
+  window: OpsWindow;
+  step_s: number;
+  start: number;
+  end: number;
+  panels: { id: OpsPanelId; series: OpsSeries[] }[];
+}
+/** sales: a cash-register session (closed ones carry their Z number). */
+export interface RegisterSession {
+  id: number;
+  location_id: number;
+  register: string;
+  status: 'open' | 'closed';
+  opening_float_cents: number;
+  opened_by: string;
+  opened_at: string;
+  counted_cash_cents: number | null;
+  expected_cash_cents: number | null;
+  over_short_cents: number | null;
+  closed_by: string | null;
+  closed_at: string | null;
+  z_number: number | null;
+}
+
+interface Counted {
+  count: number;
+  amount_cents: number;
+}
+interface TaxFigures {
+  collected_cents: number;
+  refunded_cents: number;
+  net_cents: number;
+}
+
+/** sales: an X report (an open session now) or the stored Z of a closed one (ADR 0150). */
+export interface RegisterReport {
+  type: 'X' | 'Z';
+  z_number: number | null;
+  register_session_id: number;
+  location_id: number;
+  register: string;
+  generated_at: string;
+  sales: { count: number; subtotal_cents: number; gst_cents: number; qst_cents: number; total_cents: number; cash_rounding_cents: number; revenue_cents: number };
+  tenders: { cash: Counted; card: Counted; debit: Counted; gift_card: Counted };
+  taxes: { gst: TaxFigures; qst: TaxFigures };
+  refunds: { count: number; subtotal_cents: number; gst_cents: number; qst_cents: number; total_cents: number; by_tender: Record<string, number> };
+  discounts_cents: number;
+  gift_cards: { count: number; activations: number; top_ups: number; amount_cents: number };
+  voids: { count: number; lines: number; sales: number; amount_cents: number };
+  no_sales: { count: number };
+  drops: Counted;
+  payouts: Counted;
+  cash: {
+    opening_float_cents: number | null;
+    sales_cents: number | null;
+    refunds_cents: number | null;
+    drops_cents: number | null;
+    payouts_cents: number | null;
+    expected_cents: number | null;
+    counted_cents: number | null;
+    over_short_cents: number | null;
+  };
+  late_sales: { count: number; total_cents: number };
 }

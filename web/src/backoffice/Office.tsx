@@ -9,10 +9,15 @@ import { Field, Message, usePageTitle, useSubmit } from '../ui/components';
 import { SignInForm } from '../ui/SignInForm';
 import { DashboardPage } from './DashboardPage';
 import { OnlineOrdersPage } from './OnlineOrdersPage';
+import { OperationsPage } from './OperationsPage';
 import { PasswordPage } from './PasswordPage';
 import { ProductsPage } from './ProductsPage';
 import { PromotionsPage } from './PromotionsPage';
+import { CountsPage } from './CountsPage';
+import { ReceiptPage } from './ReceiptPage';
+import { RegistersPage } from './RegistersPage';
 import { RestockPage } from './RestockPage';
+import { TransfersPage } from './TransfersPage';
 import { SalesPage, SalePage } from './SalesPages';
 import { allowed, role, SECTIONS, type Section } from './shared';
 import { StaffPage } from './StaffPage';
@@ -24,9 +29,13 @@ const LABELS: Record<Section, string> = {
   promotions: t.promotions.title,
   stock: t.office.stock,
   restock: t.office.restock,
+  transfers: t.office.transfers,
+  counts: t.office.counts,
   sales: t.office.sales,
+  registers: t.office.registers,
   onlineOrders: t.office.onlineOrders,
   staff: t.office.staff,
+  operations: t.office.operations,
   password: t.office.password,
 };
 
@@ -105,6 +114,8 @@ function Home() {
 function Screen() {
   const path = location.value.path.replace(/\/+$/, '') || '/gestion';
   if (path === '/gestion') return <Home />;
+  const receipt = /^\/gestion\/recus\/(S\d{1,3}-\d{6,})$/.exec(path);
+  if (receipt) return allowed('sales') ? <ReceiptPage number={receipt[1]} /> : <Forbidden />;
   const sale = /^\/gestion\/ventes\/(\d+)$/.exec(path);
   if (sale) return allowed('sales') ? <SalePage id={Number(sale[1])} /> : <Forbidden />;
   const entry = (Object.keys(SECTIONS) as Section[]).find((s) => SECTIONS[s].path === path);
@@ -121,12 +132,20 @@ function Screen() {
       return <StockPage />;
     case 'restock':
       return <RestockPage />;
+    case 'transfers':
+      return <TransfersPage />;
+    case 'counts':
+      return <CountsPage />;
     case 'sales':
       return <SalesPage />;
+    case 'registers':
+      return <RegistersPage />;
     case 'onlineOrders':
       return <OnlineOrdersPage />;
     case 'staff':
       return <StaffPage />;
+    case 'operations':
+      return <OperationsPage />;
     case 'password':
       return <PasswordPage />;
   }
@@ -182,7 +201,7 @@ export function Office() {
                 .filter((s) => allowed(s, r))
                 .map((s) => (
                   <li key={s}>
-                    <a href={SECTIONS[s].path} aria-current={path === SECTIONS[s].path || (s === 'sales' && path.startsWith('/gestion/ventes/')) ? 'page' : undefined}>
+                    <a href={SECTIONS[s].path} aria-current={path === SECTIONS[s].path || (s === 'sales' && (path.startsWith('/gestion/ventes/') || path.startsWith('/gestion/recus/'))) ? 'page' : undefined}>
                       {LABELS[s]}
                     </a>
                   </li>

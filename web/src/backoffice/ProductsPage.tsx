@@ -5,6 +5,7 @@ import type { Product, TaxClass } from '../api/types';
 import { fold, money, moneyInput, parseMoney } from '../format';
 import { errorMessage, t } from '../strings';
 import { Failure, Field, Loading, Message, Select, Status, useAsync, usePageTitle, useSubmit } from '../ui/components';
+import { barcodeProblem } from './barcode';
 import { nameOf } from './shared';
 
 type Note = { text: string; error: boolean } | null;
@@ -51,6 +52,7 @@ export function ProductsPage() {
               <tr>
                 <th scope="col">{t.products.name}</th>
                 <th scope="col">{t.products.sku}</th>
+                <th scope="col">{t.products.codes}</th>
                 <th scope="col">{t.products.category}</th>
                 <th scope="col" class="num">
                   {t.products.price}
@@ -96,6 +98,17 @@ function ProductRow({ product, category, onChanged, onNote }: { product: Product
     }
     void act(() => products.patch(product.id, { price_cents: cents }), (p) => t.products.priceChanged(p.name, money(p.price_cents)));
   };
+  const [barcode, setBarcode] = useState(product.barcode ?? '');
+  const changeBarcode = (e: Event) => {
+    e.preventDefault();
+    const code = barcode.trim();
+    const why = code ? barcodeProblem(code) : null;
+    if (why) {
+      onNote({ text: t.products.badBarcode(why), error: true });
+      return;
+    }
+    void act(() => products.patch(product.id, { barcode: code || null }), (p) => t.products.barcodeChanged(p.name, p.barcode ?? ''));
+  };
   const archive = () => {
     if (!window.confirm(t.products.archiveConfirm(product.name))) return;
     void act(
@@ -112,6 +125,15 @@ function ProductRow({ product, category, onChanged, onNote }: { product: Product
         {product.name}
       </th>
       <td data-label={t.products.sku}>{product.sku}</td>
+      <td data-label={t.products.codes}>
+        <form class="inline-form" onSubmit={changeBarcode}>
+          <Field label={t.products.barcodeOf(product.name)} hideLabel inputMode="numeric" placeholder={t.products.noBarcode} value={barcode} onValue={setBarcode} />
+          <button type="submit" class="button secondary small" disabled={busy}>
+            {t.products.setBarcode}
+          </button>
+        </form>
+        {product.scale_code && <span class="muted">{t.products.weighed(product.scale_code)}</span>}
+      </td>
       <td data-label={t.products.category}>{category}</td>
       <td class="num" data-label={t.products.price}>
         {money(product.price_cents)}
@@ -159,7 +181,7 @@ function ProductRow({ product, category, onChanged, onNote }: { product: Product
 }
 
 function CreateProduct({ categories, onCreated }: { categories: { id: number; name: string }[]; onCreated: (p: Product) => void }) {
-  const empty = { sku: '', name: '', description: '', category: '', price: '', taxClass: 'taxable' };
+  const empty = { sku: '', name: '', description: '', category: '', price: '', taxClass: 'taxable', barcode: '', scale: '' };
   const [form, setForm] = useState(empty);
   const { busy, error, setError, run } = useSubmit();
   const set = (k: keyof typeof form) => (v: string) => setForm({ ...form, [k]: v });
@@ -171,6 +193,15 @@ function CreateProduct({ categories, onCreated }: { categories: { id: number; na
       setError(t.products.badPrice);
       return;
     }
+    const why = form.barcode.trim() ? barcodeProblem(form.barcode.trim()) : null;
+    if (why) {
+      setError(t.products.badBarcode(why));
+      return;
+    }
+    if (form.scale.trim() && !/^\d{5}$/.test(form.scale.trim())) {
+      setError(t.products.badScaleCode);
+      return;
+    }
     await run(async () => {
       const p = await products.create({
         sku: form.sku.trim(),
@@ -179,6 +210,8 @@ function CreateProduct({ categories, onCreated }: { categories: { id: number; na
         category_id: form.category ? Number(form.category) : null,
         price_cents: cents,
         tax_class: form.taxClass as TaxClass,
+        barcode: form.barcode.trim() || null,
+        scale_code: form.scale.trim() || null,
       });
       setForm(empty);
       onCreated(p);
@@ -202,6 +235,8 @@ function CreateProduct({ categories, onCreated }: { categories: { id: number; na
           />
           <Select label={t.products.taxClass} value={form.taxClass} onValue={set('taxClass')} options={TAX_CLASS_OPTIONS} />
           <Field label={t.products.description} value={form.description} onValue={set('description')} />
+          <Field label={t.products.barcode} inputMode="numeric" hint={t.products.barcodeHint} value={form.barcode} onValue={set('barcode')} />
+          <Field label={t.products.scaleCode} inputMode="numeric" hint={t.products.scaleCodeHint} value={form.scale} onValue={set('scale')} />
         </div>
         <Message kind="error">{error}</Message>
         <button type="submit" class="button" disabled={busy}>

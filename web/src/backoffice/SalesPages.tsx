@@ -5,6 +5,7 @@ import { dateTime, money } from '../format';
 import { errorMessage, t } from '../strings';
 import { Failure, Field, Loading, Pager, Select, Status, useAsync, usePageTitle } from '../ui/components';
 import { Totals } from '../shop/CartPage';
+import { FindReceipt } from './ReceiptPage';
 import { myLocation, nameOf, role, stores, useLocations } from './shared';
 
 export function SalesPage() {
@@ -17,6 +18,7 @@ export function SalesPage() {
   return (
     <section>
       <h1>{t.sales.title}</h1>
+      <FindReceipt />
       <div class="toolbar">
         <Select
           label={t.sales.store}
@@ -118,6 +120,9 @@ export function SalePage({ id }: { id: number }) {
       <h1>{t.sales.receiptTitle(s.receipt_number)}</h1>
       <p class="muted">
         {nameOf(locations.data, s.location_id)} · {dateTime(s.created_at)}
+      </p>
+      <p>
+        <a href={`/gestion/recus/${encodeURIComponent(s.receipt_number)}`}>{t.sales.showReceipt}</a>
       </p>
       <Status text={note?.text ?? null} error={note?.error} />
       <form onSubmit={submit} noValidate>

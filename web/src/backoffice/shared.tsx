@@ -19,9 +19,13 @@ export const SECTIONS = {
   promotions: { path: '/gestion/promotions', roles: ['manager', 'admin'] },
   stock: { path: '/gestion/stock', roles: ['cashier', 'logistics', 'manager', 'admin'] },
   restock: { path: '/gestion/reapprovisionnement', roles: ['cashier', 'logistics', 'manager', 'admin'] },
+  transfers: { path: '/gestion/transferts', roles: ['cashier', 'logistics', 'manager', 'admin'] },
+  counts: { path: '/gestion/inventaires', roles: ['logistics', 'manager', 'admin'] },
   sales: { path: '/gestion/ventes', roles: ['cashier', 'manager', 'admin'] },
+  registers: { path: '/gestion/caisses', roles: ['cashier', 'manager', 'admin'] },
   onlineOrders: { path: '/gestion/commandes', roles: ['logistics', 'manager', 'admin'] },
   staff: { path: '/gestion/personnel', roles: ['admin'] },
+  operations: { path: '/gestion/exploitation', roles: ['manager', 'admin'] },
   password: { path: '/gestion/mot-de-passe', roles: ['cashier', 'logistics', 'manager', 'admin'] },
 } as const satisfies Record<string, { path: string; roles: readonly Role[] }>;
 export type Section = keyof typeof SECTIONS;

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { account } from '../api/shop';
 import { shopper } from '../api/session';
-import { navigate } from '../router';
+import { location, navigate } from '../router';
 import { errorMessage, t } from '../strings';
 import { Field, Message, usePageTitle } from '../ui/components';
 import { SignInForm } from '../ui/SignInForm';
@@ -12,9 +12,15 @@ export function safeReturn(value: string | null): string {
   return value && value.startsWith('/') && !value.startsWith('//') ? value : '/';
 }
 
-async function afterSignIn(retour: string) {
+/**
+ * Merges the guest cart, then goes back where the shopper came from — unless they went elsewhere while the
+ * merge ran (the header greets them as soon as they are signed in, and they may search at once): a late
+ * navigation would throw away what they were doing and take their focus.
+ */
+export async function afterSignIn(retour: string) {
+  const from = location.value;
   await mergeGuestCart();
-  navigate(retour, { replace: true });
+  if (location.value === from) navigate(retour, { replace: true });
 }
 
 export function SignInPage({ query }: { query: URLSearchParams }) {

@@ -5,6 +5,7 @@ import { dateTime, money } from '../format';
 import { navigate } from '../router';
 import { errorMessage, t } from '../strings';
 import { Failure, Loading, Message, Pager, useAsync, usePageTitle } from '../ui/components';
+import { receiptBody } from '../ui/receipt-html';
 import { Totals } from './CartPage';
 
 export function OrdersPage({ query }: { query: URLSearchParams }) {
@@ -119,9 +120,38 @@ export function OrderPage({ id, query }: { id: string; query: URLSearchParams })
           {t.order.cancel}
         </button>
       )}
+      <OrderReceipt id={o.id} />
       <p>
         <a href="/commandes">{t.order.title}</a>
       </p>
     </section>
+  );
+}
+
+/** The order's receipt, shown on demand and printable (the print style keeps it alone). */
+function OrderReceipt({ id }: { id: string }) {
+  const [open, setOpen] = useState(false);
+  const receipt = useAsync(() => (open ? orders.receipt(id).then(receiptBody) : Promise.resolve(undefined)), [id, open]);
+  if (!open) {
+    return (
+      <p class="no-print">
+        <button type="button" class="button secondary" onClick={() => setOpen(true)}>
+          {t.order.showReceipt}
+        </button>
+      </p>
+    );
+  }
+  if (receipt.error) return <Failure error={receipt.error} onRetry={receipt.reload} />;
+  if (receipt.data === undefined) return <Loading />;
+  return (
+    <>
+      <h2>{t.order.receipt}</h2>
+      <div class="receipt-sheet" data-testid="receipt" dangerouslySetInnerHTML={{ __html: receipt.data }} />
+      <p class="no-print">
+        <button type="button" class="button" onClick={() => window.print()}>
+          {t.order.printReceipt}
+        </button>
+      </p>
+    </>
   );
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   ARTIFACTS,
+  BASE,
   api,
   assertNoProblems,
   checkPage,
@@ -47,7 +48,7 @@ test('a cashier cannot open head-office pages', () =>
     const menu = page.getByRole('navigation', { name: 'Menu de la gestion' });
     assert.deepEqual(
       (await menu.getByRole('link').allTextContents()).map(plain),
-      ['Stock', 'Réapprovisionnement', 'Ventes', 'Mot de passe'],
+      ['Stock', 'Réapprovisionnement', 'Transferts', 'Ventes', 'Caisses', 'Mot de passe'],
     );
     const calls = [];
     page.on('request', (r) => r.url().includes('/api/') && calls.push(r.url()));
@@ -173,6 +174,52 @@ test('a manager creates a product, changes its price and archives it; stock with
     assertNoProblems(page);
   }));
 
+test('a receipt found by its number, shown with its barcode, as a copy, sent by e-mail; not to another store', () =>
+  withBrowser(async (browser) => {
+    const cashier = await staffToken(CASHIER);
+    const sale = await sellAtTill(cashier, 1, 14, 1); // 1 × Plante Verte at Vieux-Montréal
+    const page = await openPage(browser);
+    await staffSignIn(page, CASHIER);
+    await page.getByRole('link', { name: 'Ventes' }).click();
+    const number = page.getByLabel('Numéro de reçu (ex. S4-000034)');
+    await number.fill('pas un reçu');
+    await page.getByRole('button', { name: 'Afficher' }).click();
+    await page.getByText('Un numéro de reçu ressemble à S4-000034.').waitFor();
+    await number.fill(sale.receipt_number);
+    await page.getByRole('button', { name: 'Afficher' }).click();
+    await page.getByRole('heading', { name: `Reçu ${sale.receipt_number}` }).waitFor();
+    const receipt = page.getByTestId('receipt');
+    await receipt.getByText('TPS : 123456789 RT0001').waitFor();
+    await receipt.getByText('215, rue Saint-Paul Ouest').waitFor();
+    await receipt.getByText('Plante Verte').waitFor();
+    assert.equal(await receipt.locator(`svg[aria-label="Code 128 ${sale.receipt_number}"]`).count(), 1);
+    assert.equal(await receipt.getByText('« COPIE » - DUPLICATA').count(), 0);
+    await checkPage(page, 'office-receipt-print');
+
+    await page.getByLabel('Copie (réimpression)').check();
+    await receipt.getByText('« COPIE » - DUPLICATA').waitFor();
+    await page.getByLabel('Envoyer le reçu par courriel à').fill('jean.dupont@example.com');
+    await page.getByRole('button', { name: 'Envoyer' }).click();
+    await page.getByText("Reçu mis en file d'envoi pour jean.dupont@example.com.").waitFor();
+    const emails = await api('GET', `/sales/${sale.id}/receipt/emails`, { token: cashier });
+    assert.equal(emails.status, 200, emails.text);
+    assert.equal(emails.body.data.length, 1);
+    assert.equal(emails.body.data[0].to, 'jean.dupont@example.com');
+    assert.equal(emails.body.data[0].reprint, true);
+
+    // Another store's cashier: no such receipt, in the API and on the page.
+    const plateau = await staffToken('cashier.plateau@comptoir.local');
+    assert.equal((await api('GET', `/receipts/${sale.receipt_number}?format=html`, { token: plateau })).status, 404);
+    assertNoProblems(page);
+    await withBrowser(async (theirs) => {
+      const other = await openPage(theirs);
+      await staffSignIn(other, 'cashier.plateau@comptoir.local');
+      await other.goto(`${BASE}/gestion/recus/${sale.receipt_number}`);
+      await other.getByRole('alert').first().waitFor();
+      assert.equal(await other.getByTestId('receipt').count(), 0);
+    });
+  }));
+
 test('a receipt and a partial return; online orders moved from paid to delivered', () =>
   withBrowser(async (browser) => {
     const cashier = await staffToken(CASHIER);
@@ -286,3 +333,74 @@ test('an admin creates, disables, re-enables and resets a cashier, who sets and 
       assertNoProblems(cashier);
     }),
   ));
+
+test("registers: a store's Z reports and the X of an open session; head office sees every store", () =>
+  withBrowser(async (browser) =>
+    withBrowser(async (headOffice) => {
+    // A session of Vieux-Montréal (store 1) worked and closed at a till through the API, and one left open.
+    const cashier = await staffToken(CASHIER);
+    const register = `web-${Date.now() % 100000}`;
+    const open = async (name) => {
+      const r = await api('POST', '/register-sessions', {
+        token: cashier,
+        body: { location_id: 1, register: name, opening_float_cents: 10000 },
+      });
+      assert.equal(r.status, 201, r.text);
+      return r.body.id;
+    };
+    const closedId = await open(register);
+    const move = async (id, body) => {
+      const r = await api('POST', `/register-sessions/${id}/movements`, {
+        token: cashier,
+        headers: { 'Idempotency-Key': crypto.randomUUID() },
+        body,
+      });
+      assert.equal(r.status, 201, r.text);
+    };
+    await move(closedId, { kind: 'drop', amount_cents: 3000 });
+    await move(closedId, { kind: 'no_sale', reason: 'Monnaie' });
+    const closed = await api('POST', `/register-sessions/${closedId}/close`, { token: cashier, body: { counted_cash_cents: 6995 } });
+    assert.equal(closed.status, 200, closed.text);
+    const z = closed.body.z_number;
+    const again = await api('POST', `/register-sessions/${closedId}/close`, { token: cashier, body: { counted_cash_cents: 6995 } });
+    assert.equal(again.status, 409, again.text);
+    const openId = await open(`${register}-b`);
+    await move(openId, { kind: 'payout', amount_cents: 1250, reason: 'Timbres' });
+
+    const page = await openPage(browser);
+    await staffSignIn(page, CASHIER);
+    await page.getByRole('link', { name: 'Caisses' }).click();
+    await page.getByRole('heading', { name: 'Caisses et rapports X / Z' }).waitFor();
+    await page.getByRole('button', { name: `Rapport Z n° ${z}` }).first().waitFor();
+    // Their store only: the store is fixed, and the rows are Vieux-Montréal's.
+    assert.equal(await page.getByLabel('Magasin').isDisabled(), true);
+    const stores = new Set((await page.locator('tbody th[scope=row]').allTextContents()).map(plain));
+    assert.deepEqual([...stores], ['Vieux-Montréal']);
+    const row = page.locator('tr', { hasText: register }).filter({ hasText: 'Fermée' });
+    await row.getByRole('button').click();
+    const report = page.getByRole('region', { name: `Rapport Z n° ${z} — caisse ${register}` });
+    await report.waitFor();
+    const text = plain(await report.innerText());
+    for (const expected of ['Dépôts au coffre (1) 30,00 $', 'Ouvertures sans vente 1', 'Comptant attendu 70,00 $', 'Comptant compté 69,95 $', 'Manque -0,05 $']) {
+      assert.ok(text.includes(expected), `${expected} in\n${text}`);
+    }
+    await page.locator('tr', { hasText: `${register}-b` }).getByRole('button', { name: `Rapport X de la caisse ${register}-b` }).click();
+    const x = page.getByRole('region', { name: `Rapport X — caisse ${register}-b` });
+    await x.waitFor();
+    const xText = plain(await x.innerText());
+    assert.ok(xText.includes('Sorties de caisse (1) 12,50 $'), xText);
+    assert.ok(xText.includes('Comptant attendu 87,50 $'), xText);
+    assert.ok(!xText.includes('Comptant compté'), xText);
+    await checkPage(page, 'office-registers');
+
+    // Head office: every store, and the same Z.
+    const manager = await openPage(headOffice);
+    await staffSignIn(manager, MANAGER);
+    await manager.goto('/gestion/caisses');
+    await manager.getByRole('heading', { name: 'Caisses et rapports X / Z' }).waitFor();
+    assert.equal(await manager.getByLabel('Magasin').isDisabled(), false);
+    await manager.locator('tr', { hasText: register }).filter({ hasText: 'Fermée' }).getByRole('button').click();
+    await manager.getByRole('region', { name: `Rapport Z n° ${z} — caisse ${register}` }).waitFor();
+    assertNoProblems(page);
+    assertNoProblems(manager);
+  })));

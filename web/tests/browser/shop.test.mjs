@@ -67,7 +67,7 @@ test('the catalogue: accent-insensitive search, categories, product pages, at 14
     const page = await openPage(browser, VIEWPORTS.mobile);
     await page.goto('/');
     await page.locator('.product-card').first().waitFor();
-    assert.equal(await page.locator('.product-card').count(), 12); // page 1 of the 18 products
+    assert.equal(await page.locator('.product-card').count(), 12); // page 1 of the 20 products
     await checkPage(page, 'shop-home');
 
     await page.getByLabel('Rechercher un produit').fill('the vert');
@@ -296,5 +296,16 @@ test('below 100 $ the checkout shows the 9,99 $ shipping and charges exactly wha
   await page.getByRole('heading', { name: 'Merci! Votre commande est confirmée.' }).waitFor();
   assert.equal(plain(await page.getByTestId('total').textContent()), '29,87 $');
   assert.equal(plain(await page.getByTestId('shipping').textContent()), '9,99 $');
+  // The order's receipt (issue 15, ADR 0160): the one order renders, with the card and the barcode.
+  await page.getByRole('button', { name: 'Voir le reçu' }).click();
+  const receipt = page.getByTestId('receipt');
+  await receipt.getByText('Boutique en ligne').waitFor();
+  await receipt.getByText('TPS : 123456789 RT0001').waitFor();
+  await receipt.getByText('**** **** **** 4242').waitFor();
+  const text = plain(await receipt.textContent());
+  assert.match(text, /Livraison9,99/);
+  assert.match(text, /TOTAL29,87/);
+  assert.equal(await receipt.locator('svg.barcode').count(), 1);
+  await page.getByRole('button', { name: 'Imprimer le reçu' }).waitFor();
   assertNoProblems(page);
 }));

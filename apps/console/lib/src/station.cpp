@@ -48,6 +48,15 @@ std::string Joined(const std::vector<std::string>& lines) {
   return out;
 }
 
+// What a scanner sends for an EAN-13 or a UPC-A: 12 or 13 digits (a SKU always has a letter).
+bool IsScannedBarcode(const std::string& code) {
+  if (code.size() != 12 && code.size() != 13) return false;
+  for (char c : code) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
 bool AllCash(const Till& till) {
   for (const Tender& t : till.tenders()) {
     if (t.method != Method::kCash) return false;
@@ -178,7 +187,41 @@ std::optional<Item> Station::ProductFrom(const std::string& body) const {
 }
 
 std::optional<Item> Station::Lookup(const std::string& code, std::string& problem) {
-  if (!offline()) {
+  // 12 or 13 digits: a scanned EAN-13 / UPC-A, maybe a weighed piece's price-embedded label (ADR 0170).
+  if (IsScannedBarcode(code) && !offline()) {
+    Reply r = gateway_.Get("/api/v1/products/by-barcode/" + code);
+    if (r.ok()) {
+      auto v = Parse(r.body);
+      if (!v || !v->is_object() || !v->as_object().contains("product")) {
+        problem = "Réponse inattendue du catalogue";
+        return std::nullopt;
+      }
+      const auto& o = v->as_object();
+      Item item = ItemOf(o.at("product").as_object());
+      if (!item.active) {
+        problem = "Produit archivé : " + code;
+        return std::nullopt;
+      }
+      if (Str(o, "kind") == "price_embedded") {
+        item.price_cents = Int(o, "embedded_price_cents");
+        item.embedded_barcode = code;
+      }
+      return item;
+    }
+    if (r.status == 400) {
+      problem = "Code-barres illisible (chiffre de contrôle) : " + code;
+      return std::nullopt;
+    }
+    if (r.status == 404) {
+      problem = "Code-barres inconnu : " + code;
+      return std::nullopt;
+    }
+    if (!r.NotReached() && !r.OutcomeUnknown()) {
+      problem = r.Message();
+      return std::nullopt;
+    }
+  }
+  if (!offline() && !IsScannedBarcode(code)) {
     Reply r = gateway_.Get("/api/v1/products/by-sku/" + http::PercentEncode(code));
     if (r.ok()) {
       auto item = ProductFrom(r.body);

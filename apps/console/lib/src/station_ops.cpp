@@ -190,6 +190,11 @@ Outcome Station::CloseRegister(std::int64_t counted_cents) {
   if (o.ok) {
     if (auto s = SessionFromJson(r.body)) {
       o.text = FormatSessionClose(*s, Header());
+      // The Z report the server numbered and stored at close (ADR 0150), printed under the slip.
+      const json::value closed = json::parse(r.body);
+      if (const auto* z = closed.as_object().if_contains("z_report"); z && z->is_object()) {
+        for (std::string& line : FormatRegisterReport(json::serialize(*z))) o.text.push_back(std::move(line));
+      }
       Print(o.text);
       const std::int64_t d = s->over_short_cents.value_or(0);
       o.message = "Caisse fermée : " + std::string(d > 0 ? "surplus " : d < 0 ? "manque " : "écart ") + FormatMoney(d);

@@ -109,7 +109,7 @@ Settlement Settle(std::int64_t total_cents, const std::vector<Tender>& tenders) 
 
 void Till::Add(const Item& item, std::int64_t quantity) {
   for (Line& line : lines_) {
-    if (line.item.id == item.id) {
+    if (!item.price_embedded() && !line.item.price_embedded() && line.item.id == item.id) {
       line.quantity += quantity;
       return;
     }
@@ -136,6 +136,7 @@ void Till::Clear() {
   customer_id.reset();
   customer_label.clear();
   manager_token.clear();  // an approval is for one sale
+  receipt_email.clear();
 }
 
 Totals Till::totals() const {
@@ -200,7 +201,12 @@ std::string Till::SaleBody(std::int64_t location_id, std::optional<std::int64_t>
   body["location_id"] = location_id;
   json::array lines;
   for (const Line& line : lines_) {
-    json::object l{{"product_id", line.item.id}, {"quantity", line.quantity}};
+    json::object l;
+    if (line.item.price_embedded()) {  // the server prices it from the label again (ADR 0170)
+      l = json::object{{"barcode", line.item.embedded_barcode}, {"quantity", line.quantity}};
+    } else {
+      l = json::object{{"product_id", line.item.id}, {"quantity", line.quantity}};
+    }
     if (line.discount) l["discount"] = pricing::LineDiscountJson(*line.discount);
     lines.push_back(std::move(l));
   }
@@ -216,6 +222,7 @@ std::string Till::SaleBody(std::int64_t location_id, std::optional<std::int64_t>
   }
   body["payments"] = std::move(payments);
   if (customer_id) body["customer_id"] = *customer_id;
+  if (!receipt_email.empty()) body["receipt_email"] = receipt_email;
   if (register_session_id) body["register_session_id"] = *register_session_id;
   if (!offline_at.empty()) {
     body["offline"] = true;
@@ -233,8 +240,10 @@ std::string Till::ToDraft() const {
                                  {"name", l.item.name},
                                  {"price_cents", l.item.price_cents},
                                  {"tax_class", money::TaxClassName(l.item.tax_class)},
+                                 {"barcode", l.item.embedded_barcode},
                                  {"quantity", l.quantity}});
     if (l.discount) lines.back().as_object()["discount"] = pricing::LineDiscountJson(*l.discount);
+    if (l.item.category_id) lines.back().as_object()["category_id"] = *l.item.category_id;  // category promotions
   }
   draft["lines"] = std::move(lines);
   if (customer_id) draft["customer_id"] = *customer_id;
@@ -254,6 +263,10 @@ Till Till::FromDraft(std::string_view draft) {
       if (const auto* t = l.as_object().if_contains("tax_class"); t && t->is_string()) {
         item.tax_class = money::ParseTaxClass(t->as_string()).value_or(money::TaxClass::kTaxable);
       }
+      if (const auto* b = l.as_object().if_contains("barcode"); b && b->is_string()) {
+        item.embedded_barcode = std::string(b->as_string());
+      }
+      if (const auto* c = l.as_object().if_contains("category_id"); c && c->is_int64()) item.category_id = c->as_int64();
       till.Add(item, l.at("quantity").to_number<std::int64_t>());
       if (const auto* d = l.as_object().if_contains("discount")) {
         std::string problem;

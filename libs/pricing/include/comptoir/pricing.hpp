@@ -29,6 +29,9 @@ struct Item {
   std::int64_t quantity = 0;
   money::TaxClass tax_class = money::TaxClass::kTaxable;
   std::optional<LineDiscount> discount;
+  /// The line's gross when its units do not each cost `unit_price_cents` (weighed pieces sharing a line, ADR 0170:
+  /// the sum of their labels; `unit_price_cents` is then their average). Absent: unit price × quantity.
+  std::optional<std::int64_t> gross_cents;
 };
 
 enum class PromotionKind { kPercentOff, kBuyXGetY, kBundle };
@@ -71,7 +74,7 @@ struct PricedLine {
   std::int64_t unit_price_cents = 0;
   std::int64_t quantity = 0;
   money::TaxClass tax_class = money::TaxClass::kTaxable;
-  std::int64_t gross_cents = 0;     ///< unit price × quantity
+  std::int64_t gross_cents = 0;     ///< unit price × quantity (or the item's own gross_cents)
   std::int64_t discount_cents = 0;  ///< Σ adjustments
   std::int64_t net_cents = 0;       ///< gross − discount: what the line costs before taxes
   std::vector<Adjustment> adjustments;

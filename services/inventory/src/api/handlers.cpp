@@ -38,6 +38,20 @@ constexpr std::array kRoutes{
     RouteEntry{Method::kPost, "/api/v1/restock-requests/{id}/reject", &Handlers::RejectRestock},
     RouteEntry{Method::kPost, "/api/v1/restock-requests/{id}/ship", &Handlers::ShipRestock},
     RouteEntry{Method::kPost, "/api/v1/restock-requests/{id}/receive", &Handlers::ReceiveRestock},
+    RouteEntry{Method::kPost, "/api/v1/inventory/transfers", &Handlers::CreateTransfer},
+    RouteEntry{Method::kGet, "/api/v1/inventory/transfers", &Handlers::ListTransfers},
+    RouteEntry{Method::kGet, "/api/v1/inventory/transfers/{id}", &Handlers::GetTransfer},
+    RouteEntry{Method::kPost, "/api/v1/inventory/transfers/{id}/approve", &Handlers::ApproveTransfer},
+    RouteEntry{Method::kPost, "/api/v1/inventory/transfers/{id}/reject", &Handlers::RejectTransfer},
+    RouteEntry{Method::kPost, "/api/v1/inventory/transfers/{id}/ship", &Handlers::ShipTransfer},
+    RouteEntry{Method::kPost, "/api/v1/inventory/transfers/{id}/receive", &Handlers::ReceiveTransfer},
+    RouteEntry{Method::kPost, "/api/v1/inventory/counts", &Handlers::OpenCount},
+    RouteEntry{Method::kGet, "/api/v1/inventory/counts", &Handlers::ListCounts},
+    RouteEntry{Method::kGet, "/api/v1/inventory/counts/{id}", &Handlers::GetCount},
+    RouteEntry{Method::kPut, "/api/v1/inventory/counts/{id}/lines", &Handlers::RecordCounts},
+    RouteEntry{Method::kPost, "/api/v1/inventory/counts/{id}/post", &Handlers::PostCount},
+    RouteEntry{Method::kPost, "/api/v1/inventory/counts/{id}/cancel", &Handlers::CancelCount},
+    RouteEntry{Method::kGet, "/api/v1/inventory/counts/{id}/variance", &Handlers::GetVariance},
 };
 
 constexpr std::initializer_list<Role> kStaff = {Role::kCashier, Role::kLogistics, Role::kManager, Role::kAdmin};
@@ -183,9 +197,11 @@ awaitable<http::Response> Handlers::GetLocation(http::Request& request) {
 }
 
 awaitable<http::Response> Handlers::ListStock(http::Request& request) {
-  // Staff see the rows; shoppers and anonymous callers (the shop, the cart's stock cap) see availability only.
+  // Staff see the rows, and so does sales with its service token (it decides what a sale is short of, also
+  // for an offline sale replayed later, ADR 0090); shoppers and anonymous callers (the shop, the cart's stock
+  // cap) see availability only.
   std::optional<auth::Principal> who = verifier_.Optional(request);
-  bool staff = who && who->IsStaff();
+  bool staff = who && (who->IsStaff() || (who->IsService() && who->HasScope(auth::scope::kSaleMovements)));
   StockQuery query = ParseStockQuery(request.QueryParams());
   if (!staff && query.low_stock) {
     throw ApiError(ErrorKind::kForbidden, "auth.forbidden", "low_stock compares with reorder points: staff only");

@@ -9,6 +9,7 @@
 #include "comptoir/http/message.hpp"
 #include "comptoir/http/router.hpp"
 #include "observe/metrics.hpp"
+#include "peers/catalogue.hpp"
 #include "storage/repository.hpp"
 
 namespace comptoir::inventory {
@@ -25,8 +26,9 @@ struct Settings {
 /// trust the gateway), parses and validates, calls the repository and serialises.
 class Handlers {
  public:
-  Handlers(Repository& repository, const auth::Verifier& verifier, const Settings& settings, StockMetrics& metrics)
-      : repository_(repository), verifier_(verifier), settings_(settings), metrics_(metrics) {}
+  Handlers(Repository& repository, const auth::Verifier& verifier, const Settings& settings, StockMetrics& metrics,
+           const Catalogue& catalogue)
+      : repository_(repository), verifier_(verifier), settings_(settings), metrics_(metrics), catalogue_(catalogue) {}
 
   boost::asio::awaitable<http::Response> ListLocations(http::Request& request);
   boost::asio::awaitable<http::Response> GetLocation(http::Request& request);
@@ -53,11 +55,28 @@ class Handlers {
   boost::asio::awaitable<http::Response> ShipRestock(http::Request& request);
   boost::asio::awaitable<http::Response> ReceiveRestock(http::Request& request);
 
+  // Transfers and counts (api/transfer_handlers.cpp; ADRs 0171, 0172).
+  boost::asio::awaitable<http::Response> CreateTransfer(http::Request& request);
+  boost::asio::awaitable<http::Response> ListTransfers(http::Request& request);
+  boost::asio::awaitable<http::Response> GetTransfer(http::Request& request);
+  boost::asio::awaitable<http::Response> ApproveTransfer(http::Request& request);
+  boost::asio::awaitable<http::Response> RejectTransfer(http::Request& request);
+  boost::asio::awaitable<http::Response> ShipTransfer(http::Request& request);
+  boost::asio::awaitable<http::Response> ReceiveTransfer(http::Request& request);
+  boost::asio::awaitable<http::Response> OpenCount(http::Request& request);
+  boost::asio::awaitable<http::Response> ListCounts(http::Request& request);
+  boost::asio::awaitable<http::Response> GetCount(http::Request& request);
+  boost::asio::awaitable<http::Response> RecordCounts(http::Request& request);
+  boost::asio::awaitable<http::Response> PostCount(http::Request& request);
+  boost::asio::awaitable<http::Response> CancelCount(http::Request& request);
+  boost::asio::awaitable<http::Response> GetVariance(http::Request& request);
+
  private:
   Repository& repository_;
   const auth::Verifier& verifier_;
   const Settings& settings_;
   StockMetrics& metrics_;
+  const Catalogue& catalogue_;
 };
 
 /// One line of the service's route table.

@@ -298,4 +298,62 @@ ReorderBody ParseReorderBody(const boost::json::value& body) {
   return ReorderBody{*location_id, *product_id, *reorder_point};
 }
 
+TransferRequest ParseTransferBody(const boost::json::value& body) {
+  json::ObjectReader reader(body);
+  auto from = reader.Int("from_location_id", true, 1);
+  auto to = reader.Int("to_location_id", true, 1);
+  auto note = reader.String("note", false, 0, kNoteMaxLength);
+  TransferRequest out;
+  out.lines = ReadLines(body, reader, QuantityRule::kPositive, std::nullopt, false);
+  reader.RejectUnknown({"from_location_id", "to_location_id", "note", "lines"});
+  if (from && to && *from == *to) reader.Fail("to_location_id", "must differ from from_location_id");
+  reader.ThrowIfErrors(kInvalid);
+  out.from_location_id = *from;
+  out.to_location_id = *to;
+  out.note = note.value_or("");
+  return out;
+}
+
+CountOpenBody ParseCountOpenBody(const boost::json::value& body) {
+  json::ObjectReader reader(body);
+  auto location_id = reader.Int("location_id", true, 1);
+  auto note = reader.String("note", false, 0, kNoteMaxLength);
+  reader.RejectUnknown({"location_id", "product_ids", "note"});
+  CountOpenBody out;
+  if (const auto* object = body.if_object()) {
+    if (const auto* ids = object->if_contains("product_ids"); ids && !ids->is_null()) {
+      if (!ids->is_array() || ids->as_array().empty() || ids->as_array().size() > kMaxLines) {
+        reader.Fail("product_ids", "must be an array of 1 to " + std::to_string(kMaxLines) + " product ids");
+      } else {
+        std::vector<std::int64_t> products;
+        std::set<std::int64_t> seen;
+        for (std::size_t i = 0; i < ids->as_array().size(); ++i) {
+          const auto& id = ids->as_array()[i];
+          std::string field = "product_ids[" + std::to_string(i) + "]";
+          if (!id.is_int64() || id.as_int64() < 1) {
+            reader.Fail(field, "must be a product id (integer >= 1)");
+          } else if (!seen.insert(id.as_int64()).second) {
+            reader.Fail(field, "appears twice");
+          } else {
+            products.push_back(id.as_int64());
+          }
+        }
+        out.products = std::move(products);
+      }
+    }
+  }
+  reader.ThrowIfErrors(kInvalid);
+  out.location_id = *location_id;
+  out.note = note.value_or("");
+  return out;
+}
+
+std::vector<Line> ParseCountLinesBody(const boost::json::value& body) {
+  json::ObjectReader reader(body);
+  std::vector<Line> lines = ReadLines(body, reader, QuantityRule::kNonNegative, std::nullopt, false);
+  reader.RejectUnknown({"lines"});
+  reader.ThrowIfErrors(kInvalid);
+  return lines;
+}
+
 }  // namespace comptoir::inventory

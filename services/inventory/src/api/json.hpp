@@ -8,6 +8,7 @@
 
 #include "domain/adjustments.hpp"
 #include "domain/stock.hpp"
+#include "domain/transfers.hpp"
 
 namespace comptoir::inventory {
 
@@ -56,5 +57,23 @@ struct ReorderBody {
   std::int64_t reorder_point = 0;
 };
 ReorderBody ParseReorderBody(const boost::json::value& body);
+
+/// Transfers and counts (ADRs 0171, 0172): bodies (400 `inventory.invalid` as above) and answers.
+/// {from_location_id, to_location_id (another), note?, lines: [{product_id, quantity > 0}]}
+TransferRequest ParseTransferBody(const boost::json::value& body);
+struct CountOpenBody {
+  std::int64_t location_id = 0;
+  std::optional<std::vector<std::int64_t>> products;  ///< product_ids; absent: every product stocked there
+  std::string note;
+};
+CountOpenBody ParseCountOpenBody(const boost::json::value& body);
+/// {lines: [{product_id, quantity >= 0 (the units counted)}]}
+std::vector<Line> ParseCountLinesBody(const boost::json::value& body);
+boost::json::object ToJson(const Transfer& transfer);
+boost::json::object ToJson(const CountSheet& sheet);
+/// {count_id, location_id, status, rows: [{product_id, expected, counted, variance, unit_price_cents,
+/// value_cents}], not_counted: [product ids], totals: {units_over, units_short, net_units, value_over_cents,
+/// value_short_cents, net_value_cents}}
+boost::json::object ToJson(const VarianceReport& report, const CountSheet& sheet);
 
 }  // namespace comptoir::inventory

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <map>
 
+#include "domain/transfers.hpp"
+
 namespace comptoir::inventory {
 namespace {
 
@@ -179,9 +181,13 @@ RestockStatus RequiredBefore(RestockStatus to) noexcept {
 }
 
 void CheckTransition(std::int64_t request_id, RestockStatus from, RestockStatus to) {
+  CheckTransition("restock request", request_id, from, to);
+}
+
+void CheckTransition(std::string_view what, std::int64_t request_id, RestockStatus from, RestockStatus to) {
   if (to == RestockStatus::kRequested || RequiredBefore(to) != from) {
     throw ApiError::Conflict("inventory.illegal_transition",
-                             "restock request " + std::to_string(request_id) + " is " +
+                             std::string(what) + " " + std::to_string(request_id) + " is " +
                                  std::string(RestockStatusName(from)) + ": it cannot become " +
                                  std::string(RestockStatusName(to)) + " (it must be " +
                                  std::string(RestockStatusName(RequiredBefore(to))) + "); nothing was changed");
@@ -289,6 +295,27 @@ RestockQuery ParseRestockQuery(const QueryParams& params) {
     } else if (key == "status") {
       query.status = ParseRestockStatus(value);
       if (!query.status) errors.push_back({key, "must be one of requested, approved, rejected, shipped, received"});
+    }
+  }
+  ThrowIfAny(errors);
+  return query;
+}
+
+TransferQuery ParseTransferQuery(const QueryParams& params) {
+  RestockQuery q = ParseRestockQuery(params);  // the same parameters: location_id (either end here), status
+  return TransferQuery{q.location_id, q.status, q.page};
+}
+
+CountQuery ParseCountQuery(const QueryParams& params) {
+  std::vector<FieldError> errors;
+  CountQuery query;
+  query.page = ParsePageInto(params, errors);
+  for (const auto& [key, value] : params) {
+    if (key == "location_id") {
+      query.location_id = IdParam(key, value, errors);
+    } else if (key == "status") {
+      query.status = ParseCountStatus(value);
+      if (!query.status) errors.push_back({key, "must be one of open, posted, cancelled"});
     }
   }
   ThrowIfAny(errors);

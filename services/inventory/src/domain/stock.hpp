@@ -150,6 +150,8 @@ std::optional<RestockStatus> ParseRestockStatus(std::string_view name) noexcept;
 RestockStatus RequiredBefore(RestockStatus to) noexcept;
 /// Throws 409 `inventory.illegal_transition` unless `from` -> `to` is a step of the life cycle.
 void CheckTransition(std::int64_t request_id, RestockStatus from, RestockStatus to);
+/// The same for another thing with this life cycle (`what`: "transfer").
+void CheckTransition(std::string_view what, std::int64_t id, RestockStatus from, RestockStatus to);
 
 struct RestockLine {
   std::int64_t product_id = 0;

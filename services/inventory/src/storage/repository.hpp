@@ -2,6 +2,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "comptoir/pg/pg.hpp"
 #include "domain/adjustments.hpp"
 #include "domain/stock.hpp"
+#include "domain/transfers.hpp"
 
 namespace comptoir::inventory {
 
@@ -89,6 +91,44 @@ class Repository {
                                                      const std::string& correlation_id);
   boost::asio::awaitable<RestockRequest> ReceiveRestock(std::int64_t id, const Actor& actor,
                                                         const std::string& correlation_id);
+
+  /// Store-to-store transfers (ADR 0171, storage/transfers_repository.cpp). A non-empty `key` makes the creation
+  /// idempotent (same key and fingerprint: the same transfer; another fingerprint: 422). Each step locks the
+  /// transfer, calls `authorize` with it, then checks the step (404 inventory.transfer_not_found, 409
+  /// inventory.illegal_transition); ship and receive move the approved quantities exactly once.
+  boost::asio::awaitable<Transfer> CreateTransfer(const TransferRequest& request, const std::string& key,
+                                                  const std::string& fingerprint, const Actor& actor,
+                                                  const std::string& correlation_id);
+  boost::asio::awaitable<ListPage<Transfer>> ListTransfers(const TransferQuery& query);
+  boost::asio::awaitable<std::optional<Transfer>> FindTransfer(std::int64_t id);
+  boost::asio::awaitable<Transfer> ApproveTransfer(std::int64_t id, const std::vector<Line>& lines, const Actor& actor,
+                                                   const std::string& correlation_id,
+                                                   const std::function<void(const Transfer&)>& authorize);
+  boost::asio::awaitable<Transfer> RejectTransfer(std::int64_t id, const std::string& reason, const Actor& actor,
+                                                  const std::string& correlation_id,
+                                                  const std::function<void(const Transfer&)>& authorize);
+  /// Ship (`ship`: transfer_out at the source, 409 when short) or receive (transfer_in at the destination).
+  boost::asio::awaitable<Transfer> MoveTransfer(std::int64_t id, bool ship, const Actor& actor,
+                                                const std::string& correlation_id,
+                                                const std::function<void(const Transfer&)>& authorize);
+
+  /// Cycle counts (ADR 0172, storage/counts_repository.cpp). Opening snapshots on_hand of `products` (all the
+  /// products stocked there when nullopt); 409 inventory.count_already_open when the location has an open sheet.
+  boost::asio::awaitable<CountSheet> OpenCount(std::int64_t location_id,
+                                               const std::optional<std::vector<std::int64_t>>& products,
+                                               const std::string& note, const Actor& actor);
+  boost::asio::awaitable<ListPage<CountSheet>> ListCounts(const CountQuery& query);
+  boost::asio::awaitable<std::optional<CountSheet>> FindCount(std::int64_t id);
+  /// Records counted quantities (lines' quantity ≥ 0), each with on_hand at this moment as its expected quantity.
+  boost::asio::awaitable<CountSheet> RecordCounts(std::int64_t id, const std::vector<Line>& counted, const Actor& actor,
+                                                  const std::function<void(const CountSheet&)>& authorize);
+  /// Posts the sheet: one adjustment group `count:<id>` (count_correction) of counted − expected per line, applied
+  /// to the live on_hand; `prices` value the variance. Posting again answers the posted sheet, moving nothing.
+  boost::asio::awaitable<CountSheet> PostCount(std::int64_t id, const std::map<std::int64_t, std::int64_t>& prices,
+                                               const Actor& actor, const std::string& correlation_id,
+                                               const std::function<void(const CountSheet&)>& authorize);
+  boost::asio::awaitable<CountSheet> CancelCount(std::int64_t id, const Actor& actor,
+                                                 const std::function<void(const CountSheet&)>& authorize);
 
  private:
   pg::Pool& db_;

@@ -1,5 +1,7 @@
 #include "api/handlers.hpp"
 
+#include "comptoir/receipt/render.hpp"
+
 #include <array>
 #include <cctype>
 
@@ -22,6 +24,7 @@ constexpr std::array kRoutes{
     RouteEntry{Method::kGet, "/api/v1/orders/{id}", &Handlers::GetOrder},
     RouteEntry{Method::kPost, "/api/v1/orders/{id}/cancel", &Handlers::CancelOrder},
     RouteEntry{Method::kPost, "/api/v1/orders/{id}/status", &Handlers::ChangeStatus},
+    RouteEntry{Method::kGet, "/api/v1/orders/{id}/receipt", &Handlers::GetReceipt},
 };
 
 bool IsUuid(std::string_view text) {
@@ -165,6 +168,37 @@ awaitable<http::Response> Handlers::GetOrder(http::Request& request) {
   auth::Principal who = verifier_.Authenticate(request);
   Order order = co_await Visible(request, who);
   co_return http::Response::Json(200, OrderJson(order, ViewFor(who, order, true)));
+}
+
+awaitable<http::Response> Handlers::GetReceipt(http::Request& request) {
+  auth::Principal who = verifier_.Authenticate(request);
+  receipt::Format format = receipt::Format::kText40;
+  bool copy = false;
+  std::vector<FieldError> errors;
+  for (const auto& [key, value] : request.QueryParams()) {
+    if (key == "format" && receipt::ParseFormat(value)) {
+      format = *receipt::ParseFormat(value);
+    } else if (key == "reprint" && (value == "true" || value == "false")) {
+      copy = value == "true";
+    } else {
+      errors.push_back({key, key == "format" ? "must be text40, text48, html or escpos"
+                                             : key == "reprint" ? "must be true or false" : "unknown parameter"});
+    }
+  }
+  if (!errors.empty()) throw ApiError::Validation("order.invalid_query", "invalid query parameters", std::move(errors));
+  Order order = co_await Visible(request, who);
+  boost::json::object record = boost::json::parse(OrderJson(order, ViewFor(who, order, true))).as_object();
+  // Online: the shop is the store; the tender is the card charged.
+  receipt::Document doc = receipt::FromJson(record, issuer_, {"Boutique en ligne", "", ""});
+  doc.online = true;
+  doc.copy = copy;
+  doc.tenders = {{"Carte de crédit", order.totals.total_cents,
+                  order.card_last4.empty() ? std::string() : "**** **** **** " + order.card_last4}};
+  http::Response response =
+      http::Response::Text(200, receipt::Render(doc, format), receipt::ContentType(format));
+  response.headers.Set("Cache-Control", "no-store");
+  response.headers.Set("X-Receipt-Number", doc.receipt_number);
+  co_return response;
 }
 
 awaitable<http::Response> Handlers::CancelOrder(http::Request& request) {

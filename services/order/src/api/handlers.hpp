@@ -1,4 +1,5 @@
 #pragma once
+#include "comptoir/receipt/document.hpp"
 #include <span>
 #include <string_view>
 #include <utility>
@@ -34,14 +35,17 @@ bool MayCancel(const auth::Principal& who, const Order& order);
 /// The HTTP face of the order service: each handler authenticates the caller itself.
 class Handlers {
  public:
-  Handlers(Repository& repository, Saga& saga, const auth::Verifier& verifier)
-      : repository_(repository), saga_(saga), verifier_(verifier) {}
+  Handlers(Repository& repository, Saga& saga, const auth::Verifier& verifier, receipt::Issuer issuer)
+      : repository_(repository), saga_(saga), verifier_(verifier), issuer_(std::move(issuer)) {}
 
   boost::asio::awaitable<http::Response> Checkout(http::Request& request);
   boost::asio::awaitable<http::Response> ListOrders(http::Request& request);
   boost::asio::awaitable<http::Response> GetOrder(http::Request& request);
   boost::asio::awaitable<http::Response> CancelOrder(http::Request& request);
   boost::asio::awaitable<http::Response> ChangeStatus(http::Request& request);
+  /// GET /orders/{id}/receipt?format=text40|text48|html|escpos&reprint=: the order's receipt (ADR 0160), for whoever
+  /// may read the order (its shopper, logistics, managers, admins).
+  boost::asio::awaitable<http::Response> GetReceipt(http::Request& request);
 
  private:
   boost::asio::awaitable<Order> Visible(const http::Request& request, const auth::Principal& who);
@@ -49,6 +53,7 @@ class Handlers {
   Repository& repository_;
   Saga& saga_;
   const auth::Verifier& verifier_;
+  receipt::Issuer issuer_;
 };
 
 struct RouteEntry {

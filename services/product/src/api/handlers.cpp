@@ -16,6 +16,7 @@ constexpr std::array kRoutes{
     RouteEntry{Method::kGet, "/api/v1/products", &Handlers::ListProducts},
     RouteEntry{Method::kPost, "/api/v1/products", &Handlers::CreateProduct},
     RouteEntry{Method::kGet, "/api/v1/products/by-sku/{sku}", &Handlers::GetProductBySku},
+    RouteEntry{Method::kGet, "/api/v1/products/by-barcode/{code}", &Handlers::GetProductByBarcode},
     RouteEntry{Method::kGet, "/api/v1/products/{id}", &Handlers::GetProduct},
     RouteEntry{Method::kPut, "/api/v1/products/{id}", &Handlers::ReplaceProduct},
     RouteEntry{Method::kPatch, "/api/v1/products/{id}", &Handlers::PatchProduct},
@@ -138,6 +139,30 @@ boost::asio::awaitable<http::Response> Handlers::GetProductBySku(http::Request& 
   std::optional<Product> product = co_await repository_.FindProductBySku(sku);
   if (!product) throw ApiError::NotFound("product.not_found", "no product has SKU " + sku);
   auto entry = Cached(boost::json::serialize(ToJson(*product)));
+  cache_.Fill(ticket, key, entry);
+  co_return Answer(request, *entry);
+}
+
+// A scan at the till (ADR 0170): a GTIN names its product; a price-embedded code (02, 20–29) names the product with
+// its item code and carries the price to charge. A wrong check digit or price verifier is 400, never a lookup.
+boost::asio::awaitable<http::Response> Handlers::GetProductByBarcode(http::Request& request) {
+  Scan scan = ReadScan(request.PathParam("code"));
+  const std::string key = "barcode:" + scan.gtin;
+  if (auto hit = cache_.Lookup(key)) co_return Answer(request, *hit);
+  const auto ticket = cache_.BeginFill();
+  // Not a conditional expression of two co_awaits: GCC 12 destroys its temporaries too early.
+  std::optional<Product> product;
+  if (scan.price_embedded) {
+    product = co_await repository_.FindProductByScaleCode(scan.item_code);
+  } else {
+    product = co_await repository_.FindProductByBarcode(scan.gtin);
+  }
+  if (!product) {
+    throw ApiError::NotFound("product.not_found", scan.price_embedded
+                                                      ? "no product has the scale item code " + scan.item_code
+                                                      : "no product has the barcode " + scan.gtin);
+  }
+  auto entry = Cached(boost::json::serialize(ScanJson(scan, *product)));
   cache_.Fill(ticket, key, entry);
   co_return Answer(request, *entry);
 }

@@ -25,6 +25,7 @@ class Handlers {
   boost::asio::awaitable<http::Response> ListProducts(http::Request& request);
   boost::asio::awaitable<http::Response> GetProduct(http::Request& request);
   boost::asio::awaitable<http::Response> GetProductBySku(http::Request& request);
+  boost::asio::awaitable<http::Response> GetProductByBarcode(http::Request& request);
   boost::asio::awaitable<http::Response> CreateProduct(http::Request& request);
   boost::asio::awaitable<http::Response> ReplaceProduct(http::Request& request);
   boost::asio::awaitable<http::Response> PatchProduct(http::Request& request);

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "comptoir/json.hpp"
+#include "domain/barcode.hpp"
 
 namespace comptoir::product {
 
@@ -20,6 +21,16 @@ boost::json::object ToJson(const Product& product) {
   o["price_cents"] = product.price_cents;
   o["active"] = product.active;
   o["tax_class"] = money::TaxClassName(product.tax_class);
+  if (product.barcode) {
+    o["barcode"] = *product.barcode;
+  } else {
+    o["barcode"] = nullptr;
+  }
+  if (product.scale_code) {
+    o["scale_code"] = *product.scale_code;
+  } else {
+    o["scale_code"] = nullptr;
+  }
   o["created_at"] = product.created_at;
   o["updated_at"] = product.updated_at;
   return o;
@@ -35,6 +46,22 @@ boost::json::object ToJson(const Category& category) {
   return o;
 }
 
+boost::json::object ScanJson(const Scan& scan, const Product& product) {
+  boost::json::object o;
+  o["barcode"] = scan.gtin;
+  o["kind"] = scan.price_embedded ? "price_embedded" : "gtin";
+  if (scan.price_embedded) {
+    o["item_code"] = scan.item_code;
+    o["embedded_price_cents"] = scan.embedded_price_cents;
+  } else {
+    o["item_code"] = nullptr;
+    o["embedded_price_cents"] = nullptr;
+  }
+  o["price_cents"] = scan.price_embedded ? scan.embedded_price_cents : product.price_cents;
+  o["product"] = ToJson(product);
+  return o;
+}
+
 std::string ListJson(const boost::json::array& data, const Page& page, std::int64_t total) {
   boost::json::object body;
   body["data"] = data;
@@ -44,7 +71,8 @@ std::string ListJson(const boost::json::array& data, const Page& page, std::int6
 
 ProductChange ParseProductBody(const boost::json::value& body, ProductBodyMode mode) {
   json::ObjectReader reader(body);
-  reader.RejectUnknown({"sku", "name", "description", "category_id", "price_cents", "active", "tax_class",
+  reader.RejectUnknown({"sku", "name", "description", "category_id", "price_cents", "active", "tax_class", "barcode",
+                        "scale_code",
                         // read-only fields that a client may send back unchanged after a GET
                         "id", "created_at", "updated_at"});
   const bool full = mode != ProductBodyMode::kPatch;
@@ -93,6 +121,34 @@ ProductChange ParseProductBody(const boost::json::value& body, ProductBodyMode m
     reader.Fail("tax_class", "must not be null");
   }
   if (full && !change.tax_class) change.tax_class = money::TaxClass::kTaxable;
+  // Barcodes (ADR 0170): a UPC-A is stored as its EAN-13 (leading 0); a wrong check digit is refused with the
+  // digit GS1 expects, and the in-store ranges (02, 20–29) are the scale's, never a product's barcode.
+  if (reader.IsNull("barcode")) {
+    if (full || reader.Has("barcode")) change.barcode = std::optional<std::string>();
+  } else if (auto barcode = reader.String("barcode", false, 1, 14)) {
+    std::string gtin;
+    if (auto problem = GtinProblem(*barcode, &gtin)) {
+      reader.Fail("barcode", *problem);
+    } else if (IsInStorePrefix(gtin)) {
+      reader.Fail("barcode", "prefixes 02 and 20-29 are printed by the store's scales; give the product a scale_code");
+    } else {
+      change.barcode = std::optional<std::string>(gtin);
+    }
+  } else if (full) {
+    change.barcode = std::optional<std::string>();
+  }
+  if (reader.IsNull("scale_code")) {
+    if (full || reader.Has("scale_code")) change.scale_code = std::optional<std::string>();
+  } else if (auto code = reader.String("scale_code", false, 1, 5)) {
+    if (auto problem = ScaleCodeProblem(*code)) {
+      reader.Fail("scale_code", *problem);
+    } else {
+      change.scale_code = std::optional<std::string>(*code);
+    }
+  } else if (full) {
+    change.scale_code = std::optional<std::string>();
+  }
+
   reader.ThrowIfErrors("product.invalid");
   return change;
 }

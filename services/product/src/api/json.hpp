@@ -4,6 +4,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "domain/barcode.hpp"
 #include "domain/catalogue.hpp"
 #include "storage/repository.hpp"
 
@@ -14,6 +15,9 @@ namespace comptoir::product {
 boost::json::object ToJson(const Product& product);
 /// The category as the API shows it: id, name, description, created_at, updated_at.
 boost::json::object ToJson(const Category& category);
+/// A scan's answer: `{barcode, kind: gtin|price_embedded, item_code, embedded_price_cents, price_cents, product}`
+/// (`price_cents` is what the till charges: the embedded price, or the product's).
+boost::json::object ScanJson(const Scan& scan, const Product& product);
 /// `{"data": [...], "meta": {"page", "per_page", "total"}}`.
 std::string ListJson(const boost::json::array& data, const Page& page, std::int64_t total);
 

@@ -37,6 +37,8 @@ struct Product {
   std::string updated_at;
   /// GST/QST class (ADR 0140): taxable unless a manager says otherwise.
   money::TaxClass tax_class = money::TaxClass::kTaxable;
+  std::optional<std::string> barcode;     ///< GTIN-13 (a UPC-A with its leading 0), ADR 0170
+  std::optional<std::string> scale_code;  ///< 5-digit item code of a good weighed in store (price-embedded codes)
 };
 
 /// A product category.
@@ -59,6 +61,8 @@ struct ProductChange {
   std::optional<std::int64_t> price_cents;
   std::optional<bool> active;
   std::optional<money::TaxClass> tax_class;
+  std::optional<std::optional<std::string>> barcode;     ///< set to nullopt-inside-optional: removed
+  std::optional<std::optional<std::string>> scale_code;  ///< idem
 };
 
 /// A category as a client writes it (POST and PUT).

@@ -14,7 +14,7 @@ namespace {
 #define COMPTOIR_PRODUCT_COLUMNS(p)                                                     \
   p "id, " p "sku, " p "name, " p "description, " p "category_id, " p "price_cents, " p \
     "active, "                                                                          \
-    "f_rfc3339(" p "created_at), f_rfc3339(" p "updated_at), " p "tax_class"
+    "f_rfc3339(" p "created_at), f_rfc3339(" p "updated_at), " p "barcode, " p "scale_code, " p "tax_class"
 #define COMPTOIR_CATEGORY_COLUMNS "id, name, description, f_rfc3339(created_at), f_rfc3339(updated_at)"
 
 // Filter of product lists: $1 q as a LIKE-escaped fragment, $2 category_id, $3 min price, $4 max
@@ -53,6 +53,12 @@ constexpr pg::Statement kFindProduct{"product.find",
 constexpr pg::Statement kFindProductBySku{"product.find_by_sku",
                                           "SELECT " COMPTOIR_PRODUCT_COLUMNS("") " FROM products WHERE sku = $1::text"};
 
+constexpr pg::Statement kFindProductByBarcode{
+    "product.find_by_barcode", "SELECT " COMPTOIR_PRODUCT_COLUMNS("") " FROM products WHERE barcode = $1::text"};
+
+constexpr pg::Statement kFindProductByScaleCode{
+    "product.find_by_scale_code", "SELECT " COMPTOIR_PRODUCT_COLUMNS("") " FROM products WHERE scale_code = $1::text"};
+
 // The product row and its outbox event in one statement (hence one transaction).
 #define COMPTOIR_PRODUCT_EVENT(change, correlation)                                  \
   ", event AS (INSERT INTO outbox (id, aggregate_type, aggregate_id, type, payload)" \
@@ -61,18 +67,20 @@ constexpr pg::Statement kFindProductBySku{"product.find_by_sku",
   ")"                                                                                \
   " FROM (SELECT gen_random_uuid() AS event_id, to_jsonb(w) AS p FROM written w) e)"
 
-// $1 sku, $2 name, $3 description, $4 category_id, $5 price_cents, $6 active, $7 correlation id,
-// $8 tax_class.
+// $1 sku, $2 name, $3 description, $4 category_id, $5 price_cents, $6 active, $7 correlation id, $8 barcode,
+// $9 scale_code, $10 tax_class.
 constexpr pg::Statement kCreateProduct{
     "product.create",
     "WITH written AS (INSERT INTO products (sku, name, description, category_id, price_cents, active, archived_at,"
-    " tax_class) VALUES ($1::text, $2::text, $3::text, $4::bigint, $5::bigint, $6::boolean,"
-    " CASE WHEN $6::boolean THEN NULL ELSE now() END, $8::text) RETURNING *)" COMPTOIR_PRODUCT_EVENT(
+    " barcode, scale_code, tax_class)"
+    " VALUES ($1::text, $2::text, $3::text, $4::bigint, $5::bigint, $6::boolean,"
+    " CASE WHEN $6::boolean THEN NULL ELSE now() END, $8::text, $9::text, $10::text) RETURNING *)" COMPTOIR_PRODUCT_EVENT(
         "created", "$7::text") " SELECT " COMPTOIR_PRODUCT_COLUMNS("w.") " FROM written w"};
 
 // $1 id; each field comes with its value, NULL meaning "keep": $2 sku, $3 name, $4 description,
-// $5 whether category_id is given, $6 category_id, $7 price_cents, $8 active; $9 correlation id; $10 tax_class.
+// $5 whether category_id is given, $6 category_id, $7 price_cents, $8 active; $9 correlation id.
 // Setting active to false archives (archived_at = now()), to true restores (archived_at = NULL).
+// $10 whether barcode is given, $11 barcode; $12 whether scale_code is given, $13 scale_code; $14 tax_class.
 constexpr pg::Statement kUpdateProduct{
     "product.update",
     "WITH written AS (UPDATE products SET"
@@ -82,7 +90,9 @@ constexpr pg::Statement kUpdateProduct{
     " category_id = CASE WHEN $5::boolean THEN $6::bigint ELSE category_id END,"
     " price_cents = COALESCE($7::bigint, price_cents),"
     " active = COALESCE($8::boolean, active),"
-    " tax_class = COALESCE($10::text, tax_class),"
+    " barcode = CASE WHEN $10::boolean THEN $11::text ELSE barcode END,"
+    " scale_code = CASE WHEN $12::boolean THEN $13::text ELSE scale_code END,"
+    " tax_class = COALESCE($14::text, tax_class),"
     " archived_at = CASE WHEN $8::boolean IS NULL THEN archived_at WHEN $8::boolean THEN NULL"
     " ELSE COALESCE(archived_at, now()) END,"
     " updated_at = now()"
@@ -118,6 +128,8 @@ constexpr pg::Statement kUpdateCategory{
 constexpr pg::Statement kDeleteCategory{"category.delete", "DELETE FROM categories WHERE id = $1::bigint"};
 
 constexpr std::string_view kSkuConstraint = "products_sku_key";
+constexpr std::string_view kBarcodeConstraint = "products_barcode_key";
+constexpr std::string_view kScaleCodeConstraint = "products_scale_code_key";
 constexpr std::string_view kCategoryNameConstraint = "categories_name_key";
 constexpr std::string_view kForeignKeyViolation = "23503";
 
@@ -126,6 +138,12 @@ constexpr std::string_view kForeignKeyViolation = "23503";
 [[noreturn]] void ThrowMapped(const pg::PgError& error) {
   if (error.IsUniqueViolation() && error.constraint() == kSkuConstraint) {
     throw ApiError::Conflict("product.duplicate_sku", "another product already has this SKU");
+  }
+  if (error.IsUniqueViolation() && error.constraint() == kBarcodeConstraint) {
+    throw ApiError::Conflict("product.duplicate_barcode", "another product already has this barcode");
+  }
+  if (error.IsUniqueViolation() && error.constraint() == kScaleCodeConstraint) {
+    throw ApiError::Conflict("product.duplicate_scale_code", "another product already has this scale item code");
   }
   if (error.IsUniqueViolation() && error.constraint() == kCategoryNameConstraint) {
     throw ApiError::Conflict("category.duplicate_name", "another category already has this name");
@@ -170,7 +188,9 @@ Product ProductFromRow(const pg::Row& row) {
   p.active = row.Bool(6);
   p.created_at = std::string(row.Text(7));
   p.updated_at = std::string(row.Text(8));
-  p.tax_class = money::ParseTaxClass(row.Text(9)).value_or(money::TaxClass::kTaxable);
+  if (auto barcode = row.OptText(9)) p.barcode = std::string(*barcode);
+  if (auto code = row.OptText(10)) p.scale_code = std::string(*code);
+  p.tax_class = money::ParseTaxClass(row.Text(11)).value_or(money::TaxClass::kTaxable);
   return p;
 }
 
@@ -193,7 +213,7 @@ boost::asio::awaitable<ListPage<Product>> Repository::ListProducts(const Product
   page.items.reserve(result.size());
   for (int i = 0; i < result.size(); ++i) page.items.push_back(ProductFromRow(result[i]));
   if (!result.empty()) {
-    page.total = result[0].Int(10);
+    page.total = result[0].Int(12);
   } else if (query.page.page > 1) {
     pg::Params count_params;
     AddFilter(count_params, query);
@@ -215,6 +235,18 @@ boost::asio::awaitable<std::optional<Product>> Repository::FindProductBySku(cons
   co_return ProductFromRow(result[0]);
 }
 
+boost::asio::awaitable<std::optional<Product>> Repository::FindProductByBarcode(const std::string& gtin13) {
+  pg::Result result = co_await db_.Execute(kFindProductByBarcode, pg::Params().Add(gtin13));
+  if (result.empty()) co_return std::nullopt;
+  co_return ProductFromRow(result[0]);
+}
+
+boost::asio::awaitable<std::optional<Product>> Repository::FindProductByScaleCode(const std::string& code) {
+  pg::Result result = co_await db_.Execute(kFindProductByScaleCode, pg::Params().Add(code));
+  if (result.empty()) co_return std::nullopt;
+  co_return ProductFromRow(result[0]);
+}
+
 boost::asio::awaitable<Product> Repository::CreateProduct(const ProductChange& change,
                                                           const std::string& correlation_id) {
   pg::Params params;
@@ -226,6 +258,8 @@ boost::asio::awaitable<Product> Repository::CreateProduct(const ProductChange& c
   }
   params.Add(change.price_cents.value_or(0)).Add(change.active.value_or(true));
   AddCorrelation(params, correlation_id);
+  params.Add(change.barcode ? *change.barcode : std::nullopt);
+  params.Add(change.scale_code ? *change.scale_code : std::nullopt);
   params.Add(std::string(money::TaxClassName(change.tax_class.value_or(money::TaxClass::kTaxable))));
   pg::Result result;
   try {
@@ -249,6 +283,8 @@ boost::asio::awaitable<std::optional<Product>> Repository::UpdateProduct(std::in
   }
   params.Add(change.price_cents).Add(change.active);
   AddCorrelation(params, correlation_id);
+  params.Add(change.barcode.has_value()).Add(change.barcode ? *change.barcode : std::nullopt);
+  params.Add(change.scale_code.has_value()).Add(change.scale_code ? *change.scale_code : std::nullopt);
   if (change.tax_class) {
     params.Add(std::string(money::TaxClassName(*change.tax_class)));
   } else {

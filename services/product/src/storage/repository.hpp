@@ -34,6 +34,10 @@ class Repository {
   boost::asio::awaitable<ListPage<Product>> ListProducts(const ProductQuery& query);
   boost::asio::awaitable<std::optional<Product>> FindProduct(std::int64_t id);
   boost::asio::awaitable<std::optional<Product>> FindProductBySku(const std::string& sku);
+  /// By its 13-digit GTIN (ADR 0170).
+  boost::asio::awaitable<std::optional<Product>> FindProductByBarcode(const std::string& gtin13);
+  /// By the 5-digit item code that price-embedded codes carry.
+  boost::asio::awaitable<std::optional<Product>> FindProductByScaleCode(const std::string& code);
   /// `change` must have sku, name and price_cents set.
   boost::asio::awaitable<Product> CreateProduct(const ProductChange& change, const std::string& correlation_id);
   /// nullopt when there is no such product.

@@ -24,9 +24,19 @@ constexpr std::array kRoutes{
     RouteEntry{Method::kGet, "/api/v1/register-sessions", &Handlers::ListSessions},
     RouteEntry{Method::kGet, "/api/v1/register-sessions/{id}", &Handlers::GetSession},
     RouteEntry{Method::kPost, "/api/v1/register-sessions/{id}/close", &Handlers::CloseSession},
+    RouteEntry{Method::kGet, "/api/v1/register-sessions/{id}/report", &Handlers::SessionReport},
+    RouteEntry{Method::kPost, "/api/v1/register-sessions/{id}/movements", &Handlers::RecordMovement},
+    RouteEntry{Method::kGet, "/api/v1/register-sessions/{id}/movements", &Handlers::ListMovements},
+    RouteEntry{Method::kPost, "/api/v1/suspended-sales", &Handlers::SuspendSale},
+    RouteEntry{Method::kGet, "/api/v1/suspended-sales", &Handlers::ListSuspendedSales},
+    RouteEntry{Method::kPost, "/api/v1/suspended-sales/{id}/resume", &Handlers::ResumeSuspendedSale},
     RouteEntry{Method::kPost, "/api/v1/gift-cards", &Handlers::IssueGiftCard},
     RouteEntry{Method::kPost, "/api/v1/gift-cards/balance", &Handlers::GiftCardBalance},
     RouteEntry{Method::kPost, "/api/v1/gift-cards/{id}/unlock", &Handlers::UnlockGiftCard},
+    RouteEntry{Method::kGet, "/api/v1/sales/{id}/receipt", &Handlers::GetReceipt},
+    RouteEntry{Method::kPost, "/api/v1/sales/{id}/receipt/email", &Handlers::EmailReceipt},
+    RouteEntry{Method::kGet, "/api/v1/sales/{id}/receipt/emails", &Handlers::ListReceiptEmails},
+    RouteEntry{Method::kGet, "/api/v1/receipts/{number}", &Handlers::GetReceiptByNumber},
 };
 
 ApiError SaleNotFound(std::string_view id) {
@@ -88,7 +98,10 @@ void AddRoutes(http::Router& router, Handlers& handlers) {
 
 boost::asio::awaitable<http::Response> Handlers::CreateSale(http::Request& request) {
   auth::Principal who = verifier_.Authenticate(request);
-  co_return co_await desk_.Sell(request, who);
+  std::optional<std::string> email = Receipts::TakeSaleEmail(request);  // ADR 0161: queued after the sale
+  http::Response response = co_await desk_.Sell(request, who);
+  if (email && response.status == 201) co_await receipts_.QueueAfterSale(request, who, response, std::move(*email));
+  co_return response;
 }
 
 boost::asio::awaitable<http::Response> Handlers::ListSales(http::Request& request) {
@@ -144,20 +157,6 @@ boost::asio::awaitable<http::Response> Handlers::OpenSession(http::Request& requ
   co_return response;
 }
 
-boost::asio::awaitable<http::Response> Handlers::CloseSession(http::Request& request) {
-  auth::Principal who = verifier_.Authenticate(request);
-  std::int64_t id = PathId(request, SessionNotFound);
-  std::int64_t counted = ParseCloseSessionBody(json::ParseBody(request.body));
-  auth::RequireRole(who, {Role::kCashier, Role::kManager, Role::kAdmin}, "close a register");
-  auto session = co_await repository_.FindSession(id);
-  if (!session) throw SessionNotFound(std::to_string(id));
-  RequireSessionVisible(who, *session);
-  auto closed = co_await repository_.CloseSession(id, counted, who.subject);
-  if (!closed) throw SessionNotFound(std::to_string(id));
-  desk_.metrics().Closed(*closed);
-  co_return JsonResponse(200, ToJson(*closed));
-}
-
 boost::asio::awaitable<http::Response> Handlers::ListSessions(http::Request& request) {
   auth::Principal who = verifier_.Authenticate(request);
   RequireReader(who, "see register sessions");
@@ -193,6 +192,33 @@ boost::asio::awaitable<http::Response> Handlers::UnlockGiftCard(http::Request& r
   auth::Principal who = verifier_.Authenticate(request);
   std::int64_t id = PathId(request, GiftCardNotFound);
   co_return co_await gift_cards_.Unlock(who, id);
+}
+
+boost::asio::awaitable<http::Response> Handlers::GetReceipt(http::Request& request) {
+  auth::Principal who = verifier_.Authenticate(request);
+  RequireReader(who, "see receipts");
+  std::int64_t id = PathId(request, SaleNotFound);
+  co_return co_await receipts_.ById(request, who, id);
+}
+
+boost::asio::awaitable<http::Response> Handlers::GetReceiptByNumber(http::Request& request) {
+  auth::Principal who = verifier_.Authenticate(request);
+  RequireReader(who, "see receipts");
+  co_return co_await receipts_.ByNumber(request, who, std::string(request.PathParam("number")));
+}
+
+boost::asio::awaitable<http::Response> Handlers::EmailReceipt(http::Request& request) {
+  auth::Principal who = verifier_.Authenticate(request);
+  RequireReader(who, "send receipts");
+  std::int64_t id = PathId(request, SaleNotFound);
+  co_return co_await receipts_.Email(request, who, id);
+}
+
+boost::asio::awaitable<http::Response> Handlers::ListReceiptEmails(http::Request& request) {
+  auth::Principal who = verifier_.Authenticate(request);
+  RequireReader(who, "see receipt e-mails");
+  std::int64_t id = PathId(request, SaleNotFound);
+  co_return co_await receipts_.Emails(request, who, id);
 }
 
 }  // namespace comptoir::sales

@@ -10,14 +10,16 @@
 #include "storage/repository.hpp"
 #include "workflow/desk.hpp"
 #include "workflow/gift_cards.hpp"
+#include "workflow/receipts.hpp"
 
 namespace comptoir::sales {
 
 /// The HTTP face of sales: authenticate, parse, call the desk or the repository, serialise.
 class Handlers {
  public:
-  Handlers(Repository& repository, Desk& desk, GiftCards& gift_cards, const auth::Verifier& verifier)
-      : repository_(repository), desk_(desk), gift_cards_(gift_cards), verifier_(verifier) {}
+  Handlers(Repository& repository, Desk& desk, GiftCards& gift_cards, Receipts& receipts,
+           const auth::Verifier& verifier)
+      : repository_(repository), desk_(desk), gift_cards_(gift_cards), receipts_(receipts), verifier_(verifier) {}
 
   boost::asio::awaitable<http::Response> CreateSale(http::Request& request);
   boost::asio::awaitable<http::Response> ListSales(http::Request& request);
@@ -29,15 +31,29 @@ class Handlers {
   boost::asio::awaitable<http::Response> CloseSession(http::Request& request);
   boost::asio::awaitable<http::Response> ListSessions(http::Request& request);
   boost::asio::awaitable<http::Response> GetSession(http::Request& request);
+  // Till operations (api/till_handlers.cpp, ADR 0150).
+  boost::asio::awaitable<http::Response> SessionReport(http::Request& request);
+  boost::asio::awaitable<http::Response> RecordMovement(http::Request& request);
+  boost::asio::awaitable<http::Response> ListMovements(http::Request& request);
+  // Suspended sales (api/suspended_handlers.cpp).
+  boost::asio::awaitable<http::Response> SuspendSale(http::Request& request);
+  boost::asio::awaitable<http::Response> ListSuspendedSales(http::Request& request);
+  boost::asio::awaitable<http::Response> ResumeSuspendedSale(http::Request& request);
 
   boost::asio::awaitable<http::Response> IssueGiftCard(http::Request& request);
   boost::asio::awaitable<http::Response> GiftCardBalance(http::Request& request);
   boost::asio::awaitable<http::Response> UnlockGiftCard(http::Request& request);
 
+  boost::asio::awaitable<http::Response> GetReceipt(http::Request& request);
+  boost::asio::awaitable<http::Response> GetReceiptByNumber(http::Request& request);
+  boost::asio::awaitable<http::Response> EmailReceipt(http::Request& request);
+  boost::asio::awaitable<http::Response> ListReceiptEmails(http::Request& request);
+
  private:
   Repository& repository_;
   Desk& desk_;
   GiftCards& gift_cards_;
+  Receipts& receipts_;
   const auth::Verifier& verifier_;
 };
 

@@ -129,10 +129,29 @@ SaleRequest ParseSaleBody(const boost::json::value& body) {
   if (const auto* lines = ArrayField(body, reader, "lines", true, kMaxLines)) {
     for (std::size_t i = 0; i < lines->size(); ++i) {
       json::ObjectReader line((*lines)[i], "lines[" + std::to_string(i) + "].");
-      line.RejectUnknown({"product_id", "sku", "quantity", "discount"});
+      if (line.Has("gift_card_code")) {
+        // A gift card sold, activated or topped up (ADR 0152): a code and an amount, no PIN, no tax.
+        line.RejectUnknown({"gift_card_code", "amount_cents"});
+        GiftCardLoad load;
+        load.line_index = i;
+        load.amount_cents = line.Int("amount_cents", true, 1, kMaxGiftCardBalanceCents).value_or(0);
+        if (auto code = line.String("gift_card_code", true, 1, kMaxGiftCardCodeLength)) {
+          if (auto canonical = ParseGiftCardCode(*code)) {
+            load.gift_card_code = *canonical;
+          } else {
+            line.Fail("gift_card_code", "is not a gift card code (GC- and 16 symbols, the last a check symbol)");
+          }
+        }
+        if (request.offline) line.Fail("gift_card_code", "gift cards are sold online only");
+        Merge(reader, line, nested);
+        request.gift_cards.push_back(std::move(load));
+        continue;
+      }
+      line.RejectUnknown({"product_id", "sku", "barcode", "quantity", "discount"});
       LineRequest l;
       l.product_id = line.Int("product_id", false, 1);
       l.sku = line.String("sku", false, 1, 64);
+      l.barcode = line.String("barcode", false, 12, 13);  // EAN-13 or UPC-A as scanned (ADR 0170)
       l.quantity = line.Int("quantity", true, 1, kMaxQuantity).value_or(1);
       if (const auto* o = (*lines)[i].if_object(); o && o->contains("discount") && !o->at("discount").is_null()) {
         std::string problem;
@@ -143,10 +162,11 @@ SaleRequest ParseSaleBody(const boost::json::value& body) {
           line.Fail("discount", *shape);
         }
       }
-      if (line.Has("product_id") && line.Has("sku") && !line.IsNull("product_id") && !line.IsNull("sku")) {
-        line.Fail("sku", "give either product_id or sku, not both");
-      } else if (!l.product_id && !l.sku && line.ok()) {
-        line.Fail("product_id", "product_id or sku is required");
+      int given = (l.product_id ? 1 : 0) + (l.sku ? 1 : 0) + (l.barcode ? 1 : 0);
+      if (given > 1) {
+        line.Fail(l.barcode ? "barcode" : "sku", "give one of product_id, sku or barcode");
+      } else if (given == 0 && line.ok()) {
+        line.Fail("product_id", "product_id, sku or barcode is required");
       }
       Merge(reader, line, nested);
       request.lines.push_back(std::move(l));
@@ -192,6 +212,13 @@ SaleRequest ParseSaleBody(const boost::json::value& body) {
       }
       Merge(reader, payment, nested);
       request.payments.push_back(std::move(p));
+    }
+  }
+  if (!request.gift_cards.empty()) {
+    for (std::size_t i = 0; i < request.payments.size(); ++i) {
+      if (request.payments[i].method == Tender::kGiftCard) {
+        nested.push_back({"payments[" + std::to_string(i) + "].method", "a gift card cannot pay for gift cards"});
+      }
     }
   }
   ThrowIfAny(reader, std::move(nested));
@@ -274,6 +301,16 @@ boost::json::object ToJson(const Sale& sale) {
   o["cash_taken_cents"] = sale.cash_taken_cents;
   o["cash_paid_out_cents"] = sale.cash_paid_out_cents;
   o["refunded_cents"] = sale.refunded.total_cents;
+  boost::json::array loads;
+  for (const GiftCardLoad& l : sale.gift_card_loads) {
+    loads.push_back({{"gift_card_code", MaskGiftCardCode(l.gift_card_code)},
+                     {"kind", l.kind},
+                     {"amount_cents", l.amount_cents},
+                     {"balance_cents", l.balance_cents}});
+  }
+  o["gift_cards"] = std::move(loads);
+  o["gift_card_cents"] = sale.gift_card_cents;
+  o["after_close"] = sale.after_close;
   o["created_at"] = sale.created_at;
   return o;
 }
@@ -321,6 +358,7 @@ boost::json::object ToJson(const RegisterSession& s) {
   o["over_short_cents"] = OptInt(s.over_short_cents);
   o["closed_by"] = OptString(s.closed_by);
   o["closed_at"] = OptString(s.closed_at);
+  o["z_number"] = OptInt(s.z_number);
   return o;
 }
 

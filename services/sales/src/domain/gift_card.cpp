@@ -102,4 +102,10 @@ ApiError GiftCardInsufficient(std::size_t payment_index) {
                   {{"payments[" + std::to_string(payment_index) + "].amount_cents", "exceeds the gift card balance"}});
 }
 
+ApiError GiftCardBalanceLimit(std::size_t line_index) {
+  return ApiError(ErrorKind::kUnprocessable, "sales.gift_card_balance_limit",
+                  "a gift card holds at most 5 000,00 $; this load would exceed it",
+                  {{"lines[" + std::to_string(line_index) + "].amount_cents", "exceeds the card's limit"}});
+}
+
 }  // namespace comptoir::sales

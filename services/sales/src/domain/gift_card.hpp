@@ -48,5 +48,8 @@ std::optional<std::string> GiftCardPinFrom(std::uint32_t random) noexcept;
 ApiError GiftCardRefused(std::string field);
 /// 422 `sales.gift_card_insufficient` on `payments[i].amount_cents` — never with the balance.
 ApiError GiftCardInsufficient(std::size_t payment_index);
+/// 422 `sales.gift_card_balance_limit` on `lines[i].amount_cents`: the load would take the card above
+/// kMaxGiftCardBalanceCents (ADR 0152).
+ApiError GiftCardBalanceLimit(std::size_t line_index);
 
 }  // namespace comptoir::sales

@@ -78,8 +78,10 @@ Refund ComputeRefund(const Sale& sale, std::span<const ReturnLineRequest> lines,
       }
     }
   }
-  // What was paid comes back (ADR 0141): each line's net prorated cumulatively, so that any split of returns
-  // adds up to exactly the line's net; taxes cumulatively on the taxable part (ADR 0140).
+  // What was paid comes back (ADR 0141): each line's net prorated cumulatively — Prorated(after) − Prorated(before)
+  // — so that any split of returns adds up to exactly the line's net and the last units refund what is left of it.
+  // That covers a discounted line and weighed pieces sharing a line alike (ADR 0170: priced by their labels, the
+  // unit price their rounded average). Taxes cumulatively on the taxable part (ADR 0140).
   money::ClassAmounts before;
   for (const SaleLine& s : sale.lines) {
     before.Add(s.tax_class, pricing::Prorated(s.line_total_cents, s.quantity, s.returned_quantity));

@@ -124,6 +124,7 @@ PricedSale PriceSale(std::span<const Scanned> scanned, std::span<const pricing::
   std::vector<const Product*> products;
   std::vector<std::size_t> discount_at;  // per item: the request line that carried its discount
   std::map<std::int64_t, std::size_t> index;
+  std::vector<std::int64_t> gross;  // per item: what its scans cost (weighed pieces: the sum of their labels)
   std::vector<FieldError> errors;
   for (const Scanned& s : scanned) {
     auto [it, inserted] = index.try_emplace(s.product.id, items.size());
@@ -132,9 +133,11 @@ PricedSale PriceSale(std::span<const Scanned> scanned, std::span<const pricing::
                                     s.product.tax_class, s.discount});
       products.push_back(&s.product);
       discount_at.push_back(s.request_index);
+      gross.push_back(s.product.price_cents * s.quantity);
     } else {
       pricing::Item& item = items[it->second];
       item.quantity += s.quantity;
+      gross[it->second] += s.product.price_cents * s.quantity;
       if (s.discount && item.discount) {
         errors.push_back({"lines[" + std::to_string(s.request_index) + "].discount",
                           "one discount per product: product " + std::to_string(s.product.id) + " has one already"});
@@ -150,13 +153,21 @@ PricedSale PriceSale(std::span<const Scanned> scanned, std::span<const pricing::
       errors.push_back({"lines[" + std::to_string(discount_at[i]) + "].discount", *problem});
     }
   }
+  // Weighed pieces of one product (ADR 0170) share its line: the line's gross is the sum of their labels, its unit
+  // price their average rounded half-up (what a promotion's free or discounted unit is worth).
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (gross[i] != items[i].unit_price_cents * items[i].quantity) {
+      items[i].unit_price_cents = (gross[i] * 2 + items[i].quantity) / (2 * items[i].quantity);
+      items[i].gross_cents = gross[i];
+    }
+  }
   if (!errors.empty()) throw ApiError::Validation("request.validation_failed", "invalid line discount", std::move(errors));
   const pricing::Quote quote = pricing::Price(items, promotions);
   PricedSale out;
   for (std::size_t i = 0; i < quote.lines.size(); ++i) {
     const pricing::PricedLine& q = quote.lines[i];
     const Product& p = *products[i];
-    SaleLine line{p.id, p.sku, p.name, p.price_cents, q.quantity, q.net_cents, 0, 0};
+    SaleLine line{p.id, p.sku, p.name, q.unit_price_cents, q.quantity, q.net_cents, 0, 0};
     line.tax_class = q.tax_class;
     line.gross_cents = q.gross_cents;
     line.discount_cents = q.discount_cents;
@@ -176,16 +187,19 @@ std::vector<SaleLine> PriceLines(std::span<const std::pair<Product, std::int64_t
   std::map<std::int64_t, std::size_t> index;
   for (const auto& [product, quantity] : scanned) {
     auto [it, inserted] = index.try_emplace(product.id, lines.size());
-    if (inserted) {
-      lines.push_back(SaleLine{product.id, product.sku, product.name, product.price_cents, quantity, 0, 0});
-    } else {
-      lines[it->second].quantity += quantity;
+    if (inserted) lines.push_back(SaleLine{product.id, product.sku, product.name, product.price_cents, 0, 0, 0});
+    SaleLine& line = lines[it->second];
+    line.quantity += quantity;
+    line.line_total_cents += product.price_cents * quantity;
+  }
+  // Weighed pieces of one product (ADR 0170) carry their own label prices: the line's total is their sum, its unit
+  // price their average, rounded half-up (a sale has one line per product).
+  for (SaleLine& line : lines) {
+    if (line.line_total_cents != line.unit_price_cents * line.quantity) {
+      line.unit_price_cents = (line.line_total_cents * 2 + line.quantity) / (2 * line.quantity);
     }
   }
-  for (SaleLine& line : lines) {
-    line.line_total_cents = line.unit_price_cents * line.quantity;
-    line.gross_cents = line.line_total_cents;
-  }
+  for (SaleLine& line : lines) line.gross_cents = line.line_total_cents;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     for (const auto& [product, quantity] : scanned) {
       if (product.id == lines[i].product_id) lines[i].tax_class = product.tax_class;

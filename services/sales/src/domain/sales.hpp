@@ -36,6 +36,7 @@ std::optional<Tender> ParseTender(std::string_view text) noexcept;
 struct LineRequest {
   std::optional<std::int64_t> product_id;
   std::optional<std::string> sku;
+  std::optional<std::string> barcode;  ///< as scanned: EAN-13 or UPC-A, maybe price-embedded (ADR 0170)
   std::int64_t quantity = 1;
   /// The cashier's line discount (ADR 0141): percent or amount, optionally on some units of the line.
   std::optional<pricing::LineDiscount> discount;
@@ -52,10 +53,21 @@ struct Payment {
   std::int64_t refunded_cents = 0;           ///< recorded non-cash tenders: refunded on it so far
 };
 
+/// A gift card sold, activated or topped up as a line of a sale (ADR 0152): not taxable.
+struct GiftCardLoad {
+  std::string gift_card_code;  ///< canonical in a request; masked once recorded
+  std::int64_t amount_cents = 0;
+  std::optional<std::int64_t> gift_card_id;  ///< recorded loads
+  std::string kind;                          ///< recorded: "activation" (the card's first load) | "top_up"
+  std::int64_t balance_cents = 0;            ///< recorded: the card's balance after the load
+  std::size_t line_index = 0;                ///< its place in the request's `lines` (errors name it)
+};
+
 /// A validated POST /sales body.
 struct SaleRequest {
   std::int64_t location_id = 0;
   std::vector<LineRequest> lines;
+  std::vector<GiftCardLoad> gift_cards;  ///< lines `{gift_card_code, amount_cents}`
   std::vector<Payment> payments;
   std::optional<std::int64_t> customer_id;
   std::optional<std::int64_t> register_session_id;
@@ -74,6 +86,8 @@ struct Product {
   bool active = true;
   std::optional<std::int64_t> category_id;
   money::TaxClass tax_class = money::TaxClass::kTaxable;
+  /// Priced by a price-embedded barcode (ADR 0170): price_cents is the label's.
+  bool price_embedded = false;
 };
 
 /// A priced line of a sale.
@@ -136,6 +150,11 @@ struct Sale {
   std::int64_t cash_refunded_cents = 0;  ///< exact part of the refunds taken from the sale's cash
   std::int64_t cash_paid_out_cents = 0;  ///< cash handed back for it (rounded to 0.05 $, ≤ cash taken)
   bool offline = false;  ///< replayed from a till's offline journal (ADR 0090)
+  /// Gift cards loaded by the sale (not taxable, outside the subtotal; in the total and the tenders).
+  std::vector<GiftCardLoad> gift_card_loads;
+  std::int64_t gift_card_cents = 0;  ///< Σ of the loads
+  /// An offline sale replayed after its register session closed (ADR 0151): outside that session's Z.
+  bool after_close = false;
   std::string created_at;
   std::vector<pricing::AppliedPromotion> promotions;  ///< automatic promotions that gave something
   std::optional<std::string> discount_approved_by;    ///< the manager who approved a discount above the limit
@@ -208,6 +227,7 @@ struct RegisterSession {
   std::optional<std::int64_t> over_short_cents;
   std::optional<std::string> closed_by;
   std::optional<std::string> closed_at;
+  std::optional<std::int64_t> z_number;  ///< closed sessions: the number of their Z report
 };
 
 /// Taxes (money::QuebecTaxes) and total of a pre-tax subtotal, all of it taxable.
@@ -238,7 +258,8 @@ PricedSale PriceSale(std::span<const Scanned> scanned, std::span<const pricing::
                      std::int64_t limit_percent);
 
 /// Prices resolved lines: one line per product (a product scanned twice is merged into its first
-/// line, quantities summed), line total = unit price × quantity, and the sale's totals.
+/// line, quantities summed), line total = the sum of what each scan costs — unit price × quantity, or for
+/// weighed pieces (ADR 0170) the sum of their labels, the unit price then their average rounded half-up.
 std::vector<SaleLine> PriceLines(std::span<const std::pair<Product, std::int64_t>> scanned);
 /// Totals of priced lines: line totals summed per tax class, then taxes once (ADR 0140).
 Totals TotalsOfLines(std::span<const SaleLine> lines) noexcept;

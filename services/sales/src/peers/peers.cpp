@@ -64,6 +64,28 @@ boost::asio::awaitable<std::vector<pricing::Promotion>> Catalogue::Promotions(co
   }
 }
 
+boost::asio::awaitable<std::optional<Product>> Catalogue::ByBarcode(const http::Request& origin,
+                                                                    std::string code) const {
+  boost::json::value body;
+  try {
+    body =
+        co_await peer_.CallJson(origin, http::Method::kGet, "/api/v1/products/by-barcode/" + http::PercentEncode(code));
+  } catch (const ApiError& e) {
+    if (e.kind() != ErrorKind::kNotFound) throw;
+    co_return std::nullopt;
+  }
+  try {
+    Product p = ProductFromJson(body.at("product"));
+    if (body.at("kind").as_string() == "price_embedded") {
+      p.price_cents = body.at("embedded_price_cents").to_number<std::int64_t>();
+      p.price_embedded = true;
+    }
+    co_return p;
+  } catch (const std::exception&) {
+    throw ApiError::Unavailable("product.unavailable", "product answered an unexpected scan shape");
+  }
+}
+
 boost::asio::awaitable<StockMovement> Stock::Move(const http::Request& origin, const std::string& key,
                                                   std::int64_t location_id, std::string_view reason,
                                                   std::span<const SaleLine> lines, int sign) const {

@@ -24,6 +24,9 @@ class Catalogue {
   /// `product.unavailable` when product cannot say: a sale is never priced without its promotions.
   boost::asio::awaitable<std::vector<pricing::Promotion>> Promotions(const http::Request& origin,
                                                                      std::int64_t location_id) const;
+  /// A scanned EAN-13 / UPC-A (GET /api/v1/products/by-barcode/{code}); a price-embedded code gives the product
+  /// priced at the embedded price, with `price_embedded` set.
+  boost::asio::awaitable<std::optional<Product>> ByBarcode(const http::Request& origin, std::string code) const;
 
  private:
   service::Peer peer_;

@@ -9,6 +9,7 @@
 #include "comptoir/money.hpp"
 #include "comptoir/pricing_json.hpp"
 #include "domain/gift_card.hpp"
+#include "storage/rows.hpp"
 
 namespace comptoir::sales {
 namespace {
@@ -17,12 +18,8 @@ namespace {
   "id, receipt_number, location_id, cashier_id, customer_id, register_session_id, subtotal_cents,"         \
   " gst_cents, qst_cents, total_cents, cash_rounding_cents, change_cents, returned_subtotal_cents,"        \
   " f_rfc3339(created_at), cash_taken_cents, refunded_gst_cents, refunded_qst_cents, cash_refunded_cents," \
-  " cash_paid_out_cents, offline, discount_cents, taxable_cents, zero_rated_cents, exempt_cents,"          \
-  " promotions::text, discount_approved_by"
-
-#define COMPTOIR_SESSION_COLUMNS                                                                      \
-  "id, location_id, register, status = 'open', opening_float_cents, opened_by, f_rfc3339(opened_at)," \
-  " counted_cash_cents, expected_cash_cents, over_short_cents, closed_by, f_rfc3339(closed_at)"
+  " cash_paid_out_cents, offline, after_close, gift_card_cents, discount_cents, taxable_cents, zero_rated_cents,"  \
+  " exempt_cents, promotions::text, discount_approved_by"
 
 #define COMPTOIR_RETURN_COLUMNS                                                                       \
   "id, sale_id, location_id, cashier_id, register_session_id, reason, refund_method, subtotal_cents," \
@@ -35,6 +32,24 @@ constexpr pg::Statement kDebitGiftCard{
 constexpr pg::Statement kCreditGiftCard{
     "sales.gift_card_credit",
     "UPDATE gift_cards SET balance_cents = balance_cents + $2::bigint, updated_at = now() WHERE id = $1::bigint"};
+
+// A load: the card's balance after it, and whether it was the activation of an inactive card. The card row
+// is locked first (FOR UPDATE in the subquery), so concurrent top-ups queue on it: none is lost.
+constexpr pg::Statement kLoadGiftCard{
+    "sales.gift_card_load",
+    "UPDATE gift_cards g SET balance_cents = g.balance_cents + $2::bigint, active = true,"
+    " activated_at = COALESCE(g.activated_at, now()), updated_at = now()"
+    " FROM (SELECT id, active FROM gift_cards WHERE id = $1::bigint FOR UPDATE) old"
+    " WHERE g.id = old.id AND g.balance_cents + $2::bigint <= $3::bigint"
+    " RETURNING g.balance_cents, NOT old.active"};
+constexpr pg::Statement kInsertGiftCardLoad{
+    "sales.insert_gift_card_load",
+    "INSERT INTO sale_gift_card_loads (sale_id, line_no, gift_card_id, gift_card_code, kind, amount_cents,"
+    " balance_cents) VALUES ($1::bigint, $2::int, $3::bigint, $4::text, $5::text, $6::bigint, $7::bigint)"};
+constexpr pg::Statement kSaleGiftCardLoads{
+    "sales.gift_card_loads",
+    "SELECT sale_id, gift_card_id, gift_card_code, kind, amount_cents, balance_cents FROM sale_gift_card_loads"
+    " WHERE sale_id = ANY($1::bigint[]) ORDER BY sale_id, line_no"};
 
 constexpr pg::Statement kSessionForUse{
     "sales.session_for_use",
@@ -49,11 +64,12 @@ constexpr pg::Statement kInsertSale{
     "sales.insert",
     "INSERT INTO sales (receipt_number, location_id, cashier_id, customer_id, register_session_id, subtotal_cents,"
     " gst_cents, qst_cents, total_cents, cash_rounding_cents, cash_taken_cents, change_cents, idempotency_key,"
-    " inventory_key, created_at, offline, stock_short, discount_cents, taxable_cents, zero_rated_cents, exempt_cents,"
-    " promotions, discount_approved_by)"
+    " inventory_key, created_at, offline, stock_short, after_close, gift_card_cents, discount_cents, taxable_cents,"
+    " zero_rated_cents, exempt_cents, promotions, discount_approved_by)"
     " VALUES ($1::text, $2::bigint, $3::text, $4::bigint, $5::bigint, $6::bigint, $7::bigint, $8::bigint, $9::bigint,"
     " $10::bigint, $11::bigint, $12::bigint, $13::text, $14::text, COALESCE($15::timestamptz, now()), $16::boolean,"
-    " $17::boolean, $18::bigint, $19::bigint, $20::bigint, $21::bigint, $22::jsonb, $23::text)"
+    " $17::boolean, $18::boolean, $19::bigint, $20::bigint, $21::bigint, $22::bigint, $23::bigint, $24::jsonb,"
+    " $25::text)"
     " RETURNING id, f_rfc3339(created_at)"};
 
 constexpr pg::Statement kInsertSaleLine{
@@ -180,17 +196,6 @@ constexpr pg::Statement kFindSession{
     "sales.session_find", "SELECT " COMPTOIR_SESSION_COLUMNS " FROM register_sessions WHERE id = $1::bigint"};
 constexpr pg::Statement kLockSession{"sales.session_lock", "SELECT " COMPTOIR_SESSION_COLUMNS
                                                            " FROM register_sessions WHERE id = $1::bigint FOR UPDATE"};
-// Cash that stayed in the drawer (tendered − change) and cash paid out by refunds (rounded to 0.05 $).
-constexpr pg::Statement kSessionCash{
-    "sales.session_cash",
-    "SELECT (SELECT COALESCE(sum(cash_taken_cents), 0) FROM sales WHERE register_session_id = $1::bigint),"
-    " (SELECT COALESCE(sum(cash_paid_cents), 0) FROM sale_returns"
-    "  WHERE register_session_id = $1::bigint AND status = 'completed')"};
-constexpr pg::Statement kCloseSession{
-    "sales.session_close",
-    "UPDATE register_sessions SET status = 'closed', counted_cash_cents = $2::bigint, expected_cash_cents = $3::bigint,"
-    " over_short_cents = $2::bigint - $3::bigint, closed_by = $4::text, closed_at = now()"
-    " WHERE id = $1::bigint RETURNING " COMPTOIR_SESSION_COLUMNS};
 #define COMPTOIR_SESSION_FILTER                             \
   " WHERE ($1::bigint IS NULL OR location_id = $1::bigint)" \
   " AND ($2::boolean IS NULL OR (status = 'open') = $2::boolean)"
@@ -238,9 +243,11 @@ Sale SaleFromRow(const pg::Row& row) {
   sale.cash_refunded_cents = row.Int(17);
   sale.cash_paid_out_cents = row.Int(18);
   sale.offline = row.Bool(19);
-  sale.totals.discount_cents = row.Int(20);
-  sale.totals.by_class = money::ClassAmounts{row.Int(21), row.Int(22), row.Int(23)};
-  const boost::json::value promotions = boost::json::parse(row.Text(24));
+  sale.after_close = row.Bool(20);
+  sale.gift_card_cents = row.Int(21);
+  sale.totals.discount_cents = row.Int(22);
+  sale.totals.by_class = money::ClassAmounts{row.Int(23), row.Int(24), row.Int(25)};
+  const boost::json::value promotions = boost::json::parse(row.Text(26));
   for (const auto& p : promotions.as_array()) {
     const auto& o = p.as_object();
     sale.promotions.push_back(pricing::AppliedPromotion{
@@ -248,25 +255,8 @@ Sale SaleFromRow(const pg::Row& row) {
         pricing::ParsePromotionKind(o.at("kind").as_string()).value_or(pricing::PromotionKind::kPercentOff),
         o.at("amount_cents").to_number<std::int64_t>()});
   }
-  sale.discount_approved_by = OptString(row, 25);
+  sale.discount_approved_by = OptString(row, 27);
   return sale;
-}
-
-RegisterSession SessionFromRow(const pg::Row& row) {
-  RegisterSession s;
-  s.id = row.Int(0);
-  s.location_id = row.Int(1);
-  s.register_name = std::string(row.Text(2));
-  s.open = row.Bool(3);
-  s.opening_float_cents = row.Int(4);
-  s.opened_by = std::string(row.Text(5));
-  s.opened_at = std::string(row.Text(6));
-  s.counted_cash_cents = row.OptInt(7);
-  s.expected_cash_cents = row.OptInt(8);
-  s.over_short_cents = row.OptInt(9);
-  s.closed_by = OptString(row, 10);
-  s.closed_at = OptString(row, 11);
-  return s;
 }
 
 SaleReturn ReturnFromRow(const pg::Row& row) {
@@ -336,6 +326,17 @@ boost::asio::awaitable<void> LoadDetails(Db& db, std::vector<Sale>& sales) {
     p.refunded_cents = row.Int(5);
     by_id.at(row.Int(0))->payments.push_back(std::move(p));
   }
+  pg::Result loads = co_await db.Execute(kSaleGiftCardLoads, pg::Params().Add(ids));
+  for (int i = 0; i < loads.size(); ++i) {
+    pg::Row row = loads[i];
+    GiftCardLoad load;
+    load.gift_card_id = row.Int(1);
+    load.gift_card_code = std::string(row.Text(2));
+    load.kind = std::string(row.Text(3));
+    load.amount_cents = row.Int(4);
+    load.balance_cents = row.Int(5);
+    by_id.at(row.Int(0))->gift_card_loads.push_back(std::move(load));
+  }
 }
 
 template <class Db>
@@ -350,15 +351,35 @@ boost::asio::awaitable<std::optional<Sale>> LoadSale(Db& db, const pg::Statement
 
 }  // namespace
 
-boost::asio::awaitable<void> Repository::RequireOpenSession(pg::Transaction& tx, std::int64_t session_id,
-                                                            std::int64_t location_id) {
+RegisterSession SessionFromRow(const pg::Row& row) {
+  RegisterSession s;
+  s.id = row.Int(0);
+  s.location_id = row.Int(1);
+  s.register_name = std::string(row.Text(2));
+  s.open = row.Bool(3);
+  s.opening_float_cents = row.Int(4);
+  s.opened_by = std::string(row.Text(5));
+  s.opened_at = std::string(row.Text(6));
+  s.counted_cash_cents = row.OptInt(7);
+  s.expected_cash_cents = row.OptInt(8);
+  s.over_short_cents = row.OptInt(9);
+  s.closed_by = OptString(row, 10);
+  s.closed_at = OptString(row, 11);
+  s.z_number = row.OptInt(12);
+  return s;
+}
+
+boost::asio::awaitable<bool> Repository::RequireOpenSession(pg::Transaction& tx, std::int64_t session_id,
+                                                            std::int64_t location_id, bool allow_closed) {
   pg::Result result = co_await tx.Execute(kSessionForUse, pg::Params().Add(session_id));
+  if (!result.empty() && result[0].Int(0) == location_id && !result[0].Bool(1) && allow_closed) co_return true;
   if (result.empty() || result[0].Int(0) != location_id || !result[0].Bool(1)) {
     throw ApiError(ErrorKind::kUnprocessable, "sales.invalid_register_session",
                    "register session " + std::to_string(session_id) + " is not an open session of location " +
                        std::to_string(location_id),
                    {{"register_session_id", "must name an open register session of this location"}});
   }
+  co_return false;
 }
 
 boost::asio::awaitable<void> Repository::InsertSale(pg::Transaction& tx, Sale& sale, const Settlement& settlement,
@@ -385,6 +406,8 @@ boost::asio::awaitable<void> Repository::InsertSale(pg::Transaction& tx, Sale& s
       .Add(created_at)
       .Add(sale.offline)
       .Add(std::any_of(sale.lines.begin(), sale.lines.end(), [](const SaleLine& l) { return l.short_quantity > 0; }))
+      .Add(sale.after_close)
+      .Add(sale.gift_card_cents)
       .Add(sale.totals.discount_cents)
       .Add(sale.totals.by_class.taxable_cents)
       .Add(sale.totals.by_class.zero_rated_cents)
@@ -417,9 +440,14 @@ boost::asio::awaitable<void> Repository::InsertSale(pg::Transaction& tx, Sale& s
                                              .Add(adjustments)
                                              .Add(line_discount));
   }
-  // Gift cards are debited once per card and in id order, so that two sales paying with the same
+  // Gift cards are debited once per card, loaded, and all in id order, so that two sales touching the same
   // cards cannot lock them in opposite orders. Only the masked code is kept with the payment.
-  std::map<std::int64_t, std::pair<std::int64_t, std::size_t>> debits;
+  struct CardWork {
+    std::int64_t debit = 0;
+    std::size_t payment_index = 0;
+    std::vector<std::size_t> loads;
+  };
+  std::map<std::int64_t, CardWork> cards;
   for (std::size_t i = 0; i < sale.payments.size(); ++i) {
     Payment& p = sale.payments[i];
     if (p.gift_card_code) p.gift_card_code = MaskGiftCardCode(*p.gift_card_code);
@@ -432,13 +460,38 @@ boost::asio::awaitable<void> Repository::InsertSale(pg::Transaction& tx, Sale& s
                                             .Add(p.gift_card_code)
                                             .Add(p.gift_card_id));
     if (p.method == Tender::kGiftCard && p.gift_card_id) {
-      auto [it, inserted] = debits.try_emplace(*p.gift_card_id, 0, i);
-      it->second.first += p.amount_cents;
+      auto [it, inserted] = cards.try_emplace(*p.gift_card_id, CardWork{0, i, {}});
+      it->second.debit += p.amount_cents;
     }
   }
-  for (const auto& [card, debit] : debits) {
-    pg::Result debited = co_await tx.Execute(kDebitGiftCard, pg::Params().Add(card).Add(debit.first));
-    if (debited.empty()) throw GiftCardInsufficient(debit.second);
+  for (std::size_t i = 0; i < sale.gift_card_loads.size(); ++i) {
+    cards[*sale.gift_card_loads[i].gift_card_id].loads.push_back(i);
+  }
+  for (const auto& [card, work] : cards) {
+    if (work.debit > 0) {
+      pg::Result debited = co_await tx.Execute(kDebitGiftCard, pg::Params().Add(card).Add(work.debit));
+      if (debited.empty()) throw GiftCardInsufficient(work.payment_index);
+    }
+    for (std::size_t index : work.loads) {
+      GiftCardLoad& load = sale.gift_card_loads[index];
+      pg::Result loaded =
+          co_await tx.Execute(kLoadGiftCard, pg::Params().Add(card).Add(load.amount_cents).Add(kMaxGiftCardBalanceCents));
+      if (loaded.empty()) throw GiftCardBalanceLimit(load.line_index);
+      load.balance_cents = loaded[0].Int(0);
+      load.kind = loaded[0].Bool(1) ? "activation" : "top_up";
+    }
+  }
+  for (std::size_t i = 0; i < sale.gift_card_loads.size(); ++i) {
+    GiftCardLoad& load = sale.gift_card_loads[i];
+    load.gift_card_code = MaskGiftCardCode(load.gift_card_code);
+    co_await tx.Execute(kInsertGiftCardLoad, pg::Params()
+                                                 .Add(sale.id)
+                                                 .Add(static_cast<std::int64_t>(i + 1))
+                                                 .Add(*load.gift_card_id)
+                                                 .Add(load.gift_card_code)
+                                                 .Add(load.kind)
+                                                 .Add(load.amount_cents)
+                                                 .Add(load.balance_cents));
   }
 }
 
@@ -462,7 +515,7 @@ boost::asio::awaitable<ListPage<Sale>> Repository::ListSales(const SaleQuery& qu
   ListPage<Sale> page;
   for (int i = 0; i < result.size(); ++i) page.items.push_back(SaleFromRow(result[i]));
   if (!result.empty()) {
-    page.total = result[0].Int(26);
+    page.total = result[0].Int(28);
   } else {
     pg::Result count = co_await db_.Execute(kCountSales, params(false));
     page.total = count[0].Int(0);
@@ -620,24 +673,6 @@ boost::asio::awaitable<std::optional<RegisterSession>> Repository::FindSession(s
   co_return SessionFromRow(result[0]);
 }
 
-boost::asio::awaitable<std::optional<RegisterSession>> Repository::CloseSession(std::int64_t id,
-                                                                                std::int64_t counted_cash_cents,
-                                                                                std::string closed_by) {
-  pg::Transaction tx = co_await db_.Begin();
-  pg::Result locked = co_await tx.Execute(kLockSession, pg::Params().Add(id));
-  if (locked.empty()) co_return std::nullopt;
-  RegisterSession session = SessionFromRow(locked[0]);
-  if (!session.open) {
-    throw ApiError::Conflict("sales.session_closed", "register session " + std::to_string(id) + " is already closed");
-  }
-  pg::Result cash = co_await tx.Execute(kSessionCash, pg::Params().Add(id));
-  const std::int64_t expected = ExpectedCash(session.opening_float_cents, cash[0].Int(0), cash[0].Int(1));
-  pg::Result closed =
-      co_await tx.Execute(kCloseSession, pg::Params().Add(id).Add(counted_cash_cents).Add(expected).Add(closed_by));
-  co_await tx.Commit();
-  co_return SessionFromRow(closed[0]);
-}
-
 boost::asio::awaitable<ListPage<RegisterSession>> Repository::ListSessions(const SessionQuery& query) {
   pg::Result result = co_await db_.Execute(
       kListSessions,
@@ -645,7 +680,7 @@ boost::asio::awaitable<ListPage<RegisterSession>> Repository::ListSessions(const
   ListPage<RegisterSession> page;
   for (int i = 0; i < result.size(); ++i) page.items.push_back(SessionFromRow(result[i]));
   if (!result.empty()) {
-    page.total = result[0].Int(12);
+    page.total = result[0].Int(13);
   } else {
     pg::Result count = co_await db_.Execute(kCountSessions, pg::Params().Add(query.location_id).Add(query.open));
     page.total = count[0].Int(0);

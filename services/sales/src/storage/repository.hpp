@@ -8,6 +8,7 @@
 
 #include "comptoir/pg/pg.hpp"
 #include "domain/sales.hpp"
+#include "domain/till.hpp"
 
 namespace comptoir::sales {
 
@@ -18,6 +19,29 @@ struct GiftCard {
   std::int64_t balance_cents = 0;
   bool locked = false;
   std::string created_at;
+  bool active = true;  ///< false: issued without a balance, not sold yet (ADR 0152)
+};
+
+/// A basket put aside at a till, resumed once at any till of its store (ADR 0150).
+struct SuspendedSale {
+  std::int64_t id = 0;
+  std::int64_t location_id = 0;
+  std::optional<std::string> register_name;
+  std::optional<std::string> label;
+  std::string basket;  ///< the till's draft, JSON
+  std::int64_t line_count = 0;
+  std::string suspended_by;
+  std::string status = "suspended";
+  std::optional<std::string> resumed_by;
+  std::optional<std::string> resumed_register;
+  std::string created_at;
+  std::optional<std::string> resumed_at;
+};
+
+/// A closed session and its Z report (the JSON stored, immutable).
+struct ClosedSession {
+  RegisterSession session;
+  std::string z_report;
 };
 
 /// What verifying a PIN needs.
@@ -65,6 +89,8 @@ class Repository {
   /// A new card (`code` unique: false when taken, draw another).
   boost::asio::awaitable<std::optional<GiftCard>> InsertGiftCard(std::string code, std::string pin_hash,
                                                                  std::int64_t balance_cents, std::string issued_by);
+  /// The card of a canonical code (no PIN needed: loading a card is not spending it).
+  boost::asio::awaitable<std::optional<GiftCard>> FindGiftCardByCode(std::string code);
   /// Ends a lockout; nullopt when there is no such card.
   boost::asio::awaitable<std::optional<GiftCard>> UnlockGiftCard(std::int64_t id);
 
@@ -90,9 +116,10 @@ class Repository {
   boost::asio::awaitable<std::vector<StockIntent>> StaleIntents(std::int64_t stale_ms, std::int64_t limit);
 
   /// 422 `sales.invalid_register_session` unless `session_id` names an open session of `location_id`;
-  /// the row is share-locked so that the session cannot close before the transaction ends.
-  boost::asio::awaitable<void> RequireOpenSession(pg::Transaction& tx, std::int64_t session_id,
-                                                  std::int64_t location_id);
+  /// the row is share-locked so that the session cannot close before the transaction ends. `allow_closed`
+  /// (an offline sale replayed late, ADR 0151): a closed session of that store passes too, answered true.
+  boost::asio::awaitable<bool> RequireOpenSession(pg::Transaction& tx, std::int64_t session_id,
+                                                  std::int64_t location_id, bool allow_closed = false);
 
   /// Records a sale: the next receipt number of its store, the sale, its lines and payments, gift card
   /// debits (422 `sales.gift_card_insufficient` / `sales.unknown_gift_card`). Fills id, receipt_number,
@@ -122,10 +149,31 @@ class Repository {
   boost::asio::awaitable<RegisterSession> OpenSession(std::int64_t location_id, std::string register_name,
                                                       std::int64_t opening_float_cents, std::string opened_by);
   boost::asio::awaitable<std::optional<RegisterSession>> FindSession(std::int64_t id);
-  /// Closes an open session: expected cash from its sales and cash refunds, over/short. 409
-  /// `sales.session_closed` when it is closed already; nullopt when it does not exist.
-  boost::asio::awaitable<std::optional<RegisterSession>> CloseSession(std::int64_t id, std::int64_t counted_cash_cents,
-                                                                      std::string closed_by);
+  // ---- Till operations and reports (storage/till.cpp, ADR 0150) ----
+
+  /// Closes an open session in one transaction: its figures summed, the register's next Z number, the Z
+  /// report stored (immutable), expected cash and over/short on the session. 409 `sales.session_closed` when
+  /// it is closed already; nullopt when it does not exist.
+  boost::asio::awaitable<std::optional<ClosedSession>> CloseSession(std::int64_t id, std::int64_t counted_cash_cents,
+                                                                    std::string closed_by);
+  /// The figures of a session now (an X report; for a closed one, what happened since is in late_sales).
+  boost::asio::awaitable<SessionFigures> LoadFigures(const RegisterSession& session);
+  /// The stored Z report of a closed session (JSON), nullopt when it has none.
+  boost::asio::awaitable<std::optional<std::string>> FindZReport(std::int64_t session_id);
+  /// Records a movement on an open session (share-locked: a close waits for it); fills id and created_at.
+  boost::asio::awaitable<void> InsertMovement(pg::Transaction& tx, Movement& movement, std::int64_t location_id,
+                                              std::string idempotency_key);
+  boost::asio::awaitable<std::vector<Movement>> ListMovements(std::int64_t session_id);
+
+  // ---- Suspended sales (storage/suspended.cpp) ----
+  /// Records the basket; the same Idempotency-Key answers the first one.
+  boost::asio::awaitable<SuspendedSale> Suspend(SuspendedSale sale, std::string idempotency_key);
+  boost::asio::awaitable<std::optional<SuspendedSale>> FindSuspended(std::int64_t id);
+  /// Baskets still suspended (of one store, or all), oldest first.
+  boost::asio::awaitable<std::vector<SuspendedSale>> ListSuspended(std::optional<std::int64_t> location_id);
+  /// suspended → resumed, once: nullopt when it was resumed already (or does not exist).
+  boost::asio::awaitable<std::optional<SuspendedSale>> Resume(std::int64_t id, std::string by,
+                                                              std::optional<std::string> register_name);
   boost::asio::awaitable<ListPage<RegisterSession>> ListSessions(const SessionQuery& query);
 
  private:

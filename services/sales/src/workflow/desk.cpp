@@ -96,10 +96,16 @@ boost::asio::awaitable<PricedSale> Desk::PriceLines(const http::Request& request
     std::optional<Product> product;
     if (line.product_id) {
       product = co_await catalogue_.ById(request, *line.product_id);
-    } else {
+    } else if (line.sku) {
       product = co_await catalogue_.BySku(request, *line.sku);
+    } else {
+      // A scan: product answers 400 product.invalid_barcode for a wrong check digit (passed on as is), and for a
+      // price-embedded code the product whose price is the embedded one (ADR 0170).
+      product = co_await catalogue_.ByBarcode(request, *line.barcode);
     }
-    const std::string what = line.product_id ? "product " + std::to_string(*line.product_id) : "SKU " + *line.sku;
+    const std::string what = line.product_id ? "product " + std::to_string(*line.product_id)
+                             : line.sku      ? "SKU " + *line.sku
+                                             : "barcode " + *line.barcode;
     if (!product) {
       unknown.push_back({"lines[" + std::to_string(i) + "]", what + " does not exist"});
     } else if (!product->active) {
@@ -267,6 +273,12 @@ boost::asio::awaitable<http::Response> Desk::Sell(const http::Request& request, 
     co_return service::ToResponse(*answer);
   }
 
+  if (settings_.require_register_session && !input.register_session_id) {
+    throw ApiError(ErrorKind::kUnprocessable, "sales.register_session_required",
+                   "a store sale is rung on an open register session (ADR 0151)",
+                   {{"register_session_id", "is required: open the register first"}});
+  }
+
   Sale sale;
   sale.location_id = input.location_id;
   sale.cashier_id = who.subject;
@@ -279,6 +291,15 @@ boost::asio::awaitable<http::Response> Desk::Sell(const http::Request& request, 
   sale.lines = std::move(priced.lines);
   sale.totals = priced.totals;
   sale.promotions = std::move(priced.promotions);
+  // Gift cards loaded by the sale are outside the taxable subtotal, inside the total (ADR 0152).
+  for (GiftCardLoad load : input.gift_cards) {
+    auto card = co_await repository_.FindGiftCardByCode(load.gift_card_code);
+    if (!card) throw GiftCardRefused("lines[" + std::to_string(load.line_index) + "].gift_card_code");
+    load.gift_card_id = card->id;
+    sale.gift_card_cents += load.amount_cents;
+    sale.gift_card_loads.push_back(std::move(load));
+  }
+  sale.totals.total_cents += sale.gift_card_cents;
   const Settlement settlement = Settle(sale.totals.total_cents, input.payments);
   sale.cash_rounding_cents = settlement.cash_rounding_cents;
   sale.change_cents = settlement.change_cents;
@@ -286,7 +307,8 @@ boost::asio::awaitable<http::Response> Desk::Sell(const http::Request& request, 
   // Refusals that need no stock are found before stock moves (and checked again in the transaction).
   if (input.register_session_id) {
     auto session = co_await repository_.FindSession(*input.register_session_id);
-    if (!session || !session->open || session->location_id != input.location_id) {
+    // An offline sale replayed after its session closed is kept, outside the Z (ADR 0151).
+    if (!session || (!session->open && !input.offline) || session->location_id != input.location_id) {
       throw ApiError(
           ErrorKind::kUnprocessable, "sales.invalid_register_session",
           "register session " + std::to_string(*input.register_session_id) + " is not an open session of this store",
@@ -298,36 +320,42 @@ boost::asio::awaitable<http::Response> Desk::Sell(const http::Request& request, 
 
   const std::string stock_key = "sale:" + key;
   sale.offline = input.offline;
-  StockIntent intent{stock_key,    "sale",       sale.location_id,           who.subject,
-                     std::nullopt, std::nullopt, IntentLines(sale.lines, -1)};
-  if (!co_await repository_.ClaimIntent(intent)) co_return co_await AwaitFirst(kSaleScope, key, fingerprint, stock_key);
-  // The claim may have waited for a first request that has just recorded the sale (its intent went in the
-  // same transaction as its answer): then that answer is the answer, and nothing moves again.
-  if (auto answer = co_await service::FindAnswer(repository_.db(), kSaleScope, key, fingerprint)) {
-    co_await repository_.DropMovingIntent(stock_key);
-    co_return service::ToResponse(*answer);
-  }
-
+  // A sale of gift cards only moves no stock: no intent, straight to the transaction.
+  const bool moves_stock = !sale.lines.empty();
   std::exception_ptr failure;
-  bool unknown = false;
-  StockMovement movement;
-  try {
-    movement = co_await MoveSaleStock(request, stock_key, sale);
-  } catch (const ApiError& e) {
-    unknown = OutcomeUnknown(e);  // a timeout may still arrive: reversed (a tombstone refuses it)
-    failure = std::current_exception();
-  }
-  if (failure) {
-    if (unknown) {
-      co_await Compensate(request, stock_key);
-    } else {
-      co_await repository_.DropMovingIntent(stock_key);  // refused (409 short stock, …): nothing moved
+  if (moves_stock) {
+    StockIntent intent{stock_key,    "sale",       sale.location_id,           who.subject,
+                       std::nullopt, std::nullopt, IntentLines(sale.lines, -1)};
+    if (!co_await repository_.ClaimIntent(intent)) {
+      co_return co_await AwaitFirst(kSaleScope, key, fingerprint, stock_key);
     }
-    std::rethrow_exception(failure);
-  }
-  if (movement.reversed) {
-    co_await Compensate(request, stock_key);
-    throw Abandoned(key);
+    // The claim may have waited for a first request that has just recorded the sale (its intent went in the
+    // same transaction as its answer): then that answer is the answer, and nothing moves again.
+    if (auto answer = co_await service::FindAnswer(repository_.db(), kSaleScope, key, fingerprint)) {
+      co_await repository_.DropMovingIntent(stock_key);
+      co_return service::ToResponse(*answer);
+    }
+
+    bool unknown = false;
+    StockMovement movement;
+    try {
+      movement = co_await MoveSaleStock(request, stock_key, sale);
+    } catch (const ApiError& e) {
+      unknown = OutcomeUnknown(e);  // a timeout may still arrive: reversed (a tombstone refuses it)
+      failure = std::current_exception();
+    }
+    if (failure) {
+      if (unknown) {
+        co_await Compensate(request, stock_key);
+      } else {
+        co_await repository_.DropMovingIntent(stock_key);  // refused (409 short stock, …): nothing moved
+      }
+      std::rethrow_exception(failure);
+    }
+    if (movement.reversed) {
+      co_await Compensate(request, stock_key);
+      throw Abandoned(key);
+    }
   }
 
   bool taken_over = false;
@@ -336,11 +364,12 @@ boost::asio::awaitable<http::Response> Desk::Sell(const http::Request& request, 
     pg::Transaction tx = co_await repository_.db().Begin();
     // The intent goes with the sale: if the recovery pass took it over (this request stalled for longer
     // than recovery_stale_ms), nothing is recorded.
-    if (!co_await repository_.DropMovingIntent(tx, stock_key)) {
+    if (moves_stock && !co_await repository_.DropMovingIntent(tx, stock_key)) {
       taken_over = true;
     } else {
       if (sale.register_session_id) {
-        co_await repository_.RequireOpenSession(tx, *sale.register_session_id, sale.location_id);
+        sale.after_close =
+            co_await repository_.RequireOpenSession(tx, *sale.register_session_id, sale.location_id, sale.offline);
       }
       co_await repository_.InsertSale(tx, sale, settlement, key, stock_key, input.occurred_at);
       const std::string answer_body = boost::json::serialize(ToJson(sale));
@@ -406,14 +435,17 @@ boost::asio::awaitable<http::Response> Desk::Return(const http::Request& request
   {
     pg::Transaction tx = co_await repository_.db().Begin();
     auto sale = co_await repository_.LockSale(tx, sale_id);
-    if (auto answer = co_await service::FindAnswer(tx, kReturnScope, key, fingerprint)) {
-      co_return service::ToResponse(*answer);  // a concurrent duplicate completed while we waited
-    }
     // A duplicate of a return in progress (its quantities are reserved already: it would not fit again).
-    // Its intent was committed before this transaction got the sale's lock.
+    // Its intent was committed before this transaction got the sale's lock. The intent is read before the
+    // answer: a first request completes by dropping its intent and saving its answer in one transaction,
+    // which may commit between two reads here (completion does not take the sale's lock), so with no
+    // intent seen, its answer is visible if it exists.
     auto existing = co_await repository_.FindIntent(tx, stock_key);
     duplicate = existing.has_value();
     if (!duplicate) {
+      if (auto answer = co_await service::FindAnswer(tx, kReturnScope, key, fingerprint)) {
+        co_return service::ToResponse(*answer);  // a concurrent duplicate completed while we waited
+      }
       ret.refund = ComputeRefund(*sale, input.lines, input.in_cash);
       if (NeedsManagerApproval(ret.refund)) {
         if (!approver) throw ApprovalRequired();

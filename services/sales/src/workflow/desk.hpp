@@ -20,6 +20,8 @@ namespace comptoir::sales {
 struct DeskSettings {
   std::chrono::milliseconds duplicate_wait{10000};
   std::int64_t discount_limit_percent = 20;
+  /// `sales.require_register_session` (default true, ADR 0151): a sale without `register_session_id` is 422.
+  bool require_register_session = true;
 };
 
 /// The multi-step writes of the till (ADR 0033). A sale: prices from product → gift card PINs → a stock

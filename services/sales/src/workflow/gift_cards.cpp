@@ -36,6 +36,7 @@ boost::json::object CardJson(const GiftCard& card, bool full_code) {
   o["code"] = full_code ? card.code : MaskGiftCardCode(card.code);
   o["balance_cents"] = card.balance_cents;
   o["locked"] = card.locked;
+  o["active"] = card.active;
   o["created_at"] = card.created_at;
   return o;
 }
@@ -67,7 +68,8 @@ boost::asio::awaitable<http::Response> GiftCards::Issue(const http::Request& req
   const boost::json::value body = json::ParseBody(request.body);  // outlives the reader
   json::ObjectReader reader(body);
   reader.RejectUnknown({"balance_cents"});
-  const auto balance = reader.Int("balance_cents", true, 1, kMaxGiftCardBalanceCents);
+  // 0: pre-printed stock, inactive until a till sells it (ADR 0152).
+  const auto balance = reader.Int("balance_cents", true, 0, kMaxGiftCardBalanceCents);
   reader.ThrowIfErrors();
   const std::string pin = NewPin();
   const std::string pin_hash = co_await hasher_.Hash(pin);

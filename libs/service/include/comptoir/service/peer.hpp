@@ -20,9 +20,10 @@ struct PeerOptions {
   std::chrono::milliseconds timeout{5000};
 };
 
-/// Reads `key` as a base URL "http://host:port" (default `default_url`) and `key + "_timeout_ms"`;
-/// problems are recorded in `source`.
-PeerOptions LoadPeer(config::Source& source, std::string name, const std::string& key, const std::string& default_url);
+/// Reads `key` as a base URL "http://host:port" (default `default_url`) and `key + "_timeout_ms"` (default
+/// `default_timeout`); problems are recorded in `source`.
+PeerOptions LoadPeer(config::Source& source, std::string name, const std::string& key, const std::string& default_url,
+                     std::chrono::milliseconds default_timeout = std::chrono::milliseconds{5000});
 
 class TokenCache;
 

@@ -39,6 +39,10 @@ struct MonitoringOptions {
   /// scraped as jobs `postgres` and `redis`.
   bool exporters = false;
   std::string name = "monitoring";
+  /// Ports of Prometheus and of the receiver; 0 picks a free one. A test chooses them beforehand when a process
+  /// it starts earlier must know them (the web service's `web.prometheus_url`).
+  int prometheus_port = 0;
+  int receiver_port = 0;
 };
 
 /// A real Prometheus (Debian `prometheus`), and optionally Alertmanager and the alert receiver, on free

@@ -33,6 +33,11 @@ struct PlatformOptions {
   std::filesystem::path pg_state_dir;
   /// A Redis of the test's own (a RedisServer's port, for tests that stop it); 0: the "redis" fixture's.
   int redis_port = 0;
+  /// deploy/kong.yml's per-IP and per-consumer rate limits counted in Redis (the test's own, else the
+  /// fixture's). Off by default: every test signs in from 127.0.0.1, and platforms running in parallel
+  /// would share one per-IP budget; off, the gateway finds no Redis and lets requests through (fault
+  /// tolerant). Tests of the limits turn it on and use addresses of their own (127.a.b.c).
+  bool rate_limits = false;
 };
 
 /// A running Comptoir for an integration test: real services on free loopback ports, each with its own

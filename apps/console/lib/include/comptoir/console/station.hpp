@@ -31,6 +31,7 @@ struct Outcome {
   std::string message;            ///< one French sentence for the status bar
   std::string json;               ///< the answer as JSON (for --json)
   std::vector<std::string> text;  ///< what the screen shows / the printer prints
+  std::string raw;                ///< a rendering as the server sent it (receipt HTML, ESC/POS bytes)
 };
 
 /// What happened to a sale at the till.
@@ -52,6 +53,16 @@ struct ReplayReport {
   std::int64_t pending = 0;
   std::string message;
 };
+
+/// A line taken off the basket before payment, as the till priced it (recorded for the Z, ADR 0150).
+struct VoidLine {
+  std::int64_t product_id = 0;
+  std::int64_t quantity = 0;
+  std::int64_t amount_cents = 0;  ///< pre-tax
+};
+
+/// An X or Z report (the server's JSON) as 40 columns of French text.
+std::vector<std::string> FormatRegisterReport(std::string_view report_json);
 
 /// A staff line to return: product and quantity.
 using QuantityLines = std::vector<std::pair<std::int64_t, std::int64_t>>;
@@ -103,6 +114,13 @@ class Station {
   Outcome Reprint(const std::string& receipt);
   /// The receipt of a sale (to return from it).
   Outcome FindSale(const std::string& receipt);
+  /// The server's rendering of a receipt (issue 15, ADR 0160): `format` text40, text48, html or escpos;
+  /// `copy` marks it « COPIE ». By number (GET /receipts/{number}) or sale id (GET /sales/{id}/receipt). `raw`
+  /// is the body as sent; `text` its lines for the text formats.
+  Outcome ServerReceipt(const std::string& receipt, const std::string& format, bool copy);
+  /// Sends a receipt to `to` by e-mail (POST /sales/{id}/receipt/email): queued at the server, sent in the
+  /// background (ADR 0161); `copy` sends it as a reprint.
+  Outcome EmailReceipt(const std::string& receipt, const std::string& to, bool copy = false);
   /// Returns `lines` of a sale (partial allowed), refund shown per tender; the slip is printed.
   /// `refund_method` "" (the original tenders) or "cash"; cash in place of a card needs a manager:
   /// `manager` is their e-mail and password, signed in for this return only (X-Manager-Token).
@@ -111,6 +129,23 @@ class Station {
   Outcome OpenRegister(std::int64_t float_cents);
   Outcome CloseRegister(std::int64_t counted_cents);
   [[nodiscard]] std::optional<std::int64_t> register_session() const;
+
+  // --- till operations (station_till.cpp, issue 15) ------------------------------------------
+  /// A movement of the open session: "no_sale" (reason), "drop" (amount), "payout" (amount, reason),
+  /// "void_line" / "void_sale" (lines). One Idempotency-Key, retried once when the answer was lost.
+  Outcome RecordMovement(const std::string& kind, std::int64_t amount_cents, const std::string& reason,
+                         const std::vector<VoidLine>& lines = {});
+  /// The X report of the open session (nothing is reset).
+  Outcome XReport();
+  /// Puts the basket aside on the server (any till of the store can resume it); the basket is cleared.
+  Outcome Suspend(Till& till);
+  Outcome ListSuspended();
+  /// Takes a suspended basket into `till` (which must be empty).
+  Outcome Resume(std::int64_t id, Till& till);
+  /// The balance of a card, with its PIN.
+  Outcome GiftCardBalance(const std::string& code, const std::string& pin);
+  /// Sells (first load: activates) or tops up a card, paid by `method` (not a gift card); online only.
+  Outcome LoadGiftCard(const std::string& code, std::int64_t amount_cents, Method method);
   /// Stock of a product here and in every other location.
   Outcome StockOf(const std::string& product);
   /// The offline sales the server refused or changed (for a manager).
@@ -126,6 +161,26 @@ class Station {
   Outcome RejectRestock(std::int64_t id, const std::string& reason);
   Outcome ShipRestock(std::int64_t id);
   Outcome ReceiveRestock(std::int64_t id);
+
+  // --- transfers between stores (ADR 0171) and cycle counts (ADR 0172): lib/src/station_stock.cpp --------
+  /// Asks `from` (another store) for `lines`, brought to this store.
+  Outcome CreateTransfer(std::int64_t from, const QuantityLines& lines, const std::string& note);
+  Outcome ListTransfers(const std::string& status, std::optional<std::int64_t> location);
+  Outcome ShowTransfer(std::int64_t id);
+  /// Approves `lines` (in part); no lines: everything requested (logistics).
+  Outcome ApproveTransfer(std::int64_t id, const QuantityLines& lines);
+  Outcome RejectTransfer(std::int64_t id, const std::string& reason);
+  Outcome ShipTransfer(std::int64_t id);
+  Outcome ReceiveTransfer(std::int64_t id);
+  /// Opens a count sheet at `location` for `products` (none: every product stocked there).
+  Outcome OpenCount(std::int64_t location, const std::vector<std::int64_t>& products, const std::string& note);
+  /// Records counted quantities (product, units counted).
+  Outcome CountLines(std::int64_t id, const QuantityLines& counted);
+  Outcome ShowCount(std::int64_t id);
+  /// Posts the sheet: the corrections and the variance report (text).
+  Outcome PostCount(std::int64_t id);
+  Outcome CancelCount(std::int64_t id);
+  Outcome Variance(std::int64_t id);
 
   // --- logistics -----------------------------------------------------------------------------
   Outcome CentreStock(bool low_only);
@@ -157,6 +212,9 @@ class Station {
 
  private:
   Outcome FromReply(const Reply& reply, const std::string& done);
+  std::string ProductLabel(std::int64_t product);
+  std::vector<std::string> CountSheetText(const std::string& body);
+  std::vector<std::string> VarianceText(const std::string& body);
   std::optional<Item> ProductFrom(const std::string& json) const;
   void SaveTokens(const Tokens& tokens);
 

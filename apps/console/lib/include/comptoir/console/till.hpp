@@ -24,6 +24,10 @@ struct Item {
   bool active = true;
   std::optional<std::int64_t> category_id;
   money::TaxClass tax_class = money::TaxClass::kTaxable;  ///< ADR 0140
+  /// A weighed piece scanned by its price-embedded label (ADR 0170): the label as scanned, `price_cents` is the
+  /// label's price. Such a line is sold by its barcode and never merged with another.
+  std::string embedded_barcode;
+  [[nodiscard]] bool price_embedded() const noexcept { return !embedded_barcode.empty(); }
 };
 
 struct Line {
@@ -77,7 +81,8 @@ std::string TenderRefusalText(TenderRefusal refusal);
 
 class Till {
  public:
-  /// Adds `quantity` of `item`; the same product again is merged into its line (as the server does).
+  /// Adds `quantity` of `item`; the same product again is merged into its line (as the server does), except a
+  /// price-embedded piece, which keeps its own line and price.
   void Add(const Item& item, std::int64_t quantity = 1);
   /// Sets the quantity of line `index` (0 removes it); false when there is no such line or q < 0.
   bool SetQuantity(std::size_t index, std::int64_t quantity);
@@ -113,6 +118,8 @@ class Till {
 
   std::optional<std::int64_t> customer_id;
   std::string customer_label;  ///< e-mail or phone shown on screen
+  /// Where the server sends the receipt by e-mail once the sale is made (`receipt_email`, ADR 0161); "" none.
+  std::string receipt_email;
 
   /// The POST /api/v1/sales body (`offline_at`: the sale was made offline at that RFC 3339 time).
   /// `with_pins`: the gift cards' PINs (for the request; the journal keeps the body without them).
