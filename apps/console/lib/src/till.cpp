@@ -1,10 +1,11 @@
 #include "comptoir/console/till.hpp"
 
-#include "comptoir/pricing_json.hpp"
+#include <map>
 
 #include <boost/json.hpp>
 
 #include "comptoir/money.hpp"
+#include "comptoir/pricing_json.hpp"
 
 namespace comptoir::console {
 
@@ -70,13 +71,55 @@ std::string TenderRefusalText(TenderRefusal refusal) {
 
 namespace {
 
+// The engine prices one line per product, as sales does: weighed pieces of one product (ADR 0170), separate lines
+// at the till, are one item whose gross is the sum of their labels and whose unit price is their average. The
+// quote answered has a line per till line again: a product's priced line (its adjustments) on its first till
+// line, its other pieces without adjustments.
 pricing::Quote QuoteOf(const std::vector<Line>& lines, const std::vector<pricing::Promotion>& promotions) {
   std::vector<pricing::Item> items;
-  for (const Line& l : lines) {
-    items.push_back(pricing::Item{l.item.id, l.item.category_id, l.item.price_cents, l.quantity, l.item.tax_class,
-                                  l.discount});
+  std::vector<std::size_t> item_of(lines.size());
+  std::map<std::int64_t, std::size_t> index;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const Line& l = lines[i];
+    auto [it, inserted] = index.try_emplace(l.item.id, items.size());
+    item_of[i] = it->second;
+    if (inserted) {
+      items.push_back(pricing::Item{l.item.id, l.item.category_id, l.item.price_cents, l.quantity, l.item.tax_class,
+                                    l.discount, l.total_cents()});
+      continue;
+    }
+    pricing::Item& item = items[it->second];
+    item.quantity += l.quantity;
+    item.gross_cents = *item.gross_cents + l.total_cents();
+    if (!item.discount) item.discount = l.discount;
   }
-  return pricing::Price(items, promotions);
+  for (pricing::Item& item : items) {
+    if (*item.gross_cents == item.unit_price_cents * item.quantity) {
+      item.gross_cents.reset();
+    } else {
+      item.unit_price_cents = (*item.gross_cents * 2 + item.quantity) / (2 * item.quantity);
+    }
+  }
+  pricing::Quote grouped = pricing::Price(items, promotions);
+  if (grouped.lines.size() == lines.size()) return grouped;
+  std::vector<pricing::PricedLine> per_line;
+  std::vector<bool> shown(items.size(), false);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (!shown[item_of[i]]) {
+      shown[item_of[i]] = true;
+      per_line.push_back(grouped.lines[item_of[i]]);
+    } else {
+      pricing::PricedLine piece;
+      piece.product_id = lines[i].item.id;
+      piece.unit_price_cents = lines[i].item.price_cents;
+      piece.quantity = lines[i].quantity;
+      piece.tax_class = lines[i].item.tax_class;
+      piece.gross_cents = piece.net_cents = lines[i].total_cents();
+      per_line.push_back(std::move(piece));
+    }
+  }
+  grouped.lines = std::move(per_line);
+  return grouped;
 }
 
 }  // namespace
