@@ -104,7 +104,10 @@ void ApplyPercentOff(std::span<const Promotion* const> promos, std::span<const I
       if (best == nullptr || p->percent > best->percent) best = p;
     }
     if (best == nullptr || work[i].free_units <= 0) continue;
-    const std::int64_t amount = HalfUp(work[i].free_units * items[i].unit_price_cents, best->percent, 100);
+    // All the line's units left: on its gross (weighed pieces: the sum of their labels, not units × average).
+    const std::int64_t base = work[i].free_units == items[i].quantity ? work[i].gross
+                                                                      : work[i].free_units * items[i].unit_price_cents;
+    const std::int64_t amount = HalfUp(base, best->percent, 100);
     if (amount <= 0) continue;
     work[i].promo += amount;
     work[i].by_promotion[best->id] += amount;

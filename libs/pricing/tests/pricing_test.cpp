@@ -54,6 +54,25 @@ TEST(Pricing, BuyTwoGetOneFreeRepeatsPerGroupOfThree) {
   EXPECT_EQ(q.lines[0].adjustments[0].promotion_id, 1);
 }
 
+// Weighed pieces sharing a line (ADR 0170): 12,34 $ + 8,99 $ are one line of 2 whose gross is their sum; a
+// percent off applies to that gross, and a cashier's amount on it leaves the rest.
+TEST(Pricing, WeighedPiecesKeepTheSumOfTheirLabels) {
+  Item fromage = Line(19, 1067, 2, 3);  // the average, rounded half-up
+  fromage.gross_cents = 2133;
+  fromage.tax_class = TaxClass::kZeroRated;
+  Quote plain = Price(std::vector<Item>{fromage}, {});
+  EXPECT_EQ(plain.lines[0].gross_cents, 2133);
+  EXPECT_EQ(plain.subtotal_cents, 2133);
+  EXPECT_EQ(plain.by_class.zero_rated_cents, 2133);
+  EXPECT_EQ(plain.taxes.total(), 0);
+  Quote off = Price(std::vector<Item>{fromage}, std::vector<Promotion>{PercentOff(1, 3, 10)});
+  EXPECT_EQ(off.lines[0].discount_cents, 213);  // 10 % of 21,33 = 2,133 → 2,13
+  EXPECT_EQ(off.lines[0].net_cents, 2133 - 213);
+  fromage.discount = LineDiscount{std::nullopt, 133, std::nullopt};
+  Quote cashier = Price(std::vector<Item>{fromage}, {});
+  EXPECT_EQ(cashier.lines[0].net_cents, 2000);
+}
+
 TEST(Pricing, BuyXGetYGivesTheCheapestOfEachGroup) {
   // Jean 59.99, Veste 129.99, T-shirt 19.99 in one "Vêtements" buy 2 get 1: the T-shirt is free.
   Promotion p = BuyGet(1, {}, 2, 1);
