@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
-#include "till.hpp"
+#include "till_ops.hpp"
 
 namespace comptoir::sales {
 namespace {
@@ -165,6 +165,87 @@ TEST_F(PricingPlatform, PromotionsOfTheStoreApplyAtTheTillOnly) {
       "/api/v1/sales", SaleBody(kMileEnd, R"([{"product_id": 5, "quantity": 3}])", Card(5997 + 300 + 598)),
       till_->Cashier(kMileEnd), "pricing-promo-3");
   EXPECT_EQ(after.status, 201) << after.body;
+}
+
+// The register's reports and receipts with discounts and tax classes (ADR 0140, 0141, 0150): the Mile End sale
+// and a buy 2 get 1 on one session, a T-shirt returned; the receipt shows the discounts by name and what paid no
+// tax; the X and the Z count the discounts and the amounts per class exactly as the receipts do.
+TEST_F(PricingPlatform, TheZCountsDiscountsAndTaxesPerClassAsTheReceiptsDo) {
+  const std::int64_t session = test::OpenSession(*till_, kMileEnd, "P-1", 10000);
+  ASSERT_GT(session, 0);
+  HttpResult promo = till_->Post(
+      "/api/v1/promotions",
+      R"({"name": "T-shirts : 2 achetés, 1 offert", "kind": "buy_x_get_y", "product_ids": [5], "buy_quantity": 2,)"
+      R"( "get_quantity": 1, "starts_at": "2026-01-01T00:00:00Z", "location_ids": [4]})",
+      till_->Manager(), "");
+  ASSERT_EQ(promo.status, 201) << promo.body;
+  const std::string promo_path = "/api/v1/promotions/" + std::to_string(Int(Json(promo), "id"));
+
+  HttpResult a = till_->Post(
+      "/api/v1/sales",
+      test::SessionSale(kMileEnd, session,
+                        R"([{"product_id": 5, "quantity": 2, "discount": {"percent": 10, "quantity": 1}},)"
+                        R"( {"product_id": 9, "quantity": 1}, {"product_id": 10, "quantity": 1}])",
+                        R"([{"method": "cash", "amount_cents": 7000}])"),
+      till_->Cashier(kMileEnd), "pricing-z-a");
+  ASSERT_EQ(a.status, 201) << a.body;
+  // Two T-shirts only: not a full group of three, the promotion gives nothing; the cashier's 10 % does.
+  EXPECT_EQ(Int(Json(a), "discount_cents"), 200);
+  EXPECT_EQ(Int(Json(a), "total_cents"), 6240);
+  HttpResult b = till_->Post("/api/v1/sales",
+                             test::SessionSale(kMileEnd, session, R"([{"product_id": 5, "quantity": 3}])", Card(4597)),
+                             till_->Cashier(kMileEnd), "pricing-z-b");
+  ASSERT_EQ(b.status, 201) << b.body;
+  EXPECT_EQ(Int(Json(b), "discount_cents"), 1999);
+  ASSERT_EQ(platform_->Call("DELETE", promo_path, "", till_->Manager()).status, 204);
+
+  // The receipt a reviewer recomputes by hand: TPS and TVQ on the taxable 42,97 $, the Café « Détaxé ».
+  const std::string a_id = std::to_string(Int(Json(a), "id"));
+  HttpResult text = till_->Get("/api/v1/sales/" + a_id + "/receipt?format=text40", till_->Cashier(kMileEnd));
+  ASSERT_EQ(text.status, 200) << text.body;
+  for (const char* row : {"\n  Rabais                           -2,00\n", "\nCafé                               12,99\n  Détaxé\n",
+                          "\n  Taxable                          42,97\n", "\n  Détaxé                           12,99\n",
+                          "\nTPS (5 %)                           2,15\n", "\nTVQ (9,975 %)                       4,29\n"}) {
+    EXPECT_NE(text.body.find(row), std::string::npos) << row << text.body;
+  }
+  HttpResult b_text = till_->Get("/api/v1/sales/" + std::to_string(Int(Json(b), "id")) + "/receipt?format=text40",
+                                 till_->Cashier(kMileEnd));
+  EXPECT_NE(b_text.body.find("\n  T-shirts : 2 achetés, 1 offert  -19,99\n"), std::string::npos) << b_text.body;
+
+  // One T-shirt of the discounted line back: 18,99 $ + its taxes, on this session.
+  HttpResult back = till_->Post("/api/v1/sales/" + a_id + "/returns",
+                                R"({"lines": [{"product_id": 5, "quantity": 1}], "reason": "taille",)"
+                                R"( "register_session_id": )" + std::to_string(session) + "}",
+                                till_->Cashier(kMileEnd), "pricing-z-ret");
+  ASSERT_EQ(back.status, 201) << back.body;
+  EXPECT_EQ(Int(Json(back), "subtotal_cents"), 1899);
+
+  HttpResult x = till_->Get(test::SessionPath(session, "/report"), till_->Cashier(kMileEnd));
+  ASSERT_EQ(x.status, 200) << x.body;
+  EXPECT_EQ(Int(Json(x), "discounts_cents"), 200 + 1999);
+  HttpResult closed = till_->Post(test::SessionPath(session, "/close"), R"({"counted_cash_cents": 10000})",
+                                  till_->Cashier(kMileEnd), "");
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  const json::value closed_session = Json(closed);
+  const json::value& z = closed_session.at("z_report");
+  EXPECT_EQ(Int(z, "discounts_cents"), 200 + 1999);
+  EXPECT_EQ(Int(z.at("discounts"), "count"), 2);
+  EXPECT_EQ(Int(z.at("discounts"), "promotions_cents"), 1999);
+  EXPECT_EQ(Int(z.at("discounts"), "line_cents"), 200);
+  EXPECT_EQ(Int(z.at("sales"), "subtotal_cents"), 5596 + 3998);
+  EXPECT_EQ(Int(z.at("sales"), "taxable_cents"), 4297 + 3998);
+  EXPECT_EQ(Int(z.at("sales"), "zero_rated_cents"), 1299);
+  EXPECT_EQ(Int(z.at("sales"), "discount_cents"), 200 + 1999);
+  const json::value& by_class = z.at("taxes").at("by_class");
+  EXPECT_EQ(Int(by_class.at("taxable"), "sales_cents"), 4297 + 3998);
+  EXPECT_EQ(Int(by_class.at("taxable"), "refunded_cents"), 1899);
+  EXPECT_EQ(Int(by_class.at("taxable"), "gst_cents"), 215 + 200 - Int(Json(back), "gst_cents"));
+  EXPECT_EQ(Int(by_class.at("taxable"), "qst_cents"), 429 + 399 - Int(Json(back), "qst_cents"));
+  EXPECT_EQ(Int(by_class.at("zero_rated"), "sales_cents"), 1299);
+  EXPECT_EQ(Int(by_class.at("zero_rated"), "gst_cents"), 0);
+  EXPECT_EQ(Int(by_class.at("zero_rated"), "qst_cents"), 0);
+  EXPECT_EQ(Int(by_class.at("exempt"), "sales_cents"), 0);
+  EXPECT_EQ(Int(z.at("taxes").at("gst"), "collected_cents"), 215 + 200);
 }
 
 }  // namespace

@@ -468,6 +468,13 @@ interface Counted {
   count: number;
   amount_cents: number;
 }
+interface ClassFigures {
+  sales_cents: number;
+  refunded_cents: number;
+  net_cents: number;
+  gst_cents: number;
+  qst_cents: number;
+}
 interface TaxFigures {
   collected_cents: number;
   refunded_cents: number;
@@ -484,9 +491,12 @@ export interface RegisterReport {
   generated_at: string;
   sales: { count: number; subtotal_cents: number; gst_cents: number; qst_cents: number; total_cents: number; cash_rounding_cents: number; revenue_cents: number };
   tenders: { cash: Counted; card: Counted; debit: Counted; gift_card: Counted };
-  taxes: { gst: TaxFigures; qst: TaxFigures };
+  /** by_class: per tax class (ADR 0140), absent from reports stored before tax classes. */
+  taxes: { gst: TaxFigures; qst: TaxFigures; by_class?: Record<'taxable' | 'zero_rated' | 'exempt', ClassFigures> };
   refunds: { count: number; subtotal_cents: number; gst_cents: number; qst_cents: number; total_cents: number; by_tender: Record<string, number> };
   discounts_cents: number;
+  /** ADR 0141: the promotions' part and the cashiers' line discounts. */
+  discounts?: { count: number; total_cents: number; promotions_cents: number; line_cents: number };
   gift_cards: { count: number; activations: number; top_ups: number; amount_cents: number };
   voids: { count: number; lines: number; sales: number; amount_cents: number };
   no_sales: { count: number };

@@ -34,6 +34,11 @@ struct ClassAmounts {
   std::int64_t exempt_cents = 0;
   void Add(TaxClass tax_class, std::int64_t cents) noexcept;
   [[nodiscard]] std::int64_t total() const noexcept { return taxable_cents + zero_rated_cents + exempt_cents; }
+  [[nodiscard]] std::int64_t Of(TaxClass tax_class) const noexcept {
+    return tax_class == TaxClass::kTaxable ? taxable_cents
+           : tax_class == TaxClass::kZeroRated ? zero_rated_cents
+                                               : exempt_cents;
+  }
 };
 
 /// Taxes of a receipt with several classes: each tax is computed once on the receipt's taxable total and
