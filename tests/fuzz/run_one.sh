@@ -33,7 +33,11 @@ runs=${runs:-0}
 printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$name" "$seconds" "$runs" "$status" >>"$build/runs.tsv"
 echo "fuzz $name: $runs inputs in ${seconds}s, exit $status"
 if ((status != 0)); then
-  grep -E 'ERROR|SUMMARY|invariant broken|Test unit written' "$log" | head -20 >&2 || true
+  # What the sanitizer or libFuzzer said (a CI log keeps only this): the report's lines, else the log's end.
+  if ! grep -E '^==[0-9]+==|ERROR|SUMMARY|Sanitizer|invariant broken|Test unit written|out-of-memory|timeout|deadly' \
+      "$log" | head -40 >&2; then
+    tail -n 40 "$log" >&2
+  fi
   echo "reproduce: $bin <input from $work/artifacts/>; full log: $log" >&2
 fi
 exit "$status"

@@ -48,6 +48,7 @@ struct VuState {
   std::string token;
   Clock::time_point token_expires{};
   int location_id = 0;
+  std::int64_t register_session_id = 0;  ///< a cashier's open register session (sales require one)
   std::string cart_id;
   std::uint64_t iteration = 0;
 };

@@ -44,6 +44,8 @@ TEST(LoadSmoke, EveryScenarioRunsCleanAgainstARealPlatform) {
       {.services = {"product", "inventory", "customer", "sales", "cart", "payment", "order", "reporting"},
        .gateway = true,
        .name = "load_smoke",
+       // As deployed: a store sale needs an open register session (the POS scenario opens one per VU).
+       .env = {{"COMPTOIR_SALES_REQUIRE_REGISTER_SESSION", "true"}},
        // Every target of kong.yml's cart upstream is a test instance (none left at
        // the deploy ports, where a local platform may be answering).
        .instances = {{"cart", 3}}});
@@ -91,6 +93,8 @@ TEST(LoadSmoke, EveryScenarioRunsCleanAgainstARealPlatform) {
   const auto& pos = scenarios.at(0);
   EXPECT_EQ(pos.at("by_name").at("sales.create").at("statuses").at("201").to_number<std::uint64_t>(),
             pos.at("iterations").to_number<std::uint64_t>());
+  // Each cashier VU opened a register of its own first, in the setup (outside the sale's latency).
+  EXPECT_GT(pos.at("by_name").at("setup:register_sessions.open").at("statuses").at("201").to_number<std::uint64_t>(), 0u);
   EXPECT_EQ(scenarios.at(1).at("by_name").at("order.checkout").at("statuses").at("201").to_number<std::uint64_t>(),
             scenarios.at(1).at("iterations").to_number<std::uint64_t>());
 

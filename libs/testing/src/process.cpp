@@ -4,7 +4,10 @@
 #include <csignal>
 #include <cstring>
 #include <fstream>
+#include <cstdint>
 #include <map>
+#include <mutex>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -12,7 +15,9 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,21 +62,53 @@ int ConnectLoopback(int port, std::chrono::seconds timeout) {
   return fd;
 }
 
-int FreePort() {
+namespace {
+
+// Whether 127.0.0.1:port can be bound now (nothing listens there).
+bool CanBind(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) throw std::runtime_error("socket: " + std::string(std::strerror(errno)));
+  const int on = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);  // as the servers bind: TIME_WAIT is no conflict
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t length = sizeof addr;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) != 0) {
-    ::close(fd);
-    throw std::runtime_error("bind: " + std::string(std::strerror(errno)));
-  }
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   ::close(fd);
-  return ntohs(addr.sin_port);
+  return ok;
+}
+
+}  // namespace
+
+// Ports come from 20000–31999, below the kernel's ephemeral range (32768–60999), so no outgoing connection
+// of any process takes one as its source port between here and the server's bind; and each is locked for
+// this process's lifetime (flock on a file per port, released by the kernel when the process ends), so two
+// test processes running at once never get the same port. (Asking the kernel for port 0 gave both: another
+// test's service then answered a platform's health check and its requests, with 404 route.not_found.)
+int FreePort() {
+  static std::mutex mutex;
+  static std::mt19937 random(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
+  std::lock_guard lock(mutex);
+  const std::string dir = "/tmp/comptoir-test-ports";
+  ::mkdir(dir.c_str(), 0777);
+  std::uniform_int_distribution<int> pick(20000, 31999);
+  for (int attempt = 0; attempt < 2000; ++attempt) {
+    const int port = pick(random);
+    const std::string file = dir + "/" + std::to_string(port);
+    const int fd = ::open(file.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0666);
+    if (fd < 0) continue;
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);  // another test process holds it
+      continue;
+    }
+    if (!CanBind(port)) {
+      ::close(fd);  // in use outside the tests (or by a process a finished test left behind)
+      continue;
+    }
+    return port;  // fd stays open: the lock lasts as long as this process (this process may reuse the port)
+  }
+  throw std::runtime_error("no free port in 20000-31999");
 }
 
 bool WaitForPort(int port, std::chrono::milliseconds timeout) {

@@ -1,5 +1,7 @@
 #include "cache/freshness.hpp"
 
+#include <functional>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -25,6 +27,7 @@ constexpr pg::Statement kRenew{
     " ON CONFLICT (reader_id) DO UPDATE SET seen_version = GREATEST(r.seen_version, EXCLUDED.seen_version),"
     " lease_until = CASE WHEN EXCLUDED.lease_until > now() THEN EXCLUDED.lease_until ELSE r.lease_until END"
     " RETURNING (SELECT v FROM catalogue_version)"};
+constexpr const char* kChannel = "comptoir_catalogue";
 constexpr pg::Statement kLeave{"product.cache_leave", "DELETE FROM cache_readers WHERE reader_id = $1::uuid"};
 // Readers gone for an hour (a crash leaves its row; its lease ran out long ago).
 constexpr pg::Statement kForget{"product.cache_forget",
@@ -95,20 +98,25 @@ struct Freshness::State : std::enable_shared_from_this<Freshness::State> {
   }
 
   awaitable<void> ListenLoop() {
+    // `self` keeps the state alive while the loop runs; the callbacks hold a plain pointer. (They held
+    // copies of `self`: g++ 12 destroys the temporaries of a co_await expression twice when the awaited
+    // coroutine throws, so each lost listener released one reference too many, and after a PostgreSQL
+    // restart the state was freed under the renewal loop — a heap-use-after-free the chaos suite found.)
     auto self = shared_from_this();
+    State* state = this;
+    const std::function<void(std::string_view)> notified = [state](std::string_view payload) {
+      std::int64_t version = 0;
+      for (char c : payload) version = c >= '0' && c <= '9' ? version * 10 + (c - '0') : version;
+      state->Applied(version);
+      if (state->wake) state->wake->cancel();  // report it now rather than at the next renewal
+    };
+    const std::function<bool()> keep_going = [state] { return state->running.load(); };
+    const std::function<void()> listening = [] {};
     asio::steady_timer pause(co_await asio::this_coro::executor);
     while (running) {
       bool lost = false;
       try {
-        co_await db.Listen(
-            "comptoir_catalogue", [] {},
-            [self](std::string_view payload) {
-              std::int64_t version = 0;
-              for (char c : payload) version = c >= '0' && c <= '9' ? version * 10 + (c - '0') : version;
-              self->Applied(version);
-              if (self->wake) self->wake->cancel();  // report it now rather than at the next renewal
-            },
-            [self] { return self->running.load(); });
+        co_await db.Listen(kChannel, listening, notified, keep_going);
       } catch (const std::exception& e) {
         // Renewals keep the cache correct without notifications (writes then wait up to a renewal).
         log::Warn("product cache: listener lost", {{"error", e.what()}});

@@ -9,7 +9,8 @@
 
 namespace comptoir::testing {
 
-/// A loopback TCP port free at the time of the call (the kernel's choice).
+/// A loopback TCP port free at the time of the call, outside the ephemeral range, and reserved for this
+/// process until it ends (no other test process running at the same time gets it).
 int FreePort();
 /// A blocking socket connected to 127.0.0.1:`port`, with `timeout` on each send and receive; -1 if
 /// the connection is refused. The caller closes it.
