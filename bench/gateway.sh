@@ -57,4 +57,4 @@ direct=$(run "(a) backend directly" "$backend_port")
 gateway=$(run "(b) gateway (key-auth, corr-id, prom)" "$gateway_port")
 nginx=$(run "(c) nginx reverse proxy" "$nginx_port")
 awk -v g="$(rps "$gateway")" -v n="$(rps "$nginx")" 'BEGIN { printf "ratio gateway/nginx: %.2f\n", g / n }' >&2
-curl -fs "http://127.0.0.1:$admin_port/metrics" | grep -c '^kong_http_requests_total' >/dev/null
+curl -fs -H "Kong-Admin-Token: $COMPTOIR_GATEWAY_ADMIN_TOKEN" "http://127.0.0.1:$admin_port/metrics" | grep -c '^kong_http_requests_total' >/dev/null

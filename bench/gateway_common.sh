@@ -6,6 +6,8 @@
 
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 bench_key=pos-test-automation-dev-key-2025
+# The gateway refuses to start an Admin API without a credential: the benchmarks' gateways get this one.
+export COMPTOIR_GATEWAY_ADMIN_TOKEN=${COMPTOIR_GATEWAY_ADMIN_TOKEN:-bench-admin-token-0123456789abcdef}
 pids=()
 
 gw_cleanup() {

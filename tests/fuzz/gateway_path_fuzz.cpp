@@ -1,7 +1,9 @@
 // The gateway's request path normalisation and route matching (ADR 0130). NormalizePath gives an absolute
 // path without dot-segments or empty segments, is idempotent, and never turns an escape into a '/'; the router,
 // given the platform's kong.yml and a few regex routes, matches the normalised path without crashing, within
-// the path, and agrees with itself when asked twice.
+// the path, and agrees with itself when asked twice. The same bytes (host and path) go through the W3C
+// traceparent parser (issue 16): what it accepts is a well-formed trace it continues with a new span, what it
+// refuses is replaced by a new trace, and for 55 characters it agrees with the services' parser (libs/http).
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +14,8 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include "comptoir/gateway/router.hpp"
+#include "comptoir/gateway/trace_context.hpp"
+#include "comptoir/http/server.hpp"
 #include "gateway_support.hpp"
 
 namespace gw = comptoir::gateway;
@@ -81,6 +85,34 @@ void MatchBoth(const gw::Config& config, const gw::KongRouter& router, std::stri
   }
 }
 
+bool LowerHex(std::string_view s) {
+  return s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+void CheckTraceparent(std::string_view value) {
+  const auto parsed = gw::ParseTraceparent(value);
+  std::string next;
+  const bool continued = gw::NextHopTraceparent(value, next);
+  Check(continued == parsed.has_value());
+  const auto hop = gw::ParseTraceparent(next);
+  Check(hop.has_value() && next.size() == gw::kTraceparentSize && next.starts_with("00-"));
+  if (parsed) {
+    Check(value.size() >= gw::kTraceparentSize && value.substr(0, 2) != "ff");
+    Check(parsed->trace_id.data() == value.data() + 3 && parsed->parent_id.data() == value.data() + 36 &&
+          parsed->flags.data() == value.data() + 53);
+    Check(LowerHex(parsed->trace_id) && LowerHex(parsed->parent_id) && LowerHex(parsed->flags));
+    Check(parsed->trace_id != std::string(32, '0') && parsed->parent_id != std::string(16, '0'));
+    Check(hop->trace_id == parsed->trace_id && hop->flags == parsed->flags);
+  } else {
+    Check(hop->flags == "01");
+  }
+  // The services' parser (libs/http) keeps the trace id of exactly the same 55-character values.
+  if (value.size() == gw::kTraceparentSize) {
+    const std::string theirs = comptoir::http::NextTraceparent(value);
+    Check(parsed.has_value() == (theirs.substr(3, 32) == value.substr(3, 32)));
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -90,6 +122,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view method = kMethods[in.ConsumeIntegralInRange<std::size_t>(0, std::size(kMethods) - 1)];
   std::string host = in.ConsumeRandomLengthString(40);
   const std::string raw = in.ConsumeRemainingBytesAsString();
+  CheckTraceparent(host);
+  CheckTraceparent(raw);
   const std::string normal = gw::NormalizePath(raw);
   CheckNormal(normal);
   Check(gw::NormalizePath(normal) == normal);

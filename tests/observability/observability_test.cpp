@@ -96,6 +96,7 @@ class Observability : public ::testing::Test {
   static inline std::unique_ptr<testing::Platform> platform_;
   static inline std::unique_ptr<testing::Monitoring> monitoring_;
   static inline std::string traced_request_id_;
+  static inline std::string traced_trace_id_;  ///< the trace id of the traceparent the traced checkout sent
 
   static void SetUpTestSuite() {
     platform_ = std::make_unique<testing::Platform>(options_);
@@ -160,6 +161,10 @@ class Observability : public ::testing::Test {
       if (traced) {
         traced_request_id_ = "checkout-" + http::NewUuid();
         headers.emplace_back("X-Request-ID", traced_request_id_);
+        // A client that traces its own calls: the gateway continues its trace (W3C traceparent).
+        traced_trace_id_ = http::NewUuid();
+        std::erase(traced_trace_id_, '-');
+        headers.emplace_back("traceparent", "00-" + traced_trace_id_ + "-00f067aa0ba902b7-01");
       }
       auto placed = p.Call("POST", "/api/v1/checkout", json::serialize(body), shopper, headers);
       EXPECT_EQ(placed.status, std::string_view(card) == "4242424242424242" ? 201 : 402) << placed.body;
@@ -341,7 +346,8 @@ TEST_F(Observability, RecordingRulesAreEvaluated) {
   EXPECT_EQ(ids, (std::set<std::string>{"cart-1", "cart-2", "cart-3"}));
 }
 
-// One checkout's request id through the gateway, order, cart, inventory, payment and reporting's event.
+// One checkout's request id and trace id through the gateway, order, cart, inventory, payment and reporting's
+// event.
 TEST_F(Observability, OneCheckoutCanBeFollowedThroughEveryLog) {
   ASSERT_FALSE(traced_request_id_.empty());
   const std::string& id = traced_request_id_;
@@ -356,10 +362,16 @@ TEST_F(Observability, OneCheckoutCanBeFollowedThroughEveryLog) {
   ASSERT_FALSE(gateway.empty()) << "no gateway line with " << id;
   EXPECT_EQ(Field(gateway.front(), "path"), "/api/v1/checkout");
 
+  // The trace starts at the gateway: its lines of the request carry the trace id and its own span id.
+  const std::string trace = Field(gateway.front(), "trace_id");
+  ASSERT_EQ(trace, traced_trace_id_) << json::serialize(gateway.front());
+  for (const auto& line : gateway) {
+    EXPECT_EQ(Field(line, "trace_id"), trace) << json::serialize(line);
+    EXPECT_EQ(Field(line, "span_id").size(), 16u) << json::serialize(line);
+  }
+
   const auto order = lines_of("order");
   ASSERT_FALSE(order.empty());
-  const std::string trace = Field(order.front(), "trace_id");
-  ASSERT_EQ(trace.size(), 32u) << json::serialize(order.front());
   std::set<std::string> messages;
   for (const auto& line : order) {
     EXPECT_EQ(Field(line, "trace_id"), trace) << json::serialize(line);
@@ -380,7 +392,7 @@ TEST_F(Observability, OneCheckoutCanBeFollowedThroughEveryLog) {
   for (const auto& line : lines_of("payment")) charge_line = charge_line || Field(line, "msg") == "charge recorded";
   EXPECT_TRUE(charge_line);
 
-  // The OrderPlaced event reached reporting, which applied it under the same request id.
+  // The OrderPlaced event reached reporting, which applied it under the same request id and trace id.
   bool applied = false;
   for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
        !applied && std::chrono::steady_clock::now() < deadline;
@@ -390,6 +402,8 @@ TEST_F(Observability, OneCheckoutCanBeFollowedThroughEveryLog) {
     }
   }
   EXPECT_TRUE(applied) << "reporting logged no OrderPlaced with request id " << id;
+  for (const auto& line : lines_of("reporting"))
+    EXPECT_EQ(Field(line, "trace_id"), trace) << "reporting: " << json::serialize(line);
 }
 
 }  // namespace

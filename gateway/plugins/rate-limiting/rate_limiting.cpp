@@ -252,10 +252,16 @@ void RateLimiting::Fail(RequestContext& ctx, const std::exception& error) const 
   if (config_.fault_tolerant) {
     // Kong: "failed to get usage" logged, the request goes through without rate-limit headers.
     log::Warn("rate-limiting: failed to get usage, request let through (fault_tolerant)",
-              {{"error", error.what()}, {"request_id", ctx.request_id}});
+              {{"error", error.what()},
+               {"request_id", ctx.request_id},
+               {"trace_id", ctx.TraceId()},
+               {"span_id", ctx.SpanId()}});
     return;
   }
-  log::Error("rate-limiting: failed to get usage", {{"error", error.what()}, {"request_id", ctx.request_id}});
+  log::Error("rate-limiting: failed to get usage", {{"error", error.what()},
+                                                    {"request_id", ctx.request_id},
+                                                    {"trace_id", ctx.TraceId()},
+                                                    {"span_id", ctx.SpanId()}});
   ctx.exit = KongError(500, "An unexpected error occurred", ctx.request_id);
 }
 

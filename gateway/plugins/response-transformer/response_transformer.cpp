@@ -138,7 +138,8 @@ void ResponseTransformer::BodyFilter(RequestContext& ctx, http::Response& respon
   if (!has_json_ops_ || !IsJson(response)) return;
   auto body = TransformJson(response.body, config_);
   if (!body) {
-    log::Warn("response-transformer: body is not a JSON object, left unchanged", {{"request_id", ctx.request_id}});
+    log::Warn("response-transformer: body is not a JSON object, left unchanged",
+              {{"request_id", ctx.request_id}, {"trace_id", ctx.TraceId()}, {"span_id", ctx.SpanId()}});
     return;
   }
   response.body = std::move(*body);

@@ -65,6 +65,9 @@ asio::awaitable<bool> HandleRequest(Gateway::Impl& impl, beast::tcp_stream& clie
       }
     }
   }
+  // The trace starts here (W3C Trace Context): a client's valid traceparent is continued with a
+  // span of the gateway's own, anything else replaced. Plugins and the upstream see the gateway's.
+  StartTrace(request.headers, request.traceparent);
   if (request.body.capacity() > kRelayChunk) {
     request.body = std::string();  // a large buffered body is not kept for the connection's lifetime
   } else {
@@ -75,7 +78,6 @@ asio::awaitable<bool> HandleRequest(Gateway::Impl& impl, beast::tcp_stream& clie
   request.remote_address = real_client_ip;
   request.keep_alive = msg.keep_alive();
   request.request_id.clear();
-  request.traceparent.clear();
   request.path_params.clear();
 
   RequestContext ctx{request, *state->config};
@@ -199,6 +201,8 @@ asio::awaitable<bool> HandleRequest(Gateway::Impl& impl, beast::tcp_stream& clie
                         {"upstream", ctx.target},
                         {"latency_ms", ctx.request_latency_ms},
                         {"request_id", ctx.request_id},
+                        {"trace_id", ctx.TraceId()},
+                        {"span_id", ctx.SpanId()},
                         {"client", ctx.client_ip}});
   }
   co_return keep;

@@ -202,8 +202,11 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
           impl.balancers.End(*attempt.pick,
                              Outcome{IsTimeout(ec) ? Outcome::Kind::kTimeout : Outcome::Kind::kTcpFailure});
         }
-        log::Warn("upstream connect failed",
-                  {{"target", attempt.key}, {"error", ec.message()}, {"request_id", ctx.request_id}});
+        log::Warn("upstream connect failed", {{"target", attempt.key},
+                                              {"error", ec.message()},
+                                              {"request_id", ctx.request_id},
+                                              {"trace_id", ctx.TraceId()},
+                                              {"span_id", ctx.SpanId()}});
         tried.push_back(attempt.pick ? attempt.pick->target : attempt.key);
         last_failure =
             IsTimeout(ec) ? KongError(504, "The upstream server is timing out", ctx.request_id)
@@ -294,15 +297,20 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
                                           rec == asio::error::broken_pipe || static_cast<bool>(write_error));
     if (attempt.reused && nothing_back && !body_streamed && !stale_retry_used && (write_error || replayable)) {
       if (attempt.pick) impl.balancers.End(*attempt.pick, Outcome{Outcome::Kind::kAbandoned});
-      log::Debug("pooled upstream connection was closed, sending again on a new one",
-                 {{"target", attempt.key}, {"request_id", ctx.request_id}});
+      log::Debug("pooled upstream connection was closed, sending again on a new one", {{"target", attempt.key},
+                                                                                       {"request_id", ctx.request_id},
+                                                                                       {"trace_id", ctx.TraceId()},
+                                                                                       {"span_id", ctx.SpanId()}});
       stale_retry_used = true;
       continue;
     }
     if (write_error) {
       if (attempt.pick) impl.balancers.End(*attempt.pick, Outcome{Outcome::Kind::kTcpFailure});
-      log::Warn("upstream request failed",
-                {{"target", attempt.key}, {"error", write_error.message()}, {"request_id", ctx.request_id}});
+      log::Warn("upstream request failed", {{"target", attempt.key},
+                                            {"error", write_error.message()},
+                                            {"request_id", ctx.request_id},
+                                            {"trace_id", ctx.TraceId()},
+                                            {"span_id", ctx.SpanId()}});
       last_failure = KongError(502, "An invalid response was received from the upstream server", ctx.request_id);
       if (!body_streamed && replayable && retries_left-- > 0) {
         tried.push_back(attempt.pick ? attempt.pick->target : attempt.key);
@@ -317,8 +325,11 @@ asio::awaitable<ProxyOutcome> ProxyRequest(Gateway::Impl& impl, const State& sta
       if (attempt.pick) {
         impl.balancers.End(*attempt.pick, Outcome{timeout ? Outcome::Kind::kTimeout : Outcome::Kind::kTcpFailure});
       }
-      log::Warn("upstream response failed",
-                {{"target", attempt.key}, {"error", rec.message()}, {"request_id", ctx.request_id}});
+      log::Warn("upstream response failed", {{"target", attempt.key},
+                                             {"error", rec.message()},
+                                             {"request_id", ctx.request_id},
+                                             {"trace_id", ctx.TraceId()},
+                                             {"span_id", ctx.SpanId()}});
       last_failure = timeout
                          ? KongError(504, "The upstream server is timing out", ctx.request_id)
                          : KongError(502, "An invalid response was received from the upstream server", ctx.request_id);

@@ -60,6 +60,7 @@ StreamEvent ParseEntry(std::string stream_id, const std::vector<redis::Reply>& f
   if (auto source = StringField(o, "source"); !source.empty()) event.source = std::move(source);
   event.occurred_at = StringField(o, "occurred_at");
   event.correlation_id = StringField(o, "correlation_id");
+  event.trace_id = StringField(o, "trace_id");
   if (const auto* data = o.if_contains("data")) event.data = *data;
   if (event.id.empty() || event.type.empty()) {
     throw ApiError::Validation("events.malformed", "stream entry " + event.stream_id + " has no event id or type");
@@ -148,13 +149,18 @@ awaitable<void> HandleEntry(Consumer::State& s, const redis::Reply& entry) {
     co_await s.redis.Command(std::move(args3));
     co_return;
   }
-  // Applied under the request id that caused the event (its correlation id): the consumer's loop runs on an
-  // executor that makes `log_context` current (Consumer::Start), so every line of the event carries it.
+  // Applied under the request id and trace id that caused the event (its correlation id, its trace id): the
+  // consumer's loop runs on an executor that makes `log_context` current (Consumer::Start), so every line of the
+  // event carries them.
   struct Named {
     log::RequestContext& context;
-    ~Named() { context.request_id.clear(); }
+    ~Named() {
+      context.request_id.clear();
+      context.trace_id.clear();
+    }
   } named{*s.log_context};
   s.log_context->request_id = event->correlation_id;
+  s.log_context->trace_id = event->trace_id;
   co_await ApplyEntry(s, std::move(event), stream_id);
 }
 

@@ -80,7 +80,14 @@ TEST(ParseEntry, ReadsTheEnvelope) {
   EXPECT_EQ(e.type, "SaleCompleted");
   EXPECT_EQ(e.source, "sales");
   EXPECT_EQ(e.correlation_id, "r1");
+  EXPECT_EQ(e.trace_id, "");  // an event of an untraced request (or from before traces) has none
   EXPECT_EQ(e.data.at("total_cents").as_int64(), 2298);
+
+  StreamEvent traced = ParseEntry(
+      "1700000000000-4",
+      Fields({"payload", R"({"id":"e2","type":"SaleCompleted","correlation_id":"r2",)"
+                         R"("trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","data":{}})"}));
+  EXPECT_EQ(traced.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
 }
 
 TEST(ParseEntry, RefusesWhatIsNotAnEnvelope) {

@@ -167,7 +167,7 @@ Host::Host(http::Runtime& runtime, const Definition& definition, const CommonCon
 
   // The outbox relay: every service with a database may write events (an empty outbox costs one indexed
   // query per poll interval).
-  if (definition_.database) {
+  if (definition_.database && definition_.outbox) {
     events::Settings events_settings = events::LoadSettings(settings);
     if (events_settings.Active()) {
       try {

@@ -112,6 +112,7 @@ service::Definition MakeDefinition() {
   definition.name = "reporting";
   definition.default_port = kDefaultPort;
   definition.migrations = &MigrationFiles;
+  definition.outbox = false;  // reporting consumes events and publishes none
   definition.openapi = OpenApiFiles().at(0).content;  // a string literal: lives as long as the program
   definition.create = [](service::Context& context) -> std::unique_ptr<service::Instance> {
     return std::make_unique<Instance>(context);

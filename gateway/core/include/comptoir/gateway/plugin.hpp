@@ -14,6 +14,7 @@
 #include "comptoir/error.hpp"
 #include "comptoir/gateway/model.hpp"
 #include "comptoir/gateway/schema.hpp"
+#include "comptoir/gateway/trace_context.hpp"
 #include "comptoir/http/message.hpp"
 
 namespace comptoir::http {
@@ -63,6 +64,11 @@ struct RequestContext {
   std::uint64_t bytes_sent = 0;      ///< to the client (egress)
   std::string upstream;              ///< upstream name, if balanced
   std::string target;                ///< "host:port" that answered
+
+  /// The request's W3C trace id and the gateway's own span id (request.traceparent, which the proxy
+  /// sets before any plugin runs and sends upstream), for log lines.
+  [[nodiscard]] std::string_view TraceId() const noexcept { return TraceIdOf(request.traceparent); }
+  [[nodiscard]] std::string_view SpanId() const noexcept { return SpanIdOf(request.traceparent); }
 };
 
 /// Everything a plugin may need at creation; outlives every plugin instance.

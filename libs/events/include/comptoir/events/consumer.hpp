@@ -28,6 +28,7 @@ struct StreamEvent {
   std::string source;
   std::string occurred_at;
   std::string correlation_id;
+  std::string trace_id;     ///< the W3C trace id of the request that caused it; empty when it had none
   boost::json::value data;  ///< the `data` object
 };
 

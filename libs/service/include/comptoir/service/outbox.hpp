@@ -21,9 +21,10 @@ struct Event {
   std::string aggregate_id;    ///< e.g. the sale id; events of one aggregate are published in order
   std::string data_json;       ///< the `data` object, JSON text
   std::string correlation_id;  ///< the request id that caused it
+  std::string trace_id;        ///< its W3C trace id; empty: the trace id of the request being served, if any
 };
 
-/// Inserts the envelope {id, type, source, occurred_at, correlation_id, data} into `outbox`;
+/// Inserts the envelope {id, type, source, occurred_at, correlation_id, data, trace_id (when known)} into `outbox`;
 /// returns the event id (a fresh UUID).
 boost::asio::awaitable<std::string> AppendEvent(pg::Transaction& tx, std::string source, Event event);
 

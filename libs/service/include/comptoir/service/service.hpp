@@ -88,6 +88,8 @@ struct Definition {
   /// False for a service without a PostgreSQL database of its own (cart keeps its state in Redis): no
   /// `<name>.database_url`, no migrations, no seed; Context::db is then a pool that is never connected.
   bool database = true;
+  /// False for a service that publishes no events (no `outbox` table in its migrations): no outbox relay.
+  bool outbox = true;
   std::function<std::vector<EmbeddedFile>()> migrations;
   std::string_view openapi;  ///< OpenAPI 3.1 document (JSON text)
   std::function<std::unique_ptr<Instance>(Context&)> create;
