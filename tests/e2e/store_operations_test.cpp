@@ -80,15 +80,17 @@ TEST_F(StoreOperations, MileEndCashierSellsReturnsAndCannotSellInWestmount) {
   json::object sale{{"location_id", 4},
                     {"lines", json::array{json::object{{"product_id", 5}, {"quantity", 2}},
                                           json::object{{"product_id", 9}, {"quantity", 1}}}},
-                    {"payments", json::array{json::object{{"method", "card"}, {"amount_cents", 6090}}}}};
+                    {"payments", json::array{json::object{{"method", "card"}, {"amount_cents", 5896}}}}};
   auto sold = Post("/api/v1/sales", sale, cashier, http::NewUuid());
   ASSERT_EQ(sold.status, 201) << sold.body;
   auto receipt = Json(sold);
-  // 2 × 19.99 + 12.99 = 52.97; GST 5 % = 2.6485 → 2.65; QST 9.975 % = 5.2837575 → 5.28.
+  // 2 × 19.99 + 12.99 = 52.97, the Café zero-rated (ADR 0140): GST 5 % × 39.98 = 1.999 → 2.00;
+  // QST 9.975 % × 39.98 = 3.988005 → 3.99.
   EXPECT_EQ(Int(receipt, "subtotal_cents"), 5297);
-  EXPECT_EQ(Int(receipt, "gst_cents"), 265);
-  EXPECT_EQ(Int(receipt, "qst_cents"), 528);
-  EXPECT_EQ(Int(receipt, "total_cents"), 6090);
+  EXPECT_EQ(Int(receipt, "zero_rated_cents"), 1299);
+  EXPECT_EQ(Int(receipt, "gst_cents"), 200);
+  EXPECT_EQ(Int(receipt, "qst_cents"), 399);
+  EXPECT_EQ(Int(receipt, "total_cents"), 5896);
   EXPECT_FALSE(receipt.at("receipt_number").as_string().empty());
   EXPECT_EQ(OnHand(cashier, 4, 5), tshirts - 2);
   EXPECT_EQ(OnHand(cashier, 4, 9), cafe - 1);

@@ -190,3 +190,59 @@ TEST_F(ScreensTest, FormsCollectTheirPromptsThenRunAndEscapeCancels) {
 
 }  // namespace
 }  // namespace comptoir::console::ui
+
+namespace comptoir::console::ui {
+namespace {
+
+// Issue 15 (ADR 0141): the sale screen shows the store's promotions and a cashier's line discount (F1),
+// and above the limit a manager signs in at the till before the sale goes with their approval.
+TEST_F(ScreensTest, PromotionsShowAndADiscountAboveTheLimitTakesAManager) {
+  transport_->Answer(
+      "GET /api/v1/promotions",
+      Reply{200, R"({"data":[{"id":1,"name":"T-shirts : 2 achetés, 1 offert","kind":"buy_x_get_y","product_ids":[5],)"
+                 R"("category_id":null,"percent":0,"buy_quantity":2,"get_quantity":1,"bundle":[],"bundle_price_cents":0}],"meta":{}})"});
+  Press(Key::kF2);
+  transport_->Answer("GET /api/v1/products/by-sku/VETE-0001",
+                     Reply{200, R"({"id":5,"sku":"VETE-0001","name":"T-shirt","price_cents":1999,"active":true,)"
+                                R"("category_id":2,"tax_class":"taxable"})"});
+  Type("3*VETE-0001");
+  std::string basket = Body();
+  EXPECT_NE(basket.find("T-shirts : 2 achetés, 1 offert"), std::string::npos) << basket;
+  EXPECT_NE(basket.find(PadRight("TOTAL", 20) + PadLeft("45,97 $", 13)), std::string::npos) << basket;
+
+  Press(Key::kF1);
+  EXPECT_EQ(nav_->current().Prompt(), "Ligne et rabais (2 10% ; 2 5,00 ; 2 0 = aucun) :");
+  Type("1 25%");  // 25 % of the 39.98 $ still due on the line: above the 20 % a cashier gives alone
+  EXPECT_EQ(nav_->current().Prompt(), "Rabais au-delà de 20 % — courriel du responsable :");
+  Type("manager@comptoir.local");
+  EXPECT_TRUE(nav_->current().Secret());
+  transport_->Answer("POST /api/v1/auth/staff/login", Reply{200, TokenAnswer(Jwt("manager", 7, 4102444800))});
+  Type("comptoir-demo");
+  EXPECT_EQ(nav_->current().message, "Rabais approuvé par le responsable");
+  basket = Body();
+  EXPECT_NE(basket.find("Rabais"), std::string::npos) << basket;
+  // 39.98 − 10.00 (25 %, 9.995 → 10.00) = 29.98; GST 1.50 (1.499); QST 2.99 (2.990505): 34.47 $.
+  EXPECT_NE(basket.find(PadRight("TOTAL", 20) + PadLeft("34,47 $", 13)), std::string::npos) << basket;
+
+  Press(Key::kF6);
+  transport_->Answer("POST /api/v1/sales", Reply{201, ReceiptAnswer("S4-000043", 3447)});
+  Type("");
+  ASSERT_FALSE(transport_->sent.empty());
+  const Sent& sale = transport_->sent.back();
+  EXPECT_EQ(sale.target, "/api/v1/sales");
+  EXPECT_NE(sale.body.find(R"("discount":{"percent":25})"), std::string::npos) << sale.body;
+}
+
+TEST_F(ScreensTest, AnImpossibleDiscountIsRefusedAndChangesNothing) {
+  Press(Key::kF2);
+  transport_->Answer("GET /api/v1/products/by-sku/ALIM-0002",
+                     Reply{200, R"({"id":10,"sku":"ALIM-0002","name":"Chocolat Noir","price_cents":499,"active":true})"});
+  Type("ALIM-0002");
+  Press(Key::kF1);
+  Type("1 5,00");  // more than the 4.99 $ line
+  EXPECT_EQ(nav_->current().message, "Rabais refusé (1 à 100 %, ou un montant jusqu'au prix de la ligne)");
+  EXPECT_NE(Body().find(PadRight("TOTAL", 20) + PadLeft("5,74 $", 13)), std::string::npos) << Body();
+}
+
+}  // namespace
+}  // namespace comptoir::console::ui

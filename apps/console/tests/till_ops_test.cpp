@@ -41,6 +41,26 @@ TEST(RegisterReport, AZInFrenchWithEveryTotal) {
   EXPECT_TRUE(Has(lines, Spread("Manque", "-0,15 $", 40)));
 }
 
+// Issue 15 (ADR 0140, 0141): the discounts by kind and the sales per tax class, net of refunds.
+TEST(RegisterReport, DiscountsAndTaxClasses) {
+  std::string z = kZ;
+  z.replace(z.find(R"("discounts_cents": 0)"), 20,
+            R"("discounts_cents": 2199, "discounts": {"count": 2, "total_cents": 2199, "promotions_cents": 1999,)"
+            R"( "line_cents": 200})");
+  z.replace(z.find(R"("qst": {"net_cents": 499}})"), 26,
+            R"("qst": {"net_cents": 499}, "by_class": {"taxable": {"net_cents": 6396},)"
+            R"( "zero_rated": {"net_cents": 1299}, "exempt": {"net_cents": 0}}})");
+  const auto lines = FormatRegisterReport(z);
+  EXPECT_TRUE(Has(lines, Spread("Rabais", "21,99 $", 40)));
+  EXPECT_TRUE(Has(lines, Spread("  dont promotions", "19,99 $", 40)));
+  EXPECT_TRUE(Has(lines, Spread("  dont rabais de ligne", "2,00 $", 40)));
+  EXPECT_TRUE(Has(lines, Spread("  Ventes taxables", "63,96 $", 40)));
+  EXPECT_TRUE(Has(lines, Spread("  Ventes détaxées", "12,99 $", 40)));
+  EXPECT_FALSE(Has(lines, Spread("  Ventes exonérées", "0,00 $", 40)));
+  // A report without classes (all taxable, or stored before them) shows no class rows.
+  for (const auto& l : FormatRegisterReport(kZ)) EXPECT_EQ(l.find("Ventes taxables"), std::string::npos);
+}
+
 TEST(RegisterReport, AnXHasNoCountNorOverShort) {
   std::string x = kZ;
   x.replace(x.find("\"Z\""), 3, "\"X\"");

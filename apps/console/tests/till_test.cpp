@@ -264,3 +264,54 @@ TEST(Receipt, RefundPerTenderAndRegisterClose) {
 
 }  // namespace
 }  // namespace comptoir::console
+
+namespace comptoir::console {
+namespace {
+
+// Issue 15 (ADR 0140, 0141): the till prices like sales — tax classes, line discounts, promotions.
+TEST(TillPricing, MileEndSaleAsTheAdrWorksItOut) {
+  Till till;
+  Item tshirt{5, "VETE-0001", "T-shirt", 1999, true, 2, money::TaxClass::kTaxable};
+  Item cafe{9, "ALIM-0001", "Café", 1299, true, 3, money::TaxClass::kZeroRated};
+  Item chocolat{10, "ALIM-0002", "Chocolat Noir", 499, true, 3, money::TaxClass::kTaxable};
+  till.Add(tshirt, 2);
+  till.Add(cafe);
+  till.Add(chocolat);
+  ASSERT_TRUE(till.SetDiscount(0, pricing::LineDiscount{10, std::nullopt, 1}));
+  const Totals t = till.totals();
+  EXPECT_EQ(t.subtotal_cents, 5596);
+  EXPECT_EQ(t.discount_cents, 200);
+  EXPECT_EQ(t.gst_cents, 215);
+  EXPECT_EQ(t.qst_cents, 429);
+  EXPECT_EQ(t.total_cents, 6240);
+  EXPECT_FALSE(till.NeedsManagerApproval());
+  EXPECT_NE(till.SaleBody(4, std::nullopt, "").find(R"("discount":{"percent":10,"quantity":1})"), std::string::npos);
+  // Above the limit a manager approves; a discount above its line is refused and leaves the line as it was.
+  ASSERT_TRUE(till.SetDiscount(0, pricing::LineDiscount{25, std::nullopt, std::nullopt}));
+  EXPECT_TRUE(till.NeedsManagerApproval());
+  EXPECT_FALSE(till.SetDiscount(2, pricing::LineDiscount{std::nullopt, 500, std::nullopt}));
+  EXPECT_FALSE(till.SetDiscount(2, pricing::LineDiscount{0, std::nullopt, std::nullopt}));
+  EXPECT_FALSE(till.lines()[2].discount.has_value());
+  // The draft keeps discounts and classes.
+  const Till back = Till::FromDraft(till.ToDraft());
+  EXPECT_EQ(back.totals().total_cents, till.totals().total_cents);
+}
+
+TEST(TillPricing, BuyTwoGetOneShowsOnTheScreenTotals) {
+  Till till;
+  pricing::Promotion p;
+  p.id = 1;
+  p.name = "T-shirts : 2 achetés, 1 offert";
+  p.kind = pricing::PromotionKind::kBuyXGetY;
+  p.product_ids = {5};
+  p.buy_quantity = 2;
+  p.get_quantity = 1;
+  till.promotions = {p};
+  till.Add(Item{5, "VETE-0001", "T-shirt", 1999, true, 2, money::TaxClass::kTaxable}, 3);
+  EXPECT_EQ(till.totals().total_cents, 4597);
+  ASSERT_EQ(till.quote().promotions.size(), 1u);
+  EXPECT_EQ(till.quote().promotions[0].amount_cents, 1999);
+}
+
+}  // namespace
+}  // namespace comptoir::console

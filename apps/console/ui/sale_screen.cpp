@@ -15,6 +15,8 @@ class Sale final : public Screen {
   explicit Sale(Navigator& nav) : nav_(nav), s_(nav.station()) {
     till_ = Till::FromDraft(s_.journal().Draft());
     if (!till_.empty()) message = "Vente en cours reprise (" + std::to_string(till_.lines().size()) + " lignes)";
+    // The store's promotions in force (ADR 0141); offline the till prices without them, the server decides.
+    if (!s_.offline()) s_.LoadPromotions(till_);
   }
 
   std::string Title() const override { return "Vente — " + s_.LocationName(s_.store()); }
@@ -38,11 +40,23 @@ class Sale final : public Screen {
       return out;
     }
     out.push_back(" #  " + PadRight("Article", 34) + PadLeft("Qté", 4) + PadLeft("Prix", 12) + PadLeft("Total", 13));
+    // Lines, their discounts and promotions as the engine prices them (what sales will charge).
+    std::optional<pricing::Quote> quote;
+    try {
+      quote = till_.quote();
+    } catch (const std::exception&) {
+    }
     for (std::size_t i = 0; i < till_.lines().size(); ++i) {
       const Line& l = till_.lines()[i];
-      out.push_back(PadLeft(std::to_string(i + 1), 2) + "  " + PadRight(l.item.name, 34) +
+      const bool grocery = l.item.tax_class != money::TaxClass::kTaxable;
+      out.push_back(PadLeft(std::to_string(i + 1), 2) + "  " + PadRight(l.item.name + (grocery ? " (détaxé)" : ""), 34) +
                     PadLeft(std::to_string(l.quantity), 4) + PadLeft(FormatMoney(l.item.price_cents), 12) +
                     PadLeft(FormatMoney(l.total_cents()), 13));
+      if (quote && i < quote->lines.size()) {
+        for (const pricing::Adjustment& a : quote->lines[i].adjustments) {
+          out.push_back("      " + PadRight(a.label, 50) + PadLeft(FormatMoney(-a.amount_cents), 13));
+        }
+      }
     }
     out.push_back(std::string(69, '-'));
     const Totals t = till_.totals();
@@ -51,7 +65,9 @@ class Sale final : public Screen {
       return std::string(36, ' ') + PadRight(label, 20) + PadLeft(FormatMoney(cents), 13);
     };
     std::string client = till_.customer_label.empty() ? "" : "Client : " + till_.customer_label;
-    out.push_back(PadRight(client, 36) + PadRight("Sous-total", 20) + PadLeft(FormatMoney(t.subtotal_cents), 13));
+    if (t.discount_cents > 0) out.push_back(PadRight(client, 36) + PadRight("Rabais", 20) + PadLeft(FormatMoney(-t.discount_cents), 13));
+    out.push_back(PadRight(t.discount_cents > 0 ? "" : client, 36) + PadRight("Sous-total", 20) +
+                  PadLeft(FormatMoney(t.subtotal_cents), 13));
     out.push_back(row("TPS", t.gst_cents));
     out.push_back(row("TVQ", t.qst_cents));
     out.push_back(row("TOTAL", t.total_cents));
@@ -87,13 +103,19 @@ class Sale final : public Screen {
         return "Code de la carte-cadeau :";
       case Mode::kGiftPin:
         return "NIP de la carte-cadeau :";
+      case Mode::kDiscount:
+        return "Ligne et rabais (2 10% ; 2 5,00 ; 2 0 = aucun) :";
+      case Mode::kManagerEmail:
+        return "Rabais au-delà de " + std::to_string(till_.discount_limit_percent) + " % — courriel du responsable :";
+      case Mode::kManagerPassword:
+        return "Mot de passe du responsable :";
       case Mode::kResume:
         return "N° de la vente en attente à reprendre :";
     }
     return "";
   }
 
-  bool Secret() const override { return mode_ == Mode::kGiftPin; }
+  bool Secret() const override { return mode_ == Mode::kGiftPin || mode_ == Mode::kManagerPassword; }
 
   std::vector<Hint> Hints() const override {
     if (!receipt_.empty()) return {{Key::kF7, "Réimprimer"}, {Key::kF8, "Courriel"}, {Key::kEscape, "Menu"}};
@@ -142,6 +164,19 @@ class Sale final : public Screen {
         gift_pin_ = input;
         mode_ = Mode::kTender;
         break;
+      case Mode::kDiscount:
+        Discount(input);
+        break;
+      case Mode::kManagerEmail:
+        manager_email_ = input;
+        mode_ = Mode::kManagerPassword;
+        break;
+      case Mode::kManagerPassword: {
+        mode_ = Mode::kScan;
+        Outcome o = s_.ApproveDiscounts(till_, manager_email_, input);
+        message = o.message;
+        break;
+      }
       case Mode::kResume:
         ResumeSale(input);
         break;
@@ -172,6 +207,9 @@ class Sale final : public Screen {
         return true;
       case Key::kF4:
         mode_ = Mode::kRemove;
+        return true;
+      case Key::kF1:  // line discount (ADR 0141); not in the bar (80 columns), listed in the README
+        mode_ = Mode::kDiscount;
         return true;
       case Key::kF5:
         return StartTender(Method::kCash);
@@ -222,7 +260,46 @@ class Sale final : public Screen {
   }
 
  private:
-  enum class Mode { kScan, kCustomer, kQuantity, kRemove, kTender, kGiftCode, kGiftPin, kResume };
+  enum class Mode {
+    kScan, kCustomer, kQuantity, kRemove, kTender, kGiftCode, kGiftPin, kDiscount, kManagerEmail, kManagerPassword,
+    kResume
+  };
+
+  // "2 10%" (percent) or "2 5,00" (amount) on line 2; "2 0" removes its discount. Above the limit a manager
+  // signs in at the till (their token goes with the sale as X-Manager-Token).
+  void Discount(const std::string& input) {
+    mode_ = Mode::kScan;
+    std::istringstream in(input);
+    std::size_t line = 0;
+    std::string value;
+    if (!(in >> line >> value) || line == 0 || line > till_.lines().size()) {
+      message = "Écrire le n° de ligne puis le rabais, ex. 2 10% ou 2 5,00";
+      return;
+    }
+    std::optional<pricing::LineDiscount> discount;
+    if (value != "0") {
+      pricing::LineDiscount d;
+      if (value.back() == '%') {
+        try {
+          d.percent = std::stoll(value.substr(0, value.size() - 1));
+        } catch (const std::exception&) {
+          d.percent = 0;
+        }
+      } else {
+        std::int64_t cents = 0;
+        if (!ParseMoney(value, cents)) cents = 0;
+        d.amount_cents = cents;
+      }
+      discount = d;
+    }
+    if (!till_.SetDiscount(line - 1, discount)) {
+      message = "Rabais refusé (1 à 100 %, ou un montant jusqu'au prix de la ligne)";
+      return;
+    }
+    Changed();
+    message = discount ? "Rabais appliqué à la ligne " + std::to_string(line) : "Rabais retiré";
+    if (till_.NeedsManagerApproval() && till_.manager_token.empty()) mode_ = Mode::kManagerEmail;
+  }
 
   // « En attente : n° 3 (2 l.), n° 5 (1 l.) » from the server's list of the store.
   std::string SuspendedList() {
@@ -435,6 +512,7 @@ class Sale final : public Screen {
   Method method_ = Method::kCash;
   std::string gift_code_;
   std::string gift_pin_;
+  std::string manager_email_;
   std::vector<Item> choices_;
   std::int64_t pending_quantity_ = 1;
   std::vector<std::string> receipt_;

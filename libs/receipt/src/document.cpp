@@ -164,6 +164,7 @@ Document FromJson(const json::object& record, Issuer issuer, Store store) {
   doc.receipt_number = FirstText(record, {"receipt_number", "order_number", "number", "id"});
   std::string created = Text(record, "created_at");
   doc.issued_at = MontrealTime(created).value_or(created);
+  ClassTotals lines_classes;
   const json::array* lines = Array(record, "lines");
   if (lines == nullptr) lines = Array(record, "items");  // an order's lines
   if (lines != nullptr) {
@@ -175,9 +176,28 @@ Document FromJson(const json::object& record, Issuer issuer, Store store) {
       line.quantity = Cents(l, "quantity");
       line.unit_price_cents = Cents(l, "unit_price_cents");
       line.discounts = Discounts(l);
+      if (line.discounts.empty() && Cents(l, "discount_cents") > 0) {
+        line.discounts.push_back({"Rabais", Cents(l, "discount_cents")});  // an order's line: the amount only
+      }
+      line.tax_class = Text(l, "tax_class");
+      if (Field(l, "gross_cents") != nullptr) line.gross = Cents(l, "gross_cents");
+      if (!line.tax_class.empty()) {
+        std::int64_t net = line.gross_cents();
+        for (const Discount& d : line.discounts) net -= d.amount_cents;
+        if (Field(l, "line_total_cents") != nullptr) net = Cents(l, "line_total_cents");
+        (line.tax_class == "zero_rated" ? lines_classes.zero_rated_cents
+         : line.tax_class == "exempt"   ? lines_classes.exempt_cents
+                                        : lines_classes.taxable_cents) += net;
+      }
       doc.lines.push_back(std::move(line));
     }
   }
+  // Per tax class (ADR 0140): the record's own amounts, else the lines' — shown only when some goods paid no tax.
+  ClassTotals classes = lines_classes;
+  if (Field(record, "zero_rated_cents") != nullptr || Field(record, "exempt_cents") != nullptr) {
+    classes = ClassTotals{Cents(record, "taxable_cents"), Cents(record, "zero_rated_cents"), Cents(record, "exempt_cents")};
+  }
+  if (classes.zero_rated_cents != 0 || classes.exempt_cents != 0) doc.classes = classes;
   doc.discounts = Discounts(record);
   doc.subtotal_cents = Cents(record, "subtotal_cents");
   doc.taxes = Taxes(record);

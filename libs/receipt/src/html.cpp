@@ -85,10 +85,16 @@ std::string RenderHtml(const Document& doc) {
           FormatAmount(line.gross_cents()));
     }
     for (const Discount& d : line.discounts) Row(out, "detail discount", d.label, FormatAmount(-d.amount_cents));
+    if (line.untaxed()) Row(out, "detail untaxed", line.tax_class == "exempt" ? "Exonéré" : "Détaxé", {});
   }
   out += "</table>\n<table class=\"totals\">\n";
   for (const Discount& d : doc.discounts) Row(out, "discount", d.label, FormatAmount(-d.amount_cents));
   Row(out, {}, "Sous-total", FormatAmount(doc.subtotal_cents));
+  if (doc.classes) {
+    Row(out, "detail", "Taxable", FormatAmount(doc.classes->taxable_cents));
+    if (doc.classes->zero_rated_cents != 0) Row(out, "detail", "Détaxé", FormatAmount(doc.classes->zero_rated_cents));
+    if (doc.classes->exempt_cents != 0) Row(out, "detail", "Exonéré", FormatAmount(doc.classes->exempt_cents));
+  }
   if (doc.shipping_cents) Row(out, {}, "Livraison", FormatAmount(*doc.shipping_cents));
   for (const Tax& t : doc.taxes) Row(out, "tax", t.label, FormatAmount(t.amount_cents));
   Row(out, "total", "TOTAL", FormatAmount(doc.total_cents));

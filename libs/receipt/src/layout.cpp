@@ -85,10 +85,16 @@ std::vector<Row> Layout(const Document& doc) {
                           FormatAmount(line.gross_cents())));
     }
     for (const Discount& d : line.discounts) rows.push_back(Text("  " + d.label, Minus(d.amount_cents)));
+    if (line.untaxed()) rows.push_back(Text(line.tax_class == "exempt" ? "  Exonéré" : "  Détaxé"));  // ADR 0140
   }
   rows.push_back(Rule());
   for (const Discount& d : doc.discounts) rows.push_back(Text(d.label, Minus(d.amount_cents)));
   rows.push_back(Text("Sous-total", FormatAmount(doc.subtotal_cents)));
+  if (doc.classes) {  // what the taxes are computed on, and what paid none (ADR 0140)
+    rows.push_back(Text("  Taxable", FormatAmount(doc.classes->taxable_cents)));
+    if (doc.classes->zero_rated_cents != 0) rows.push_back(Text("  Détaxé", FormatAmount(doc.classes->zero_rated_cents)));
+    if (doc.classes->exempt_cents != 0) rows.push_back(Text("  Exonéré", FormatAmount(doc.classes->exempt_cents)));
+  }
   if (doc.shipping_cents) rows.push_back(Text("Livraison", FormatAmount(*doc.shipping_cents)));
   for (const Tax& t : doc.taxes) rows.push_back(Text(t.label, FormatAmount(t.amount_cents)));
   Row total = Text("TOTAL", FormatAmount(doc.total_cents));

@@ -176,5 +176,81 @@ TEST(ReceiptFormats, NamesAndContentTypes) {
   EXPECT_EQ(ContentType(Format::kEscPos), "application/vnd.escpos");
 }
 
+// Issue 15 with tax classes and promotions (ADR 0140, 0141), as sales answers the sale: each line's class, its
+// discounts by name (a promotion's or « Rabais » for the cashier's), and what the taxes were computed on. The
+// reviewer recomputes: taxable 37,98 + 4,99 = 42,97 → TPS 5 % = 2,1485 → 2,15; TVQ 9,975 % = 4,286… → 4,29; the
+// Café (coffee beans, a basic grocery) pays neither.
+TEST(ReceiptText, TaxClassesAndDiscountsByName) {
+  const auto sale = boost::json::parse(R"({
+    "receipt_number": "S4-000035", "created_at": "2026-12-06T19:03:27Z",
+    "lines": [
+      {"name": "T-shirt", "unit_price_cents": 1999, "quantity": 2, "tax_class": "taxable", "gross_cents": 3998,
+       "discount_cents": 200, "line_total_cents": 3798,
+       "discounts": [{"promotion_id": null, "label": "Rabais", "amount_cents": 200}]},
+      {"name": "Café", "unit_price_cents": 1299, "quantity": 1, "tax_class": "zero_rated", "gross_cents": 1299,
+       "discount_cents": 0, "line_total_cents": 1299, "discounts": []},
+      {"name": "Chocolat Noir", "unit_price_cents": 499, "quantity": 1, "tax_class": "taxable", "gross_cents": 499,
+       "discount_cents": 0, "line_total_cents": 499, "discounts": []}],
+    "subtotal_cents": 5596, "discount_cents": 200, "taxable_cents": 4297, "zero_rated_cents": 1299,
+    "exempt_cents": 0, "gst_cents": 215, "qst_cents": 429, "total_cents": 6240,
+    "payments": [{"method": "cash", "amount_cents": 7000}], "change_cents": 760})")
+                        .as_object();
+  const std::string text = RenderText(FromJson(sale, {"Comptoir", "123456789 RT0001", "1234567890 TQ0001"},
+                                               {"Mile End", "5225, boulevard Saint-Laurent", "Montréal"}),
+                                      40);
+  constexpr std::string_view kBody = R"(
+T-shirt
+  2 x 19,99                        39,98
+  Rabais                           -2,00
+Café                               12,99
+  Détaxé
+Chocolat Noir                       4,99
+----------------------------------------
+Sous-total                         55,96
+  Taxable                          42,97
+  Détaxé                           12,99
+TPS (5 %)                           2,15
+TVQ (9,975 %)                       4,29
+TOTAL                              62,40
+)";
+  EXPECT_NE(text.find(kBody.substr(1)), std::string::npos) << text;
+}
+
+// Buy 2 get 1 on T-shirts: the promotion's name under the line; an all-taxable sale shows no class rows. An
+// order's line (no discounts list) shows its discount_cents as « Rabais »; weighed pieces keep their own gross.
+TEST(ReceiptText, PromotionNamesOrderDiscountsAndWeighedGross) {
+  const auto sale = boost::json::parse(R"({"receipt_number": "S4-000036", "lines": [
+      {"name": "T-shirt", "unit_price_cents": 1999, "quantity": 3, "tax_class": "taxable", "gross_cents": 5997,
+       "line_total_cents": 3998,
+       "discounts": [{"promotion_id": 1, "label": "T-shirts : 2 achetés, 1 offert", "amount_cents": 1999}]}],
+    "subtotal_cents": 3998, "taxable_cents": 3998, "zero_rated_cents": 0, "exempt_cents": 0,
+    "gst_cents": 200, "qst_cents": 399, "total_cents": 4597})")
+                        .as_object();
+  const std::string text = RenderText(FromJson(sale, {}, {}), 40);
+  EXPECT_NE(text.find("\n  3 x 19,99                        59,97\n  T-shirts : 2 achetés, 1 offert  -19,99\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("Taxable"), std::string::npos) << text;
+
+  const auto order = boost::json::parse(R"({"number": "C-1", "items": [
+      {"name": "Miel", "unit_price_cents": 1599, "quantity": 2, "tax_class": "zero_rated", "discount_cents": 320,
+       "line_total_cents": 2878},
+      {"name": "Fromage Oka au poids", "unit_price_cents": 1067, "quantity": 2, "tax_class": "zero_rated",
+       "gross_cents": 2133, "line_total_cents": 2133}],
+    "subtotal_cents": 5011, "shipping_cents": 0, "gst_cents": 0, "qst_cents": 0, "total_cents": 5011})")
+                         .as_object();
+  const Document doc = FromJson(order, {}, {});
+  ASSERT_EQ(doc.lines.size(), 2u);
+  ASSERT_EQ(doc.lines[0].discounts.size(), 1u);
+  EXPECT_EQ(doc.lines[0].discounts[0].label, "Rabais");
+  EXPECT_EQ(doc.lines[0].discounts[0].amount_cents, 320);
+  EXPECT_EQ(doc.lines[1].gross_cents(), 2133);  // not 2 × 10,67
+  ASSERT_TRUE(doc.classes);  // summed from the lines: the order has no amounts per class
+  EXPECT_EQ(doc.classes->taxable_cents, 0);
+  EXPECT_EQ(doc.classes->zero_rated_cents, 5011);
+  const std::string html = RenderHtml(doc);
+  EXPECT_NE(html.find("<tr class=\"detail untaxed\"><td>Détaxé</td>"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace comptoir::receipt

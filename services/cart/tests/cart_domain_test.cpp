@@ -160,7 +160,7 @@ TEST(Body, SetAcceptsZeroToRemove) {
 
 TEST(Json, CartAnswerHasEveryField) {
   StoredCart cart{"customer-42", "42", {{7, 2}, {12, 1}}, "2026-01-01T00:00:00.000Z", "2026-01-02T00:00:00.000Z"};
-  auto o = CartJson(cart, {MakeLine(7, 12999, 2), MakeLine(12, 1599, 1)}, "cart-2");
+  auto o = CartJson(cart, {MakeLine(7, 12999, 2), MakeLine(12, 1599, 1)}, {}, "cart-2");
   EXPECT_EQ(o.at("id").as_string(), "customer-42");
   EXPECT_EQ(o.at("customer_id").as_int64(), 42);
   EXPECT_EQ(o.at("items").as_array().size(), 2u);
@@ -181,7 +181,7 @@ TEST(Json, CartAnswerHasEveryField) {
 
 TEST(Json, GuestCartHasNoCustomer) {
   StoredCart cart{"3f2504e0-4f89-41d3-9a0c-0305e82c3301", std::nullopt, {}, "t", "t"};
-  auto o = CartJson(cart, {}, "cart-1");
+  auto o = CartJson(cart, {}, {}, "cart-1");
   EXPECT_TRUE(o.at("customer_id").is_null());
   EXPECT_EQ(o.at("total_cents").as_int64(), 0);
 }

@@ -208,10 +208,13 @@ TEST_F(CartService, TaxesAreExactOnAwkwardAmounts) {
   auto cart = Json(r).as_object();
   EXPECT_EQ(QuantityOf(r, kVeste), 2);
   EXPECT_EQ(cart.at("item_count").as_int64(), 3);
+  // Miel is a zero-rated basic grocery (ADR 0140): GST and QST on the two jackets (259.98 $) only.
   EXPECT_EQ(cart.at("subtotal_cents").as_int64(), 27597);
-  EXPECT_EQ(cart.at("gst_cents").as_int64(), 1380);
-  EXPECT_EQ(cart.at("qst_cents").as_int64(), 2753);
-  EXPECT_EQ(cart.at("total_cents").as_int64(), 31730);
+  EXPECT_EQ(cart.at("taxable_cents").as_int64(), 25998);
+  EXPECT_EQ(cart.at("zero_rated_cents").as_int64(), 1599);
+  EXPECT_EQ(cart.at("gst_cents").as_int64(), 1300);
+  EXPECT_EQ(cart.at("qst_cents").as_int64(), 2593);
+  EXPECT_EQ(cart.at("total_cents").as_int64(), 31490);
   bool found = false;
   for (const auto& line : cart.at("items").as_array()) {
     if (line.at("product_id").as_int64() != kVeste) continue;

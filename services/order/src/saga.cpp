@@ -1,5 +1,8 @@
 #include "saga.hpp"
 
+#include "comptoir/money.hpp"
+#include "comptoir/pricing_json.hpp"
+
 #include <map>
 
 #include <boost/json.hpp>
@@ -88,13 +91,18 @@ std::string OrderJson(const Order& o, const OrderView& view) {
                                         {"name", l.name},
                                         {"unit_price_cents", l.unit_price_cents},
                                         {"quantity", l.quantity},
+                                        {"tax_class", money::TaxClassName(l.tax_class)},
+                                        {"discount_cents", l.discount_cents},
                                         {"line_total_cents", l.line_total_cents()}});
   }
+  std::int64_t discount = 0;
+  for (const Line& l : o.items) discount += l.discount_cents;
   boost::json::object body{{"id", o.id},
                            {"number", o.number},
                            {"status", StatusName(o.status)},
                            {"items", std::move(items)},
                            {"subtotal_cents", o.totals.subtotal_cents},
+                           {"discount_cents", discount},
                            {"shipping_cents", o.totals.shipping_cents},
                            {"gst_cents", o.totals.gst_cents},
                            {"qst_cents", o.totals.qst_cents},
@@ -230,8 +238,22 @@ awaitable<http::Response> Saga::Forward(order::Checkout& c, const http::Request&
         throw ApiError(ErrorKind::kUnprocessable, "order.unknown_product",
                        "product " + std::to_string(product_id) + " of the cart is no longer sold");
       }
-      lines.push_back(
-          Line{product_id, StringField(*p, "sku"), StringField(*p, "name"), IntField(*p, "price_cents"), quantity});
+      Line line{product_id, StringField(*p, "sku"), StringField(*p, "name"), IntField(*p, "price_cents"), quantity};
+      if (const auto* t = p->if_contains("tax_class"); t && t->is_string()) {
+        auto tax_class = money::ParseTaxClass(t->as_string());
+        if (!tax_class) throw ApiError::Unavailable("product.unavailable", "product sent an unknown tax class");
+        line.tax_class = *tax_class;
+      }
+      if (const auto* c = p->if_contains("category_id"); c && c->is_int64()) line.category_id = c->as_int64();
+      lines.push_back(std::move(line));
+    }
+    // The same engine and the same online promotions as the cart (ADR 0141): the shopper pays what the cart showed.
+    boost::json::value promotions =
+        co_await peers_.product.CallJson(origin, Method::kGet, "/api/v1/promotions?channel=online&per_page=100");
+    try {
+      ApplyPromotions(lines, pricing::PromotionsFromList(promotions));
+    } catch (const std::exception&) {
+      throw ApiError::Unavailable("product.unavailable", "product sent an unreadable promotion list");
     }
   } catch (const ApiError& e) {
     refused = e;

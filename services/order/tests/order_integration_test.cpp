@@ -32,9 +32,10 @@ TEST_F(Checkout, SuccessCardGivesAPaidOrderEmptiesTheCartAndTakesTheStock) {
   EXPECT_EQ(Str(order, "customer_id"), s.id);
   EXPECT_EQ(order.at("subtotal_cents").as_int64(), 27597);
   EXPECT_EQ(order.at("shipping_cents").as_int64(), 0);  // free from 100 $ of subtotal (ADR 0050)
-  EXPECT_EQ(order.at("gst_cents").as_int64(), 1380);
-  EXPECT_EQ(order.at("qst_cents").as_int64(), 2753);
-  EXPECT_EQ(order.at("total_cents").as_int64(), 31730);
+  // Miel is zero-rated (ADR 0140): taxes on the jackets only.
+  EXPECT_EQ(order.at("gst_cents").as_int64(), 1300);
+  EXPECT_EQ(order.at("qst_cents").as_int64(), 2593);
+  EXPECT_EQ(order.at("total_cents").as_int64(), 31490);
   ASSERT_EQ(order.at("items").as_array().size(), 2u);
   const auto& veste = order.at("items").as_array()[0];
   EXPECT_EQ(veste.at("product_id").as_int64(), kVeste);
@@ -55,7 +56,7 @@ TEST_F(Checkout, SuccessCardGivesAPaidOrderEmptiesTheCartAndTakesTheStock) {
   auto charges = Charges(checkout);
   ASSERT_EQ(charges.size(), 1u);
   EXPECT_EQ(Str(charges[0], "status"), "succeeded");
-  EXPECT_EQ(charges[0].at("amount_cents").as_int64(), 31730);
+  EXPECT_EQ(charges[0].at("amount_cents").as_int64(), 31490);
   EXPECT_EQ(Str(charges[0], "id"), Str(order.at("payment"), "charge_id"));
   EXPECT_EQ(OrderSql("SELECT step FROM checkouts WHERE id = '" + checkout + "'"), "completed");
   EXPECT_EQ(
@@ -75,7 +76,7 @@ TEST_F(Checkout, SuccessCardGivesAPaidOrderEmptiesTheCartAndTakesTheStock) {
 
   HttpResult read = platform_->Call("GET", "/api/v1/orders/" + Str(order, "id"), "", s.token);
   ASSERT_EQ(read.status, 200) << read.body;
-  EXPECT_EQ(Json(read).at("total_cents").as_int64(), 31730);
+  EXPECT_EQ(Json(read).at("total_cents").as_int64(), 31490);
 }
 
 TEST_F(Checkout, SameIdempotencyKeyGivesTheSameOrderAndOneCharge) {

@@ -181,8 +181,8 @@ TEST_F(Barcodes, TheTillSellsAScannedWeighedPieceAtItsEmbeddedPrice) {
   json::object body{
       {"location_id", 4},
       {"lines", lines},
-      {"payments", json::array{json::object{{"method", "card"},
-                                            {"amount_cents", subtotal + money::QuebecTaxes(subtotal).total()}}}}};
+      // Cheese, smoked salmon and coffee beans are zero-rated basic groceries (ADR 0140): no GST, no QST.
+      {"payments", json::array{json::object{{"method", "card"}, {"amount_cents", subtotal}}}}};
   const std::int64_t saumon = OnHand(4, 20);
   HttpResult sale = Send("POST", "/api/v1/sales", body, Cashier(4), "barcode-sale-1");
   ASSERT_EQ(sale.status, 201) << sale.body;
@@ -195,6 +195,9 @@ TEST_F(Barcodes, TheTillSellsAScannedWeighedPieceAtItsEmbeddedPrice) {
   EXPECT_EQ(sold[1].at("unit_price_cents").as_int64(), 899);
   EXPECT_EQ(sold[2].at("unit_price_cents").as_int64(), 1299);
   EXPECT_EQ(v.at("subtotal_cents").as_int64(), subtotal);
+  EXPECT_EQ(v.at("zero_rated_cents").as_int64(), subtotal);
+  EXPECT_EQ(v.at("gst_cents").as_int64(), 0);
+  EXPECT_EQ(v.at("qst_cents").as_int64(), 0);
   // The same request again: the same sale, stock moved once.
   HttpResult again = Send("POST", "/api/v1/sales", body, Cashier(4), "barcode-sale-1");
   EXPECT_EQ(Json(again).at("id"), v.at("id")) << again.body;
@@ -208,7 +211,7 @@ TEST_F(Barcodes, TheTillSellsAScannedWeighedPieceAtItsEmbeddedPrice) {
                    {"lines", json::array{json::object{{"barcode", "2100011012349"}, {"quantity", 1}},
                                          json::object{{"barcode", "0210001908995"}, {"quantity", 1}}}},
                    {"payments", json::array{json::object{{"method", "card"},
-                                                         {"amount_cents", 2133 + money::QuebecTaxes(2133).total()}}}}};
+                                                         {"amount_cents", 2133}}}}};
   HttpResult pair = Send("POST", "/api/v1/sales", two, Cashier(4), "barcode-sale-2");
   ASSERT_EQ(pair.status, 201) << pair.body;
   const json::value paired = Json(pair);
@@ -227,6 +230,7 @@ TEST_F(Barcodes, TheTillSellsAScannedWeighedPieceAtItsEmbeddedPrice) {
              Cashier(4), key);
     ASSERT_EQ(back.status, 201) << back.body;
     refunded += Json(back).at("subtotal_cents").as_int64();
+    EXPECT_EQ(Json(back).at("total_cents").as_int64(), Json(back).at("subtotal_cents").as_int64());  // no tax
   }
   EXPECT_EQ(refunded, 2133);
 

@@ -7,6 +7,7 @@
 
 #include "api/handlers.hpp"
 #include "api/json.hpp"
+#include "domain/promotions.hpp"
 #include "comptoir/error.hpp"
 #include "comptoir/product/product.hpp"
 #include "comptoir/testing/openapi.hpp"
@@ -242,8 +243,10 @@ TEST(CategoryBody, NameRequired) {
 TEST(Json, ProductHasEveryField) {
   Product p{
       9, "ALIM-0001", "Café", "Grains", 3, 1299, true, "2025-01-01T00:00:00.000000Z", "2025-01-02T00:00:00.000000Z"};
+  p.tax_class = money::TaxClass::kZeroRated;
   boost::json::object o = ToJson(p);
-  EXPECT_EQ(o.size(), 11u);
+  EXPECT_EQ(o.size(), 12u);
+  EXPECT_EQ(o.at("tax_class").as_string(), "zero_rated");
   EXPECT_TRUE(o.at("barcode").is_null());  // ADR 0170: always present, null when none
   EXPECT_TRUE(o.at("scale_code").is_null());
   EXPECT_EQ(o.at("id").as_int64(), 9);
@@ -255,6 +258,60 @@ TEST(Json, ProductHasEveryField) {
   EXPECT_EQ(o.at("created_at").as_string(), "2025-01-01T00:00:00.000000Z");
   p.category_id.reset();
   EXPECT_TRUE(ToJson(p).at("category_id").is_null());
+}
+
+TEST(Json, TaxClassIsReadAndChecked) {
+  auto body = boost::json::parse(R"({"sku":"ALIM-9","name":"Farine","price_cents":499,"tax_class":"zero_rated"})");
+  EXPECT_EQ(ParseProductBody(body, ProductBodyMode::kCreate).tax_class, money::TaxClass::kZeroRated);
+  auto plain = boost::json::parse(R"({"sku":"ALIM-9","name":"Farine","price_cents":499})");
+  EXPECT_EQ(ParseProductBody(plain, ProductBodyMode::kCreate).tax_class, money::TaxClass::kTaxable);
+  EXPECT_FALSE(ParseProductBody(boost::json::parse(R"({"price_cents":1})"), ProductBodyMode::kPatch).tax_class);
+  for (const char* bad : {R"({"tax_class":"zero-rated"})", R"({"tax_class":null})", R"({"tax_class":3})"}) {
+    try {
+      ParseProductBody(boost::json::parse(bad), ProductBodyMode::kPatch);
+      ADD_FAILURE() << bad;
+    } catch (const ApiError& e) {
+      EXPECT_EQ(e.code(), "product.invalid");
+      ASSERT_FALSE(e.fields().empty());
+      EXPECT_EQ(e.fields()[0].field, "tax_class");
+    }
+  }
+}
+
+TEST(Promotions, BodyOfEachKind) {
+  auto b2g1 = ParsePromotionBody(boost::json::parse(
+      R"({"name":"T-shirts : 2 achetés, 1 offert","kind":"buy_x_get_y","product_ids":[5],"buy_quantity":2,)"
+      R"("get_quantity":1,"starts_at":"2026-12-01T00:00:00Z","location_ids":[4],"online":true})"));
+  EXPECT_EQ(b2g1.rule.kind, pricing::PromotionKind::kBuyXGetY);
+  EXPECT_EQ(b2g1.rule.product_ids, std::vector<std::int64_t>{5});
+  EXPECT_EQ(b2g1.location_ids, std::vector<std::int64_t>{4});
+  EXPECT_TRUE(b2g1.online);
+  auto bundle = ParsePromotionBody(boost::json::parse(
+      R"({"name":"Déjeuner","kind":"bundle","bundle":[{"product_id":9,"quantity":1},{"product_id":12,"quantity":1}],)"
+      R"("bundle_price_cents":2500,"starts_at":"2026-12-01T00:00:00Z","ends_at":"2027-01-01T00:00:00Z","online":true})"));
+  EXPECT_EQ(bundle.rule.bundle.size(), 2u);
+  EXPECT_EQ(bundle.ends_at, "2027-01-01T00:00:00Z");
+}
+
+TEST(Promotions, EveryProblemAtOnce) {
+  try {
+    ParsePromotionBody(boost::json::parse(
+        R"({"name":"x","kind":"percent_off","percent":0,"starts_at":"2026-12-01","ends_at":"2026-01-01T00:00:00Z"})"));
+    FAIL();
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.code(), "promotion.invalid");
+    std::set<std::string> fields;
+    for (const auto& f : e.fields()) fields.insert(f.field);
+    EXPECT_TRUE(fields.count("percent"));
+    EXPECT_TRUE(fields.count("product_ids"));
+    EXPECT_TRUE(fields.count("starts_at"));
+    EXPECT_TRUE(fields.count("location_ids"));
+  }
+  EXPECT_THROW(ParsePromotionBody(boost::json::parse(R"({"name":"x","kind":"free_lunch","starts_at":"2026-12-01T00:00:00Z","online":true})")),
+               ApiError);
+  EXPECT_THROW(ParsePromotionQuery({{"channel", "phone"}}), ApiError);
+  EXPECT_TRUE(ParsePromotionQuery({{"status", "all"}}).all);
+  EXPECT_EQ(ParsePromotionQuery({{"location_id", "4"}}).location_id, 4);
 }
 
 TEST(Json, ListHasDataAndMeta) {

@@ -390,6 +390,90 @@ TEST_F(ProductService, OnlyManagersAndAdminsWriteTheCatalogue) {
   EXPECT_EQ(renamed.status, 200) << renamed.body;
 }
 
+TEST_F(ProductService, TaxClassesOfTheDemoCatalogueAndOfWrites) {
+  // ADR 0140: Café, Thé Vert and Miel are basic groceries; Chocolat Noir is confectionery.
+  EXPECT_EQ(Json(Get("/api/v1/products/9")).at("tax_class").as_string(), "zero_rated");
+  EXPECT_EQ(Json(Get("/api/v1/products/10")).at("tax_class").as_string(), "taxable");
+  EXPECT_EQ(Json(Get("/api/v1/products/11")).at("tax_class").as_string(), "zero_rated");
+  EXPECT_EQ(Json(Get("/api/v1/products/12")).at("tax_class").as_string(), "zero_rated");
+  EXPECT_EQ(Json(Get("/api/v1/products/5")).at("tax_class").as_string(), "taxable");
+  auto created = Send("POST", "/api/v1/products",
+                      json::parse(R"({"sku":"ALIM-TAX-1","name":"Farine","price_cents":399,"tax_class":"zero_rated"})"));
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto id = std::to_string(Json(created).at("id").as_int64());
+  EXPECT_EQ(Json(created).at("tax_class").as_string(), "zero_rated");
+  auto patched = Send("PATCH", "/api/v1/products/" + id, json::parse(R"({"tax_class":"exempt"})"));
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(Json(patched).at("tax_class").as_string(), "exempt");
+  EXPECT_EQ(Value("SELECT payload->'data'->>'tax_class' FROM outbox WHERE aggregate_id = '" + id +
+                  "' ORDER BY seq DESC LIMIT 1"),
+            "exempt");
+  // A bad class changes nothing; a cashier may not reclassify.
+  auto bad = Send("PATCH", "/api/v1/products/" + id, json::parse(R"({"tax_class":"zero-rated"})"));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(Contains(ErrorFields(Json(bad)), "tax_class"));
+  auto cashier = Http(port_, "PATCH", "/api/v1/products/" + id, R"({"tax_class":"taxable"})",
+                      {{"Authorization", "Bearer " + auth_.Token(auth::Role::kCashier, "4")}});
+  EXPECT_EQ(cashier.status, 403);
+  EXPECT_EQ(Json(Get("/api/v1/products/" + id)).at("tax_class").as_string(), "exempt");
+}
+
+TEST_F(ProductService, PromotionsManagedByManagersReadByAll) {
+  const std::string b2g1 =
+      R"({"name":"T-shirts : 2 achetés, 1 offert","kind":"buy_x_get_y","product_ids":[5],"buy_quantity":2,)"
+      R"("get_quantity":1,"starts_at":"2026-01-01T00:00:00Z","location_ids":[4],"online":true})";
+  // Wrong people: no token, a cashier, a shopper.
+  EXPECT_EQ(Http(port_, "POST", "/api/v1/promotions", b2g1).status, 401);
+  for (const auto& token : {auth_.Token(auth::Role::kCashier, "4"), auth_.Token(auth::Role::kCustomer, "42")}) {
+    EXPECT_EQ(Http(port_, "POST", "/api/v1/promotions", b2g1, {{"Authorization", "Bearer " + token}}).status, 403);
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM promotions"), 0);
+  auto created = Send("POST", "/api/v1/promotions", json::parse(b2g1));
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto id = Json(created).at("id").as_int64();
+  auto future = Send("POST", "/api/v1/promotions",
+                     json::parse(R"({"name":"Plus tard","kind":"percent_off","category_id":2,"percent":10,)"
+                                 R"("starts_at":"2099-01-01T00:00:00Z","location_ids":[1]})"));
+  ASSERT_EQ(future.status, 201) << future.body;
+  auto invalid = Send("POST", "/api/v1/promotions",
+                      json::parse(R"({"name":"x","kind":"bundle","bundle":[{"product_id":9,"quantity":1}],)"
+                                  R"("starts_at":"2026-01-01T00:00:00Z"})"));
+  EXPECT_EQ(invalid.status, 400);
+  EXPECT_TRUE(Contains(ErrorFields(Json(invalid)), "bundle"));
+  EXPECT_TRUE(Contains(ErrorFields(Json(invalid)), "location_ids"));
+  EXPECT_EQ(Count("SELECT count(*) FROM promotions"), 2);
+
+  // Public reads: only what is in force, per store or online.
+  EXPECT_EQ(Ids(Json(Get("/api/v1/promotions"))), std::vector<std::int64_t>{id});
+  EXPECT_EQ(Ids(Json(Get("/api/v1/promotions?location_id=4"))), std::vector<std::int64_t>{id});
+  EXPECT_TRUE(Ids(Json(Get("/api/v1/promotions?location_id=1"))).empty());
+  EXPECT_EQ(Ids(Json(Get("/api/v1/promotions?channel=online"))), std::vector<std::int64_t>{id});
+  EXPECT_EQ(Get("/api/v1/promotions?status=all").status, 401);
+  EXPECT_EQ(Ids(Json(Http(port_, "GET", "/api/v1/promotions?status=all", {},
+                          {{"Authorization", "Bearer " + manager_}}))).size(),
+            2u);
+  EXPECT_EQ(Get("/api/v1/promotions?channel=phone").status, 400);
+
+  // Replace, then withdraw: gone from the public list, kept for staff.
+  auto replaced = Send("PUT", "/api/v1/promotions/" + std::to_string(id),
+                       json::parse(R"({"name":"T-shirts : 3 achetés, 1 offert","kind":"buy_x_get_y","product_ids":[5],)"
+                                   R"("buy_quantity":3,"get_quantity":1,"starts_at":"2026-01-01T00:00:00Z","online":true})"));
+  ASSERT_EQ(replaced.status, 200) << replaced.body;
+  EXPECT_EQ(Json(replaced).at("buy_quantity").as_int64(), 3);
+  EXPECT_TRUE(Ids(Json(Get("/api/v1/promotions?location_id=4"))).empty());
+  EXPECT_EQ(Http(port_, "DELETE", "/api/v1/promotions/" + std::to_string(id), {},
+                 {{"Authorization", "Bearer " + auth_.Token(auth::Role::kCashier, "4")}})
+                .status,
+            403);
+  EXPECT_EQ(Delete("/api/v1/promotions/" + std::to_string(id)).status, 204);
+  EXPECT_TRUE(Ids(Json(Get("/api/v1/promotions"))).empty());
+  EXPECT_EQ(Get("/api/v1/promotions/" + std::to_string(id)).status, 404);
+  EXPECT_EQ(Http(port_, "GET", "/api/v1/promotions/" + std::to_string(id), {}, {{"Authorization", "Bearer " + manager_}})
+                .status,
+            200);
+  EXPECT_EQ(Delete("/api/v1/promotions/999999").status, 404);
+}
+
 TEST_F(ProductService, MetricsOpenApiAndMethodNotAllowed) {
   ASSERT_EQ(Get("/api/v1/products/9").status, 200);
   HttpResult metrics = Get("/metrics");

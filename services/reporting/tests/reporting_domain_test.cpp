@@ -204,6 +204,21 @@ TEST(Facts, SaleCompletedAsSalesWritesIt) {
   EXPECT_EQ(lines.at(0).at("line_total_cents").as_int64(), 3998);
 }
 
+// ADR 0140: the Mile End sale of issue 15 — what paid no tax is kept for the remittance view.
+TEST(Facts, UntaxedAmountsOfASaleWithBasicGroceries) {
+  boost::json::value data = boost::json::parse(R"({"id":43,"receipt_number":"S4-000043","location_id":4,
+    "lines":[{"product_id":9,"name":"Café","quantity":1,"line_total_cents":1299}],"subtotal_cents":5596,
+    "taxable_cents":4297,"zero_rated_cents":1299,"exempt_cents":0,"gst_cents":215,"qst_cents":429,
+    "total_cents":6240,"created_at":"2026-12-06T14:00:00Z"})");
+  Fact f = SaleFact(data);
+  EXPECT_EQ(f.zero_rated_cents, 1299);
+  EXPECT_EQ(f.exempt_cents, 0);
+  EXPECT_EQ(f.gst_cents, 215);
+  // Events from before tax classes: everything was taxed.
+  EXPECT_EQ(SaleFact(boost::json::parse(R"({"id":1,"location_id":1,"lines":[],"total_cents":0,
+    "created_at":"2026-01-01T00:00:00Z"})")).zero_rated_cents, 0);
+}
+
 TEST(Facts, MissingFieldsAreNamed) {
   boost::json::value data = boost::json::parse(R"({"id":1,"lines":[{"product_id":"x","quantity":1}]})");
   EXPECT_EQ(FieldsOf([&] { SaleFact(data); }),

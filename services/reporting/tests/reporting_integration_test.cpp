@@ -54,6 +54,12 @@ class ReportingPlatform : public ::testing::Test {
                                   {"COMPTOIR_EVENTS_STREAM", stream},
                                   {"COMPTOIR_EVENTS_MAX_BACKOFF_MS", "500"},
                                   {"COMPTOIR_EVENTS_CLAIM_IDLE_MS", "2000"}}});
+    // These tests predate tax classes (ADR 0140) and sell the demo groceries as taxable goods.
+    for (const char* id : {"9", "11", "12"}) {
+      HttpResult r = platform_->Call("PATCH", std::string("/api/v1/products/") + id, R"({"tax_class": "taxable"})",
+                                     Admin());
+      ASSERT_EQ(r.status, 200) << r.body;
+    }
   }
   static void TearDownTestSuite() {
     delete platform_;

@@ -30,6 +30,7 @@ constexpr std::uint16_t kDefaultPort = 8003;
 DeskSettings LoadDeskSettings(config::Source& source) {
   DeskSettings s;
   s.duplicate_wait = std::chrono::milliseconds(source.Int("sales.duplicate_wait_ms", 10000, 0, 600000));
+  s.discount_limit_percent = source.Int("sales.discount_limit_percent", 20, 0, 100);
   s.require_register_session = source.Bool("sales.require_register_session", true);
   return s;
 }

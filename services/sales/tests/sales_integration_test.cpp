@@ -52,6 +52,13 @@ class SalesPlatform : public ::testing::Test {
   static void SetUpTestSuite() {
     // customer issues sales' service token for inventory (ADR 0008).
     platform_ = new testing::Platform({.services = {"customer", "product", "inventory", "sales"}, .name = "sales_it"});
+    // These tests predate tax classes (ADR 0140) and sell the demo groceries as taxable goods: reclassify them
+    // (tax classes themselves are tested in sales_pricing_integration_test).
+    for (const char* id : {"9", "11", "12"}) {
+      HttpResult r = platform_->Call("PATCH", std::string("/api/v1/products/") + id, R"({"tax_class": "taxable"})",
+                                     Manager());
+      ASSERT_EQ(r.status, 200) << r.body;
+    }
   }
   static void TearDownTestSuite() {
     delete platform_;

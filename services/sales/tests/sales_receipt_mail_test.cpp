@@ -155,7 +155,7 @@ TEST_F(MailPlatform, ServerDownAtFirstTheSaleIsMadeAndTheReceiptDeliveredOnceWhe
 
 TEST_F(MailPlatform, AReprintSentByEmailIsACopy) {
   EnsureSink();
-  json::value sale = till_->SellOne(4, 11, 899, "mail-sale-2");
+  json::value sale = till_->SellOne(4, 10, 499, "mail-sale-2");
   const std::string id = std::to_string(sale.at("id").to_number<std::int64_t>());
   const std::string to = "pierre.tremblay@example.com";
   HttpResult r = till_->Post("/api/v1/sales/" + id + "/receipt/email", R"({"to": ")" + to + R"(", "reprint": true})",
@@ -172,7 +172,7 @@ TEST_F(MailPlatform, AReprintSentByEmailIsACopy) {
 
 TEST_F(MailPlatform, APermanentRefusalFailsAtOnceWithTheServersAnswer) {
   EnsureSink();
-  json::value sale = till_->SellOne(4, 11, 899, "mail-sale-3");
+  json::value sale = till_->SellOne(4, 10, 499, "mail-sale-3");
   const std::string id = std::to_string(sale.at("id").to_number<std::int64_t>());
   HttpResult r = till_->Post("/api/v1/sales/" + id + "/receipt/email", R"({"to": "refuse.me@example.com"})",
                              till_->Cashier(4), "");

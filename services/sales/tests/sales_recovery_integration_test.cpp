@@ -29,6 +29,12 @@ class RecoveryPlatform : public ::testing::Test {
          .name = "sales_recovery",
          .env = {{"COMPTOIR_SALES_RECOVERY_STALE_MS", "1500"}, {"COMPTOIR_SALES_RECOVERY_INTERVAL_MS", "300"}}});
     till_ = new Till(*platform_);
+    // These tests predate tax classes (ADR 0140) and sell the demo groceries as taxable goods.
+    for (const char* id : {"9", "11", "12"}) {
+      auto r = platform_->Call("PATCH", std::string("/api/v1/products/") + id, R"({"tax_class": "taxable"})",
+                               till_->Manager());
+      ASSERT_EQ(r.status, 200) << r.body;
+    }
   }
   static void TearDownTestSuite() {
     delete till_;

@@ -86,6 +86,28 @@ TEST(Report, AZHasItsNumberAndOverShortAnXHasNeither) {
   EXPECT_TRUE(x.at("cash").at("counted_cents").is_null());
 }
 
+// Discounts and the amounts per tax class (ADR 0140, 0141): the taxes are the taxable class's only.
+TEST(Report, DiscountsAndTaxClassesAsTheReceiptsHaveThem) {
+  SessionFigures f = Sample();
+  f.sales_by_class = money::ClassAmounts{8295, 1299, 0};
+  f.refunds_by_class = money::ClassAmounts{1899, 0, 0};
+  f.discounts_cents = 2199;
+  f.promotion_discounts_cents = 1999;
+  f.discounted_sales_count = 2;
+  const boost::json::object z = ReportJson(f, "Z", 1, 0, "2026-12-06T22:00:00Z");
+  EXPECT_EQ(z.at("discounts_cents").as_int64(), 2199);
+  EXPECT_EQ(z.at("discounts").at("promotions_cents").as_int64(), 1999);
+  EXPECT_EQ(z.at("discounts").at("line_cents").as_int64(), 200);
+  EXPECT_EQ(z.at("discounts").at("count").as_int64(), 2);
+  EXPECT_EQ(z.at("sales").at("zero_rated_cents").as_int64(), 1299);
+  const auto& by_class = z.at("taxes").at("by_class");
+  EXPECT_EQ(by_class.at("taxable").at("net_cents").as_int64(), 8295 - 1899);
+  EXPECT_EQ(by_class.at("taxable").at("gst_cents").as_int64(), 400);  // 500 collected − 100 refunded
+  EXPECT_EQ(by_class.at("zero_rated").at("sales_cents").as_int64(), 1299);
+  EXPECT_EQ(by_class.at("zero_rated").at("gst_cents").as_int64(), 0);
+  EXPECT_EQ(by_class.at("exempt").at("net_cents").as_int64(), 0);
+}
+
 std::string Code() {
   std::array<std::uint8_t, kGiftCardRandomSymbols> random{};
   random.fill(3);

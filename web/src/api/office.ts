@@ -14,6 +14,8 @@ import type {
   Product,
   ProductInput,
   ProductPatch,
+  Promotion,
+  PromotionInput,
   CountSheet,
   CountStatus,
   ReceiptEmail,
@@ -58,6 +60,13 @@ export const products = {
   create: (body: ProductInput) => call<Product>('POST', '/products', { body, auth }),
   patch: (id: number, body: ProductPatch) => call<Product>('PATCH', `/products/${id}`, { body, auth }),
   archive: (id: number) => call<void>('DELETE', `/products/${id}`, { auth }),
+};
+
+export const promotions = {
+  /** Every promotion, past and withdrawn too (manager/admin). */
+  list: () => call<Page<Promotion>>('GET', '/promotions', { query: { status: 'all', per_page: 100 }, auth }),
+  create: (body: PromotionInput) => call<Promotion>('POST', '/promotions', { body, auth }),
+  withdraw: (id: number) => call<void>('DELETE', `/promotions/${id}`, { auth }),
 };
 
 export const inventory = {

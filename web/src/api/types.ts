@@ -25,6 +25,7 @@ export interface Product {
   category_id: number | null;
   price_cents: number;
   active: boolean;
+  tax_class?: TaxClass;
   /** GTIN-13 (a UPC-A with its leading 0), ADR 0170. */
   barcode: string | null;
   /** 5-digit item code of a good weighed in store (price-embedded labels). */
@@ -32,12 +33,15 @@ export interface Product {
   created_at: string;
   updated_at: string;
 }
+/** GST/QST class (ADR 0140). */
+export type TaxClass = 'taxable' | 'zero_rated' | 'exempt';
 export interface ProductInput {
   sku: string;
   name: string;
   description?: string | null;
   category_id?: number | null;
   price_cents: number;
+  tax_class?: TaxClass;
   barcode?: string | null;
   scale_code?: string | null;
 }
@@ -55,7 +59,12 @@ export interface CartLine {
   name: string;
   unit_price_cents: number;
   quantity: number;
+  /** After the line's promotions (ADR 0141). */
   line_total_cents: number;
+  tax_class?: TaxClass;
+  gross_cents?: number;
+  discount_cents?: number;
+  discounts?: { promotion_id: number | null; label: string; amount_cents: number }[];
 }
 export interface Cart {
   id: string;
@@ -67,7 +76,42 @@ export interface Cart {
   qst_cents: number;
   total_cents: number;
   served_by?: string;
+  discount_cents?: number;
+  taxable_cents?: number;
+  zero_rated_cents?: number;
+  exempt_cents?: number;
+  promotions?: AppliedPromotion[];
 }
+
+/** A promotion that gave something to a cart, a sale or an order (ADR 0141). */
+export interface AppliedPromotion {
+  id: number;
+  name: string;
+  kind: PromotionKind;
+  amount_cents: number;
+}
+export type PromotionKind = 'percent_off' | 'buy_x_get_y' | 'bundle';
+/** A promotion as product owns it (`/api/v1/promotions`). */
+export interface Promotion {
+  id: number;
+  name: string;
+  kind: PromotionKind;
+  product_ids: number[];
+  category_id: number | null;
+  percent: number;
+  buy_quantity: number;
+  get_quantity: number;
+  bundle: { product_id: number; quantity: number }[];
+  bundle_price_cents: number;
+  starts_at: string;
+  ends_at: string | null;
+  location_ids: number[];
+  online: boolean;
+  active: boolean;
+  created_at: string;
+  updated_at: string;
+}
+export type PromotionInput = Omit<Promotion, 'id' | 'active' | 'created_at' | 'updated_at'>;
 
 // customer
 export interface Tokens {
@@ -424,6 +468,13 @@ interface Counted {
   count: number;
   amount_cents: number;
 }
+interface ClassFigures {
+  sales_cents: number;
+  refunded_cents: number;
+  net_cents: number;
+  gst_cents: number;
+  qst_cents: number;
+}
 interface TaxFigures {
   collected_cents: number;
   refunded_cents: number;
@@ -440,9 +491,12 @@ export interface RegisterReport {
   generated_at: string;
   sales: { count: number; subtotal_cents: number; gst_cents: number; qst_cents: number; total_cents: number; cash_rounding_cents: number; revenue_cents: number };
   tenders: { cash: Counted; card: Counted; debit: Counted; gift_card: Counted };
-  taxes: { gst: TaxFigures; qst: TaxFigures };
+  /** by_class: per tax class (ADR 0140), absent from reports stored before tax classes. */
+  taxes: { gst: TaxFigures; qst: TaxFigures; by_class?: Record<'taxable' | 'zero_rated' | 'exempt', ClassFigures> };
   refunds: { count: number; subtotal_cents: number; gst_cents: number; qst_cents: number; total_cents: number; by_tender: Record<string, number> };
   discounts_cents: number;
+  /** ADR 0141: the promotions' part and the cashiers' line discounts. */
+  discounts?: { count: number; total_cents: number; promotions_cents: number; line_cents: number };
   gift_cards: { count: number; activations: number; top_ups: number; amount_cents: number };
   voids: { count: number; lines: number; sales: number; amount_cents: number };
   no_sales: { count: number };

@@ -12,6 +12,7 @@ import { OnlineOrdersPage } from './OnlineOrdersPage';
 import { OperationsPage } from './OperationsPage';
 import { PasswordPage } from './PasswordPage';
 import { ProductsPage } from './ProductsPage';
+import { PromotionsPage } from './PromotionsPage';
 import { CountsPage } from './CountsPage';
 import { ReceiptPage } from './ReceiptPage';
 import { RegistersPage } from './RegistersPage';
@@ -25,6 +26,7 @@ import { StockPage } from './StockPage';
 const LABELS: Record<Section, string> = {
   dashboard: t.office.dashboard,
   products: t.office.products,
+  promotions: t.promotions.title,
   stock: t.office.stock,
   restock: t.office.restock,
   transfers: t.office.transfers,
@@ -124,6 +126,8 @@ function Screen() {
       return <DashboardPage />;
     case 'products':
       return <ProductsPage />;
+    case 'promotions':
+      return <PromotionsPage />;
     case 'stock':
       return <StockPage />;
     case 'restock':

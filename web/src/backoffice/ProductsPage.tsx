@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { products } from '../api/office';
 import { catalogue } from '../api/shop';
-import type { Product } from '../api/types';
+import type { Product, TaxClass } from '../api/types';
 import { fold, money, moneyInput, parseMoney } from '../format';
 import { errorMessage, t } from '../strings';
 import { Failure, Field, Loading, Message, Select, Status, useAsync, usePageTitle, useSubmit } from '../ui/components';
@@ -9,6 +9,8 @@ import { barcodeProblem } from './barcode';
 import { nameOf } from './shared';
 
 type Note = { text: string; error: boolean } | null;
+
+const TAX_CLASS_OPTIONS = (['taxable', 'zero_rated', 'exempt'] as const).map((c) => ({ value: c, label: t.products.taxClasses[c] }));
 
 export function ProductsPage() {
   usePageTitle(`${t.products.title} — ${t.office.title}`);
@@ -55,6 +57,7 @@ export function ProductsPage() {
                 <th scope="col" class="num">
                   {t.products.price}
                 </th>
+                <th scope="col">{t.products.taxClass}</th>
                 <th scope="col">{t.products.state}</th>
                 <th scope="col">{t.products.actions}</th>
               </tr>
@@ -135,6 +138,17 @@ function ProductRow({ product, category, onChanged, onNote }: { product: Product
       <td class="num" data-label={t.products.price}>
         {money(product.price_cents)}
       </td>
+      <td data-label={t.products.taxClass}>
+        <Select
+          label={t.products.taxClassOf(product.name)}
+          value={product.tax_class ?? 'taxable'}
+          disabled={busy}
+          onValue={(v) =>
+            void act(() => products.patch(product.id, { tax_class: v as TaxClass }), (p) => t.products.taxClassChanged(p.name, t.products.taxClasses[p.tax_class ?? 'taxable']))
+          }
+          options={TAX_CLASS_OPTIONS}
+        />
+      </td>
       <td data-label={t.products.state}>
         <span class={`badge ${product.active ? 'status-delivered' : 'status-cancelled'}`}>{product.active ? t.products.active : t.products.archived}</span>
       </td>
@@ -167,7 +181,7 @@ function ProductRow({ product, category, onChanged, onNote }: { product: Product
 }
 
 function CreateProduct({ categories, onCreated }: { categories: { id: number; name: string }[]; onCreated: (p: Product) => void }) {
-  const empty = { sku: '', name: '', description: '', category: '', price: '', barcode: '', scale: '' };
+  const empty = { sku: '', name: '', description: '', category: '', price: '', taxClass: 'taxable', barcode: '', scale: '' };
   const [form, setForm] = useState(empty);
   const { busy, error, setError, run } = useSubmit();
   const set = (k: keyof typeof form) => (v: string) => setForm({ ...form, [k]: v });
@@ -195,6 +209,7 @@ function CreateProduct({ categories, onCreated }: { categories: { id: number; na
         description: form.description.trim() || null,
         category_id: form.category ? Number(form.category) : null,
         price_cents: cents,
+        tax_class: form.taxClass as TaxClass,
         barcode: form.barcode.trim() || null,
         scale_code: form.scale.trim() || null,
       });
@@ -218,6 +233,7 @@ function CreateProduct({ categories, onCreated }: { categories: { id: number; na
             onValue={set('category')}
             options={[{ value: '', label: t.products.noCategory }, ...categories.map((c) => ({ value: String(c.id), label: c.name }))]}
           />
+          <Select label={t.products.taxClass} value={form.taxClass} onValue={set('taxClass')} options={TAX_CLASS_OPTIONS} />
           <Field label={t.products.description} value={form.description} onValue={set('description')} />
           <Field label={t.products.barcode} inputMode="numeric" hint={t.products.barcodeHint} value={form.barcode} onValue={set('barcode')} />
           <Field label={t.products.scaleCode} inputMode="numeric" hint={t.products.scaleCodeHint} value={form.scale} onValue={set('scale')} />

@@ -44,6 +44,23 @@ describe('register reports', () => {
     expect(find(rows, 'Sorties de caisse (1)')).toBe(money(1250));
     expect(rows.at(-1)).toEqual({ label: 'Manque', value: money(-15), kind: 'total' });
   });
+  it('shows the discounts by kind and the sales per tax class (issue 15)', () => {
+    const cls = (net: number) => ({ sales_cents: net, refunded_cents: 0, net_cents: net, gst_cents: 0, qst_cents: 0 });
+    const priced: RegisterReport = {
+      ...z,
+      discounts_cents: 2199,
+      discounts: { count: 2, total_cents: 2199, promotions_cents: 1999, line_cents: 200 },
+      taxes: { ...z.taxes, by_class: { taxable: cls(6396), zero_rated: cls(1299), exempt: cls(0) } },
+    };
+    const rows = reportRows(priced);
+    expect(find(rows, 'Rabais')).toBe(money(2199));
+    expect(find(rows, '  dont promotions')).toBe(money(1999));
+    expect(find(rows, '  dont rabais de ligne')).toBe(money(200));
+    expect(find(rows, 'Ventes taxables')).toBe(money(6396));
+    expect(find(rows, 'Ventes détaxées')).toBe(money(1299));
+    expect(find(rows, 'Ventes exonérées')).toBeUndefined();
+    expect(reportRows(z).some((r) => r.label === 'Ventes taxables')).toBe(false);
+  });
   it('an X has no counted cash and no over/short', () => {
     const x: RegisterReport = { ...z, type: 'X', z_number: null };
     const rows = reportRows(x);

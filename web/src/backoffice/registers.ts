@@ -23,8 +23,22 @@ export function reportRows(r: RegisterReport): ReportRow[] {
     { label: s.taxes, value: '', kind: 'heading' },
     { label: s.gst, value: money(r.taxes.gst.net_cents) },
     { label: s.qst, value: money(r.taxes.qst.net_cents) },
+    // Per tax class, net of refunds (ADR 0140): shown when some goods paid no tax.
+    ...(r.taxes.by_class && (r.taxes.by_class.zero_rated.net_cents !== 0 || r.taxes.by_class.exempt.net_cents !== 0)
+      ? [
+          { label: s.taxableSales, value: money(r.taxes.by_class.taxable.net_cents) },
+          ...(r.taxes.by_class.zero_rated.net_cents !== 0 ? [{ label: s.zeroRatedSales, value: money(r.taxes.by_class.zero_rated.net_cents) }] : []),
+          ...(r.taxes.by_class.exempt.net_cents !== 0 ? [{ label: s.exemptSales, value: money(r.taxes.by_class.exempt.net_cents) }] : []),
+        ]
+      : []),
     { label: s.refunds(r.refunds.count), value: money(r.refunds.total_cents) },
     { label: s.discounts, value: money(r.discounts_cents) },
+    ...(r.discounts && r.discounts.promotions_cents !== 0
+      ? [
+          { label: s.promotionDiscounts, value: money(r.discounts.promotions_cents) },
+          { label: s.lineDiscounts, value: money(r.discounts.line_cents) },
+        ]
+      : []),
     { label: s.giftCards(r.gift_cards.count), value: money(r.gift_cards.amount_cents) },
     { label: s.voids(r.voids.count), value: money(r.voids.amount_cents) },
     { label: s.noSales, value: String(r.no_sales.count) },

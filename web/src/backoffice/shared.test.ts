@@ -8,7 +8,7 @@ describe('who opens which screen', () => {
   it('keeps head-office screens from cashiers and logistics', () => {
     expect(open('cashier')).toEqual(['stock', 'restock', 'transfers', 'sales', 'registers', 'password']);
     expect(open('logistics')).toEqual(['stock', 'restock', 'transfers', 'counts', 'onlineOrders', 'password']);
-    expect(open('manager')).toEqual(['dashboard', 'products', 'stock', 'restock', 'transfers', 'counts', 'sales', 'registers', 'onlineOrders', 'operations', 'password']);
+    expect(open('manager')).toEqual(['dashboard', 'products', 'promotions', 'stock', 'restock', 'transfers', 'counts', 'sales', 'registers', 'onlineOrders', 'operations', 'password']);
     expect(open('admin')).toContain('operations');
     expect(open('admin')).toContain('staff');
     expect(allowed('counts', 'cashier')).toBe(false); // counts are stock keepers' (ADR 0172)

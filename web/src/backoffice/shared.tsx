@@ -16,6 +16,7 @@ export function myLocation(): number | null {
 export const SECTIONS = {
   dashboard: { path: '/gestion/tableau-de-bord', roles: ['manager', 'admin'] },
   products: { path: '/gestion/produits', roles: ['manager', 'admin'] },
+  promotions: { path: '/gestion/promotions', roles: ['manager', 'admin'] },
   stock: { path: '/gestion/stock', roles: ['cashier', 'logistics', 'manager', 'admin'] },
   restock: { path: '/gestion/reapprovisionnement', roles: ['cashier', 'logistics', 'manager', 'admin'] },
   transfers: { path: '/gestion/transferts', roles: ['cashier', 'logistics', 'manager', 'admin'] },

@@ -14,4 +14,23 @@ describe('Totals', () => {
     expect(root.textContent).toContain('TPS (5 %)');
     expect(root.textContent).toContain('TVQ (9,975 %)');
   });
+  it('shows the promotions, the discount and the untaxed groceries (ADR 0140, 0141)', () => {
+    const root = document.createElement('div');
+    const cart = {
+      subtotal_cents: 5297,
+      gst_cents: 200,
+      qst_cents: 399,
+      total_cents: 5896,
+      discount_cents: 1999,
+      zero_rated_cents: 1299,
+      exempt_cents: 0,
+      promotions: [{ id: 1, name: 'T-shirts : 2 achetés, 1 offert', kind: 'buy_x_get_y' as const, amount_cents: 1999 }],
+    };
+    render(<Totals value={cart} cart={cart} />, root);
+    const text = (id: string) => root.querySelector(`[data-testid="${id}"]`)?.textContent?.replace(/\u00a0/g, ' ');
+    expect(root.querySelector('[data-testid="promotion"]')?.textContent).toContain('T-shirts : 2 achetés, 1 offert');
+    expect(text('discount')).toBe('-19,99 $');
+    expect(text('untaxed')).toBe('12,99 $');
+    expect(text('gst')).toBe('2,00 $');
+  });
 });

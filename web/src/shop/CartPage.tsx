@@ -7,9 +7,32 @@ import { errorMessage, t } from '../strings';
 import { Failure, Loading, Status, usePageTitle } from '../ui/components';
 import { cart, loadCart, removeLine, setQuantity } from './cart-state';
 
-export function Totals({ value, shippingCents }: { value: Pick<Cart, 'subtotal_cents' | 'gst_cents' | 'qst_cents' | 'total_cents'>; shippingCents?: number }) {
+export function Totals({
+  value,
+  shippingCents,
+  cart: priced,
+}: {
+  value: Pick<Cart, 'subtotal_cents' | 'gst_cents' | 'qst_cents' | 'total_cents'>;
+  shippingCents?: number;
+  /** The cart's promotions, discount and amounts per tax class (ADR 0140, 0141), when known. */
+  cart?: Pick<Cart, 'promotions' | 'discount_cents' | 'zero_rated_cents' | 'exempt_cents'>;
+}) {
+  const promotions = priced?.promotions ?? [];
+  const untaxed = (priced?.zero_rated_cents ?? 0) + (priced?.exempt_cents ?? 0);
   return (
     <dl class="totals">
+      {promotions.map((p) => (
+        <div key={p.id} data-testid="promotion">
+          <dt>{p.name}</dt>
+          <dd>{money(-p.amount_cents)}</dd>
+        </div>
+      ))}
+      {(priced?.discount_cents ?? 0) > 0 && (
+        <div>
+          <dt>{t.cart.discount}</dt>
+          <dd data-testid="discount">{money(-(priced?.discount_cents ?? 0))}</dd>
+        </div>
+      )}
       <div>
         <dt>{t.cart.subtotal}</dt>
         <dd data-testid="subtotal">{money(value.subtotal_cents)}</dd>
@@ -18,6 +41,12 @@ export function Totals({ value, shippingCents }: { value: Pick<Cart, 'subtotal_c
         <div>
           <dt>{t.cart.shipping}</dt>
           <dd data-testid="shipping">{money(shippingCents)}</dd>
+        </div>
+      )}
+      {untaxed > 0 && (
+        <div>
+          <dt>{t.cart.untaxed}</dt>
+          <dd data-testid="untaxed">{money(untaxed)}</dd>
         </div>
       )}
       <div>
@@ -105,6 +134,12 @@ export function CartPage() {
                 <tr key={line.product_id}>
                   <th scope="row" data-label={t.cart.product}>
                     <a href={`/produits/${line.product_id}`}>{line.name}</a>
+                    {line.tax_class && line.tax_class !== 'taxable' && <span class="badge"> {t.cart.zeroRated}</span>}
+                    {(line.discounts ?? []).map((d) => (
+                      <div class="discount" key={d.label}>
+                        {d.label} : {money(-d.amount_cents)}
+                      </div>
+                    ))}
                   </th>
                   <td class="num" data-label={t.cart.unitPrice}>
                     {money(line.unit_price_cents)}
@@ -137,7 +172,7 @@ export function CartPage() {
           </table>
           <aside class="summary" aria-labelledby="summary-title">
             <h2 id="summary-title">{t.cart.summary}</h2>
-            <Totals value={c} />
+            <Totals value={c} cart={c} />
             <button
               type="button"
               class="button wide"

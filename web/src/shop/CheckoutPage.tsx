@@ -152,7 +152,7 @@ export function CheckoutPage() {
               </li>
             ))}
           </ul>
-          <Totals value={due} shippingCents={due.shipping_cents} />
+          <Totals value={due} shippingCents={due.shipping_cents} cart={c} />
           <p class="hint">{t.checkout.freeShipping(money(FREE_SHIPPING_FROM_CENTS))}</p>
         </aside>
       </div>

@@ -121,13 +121,14 @@ test('a shopper fills a guest cart, registers, sees the exact taxes, is declined
   await page.getByText('Bonjour, Sophie').waitFor();
   assert.equal(await cartCount(page), 3);
 
-  // The cart: lines, GST and QST shown separately, exact to the cent.
+  // The cart: lines, GST and QST shown separately, exact to the cent; the Miel, a basic grocery, is zero-rated
+  // (ADR 0140): the taxes are on the two Vestes only (259,98 $).
   await page.goto('/panier');
   await page.getByRole('row', { name: /Miel/ }).waitFor();
   assert.equal(plain(await page.getByTestId('subtotal').textContent()), '275,97 $');
-  assert.equal(plain(await page.getByTestId('gst').textContent()), '13,80 $');
-  assert.equal(plain(await page.getByTestId('qst').textContent()), '27,53 $');
-  assert.equal(plain(await page.getByTestId('total').textContent()), '317,30 $');
+  assert.equal(plain(await page.getByTestId('gst').textContent()), '13,00 $');
+  assert.equal(plain(await page.getByTestId('qst').textContent()), '25,93 $');
+  assert.equal(plain(await page.getByTestId('total').textContent()), '314,90 $');
   await checkPage(page, 'shop-cart');
 
   // A declined card: a clear message, nothing charged, the cart intact.
@@ -138,7 +139,7 @@ test('a shopper fills a guest cart, registers, sees the exact taxes, is declined
   await page.getByLabel('Code postal').fill('H2T 1X3');
   await page.getByLabel('Numéro de carte').fill('4000 0000 0000 0002');
   await checkPage(page, 'shop-checkout');
-  await page.getByRole('button', { name: /Payer 317,30/ }).click();
+  await page.getByRole('button', { name: /Payer 314,90/ }).click();
   await page.getByRole('alert').filter({ hasText: 'Votre carte a été refusée' }).waitFor();
   await checkPage(page, 'shop-checkout-declined');
   assert.equal(await cartCount(page), 3);
@@ -147,12 +148,12 @@ test('a shopper fills a guest cart, registers, sees the exact taxes, is declined
   // The saved address is offered now; the good card goes through.
   await page.getByRole('radio', { name: /5333 avenue Casgrain/ }).check();
   await page.getByLabel('Numéro de carte').fill('4242 4242 4242 4242');
-  await page.getByRole('button', { name: /Payer 317,30/ }).click();
+  await page.getByRole('button', { name: /Payer 314,90/ }).click();
   await page.getByRole('heading', { name: 'Merci! Votre commande est confirmée.' }).waitFor();
   const confirmation = plain(await page.locator('main').textContent());
   const number = /Commande n° (\S+)\./.exec(confirmation)?.[1];
   assert.ok(number, confirmation);
-  assert.match(confirmation, /317,30 \$/);
+  assert.match(confirmation, /314,90 \$/);
   assert.match(confirmation, /se terminant par 4242/);
   await checkPage(page, 'shop-confirmation');
   assert.equal(await cartCount(page), 0);
@@ -231,7 +232,7 @@ test('the same purchase by keyboard only, and a card that times out', () => with
   await tabTo(page, page.getByRole('link', { name: /Panier/ }));
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Votre panier' }).waitFor();
-  assert.equal(plain(await page.getByTestId('total').textContent()), '317,30 $');
+  assert.equal(plain(await page.getByTestId('total').textContent()), '314,90 $');
   await tabTo(page, page.getByRole('button', { name: 'Passer la commande' }));
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Paiement' }).waitFor();
@@ -283,18 +284,19 @@ test('below 100 $ the checkout shows the 9,99 $ shipping and charges exactly wha
   await page.getByText('1 × Miel ajouté au panier.').waitFor();
   await page.goto('/paiement');
   await page.getByRole('heading', { name: 'Paiement' }).waitFor();
-  // 15,99 + 9,99 = 25,98 $; TPS 1,30 $; TVQ 2,59 $; total 29,87 $.
+  // 15,99 + 9,99 = 25,98 $; the Miel is zero-rated (ADR 0140), the shipping is taxed: TPS 0,50 $, TVQ 1,00 $
+  // (0,9965 half-up); total 27,48 $.
   assert.equal(plain(await page.getByTestId('shipping').textContent()), '9,99 $');
-  assert.equal(plain(await page.getByTestId('gst').textContent()), '1,30 $');
-  assert.equal(plain(await page.getByTestId('qst').textContent()), '2,59 $');
-  assert.equal(plain(await page.getByTestId('total').textContent()), '29,87 $');
+  assert.equal(plain(await page.getByTestId('gst').textContent()), '0,50 $');
+  assert.equal(plain(await page.getByTestId('qst').textContent()), '1,00 $');
+  assert.equal(plain(await page.getByTestId('total').textContent()), '27,48 $');
   await page.getByLabel('Adresse', { exact: true }).fill('4000 rue Saint-Denis');
   await page.getByLabel('Ville').fill('Montréal');
   await page.getByLabel('Code postal').fill('H2W 2M5');
   await page.getByLabel('Numéro de carte').fill('4242424242424242');
-  await page.getByRole('button', { name: /Payer 29,87/ }).click();
+  await page.getByRole('button', { name: /Payer 27,48/ }).click();
   await page.getByRole('heading', { name: 'Merci! Votre commande est confirmée.' }).waitFor();
-  assert.equal(plain(await page.getByTestId('total').textContent()), '29,87 $');
+  assert.equal(plain(await page.getByTestId('total').textContent()), '27,48 $');
   assert.equal(plain(await page.getByTestId('shipping').textContent()), '9,99 $');
   // The order's receipt (issue 15, ADR 0160): the one order renders, with the card and the barcode.
   await page.getByRole('button', { name: 'Voir le reçu' }).click();
@@ -304,7 +306,8 @@ test('below 100 $ the checkout shows the 9,99 $ shipping and charges exactly wha
   await receipt.getByText('**** **** **** 4242').waitFor();
   const text = plain(await receipt.textContent());
   assert.match(text, /Livraison9,99/);
-  assert.match(text, /TOTAL29,87/);
+  assert.match(text, /TOTAL27,48/);
+  assert.match(text, /Détaxé15,99/); // what paid no tax, under the subtotal (ADR 0140)
   assert.equal(await receipt.locator('svg.barcode').count(), 1);
   await page.getByRole('button', { name: 'Imprimer le reçu' }).waitFor();
   assertNoProblems(page);

@@ -23,8 +23,13 @@ namespace {
 
 Item ItemOf(const json::object& o) {
   const auto* active = o.if_contains("active");
-  return Item{Int(o, "id"), Str(o, "sku"), Str(o, "name"), Int(o, "price_cents"),
-              active == nullptr || !active->is_bool() || active->as_bool()};
+  Item item{Int(o, "id"), Str(o, "sku"), Str(o, "name"), Int(o, "price_cents"),
+            active == nullptr || !active->is_bool() || active->as_bool()};
+  if (const auto* c = o.if_contains("category_id"); c && c->is_int64()) item.category_id = c->as_int64();
+  if (const auto* t = o.if_contains("tax_class"); t && t->is_string()) {
+    item.tax_class = money::ParseTaxClass(t->as_string()).value_or(money::TaxClass::kTaxable);
+  }
+  return item;
 }
 
 // A sale's answer the replay must not treat as final: try again later.
@@ -321,7 +326,9 @@ SaleOutcome Station::Sell(Till& till) {
   auto [provisional, provisional_text] = offline_receipt(false);
   out.seq = journal_.Append(key, till.SaleBody(location, register_session(), "", false), Joined(provisional_text),
                             provisional.totals.total_cents, false, now);
-  Reply r = gateway_.Post("/api/v1/sales", till.SaleBody(location, register_session(), ""), key);
+  HeaderList approval;
+  if (!till.manager_token.empty()) approval.emplace_back("X-Manager-Token", till.manager_token);
+  Reply r = gateway_.Call("POST", "/api/v1/sales", till.SaleBody(location, register_session(), ""), key, approval);
   if (r.ok()) {
     journal_.MarkSent(out.seq, r.status, r.body);
     out.receipt = ReceiptFromJson(r.body).value_or(provisional);

@@ -8,6 +8,7 @@
 
 #include "comptoir/console/format.hpp"
 #include "comptoir/console/station.hpp"
+#include "comptoir/pricing_json.hpp"
 #include "comptoir/http/server.hpp"
 #include "json_fields.hpp"
 
@@ -80,6 +81,36 @@ Outcome Station::Reprint(const std::string& receipt) {
     Print(o.text);
     o.message = "Copie du reçu " + r->receipt_number + " imprimée";
   }
+  return o;
+}
+
+Outcome Station::LoadPromotions(Till& till) {
+  const std::string location = std::to_string(store());
+  Reply r = gateway_.Get("/api/v1/promotions?per_page=100&location_id=" + location);
+  Outcome o = FromReply(r, "Promotions à jour");
+  if (o.ok) {
+    try {
+      till.promotions = pricing::PromotionsFromList(json::parse(r.body));
+    } catch (const std::exception&) {
+      o.ok = false;
+      o.message = "Promotions illisibles";
+    }
+  }
+  return o;
+}
+
+Outcome Station::ApproveDiscounts(Till& till, const std::string& email, const std::string& password) {
+  Gateway second(*transport_, settings_.api_key);
+  Reply signed_in = second.Login(email, password);
+  if (!signed_in.ok()) {
+    Outcome o = FromReply(signed_in, "");
+    o.message = "Accord du responsable refusé : " + signed_in.Message();
+    return o;
+  }
+  till.manager_token = second.tokens().access_token;
+  Outcome o;
+  o.ok = true;
+  o.message = "Rabais approuvé par le responsable";
   return o;
 }
 

@@ -66,8 +66,20 @@ std::vector<std::string> FormatRegisterReport(std::string_view report_json) {
   out.push_back("Taxes perçues (nettes des remb.) :");
   out.push_back(line("  TPS", At(r, {"taxes", "gst", "net_cents"})));
   out.push_back(line("  TVQ", At(r, {"taxes", "qst", "net_cents"})));
+  // Per tax class (ADR 0140), net of refunds: the taxes above are the taxable sales' only.
+  const std::int64_t zero_rated = At(r, {"taxes", "by_class", "zero_rated", "net_cents"});
+  const std::int64_t exempt = At(r, {"taxes", "by_class", "exempt", "net_cents"});
+  if (zero_rated != 0 || exempt != 0) {
+    out.push_back(line("  Ventes taxables", At(r, {"taxes", "by_class", "taxable", "net_cents"})));
+    if (zero_rated != 0) out.push_back(line("  Ventes détaxées", zero_rated));
+    if (exempt != 0) out.push_back(line("  Ventes exonérées", exempt));
+  }
   out.push_back(count("Remboursements", At(r, {"refunds", "count"}), At(r, {"refunds", "total_cents"})));
   out.push_back(line("Rabais", At(r, {"discounts_cents"})));
+  if (At(r, {"discounts", "promotions_cents"}) != 0) {  // ADR 0141: the promotions' part, then the cashiers'
+    out.push_back(line("  dont promotions", At(r, {"discounts", "promotions_cents"})));
+    out.push_back(line("  dont rabais de ligne", At(r, {"discounts", "line_cents"})));
+  }
   out.push_back(count("Cartes-cadeaux vendues", At(r, {"gift_cards", "count"}), At(r, {"gift_cards", "amount_cents"})));
   out.push_back(count("Annulations", At(r, {"voids", "count"}), At(r, {"voids", "amount_cents"})));
   out.push_back(Spread("Ouvertures sans vente", std::to_string(At(r, {"no_sales", "count"})), kWidth));
@@ -175,7 +187,10 @@ Outcome Station::Resume(std::int64_t id, Till& till) {
   if (o.code == "sales.suspended_sale_not_found") o.message = "Aucune vente en attente n° " + std::to_string(id);
   if (o.ok) {
     const json::value v = json::parse(r.body);
-    till = Till::FromDraft(json::serialize(v.at("basket")));
+    Till resumed = Till::FromDraft(json::serialize(v.at("basket")));
+    resumed.promotions = std::move(till.promotions);  // the store's promotions and limit stay (ADR 0141)
+    resumed.discount_limit_percent = till.discount_limit_percent;
+    till = std::move(resumed);
     journal_.SaveDraft(till.ToDraft());
   }
   return o;

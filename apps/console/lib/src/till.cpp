@@ -1,8 +1,11 @@
 #include "comptoir/console/till.hpp"
 
+#include <map>
+
 #include <boost/json.hpp>
 
 #include "comptoir/money.hpp"
+#include "comptoir/pricing_json.hpp"
 
 namespace comptoir::console {
 
@@ -66,14 +69,64 @@ std::string TenderRefusalText(TenderRefusal refusal) {
   return "";
 }
 
-Totals TotalsOf(const std::vector<Line>& lines) {
-  Totals t;
-  for (const Line& line : lines) t.subtotal_cents += line.total_cents();
-  const money::Taxes taxes = money::QuebecTaxes(t.subtotal_cents);
-  t.gst_cents = taxes.gst_cents;
-  t.qst_cents = taxes.qst_cents;
-  t.total_cents = t.subtotal_cents + taxes.total();
-  return t;
+namespace {
+
+// The engine prices one line per product, as sales does: weighed pieces of one product (ADR 0170), separate lines
+// at the till, are one item whose gross is the sum of their labels and whose unit price is their average. The
+// quote answered has a line per till line again: a product's priced line (its adjustments) on its first till
+// line, its other pieces without adjustments.
+pricing::Quote QuoteOf(const std::vector<Line>& lines, const std::vector<pricing::Promotion>& promotions) {
+  std::vector<pricing::Item> items;
+  std::vector<std::size_t> item_of(lines.size());
+  std::map<std::int64_t, std::size_t> index;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const Line& l = lines[i];
+    auto [it, inserted] = index.try_emplace(l.item.id, items.size());
+    item_of[i] = it->second;
+    if (inserted) {
+      items.push_back(pricing::Item{l.item.id, l.item.category_id, l.item.price_cents, l.quantity, l.item.tax_class,
+                                    l.discount, l.total_cents()});
+      continue;
+    }
+    pricing::Item& item = items[it->second];
+    item.quantity += l.quantity;
+    item.gross_cents = *item.gross_cents + l.total_cents();
+    if (!item.discount) item.discount = l.discount;
+  }
+  for (pricing::Item& item : items) {
+    if (*item.gross_cents == item.unit_price_cents * item.quantity) {
+      item.gross_cents.reset();
+    } else {
+      item.unit_price_cents = (*item.gross_cents * 2 + item.quantity) / (2 * item.quantity);
+    }
+  }
+  pricing::Quote grouped = pricing::Price(items, promotions);
+  if (grouped.lines.size() == lines.size()) return grouped;
+  std::vector<pricing::PricedLine> per_line;
+  std::vector<bool> shown(items.size(), false);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (!shown[item_of[i]]) {
+      shown[item_of[i]] = true;
+      per_line.push_back(grouped.lines[item_of[i]]);
+    } else {
+      pricing::PricedLine piece;
+      piece.product_id = lines[i].item.id;
+      piece.unit_price_cents = lines[i].item.price_cents;
+      piece.quantity = lines[i].quantity;
+      piece.tax_class = lines[i].item.tax_class;
+      piece.gross_cents = piece.net_cents = lines[i].total_cents();
+      per_line.push_back(std::move(piece));
+    }
+  }
+  grouped.lines = std::move(per_line);
+  return grouped;
+}
+
+}  // namespace
+
+Totals TotalsOf(const std::vector<Line>& lines, const std::vector<pricing::Promotion>& promotions) {
+  const pricing::Quote q = QuoteOf(lines, promotions);
+  return Totals{q.subtotal_cents, q.taxes.gst_cents, q.taxes.qst_cents, q.total_cents, q.discount_cents};
 }
 
 Settlement Settle(std::int64_t total_cents, const std::vector<Tender>& tenders) {
@@ -125,11 +178,36 @@ void Till::Clear() {
   tenders_.clear();
   customer_id.reset();
   customer_label.clear();
+  manager_token.clear();  // an approval is for one sale
   receipt_email.clear();
 }
 
 Totals Till::totals() const {
-  return TotalsOf(lines_);
+  return TotalsOf(lines_, promotions);
+}
+
+pricing::Quote Till::quote() const { return QuoteOf(lines_, promotions); }
+
+bool Till::SetDiscount(std::size_t index, std::optional<pricing::LineDiscount> discount) {
+  if (index >= lines_.size()) return false;
+  if (discount && pricing::DiscountProblem(*discount, lines_[index].quantity)) return false;
+  auto before = lines_[index].discount;
+  lines_[index].discount = discount;
+  try {
+    (void)quote();
+  } catch (const std::exception&) {
+    lines_[index].discount = before;  // larger than what the line costs
+    return false;
+  }
+  return true;
+}
+
+bool Till::NeedsManagerApproval() const {
+  const pricing::Quote q = quote();
+  for (const pricing::PricedLine& l : q.lines) {
+    if (l.manual_discount_cents > 0 && pricing::ExceedsLimit(l, discount_limit_percent)) return true;
+  }
+  return false;
 }
 
 TenderRefusal Till::AddTender(Tender tender, bool offline) {
@@ -166,11 +244,14 @@ std::string Till::SaleBody(std::int64_t location_id, std::optional<std::int64_t>
   body["location_id"] = location_id;
   json::array lines;
   for (const Line& line : lines_) {
+    json::object l;
     if (line.item.price_embedded()) {  // the server prices it from the label again (ADR 0170)
-      lines.push_back(json::object{{"barcode", line.item.embedded_barcode}, {"quantity", line.quantity}});
+      l = json::object{{"barcode", line.item.embedded_barcode}, {"quantity", line.quantity}};
     } else {
-      lines.push_back(json::object{{"product_id", line.item.id}, {"quantity", line.quantity}});
+      l = json::object{{"product_id", line.item.id}, {"quantity", line.quantity}};
     }
+    if (line.discount) l["discount"] = pricing::LineDiscountJson(*line.discount);
+    lines.push_back(std::move(l));
   }
   body["lines"] = std::move(lines);
   json::array payments;
@@ -201,8 +282,11 @@ std::string Till::ToDraft() const {
                                  {"sku", l.item.sku},
                                  {"name", l.item.name},
                                  {"price_cents", l.item.price_cents},
+                                 {"tax_class", money::TaxClassName(l.item.tax_class)},
                                  {"barcode", l.item.embedded_barcode},
                                  {"quantity", l.quantity}});
+    if (l.discount) lines.back().as_object()["discount"] = pricing::LineDiscountJson(*l.discount);
+    if (l.item.category_id) lines.back().as_object()["category_id"] = *l.item.category_id;  // category promotions
   }
   draft["lines"] = std::move(lines);
   if (customer_id) draft["customer_id"] = *customer_id;
@@ -217,16 +301,20 @@ Till Till::FromDraft(std::string_view draft) {
   if (ec || !v.is_object()) return till;
   try {
     for (const auto& l : v.at("lines").as_array()) {
-      Item item{l.at("id").to_number<std::int64_t>(),
-                std::string(l.at("sku").as_string()),
-                std::string(l.at("name").as_string()),
-                l.at("price_cents").to_number<std::int64_t>(),
-                true,
-                ""};
+      Item item{l.at("id").to_number<std::int64_t>(), std::string(l.at("sku").as_string()),
+                std::string(l.at("name").as_string()), l.at("price_cents").to_number<std::int64_t>(), true};
+      if (const auto* t = l.as_object().if_contains("tax_class"); t && t->is_string()) {
+        item.tax_class = money::ParseTaxClass(t->as_string()).value_or(money::TaxClass::kTaxable);
+      }
       if (const auto* b = l.as_object().if_contains("barcode"); b && b->is_string()) {
         item.embedded_barcode = std::string(b->as_string());
       }
+      if (const auto* c = l.as_object().if_contains("category_id"); c && c->is_int64()) item.category_id = c->as_int64();
       till.Add(item, l.at("quantity").to_number<std::int64_t>());
+      if (const auto* d = l.as_object().if_contains("discount")) {
+        std::string problem;
+        till.lines_.back().discount = pricing::LineDiscountFromJson(*d, problem);
+      }
     }
     if (const auto* c = v.as_object().if_contains("customer_id")) till.customer_id = c->to_number<std::int64_t>();
     if (const auto* c = v.as_object().if_contains("customer_label")) till.customer_label = std::string(c->as_string());

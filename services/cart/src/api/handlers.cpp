@@ -135,11 +135,16 @@ awaitable<http::Response> Handlers::Answer(const http::Request& request, const C
     line.name = product->name;
     line.unit_price_cents = product->price_cents;
     line.quantity = quantity;
+    line.category_id = product->category_id;
+    line.tax_class = product->tax_class;
     lines.push_back(std::move(line));
   }
+  // An empty cart needs nothing of product (nor does it show promotions).
+  std::vector<pricing::Promotion> promotions;
+  if (!lines.empty()) promotions = co_await catalogue_.OnlinePromotions(request);
   // A product archived (or deleted) since it was added can no longer be bought: its line goes.
   for (std::int64_t product_id : gone) co_await store_.Set(cart, product_id, 0, 0);
-  co_return http::Response::Json(status, boost::json::serialize(CartJson(*stored, lines, instance_id_)));
+  co_return http::Response::Json(status, boost::json::serialize(CartJson(*stored, lines, promotions, instance_id_)));
 }
 
 awaitable<http::Response> Handlers::GetCurrentCart(http::Request& request) {

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "comptoir/json.hpp"
+#include "comptoir/pricing_json.hpp"
 
 namespace comptoir::cart {
 
@@ -26,7 +27,8 @@ std::int64_t ParseQuantityBody(const boost::json::value& body, std::int64_t path
   return *quantity;
 }
 
-boost::json::object CartJson(const StoredCart& cart, const std::vector<Line>& lines, std::string_view served_by) {
+boost::json::object CartJson(const StoredCart& cart, const std::vector<Line>& lines,
+                             std::span<const pricing::Promotion> promotions, std::string_view served_by) {
   boost::json::object o;
   o["id"] = cart.id;
   if (cart.customer_id) {
@@ -39,18 +41,30 @@ boost::json::object CartJson(const StoredCart& cart, const std::vector<Line>& li
   } else {
     o["customer_id"] = nullptr;
   }
+  const pricing::Quote quote = PriceCart(lines, promotions);
   boost::json::array items;
-  for (const Line& line : lines) {
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const Line& line = lines[i];
+    const pricing::PricedLine& priced = quote.lines[i];
     items.push_back(boost::json::object{{"product_id", line.product_id},
                                         {"sku", line.sku},
                                         {"name", line.name},
                                         {"unit_price_cents", line.unit_price_cents},
                                         {"quantity", line.quantity},
-                                        {"line_total_cents", line.line_total_cents()}});
+                                        {"tax_class", money::TaxClassName(line.tax_class)},
+                                        {"gross_cents", priced.gross_cents},
+                                        {"discount_cents", priced.discount_cents},
+                                        {"discounts", pricing::AdjustmentsJson(priced)},
+                                        {"line_total_cents", priced.net_cents}});
   }
-  Totals totals = ComputeTotals(lines);
+  Totals totals = TotalsOf(lines, quote);
   o["items"] = std::move(items);
   o["item_count"] = totals.item_count;
+  o["promotions"] = pricing::AppliedJson(quote);
+  o["discount_cents"] = totals.discount_cents;
+  o["taxable_cents"] = totals.by_class.taxable_cents;
+  o["zero_rated_cents"] = totals.by_class.zero_rated_cents;
+  o["exempt_cents"] = totals.by_class.exempt_cents;
   o["subtotal_cents"] = totals.subtotal_cents;
   o["gst_cents"] = totals.gst_cents;
   o["qst_cents"] = totals.qst_cents;

@@ -1,4 +1,5 @@
 #pragma once
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -20,6 +21,10 @@ std::int64_t ParseQuantityBody(const boost::json::value& body, std::int64_t path
 /// The cart answer of DESIGN §4: {id, customer_id|null, items: [{product_id, sku, name, unit_price_cents,
 /// quantity, line_total_cents}], item_count, subtotal_cents, gst_cents, qst_cents, total_cents, served_by,
 /// created_at, updated_at}.
-boost::json::object CartJson(const StoredCart& cart, const std::vector<Line>& lines, std::string_view served_by);
+/// Lines and totals come from the pricing engine with the online promotions (ADR 0141): each item adds
+/// tax_class, gross_cents, discount_cents, discounts; the cart adds discount_cents, taxable_cents,
+/// zero_rated_cents, exempt_cents and promotions.
+boost::json::object CartJson(const StoredCart& cart, const std::vector<Line>& lines,
+                             std::span<const pricing::Promotion> promotions, std::string_view served_by);
 
 }  // namespace comptoir::cart

@@ -59,18 +59,28 @@ CartKeys KeysOf(std::string_view prefix, std::string_view cart_id) {
   return CartKeys{base + "items", base + "meta"};
 }
 
-Totals ComputeTotals(const std::vector<Line>& lines) noexcept {
-  Totals totals;
+pricing::Quote PriceCart(const std::vector<Line>& lines, std::span<const pricing::Promotion> promotions) {
+  std::vector<pricing::Item> items;
   for (const Line& line : lines) {
-    totals.item_count += line.quantity;
-    totals.subtotal_cents += line.line_total_cents();
+    items.push_back(pricing::Item{line.product_id, line.category_id, line.unit_price_cents, line.quantity,
+                                  line.tax_class, std::nullopt});
   }
-  money::Taxes taxes = money::QuebecTaxes(totals.subtotal_cents);
-  totals.gst_cents = taxes.gst_cents;
-  totals.qst_cents = taxes.qst_cents;
-  totals.total_cents = totals.subtotal_cents + taxes.total();
+  return pricing::Price(items, promotions);
+}
+
+Totals TotalsOf(const std::vector<Line>& lines, const pricing::Quote& quote) noexcept {
+  Totals totals;
+  for (const Line& line : lines) totals.item_count += line.quantity;
+  totals.subtotal_cents = quote.subtotal_cents;
+  totals.gst_cents = quote.taxes.gst_cents;
+  totals.qst_cents = quote.taxes.qst_cents;
+  totals.total_cents = quote.total_cents;
+  totals.discount_cents = quote.discount_cents;
+  totals.by_class = quote.by_class;
   return totals;
 }
+
+Totals ComputeTotals(const std::vector<Line>& lines) { return TotalsOf(lines, PriceCart(lines, {})); }
 
 }  // namespace comptoir::cart
 

@@ -1,9 +1,13 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "comptoir/money.hpp"
+#include "comptoir/pricing.hpp"
 
 namespace comptoir::cart {
 
@@ -50,18 +54,28 @@ struct Line {
   std::string name;
   std::int64_t unit_price_cents = 0;
   std::int64_t quantity = 0;
+  std::optional<std::int64_t> category_id;
+  money::TaxClass tax_class = money::TaxClass::kTaxable;
+  /// Before discounts; the priced line (PriceCart) says what it costs after them.
   [[nodiscard]] std::int64_t line_total_cents() const noexcept { return unit_price_cents * quantity; }
 };
 
-/// The totals of a cart: subtotal, Quebec GST and QST on the subtotal (money::QuebecTaxes), total.
+/// The totals of a cart: subtotal after discounts, per tax class, Quebec GST and QST once on the taxable
+/// part (ADR 0140), total.
 struct Totals {
   std::int64_t item_count = 0;  ///< sum of the quantities
   std::int64_t subtotal_cents = 0;
   std::int64_t gst_cents = 0;
   std::int64_t qst_cents = 0;
   std::int64_t total_cents = 0;
+  std::int64_t discount_cents = 0;
+  money::ClassAmounts by_class;
 };
-Totals ComputeTotals(const std::vector<Line>& lines) noexcept;
+/// Prices the cart with the online promotions through the one engine (libs/pricing, ADR 0141).
+pricing::Quote PriceCart(const std::vector<Line>& lines, std::span<const pricing::Promotion> promotions);
+Totals TotalsOf(const std::vector<Line>& lines, const pricing::Quote& quote) noexcept;
+/// Without promotions.
+Totals ComputeTotals(const std::vector<Line>& lines);
 
 /// Largest quantity of one product in one cart (a guard against absurd input; stock caps it anyway).
 inline constexpr std::int64_t kMaxQuantity = 999;

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "comptoir/error.hpp"
+#include "comptoir/pricing_json.hpp"
 
 namespace comptoir::cart {
 namespace {
@@ -40,6 +41,12 @@ awaitable<std::optional<ProductInfo>> Catalogue::Find(const http::Request& origi
       info.name = std::string(o.at("name").as_string());
       info.price_cents = IntField(o, "price_cents");
       info.active = o.at("active").as_bool();
+      if (const auto* c = o.if_contains("category_id"); c && c->is_int64()) info.category_id = c->as_int64();
+      if (const auto* t = o.if_contains("tax_class"); t && t->is_string()) {
+        auto tax_class = money::ParseTaxClass(t->as_string());
+        if (!tax_class) throw std::runtime_error("unknown tax class");
+        info.tax_class = *tax_class;
+      }
       product = std::move(info);
     } catch (const std::exception& e) {
       throw ApiError::Unavailable("product.unavailable",
@@ -57,6 +64,28 @@ awaitable<std::optional<ProductInfo>> Catalogue::Find(const http::Request& origi
     cache_[id] = Entry{product, std::chrono::steady_clock::now() + ttl_};
   }
   co_return product;
+}
+
+awaitable<std::vector<pricing::Promotion>> Catalogue::OnlinePromotions(const http::Request& origin) {
+  const auto now = std::chrono::steady_clock::now();
+  if (ttl_.count() > 0) {
+    std::lock_guard lock(mutex_);
+    if (promotions_expire_ > now) co_return promotions_;
+  }
+  boost::json::value body =
+      co_await peer_.CallJson(origin, http::Method::kGet, "/api/v1/promotions?channel=online&per_page=100");
+  std::vector<pricing::Promotion> promotions;
+  try {
+    promotions = pricing::PromotionsFromList(body);
+  } catch (const std::exception&) {
+    throw ApiError::Unavailable("product.unavailable", "the product service gave an unreadable promotion list");
+  }
+  if (ttl_.count() > 0) {
+    std::lock_guard lock(mutex_);
+    promotions_ = promotions;
+    promotions_expire_ = std::chrono::steady_clock::now() + ttl_;
+  }
+  co_return promotions;
 }
 
 awaitable<std::int64_t> OnlineStock::Available(const http::Request& origin, std::int64_t product_id) const {

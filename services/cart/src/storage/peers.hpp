@@ -9,6 +9,8 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "comptoir/http/message.hpp"
+#include "comptoir/money.hpp"
+#include "comptoir/pricing.hpp"
 #include "comptoir/service/peer.hpp"
 
 namespace comptoir::cart {
@@ -20,6 +22,8 @@ struct ProductInfo {
   std::string name;
   std::int64_t price_cents = 0;
   bool active = false;
+  std::optional<std::int64_t> category_id;
+  money::TaxClass tax_class = money::TaxClass::kTaxable;
 };
 
 /// The product service (`GET /api/v1/products/{id}`), with an in-process cache of `cache_ttl` per product
@@ -31,6 +35,8 @@ class Catalogue {
   /// nullopt for an unknown product; `active` false for an archived one. 503/504 `product.*` when the
   /// product service cannot answer.
   boost::asio::awaitable<std::optional<ProductInfo>> Find(const http::Request& origin, std::int64_t id);
+  /// The promotions in force online (`GET /api/v1/promotions?channel=online`, ADR 0141), cached like products.
+  boost::asio::awaitable<std::vector<pricing::Promotion>> OnlinePromotions(const http::Request& origin);
 
  private:
   struct Entry {
@@ -41,6 +47,8 @@ class Catalogue {
   std::chrono::milliseconds ttl_;
   std::mutex mutex_;
   std::unordered_map<std::int64_t, Entry> cache_;
+  std::vector<pricing::Promotion> promotions_;
+  std::chrono::steady_clock::time_point promotions_expire_{};
 };
 
 /// Stock available online: `available` at the logistics centre from inventory's

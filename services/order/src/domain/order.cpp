@@ -16,11 +16,26 @@ std::int64_t ShippingFor(std::int64_t subtotal_cents) noexcept {
   return subtotal_cents >= kFreeShippingFromCents ? 0 : kShippingFeeCents;
 }
 
+std::vector<pricing::AppliedPromotion> ApplyPromotions(std::vector<Line>& lines,
+                                                       std::span<const pricing::Promotion> promotions) {
+  std::vector<pricing::Item> items;
+  for (const Line& l : lines) {
+    items.push_back(pricing::Item{l.product_id, l.category_id, l.unit_price_cents, l.quantity, l.tax_class, std::nullopt});
+  }
+  const pricing::Quote quote = pricing::Price(items, promotions);
+  for (std::size_t i = 0; i < lines.size(); ++i) lines[i].discount_cents = quote.lines[i].discount_cents;
+  return quote.promotions;
+}
+
 Totals ComputeTotals(const std::vector<Line>& lines) {
   Totals t;
-  for (const Line& line : lines) t.subtotal_cents += line.line_total_cents();
+  money::ClassAmounts amounts;
+  for (const Line& line : lines) {
+    t.subtotal_cents += line.line_total_cents();
+    amounts.Add(line.tax_class, line.line_total_cents());
+  }
   t.shipping_cents = ShippingFor(t.subtotal_cents);
-  money::Taxes taxes = money::QuebecTaxes(t.subtotal_cents + t.shipping_cents);
+  money::Taxes taxes = money::QuebecTaxes(amounts.taxable_cents + t.shipping_cents);
   t.gst_cents = taxes.gst_cents;
   t.qst_cents = taxes.qst_cents;
   t.total_cents = t.subtotal_cents + t.shipping_cents + taxes.total();

@@ -1,11 +1,15 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <boost/json/fwd.hpp>
+
+#include "comptoir/money.hpp"
+#include "comptoir/pricing.hpp"
 
 namespace comptoir::order {
 
@@ -26,7 +30,11 @@ struct Line {
   std::string name;
   std::int64_t unit_price_cents = 0;
   std::int64_t quantity = 0;
-  [[nodiscard]] std::int64_t line_total_cents() const noexcept { return unit_price_cents * quantity; }
+  money::TaxClass tax_class = money::TaxClass::kTaxable;
+  std::int64_t discount_cents = 0;  ///< from the online promotions (ApplyPromotions)
+  std::optional<std::int64_t> category_id;
+  /// What the line costs before taxes, after its discounts.
+  [[nodiscard]] std::int64_t line_total_cents() const noexcept { return unit_price_cents * quantity - discount_cents; }
 };
 
 struct Totals {
@@ -37,7 +45,13 @@ struct Totals {
   std::int64_t total_cents = 0;
 };
 
-/// Subtotal of the lines, shipping per the rule, Quebec taxes (money::QuebecTaxes) on subtotal + shipping.
+/// Prices the lines with the promotions in force online through the one engine (libs/pricing, ADR 0141):
+/// sets each line's discount_cents; returns the promotions that gave something.
+std::vector<pricing::AppliedPromotion> ApplyPromotions(std::vector<Line>& lines,
+                                                       std::span<const pricing::Promotion> promotions);
+
+/// Subtotal of the lines (after discounts), shipping per the rule, Quebec taxes once on the taxable goods +
+/// shipping (ADR 0140: zero-rated and exempt lines pay none; shipping stays taxable as in ADR 0050).
 Totals ComputeTotals(const std::vector<Line>& lines);
 
 struct Address {

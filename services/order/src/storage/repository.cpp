@@ -69,8 +69,9 @@ constexpr pg::Statement kInsertOrder{
     " $5::bigint, $6::bigint, $7::bigint, $8::bigint, $9::jsonb, $10::uuid, $11, $12::uuid) RETURNING number"};
 constexpr pg::Statement kInsertItem{
     "order.items.insert",
-    "INSERT INTO order_items (order_id, line_no, product_id, sku, name, unit_price_cents, quantity, line_total_cents)"
-    " VALUES ($1::uuid, $2::int, $3::bigint, $4, $5, $6::bigint, $7::int, $8::bigint)"};
+    "INSERT INTO order_items (order_id, line_no, product_id, sku, name, unit_price_cents, quantity, line_total_cents,"
+    " tax_class, discount_cents)"
+    " VALUES ($1::uuid, $2::int, $3::bigint, $4, $5, $6::bigint, $7::int, $8::bigint, $9::text, $10::bigint)"};
 constexpr pg::Statement kCheckoutOrderCreated{
     "order.checkouts.order_created",
     "UPDATE checkouts SET step = 'order_created', order_id = $2::uuid, updated_at = now()"
@@ -81,7 +82,8 @@ constexpr pg::Statement kCheckoutOrderCreated{
   " o.gst_cents, o.qst_cents, o.total_cents, o.shipping_address::text, o.charge_id::text, o.card_last4,"    \
   " o.reservation_id::text, o.stock, o.refunded, f_rfc3339(o.created_at), f_rfc3339(o.updated_at),"         \
   " (SELECT coalesce(json_agg(json_build_object('product_id', i.product_id, 'sku', i.sku, 'name', i.name,"  \
-  " 'unit_price_cents', i.unit_price_cents, 'quantity', i.quantity) ORDER BY i.line_no), '[]')::text"       \
+  " 'unit_price_cents', i.unit_price_cents, 'quantity', i.quantity, 'tax_class', i.tax_class,"              \
+  " 'discount_cents', i.discount_cents) ORDER BY i.line_no), '[]')::text"                                     \
   " FROM order_items i WHERE i.order_id = o.id)"
 
 constexpr pg::Statement kOrderById{"order.orders.by_id",
@@ -170,7 +172,9 @@ std::string LinesJson(const std::vector<Line>& lines) {
                                         {"sku", l.sku},
                                         {"name", l.name},
                                         {"unit_price_cents", l.unit_price_cents},
-                                        {"quantity", l.quantity}});
+                                        {"quantity", l.quantity},
+                                        {"tax_class", money::TaxClassName(l.tax_class)},
+                                        {"discount_cents", l.discount_cents}});
   }
   return boost::json::serialize(array);
 }
@@ -180,9 +184,17 @@ std::vector<Line> LinesFromJson(std::string_view text) {
   boost::json::value value = boost::json::parse(text);
   for (const auto& item : value.as_array()) {
     const auto& o = item.as_object();
-    lines.push_back(Line{o.at("product_id").to_number<std::int64_t>(), std::string(o.at("sku").as_string()),
-                         std::string(o.at("name").as_string()), o.at("unit_price_cents").to_number<std::int64_t>(),
-                         o.at("quantity").to_number<std::int64_t>()});
+    Line line{o.at("product_id").to_number<std::int64_t>(), std::string(o.at("sku").as_string()),
+              std::string(o.at("name").as_string()), o.at("unit_price_cents").to_number<std::int64_t>(),
+              o.at("quantity").to_number<std::int64_t>()};
+    // Checkouts and orders recorded before ADR 0140/0141 have neither: taxable, no discount.
+    if (const auto* t = o.if_contains("tax_class"); t && t->is_string()) {
+      line.tax_class = money::ParseTaxClass(t->as_string()).value_or(money::TaxClass::kTaxable);
+    }
+    if (const auto* d = o.if_contains("discount_cents"); d && d->is_number()) {
+      line.discount_cents = d->to_number<std::int64_t>();
+    }
+    lines.push_back(std::move(line));
   }
   return lines;
 }
@@ -262,19 +274,25 @@ awaitable<std::string> Repository::CreateOrder(const Checkout& c, const std::str
   pg::Result inserted = co_await tx.Execute(kInsertOrder, std::move(params));
   std::string number(inserted[0].Text(0));
   boost::json::array items;
+  money::ClassAmounts by_class;
+  std::int64_t discount = 0;
   int line_no = 0;
   for (const Line& l : c.lines) {
     ++line_no;
     pg::Params item;
     item.Add(id).Add(line_no).Add(l.product_id).Add(l.sku).Add(l.name).Add(l.unit_price_cents).Add(l.quantity);
-    item.Add(l.line_total_cents());
+    item.Add(l.line_total_cents()).Add(std::string(money::TaxClassName(l.tax_class))).Add(l.discount_cents);
     co_await tx.Execute(kInsertItem, std::move(item));
     items.push_back(boost::json::object{{"product_id", l.product_id},
                                         {"sku", l.sku},
                                         {"name", l.name},
                                         {"quantity", l.quantity},
                                         {"unit_price_cents", l.unit_price_cents},
+                                        {"tax_class", money::TaxClassName(l.tax_class)},
+                                        {"discount_cents", l.discount_cents},
                                         {"line_total_cents", l.line_total_cents()}});
+    by_class.Add(l.tax_class, l.line_total_cents());
+    discount += l.discount_cents;
   }
   pg::Result moved = co_await tx.Execute(kCheckoutOrderCreated, pg::Params().Add(c.id).Add(id));
   if (moved.AffectedRows() != 1) {
@@ -286,6 +304,10 @@ awaitable<std::string> Repository::CreateOrder(const Checkout& c, const std::str
                            {"checkout_id", c.id},
                            {"status", "paid"},
                            {"channel", "online"},
+                           {"discount_cents", discount},
+                           {"taxable_cents", by_class.taxable_cents},
+                           {"zero_rated_cents", by_class.zero_rated_cents},
+                           {"exempt_cents", by_class.exempt_cents},
                            {"lines", std::move(items)},
                            {"subtotal_cents", c.totals.subtotal_cents},
                            {"shipping_cents", c.totals.shipping_cents},

@@ -26,6 +26,11 @@ constexpr std::array kRoutes{
     RouteEntry{Method::kGet, "/api/v1/categories/{id}", &Handlers::GetCategory},
     RouteEntry{Method::kPut, "/api/v1/categories/{id}", &Handlers::ReplaceCategory},
     RouteEntry{Method::kDelete, "/api/v1/categories/{id}", &Handlers::DeleteCategory},
+    RouteEntry{Method::kGet, "/api/v1/promotions", &Handlers::ListPromotions},
+    RouteEntry{Method::kPost, "/api/v1/promotions", &Handlers::CreatePromotion},
+    RouteEntry{Method::kGet, "/api/v1/promotions/{id}", &Handlers::GetPromotion},
+    RouteEntry{Method::kPut, "/api/v1/promotions/{id}", &Handlers::ReplacePromotion},
+    RouteEntry{Method::kDelete, "/api/v1/promotions/{id}", &Handlers::WithdrawPromotion},
 };
 
 ApiError ProductNotFound(std::string_view id) {
@@ -89,9 +94,10 @@ void AddRoutes(http::Router& router, Handlers& handlers) {
   }
 }
 
-void Handlers::RequireCatalogueManager(http::Request& request, std::string_view action) const {
+auth::Principal Handlers::RequireCatalogueManager(http::Request& request, std::string_view action) const {
   auth::Principal who = verifier_.Authenticate(request);
   auth::RequireRole(who, {auth::Role::kManager, auth::Role::kAdmin}, action);
+  return who;
 }
 
 boost::asio::awaitable<http::Response> Handlers::ListProducts(http::Request& request) {

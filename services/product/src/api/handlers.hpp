@@ -37,10 +37,17 @@ class Handlers {
   boost::asio::awaitable<http::Response> ReplaceCategory(http::Request& request);
   boost::asio::awaitable<http::Response> DeleteCategory(http::Request& request);
 
+  /// Promotions (api/promotions.cpp): reads public (in force now); writes manager/admin.
+  boost::asio::awaitable<http::Response> ListPromotions(http::Request& request);
+  boost::asio::awaitable<http::Response> GetPromotion(http::Request& request);
+  boost::asio::awaitable<http::Response> CreatePromotion(http::Request& request);
+  boost::asio::awaitable<http::Response> ReplacePromotion(http::Request& request);
+  boost::asio::awaitable<http::Response> WithdrawPromotion(http::Request& request);
+
  private:
   boost::asio::awaitable<http::Response> WriteProduct(http::Request& request, bool patch);
   /// 401 without a valid token, 403 unless the caller is a manager or an admin.
-  void RequireCatalogueManager(http::Request& request, std::string_view action) const;
+  auth::Principal RequireCatalogueManager(http::Request& request, std::string_view action) const;
 
   Repository& repository_;
   const auth::Verifier& verifier_;

@@ -20,6 +20,7 @@ boost::json::object ToJson(const Product& product) {
   }
   o["price_cents"] = product.price_cents;
   o["active"] = product.active;
+  o["tax_class"] = money::TaxClassName(product.tax_class);
   if (product.barcode) {
     o["barcode"] = *product.barcode;
   } else {
@@ -70,7 +71,8 @@ std::string ListJson(const boost::json::array& data, const Page& page, std::int6
 
 ProductChange ParseProductBody(const boost::json::value& body, ProductBodyMode mode) {
   json::ObjectReader reader(body);
-  reader.RejectUnknown({"sku", "name", "description", "category_id", "price_cents", "active", "barcode", "scale_code",
+  reader.RejectUnknown({"sku", "name", "description", "category_id", "price_cents", "active", "tax_class", "barcode",
+                        "scale_code",
                         // read-only fields that a client may send back unchanged after a GET
                         "id", "created_at", "updated_at"});
   const bool full = mode != ProductBodyMode::kPatch;
@@ -112,6 +114,13 @@ ProductChange ParseProductBody(const boost::json::value& body, ProductBodyMode m
   if (full && !change.active) change.active = true;
   if (!full && reader.IsNull("active")) reader.Fail("active", "must not be null");
 
+  if (auto text = reader.String("tax_class", false, 1, 20)) {
+    change.tax_class = money::ParseTaxClass(*text);
+    if (!change.tax_class) reader.Fail("tax_class", "must be taxable, zero_rated or exempt");
+  } else if (reader.IsNull("tax_class")) {
+    reader.Fail("tax_class", "must not be null");
+  }
+  if (full && !change.tax_class) change.tax_class = money::TaxClass::kTaxable;
   // Barcodes (ADR 0170): a UPC-A is stored as its EAN-13 (leading 0); a wrong check digit is refused with the
   // digit GS1 expects, and the in-store ranges (02, 20–29) are the scale's, never a product's barcode.
   if (reader.IsNull("barcode")) {

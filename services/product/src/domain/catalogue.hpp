@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "comptoir/error.hpp"
+#include "comptoir/money.hpp"
 
 /// Catalogue rules: what a product, a category and a product search are, and which values are
 /// acceptable. No I/O here; the storage and api layers call these functions.
@@ -34,6 +35,8 @@ struct Product {
   bool active = true;
   std::string created_at;
   std::string updated_at;
+  /// GST/QST class (ADR 0140): taxable unless a manager says otherwise.
+  money::TaxClass tax_class = money::TaxClass::kTaxable;
   std::optional<std::string> barcode;     ///< GTIN-13 (a UPC-A with its leading 0), ADR 0170
   std::optional<std::string> scale_code;  ///< 5-digit item code of a good weighed in store (price-embedded codes)
 };
@@ -57,6 +60,7 @@ struct ProductChange {
   std::optional<std::optional<std::int64_t>> category_id;
   std::optional<std::int64_t> price_cents;
   std::optional<bool> active;
+  std::optional<money::TaxClass> tax_class;
   std::optional<std::optional<std::string>> barcode;     ///< set to nullopt-inside-optional: removed
   std::optional<std::optional<std::string>> scale_code;  ///< idem
 };

@@ -14,7 +14,7 @@ namespace {
 #define COMPTOIR_PRODUCT_COLUMNS(p)                                                     \
   p "id, " p "sku, " p "name, " p "description, " p "category_id, " p "price_cents, " p \
     "active, "                                                                          \
-    "f_rfc3339(" p "created_at), f_rfc3339(" p "updated_at), " p "barcode, " p "scale_code"
+    "f_rfc3339(" p "created_at), f_rfc3339(" p "updated_at), " p "barcode, " p "scale_code, " p "tax_class"
 #define COMPTOIR_CATEGORY_COLUMNS "id, name, description, f_rfc3339(created_at), f_rfc3339(updated_at)"
 
 // Filter of product lists: $1 q as a LIKE-escaped fragment, $2 category_id, $3 min price, $4 max
@@ -68,19 +68,19 @@ constexpr pg::Statement kFindProductByScaleCode{
   " FROM (SELECT gen_random_uuid() AS event_id, to_jsonb(w) AS p FROM written w) e)"
 
 // $1 sku, $2 name, $3 description, $4 category_id, $5 price_cents, $6 active, $7 correlation id, $8 barcode,
-// $9 scale_code.
+// $9 scale_code, $10 tax_class.
 constexpr pg::Statement kCreateProduct{
     "product.create",
     "WITH written AS (INSERT INTO products (sku, name, description, category_id, price_cents, active, archived_at,"
-    " barcode, scale_code)"
+    " barcode, scale_code, tax_class)"
     " VALUES ($1::text, $2::text, $3::text, $4::bigint, $5::bigint, $6::boolean,"
-    " CASE WHEN $6::boolean THEN NULL ELSE now() END, $8::text, $9::text) RETURNING *)" COMPTOIR_PRODUCT_EVENT(
+    " CASE WHEN $6::boolean THEN NULL ELSE now() END, $8::text, $9::text, $10::text) RETURNING *)" COMPTOIR_PRODUCT_EVENT(
         "created", "$7::text") " SELECT " COMPTOIR_PRODUCT_COLUMNS("w.") " FROM written w"};
 
 // $1 id; each field comes with its value, NULL meaning "keep": $2 sku, $3 name, $4 description,
 // $5 whether category_id is given, $6 category_id, $7 price_cents, $8 active; $9 correlation id.
 // Setting active to false archives (archived_at = now()), to true restores (archived_at = NULL).
-// $10 whether barcode is given, $11 barcode; $12 whether scale_code is given, $13 scale_code.
+// $10 whether barcode is given, $11 barcode; $12 whether scale_code is given, $13 scale_code; $14 tax_class.
 constexpr pg::Statement kUpdateProduct{
     "product.update",
     "WITH written AS (UPDATE products SET"
@@ -92,6 +92,7 @@ constexpr pg::Statement kUpdateProduct{
     " active = COALESCE($8::boolean, active),"
     " barcode = CASE WHEN $10::boolean THEN $11::text ELSE barcode END,"
     " scale_code = CASE WHEN $12::boolean THEN $13::text ELSE scale_code END,"
+    " tax_class = COALESCE($14::text, tax_class),"
     " archived_at = CASE WHEN $8::boolean IS NULL THEN archived_at WHEN $8::boolean THEN NULL"
     " ELSE COALESCE(archived_at, now()) END,"
     " updated_at = now()"
@@ -189,6 +190,7 @@ Product ProductFromRow(const pg::Row& row) {
   p.updated_at = std::string(row.Text(8));
   if (auto barcode = row.OptText(9)) p.barcode = std::string(*barcode);
   if (auto code = row.OptText(10)) p.scale_code = std::string(*code);
+  p.tax_class = money::ParseTaxClass(row.Text(11)).value_or(money::TaxClass::kTaxable);
   return p;
 }
 
@@ -211,7 +213,7 @@ boost::asio::awaitable<ListPage<Product>> Repository::ListProducts(const Product
   page.items.reserve(result.size());
   for (int i = 0; i < result.size(); ++i) page.items.push_back(ProductFromRow(result[i]));
   if (!result.empty()) {
-    page.total = result[0].Int(11);
+    page.total = result[0].Int(12);
   } else if (query.page.page > 1) {
     pg::Params count_params;
     AddFilter(count_params, query);
@@ -258,6 +260,7 @@ boost::asio::awaitable<Product> Repository::CreateProduct(const ProductChange& c
   AddCorrelation(params, correlation_id);
   params.Add(change.barcode ? *change.barcode : std::nullopt);
   params.Add(change.scale_code ? *change.scale_code : std::nullopt);
+  params.Add(std::string(money::TaxClassName(change.tax_class.value_or(money::TaxClass::kTaxable))));
   pg::Result result;
   try {
     result = co_await db_.Execute(kCreateProduct, std::move(params));
@@ -282,6 +285,11 @@ boost::asio::awaitable<std::optional<Product>> Repository::UpdateProduct(std::in
   AddCorrelation(params, correlation_id);
   params.Add(change.barcode.has_value()).Add(change.barcode ? *change.barcode : std::nullopt);
   params.Add(change.scale_code.has_value()).Add(change.scale_code ? *change.scale_code : std::nullopt);
+  if (change.tax_class) {
+    params.Add(std::string(money::TaxClassName(*change.tax_class)));
+  } else {
+    params.AddNull();
+  }
   pg::Result result;
   try {
     result = co_await db_.Execute(kUpdateProduct, std::move(params));

@@ -8,6 +8,7 @@
 
 #include "comptoir/pg/pg.hpp"
 #include "domain/catalogue.hpp"
+#include "domain/promotions.hpp"
 
 namespace comptoir::product {
 
@@ -52,6 +53,17 @@ class Repository {
   boost::asio::awaitable<std::optional<Category>> UpdateCategory(std::int64_t id, const CategoryInput& input);
   /// Returns false when there is no such category; throws 409 category.in_use when products use it.
   boost::asio::awaitable<bool> DeleteCategory(std::int64_t id);
+
+  /// Promotions (storage/promotions.cpp, ADR 0141).
+  boost::asio::awaitable<ListPage<PromotionRecord>> ListPromotions(const PromotionQuery& query);
+  boost::asio::awaitable<std::optional<PromotionRecord>> FindPromotion(std::int64_t id);
+  boost::asio::awaitable<PromotionRecord> CreatePromotion(const PromotionRecord& promotion,
+                                                          const std::string& created_by);
+  /// nullopt when there is no such promotion.
+  boost::asio::awaitable<std::optional<PromotionRecord>> UpdatePromotion(std::int64_t id,
+                                                                         const PromotionRecord& promotion);
+  /// Withdraws (active = false); false when there is no such promotion.
+  boost::asio::awaitable<bool> WithdrawPromotion(std::int64_t id);
 
  private:
   pg::Pool& db_;

@@ -396,6 +396,8 @@ class DataReader {
     f.subtotal_cents = Int("subtotal_cents", false).value_or(f.total_cents);
     f.gst_cents = Int("gst_cents", false).value_or(0);
     f.qst_cents = Int("qst_cents", false).value_or(0);
+    f.zero_rated_cents = Int("zero_rated_cents", false).value_or(0);
+    f.exempt_cents = Int("exempt_cents", false).value_or(0);
   }
   void Fail(std::string field, std::string message) { errors_.push_back({std::move(field), std::move(message)}); }
   void ThrowIfErrors(std::string_view what) const {

@@ -140,6 +140,10 @@ struct Fact {
   std::int64_t qst_cents = 0;
   std::int64_t total_cents = 0;
   std::int64_t cash_rounding_cents = 0;  ///< cash rounding of the sale, or of the cash a return paid out
+  /// Pre-tax amounts that paid no tax (ADR 0140): zero-rated basic groceries, exempt supplies (0 in events
+  /// from before tax classes).
+  std::int64_t zero_rated_cents = 0;
+  std::int64_t exempt_cents = 0;
   std::string status;
   std::string reason;
   std::string lines_json;  ///< normalised [{product_id, name, quantity, line_total_cents}]

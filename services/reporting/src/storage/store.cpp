@@ -16,9 +16,9 @@ using boost::asio::awaitable;
 constexpr pg::Statement kInsertReceipt{
     "reporting.receipt.insert",
     "WITH r AS (INSERT INTO receipts (channel, ref, location_id, receipt_number, occurred_at, subtotal_cents,"
-    " gst_cents, qst_cents, total_cents, status, cash_rounding_cents)"
+    " gst_cents, qst_cents, total_cents, status, cash_rounding_cents, zero_rated_cents, exempt_cents)"
     " VALUES ($1::text, $2::text, $3::bigint, $4::text, $5::timestamptz, $6::bigint, $7::bigint, $8::bigint,"
-    " $9::bigint, $10::text, $12::bigint) ON CONFLICT (channel, ref) DO NOTHING RETURNING channel, ref)"
+    " $9::bigint, $10::text, $12::bigint, $13::bigint, $14::bigint) ON CONFLICT (channel, ref) DO NOTHING RETURNING channel, ref)"
     " INSERT INTO receipt_lines (channel, ref, line_no, product_id, name, quantity, line_total_cents)"
     " SELECT r.channel, r.ref, l.n::int, (l.v->>'product_id')::bigint, l.v->>'name', (l.v->>'quantity')::bigint,"
     " (l.v->>'line_total_cents')::bigint FROM r CROSS JOIN jsonb_array_elements($11::jsonb) WITH ORDINALITY AS l(v, "
@@ -29,9 +29,9 @@ constexpr pg::Statement kInsertReceipt{
 constexpr pg::Statement kInsertRefund{
     "reporting.refund.insert",
     "WITH r AS (INSERT INTO refunds (channel, ref, receipt_ref, location_id, occurred_at, subtotal_cents, gst_cents,"
-    " qst_cents, total_cents, reason, cash_rounding_cents)"
+    " qst_cents, total_cents, reason, cash_rounding_cents, zero_rated_cents, exempt_cents)"
     " VALUES ($1::text, $2::text, $3::text, $4::bigint, $5::timestamptz, $6::bigint, $7::bigint, $8::bigint,"
-    " $9::bigint, $10::text, $12::bigint) ON CONFLICT (channel, ref) DO NOTHING RETURNING channel, ref)"
+    " $9::bigint, $10::text, $12::bigint, $13::bigint, $14::bigint) ON CONFLICT (channel, ref) DO NOTHING RETURNING channel, ref)"
     " INSERT INTO refund_lines (channel, ref, line_no, product_id, name, quantity, line_total_cents)"
     " SELECT r.channel, r.ref, l.n::int, (l.v->>'product_id')::bigint, l.v->>'name', (l.v->>'quantity')::bigint,"
     " (l.v->>'line_total_cents')::bigint FROM r CROSS JOIN jsonb_array_elements($11::jsonb) WITH ORDINALITY AS l(v, "
@@ -42,11 +42,11 @@ constexpr pg::Statement kInsertRefund{
 constexpr pg::Statement kCancelOrder{
     "reporting.order.cancel",
     "WITH o AS (UPDATE receipts SET status = 'cancelled' WHERE channel = 'online' AND ref = $1::text"
-    " RETURNING ref, subtotal_cents, gst_cents, qst_cents, total_cents),"
+    " RETURNING ref, subtotal_cents, gst_cents, qst_cents, total_cents, zero_rated_cents, exempt_cents),"
     " f AS (INSERT INTO refunds (channel, ref, receipt_ref, location_id, occurred_at, subtotal_cents, gst_cents,"
-    " qst_cents, total_cents, reason)"
+    " qst_cents, total_cents, reason, zero_rated_cents, exempt_cents)"
     " SELECT 'online', o.ref, o.ref, NULL, $2::timestamptz, o.subtotal_cents, o.gst_cents, o.qst_cents, o.total_cents,"
-    " $3::text FROM o ON CONFLICT (channel, ref) DO NOTHING RETURNING ref)"
+    " $3::text, o.zero_rated_cents, o.exempt_cents FROM o ON CONFLICT (channel, ref) DO NOTHING RETURNING ref)"
     " INSERT INTO refund_lines (channel, ref, line_no, product_id, name, quantity, line_total_cents)"
     " SELECT 'online', f.ref, l.line_no, l.product_id, l.name, l.quantity, l.line_total_cents"
     " FROM f JOIN receipt_lines l ON l.channel = 'online' AND l.ref = f.ref"};
@@ -136,7 +136,9 @@ awaitable<void> InsertReceipt(pg::Transaction& tx, std::string_view channel, con
                                           .Add(f.total_cents)
                                           .Add(f.status)
                                           .Add(f.lines_json)
-                                          .Add(f.cash_rounding_cents));
+                                          .Add(f.cash_rounding_cents)
+                                          .Add(f.zero_rated_cents)
+                                          .Add(f.exempt_cents));
 }
 
 }  // namespace
@@ -160,7 +162,9 @@ awaitable<void> ApplyEvent(pg::Transaction& tx, const events::StreamEvent& e) {
                                            .Add(f.total_cents)
                                            .Add(f.reason)
                                            .Add(f.lines_json)
-                                           .Add(f.cash_rounding_cents));
+                                           .Add(f.cash_rounding_cents)
+                                           .Add(f.zero_rated_cents)
+                                           .Add(f.exempt_cents));
   } else if (e.type == "OrderPlaced") {
     co_await InsertReceipt(tx, "online", OrderFact(e.data, OccurredAt(e)));
   } else if (e.type == "OrderCancelled") {
@@ -257,10 +261,12 @@ namespace {
   " SELECT channel, location_id, (occurred_at AT TIME ZONE $3::text)::date AS day, 1 AS receipts,"          \
   " subtotal_cents, gst_cents, qst_cents, total_cents, 0 AS refunds, 0::bigint AS refunds_cents,"           \
   " 0::bigint AS refunds_subtotal, 0::bigint AS refunds_gst, 0::bigint AS refunds_qst,"                     \
-  " cash_rounding_cents AS rounding FROM receipts WHERE" COMPTOIR_PERIOD                                    \
+  " cash_rounding_cents AS rounding, zero_rated_cents AS zero_rated, exempt_cents AS exempt"               \
+  " FROM receipts WHERE" COMPTOIR_PERIOD                                                                    \
   " UNION ALL"                                                                                              \
   " SELECT channel, location_id, (occurred_at AT TIME ZONE $3::text)::date, 0, 0, 0, 0, 0, 1, total_cents," \
-  " subtotal_cents, gst_cents, qst_cents, -cash_rounding_cents FROM refunds WHERE" COMPTOIR_PERIOD ")"
+  " subtotal_cents, gst_cents, qst_cents, -cash_rounding_cents, -zero_rated_cents, -exempt_cents"          \
+  " FROM refunds WHERE" COMPTOIR_PERIOD ")"
 
 #define COMPTOIR_MONEY_SUMS                                                                 \
   " COALESCE(sum(f.receipts), 0)::bigint, COALESCE(sum(f.subtotal_cents), 0)::bigint,"      \
@@ -300,7 +306,7 @@ constexpr pg::Statement kTaxes{
     " COALESCE(sum(f.refunds_gst), 0)::bigint, COALESCE(sum(f.refunds_qst), 0)::bigint,"
     " (COALESCE(sum(f.gst_cents), 0) - COALESCE(sum(f.refunds_gst), 0))::bigint,"
     " (COALESCE(sum(f.qst_cents), 0) - COALESCE(sum(f.refunds_qst), 0))::bigint,"
-    " COALESCE(sum(f.rounding), 0)::bigint"
+    " COALESCE(sum(f.rounding), 0)::bigint, COALESCE(sum(f.zero_rated), 0)::bigint, COALESCE(sum(f.exempt), 0)::bigint"
     " FROM periods p LEFT JOIN facts f ON date_trunc($6::text, f.day)::date = p.start"
     " GROUP BY p.start ORDER BY p.start"};
 
@@ -508,11 +514,13 @@ awaitable<Table> Reports::Taxes(const ReportFilter& filter, TaxPeriod period) {
                "qst_refunded_cents",
                "gst_net_cents",
                "qst_net_cents",
-               "cash_rounding_cents"};
+               "cash_rounding_cents",
+               "zero_rated_net_cents",
+               "exempt_net_cents"};
   for (int i = 0; i < rows.size(); ++i) {
     pg::Row row = rows[i];
     std::vector<Cell> cells{std::string(row.Text(0)), std::string(row.Text(1)), std::string(row.Text(2))};
-    for (int c = 3; c < 12; ++c) cells.emplace_back(row.Int(c));
+    for (int c = 3; c < 14; ++c) cells.emplace_back(row.Int(c));
     t.rows.push_back(std::move(cells));
   }
   co_return t;

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "comptoir/json.hpp"
+#include "comptoir/pricing_json.hpp"
 #include "domain/gift_card.hpp"
 
 namespace comptoir::sales {
@@ -67,14 +68,43 @@ boost::json::array LinesJson(const std::vector<SaleLine>& lines, bool with_retur
     o["name"] = line.name;
     o["unit_price_cents"] = line.unit_price_cents;
     o["quantity"] = line.quantity;
+    o["tax_class"] = money::TaxClassName(line.tax_class);
+    o["gross_cents"] = line.gross_cents;
+    o["discount_cents"] = line.discount_cents;
     o["line_total_cents"] = line.line_total_cents;
     if (with_returned) {
+      pricing::PricedLine priced;
+      priced.adjustments = line.adjustments;
+      o["discounts"] = pricing::AdjustmentsJson(priced);
+      if (line.line_discount) {
+        o["discount"] = pricing::LineDiscountJson(*line.line_discount);
+      } else {
+        o["discount"] = nullptr;
+      }
       o["returned_quantity"] = line.returned_quantity;
       o["short_quantity"] = line.short_quantity;
     }
     out.push_back(std::move(o));
   }
   return out;
+}
+
+// Subtotal (after discounts), discounts, the subtotal per tax class, GST, QST, total (ADR 0140, 0141).
+void AddAmounts(boost::json::object& o, const Totals& t) {
+  o["subtotal_cents"] = t.subtotal_cents;
+  o["discount_cents"] = t.discount_cents;
+  o["taxable_cents"] = t.by_class.taxable_cents;
+  o["zero_rated_cents"] = t.by_class.zero_rated_cents;
+  o["exempt_cents"] = t.by_class.exempt_cents;
+  o["gst_cents"] = t.gst_cents;
+  o["qst_cents"] = t.qst_cents;
+  o["total_cents"] = t.total_cents;
+}
+
+boost::json::array PromotionsJson(const std::vector<pricing::AppliedPromotion>& promotions) {
+  pricing::Quote quote;
+  quote.promotions = promotions;
+  return pricing::AppliedJson(quote);
 }
 
 }  // namespace
@@ -117,12 +147,21 @@ SaleRequest ParseSaleBody(const boost::json::value& body) {
         request.gift_cards.push_back(std::move(load));
         continue;
       }
-      line.RejectUnknown({"product_id", "sku", "barcode", "quantity"});
+      line.RejectUnknown({"product_id", "sku", "barcode", "quantity", "discount"});
       LineRequest l;
       l.product_id = line.Int("product_id", false, 1);
       l.sku = line.String("sku", false, 1, 64);
       l.barcode = line.String("barcode", false, 12, 13);  // EAN-13 or UPC-A as scanned (ADR 0170)
       l.quantity = line.Int("quantity", true, 1, kMaxQuantity).value_or(1);
+      if (const auto* o = (*lines)[i].if_object(); o && o->contains("discount") && !o->at("discount").is_null()) {
+        std::string problem;
+        l.discount = pricing::LineDiscountFromJson(o->at("discount"), problem);
+        if (!l.discount) {
+          line.Fail("discount", problem);
+        } else if (auto shape = pricing::DiscountProblem(*l.discount, l.quantity)) {
+          line.Fail("discount", *shape);
+        }
+      }
       int given = (l.product_id ? 1 : 0) + (l.sku ? 1 : 0) + (l.barcode ? 1 : 0);
       if (given > 1) {
         line.Fail(l.barcode ? "barcode" : "sku", "give one of product_id, sku or barcode");
@@ -243,10 +282,9 @@ boost::json::object ToJson(const Sale& sale) {
   o["customer_id"] = OptInt(sale.customer_id);
   o["register_session_id"] = OptInt(sale.register_session_id);
   o["lines"] = LinesJson(sale.lines, true);
-  o["subtotal_cents"] = sale.totals.subtotal_cents;
-  o["gst_cents"] = sale.totals.gst_cents;
-  o["qst_cents"] = sale.totals.qst_cents;
-  o["total_cents"] = sale.totals.total_cents;
+  AddAmounts(o, sale.totals);
+  o["promotions"] = PromotionsJson(sale.promotions);
+  o["discount_approved_by"] = OptString(sale.discount_approved_by);
   o["cash_rounding_cents"] = sale.cash_rounding_cents;
   boost::json::array payments;
   for (const Payment& p : sale.payments) {
@@ -286,10 +324,7 @@ boost::json::object ToJson(const SaleReturn& r) {
   o["register_session_id"] = OptInt(r.register_session_id);
   o["reason"] = r.reason;
   o["lines"] = LinesJson(r.refund.lines, false);
-  o["subtotal_cents"] = r.refund.totals.subtotal_cents;
-  o["gst_cents"] = r.refund.totals.gst_cents;
-  o["qst_cents"] = r.refund.totals.qst_cents;
-  o["total_cents"] = r.refund.totals.total_cents;
+  AddAmounts(o, r.refund.totals);
   o["cash_rounding_cents"] = r.refund.cash_rounding_cents;
   o["cash_paid_cents"] = r.refund.cash_paid_cents;
   o["refund_method"] = r.refund_method;

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "comptoir/money.hpp"
+#include "comptoir/pricing.hpp"
 #include "domain/sales.hpp"
 
 namespace comptoir::sales {
@@ -55,7 +56,9 @@ Refund ComputeRefund(const Sale& sale, std::span<const ReturnLineRequest> lines,
     }
     auto [it, inserted] = index.try_emplace(request.product_id, refund.lines.size());
     if (inserted) {
-      refund.lines.push_back(SaleLine{line->product_id, line->sku, line->name, line->unit_price_cents, 0, 0, 0});
+      SaleLine r{line->product_id, line->sku, line->name, line->unit_price_cents, 0, 0, 0};
+      r.tax_class = line->tax_class;
+      refund.lines.push_back(std::move(r));
     }
     refund.lines[it->second].quantity += request.quantity;
   }
@@ -64,7 +67,6 @@ Refund ComputeRefund(const Sale& sale, std::span<const ReturnLineRequest> lines,
                    std::move(missing));
   }
   for (SaleLine& r : refund.lines) {
-    r.line_total_cents = r.unit_price_cents * r.quantity;
     for (const SaleLine& s : sale.lines) {
       if (s.product_id != r.product_id) continue;
       const std::int64_t left = s.quantity - s.returned_quantity;
@@ -74,15 +76,37 @@ Refund ComputeRefund(const Sale& sale, std::span<const ReturnLineRequest> lines,
                                      " returned but only " + std::to_string(left) + " of " +
                                      std::to_string(s.quantity) + " sold remain returnable");
       }
-      // The last units of a line refund what is left of its total: weighed pieces (ADR 0170) were priced by their
-      // labels and the unit price is their rounded average, so the line is refunded exactly what was paid.
-      if (r.quantity == left) r.line_total_cents = s.line_total_cents - s.returned_quantity * s.unit_price_cents;
     }
   }
-  std::int64_t subtotal = 0;
-  for (const SaleLine& r : refund.lines) subtotal += r.line_total_cents;
-  const Totals after = TotalsOf(sale.refunded.subtotal_cents + subtotal);
+  // What was paid comes back (ADR 0141): each line's net prorated cumulatively — Prorated(after) − Prorated(before)
+  // — so that any split of returns adds up to exactly the line's net and the last units refund what is left of it.
+  // That covers a discounted line and weighed pieces sharing a line alike (ADR 0170: priced by their labels, the
+  // unit price their rounded average). Taxes cumulatively on the taxable part (ADR 0140).
+  money::ClassAmounts before;
+  for (const SaleLine& s : sale.lines) {
+    before.Add(s.tax_class, pricing::Prorated(s.line_total_cents, s.quantity, s.returned_quantity));
+  }
+  money::ClassAmounts now;
+  for (SaleLine& r : refund.lines) {
+    for (const SaleLine& s : sale.lines) {
+      if (s.product_id != r.product_id) continue;
+      r.line_total_cents = pricing::Prorated(s.line_total_cents, s.quantity, s.returned_quantity + r.quantity) -
+                           pricing::Prorated(s.line_total_cents, s.quantity, s.returned_quantity);
+      r.gross_cents = r.unit_price_cents * r.quantity;
+      r.discount_cents = std::max<std::int64_t>(0, r.gross_cents - r.line_total_cents);
+    }
+    now.Add(r.tax_class, r.line_total_cents);
+  }
+  const std::int64_t subtotal = now.total();
+  money::ClassAmounts cumulative = before;
+  cumulative.taxable_cents += now.taxable_cents;
+  cumulative.zero_rated_cents += now.zero_rated_cents;
+  cumulative.exempt_cents += now.exempt_cents;
+  const Totals after = TotalsOf(cumulative);
   refund.totals.subtotal_cents = subtotal;
+  refund.totals.by_class = now;
+  refund.totals.discount_cents = 0;
+  for (const SaleLine& r : refund.lines) refund.totals.discount_cents += r.discount_cents;
   refund.totals.gst_cents = TaxShare(after.gst_cents, sale.refunded.gst_cents, sale.totals.gst_cents);
   refund.totals.qst_cents = TaxShare(after.qst_cents, sale.refunded.qst_cents, sale.totals.qst_cents);
   refund.totals.total_cents = subtotal + refund.totals.gst_cents + refund.totals.qst_cents;

@@ -107,8 +107,79 @@ std::optional<Tender> ParseTender(std::string_view text) noexcept {
 }
 
 Totals TotalsOf(std::int64_t subtotal_cents) noexcept {
-  money::Taxes taxes = money::QuebecTaxes(subtotal_cents);
-  return Totals{subtotal_cents, taxes.gst_cents, taxes.qst_cents, subtotal_cents + taxes.total()};
+  money::ClassAmounts amounts;
+  amounts.taxable_cents = subtotal_cents;
+  return TotalsOf(amounts);
+}
+
+Totals TotalsOf(const money::ClassAmounts& amounts) noexcept {
+  money::Taxes taxes = money::QuebecTaxes(amounts);
+  const std::int64_t subtotal = amounts.total();
+  return Totals{subtotal, taxes.gst_cents, taxes.qst_cents, subtotal + taxes.total(), 0, amounts};
+}
+
+PricedSale PriceSale(std::span<const Scanned> scanned, std::span<const pricing::Promotion> promotions,
+                     std::int64_t limit_percent) {
+  std::vector<pricing::Item> items;
+  std::vector<const Product*> products;
+  std::vector<std::size_t> discount_at;  // per item: the request line that carried its discount
+  std::map<std::int64_t, std::size_t> index;
+  std::vector<std::int64_t> gross;  // per item: what its scans cost (weighed pieces: the sum of their labels)
+  std::vector<FieldError> errors;
+  for (const Scanned& s : scanned) {
+    auto [it, inserted] = index.try_emplace(s.product.id, items.size());
+    if (inserted) {
+      items.push_back(pricing::Item{s.product.id, s.product.category_id, s.product.price_cents, s.quantity,
+                                    s.product.tax_class, s.discount});
+      products.push_back(&s.product);
+      discount_at.push_back(s.request_index);
+      gross.push_back(s.product.price_cents * s.quantity);
+    } else {
+      pricing::Item& item = items[it->second];
+      item.quantity += s.quantity;
+      gross[it->second] += s.product.price_cents * s.quantity;
+      if (s.discount && item.discount) {
+        errors.push_back({"lines[" + std::to_string(s.request_index) + "].discount",
+                          "one discount per product: product " + std::to_string(s.product.id) + " has one already"});
+      } else if (s.discount) {
+        item.discount = s.discount;
+        discount_at[it->second] = s.request_index;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!items[i].discount) continue;
+    if (auto problem = pricing::DiscountProblem(*items[i].discount, items[i].quantity)) {
+      errors.push_back({"lines[" + std::to_string(discount_at[i]) + "].discount", *problem});
+    }
+  }
+  // Weighed pieces of one product (ADR 0170) share its line: the line's gross is the sum of their labels, its unit
+  // price their average rounded half-up (what a promotion's free or discounted unit is worth).
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (gross[i] != items[i].unit_price_cents * items[i].quantity) {
+      items[i].unit_price_cents = (gross[i] * 2 + items[i].quantity) / (2 * items[i].quantity);
+      items[i].gross_cents = gross[i];
+    }
+  }
+  if (!errors.empty()) throw ApiError::Validation("request.validation_failed", "invalid line discount", std::move(errors));
+  const pricing::Quote quote = pricing::Price(items, promotions);
+  PricedSale out;
+  for (std::size_t i = 0; i < quote.lines.size(); ++i) {
+    const pricing::PricedLine& q = quote.lines[i];
+    const Product& p = *products[i];
+    SaleLine line{p.id, p.sku, p.name, q.unit_price_cents, q.quantity, q.net_cents, 0, 0};
+    line.tax_class = q.tax_class;
+    line.gross_cents = q.gross_cents;
+    line.discount_cents = q.discount_cents;
+    line.adjustments = q.adjustments;
+    line.line_discount = items[i].discount;
+    if (q.manual_discount_cents > 0 && pricing::ExceedsLimit(q, limit_percent)) out.above_limit.push_back(i);
+    out.lines.push_back(std::move(line));
+  }
+  out.totals = Totals{quote.subtotal_cents, quote.taxes.gst_cents, quote.taxes.qst_cents, quote.total_cents,
+                      quote.discount_cents, quote.by_class};
+  out.promotions = quote.promotions;
+  return out;
 }
 
 std::vector<SaleLine> PriceLines(std::span<const std::pair<Product, std::int64_t>> scanned) {
@@ -128,13 +199,25 @@ std::vector<SaleLine> PriceLines(std::span<const std::pair<Product, std::int64_t
       line.unit_price_cents = (line.line_total_cents * 2 + line.quantity) / (2 * line.quantity);
     }
   }
+  for (SaleLine& line : lines) line.gross_cents = line.line_total_cents;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    for (const auto& [product, quantity] : scanned) {
+      if (product.id == lines[i].product_id) lines[i].tax_class = product.tax_class;
+    }
+  }
   return lines;
 }
 
 Totals TotalsOfLines(std::span<const SaleLine> lines) noexcept {
-  std::int64_t subtotal = 0;
-  for (const SaleLine& line : lines) subtotal += line.line_total_cents;
-  return TotalsOf(subtotal);
+  money::ClassAmounts amounts;
+  std::int64_t discount = 0;
+  for (const SaleLine& line : lines) {
+    amounts.Add(line.tax_class, line.line_total_cents);
+    discount += line.discount_cents;
+  }
+  Totals t = TotalsOf(amounts);
+  t.discount_cents = discount;
+  return t;
 }
 
 Settlement Settle(std::int64_t total_cents, std::span<const Payment> payments) {

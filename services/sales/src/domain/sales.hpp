@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "comptoir/error.hpp"
+#include "comptoir/money.hpp"
+#include "comptoir/pricing.hpp"
 
 /// Rules of in-store sales, returns and cash-register sessions: pricing, Quebec taxes, tenders, cash
 /// rounding and change, cumulative refunds, register over/short. No I/O; taxes and cash rounding come
@@ -36,6 +38,8 @@ struct LineRequest {
   std::optional<std::string> sku;
   std::optional<std::string> barcode;  ///< as scanned: EAN-13 or UPC-A, maybe price-embedded (ADR 0170)
   std::int64_t quantity = 1;
+  /// The cashier's line discount (ADR 0141): percent or amount, optionally on some units of the line.
+  std::optional<pricing::LineDiscount> discount;
 };
 
 /// A tender of a sale (also how it is recorded and answered).
@@ -80,6 +84,8 @@ struct Product {
   std::string name;
   std::int64_t price_cents = 0;
   bool active = true;
+  std::optional<std::int64_t> category_id;
+  money::TaxClass tax_class = money::TaxClass::kTaxable;
   /// Priced by a price-embedded barcode (ADR 0170): price_cents is the label's.
   bool price_embedded = false;
 };
@@ -91,18 +97,27 @@ struct SaleLine {
   std::string name;
   std::int64_t unit_price_cents = 0;
   std::int64_t quantity = 0;
+  /// What the line costs before taxes, after its discounts (ADR 0141): gross_cents − discount_cents.
   std::int64_t line_total_cents = 0;
   std::int64_t returned_quantity = 0;
   /// Units sold offline beyond the store's stock (ADR 0090): they left the store but not the ledger.
   std::int64_t short_quantity = 0;
+  money::TaxClass tax_class = money::TaxClass::kTaxable;
+  std::int64_t gross_cents = 0;  ///< unit price × quantity (0 on lines built without pricing: = line total)
+  std::int64_t discount_cents = 0;
+  std::vector<pricing::Adjustment> adjustments;
+  std::optional<pricing::LineDiscount> line_discount;  ///< the cashier's discount as asked
 };
 
-/// Pre-tax subtotal, GST, QST and total.
+/// Pre-tax subtotal (after discounts), GST, QST and total; the subtotal per tax class (ADR 0140) and the
+/// discounts it is net of.
 struct Totals {
   std::int64_t subtotal_cents = 0;
   std::int64_t gst_cents = 0;
   std::int64_t qst_cents = 0;
   std::int64_t total_cents = 0;
+  std::int64_t discount_cents = 0;
+  money::ClassAmounts by_class;
 };
 
 /// How the tenders settle the total.
@@ -141,6 +156,8 @@ struct Sale {
   /// An offline sale replayed after its register session closed (ADR 0151): outside that session's Z.
   bool after_close = false;
   std::string created_at;
+  std::vector<pricing::AppliedPromotion> promotions;  ///< automatic promotions that gave something
+  std::optional<std::string> discount_approved_by;    ///< the manager who approved a discount above the limit
 };
 
 /// A line of a return request.
@@ -213,13 +230,38 @@ struct RegisterSession {
   std::optional<std::int64_t> z_number;  ///< closed sessions: the number of their Z report
 };
 
-/// Taxes (money::QuebecTaxes) and total of a pre-tax subtotal.
+/// Taxes (money::QuebecTaxes) and total of a pre-tax subtotal, all of it taxable.
 Totals TotalsOf(std::int64_t subtotal_cents) noexcept;
+/// Taxes and total of pre-tax amounts per class (ADR 0140).
+Totals TotalsOf(const money::ClassAmounts& amounts) noexcept;
+
+/// A scanned line resolved against the catalogue.
+struct Scanned {
+  Product product;
+  std::int64_t quantity = 0;
+  std::optional<pricing::LineDiscount> discount;
+  std::size_t request_index = 0;  ///< where it was in the request (for error fields)
+};
+
+/// A sale priced by the engine (libs/pricing): its lines, totals and the promotions that applied.
+struct PricedSale {
+  std::vector<SaleLine> lines;
+  Totals totals;
+  std::vector<pricing::AppliedPromotion> promotions;
+  /// Lines whose cashier's discount is above the limit (indexes into `lines`).
+  std::vector<std::size_t> above_limit;
+};
+
+/// Merges scans of one product (quantities summed; at most one of them may carry a discount: 400
+/// otherwise), prices them with `promotions` (ADR 0141) and flags discounts above `limit_percent`.
+PricedSale PriceSale(std::span<const Scanned> scanned, std::span<const pricing::Promotion> promotions,
+                     std::int64_t limit_percent);
 
 /// Prices resolved lines: one line per product (a product scanned twice is merged into its first
 /// line, quantities summed), line total = the sum of what each scan costs — unit price × quantity, or for
 /// weighed pieces (ADR 0170) the sum of their labels, the unit price then their average rounded half-up.
 std::vector<SaleLine> PriceLines(std::span<const std::pair<Product, std::int64_t>> scanned);
+/// Totals of priced lines: line totals summed per tax class, then taxes once (ADR 0140).
 Totals TotalsOfLines(std::span<const SaleLine> lines) noexcept;
 
 /// Settles `total_cents` with `payments`: non-cash tenders may not exceed the total (422

@@ -130,6 +130,10 @@ boost::json::object ReportJson(const SessionFigures& f, std::string_view type, s
   sales["total_cents"] = f.sales_total_cents;
   sales["cash_rounding_cents"] = f.cash_rounding_cents;
   sales["revenue_cents"] = RevenueCents(f);
+  sales["taxable_cents"] = f.sales_by_class.taxable_cents;
+  sales["zero_rated_cents"] = f.sales_by_class.zero_rated_cents;
+  sales["exempt_cents"] = f.sales_by_class.exempt_cents;
+  sales["discount_cents"] = f.discounts_cents;
   o["sales"] = std::move(sales);
 
   boost::json::object tenders;
@@ -148,6 +152,20 @@ boost::json::object ReportJson(const SessionFigures& f, std::string_view type, s
   taxes["qst"] = {{"collected_cents", f.sales_qst_cents},
                   {"refunded_cents", f.refunds_qst_cents},
                   {"net_cents", f.sales_qst_cents - f.refunds_qst_cents}};
+  // Per tax class (ADR 0140), as the receipts show them: the pre-tax amounts sold and refunded; GST and QST are
+  // the taxable class's only (zero-rated and exempt goods collect none).
+  boost::json::object by_class;
+  for (const money::TaxClass c : {money::TaxClass::kTaxable, money::TaxClass::kZeroRated, money::TaxClass::kExempt}) {
+    const std::int64_t sold = f.sales_by_class.Of(c);
+    const std::int64_t refunded = f.refunds_by_class.Of(c);
+    const bool taxed = c == money::TaxClass::kTaxable;
+    by_class[money::TaxClassName(c)] = {{"sales_cents", sold},
+                                        {"refunded_cents", refunded},
+                                        {"net_cents", sold - refunded},
+                                        {"gst_cents", taxed ? f.sales_gst_cents - f.refunds_gst_cents : 0},
+                                        {"qst_cents", taxed ? f.sales_qst_cents - f.refunds_qst_cents : 0}};
+  }
+  taxes["by_class"] = std::move(by_class);
   o["taxes"] = std::move(taxes);
 
   boost::json::object refunds;
@@ -164,7 +182,11 @@ boost::json::object ReportJson(const SessionFigures& f, std::string_view type, s
   refunds["by_tender"] = std::move(by_tender);
   o["refunds"] = std::move(refunds);
 
-  o["discounts_cents"] = f.discounts_cents;
+  o["discounts_cents"] = f.discounts_cents;  // total discounted by the session's sales (ADR 0141)
+  o["discounts"] = {{"count", f.discounted_sales_count},
+                    {"total_cents", f.discounts_cents},
+                    {"promotions_cents", f.promotion_discounts_cents},
+                    {"line_cents", f.discounts_cents - f.promotion_discounts_cents}};
   o["gift_cards"] = {{"count", f.gift_card_count},
                      {"activations", f.gift_card_activations},
                      {"top_ups", f.gift_card_count - f.gift_card_activations},

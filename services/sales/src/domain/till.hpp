@@ -58,13 +58,16 @@ struct TenderFigures {
 struct SessionFigures {
   RegisterSession session;
   std::int64_t sales_count = 0;
-  std::int64_t sales_subtotal_cents = 0;  ///< taxable goods, pre-tax
+  std::int64_t sales_subtotal_cents = 0;  ///< goods, pre-tax, after discounts
+  money::ClassAmounts sales_by_class;     ///< the subtotal per tax class (ADR 0140)
   std::int64_t sales_gst_cents = 0;
   std::int64_t sales_qst_cents = 0;
   std::int64_t sales_total_cents = 0;  ///< goods + taxes + gift cards loaded
   std::int64_t cash_rounding_cents = 0;
   std::map<std::string, TenderFigures> tenders;  ///< cash, card, debit, gift_card
-  std::int64_t discounts_cents = 0;              ///< 0 until sales record discounts
+  std::int64_t discounts_cents = 0;              ///< Σ discounts of the sales (promotions + cashiers', ADR 0141)
+  std::int64_t promotion_discounts_cents = 0;    ///< the promotions' part of it
+  std::int64_t discounted_sales_count = 0;       ///< sales with some discount
   std::int64_t gift_card_count = 0;              ///< loads (activations + top-ups)
   std::int64_t gift_card_activations = 0;
   std::int64_t gift_card_cents = 0;
@@ -73,6 +76,7 @@ struct SessionFigures {
   std::int64_t refunds_gst_cents = 0;
   std::int64_t refunds_qst_cents = 0;
   std::int64_t refunds_total_cents = 0;
+  money::ClassAmounts refunds_by_class;  ///< refunded pre-tax amounts per tax class
   std::map<std::string, std::int64_t> refunds_by_tender;  ///< refunded_as → paid back
   std::int64_t cash_refunded_cents = 0;                   ///< cash handed out by returns
   std::int64_t void_line_count = 0;

@@ -5,6 +5,7 @@
 #include "comptoir/error.hpp"
 #include "comptoir/http/message.hpp"
 #include "comptoir/log.hpp"
+#include "comptoir/pricing_json.hpp"
 
 namespace comptoir::sales {
 namespace {
@@ -17,6 +18,12 @@ Product ProductFromJson(const boost::json::value& value) {
   p.name = std::string(o.at("name").as_string());
   p.price_cents = o.at("price_cents").to_number<std::int64_t>();
   p.active = o.at("active").as_bool();
+  if (const auto* c = o.if_contains("category_id"); c && !c->is_null()) p.category_id = c->to_number<std::int64_t>();
+  if (const auto* t = o.if_contains("tax_class"); t && t->is_string()) {
+    auto tax_class = money::ParseTaxClass(t->as_string());
+    if (!tax_class) throw std::runtime_error("unknown tax class");
+    p.tax_class = *tax_class;
+  }
   return p;
 }
 
@@ -44,6 +51,17 @@ boost::asio::awaitable<std::optional<Product>> Catalogue::ById(const http::Reque
 
 boost::asio::awaitable<std::optional<Product>> Catalogue::BySku(const http::Request& origin, std::string sku) const {
   return Fetch(peer_, origin, "/api/v1/products/by-sku/" + http::PercentEncode(sku));
+}
+
+boost::asio::awaitable<std::vector<pricing::Promotion>> Catalogue::Promotions(const http::Request& origin,
+                                                                              std::int64_t location_id) const {
+  boost::json::value body = co_await peer_.CallJson(
+      origin, http::Method::kGet, "/api/v1/promotions?per_page=100&location_id=" + std::to_string(location_id));
+  try {
+    co_return pricing::PromotionsFromList(body);
+  } catch (const std::exception&) {
+    throw ApiError::Unavailable("product.unavailable", "product answered an unexpected promotion list");
+  }
 }
 
 boost::asio::awaitable<std::optional<Product>> Catalogue::ByBarcode(const http::Request& origin,

@@ -20,6 +20,10 @@ class Catalogue {
   /// The product; nullopt when product answers 404 (unknown id or SKU).
   boost::asio::awaitable<std::optional<Product>> ById(const http::Request& origin, std::int64_t id) const;
   boost::asio::awaitable<std::optional<Product>> BySku(const http::Request& origin, std::string sku) const;
+  /// The promotions in force at a store (GET /api/v1/promotions?location_id=, ADR 0141). 503
+  /// `product.unavailable` when product cannot say: a sale is never priced without its promotions.
+  boost::asio::awaitable<std::vector<pricing::Promotion>> Promotions(const http::Request& origin,
+                                                                     std::int64_t location_id) const;
   /// A scanned EAN-13 / UPC-A (GET /api/v1/products/by-barcode/{code}); a price-embedded code gives the product
   /// priced at the embedded price, with `price_embedded` set.
   boost::asio::awaitable<std::optional<Product>> ByBarcode(const http::Request& origin, std::string code) const;

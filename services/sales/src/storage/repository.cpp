@@ -4,7 +4,10 @@
 #include <map>
 
 #include "comptoir/error.hpp"
+#include <boost/json.hpp>
+
 #include "comptoir/money.hpp"
+#include "comptoir/pricing_json.hpp"
 #include "domain/gift_card.hpp"
 #include "storage/rows.hpp"
 
@@ -15,7 +18,8 @@ namespace {
   "id, receipt_number, location_id, cashier_id, customer_id, register_session_id, subtotal_cents,"         \
   " gst_cents, qst_cents, total_cents, cash_rounding_cents, change_cents, returned_subtotal_cents,"        \
   " f_rfc3339(created_at), cash_taken_cents, refunded_gst_cents, refunded_qst_cents, cash_refunded_cents," \
-  " cash_paid_out_cents, offline, after_close, gift_card_cents"
+  " cash_paid_out_cents, offline, after_close, gift_card_cents, discount_cents, taxable_cents, zero_rated_cents,"  \
+  " exempt_cents, promotions::text, discount_approved_by"
 
 #define COMPTOIR_RETURN_COLUMNS                                                                       \
   "id, sale_id, location_id, cashier_id, register_session_id, reason, refund_method, subtotal_cents," \
@@ -60,17 +64,20 @@ constexpr pg::Statement kInsertSale{
     "sales.insert",
     "INSERT INTO sales (receipt_number, location_id, cashier_id, customer_id, register_session_id, subtotal_cents,"
     " gst_cents, qst_cents, total_cents, cash_rounding_cents, cash_taken_cents, change_cents, idempotency_key,"
-    " inventory_key, created_at, offline, stock_short, after_close, gift_card_cents)"
+    " inventory_key, created_at, offline, stock_short, after_close, gift_card_cents, discount_cents, taxable_cents,"
+    " zero_rated_cents, exempt_cents, promotions, discount_approved_by)"
     " VALUES ($1::text, $2::bigint, $3::text, $4::bigint, $5::bigint, $6::bigint, $7::bigint, $8::bigint, $9::bigint,"
     " $10::bigint, $11::bigint, $12::bigint, $13::text, $14::text, COALESCE($15::timestamptz, now()), $16::boolean,"
-    " $17::boolean, $18::boolean, $19::bigint)"
+    " $17::boolean, $18::boolean, $19::bigint, $20::bigint, $21::bigint, $22::bigint, $23::bigint, $24::jsonb,"
+    " $25::text)"
     " RETURNING id, f_rfc3339(created_at)"};
 
 constexpr pg::Statement kInsertSaleLine{
     "sales.insert_line",
     "INSERT INTO sale_lines (sale_id, line_no, product_id, sku, name, unit_price_cents, quantity, line_total_cents,"
-    " short_quantity)"
-    " VALUES ($1::bigint, $2::int, $3::bigint, $4::text, $5::text, $6::bigint, $7::int, $8::bigint, $9::int)"};
+    " short_quantity, tax_class, gross_cents, discount_cents, adjustments, line_discount)"
+    " VALUES ($1::bigint, $2::int, $3::bigint, $4::text, $5::text, $6::bigint, $7::int, $8::bigint, $9::int,"
+    " $10::text, $11::bigint, $12::bigint, $13::jsonb, $14::jsonb)"};
 
 constexpr pg::Statement kInsertPayment{
     "sales.insert_payment",
@@ -98,7 +105,8 @@ constexpr pg::Statement kCountSales{"sales.count", "SELECT count(*) FROM sales" 
 constexpr pg::Statement kSaleLines{
     "sales.lines",
     "SELECT sale_id, product_id, sku, name, unit_price_cents, quantity, line_total_cents, returned_quantity,"
-    " short_quantity FROM sale_lines WHERE sale_id = ANY($1::bigint[]) ORDER BY sale_id, line_no"};
+    " short_quantity, tax_class, gross_cents, discount_cents, adjustments::text, line_discount::text"
+    " FROM sale_lines WHERE sale_id = ANY($1::bigint[]) ORDER BY sale_id, line_no"};
 constexpr pg::Statement kSalePayments{
     "sales.payments",
     "SELECT sale_id, method, amount_cents, gift_card_code, gift_card_id, refunded_cents FROM sale_payments"
@@ -163,13 +171,14 @@ constexpr pg::Statement kReturnGiftCredits{
 constexpr pg::Statement kInsertReturnLine{
     "sales.insert_return_line",
     "INSERT INTO return_lines (return_id, line_no, product_id, sku, name, unit_price_cents, quantity,"
-    " line_total_cents) VALUES ($1::bigint, $2::int, $3::bigint, $4::text, $5::text, $6::bigint, $7::int, $8::bigint)"};
+    " line_total_cents, tax_class) VALUES ($1::bigint, $2::int, $3::bigint, $4::text, $5::text, $6::bigint, $7::int,"
+    " $8::bigint, $9::text)"};
 constexpr pg::Statement kListReturns{
     "sales.list_returns", "SELECT " COMPTOIR_RETURN_COLUMNS
                           " FROM sale_returns WHERE sale_id = $1::bigint AND status = 'completed' ORDER BY id"};
 constexpr pg::Statement kReturnLines{
     "sales.return_lines",
-    "SELECT l.return_id, l.product_id, l.sku, l.name, l.unit_price_cents, l.quantity, l.line_total_cents"
+    "SELECT l.return_id, l.product_id, l.sku, l.name, l.unit_price_cents, l.quantity, l.line_total_cents, l.tax_class"
     " FROM return_lines l JOIN sale_returns r ON r.id = l.return_id WHERE r.sale_id = $1::bigint"
     " AND r.status = 'completed' ORDER BY l.return_id, l.line_no"};
 constexpr pg::Statement kReturnTenders{
@@ -205,6 +214,18 @@ std::optional<std::string> OptString(const pg::Row& row, int column) {
   return std::string(*text);
 }
 
+std::string PromotionsText(const std::vector<pricing::AppliedPromotion>& promotions) {
+  pricing::Quote quote;
+  quote.promotions = promotions;
+  return boost::json::serialize(pricing::AppliedJson(quote));
+}
+
+std::string AdjustmentsText(const SaleLine& line) {
+  pricing::PricedLine priced;
+  priced.adjustments = line.adjustments;
+  return boost::json::serialize(pricing::AdjustmentsJson(priced));
+}
+
 Sale SaleFromRow(const pg::Row& row) {
   Sale sale;
   sale.id = row.Int(0);
@@ -224,6 +245,17 @@ Sale SaleFromRow(const pg::Row& row) {
   sale.offline = row.Bool(19);
   sale.after_close = row.Bool(20);
   sale.gift_card_cents = row.Int(21);
+  sale.totals.discount_cents = row.Int(22);
+  sale.totals.by_class = money::ClassAmounts{row.Int(23), row.Int(24), row.Int(25)};
+  const boost::json::value promotions = boost::json::parse(row.Text(26));
+  for (const auto& p : promotions.as_array()) {
+    const auto& o = p.as_object();
+    sale.promotions.push_back(pricing::AppliedPromotion{
+        o.at("id").to_number<std::int64_t>(), std::string(o.at("name").as_string()),
+        pricing::ParsePromotionKind(o.at("kind").as_string()).value_or(pricing::PromotionKind::kPercentOff),
+        o.at("amount_cents").to_number<std::int64_t>()});
+  }
+  sale.discount_approved_by = OptString(row, 27);
   return sale;
 }
 
@@ -266,6 +298,21 @@ boost::asio::awaitable<void> LoadDetails(Db& db, std::vector<Sale>& sales) {
     SaleLine line{
         row.Int(1), std::string(row.Text(2)), std::string(row.Text(3)), row.Int(4), row.Int(5), row.Int(6), row.Int(7),
         row.Int(8)};
+    line.tax_class = money::ParseTaxClass(row.Text(9)).value_or(money::TaxClass::kTaxable);
+    line.gross_cents = row.Int(10);
+    line.discount_cents = row.Int(11);
+    const boost::json::value adjustments = boost::json::parse(row.Text(12));
+    for (const auto& a : adjustments.as_array()) {
+      const auto& o = a.as_object();
+      std::optional<std::int64_t> promotion;
+      if (!o.at("promotion_id").is_null()) promotion = o.at("promotion_id").to_number<std::int64_t>();
+      line.adjustments.push_back(
+          pricing::Adjustment{promotion, std::string(o.at("label").as_string()), o.at("amount_cents").to_number<std::int64_t>()});
+    }
+    if (auto d = row.OptText(13)) {
+      std::string problem;
+      line.line_discount = pricing::LineDiscountFromJson(boost::json::parse(*d), problem);
+    }
     by_id.at(row.Int(0))->lines.push_back(std::move(line));
   }
   pg::Result payments = co_await db.Execute(kSalePayments, pg::Params().Add(ids));
@@ -340,6 +387,7 @@ boost::asio::awaitable<void> Repository::InsertSale(pg::Transaction& tx, Sale& s
                                                     std::string inventory_key, std::optional<std::string> created_at) {
   pg::Result counter = co_await tx.Execute(kNextReceipt, pg::Params().Add(sale.location_id));
   sale.receipt_number = ReceiptNumber(sale.location_id, counter[0].Int(0));
+  const std::string promotions_text = PromotionsText(sale.promotions);
   pg::Params params;
   params.Add(sale.receipt_number)
       .Add(sale.location_id)
@@ -359,12 +407,23 @@ boost::asio::awaitable<void> Repository::InsertSale(pg::Transaction& tx, Sale& s
       .Add(sale.offline)
       .Add(std::any_of(sale.lines.begin(), sale.lines.end(), [](const SaleLine& l) { return l.short_quantity > 0; }))
       .Add(sale.after_close)
-      .Add(sale.gift_card_cents);
+      .Add(sale.gift_card_cents)
+      .Add(sale.totals.discount_cents)
+      .Add(sale.totals.by_class.taxable_cents)
+      .Add(sale.totals.by_class.zero_rated_cents)
+      .Add(sale.totals.by_class.exempt_cents)
+      .Add(promotions_text)
+      .Add(sale.discount_approved_by);
   pg::Result inserted = co_await tx.Execute(kInsertSale, std::move(params));
   sale.id = inserted[0].Int(0);
   sale.created_at = std::string(inserted[0].Text(1));
   for (std::size_t i = 0; i < sale.lines.size(); ++i) {
     const SaleLine& l = sale.lines[i];
+    // Built before the co_await: GCC 12 mishandles some temporaries inside a co_await expression.
+    std::optional<std::string> line_discount;
+    if (l.line_discount) line_discount = boost::json::serialize(pricing::LineDiscountJson(*l.line_discount));
+    const std::string adjustments = AdjustmentsText(l);
+    const std::string tax_class(money::TaxClassName(l.tax_class));
     co_await tx.Execute(kInsertSaleLine, pg::Params()
                                              .Add(sale.id)
                                              .Add(static_cast<std::int64_t>(i + 1))
@@ -374,7 +433,12 @@ boost::asio::awaitable<void> Repository::InsertSale(pg::Transaction& tx, Sale& s
                                              .Add(l.unit_price_cents)
                                              .Add(l.quantity)
                                              .Add(l.line_total_cents)
-                                             .Add(l.short_quantity));
+                                             .Add(l.short_quantity)
+                                             .Add(tax_class)
+                                             .Add(l.gross_cents)
+                                             .Add(l.discount_cents)
+                                             .Add(adjustments)
+                                             .Add(line_discount));
   }
   // Gift cards are debited once per card, loaded, and all in id order, so that two sales touching the same
   // cards cannot lock them in opposite orders. Only the masked code is kept with the payment.
@@ -451,7 +515,7 @@ boost::asio::awaitable<ListPage<Sale>> Repository::ListSales(const SaleQuery& qu
   ListPage<Sale> page;
   for (int i = 0; i < result.size(); ++i) page.items.push_back(SaleFromRow(result[i]));
   if (!result.empty()) {
-    page.total = result[0].Int(22);
+    page.total = result[0].Int(28);
   } else {
     pg::Result count = co_await db_.Execute(kCountSales, params(false));
     page.total = count[0].Int(0);
@@ -481,6 +545,7 @@ boost::asio::awaitable<void> Repository::ReserveReturn(pg::Transaction& tx, Sale
   r.created_at = std::string(inserted[0].Text(1));
   for (std::size_t i = 0; i < r.refund.lines.size(); ++i) {
     const SaleLine& l = r.refund.lines[i];
+    const std::string return_class(money::TaxClassName(l.tax_class));
     co_await tx.Execute(kInsertReturnLine, pg::Params()
                                                .Add(r.id)
                                                .Add(static_cast<std::int64_t>(i + 1))
@@ -489,7 +554,8 @@ boost::asio::awaitable<void> Repository::ReserveReturn(pg::Transaction& tx, Sale
                                                .Add(l.name)
                                                .Add(l.unit_price_cents)
                                                .Add(l.quantity)
-                                               .Add(l.line_total_cents));
+                                               .Add(l.line_total_cents)
+                                               .Add(return_class));
     co_await tx.Execute(kAddReturned, pg::Params().Add(r.sale_id).Add(l.product_id).Add(l.quantity));
   }
   std::int64_t cash_exact = 0;
@@ -562,7 +628,13 @@ boost::asio::awaitable<std::vector<SaleReturn>> Repository::ListReturns(std::int
     pg::Row row = lines[i];
     SaleLine line{row.Int(1), std::string(row.Text(2)), std::string(row.Text(3)), row.Int(4), row.Int(5), row.Int(6),
                   0};
-    returns[index.at(row.Int(0))].refund.lines.push_back(std::move(line));
+    line.tax_class = money::ParseTaxClass(row.Text(7)).value_or(money::TaxClass::kTaxable);
+    line.gross_cents = line.unit_price_cents * line.quantity;
+    line.discount_cents = std::max<std::int64_t>(0, line.gross_cents - line.line_total_cents);
+    SaleReturn& ret = returns[index.at(row.Int(0))];
+    ret.refund.totals.by_class.Add(line.tax_class, line.line_total_cents);
+    ret.refund.totals.discount_cents += line.discount_cents;
+    ret.refund.lines.push_back(std::move(line));
   }
   pg::Result tenders = co_await db_.Execute(kReturnTenders, pg::Params().Add(sale_id));
   for (int i = 0; i < tenders.size(); ++i) {

@@ -38,7 +38,15 @@ constexpr pg::Statement kFigureSales{
     " COALESCE(sum(gift_card_cents) FILTER (WHERE NOT after_close), 0),"
     " count(*) FILTER (WHERE NOT after_close AND cash_taken_cents > 0),"
     " COALESCE(sum(cash_taken_cents) FILTER (WHERE NOT after_close), 0),"
-    " count(*) FILTER (WHERE after_close), COALESCE(sum(total_cents) FILTER (WHERE after_close), 0)"
+    " count(*) FILTER (WHERE after_close), COALESCE(sum(total_cents) FILTER (WHERE after_close), 0),"
+    // ADR 0140/0141: the subtotal per tax class and the discounts (the promotions' part from each sale's list).
+    " COALESCE(sum(taxable_cents) FILTER (WHERE NOT after_close), 0),"
+    " COALESCE(sum(zero_rated_cents) FILTER (WHERE NOT after_close), 0),"
+    " COALESCE(sum(exempt_cents) FILTER (WHERE NOT after_close), 0),"
+    " COALESCE(sum(discount_cents) FILTER (WHERE NOT after_close), 0),"
+    " COALESCE(sum((SELECT COALESCE(sum((p->>'amount_cents')::bigint), 0) FROM jsonb_array_elements(promotions) p))"
+    " FILTER (WHERE NOT after_close), 0)::bigint,"
+    " count(*) FILTER (WHERE NOT after_close AND discount_cents > 0)"
     " FROM sales WHERE register_session_id = $1::bigint"};
 constexpr pg::Statement kFigureTenders{
     "sales.figure_tenders",
@@ -53,6 +61,10 @@ constexpr pg::Statement kFigureReturns{
     "SELECT count(*), COALESCE(sum(subtotal_cents), 0), COALESCE(sum(gst_cents), 0), COALESCE(sum(qst_cents), 0),"
     " COALESCE(sum(total_cents), 0), COALESCE(sum(cash_paid_cents), 0) FROM sale_returns"
     " WHERE register_session_id = $1::bigint AND status = 'completed'"};
+constexpr pg::Statement kFigureRefundClasses{
+    "sales.figure_refund_classes",
+    "SELECT l.tax_class, sum(l.line_total_cents)::bigint FROM return_lines l JOIN sale_returns r ON r.id = l.return_id"
+    " WHERE r.register_session_id = $1::bigint AND r.status = 'completed' GROUP BY l.tax_class"};
 constexpr pg::Statement kFigureRefundTenders{
     "sales.figure_refund_tenders",
     "SELECT t.refunded_as, sum(t.paid_cents)::bigint FROM return_tenders t JOIN sale_returns r ON r.id = t.return_id"
@@ -102,6 +114,10 @@ boost::asio::awaitable<SessionFigures> Figures(Db& db, const RegisterSession& se
   f.tenders["cash"] = TenderFigures{s.Int(7), s.Int(8)};
   f.late_sales_count = s.Int(9);
   f.late_sales_cents = s.Int(10);
+  f.sales_by_class = money::ClassAmounts{s.Int(11), s.Int(12), s.Int(13)};
+  f.discounts_cents = s.Int(14);
+  f.promotion_discounts_cents = s.Int(15);
+  f.discounted_sales_count = s.Int(16);
   pg::Result tenders = co_await db.Execute(kFigureTenders, pg::Params().Add(id));
   for (int i = 0; i < tenders.size(); ++i) {
     f.tenders[std::string(tenders[i].Text(0))] = TenderFigures{tenders[i].Int(1), tenders[i].Int(2)};
@@ -116,6 +132,11 @@ boost::asio::awaitable<SessionFigures> Figures(Db& db, const RegisterSession& se
   f.refunds_qst_cents = returns[0].Int(3);
   f.refunds_total_cents = returns[0].Int(4);
   f.cash_refunded_cents = returns[0].Int(5);
+  pg::Result classes = co_await db.Execute(kFigureRefundClasses, pg::Params().Add(id));
+  for (int i = 0; i < classes.size(); ++i) {
+    const auto tax_class = money::ParseTaxClass(classes[i].Text(0));
+    if (tax_class) f.refunds_by_class.Add(*tax_class, classes[i].Int(1));
+  }
   pg::Result refunds = co_await db.Execute(kFigureRefundTenders, pg::Params().Add(id));
   for (int i = 0; i < refunds.size(); ++i) f.refunds_by_tender[std::string(refunds[i].Text(0))] = refunds[i].Int(1);
   pg::Result movements = co_await db.Execute(kFigureMovements, pg::Params().Add(id));

@@ -21,6 +21,7 @@ namespace comptoir::sales {
 namespace {
 
 constexpr const char* kSaleScope = "sales.sale";
+constexpr std::int64_t kHeadOfficeLocationId = 7;  // DESIGN §7
 constexpr const char* kReturnScope = "sales.return";
 // A failure of inventory after which the movement may or may not have happened.
 bool OutcomeUnknown(const ApiError& e) {
@@ -87,8 +88,8 @@ void RequireVisible(const auth::Principal& who, std::int64_t sale_location_id, s
   }
 }
 
-boost::asio::awaitable<std::vector<SaleLine>> Desk::PriceLines(const http::Request& request, const SaleRequest& sale) {
-  std::vector<std::pair<Product, std::int64_t>> scanned;
+boost::asio::awaitable<PricedSale> Desk::PriceLines(const http::Request& request, const SaleRequest& sale) {
+  std::vector<Scanned> scanned;
   std::vector<FieldError> unknown;
   for (std::size_t i = 0; i < sale.lines.size(); ++i) {
     const LineRequest& line = sale.lines[i];
@@ -110,7 +111,7 @@ boost::asio::awaitable<std::vector<SaleLine>> Desk::PriceLines(const http::Reque
     } else if (!product->active) {
       unknown.push_back({"lines[" + std::to_string(i) + "]", what + " is archived"});
     } else {
-      scanned.emplace_back(std::move(*product), line.quantity);
+      scanned.push_back(Scanned{std::move(*product), line.quantity, line.discount, i});
     }
   }
   if (!unknown.empty()) {
@@ -118,7 +119,46 @@ boost::asio::awaitable<std::vector<SaleLine>> Desk::PriceLines(const http::Reque
     std::string detail = unknown.front().field + ": " + unknown.front().message;
     throw ApiError(ErrorKind::kUnprocessable, "sales.unknown_product", std::move(detail), std::move(unknown));
   }
-  co_return sales::PriceLines(scanned);
+  const std::vector<pricing::Promotion> promotions = co_await catalogue_.Promotions(request, sale.location_id);
+  co_return PriceSale(scanned, promotions, settings_.discount_limit_percent);
+}
+
+std::string Desk::DiscountApproval(const http::Request& request, const auth::Principal& who, std::int64_t location_id,
+                                   const PricedSale& priced) const {
+  if (auth::SeesEverything(who)) return who.subject;  // a manager at the till approves their own discount
+  auto header = request.headers.Get("X-Manager-Token");
+  if (!header) {
+    std::vector<FieldError> lines;
+    for (std::size_t i : priced.above_limit) {
+      lines.push_back({"lines[" + std::to_string(i) + "].discount",
+                       "above " + std::to_string(settings_.discount_limit_percent) + " % of the line"});
+    }
+    throw ApiError(ErrorKind::kForbidden, "sales.discount_approval_required",
+                   "a discount above " + std::to_string(settings_.discount_limit_percent) +
+                       " % needs a manager's approval (X-Manager-Token: a manager's or admin's token)",
+                   std::move(lines));
+  }
+  std::string token(*header);
+  if (token.starts_with("Bearer ") || token.starts_with("bearer ")) token.erase(0, 7);
+  http::Request probe;
+  probe.headers.Set("Authorization", "Bearer " + token);
+  auth::Principal manager;
+  try {
+    manager = verifier_.Authenticate(probe);
+  } catch (const ApiError& e) {
+    throw ApiError(ErrorKind::kForbidden, "sales.manager_approval_invalid",
+                   "the manager's approval (X-Manager-Token) is not valid: " + e.detail());
+  }
+  if (!auth::SeesEverything(manager)) {
+    throw ApiError(ErrorKind::kForbidden, "sales.manager_approval_invalid",
+                   "X-Manager-Token must be a manager's or an admin's token");
+  }
+  // A manager bound to a location approves at that store or from head office only.
+  if (manager.location_id && *manager.location_id != location_id && *manager.location_id != kHeadOfficeLocationId) {
+    throw ApiError(ErrorKind::kForbidden, "sales.manager_approval_invalid",
+                   "X-Manager-Token is a manager of another store");
+  }
+  return manager.subject;
 }
 
 boost::asio::awaitable<void> Desk::AuthorizeGiftCards(SaleRequest& sale) {
@@ -244,8 +284,13 @@ boost::asio::awaitable<http::Response> Desk::Sell(const http::Request& request, 
   sale.cashier_id = who.subject;
   sale.customer_id = input.customer_id;
   sale.register_session_id = input.register_session_id;
-  sale.lines = co_await PriceLines(request, input);
-  sale.totals = TotalsOfLines(sale.lines);
+  PricedSale priced = co_await PriceLines(request, input);
+  if (!priced.above_limit.empty()) {
+    sale.discount_approved_by = DiscountApproval(request, who, input.location_id, priced);
+  }
+  sale.lines = std::move(priced.lines);
+  sale.totals = priced.totals;
+  sale.promotions = std::move(priced.promotions);
   // Gift cards loaded by the sale are outside the taxable subtotal, inside the total (ADR 0152).
   for (GiftCardLoad load : input.gift_cards) {
     auto card = co_await repository_.FindGiftCardByCode(load.gift_card_code);

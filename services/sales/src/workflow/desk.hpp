@@ -16,8 +16,10 @@ namespace comptoir::sales {
 
 /// `sales.duplicate_wait_ms` (default 10 s): how long a request that finds its Idempotency-Key in progress
 /// waits for the first one's answer before answering 409 `request.idempotency_key_in_use`.
+/// `sales.discount_limit_percent` (default 20): the largest line discount a cashier gives alone (ADR 0141).
 struct DeskSettings {
   std::chrono::milliseconds duplicate_wait{10000};
+  std::int64_t discount_limit_percent = 20;
   /// `sales.require_register_session` (default true, ADR 0151): a sale without `register_session_id` is 422.
   bool require_register_session = true;
 };
@@ -53,7 +55,13 @@ class Desk {
   [[nodiscard]] const Stock& stock() const noexcept { return stock_; }
 
  private:
-  boost::asio::awaitable<std::vector<SaleLine>> PriceLines(const http::Request& request, const SaleRequest& sale);
+  /// Prices from product, with the store's promotions in force (ADR 0141).
+  boost::asio::awaitable<PricedSale> PriceLines(const http::Request& request, const SaleRequest& sale);
+  /// The manager approving discounts above the limit: the caller when a manager or admin, else the
+  /// `X-Manager-Token` — a manager's or admin's token, of this store or of head office. Without it 403
+  /// `sales.discount_approval_required`; another kind of token 403 `sales.manager_approval_invalid`.
+  [[nodiscard]] std::string DiscountApproval(const http::Request& request, const auth::Principal& who,
+                                             std::int64_t location_id, const PricedSale& priced) const;
   /// Checks the PIN of every gift card of the sale (once per card) and that each covers what the sale takes
   /// from it; sets the cards' ids on the payments.
   boost::asio::awaitable<void> AuthorizeGiftCards(SaleRequest& sale);

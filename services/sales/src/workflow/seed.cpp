@@ -87,7 +87,11 @@ Sale DemoSale(Lcg& rng, std::int64_t store) {
   const std::int64_t count = 1 + rng.Next(3);
   for (std::int64_t i = 0; i < count; ++i) {
     const DemoProduct& d = kProducts[static_cast<std::size_t>(kPopular[static_cast<std::size_t>(rng.Next(32))])];
-    scanned.emplace_back(Product{d.id, d.sku, d.name, d.price_cents, true}, 1 + (rng.Next(4) == 0 ? 1 : 0));
+    // ADR 0140: Café, Thé Vert and Miel are zero-rated basic groceries.
+    const bool grocery = d.id == 9 || d.id == 11 || d.id == 12;
+    scanned.emplace_back(Product{d.id, d.sku, d.name, d.price_cents, true, std::nullopt,
+                                 grocery ? money::TaxClass::kZeroRated : money::TaxClass::kTaxable},
+                         1 + (rng.Next(4) == 0 ? 1 : 0));
   }
   Sale sale;
   sale.location_id = store;

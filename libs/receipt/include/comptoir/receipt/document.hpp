@@ -25,8 +25,21 @@ struct Line {
   std::int64_t quantity = 0;
   std::int64_t unit_price_cents = 0;
   std::vector<Discount> discounts;
-  /// Before discounts: quantity × unit price.
-  [[nodiscard]] std::int64_t gross_cents() const noexcept { return quantity * unit_price_cents; }
+  /// "taxable" (or empty: not said), "zero_rated" (détaxé: basic groceries) or "exempt" (exonéré), ADR 0140.
+  std::string tax_class;
+  /// The record's own gross when it has one (weighed pieces sharing a line: the sum of their labels).
+  std::optional<std::int64_t> gross;
+  /// Before discounts: the record's gross, else quantity × unit price.
+  [[nodiscard]] std::int64_t gross_cents() const noexcept { return gross.value_or(quantity * unit_price_cents); }
+  /// True for a line that collects no GST/QST (zero-rated or exempt).
+  [[nodiscard]] bool untaxed() const noexcept { return tax_class == "zero_rated" || tax_class == "exempt"; }
+};
+
+/// The pre-tax amounts per tax class (ADR 0140): the taxes are computed on `taxable_cents` only.
+struct ClassTotals {
+  std::int64_t taxable_cents = 0;
+  std::int64_t zero_rated_cents = 0;
+  std::int64_t exempt_cents = 0;
 };
 
 /// One tax collected ("TPS (5 %)", 255).
@@ -65,6 +78,9 @@ struct Document {
   std::vector<Line> lines;
   std::vector<Discount> discounts;  ///< on the whole basket
   std::int64_t subtotal_cents = 0;
+  /// Shown under the subtotal when some goods are zero-rated or exempt (the record's `taxable_cents`,
+  /// `zero_rated_cents`, `exempt_cents`, else summed from the lines' `tax_class` and `line_total_cents`).
+  std::optional<ClassTotals> classes;
   std::vector<Tax> taxes;
   std::int64_t total_cents = 0;
   std::int64_t cash_rounding_cents = 0;  ///< the cash part rounded to 0.05 $ minus the exact part
@@ -77,7 +93,8 @@ struct Document {
 
 /// Builds the document of a sale or order answer (`GET /sales/{id}`, `GET /orders/{id}`). Reads
 /// `receipt_number` (or `order_number`/`number`/`id`), `created_at`, `lines[]` or `items[]` (`name`, `sku`, `quantity`,
-/// `unit_price_cents`, optional `discounts[]`), optional `discounts[]`, `subtotal_cents`, `taxes[]` when present
+/// `unit_price_cents`, optional `discounts[]` — else a `discount_cents` shown as « Rabais » —, `tax_class`,
+/// `gross_cents`), optional `discounts[]`, `taxable_cents`/`zero_rated_cents`/`exempt_cents`, `subtotal_cents`, `taxes[]` when present
 /// (each `{code|name|label, amount_cents|cents}`) else `gst_cents`/`qst_cents`, `shipping_cents`, `total_cents`,
 /// `cash_rounding_cents`, `payments[]` (`method`, `amount_cents`, `gift_card_code`) and `change_cents`.
 /// A field of the wrong type throws std::invalid_argument.

@@ -103,6 +103,11 @@ class Station {
   /// Sells the till's basket: journal first (synced to disk), then the server; offline (cash only) the
   /// sale stays in the journal for the replay. The receipt is printed before this returns.
   SaleOutcome Sell(Till& till);
+  /// The store's promotions in force into `till.promotions` (ADR 0141); kept as they were when unreachable.
+  Outcome LoadPromotions(Till& till);
+  /// A manager signs in at the till to approve this sale's discounts above the limit: their token goes in
+  /// `till.manager_token` (sent as X-Manager-Token with the sale, never kept after it).
+  Outcome ApproveDiscounts(Till& till, const std::string& email, const std::string& password);
   /// Sends the journal's pending sales in order, exactly once each.
   ReplayReport Replay();
   /// A receipt again (by receipt number "S4-000042" or id), marked « COPIE ».

@@ -7,6 +7,9 @@
 
 #include <boost/json/fwd.hpp>
 
+#include "comptoir/money.hpp"
+#include "comptoir/pricing.hpp"
+
 /// The till: the basket being sold, its taxes and its tenders. Money from libs/core money.hpp only
 /// (the same rules as the sales service, ADR 0030), so that what the screen shows is what the server
 /// computes. No I/O.
@@ -19,6 +22,8 @@ struct Item {
   std::string name;
   std::int64_t price_cents = 0;
   bool active = true;
+  std::optional<std::int64_t> category_id;
+  money::TaxClass tax_class = money::TaxClass::kTaxable;  ///< ADR 0140
   /// A weighed piece scanned by its price-embedded label (ADR 0170): the label as scanned, `price_cents` is the
   /// label's price. Such a line is sold by its barcode and never merged with another.
   std::string embedded_barcode;
@@ -28,6 +33,8 @@ struct Item {
 struct Line {
   Item item;
   std::int64_t quantity = 0;
+  std::optional<pricing::LineDiscount> discount;  ///< the cashier's line discount (ADR 0141)
+  /// Before discounts (Till::quote() says what the line costs after them).
   [[nodiscard]] std::int64_t total_cents() const noexcept { return item.price_cents * quantity; }
 };
 
@@ -48,10 +55,11 @@ struct Tender {
 };
 
 struct Totals {
-  std::int64_t subtotal_cents = 0;
+  std::int64_t subtotal_cents = 0;  ///< after discounts
   std::int64_t gst_cents = 0;
   std::int64_t qst_cents = 0;
   std::int64_t total_cents = 0;
+  std::int64_t discount_cents = 0;
 };
 
 /// How the tenders settle the total (the sales service's rule): card, debit and gift card may not
@@ -84,6 +92,21 @@ class Till {
   [[nodiscard]] const std::vector<Line>& lines() const noexcept { return lines_; }
   [[nodiscard]] bool empty() const noexcept { return lines_.empty(); }
   [[nodiscard]] Totals totals() const;
+  /// The basket priced by libs/pricing with `promotions` (what sales will compute): per-line discounts,
+  /// promotions applied, taxes per class. Throws ApiError for a discount larger than its line.
+  [[nodiscard]] pricing::Quote quote() const;
+  /// Sets (or clears, nullopt) the cashier's discount of line `index`; false when there is no such line or
+  /// the discount is malformed (pricing::DiscountProblem) or larger than the line.
+  bool SetDiscount(std::size_t index, std::optional<pricing::LineDiscount> discount);
+  /// True when some line's discount is above `discount_limit_percent` (a manager must approve: X-Manager-Token).
+  [[nodiscard]] bool NeedsManagerApproval() const;
+
+  /// The store's promotions in force (GET /api/v1/promotions?location_id=), shown and applied on screen.
+  std::vector<pricing::Promotion> promotions;
+  /// sales.discount_limit_percent of the server (20 unless the station was told otherwise).
+  std::int64_t discount_limit_percent = 20;
+  /// A manager's token approving this sale's discounts above the limit (sent as X-Manager-Token, never stored).
+  std::string manager_token;
 
   /// Adds a tender unless refused (`offline`: the platform is unreachable).
   TenderRefusal AddTender(Tender tender, bool offline);
@@ -112,8 +135,8 @@ class Till {
   std::vector<Tender> tenders_;
 };
 
-/// Totals of a set of lines (QuebecTaxes on the subtotal, half-up per tax).
-Totals TotalsOf(const std::vector<Line>& lines);
+/// Totals of a set of lines through libs/pricing (taxes once per receipt on the taxable part, ADR 0140).
+Totals TotalsOf(const std::vector<Line>& lines, const std::vector<pricing::Promotion>& promotions = {});
 /// The settlement of `total_cents` by `tenders`.
 Settlement Settle(std::int64_t total_cents, const std::vector<Tender>& tenders);
 
