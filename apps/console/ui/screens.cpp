@@ -271,10 +271,6 @@ class Menu final : public Screen {
   std::vector<Entry> entries_;
 };
 
-std::string Arg(const std::vector<std::string>& a, std::size_t i) {
-  return i < a.size() ? a[i] : "";
-}
-
 }  // namespace
 
 Outcome Invalid(const std::string& message) {

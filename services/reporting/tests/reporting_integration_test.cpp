@@ -530,7 +530,9 @@ TEST_F(ReportingPlatform, TaxesAreNetOfReturnsAndReconcileWithTheReceiptsToTheCe
     EXPECT_EQ(Int(t, "qst_net_cents"), m.qst - m.refunded_qst) << period;
     EXPECT_EQ(Int(t, "cash_rounding_cents"), m.rounding - m.refund_rounding) << period;
     const json::value body = Json(r);
-    if (period == "day") EXPECT_EQ(body.at("rows").as_array().size(), 22u);
+    if (period == "day") {
+      EXPECT_EQ(body.at("rows").as_array().size(), 22u);
+    }
     EXPECT_EQ(body.at("rows").as_array().front().at("from").as_string(), window.substr(6, 10));
   }
   // /reports/sales says the same: taxes net of the refunds, and the cash rounding.

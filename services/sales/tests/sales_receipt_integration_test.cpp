@@ -147,7 +147,7 @@ TEST_F(ReceiptPlatform, TheWrongPeopleSeeNoReceipt) {
 TEST_F(ReceiptPlatform, EmailRequestsAreCheckedQueuedOnceAndVisible) {
   const std::string target = "/api/v1/sales/" + SaleId() + "/receipt/email";
   const std::string token = till_->Cashier(4);
-  for (const std::string& bad : {R"({"to": "pas une adresse"})", R"({"to": "a@b.ca\r\nBcc: x@y.ca"})",
+  for (const char* bad : {R"({"to": "pas une adresse"})", R"({"to": "a@b.ca\r\nBcc: x@y.ca"})",
                                  R"({"to": "a@b.ca", "cc": "c@d.ca"})", R"({})", R"({"to": "a@b.ca", "reprint": 1})"}) {
     HttpResult r = till_->Post(target, bad, token, "");
     EXPECT_EQ(r.status, 400) << bad << " " << r.body;
