@@ -176,7 +176,8 @@ int SelfTest(ct::Platform& platform, Load& load, Journal& journal, const Baselin
       [&] {
         ct::RunSql(sales,
                    "INSERT INTO sales (receipt_number, location_id, cashier_id, subtotal_cents, gst_cents,"
-                   " qst_cents, total_cents, idempotency_key) VALUES ('CHAOS-GHOST', 1, 'x', 0, 0, 0, 0, 'ghost')");
+                   " qst_cents, total_cents, taxable_cents, idempotency_key) VALUES ('CHAOS-GHOST', 1, 'x', 0, 0, 0, 0, 0,"
+                   " 'ghost')");
       },
       [&] { ct::RunSql(sales, "DELETE FROM sales WHERE receipt_number = 'CHAOS-GHOST'"); });
   expect(
