@@ -61,7 +61,7 @@ export const t = {
     increase: (name: string) => `Augmenter la quantité de ${name}`,
     quantityOf: (name: string) => `Quantité de ${name}`,
     subtotal: 'Sous-total',
-    discount: 'Rabais',
+    discount: 'Rabais au total',
     untaxed: 'Dont non taxable (épicerie de base)',
     zeroRated: '(non taxable)',
     gst: 'TPS (5 %)',

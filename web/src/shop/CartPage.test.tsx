@@ -29,8 +29,30 @@ describe('Totals', () => {
     render(<Totals value={cart} cart={cart} />, root);
     const text = (id: string) => root.querySelector(`[data-testid="${id}"]`)?.textContent?.replace(/\u00a0/g, ' ');
     expect(root.querySelector('[data-testid="promotion"]')?.textContent).toContain('T-shirts : 2 achetés, 1 offert');
-    expect(text('discount')).toBe('-19,99 $');
+    // One promotion is the whole discount: its line says it, no second line with the same amount.
+    expect(text('discount')).toBeUndefined();
     expect(text('untaxed')).toBe('12,99 $');
     expect(text('gst')).toBe('2,00 $');
+  });
+  it('adds the total of the discounts when there is more than one', () => {
+    const root = document.createElement('div');
+    const cart = {
+      subtotal_cents: 5000,
+      gst_cents: 250,
+      qst_cents: 499,
+      total_cents: 5749,
+      discount_cents: 2499,
+      zero_rated_cents: 0,
+      exempt_cents: 0,
+      promotions: [
+        { id: 1, name: 'T-shirts : 2 achetés, 1 offert', kind: 'buy_x_get_y' as const, amount_cents: 1999 },
+        { id: 2, name: 'Café -10 %', kind: 'percent_off' as const, amount_cents: 500 },
+      ],
+    };
+    render(<Totals value={cart} cart={cart} />, root);
+    const text = (id: string) => root.querySelector(`[data-testid="${id}"]`)?.textContent?.replace(/\u00a0/g, ' ');
+    expect(root.querySelectorAll('[data-testid="promotion"]').length).toBe(2);
+    expect(text('discount')).toBe('-24,99 $');
+    expect(root.textContent).toContain('Rabais au total');
   });
 });

@@ -19,6 +19,11 @@ export function Totals({
 }) {
   const promotions = priced?.promotions ?? [];
   const untaxed = (priced?.zero_rated_cents ?? 0) + (priced?.exempt_cents ?? 0);
+  // The sum of the discounts only when it says more than the one promotion above it (two promotions, or a
+  // discount that is not a promotion's): the same amount twice reads as two discounts.
+  const discount = priced?.discount_cents ?? 0;
+  const fromPromotions = promotions.reduce((sum, p) => sum + p.amount_cents, 0);
+  const showDiscountTotal = discount > 0 && (promotions.length > 1 || discount !== fromPromotions);
   return (
     <dl class="totals">
       {promotions.map((p) => (
@@ -27,10 +32,10 @@ export function Totals({
           <dd>{money(-p.amount_cents)}</dd>
         </div>
       ))}
-      {(priced?.discount_cents ?? 0) > 0 && (
+      {showDiscountTotal && (
         <div>
           <dt>{t.cart.discount}</dt>
-          <dd data-testid="discount">{money(-(priced?.discount_cents ?? 0))}</dd>
+          <dd data-testid="discount">{money(-discount)}</dd>
         </div>
       )}
       <div>
