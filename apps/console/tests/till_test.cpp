@@ -219,6 +219,43 @@ TEST(Receipt, FortyColumnsWithEveryAmountOfTheServer) {
   EXPECT_EQ(copy.back(), Centre("*** COPIE ***", 40));
 }
 
+// Issue 15: a line at its price before discounts, its promotion by name, « Détaxé » under zero-rated goods;
+// the amounts add up down the column to the subtotal.
+TEST(Receipt, DiscountsByNameAndZeroRatedGoodsAreShown) {
+  const std::string answer =
+      R"({"id":8,"receipt_number":"S4-000043","location_id":4,"lines":[{"product_id":5,"sku":"VETE-0001","name":"T-shirt","unit_price_cents":1999,"quantity":3,"tax_class":"taxable","gross_cents":5997,"discount_cents":1999,"line_total_cents":3998,"discounts":[{"promotion_id":1,"label":"3 pour 2 T-shirts","amount_cents":1999}],"returned_quantity":0},{"product_id":9,"sku":"ALIM-0001","name":"Café","unit_price_cents":1299,"quantity":1,"tax_class":"zero_rated","gross_cents":1299,"discount_cents":0,"line_total_cents":1299,"discounts":[]}],"subtotal_cents":5297,"gst_cents":200,"qst_cents":399,"total_cents":5896,"cash_rounding_cents":-1,"payments":[{"method":"cash","amount_cents":10000}],"change_cents":4105,"created_at":"2026-12-07T02:27:00Z"})";
+  auto r = ReceiptFromJson(answer);
+  ASSERT_TRUE(r);
+  auto lines = FormatReceipt(*r, ReceiptHeader{"Mile End", "c"});
+  std::vector<std::string> items;
+  bool in_items = false;
+  for (const auto& l : lines) {
+    EXPECT_EQ(Columns(l), 40u) << "[" << l << "]";
+    if (l.rfind("T-shirt", 0) == 0) in_items = true;
+    if (l.rfind("Sous-total", 0) == 0) in_items = false;
+    if (in_items) items.push_back(l);
+  }
+  const std::vector<std::string> expected = {
+      PadRight("T-shirt", 40),   Spread("  3 x 19,99 $", "59,97 $", 40), Spread("  3 pour 2 T-shirts", "-19,99 $", 40),
+      Spread("Café", "12,99 $", 40), PadRight("  Détaxé", 40),           std::string(40, '-')};
+  EXPECT_EQ(items, expected);
+}
+
+// Offline, the till's own pricing gives the same lines.
+TEST(Receipt, AnOfflineReceiptShowsTheTillsDiscounts) {
+  Till till;
+  till.Add(kCafe);
+  till.Add(kCafe);
+  pricing::LineDiscount ten_percent;
+  ten_percent.percent = 10;
+  ASSERT_TRUE(till.SetDiscount(0, ten_percent));
+  const Receipt r = OfflineReceipt(till, 4, "HL-000002", "2026-12-07T02:30:00Z");
+  ASSERT_EQ(r.lines.size(), 1u);
+  EXPECT_EQ(r.lines[0].gross_cents, 2 * kCafe.price_cents);
+  ASSERT_EQ(r.lines[0].discounts.size(), 1u);
+  EXPECT_EQ(r.lines[0].line_total_cents, r.lines[0].gross_cents - r.lines[0].discounts[0].second);
+}
+
 TEST(Receipt, AnOfflineReceiptIsMarkedAndUsesMoneyHpp) {
   Till till;
   till.Add(kCafe);

@@ -24,8 +24,16 @@ std::vector<ReceiptLine> LinesOf(const json::object& o) {
   for (const auto& l : lines->as_array()) {
     if (!l.is_object()) continue;
     const auto& x = l.as_object();
-    out.push_back({Int(x, "product_id"), Str(x, "sku"), Str(x, "name"), Int(x, "unit_price_cents"), Int(x, "quantity"),
-                   Int(x, "line_total_cents"), Int(x, "returned_quantity"), Int(x, "short_quantity")});
+    ReceiptLine line{Int(x, "product_id"), Str(x, "sku"), Str(x, "name"), Int(x, "unit_price_cents"), Int(x, "quantity"),
+                     Int(x, "line_total_cents"), Int(x, "returned_quantity"), Int(x, "short_quantity")};
+    line.gross_cents = x.contains("gross_cents") ? Int(x, "gross_cents") : line.line_total_cents;
+    line.tax_class = money::ParseTaxClass(Str(x, "tax_class")).value_or(money::TaxClass::kTaxable);
+    if (const auto* d = x.if_contains("discounts"); d != nullptr && d->is_array()) {
+      for (const auto& a : d->as_array()) {
+        if (a.is_object()) line.discounts.emplace_back(Str(a.as_object(), "label"), Int(a.as_object(), "amount_cents"));
+      }
+    }
+    out.push_back(std::move(line));
   }
   return out;
 }
@@ -47,15 +55,20 @@ void Head(std::vector<std::string>& out, const ReceiptHeader& header, bool copy)
   out.push_back(Centre(header.store_name, kReceiptWidth));
 }
 
+// Each line at its price before discounts, then its discounts by name, then « Détaxé » / « Exonéré » under
+// goods that pay no tax (as the server's receipt has them, libs/receipt): the amounts add up down the column.
 void ItemLines(std::vector<std::string>& out, const std::vector<ReceiptLine>& lines) {
   for (const ReceiptLine& l : lines) {
+    const std::int64_t gross = l.gross_cents != 0 ? l.gross_cents : l.line_total_cents;
     if (l.quantity == 1) {
-      out.push_back(Row(l.name, l.line_total_cents));
+      out.push_back(Row(l.name, gross));
     } else {
       out.push_back(PadRight(l.name, kReceiptWidth));
-      out.push_back(
-          Row("  " + std::to_string(l.quantity) + " x " + FormatMoney(l.unit_price_cents), l.line_total_cents));
+      out.push_back(Row("  " + std::to_string(l.quantity) + " x " + FormatMoney(l.unit_price_cents), gross));
     }
+    for (const auto& [label, cents] : l.discounts) out.push_back(Row("  " + label, -cents));
+    if (l.tax_class == money::TaxClass::kZeroRated) out.push_back(PadRight("  Détaxé", kReceiptWidth));
+    if (l.tax_class == money::TaxClass::kExempt) out.push_back(PadRight("  Exonéré", kReceiptWidth));
   }
 }
 
@@ -103,8 +116,22 @@ Receipt OfflineReceipt(const Till& till, std::int64_t location_id, std::string l
   Receipt r;
   r.receipt_number = std::move(local_number);
   r.location_id = location_id;
-  for (const Line& l : till.lines()) {
-    r.lines.push_back({l.item.id, l.item.sku, l.item.name, l.item.price_cents, l.quantity, l.total_cents(), 0, 0});
+  // The lines as priced (promotions and the cashier's discounts), named from the till's.
+  const pricing::Quote quote = till.quote();
+  for (const pricing::PricedLine& p : quote.lines) {
+    const Line* named = nullptr;
+    for (const Line& l : till.lines()) {
+      if (l.item.id == p.product_id) {
+        named = &l;
+        break;
+      }
+    }
+    ReceiptLine line{p.product_id,   named != nullptr ? named->item.sku : "", named != nullptr ? named->item.name : "",
+                     p.unit_price_cents, p.quantity, p.net_cents, 0, 0};
+    line.gross_cents = p.gross_cents;
+    line.tax_class = p.tax_class;
+    for (const pricing::Adjustment& a : p.adjustments) line.discounts.emplace_back(a.label, a.amount_cents);
+    r.lines.push_back(std::move(line));
   }
   r.totals = till.totals();
   const Settlement s = till.settlement();

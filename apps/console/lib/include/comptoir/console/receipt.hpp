@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "comptoir/console/till.hpp"
@@ -22,6 +23,10 @@ struct ReceiptLine {
   std::int64_t line_total_cents = 0;
   std::int64_t returned_quantity = 0;
   std::int64_t short_quantity = 0;
+  std::int64_t gross_cents = 0;  ///< before discounts (line_total_cents is after them)
+  money::TaxClass tax_class = money::TaxClass::kTaxable;
+  /// The line's discounts by name: a promotion's, or « Rabais » for the cashier's (ADR 0141).
+  std::vector<std::pair<std::string, std::int64_t>> discounts;
 };
 
 struct Receipt {
