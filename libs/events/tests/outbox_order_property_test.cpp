@@ -113,8 +113,10 @@ RC_GTEST_PROP(OutboxOrderProperty, EachAggregatesEventsReachTheStreamOnceInCommi
   static redis::Client client(runtime, [] {
     redis::Options o;
     o.port = static_cast<std::uint16_t>(server.port());
-    o.connect_timeout = 300ms;
-    o.command_timeout = 1000ms;
+    // Generous: a loaded CI machine must not turn a slow answer into a failed round (Redis down is refused
+    // at once, not timed out).
+    o.connect_timeout = 2000ms;
+    o.command_timeout = 5000ms;
     return o;
   }());
   static int run = 0;
@@ -180,8 +182,12 @@ RC_GTEST_PROP(OutboxOrderProperty, EachAggregatesEventsReachTheStreamOnceInCommi
           // Nothing to publish needs no Redis; publishing something does.
           if (ct::RunAsync(runtime, Publish(relay)) > 0) RC_ASSERT(server.Running());
           restarted = false;
-        } catch (const ApiError&) {
-          RC_ASSERT(!server.Running() || restarted);  // only Redis down (or still reconnecting) fails a round
+        } catch (const ApiError& e) {
+          // Only Redis down, still reconnecting, or slower than the client's timeout (the client then drops
+          // the connection and reconnects) fails a round; what was published stays a prefix either way.
+          const bool slow = e.code() == "redis.timeout";
+          RC_ASSERT(!server.Running() || restarted || slow);
+          if (slow) restarted = true;
         }
         check_prefix();
         break;
