@@ -81,11 +81,12 @@ TEST_F(MoneyPlatform, ACashierCannotRefundACardSaleInCashWithoutAManager) {
   HttpResult alone = till_->Post(target, in_cash, cashier, "approval-1");
   EXPECT_EQ(alone.status, 403) << alone.body;
   EXPECT_EQ(Code(alone), "sales.manager_approval_required");
-  // Another cashier's token, an expired manager's, a manager's signed with another key: none approves.
+  // Another cashier's token, an expired manager's, a manager's signed with another key, the manager of
+  // another store (the sale is Mile End's, 4): none approves.
   const std::string forged = platform_->Auth().ForgedToken(auth::Role::kManager, "7");
   for (const std::string& token :
        {till_->Cashier(5), till_->Token(auth::Role::kManager, "7", std::nullopt, auth::NowSeconds() - 7200), forged,
-        std::string("not-a-token")}) {
+        till_->Token(auth::Role::kManager, "8", 2), std::string("not-a-token")}) {
     HttpResult r = till_->Post(target, in_cash, cashier, "approval-2", {{"X-Manager-Token", token}});
     EXPECT_EQ(r.status, 403) << r.body;
     EXPECT_EQ(Code(r), "sales.manager_approval_invalid");

@@ -138,7 +138,11 @@ std::string Desk::DiscountApproval(const http::Request& request, const auth::Pri
                        " % needs a manager's approval (X-Manager-Token: a manager's or admin's token)",
                    std::move(lines));
   }
-  std::string token(*header);
+  return ApprovingManager(*header, location_id);
+}
+
+std::string Desk::ApprovingManager(std::string_view header, std::int64_t location_id) const {
+  std::string token(header);
   if (token.starts_with("Bearer ") || token.starts_with("bearer ")) token.erase(0, 7);
   http::Request probe;
   probe.headers.Set("Authorization", "Bearer " + token);
@@ -188,28 +192,14 @@ boost::asio::awaitable<void> Desk::AuthorizeGiftCards(SaleRequest& sale) {
   }
 }
 
-std::optional<std::string> Desk::ManagerApproval(const http::Request& request, const auth::Principal& who) const {
+std::optional<std::string> Desk::ManagerApproval(const http::Request& request, const auth::Principal& who,
+                                                 std::int64_t location_id) const {
   auto header = request.headers.Get("X-Manager-Token");
   if (!header) {
     if (auth::SeesEverything(who)) return who.subject;  // a manager at the till approves their own refund
     return std::nullopt;
   }
-  std::string token(*header);
-  if (token.starts_with("Bearer ") || token.starts_with("bearer ")) token.erase(0, 7);
-  http::Request probe;
-  probe.headers.Set("Authorization", "Bearer " + token);
-  auth::Principal manager;
-  try {
-    manager = verifier_.Authenticate(probe);
-  } catch (const ApiError& e) {
-    throw ApiError(ErrorKind::kForbidden, "sales.manager_approval_invalid",
-                   "the manager's approval (X-Manager-Token) is not valid: " + e.detail());
-  }
-  if (!auth::SeesEverything(manager)) {
-    throw ApiError(ErrorKind::kForbidden, "sales.manager_approval_invalid",
-                   "X-Manager-Token must be a manager's or an admin's token");
-  }
-  return manager.subject;
+  return ApprovingManager(*header, location_id);
 }
 
 boost::asio::awaitable<void> Desk::Compensate(const http::Request& origin, const std::string& inventory_key) {
@@ -419,7 +409,7 @@ boost::asio::awaitable<http::Response> Desk::Return(const http::Request& request
   }
   // Everything else is decided under the sale's lock (the sale read above may be changing: its lines and
   // payments are not read in one snapshot).
-  const std::optional<std::string> approver = ManagerApproval(request, who);
+  const std::optional<std::string> approver = ManagerApproval(request, who, found->location_id);
 
   SaleReturn ret;
   ret.sale_id = sale_id;

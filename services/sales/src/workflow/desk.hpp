@@ -2,6 +2,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -66,10 +67,13 @@ class Desk {
   /// from it; sets the cards' ids on the payments.
   boost::asio::awaitable<void> AuthorizeGiftCards(SaleRequest& sale);
   /// The manager approving cash in place of another tender: the `X-Manager-Token` (a manager's or admin's
-  /// token), or the caller when they are one; nullopt without. 403 `sales.manager_approval_invalid` for a
-  /// token that is not a valid manager's.
-  [[nodiscard]] std::optional<std::string> ManagerApproval(const http::Request& request,
-                                                           const auth::Principal& who) const;
+  /// token, of this store or head office), or the caller when they are one; nullopt without. 403
+  /// `sales.manager_approval_invalid` for a token that is not a valid manager's of this store.
+  [[nodiscard]] std::optional<std::string> ManagerApproval(const http::Request& request, const auth::Principal& who,
+                                                           std::int64_t location_id) const;
+  /// The subject of the manager whose token `header` is (a `Bearer` prefix allowed), if they may approve at
+  /// `location_id`: a manager or admin, of that store or of head office. 403 `sales.manager_approval_invalid`.
+  [[nodiscard]] std::string ApprovingManager(std::string_view header, std::int64_t location_id) const;
   /// Undoes the movement of `inventory_key` if this request still owns it (moving → compensating); what
   /// inventory does not confirm is left to the recovery pass. Never throws.
   boost::asio::awaitable<void> Compensate(const http::Request& origin, const std::string& inventory_key);
