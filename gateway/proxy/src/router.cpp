@@ -158,6 +158,7 @@ std::optional<std::size_t> KongRouter::MatchCandidate(const Candidate& c, std::s
     if (!path.starts_with(rp.value)) return std::nullopt;
     return rp.value.size();
   }
+  if (path.size() > kMaxRegexPathLength) return std::nullopt;  // see kMaxRegexPathLength
   std::match_results<std::string_view::const_iterator> m;
   if (!std::regex_search(path.begin(), path.end(), m, *rp.regex, std::regex_constants::match_continuous)) {
     return std::nullopt;

@@ -71,6 +71,19 @@ TEST_F(KongRouterTest, RegexIsAnchoredAtTheStart) {
   EXPECT_EQ(Matched("GET", "/x/v1/items"), "<none>");
 }
 
+// A long path against a regex with `.*` overflowed the stack (std::regex recurses per character; found by the
+// gateway_path fuzz target): past kMaxRegexPathLength only prefix routes match, and nothing crashes.
+TEST_F(KongRouterTest, AVeryLongPathSkipsRegexRoutesAndDoesNotCrash) {
+  AddRoute("files", {Regex(R"(/files/.*\.(png|svg)$)")});
+  AddRoute("root", {Prefix("/")});
+  EXPECT_EQ(Matched("GET", "/files/logo.png"), "files");
+  const std::string at_limit = "/files/" + std::string(kMaxRegexPathLength - 11, 'a') + ".png";
+  ASSERT_EQ(at_limit.size(), kMaxRegexPathLength);
+  EXPECT_EQ(Matched("GET", at_limit), "files");
+  EXPECT_EQ(Matched("GET", "/files/" + std::string(kMaxRegexPathLength, 'a') + ".png"), "root");
+  EXPECT_EQ(Matched("GET", "/files/" + std::string(64 * 1024, '%') + ".png"), "root");
+}
+
 TEST_F(KongRouterTest, HostsAndWildcards) {
   AddRoute("wild", {Prefix("/")}, {}, {"*.comptoir.local"});
   AddRoute("plain", {Prefix("/")}, {}, {"shop.comptoir.local"});

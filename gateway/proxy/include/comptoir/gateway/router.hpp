@@ -1,6 +1,7 @@
 #pragma once
 // Kong's route matching (router_flavor traditional_compatible): methods, hosts, headers, paths
 // (prefix or `~` regex), ordered by Kong's priority rules.
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,13 @@ struct RouteMatch {
   int path = -1;                  ///< index into Route::paths, -1 when the route has no paths
   std::size_t matched_length = 0; ///< length of the matched prefix (or regex match) of the path
 };
+
+/// The longest path a regex route is matched against. std::regex matches by recursive backtracking, one
+/// level per character for `.*`: a path of some tens of KiB (a request line may be 32 KiB, and normalising
+/// escapes a lone `%` as `%25`) overflowed the thread's stack and crashed the gateway (found by the
+/// gateway_path fuzz target). A longer path matches prefix routes only. nginx (and so Kong) refuses request
+/// lines over 8 KiB with 414 by default, so no route Kong would reach is lost.
+inline constexpr std::size_t kMaxRegexPathLength = 8 * 1024;
 
 class KongRouter {
  public:
