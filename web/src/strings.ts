@@ -162,6 +162,7 @@ export const t = {
     counts: 'Inventaires',
     sales: 'Ventes',
     registers: 'Caisses',
+    giftCards: 'Cartes-cadeaux',
     onlineOrders: 'Commandes en ligne',
     staff: 'Personnel',
     password: 'Mot de passe',
@@ -368,6 +369,25 @@ export const t = {
     shipped: 'Expédiée',
     received: 'Reçue',
   } satisfies Record<RestockStatus, string>,
+
+  giftCards: {
+    title: 'Cartes-cadeaux',
+    balanceTitle: 'Vérifier un solde',
+    code: 'Code de la carte',
+    pin: 'NIP',
+    check: 'Vérifier',
+    balance: (amount: string) => `Solde : ${amount}`,
+    balanceLabel: 'Solde',
+    issueTitle: 'Émettre une carte',
+    amount: 'Montant chargé',
+    amountHint: 'De 0,00 $ à 5 000,00 $ ; 0,00 $ émet une carte inactive, à vendre en caisse.',
+    badAmount: 'Montant invalide : de 0,00 $ à 5 000,00 $.',
+    issue: 'Émettre la carte',
+    issued: (amount: string) => `Carte émise, chargée de ${amount}.`,
+    inactive: 'Carte inactive : elle sera activée quand une caisse la vendra.',
+    showOnce: 'Notez le NIP maintenant : il ne sera plus jamais affiché.',
+    needCodeAndPin: 'Entrez le code et le NIP de la carte.',
+  },
 
   registers: {
     title: 'Caisses et rapports X / Z',
@@ -580,6 +600,8 @@ export const t = {
   },
 
   errors: {
+    giftCardRefused:
+      'Carte refusée : code ou NIP incorrect, ou carte bloquée après trop d’essais (un gestionnaire peut la débloquer).',
     prometheusUnavailable:
       'Prometheus ne répond pas : les indicateurs d’exploitation sont indisponibles pour le moment. Vérifiez que la surveillance est démarrée (scripts/platform.sh up) ; la page réessaie toute seule.',
     network: 'Le serveur ne répond pas. Vérifiez votre connexion et réessayez.',
@@ -653,6 +675,8 @@ export function errorMessage(e: unknown): string {
       return t.errors.duplicateSku;
     case 'prometheus.unavailable':
       return t.errors.prometheusUnavailable;
+    case 'sales.gift_card_refused':
+      return t.errors.giftCardRefused;
   }
   if (err.status === 401) return err.code === 'auth.invalid_credentials' ? t.errors.badCredentials : t.errors.signInAgain;
   if (err.status === 403) return t.errors.forbidden;

@@ -3,6 +3,8 @@ import { call, newKey } from './client';
 import { staff } from './session';
 import type {
   Dashboard,
+  GiftCardBalance,
+  IssuedGiftCard,
   Line,
   Location,
   OpsSeriesAnswer,
@@ -143,6 +145,14 @@ export const registers = {
     call<Page<RegisterSession>>('GET', '/register-sessions', { query: { per_page: 50, ...q }, auth }),
   /** X of an open session (nothing written), the stored Z of a closed one. */
   report: (id: number) => call<RegisterReport>('GET', `/register-sessions/${id}/report`, { auth }),
+};
+
+export const giftCards = {
+  /** A new card with `balance_cents` (0: an inactive card for a till to sell); its code and PIN are shown once. */
+  issue: (balance_cents: number) => call<IssuedGiftCard>('POST', '/gift-cards', { body: { balance_cents }, auth }),
+  /** A wrong PIN counts towards the lockout (5), as at the till. */
+  balance: (code: string, pin: string) => call<GiftCardBalance>('POST', '/gift-cards/balance', { body: { code, pin }, auth }),
+  unlock: (id: number) => call<GiftCardBalance>('POST', `/gift-cards/${id}/unlock`, { auth }),
 };
 
 export const onlineOrders = {

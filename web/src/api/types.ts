@@ -514,3 +514,23 @@ export interface RegisterReport {
   };
   late_sales: { count: number; total_cents: number };
 }
+
+/** POST /gift-cards (managers, admins): the code in full and the PIN, shown once (ADR 0152). */
+export interface IssuedGiftCard {
+  id: number;
+  code: string;
+  pin: string;
+  balance_cents: number;
+  locked: boolean;
+  active: boolean;
+  created_at: string;
+}
+
+/** POST /gift-cards/balance: the code masked, the balance, whether wrong PINs locked it. */
+export interface GiftCardBalance {
+  id: number;
+  code: string;
+  balance_cents: number;
+  locked: boolean;
+  created_at: string;
+}

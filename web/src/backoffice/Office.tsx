@@ -17,6 +17,7 @@ import { CountsPage } from './CountsPage';
 import { ReceiptPage } from './ReceiptPage';
 import { RegistersPage } from './RegistersPage';
 import { RestockPage } from './RestockPage';
+import { GiftCardsPage } from './GiftCardsPage';
 import { TransfersPage } from './TransfersPage';
 import { SalesPage, SalePage } from './SalesPages';
 import { allowed, role, SECTIONS, type Section } from './shared';
@@ -33,6 +34,7 @@ const LABELS: Record<Section, string> = {
   counts: t.office.counts,
   sales: t.office.sales,
   registers: t.office.registers,
+  giftCards: t.office.giftCards,
   onlineOrders: t.office.onlineOrders,
   staff: t.office.staff,
   operations: t.office.operations,
@@ -140,6 +142,8 @@ function Screen() {
       return <SalesPage />;
     case 'registers':
       return <RegistersPage />;
+    case 'giftCards':
+      return <GiftCardsPage />;
     case 'onlineOrders':
       return <OnlineOrdersPage />;
     case 'staff':

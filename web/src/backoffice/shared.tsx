@@ -23,6 +23,7 @@ export const SECTIONS = {
   counts: { path: '/gestion/inventaires', roles: ['logistics', 'manager', 'admin'] },
   sales: { path: '/gestion/ventes', roles: ['cashier', 'manager', 'admin'] },
   registers: { path: '/gestion/caisses', roles: ['cashier', 'manager', 'admin'] },
+  giftCards: { path: '/gestion/cartes-cadeaux', roles: ['cashier', 'manager', 'admin'] },
   onlineOrders: { path: '/gestion/commandes', roles: ['logistics', 'manager', 'admin'] },
   staff: { path: '/gestion/personnel', roles: ['admin'] },
   operations: { path: '/gestion/exploitation', roles: ['manager', 'admin'] },

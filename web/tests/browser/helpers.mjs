@@ -60,8 +60,9 @@ export async function openPage(browser, viewport = VIEWPORTS.desktop) {
   await page.setViewportSize(viewport);
   page.problems = [];
   page.on('console', (m) => {
-    // A refused API call is expected in some tests (a declined card is a 402): the screen shows it.
-    if (m.type() === 'error' && !/status of (40[0-9]|50[34])/.test(m.text())) page.problems.push(`console: ${m.text()}`);
+    // A refused API call is expected in some tests (a declined card is a 402, a wrong gift-card PIN a 422): the
+    // screen shows it.
+    if (m.type() === 'error' && !/status of (40[0-9]|422|50[34])/.test(m.text())) page.problems.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
   page.on('requestfailed', (r) => {

@@ -48,7 +48,7 @@ test('a cashier cannot open head-office pages', () =>
     const menu = page.getByRole('navigation', { name: 'Menu de la gestion' });
     assert.deepEqual(
       (await menu.getByRole('link').allTextContents()).map(plain),
-      ['Stock', 'Réapprovisionnement', 'Transferts', 'Ventes', 'Caisses', 'Mot de passe'],
+      ['Stock', 'Réapprovisionnement', 'Transferts', 'Ventes', 'Caisses', 'Cartes-cadeaux', 'Mot de passe'],
     );
     const calls = [];
     page.on('request', (r) => r.url().includes('/api/') && calls.push(r.url()));
@@ -404,3 +404,53 @@ test("registers: a store's Z reports and the X of an open session; head office s
     assertNoProblems(page);
     assertNoProblems(manager);
   })));
+
+test('a manager issues a gift card shown once; a cashier checks its balance; a wrong PIN is refused in French', () =>
+  withBrowser(async (browser) => {
+    const manager = await openPage(browser);
+    await staffSignIn(manager, MANAGER);
+    await manager.getByRole('link', { name: 'Cartes-cadeaux' }).click();
+    await manager.getByRole('heading', { level: 1, name: 'Cartes-cadeaux' }).waitFor();
+    // Too much, then text: refused before anything is sent.
+    for (const bad of ['5000,01', 'cinquante']) {
+      await manager.getByLabel('Montant chargé').fill(bad);
+      await manager.getByRole('button', { name: 'Émettre la carte' }).click();
+      await manager.getByText('Montant invalide : de 0,00 $ à 5 000,00 $.').waitFor();
+    }
+    await manager.getByLabel('Montant chargé').fill('50');
+    await manager.getByRole('button', { name: 'Émettre la carte' }).click();
+    await manager.getByText('Carte émise, chargée de 50,00 $.').waitFor();
+    const code = plain(await manager.getByTestId('issued-code').textContent());
+    const pin = plain(await manager.getByTestId('issued-pin').textContent());
+    assert.match(pin, /^\d{6}$/);
+    await checkPage(manager, 'office-gift-cards');
+    // Shown once: after a reload no PIN is on the screen.
+    await manager.reload();
+    await manager.getByRole('heading', { level: 1, name: 'Cartes-cadeaux' }).waitFor();
+    assert.equal(await manager.getByTestId('issued-pin').count(), 0);
+    assertNoProblems(manager);
+
+    // A cashier, at another browser, checks the balance with the code and the PIN; issuing is not theirs.
+    await withBrowser(async (till) => {
+    const cashier = await openPage(till);
+    await staffSignIn(cashier, CASHIER);
+    await cashier.getByRole('link', { name: 'Cartes-cadeaux' }).click();
+    await cashier.getByRole('heading', { level: 1, name: 'Cartes-cadeaux' }).waitFor();
+    assert.equal(await cashier.getByRole('button', { name: 'Émettre la carte' }).count(), 0);
+    await cashier.getByLabel('Code de la carte').fill(code);
+    await cashier.getByLabel('NIP').fill(pin);
+    await cashier.getByRole('button', { name: 'Vérifier' }).click();
+    await cashier.getByText('Solde : 50,00 $').waitFor();
+    assert.equal(plain(await cashier.getByTestId('gift-card-balance').textContent()), '50,00 $');
+    assert.equal(await cashier.getByLabel('NIP').inputValue(), ''); // the PIN is not left on the screen
+    // A wrong PIN: refused in French, no balance shown.
+    await cashier.getByLabel('NIP').fill(pin === '000000' ? '111111' : '000000');
+    await cashier.getByRole('button', { name: 'Vérifier' }).click();
+    await cashier.getByText(/Carte refusée : code ou NIP incorrect/).waitFor();
+    assert.equal(await cashier.getByTestId('gift-card-balance').count(), 0);
+    // The service refuses a cashier's issuing, whatever the screen shows.
+    const token = await staffToken(CASHIER);
+    assert.equal((await api('POST', '/gift-cards', { token, body: { balance_cents: 5000 } })).status, 403);
+    assertNoProblems(cashier);
+    });
+  }));
