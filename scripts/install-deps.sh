@@ -134,5 +134,21 @@ install_web_packages() {
   mkdir -p "$web/node_modules" && touch "$stamp"
 }
 
+# Vite 8 and Vitest 4 need Node.js 20.19 or newer (web/package.json "engines"); Debian 12's own nodejs
+# is 18, so a machine that got node from apt here cannot build web/. Say so plainly rather than let
+# the web build fail later with a syntax error.
+check_node_version() {
+  command -v node >/dev/null 2>&1 || return 0
+  local version major minor
+  version=$(node --version 2>/dev/null | sed 's/^v//')
+  IFS=. read -r major minor _ <<<"$version"
+  if (( major < 20 || (major == 20 && minor < 19) )); then
+    log "Node.js $version is too old for web/ (Vite 8 needs 20.19 or newer, or 22.12+):" >&2
+    log "install a newer Node.js (the machine's own, or NodeSource's), then run this again" >&2
+    exit 1
+  fi
+}
+
 [[ ${COMPTOIR_SKIP_APT:-0} == 1 ]] || install_debian_packages
+[[ ${COMPTOIR_SKIP_NPM:-0} == 1 ]] || check_node_version
 [[ ${COMPTOIR_SKIP_NPM:-0} == 1 ]] || { install_web_packages web; install_web_packages tools/deploy-check; }
