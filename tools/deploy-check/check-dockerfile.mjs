@@ -107,7 +107,7 @@ export function lintDockerfile(text, { dockerignore = null, neededPackages = nul
   if (dockerignore === null) problems.push('no .dockerignore next to the build context');
   else {
     const lines = dockerignore.split('\n').map((l) => l.trim());
-    for (const must of ['.git', 'build/', 'var/', '**/node_modules/', 'deploy/compose/.env']) {
+    for (const must of ['.git', 'build/', 'var/', '**/node_modules/', 'deploy/compose/.env', 'deploy/compose/secrets/']) {
       if (!lines.includes(must)) problems.push(`.dockerignore does not exclude ${must}`);
     }
   }

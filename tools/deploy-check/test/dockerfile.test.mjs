@@ -44,6 +44,10 @@ test('a .dockerignore that lets var/ in is refused', () => {
   const problems = lintDockerfile(dockerfile, { dockerignore: dockerignore.replace('var/\n', ''), neededPackages: needed });
   assert.ok(problems.some((p) => /var\//.test(p)), problems.join('; '));
 });
+test('a .dockerignore that lets the Compose secrets in is refused', () => {
+  const problems = lintDockerfile(dockerfile, { dockerignore: dockerignore.replace('deploy/compose/secrets/\n', ''), neededPackages: needed });
+  assert.ok(problems.some((p) => /deploy\/compose\/secrets\//.test(p)), problems.join('; '));
+});
 test('no .dockerignore is refused', () => {
   assert.ok(lintDockerfile(dockerfile, { dockerignore: null }).some((p) => /no .dockerignore/.test(p)));
 });
