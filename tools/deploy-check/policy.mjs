@@ -21,6 +21,25 @@ const containersOf = (spec) => [
 export const matches = (selector, labels) =>
   selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 
+/** A LabelSelector (matchLabels and matchExpressions) with nothing in it: it selects every pod. */
+const emptySelector = (selector) =>
+  Object.keys(selector?.matchLabels ?? {}).length === 0 && (selector?.matchExpressions ?? []).length === 0;
+
+/** Whether a LabelSelector (matchLabels and matchExpressions: In, NotIn, Exists, DoesNotExist) selects `labels`. */
+export function selects(selector, labels) {
+  if (emptySelector(selector)) return true;
+  const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels?.[k] === v);
+  const byExpressions = (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+    const has = labels !== undefined && Object.hasOwn(labels, key);
+    if (operator === 'In') return has && values.includes(labels[key]);
+    if (operator === 'NotIn') return !has || !values.includes(labels[key]);
+    if (operator === 'Exists') return has;
+    if (operator === 'DoesNotExist') return !has;
+    return false;
+  });
+  return byLabels && byExpressions;
+}
+
 /** Probes (long-running containers) and requests and limits (every container). */
 export function probesAndResources(objects) {
   const problems = [];
@@ -157,10 +176,7 @@ const INFRA_NAMESPACES = new Set(['monitoring', 'cnpg-system']);
 /** Who may reach a pod (labels) on a port, as the union of the policies that select it. */
 export function ingressSources(objects, labels) {
   const policies = objects.filter(
-    (o) =>
-      o.kind === 'NetworkPolicy' &&
-      (o.spec?.policyTypes ?? ['Ingress']).includes('Ingress') &&
-      (Object.keys(o.spec?.podSelector?.matchLabels ?? {}).length === 0 ? !o.spec?.podSelector?.matchExpressions : matches(o.spec.podSelector.matchLabels, labels)),
+    (o) => o.kind === 'NetworkPolicy' && (o.spec?.policyTypes ?? ['Ingress']).includes('Ingress') && selects(o.spec?.podSelector, labels),
   );
   const sources = [];
   for (const p of policies) {
@@ -174,7 +190,8 @@ export function ingressSources(objects, labels) {
           const ns = f.namespaceSelector.matchLabels?.['kubernetes.io/metadata.name'];
           source = ns && INFRA_NAMESPACES.has(ns) ? { namespace: ns } : { outside: true };
         } else if (f.podSelector && !f.namespaceSelector) {
-          source = Object.keys(f.podSelector.matchLabels ?? {}).length ? { pods: f.podSelector.matchLabels } : { pods: 'any' };
+          // pods: the matchLabels (what the rules below read), selector: the whole selector (for selects()).
+          source = emptySelector(f.podSelector) ? { pods: 'any' } : { pods: f.podSelector.matchLabels ?? {}, selector: f.podSelector };
         } else source = { outside: true };
         for (const port of ports) sources.push({ policy: p.metadata.name, port, ...source });
       }
@@ -227,6 +244,56 @@ export function networkPolicies(objects) {
   return problems;
 }
 
+// --- database access ------------------------------------------------------------------------------
+
+const PG_PORTS = new Set(['5432', 'postgresql', '*']);  // CloudNativePG names its instances' port postgresql
+
+/** The CloudNativePG Clusters a container connects to: their Secrets (<cluster>-app, -superuser) or hosts (-rw, -ro, -r). */
+function databasesOf(c, clusters) {
+  const found = new Set();
+  const bySecret = (name) => {
+    const m = /^(.+)-(app|superuser)$/.exec(name ?? '');
+    if (m && (clusters.has(m[1]) || /-db$/.test(m[1]))) found.add(m[1]);
+  };
+  for (const e of c.env ?? []) {
+    bySecret(e.valueFrom?.secretKeyRef?.name);
+    for (const name of clusters) {
+      if (typeof e.value === 'string' && new RegExp(`[@/]${name}-(rw|ro|r)\\b`).test(e.value)) found.add(name);
+    }
+  }
+  for (const e of c.envFrom ?? []) bySecret(e.secretRef?.name);
+  return found;
+}
+
+/**
+ * Every pod that connects to a database (a Deployment's migrations in its init container, a Job's seed) is
+ * let in by a NetworkPolicy of that database's pods on 5432: otherwise the default deny drops its
+ * connections on a CNI that enforces policies, and the pod (or `kubectl wait job/...`) hangs.
+ */
+export function databaseAccess(objects) {
+  const problems = [];
+  const clusters = new Set(objects.filter((o) => o.kind === 'Cluster').map((o) => o.metadata.name));
+  for (const o of objects) {
+    const t = podTemplate(o);
+    if (!t) continue;
+    const labels = t.metadata?.labels ?? {};
+    for (const { c } of containersOf(t.spec)) {
+      for (const db of databasesOf(c, clusters)) {
+        if (!clusters.has(db)) {
+          problems.push(`${id(o)} container ${c.name}: connects to ${db}, which is no CloudNativePG Cluster of these manifests`);
+          continue;
+        }
+        const { sources } = ingressSources(objects, { 'cnpg.io/cluster': db });
+        const allowed = sources.some((s) => PG_PORTS.has(String(s.port)) && (s.pods === 'any' || (s.selector && selects(s.selector, labels))));
+        if (!allowed) {
+          problems.push(`${id(o)} container ${c.name}: connects to ${db}, but no NetworkPolicy lets its pods (${JSON.stringify(labels)}) into ${db} on 5432`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
 export const POLICIES = {
   'probes and resources': probesAndResources,
   'pinned images': pinnedImages,
@@ -234,6 +301,7 @@ export const POLICIES = {
   'services select workloads': servicesSelectWorkloads,
   'no plaintext secrets': noPlaintextSecrets,
   'network policies': networkPolicies,
+  'database access': databaseAccess,
 };
 
 export function checkPolicies(objects) {

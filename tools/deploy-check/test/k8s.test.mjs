@@ -95,3 +95,25 @@ test('network: sales reaching payment is refused', () =>
   refused((l) => find(l, 'NetworkPolicy', 'payment').spec.ingress[0].from.push({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'sales' } } }), /only order may reach payment/));
 test('network: payment open to every pod is refused', () =>
   refused((l) => (find(l, 'NetworkPolicy', 'payment').spec.ingress[0].from = [{ podSelector: {} }]), /payment: reachable from every pod/));
+test('network: a policy selecting by matchExpressions is read too (here it opens product to the outside)', () =>
+  refused((l) => l.push({
+    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'by-expression' },
+    spec: { podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['product'] }] }, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 8001 }] }] },
+  }), /Deployment\/product: reachable from outside the cluster on port 8001 \(NetworkPolicy by-expression\)/));
+test('database access: the seed Job without its NetworkPolicy is refused (kubectl wait would time out)', () =>
+  refused((l) => l.splice(l.findIndex((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'seed-demo-data-databases'), 1),
+    /Job\/seed-demo-data container seed: connects to product-db, but no NetworkPolicy lets its pods/));
+test('database access: a database left out of the seed policy is refused', () =>
+  refused((l) => {
+    const expr = find(l, 'NetworkPolicy', 'seed-demo-data-databases').spec.podSelector.matchExpressions[0];
+    expr.values = expr.values.filter((v) => v !== 'payment-db');
+  }, /Job\/seed-demo-data container migrate: connects to payment-db/));
+test('database access: the seed policy on another port is refused', () =>
+  refused((l) => (find(l, 'NetworkPolicy', 'seed-demo-data-databases').spec.ingress[0].ports = [{ protocol: 'TCP', port: 8000 }]),
+    /seed-demo-data container seed: connects to order-db/));
+test('database access: a service whose database lets in another service instead is refused (migrations included)', () =>
+  refused((l) => (find(l, 'NetworkPolicy', 'product-db').spec.ingress[0].from = [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'sales' } } }]),
+    /Deployment\/product container migrate: connects to product-db, but no NetworkPolicy/));
+test('database access: a Secret of a database that does not exist is refused', () =>
+  refused((l) => container(l, 'Deployment', 'web').env.push({ name: 'COMPTOIR_WEB_DATABASE_URL', valueFrom: { secretKeyRef: { name: 'web-db-app', key: 'uri' } } }),
+    /Deployment\/web container web: connects to web-db, which is no CloudNativePG Cluster/));
