@@ -40,6 +40,73 @@ function pinned(image) {
   return tag !== '' && tag !== 'latest';
 }
 
+// The HTTP port of each service (its default <svc>.http.port; scripts/platform.sh SERVICE_PORTS), in the
+// order `serve --service all` starts them (apps/comptoir/main.cpp).
+export const SERVICE_PORTS = {
+  product: 8001, customer: 8005, inventory: 8002, sales: 8003, cart: 8006, payment: 8009, order: 8007, reporting: 8004, web: 8008,
+};
+
+/** ENV of a stage as a map (KEY=value pairs, several per instruction; the legacy `ENV KEY value` too). */
+function envOf(stage) {
+  const env = {};
+  for (const i of stage.ins.filter((x) => x.op === 'ENV')) {
+    const pairs = [...i.args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|\S*)/g)];
+    if (pairs.length) for (const [, k, v] of pairs) env[k] = v.replace(/^"(.*)"$/, '$1');
+    else {
+      const [k, ...rest] = i.args.trim().split(/\s+/);
+      env[k] = rest.join(' ');
+    }
+  }
+  return env;
+}
+
+const portOf = (listen) => Number(/:(\d+)$/.exec(listen ?? '')?.[1]);
+
+/**
+ * The URLs a role answers without a credential, as "127.0.0.1:port/path": a service's /health and /ready
+ * on its port (every service's for `serve --service all`); the gateway's proxy /health (deploy/kong.yml
+ * answers it) and its Admin API's /status/ready (every other Admin API path wants the token, ADR 0070).
+ */
+export function openHealthEndpoints(args, env) {
+  if (args[0] === 'gateway') {
+    const proxy = portOf(env.COMPTOIR_GATEWAY_LISTEN) || 8080;  // the binary's defaults
+    const admin = portOf(env.COMPTOIR_GATEWAY_ADMIN_LISTEN) || 8011;
+    return [`${proxy}/health`, `${admin}/status/ready`];
+  }
+  if (args[0] === 'serve') {
+    const at = args.indexOf('--service');
+    const service = at >= 0 ? args[at + 1] : 'all';
+    const ports = service === 'all' ? Object.values(SERVICE_PORTS) : [SERVICE_PORTS[service]].filter(Boolean);
+    return ports.flatMap((p) => [`${p}/health`, `${p}/ready`]);
+  }
+  return [];  // migrate, seed: one-shot, nothing listens
+}
+
+function healthCheckProblems(final) {
+  const check = final.ins.filter((i) => i.op === 'HEALTHCHECK').pop();
+  if (!check || /^NONE/i.test(check.args)) return [];
+  const env = envOf(final);
+  const literal = /https?:\/\/[^\s"'\\]+/.exec(check.args)?.[0];
+  const url = literal ?? (/\$\{?COMPTOIR_HEALTH_URL\b/.test(check.args) ? env.COMPTOIR_HEALTH_URL : undefined);
+  if (!url) return [`line ${check.line}: the HEALTHCHECK probes no URL (neither a literal one nor $COMPTOIR_HEALTH_URL with an ENV default)`];
+  const cmd = final.ins.filter((i) => i.op === 'CMD').pop();
+  let args;
+  try {
+    args = JSON.parse(cmd?.args ?? '');
+  } catch {
+    return [`the runtime stage has no CMD in exec form: the health check cannot be matched to the default role`];
+  }
+  const m = /^https?:\/\/(127\.0\.0\.1|localhost):(\d+)(\/[^?#]*)/.exec(url);
+  const open = openHealthEndpoints(args, env);
+  if (!m || !open.includes(`${m[2]}${m[3]}`)) {
+    return [
+      `line ${check.line}: the HEALTHCHECK probes ${url}, which the default CMD (${args.join(' ')}) does not answer ` +
+        `without a credential; open there (127.0.0.1): ${open.join(', ') || 'nothing (a one-shot command)'}`,
+    ];
+  }
+  return [];
+}
+
 export function lintDockerfile(text, { dockerignore = null, neededPackages = null } = {}) {
   const problems = [];
   const ins = parseDockerfile(text);
@@ -87,6 +154,7 @@ export function lintDockerfile(text, { dockerignore = null, neededPackages = nul
     const lastUser = users.length ? final.ins.indexOf(users[users.length - 1]) : -1;
     if (users.length && final.ins.slice(lastUser).some((i) => i.op === 'RUN')) problems.push('a RUN after the last USER');
     if (!final.ins.some((i) => i.op === 'HEALTHCHECK' && !/^NONE/i.test(i.args))) problems.push('the runtime stage has no HEALTHCHECK');
+    else problems.push(...healthCheckProblems(final));
     const entry = final.ins.filter((i) => i.op === 'ENTRYPOINT').pop();
     if (!entry) problems.push('the runtime stage has no ENTRYPOINT');
     else if (!entry.args.trim().startsWith('[')) problems.push(`line ${entry.line}: ENTRYPOINT in shell form (signals would not reach the process)`);

@@ -51,3 +51,21 @@ test('a .dockerignore that lets the Compose secrets in is refused', () => {
 test('no .dockerignore is refused', () => {
   assert.ok(lintDockerfile(dockerfile, { dockerignore: null }).some((p) => /no .dockerignore/.test(p)));
 });
+// The health check's default URL must be open for the default CMD (no credential, something listening).
+const withDefaults = (url, cmd) => (t) =>
+  t.replace('COMPTOIR_HEALTH_URL=http://127.0.0.1:8001/health', `COMPTOIR_HEALTH_URL=${url}`)
+    .replace('CMD ["serve", "--service", "all"]', `CMD ${JSON.stringify(cmd)}`);
+const healthProblems = (url, cmd) =>
+  lintDockerfile(withDefaults(url, cmd)(dockerfile), { dockerignore, neededPackages: needed }).filter((p) => /HEALTHCHECK probes/.test(p));
+test('a health check on the Admin API with the default CMD (nothing listens on 8011) is refused', () =>
+  refused(withDefaults('http://127.0.0.1:8011/health', ['serve', '--service', 'all']), /probes http:\/\/127.0.0.1:8011\/health, which the default CMD \(serve --service all\)/));
+test("the gateway's Admin API /health (401 without the token) is refused for the gateway role", () =>
+  refused(withDefaults('http://127.0.0.1:8011/health', ['gateway']), /default CMD \(gateway\) does not answer.*8080\/health, 8011\/status\/ready/));
+test("the gateway role's open endpoints pass: the proxy's /health and the Admin API's /status/ready", () => {
+  assert.deepEqual(healthProblems('http://127.0.0.1:8080/health', ['gateway']), []);
+  assert.deepEqual(healthProblems('http://127.0.0.1:8011/status/ready', ['gateway']), []);
+});
+test("another service's port than the CMD's is refused", () =>
+  refused(withDefaults('http://127.0.0.1:8001/health', ['serve', '--service', 'cart']), /serve --service cart.*open there \(127.0.0.1\): 8006\/health, 8006\/ready$/));
+test('a HEALTHCHECK that probes no URL is refused', () =>
+  refused((t) => t.replace('\\"$COMPTOIR_HEALTH_URL\\"', 'nowhere'), /probes no URL/));
