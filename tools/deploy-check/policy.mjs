@@ -57,14 +57,20 @@ export function probesAndResources(objects) {
       for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
         if (!c[probe]) problems.push(`${where}: no ${probe}`);
       }
-      // Comptoir's services: ready on /ready (their database or Redis answers), alive on /health. The gateway's
-      // Admin API answers only /status/ready without its token (ADR 0070): both probes use it.
+      // Comptoir's services: ready on /ready (their database or Redis answers), alive on /health. The gateway:
+      // ready on its Admin API's /status/ready, the one path open there without its token (ADR 0070; its
+      // /health answers 401), alive on the proxy's own GET /health (deploy/kong.yml answers it, no key).
       if (String(c.image).includes('comptoir')) {
         const gateway = (c.args ?? [])[0] === 'gateway';
-        const ready = gateway ? '/status/ready' : '/ready';
-        const alive = gateway ? '/status/ready' : '/health';
-        if (c.readinessProbe?.httpGet?.path !== ready) problems.push(`${where}: readinessProbe must GET ${ready}`);
-        if (c.livenessProbe?.httpGet?.path !== alive) problems.push(`${where}: livenessProbe must GET ${alive}`);
+        const ready = gateway ? { path: '/status/ready', port: 8011 } : { path: '/ready' };
+        const alive = gateway ? { path: '/health', port: 8080 } : { path: '/health' };
+        for (const [probe, want] of [['readinessProbe', ready], ['livenessProbe', alive]]) {
+          const get = c[probe]?.httpGet;
+          const port = typeof get?.port === 'string' ? c.ports?.find((p) => p.name === get.port)?.containerPort : get?.port;
+          if (get?.path !== want.path || (want.port && port !== want.port)) {
+            problems.push(`${where}: ${probe} must GET ${want.path}${want.port ? ` on port ${want.port}` : ''}`);
+          }
+        }
       }
     }
   }

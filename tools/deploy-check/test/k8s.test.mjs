@@ -60,6 +60,15 @@ test('policy: a container without readinessProbe is refused', () =>
   refused((l) => delete container(l, 'Deployment', 'order').readinessProbe, /Deployment\/order container order: no readinessProbe/));
 test('policy: readiness must be /ready', () =>
   refused((l) => (container(l, 'Deployment', 'sales').readinessProbe.httpGet.path = '/health'), /sales.*readinessProbe must GET \/ready/));
+test("policy: the gateway's liveness on the Admin API's /health (401 without the token) is refused", () =>
+  refused((l) => (container(l, 'Deployment', 'gateway').livenessProbe.httpGet = { path: '/health', port: 'admin' }),
+    /Deployment\/gateway container gateway: livenessProbe must GET \/health on port 8080/));
+test("policy: the gateway's liveness on the Admin API's /status/ready is refused (the proxy would go unwatched)", () =>
+  refused((l) => (container(l, 'Deployment', 'gateway').livenessProbe.httpGet = { path: '/status/ready', port: 'admin' }),
+    /gateway: livenessProbe must GET \/health on port 8080/));
+test("policy: the gateway's readiness on the proxy is refused", () =>
+  refused((l) => (container(l, 'Deployment', 'gateway').readinessProbe.httpGet.port = 8080),
+    /gateway: readinessProbe must GET \/status\/ready on port 8011/));
 test('policy: a container without a memory limit is refused', () =>
   refused((l) => delete container(l, 'Deployment', 'cart').resources.limits.memory, /cart container cart: no limits.memory/));
 test('policy: an init container without requests is refused', () =>
