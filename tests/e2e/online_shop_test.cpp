@@ -167,5 +167,135 @@ TEST(OnlineShop, ShopperRegistersFillsTheCartAndChecksOut) {
   EXPECT_EQ(Json(mine).at("data").as_array().size(), 1u);
 }
 
+// Issue 12 item 9: taxes are reported net of cancellations as well as returns. A shopper's order (a taxable and a
+// zero-rated product, below free shipping: the shipping is taxed too) is cancelled; the remittance view and the sales
+// report give its GST and QST back to the cent, in every period cut, on the day of the cancellation.
+TEST(OnlineShop, ACancelledOrderGivesItsTaxesBackInTheReports) {
+  testing::Platform platform({.services = {"product", "inventory", "customer", "cart", "payment", "order", "reporting"},
+                              .gateway = true,
+                              .name = "e2e_shop_cancel",
+                              .instances = {{"cart", 1}}});
+  auto sign_in = [&](const std::string& path, const std::string& email) {
+    auto r = platform.Call("POST", path,
+                           json::serialize(json::object{{"email", email}, {"password", "comptoir-demo"}}));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return std::string(Json(r).at("access_token").as_string());
+  };
+  const std::string shopper = sign_in("/api/v1/auth/login", "jean.dupont@example.com");
+  const std::string manager = sign_in("/api/v1/auth/staff/login", "manager@comptoir.local");
+
+  auto cart = platform.Call("GET", "/api/v1/cart", {}, shopper);
+  ASSERT_EQ(cart.status, 200) << cart.body;
+  const std::string cart_id(Json(cart).at("id").as_string());
+  for (const auto& [product, quantity] : {std::pair{10, 1}, std::pair{12, 1}}) {
+    auto added = platform.Call("POST", "/api/v1/carts/" + cart_id + "/items",
+                               json::serialize(json::object{{"product_id", product}, {"quantity", quantity}}), shopper);
+    ASSERT_EQ(added.status, 200) << added.body;
+  }
+  auto placed = platform.Call(
+      "POST", "/api/v1/checkout",
+      json::serialize(json::object{
+          {"cart_id", cart_id},
+          {"shipping_address", json::object{{"line1", "5333 avenue Casgrain"},
+                                            {"city", "Montréal"},
+                                            {"province", "QC"},
+                                            {"postal_code", "H2T 1X3"}}},
+          {"payment", json::object{{"method", "card"}, {"card_number", "4242424242424242"}}}}),
+      shopper, {{"Idempotency-Key", http::NewUuid()}});
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  const auto order = Json(placed);
+  const std::string order_id(order.at("id").as_string());
+  const std::int64_t subtotal = Int(order, "subtotal_cents");
+  const std::int64_t gst = Int(order, "gst_cents");
+  const std::int64_t qst = Int(order, "qst_cents");
+  const std::int64_t total = Int(order, "total_cents");
+  ASSERT_GT(Int(order, "shipping_cents"), 0) << placed.body;
+  ASSERT_GT(gst, 0) << placed.body;
+  ASSERT_GT(qst, 0) << placed.body;
+
+  auto report = [&](const std::string& target) {
+    auto r = platform.Call("GET", target, {}, manager);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return Json(r);
+  };
+  auto taxes = [&](const std::string& period) {
+    return report("/api/v1/reports/taxes?channel=online&period=" + period).at("totals");
+  };
+  // The order reaches reporting: its taxes collected, nothing refunded yet.
+  json::value before;
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+       std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(std::chrono::milliseconds(100))) {
+    before = taxes("month");
+    if (Int(before, "gst_collected_cents") != 0) break;
+  }
+  EXPECT_EQ(Int(before, "sales_cents"), subtotal) << json::serialize(before);
+  EXPECT_EQ(Int(before, "gst_collected_cents"), gst) << json::serialize(before);
+  EXPECT_EQ(Int(before, "qst_collected_cents"), qst) << json::serialize(before);
+  EXPECT_EQ(Int(before, "gst_net_cents"), gst) << json::serialize(before);
+  EXPECT_EQ(Int(before, "qst_net_cents"), qst) << json::serialize(before);
+  EXPECT_EQ(Int(before, "zero_rated_net_cents"), 1599) << json::serialize(before);  // the honey
+
+  auto cancelled = platform.Call("POST", "/api/v1/orders/" + order_id + "/cancel", {}, shopper);
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(std::string(Json(cancelled).at("status").as_string()), "cancelled");
+
+  // The cancellation reaches reporting: everything collected is refunded, nothing is owed, whatever the cut.
+  json::value after;
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+       std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(std::chrono::milliseconds(100))) {
+    after = taxes("month");
+    if (Int(after, "gst_refunded_cents") != 0) break;
+  }
+  for (const std::string period : {"day", "month", "quarter"}) {
+    const json::value t = taxes(period);
+    const std::string shown = period + ": " + json::serialize(t);
+    EXPECT_EQ(Int(t, "sales_cents"), subtotal) << shown;
+    EXPECT_EQ(Int(t, "gst_collected_cents"), gst) << shown;
+    EXPECT_EQ(Int(t, "qst_collected_cents"), qst) << shown;
+    EXPECT_EQ(Int(t, "refunded_sales_cents"), subtotal) << shown;
+    EXPECT_EQ(Int(t, "gst_refunded_cents"), gst) << shown;
+    EXPECT_EQ(Int(t, "qst_refunded_cents"), qst) << shown;
+    EXPECT_EQ(Int(t, "gst_net_cents"), 0) << shown;
+    EXPECT_EQ(Int(t, "qst_net_cents"), 0) << shown;
+    EXPECT_EQ(Int(t, "zero_rated_net_cents"), 0) << shown;
+    EXPECT_EQ(Int(t, "exempt_net_cents"), 0) << shown;
+    EXPECT_EQ(Int(t, "cash_rounding_cents"), 0) << shown;
+  }
+  // Today's row carries it: the refund counts on the day of the cancellation.
+  const json::value days = report("/api/v1/reports/taxes?channel=online&period=day");
+  const json::value& today = days.at("rows").as_array().back();
+  EXPECT_EQ(Int(today, "gst_refunded_cents"), gst) << json::serialize(days);
+  EXPECT_EQ(Int(today, "qst_refunded_cents"), qst) << json::serialize(days);
+  EXPECT_EQ(Int(today, "gst_net_cents"), 0) << json::serialize(days);
+
+  // /reports/sales says the same for the online channel.
+  const json::value sales = report("/api/v1/reports/sales?group_by=channel");
+  const auto& rows = sales.at("rows").as_array();
+  ASSERT_EQ(rows.size(), 1u) << json::serialize(sales);
+  const json::value& online = rows.front();
+  EXPECT_EQ(std::string(online.at("channel").as_string()), "online") << json::serialize(sales);
+  EXPECT_EQ(Int(online, "transactions"), 1);
+  EXPECT_EQ(Int(online, "gst_cents"), gst);
+  EXPECT_EQ(Int(online, "qst_cents"), qst);
+  EXPECT_EQ(Int(online, "total_cents"), total);
+  EXPECT_EQ(Int(online, "refunds"), 1);
+  EXPECT_EQ(Int(online, "refunds_cents"), total);
+  EXPECT_EQ(Int(online, "net_cents"), 0);
+  EXPECT_EQ(Int(online, "refunds_subtotal_cents"), subtotal);
+  EXPECT_EQ(Int(online, "refunds_gst_cents"), gst);
+  EXPECT_EQ(Int(online, "refunds_qst_cents"), qst);
+  EXPECT_EQ(Int(online, "net_subtotal_cents"), 0);
+  EXPECT_EQ(Int(online, "net_gst_cents"), 0);
+  EXPECT_EQ(Int(online, "net_qst_cents"), 0);
+  // And the returns report lists the cancellation with the order's taxes.
+  const json::value returns = report("/api/v1/reports/returns?channel=online");
+  ASSERT_EQ(returns.at("rows").as_array().size(), 1u) << json::serialize(returns);
+  const json::value& refund = returns.at("rows").as_array().front();
+  EXPECT_EQ(std::string(refund.at("receipt_ref").as_string()), order_id);
+  EXPECT_EQ(Int(refund, "gst_cents"), gst);
+  EXPECT_EQ(Int(refund, "qst_cents"), qst);
+  EXPECT_EQ(Int(refund, "total_cents"), total);
+}
+
 }  // namespace
 }  // namespace comptoir
