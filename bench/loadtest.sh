@@ -85,7 +85,10 @@ declare -A service_port=([product]=8001 [inventory]=8002 [sales]=8003 [reporting
 no_database=" cart web "
 upper() { tr '[:lower:]-' '[:upper:]_' <<<"$1"; }
 
-export COMPTOIR_AUTH_JWT_SECRET="loadtest-$(openssl rand -hex 24)"
+source bench/auth_common.sh
+bench_auth_env "$state" "${services[@]}"
+# deploy/kong.yml's shared rate-limiting budgets live in this run's Redis.
+export COMPTOIR_GATEWAY_REDIS_PORT=$redis_port
 export COMPTOIR_REDIS_URL="redis://127.0.0.1:$redis_port"
 export COMPTOIR_LOG_LEVEL=${COMPTOIR_LOG_LEVEL:-warn}
 for svc in "${services[@]}"; do
@@ -158,7 +161,7 @@ start_deployment() { # deployment
   fi
   start_process gateway "$bin" gateway --config "$state/kong-$1.yml" --listen "127.0.0.1:$(port 8080)" \
     --admin-listen "127.0.0.1:$(port 8011)" --access-log
-  wait_http "$(port 8011)" /status gateway
+  wait_http "$(port 8011)" /status/ready gateway
 }
 
 rss_json() { # -> {"process": kB, ...} of the running deployment

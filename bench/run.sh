@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load test of the product service with wrk, straight to the service (no gateway):
-#   GET /api/v1/products/{id}  and a search page.
+#   GET /api/v1/products/{id}, the first page of GET /api/v1/products and a search page.
 # Starts its own throw-away PostgreSQL (tests/fixtures/pg.sh), builds the release preset, seeds the
 # demo catalogue, runs the real `comptoir serve --service product`, and prints one line per scenario.
 # Environment: BENCH_DURATION (10s), BENCH_CONNECTIONS (32), BENCH_THREADS (wrk threads, 1),
@@ -21,30 +21,8 @@ if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
 fi
 bin="$root/build/release/apps/comptoir/comptoir"
 
-state=$(mktemp -d /tmp/comptoir-bench.XXXXXX)
-chmod 755 "$state"
-service_pid=""
-cleanup() {
-  [ -n "$service_pid" ] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null || true
-  tests/fixtures/pg.sh stop "$state" >/dev/null 2>&1 || true
-  rm -rf "$state"
-}
-trap cleanup EXIT
-
-tests/fixtures/pg.sh start "$state" >/dev/null
-pg_port=$(cat "$state/pg/port")
-psql "postgresql://postgres@127.0.0.1:$pg_port/postgres" -qc "CREATE DATABASE bench_product" >/dev/null
-export COMPTOIR_PRODUCT_DATABASE_URL="postgresql://postgres@127.0.0.1:$pg_port/bench_product"
-export COMPTOIR_PRODUCT_HTTP_PORT=${BENCH_PORT:-18001}
-export COMPTOIR_HTTP_ACCESS_LOG=${BENCH_ACCESS_LOG:-true}
-[ -n "${BENCH_SERVER_THREADS:-}" ] && export COMPTOIR_HTTP_THREADS=$BENCH_SERVER_THREADS
-"$bin" migrate --service product >/dev/null
-"$bin" seed --service product >/dev/null
-"$bin" serve --service product > "$state/product.log" 2>&1 &
-service_pid=$!
-base="http://127.0.0.1:$COMPTOIR_PRODUCT_HTTP_PORT"
-for _ in $(seq 1 100); do curl -fs "$base/health" >/dev/null && break; sleep 0.1; done
-curl -fs "$base/api/v1/products/1" >/dev/null
+source bench/product_common.sh
+product_start
 
 run() {
   local name=$1 script=$2
@@ -61,4 +39,5 @@ run() {
 
 echo "# product service, direct, wrk -t$wrk_threads -c$connections -d$duration, $(nproc) cores, $(date -u +%FT%TZ)"
 run "get-by-id" product_by_id.lua
+run "list-first-page" products_list.lua
 run "search-page" product_search.lua
