@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "comptoir/console/journal.hpp"
 
@@ -127,6 +128,97 @@ TEST_F(JournalTest, CatalogueSearchIgnoresAccentsAndCase) {
   j.ReplaceCatalogue({{9, "ALIM-0001", "Café", 1399, true}}, "later");
   EXPECT_EQ(j.CatalogueSize(), 1);
   EXPECT_EQ(j.ById(9)->price_cents, 1399);
+}
+
+TEST_F(JournalTest, TheCatalogueKeepsTaxClassCategoryAndBarcode) {
+  Item cafe{9, "ALIM-0001", "Café", 1299, true};
+  cafe.category_id = 3;
+  cafe.tax_class = money::TaxClass::kZeroRated;
+  cafe.gtin = "7540001000096";
+  Item chocolat{10, "ALIM-0002", "Chocolat Noir", 499, true};
+  chocolat.category_id = 3;
+  chocolat.gtin = "7540001000102";
+  Item upc{21, "MAIS-0099", "Bougie", 799, true};  // no category; a UPC-A stored as 13 digits
+  upc.gtin = "0012345678905";
+  {
+    Journal j(Path());
+    j.ReplaceCatalogue({cafe, chocolat, upc}, "2026-12-04T10:00:00Z");
+  }
+  Journal j(Path());
+  auto by_sku = j.BySku("ALIM-0001");
+  ASSERT_TRUE(by_sku);
+  EXPECT_EQ(by_sku->tax_class, money::TaxClass::kZeroRated);
+  EXPECT_EQ(by_sku->category_id, 3);
+  EXPECT_EQ(by_sku->gtin, "7540001000096");
+  EXPECT_EQ(j.ById(10)->tax_class, money::TaxClass::kTaxable);
+  EXPECT_FALSE(j.ById(21)->category_id.has_value());
+  auto found = j.Search("cafe", 5);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].tax_class, money::TaxClass::kZeroRated);
+  auto scanned = j.ByBarcode("7540001000096");
+  ASSERT_TRUE(scanned);
+  EXPECT_EQ(scanned->id, 9);
+  EXPECT_EQ(scanned->tax_class, money::TaxClass::kZeroRated);
+  ASSERT_TRUE(j.ByBarcode("012345678905"));  // the UPC-A as the scanner sends it
+  EXPECT_EQ(j.ByBarcode("012345678905")->id, 21);
+  EXPECT_FALSE(j.ByBarcode("7540001000119"));
+  EXPECT_FALSE(j.ByBarcode(""));
+  EXPECT_EQ(j.SchemaVersion(), 1);
+  EXPECT_FALSE(j.CatalogueStale());
+}
+
+// A journal written by the console before tax classes: its catalogue had id, sku, name, folded, price and active.
+TEST_F(JournalTest, AnOldJournalIsUpgradedWithItsQueuedSales) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(Path().c_str(), &db), SQLITE_OK);
+  const char* old_schema = R"sql(
+PRAGMA journal_mode=WAL;
+CREATE TABLE sales (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, idempotency_key TEXT NOT NULL UNIQUE, original_key TEXT NOT NULL,
+  body TEXT NOT NULL, local_receipt TEXT NOT NULL, local_total_cents INTEGER NOT NULL, offline INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'refused', 'cancelled')),
+  http_status INTEGER NOT NULL DEFAULT 0, answer TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL DEFAULT 0,
+  discrepancy INTEGER NOT NULL DEFAULT 0, resolved INTEGER NOT NULL DEFAULT 0, resolved_note TEXT NOT NULL DEFAULT '',
+  updated_at TEXT NOT NULL);
+CREATE INDEX sales_status ON sales (status, seq);
+CREATE TABLE catalogue (id INTEGER PRIMARY KEY, sku TEXT NOT NULL, name TEXT NOT NULL, folded TEXT NOT NULL,
+  price_cents INTEGER NOT NULL, active INTEGER NOT NULL);
+CREATE INDEX catalogue_sku ON catalogue (sku);
+CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO catalogue VALUES (9, 'ALIM-0001', 'Café', 'cafe alim-0001', 1299, 1);
+INSERT INTO sales (idempotency_key, original_key, body, local_receipt, local_total_cents, offline, created_at,
+  updated_at) VALUES ('k-old-1', 'k-old-1', '{"location_id":4}', 'reçu HL-000001', 1495, 1, 't1', 't1'),
+                     ('k-old-2', 'k-old-2', '{"location_id":4}', 'reçu HL-000002', 2990, 1, 't2', 't2');
+INSERT INTO settings VALUES ('offline_receipt_counter', '2');
+)sql";
+  char* error = nullptr;
+  ASSERT_EQ(sqlite3_exec(db, old_schema, nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
+  sqlite3_close(db);
+
+  {
+    Journal j(Path());
+    EXPECT_EQ(j.SchemaVersion(), 1);
+    auto pending = j.Pending();  // nothing queued is lost
+    ASSERT_EQ(pending.size(), 2u);
+    EXPECT_EQ(pending[0].idempotency_key, "k-old-1");
+    EXPECT_EQ(pending[1].local_total_cents, 2990);
+    EXPECT_EQ(j.NextOfflineNumber(), "HL-000003");
+    // The old rows do not know their class: taxed as before, and marked to sync again.
+    ASSERT_TRUE(j.BySku("ALIM-0001"));
+    EXPECT_EQ(j.BySku("ALIM-0001")->tax_class, money::TaxClass::kTaxable);
+    EXPECT_TRUE(j.CatalogueStale());
+    Item cafe{9, "ALIM-0001", "Café", 1299, true};
+    cafe.tax_class = money::TaxClass::kZeroRated;
+    cafe.gtin = "7540001000096";
+    j.ReplaceCatalogue({cafe}, "2026-12-07T10:00:00Z");
+    EXPECT_FALSE(j.CatalogueStale());
+  }
+  Journal again(Path());  // reopening an upgraded journal changes nothing
+  EXPECT_EQ(again.SchemaVersion(), 1);
+  EXPECT_EQ(again.PendingCount(), 2);
+  EXPECT_FALSE(again.CatalogueStale());
+  EXPECT_EQ(again.ByBarcode("7540001000096")->tax_class, money::TaxClass::kZeroRated);
 }
 
 TEST_F(JournalTest, OfflineReceiptNumbersFollowEachOther) {

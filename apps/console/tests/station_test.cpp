@@ -33,7 +33,8 @@ class StationTest : public ::testing::Test {
     transport_->Answer(
         "GET /api/v1/products",
         Reply{200,
-              R"({"data":[{"id":9,"sku":"ALIM-0001","name":"Café","price_cents":1299,"active":true}],"meta":{}})"});
+              R"({"data":[{"id":9,"sku":"ALIM-0001","name":"Café","price_cents":1299,"active":true,)"
+              R"("category_id":3,"tax_class":"zero_rated","barcode":"7540001000096","scale_code":null}],"meta":{}})"});
     transport_->Answer("GET /api/v1/locations", Reply{200, R"({"data":[{"id":4,"name":"Mile End"}]})"});
     ASSERT_TRUE(station_->Login("cashier.mile-end@comptoir.local", "comptoir-demo").ok);
     transport_->sent.clear();
@@ -161,6 +162,66 @@ TEST_F(StationTest, TheJournalIsReplayedInOrderExactlyOnce) {
   EXPECT_EQ(station_->Replay().sent, 0);  // nothing is sent twice
   EXPECT_EQ(SalesSent().size(), 4u);
   EXPECT_EQ(station_->ConnectionText(), "EN LIGNE");
+}
+
+// Café is a zero-rated grocery (ADR 0140): offline, from the synced catalogue, it is sold untaxed, as the server
+// will record it, so that its replay is no discrepancy.
+TEST_F(StationTest, AnOfflineZeroRatedSaleIsUntaxedAndReplaysWithoutDiscrepancy) {
+  transport_->Down();
+  std::string problem;
+  auto by_sku = station_->Lookup("ALIM-0001", problem);
+  ASSERT_TRUE(by_sku) << problem;
+  EXPECT_TRUE(station_->offline());
+  EXPECT_EQ(by_sku->tax_class, money::TaxClass::kZeroRated);
+  EXPECT_EQ(by_sku->category_id, 3);
+  auto scanned = station_->Lookup("7540001000096", problem);  // a scan works offline too
+  ASSERT_TRUE(scanned) << problem;
+  EXPECT_EQ(scanned->id, 9);
+  EXPECT_EQ(scanned->tax_class, money::TaxClass::kZeroRated);
+  EXPECT_FALSE(station_->Lookup("7540001000119", problem));
+  EXPECT_EQ(problem, "Code-barres inconnu (catalogue hors ligne) : 7540001000119");
+
+  Till till;
+  till.Add(*scanned);
+  EXPECT_EQ(till.totals().subtotal_cents, 1299);
+  EXPECT_EQ(till.totals().gst_cents, 0);
+  EXPECT_EQ(till.totals().qst_cents, 0);
+  EXPECT_EQ(till.totals().total_cents, 1299);
+  EXPECT_EQ(till.CashToPay(), 1300);
+  ASSERT_EQ(till.AddTender({Method::kCash, 1300, ""}, station_->offline()), TenderRefusal::kNone);
+  SaleOutcome out = station_->Sell(till);
+  ASSERT_EQ(out.state, SaleState::kOffline) << out.message;
+  EXPECT_EQ(out.receipt.totals.total_cents, 1299);
+  EXPECT_EQ(out.receipt.cash_rounding_cents, 1);
+  EXPECT_EQ(out.receipt.change_cents, 0);
+  EXPECT_EQ(station_->journal().Find(out.seq)->local_total_cents, 1299);
+  EXPECT_NE(Printed().find("12,99 $"), std::string::npos) << Printed();
+  EXPECT_EQ(Printed().find("14,94"), std::string::npos) << Printed();
+
+  transport_->Up();
+  transport_->Answer("POST /api/v1/sales", Reply{201, ReceiptAnswer("S4-000050", 1299)});
+  ReplayReport r = station_->Replay();
+  EXPECT_EQ(r.sent, 1);
+  EXPECT_EQ(r.refused, 0);
+  EXPECT_TRUE(station_->journal().Discrepancies(true).empty());
+}
+
+// The catalogue of a journal upgraded from the console before tax classes is synced again once the platform answers.
+TEST_F(StationTest, AStaleCatalogueIsSyncedAgainWhenThePlatformAnswers) {
+  station_->journal().Set("catalogue_stale", "1");
+  transport_->Down();
+  EXPECT_EQ(station_->Replay().sent, 0);
+  EXPECT_TRUE(station_->journal().CatalogueStale());  // offline: kept for offline sales
+  transport_->Up();
+  transport_->Answer(
+      "GET /api/v1/products",
+      Reply{200, R"({"data":[{"id":11,"sku":"ALIM-0003","name":"Thé Vert","price_cents":899,"active":true,)"
+                 R"("category_id":3,"tax_class":"zero_rated","barcode":"7540001000119"}],"meta":{}})"});
+  transport_->Answer("GET /api/v1/locations", Reply{200, R"({"data":[{"id":4,"name":"Mile End"}]})"});
+  station_->Replay();
+  EXPECT_FALSE(station_->journal().CatalogueStale());
+  ASSERT_TRUE(station_->journal().ByBarcode("7540001000119"));
+  EXPECT_EQ(station_->journal().ByBarcode("7540001000119")->tax_class, money::TaxClass::kZeroRated);
 }
 
 TEST_F(StationTest, ARefusedReplayIsKeptAsADiscrepancyAndTheRestGoesOn) {

@@ -38,7 +38,7 @@ void Navigator::Settle() {
 void Navigator::Tick() {
   if (++seconds_ >= station_.settings().replay_interval_s) {
     seconds_ = 0;
-    if (station_.signed_in() && station_.journal().PendingCount() > 0) {
+    if (station_.signed_in() && (station_.journal().PendingCount() > 0 || station_.journal().CatalogueStale())) {
       ReplayReport r = station_.Replay();
       if (r.sent > 0 || r.refused > 0) current().message = "Reprise : " + r.message;
     }

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -39,11 +40,26 @@ CREATE TABLE IF NOT EXISTS catalogue (
   name        TEXT NOT NULL,
   folded      TEXT NOT NULL,
   price_cents INTEGER NOT NULL,
-  active      INTEGER NOT NULL
+  active      INTEGER NOT NULL,
+  tax_class   TEXT NOT NULL DEFAULT 'taxable',
+  category_id INTEGER,
+  barcode     TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS catalogue_sku ON catalogue (sku);
 CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql";
+
+// PRAGMA user_version of the journal this console writes. 0: the first journals (their catalogue kept only
+// id, sku, name, price and active); 1: the catalogue keeps each product's tax class (ADR 0140), category and
+// barcode.
+constexpr int kSchemaVersion = 1;
+
+// The columns version 1 added to the catalogue, for a journal written by an older console.
+constexpr const char* kCatalogueColumns[][2] = {
+    {"tax_class", "ALTER TABLE catalogue ADD COLUMN tax_class TEXT NOT NULL DEFAULT 'taxable'"},
+    {"category_id", "ALTER TABLE catalogue ADD COLUMN category_id INTEGER"},
+    {"barcode", "ALTER TABLE catalogue ADD COLUMN barcode TEXT NOT NULL DEFAULT ''"},
+};
 
 class Statement {
  public:
@@ -76,6 +92,7 @@ class Statement {
     }
   }
   std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  bool Null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   std::string Text(int col) const {
     const auto* p = sqlite3_column_text(stmt_, col);
     return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p));
@@ -159,6 +176,48 @@ Journal::Journal(const std::string& path) : impl_(std::make_unique<Impl>()) {
   // WAL, and every commit synced to disk before it returns: a receipt is printed only after that.
   impl_->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
   impl_->Exec(kSchema);
+  Migrate();
+}
+
+void Journal::Migrate() {
+  Statement version(impl_->db, "PRAGMA user_version");
+  version.Step();
+  if (version.Int(0) >= kSchemaVersion) return;
+  // One transaction: the columns, the staleness mark and the version together (SQLite's DDL is transactional).
+  // The sales are not touched.
+  impl_->Exec("BEGIN IMMEDIATE");
+  try {
+    std::vector<std::string> columns;
+    {
+      Statement info(impl_->db, "PRAGMA table_info(catalogue)");
+      while (info.Step()) columns.push_back(info.Text(1));
+    }
+    bool added = false;
+    for (const auto& [name, alter] : kCatalogueColumns) {
+      if (std::find(columns.begin(), columns.end(), name) != columns.end()) continue;
+      impl_->Exec(alter);
+      added = true;
+    }
+    // The products cached by the older console have no tax class (they read as taxable): the next sync while
+    // the platform answers replaces them (CatalogueStale).
+    if (added && CatalogueSize() > 0) Set("catalogue_stale", "1");
+    impl_->Exec("CREATE INDEX IF NOT EXISTS catalogue_barcode ON catalogue (barcode)");
+    impl_->Exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
+    impl_->Exec("COMMIT");
+  } catch (...) {
+    impl_->Exec("ROLLBACK");
+    throw;
+  }
+}
+
+int Journal::SchemaVersion() const {
+  Statement s(impl_->db, "PRAGMA user_version");
+  s.Step();
+  return static_cast<int>(s.Int(0));
+}
+
+bool Journal::CatalogueStale() const {
+  return Get("catalogue_stale") == "1";
 }
 
 Journal::~Journal() {
@@ -287,13 +346,16 @@ void Journal::ReplaceCatalogue(const std::vector<Item>& items, const std::string
     impl_->Exec("DELETE FROM catalogue");
     for (const Item& item : items) {
       Statement s(impl_->db,
-                  "INSERT OR REPLACE INTO catalogue (id, sku, name, folded, price_cents, active)"
-                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+                  "INSERT OR REPLACE INTO catalogue (id, sku, name, folded, price_cents, active, tax_class,"
+                  " category_id, barcode) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
       s.Bind(1, item.id).Bind(2, item.sku).Bind(3, item.name).Bind(4, Fold(item.name + " " + item.sku));
-      s.Bind(5, item.price_cents).Bind(6, item.active ? 1 : 0);
+      s.Bind(5, item.price_cents).Bind(6, item.active ? 1 : 0).Bind(7, money::TaxClassName(item.tax_class));
+      if (item.category_id) s.Bind(8, *item.category_id);
+      s.Bind(9, item.gtin);
       s.Run();
     }
     Set("catalogue_synced_at", synced_at);
+    Unset("catalogue_stale");
     impl_->Exec("COMMIT");
   } catch (...) {
     impl_->Exec("ROLLBACK");
@@ -302,20 +364,38 @@ void Journal::ReplaceCatalogue(const std::vector<Item>& items, const std::string
 }
 
 namespace {
+constexpr const char* kItemColumns =
+    "SELECT id, sku, name, price_cents, active, tax_class, category_id, barcode FROM catalogue ";
+
 Item ItemFrom(const Statement& s) {
-  return Item{s.Int(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4) != 0};
+  Item item{s.Int(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4) != 0};
+  // Unknown (a class a newer platform added): taxed, as the server would refuse to under-tax.
+  item.tax_class = money::ParseTaxClass(s.Text(5)).value_or(money::TaxClass::kTaxable);
+  if (!s.Null(6)) item.category_id = s.Int(6);
+  item.gtin = s.Text(7);
+  return item;
 }
 }  // namespace
 
 std::optional<Item> Journal::BySku(std::string_view sku) const {
-  Statement s(impl_->db, "SELECT id, sku, name, price_cents, active FROM catalogue WHERE sku = ?1");
+  Statement s(impl_->db, (std::string(kItemColumns) + "WHERE sku = ?1").c_str());
   s.Bind(1, sku);
   if (!s.Step()) return std::nullopt;
   return ItemFrom(s);
 }
 
+std::optional<Item> Journal::ByBarcode(std::string_view code) const {
+  if (code.empty()) return std::nullopt;
+  // Stored as 13 digits: a UPC-A is scanned as its 12.
+  const std::string gtin = code.size() == 12 ? "0" + std::string(code) : std::string(code);
+  Statement s(impl_->db, (std::string(kItemColumns) + "WHERE barcode = ?1").c_str());
+  s.Bind(1, gtin);
+  if (!s.Step()) return std::nullopt;
+  return ItemFrom(s);
+}
+
 std::optional<Item> Journal::ById(std::int64_t id) const {
-  Statement s(impl_->db, "SELECT id, sku, name, price_cents, active FROM catalogue WHERE id = ?1");
+  Statement s(impl_->db, (std::string(kItemColumns) + "WHERE id = ?1").c_str());
   s.Bind(1, id);
   if (!s.Step()) return std::nullopt;
   return ItemFrom(s);
@@ -323,8 +403,7 @@ std::optional<Item> Journal::ById(std::int64_t id) const {
 
 std::vector<Item> Journal::Search(std::string_view text, int limit) const {
   Statement s(impl_->db,
-              "SELECT id, sku, name, price_cents, active FROM catalogue WHERE active = 1 AND instr(folded, ?1) > 0"
-              " ORDER BY name LIMIT ?2");
+              (std::string(kItemColumns) + "WHERE active = 1 AND instr(folded, ?1) > 0 ORDER BY name LIMIT ?2").c_str());
   s.Bind(1, Fold(text)).Bind(2, static_cast<std::int64_t>(limit));
   std::vector<Item> out;
   while (s.Step()) out.push_back(ItemFrom(s));

@@ -29,6 +29,7 @@ Item ItemOf(const json::object& o) {
   if (const auto* t = o.if_contains("tax_class"); t && t->is_string()) {
     item.tax_class = money::ParseTaxClass(t->as_string()).value_or(money::TaxClass::kTaxable);
   }
+  if (const auto* b = o.if_contains("barcode"); b && b->is_string()) item.gtin = std::string(b->as_string());
   return item;
 }
 
@@ -240,9 +241,11 @@ std::optional<Item> Station::Lookup(const std::string& code, std::string& proble
       return std::nullopt;
     }
   }
-  auto item = journal_.BySku(code);
+  // Offline: the catalogue of the last sync, by barcode (a product's GTIN) or by SKU.
+  const bool scanned = IsScannedBarcode(code);
+  auto item = scanned ? journal_.ByBarcode(code) : journal_.BySku(code);
   if (!item || !item->active) {
-    problem = "Code inconnu (catalogue hors ligne) : " + code;
+    problem = (scanned ? "Code-barres inconnu (catalogue hors ligne) : " : "Code inconnu (catalogue hors ligne) : ") + code;
     return std::nullopt;
   }
   return item;
@@ -388,6 +391,8 @@ ReplayReport Station::Replay() {
     }
   }
   report.pending = journal_.PendingCount();
+  // A catalogue cached by an older console (no tax classes) is replaced as soon as the platform answers.
+  if (!report.stopped && journal_.CatalogueStale() && signed_in()) SyncCatalogue();
   if (report.message.empty()) {
     report.message = std::to_string(report.sent) + " ventes envoyées, " + std::to_string(report.refused) +
                      " refusées, " + std::to_string(report.pending) + " en attente";

@@ -71,10 +71,17 @@ class Journal {
   /// The catalogue of the last sync (replaced whole).
   void ReplaceCatalogue(const std::vector<Item>& items, const std::string& synced_at);
   [[nodiscard]] std::optional<Item> BySku(std::string_view sku) const;
+  /// A product by its barcode as scanned (EAN-13, or UPC-A: its 12 digits).
+  [[nodiscard]] std::optional<Item> ByBarcode(std::string_view code) const;
   [[nodiscard]] std::optional<Item> ById(std::int64_t id) const;
   /// Accent- and case-insensitive search on name and SKU, active products, at most `limit`.
   [[nodiscard]] std::vector<Item> Search(std::string_view text, int limit) const;
   [[nodiscard]] std::int64_t CatalogueSize() const;
+  /// The catalogue was cached by an older console, without tax classes: to sync again when the platform
+  /// answers (until then its products are taxed, as that console did).
+  [[nodiscard]] bool CatalogueStale() const;
+  /// PRAGMA user_version (1: the catalogue keeps tax classes, categories and barcodes).
+  [[nodiscard]] int SchemaVersion() const;
 
   /// The sale being made (kept at every change; cleared once the sale is in the journal).
   void SaveDraft(const std::string& draft);
@@ -89,6 +96,8 @@ class Journal {
   [[nodiscard]] std::string JournalMode() const;
 
  private:
+  /// Brings a journal of an older console to this schema (its sales untouched).
+  void Migrate();
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

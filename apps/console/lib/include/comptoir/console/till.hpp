@@ -27,6 +27,8 @@ struct Item {
   /// A weighed piece scanned by its price-embedded label (ADR 0170): the label as scanned, `price_cents` is the
   /// label's price. Such a line is sold by its barcode and never merged with another.
   std::string embedded_barcode;
+  /// The product's own barcode (GTIN-13, "" when none): a scan finds it in the offline catalogue.
+  std::string gtin;
   [[nodiscard]] bool price_embedded() const noexcept { return !embedded_barcode.empty(); }
 };
 
