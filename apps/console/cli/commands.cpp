@@ -338,8 +338,7 @@ int Run(int argc, char** argv) {
                                                    {"indicator", station.ConnectionText()}});
     return out.Show(o);
   }
-  if (!station.signed_in() && !app.got_subcommand("journal") && !app.got_subcommand("discrepancies") &&
-      !app.got_subcommand("resolve")) {
+  if (!station.signed_in() && !app.got_subcommand("journal") && !app.got_subcommand("discrepancies")) {
     std::cerr << "Non connecté : comptoir-console login --email …\n";
     return 1;
   }

@@ -206,6 +206,40 @@ TEST_F(StationTest, AnOfflineZeroRatedSaleIsUntaxedAndReplaysWithoutDiscrepancy)
   EXPECT_TRUE(station_->journal().Discrepancies(true).empty());
 }
 
+TEST_F(StationTest, OnlyAManagerOrAnAdminResolvesADiscrepancy) {
+  transport_->Down();
+  Till t = CashSale();
+  const std::int64_t seq = station_->Sell(t).seq;
+  transport_->Up();
+  transport_->Answer("POST /api/v1/sales",
+                     Reply{422, R"({"code":"sales.unknown_product","detail":"lines[0]: product 9 is archived"})"});
+  ASSERT_EQ(station_->Replay().refused, 1);
+
+  Outcome cashier = station_->Resolve(seq, "recompté");  // signed in as the Mile End cashier
+  EXPECT_FALSE(cashier.ok);
+  EXPECT_EQ(cashier.status, 403);
+  EXPECT_EQ(cashier.code, "console.manager_required");
+  EXPECT_EQ(cashier.message, "Seul un gérant ou un administrateur peut régler un écart.");
+  ASSERT_EQ(station_->journal().Discrepancies(false).size(), 1u);  // still to settle
+
+  station_->Logout();
+  Outcome nobody = station_->Resolve(seq, "recompté");
+  EXPECT_FALSE(nobody.ok);
+  EXPECT_EQ(nobody.code, "console.not_signed_in");
+  ASSERT_EQ(station_->journal().Discrepancies(false).size(), 1u);
+
+  transport_->Answer("POST /api/v1/auth/staff/login", Reply{200, TokenAnswer(Jwt("manager", 4, 4102444800))});
+  transport_->Answer("GET /api/v1/products", Reply{200, R"({"data":[],"meta":{}})"});
+  transport_->Answer("GET /api/v1/locations", Reply{200, R"({"data":[{"id":4,"name":"Mile End"}]})"});
+  ASSERT_TRUE(station_->Login("gerant@comptoir.local", "comptoir-demo").ok);
+  transport_->Down();  // a manager settles it at the till while the platform is down too
+  Outcome manager = station_->Resolve(seq, "recompté");
+  EXPECT_TRUE(manager.ok) << manager.message;
+  EXPECT_EQ(manager.message, "Écart " + std::to_string(seq) + " réglé");
+  EXPECT_TRUE(station_->journal().Discrepancies(false).empty());
+  EXPECT_EQ(station_->journal().Discrepancies(true)[0].resolved_note, "recompté");
+}
+
 // The catalogue of a journal upgraded from the console before tax classes is synced again once the platform answers.
 TEST_F(StationTest, AStaleCatalogueIsSyncedAgainWhenThePlatformAnswers) {
   station_->journal().Set("catalogue_stale", "1");

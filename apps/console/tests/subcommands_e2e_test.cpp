@@ -187,8 +187,18 @@ TEST(Subcommands, AShortOfflineReplayIsKeptAndShownAsADiscrepancy) {
   ASSERT_EQ(d.size(), 1u) << out;
   ASSERT_EQ(Console(home, {"discrepancies"}, out), 0) << out;
   EXPECT_NE(out.find("2 Lampe LED hors stock"), std::string::npos) << out;
-  ASSERT_EQ(Console(home, {"--json", "resolve", std::to_string(Int(d[0], "seq")), "--note", "recompté"}, out), 0)
+  // Only a manager or an admin settles it: the cashier is refused, in French, and it stays.
+  const std::string seq = std::to_string(Int(d[0], "seq"));
+  EXPECT_EQ(Console(home, {"resolve", seq, "--note", "recompté"}, out), 1) << out;
+  EXPECT_NE(out.find("Seul un gérant ou un administrateur peut régler un écart."), std::string::npos) << out;
+  ASSERT_EQ(Console(home, {"--json", "discrepancies"}, out), 0) << out;
+  ASSERT_EQ(Json(out).at("data").as_array().size(), 1u) << out;
+  ASSERT_EQ(Console(home, {"logout"}, out), 0) << out;
+  EXPECT_EQ(Console(home, {"resolve", seq, "--note", "recompté"}, out), 1) << out;  // nobody signed in
+  ASSERT_EQ(Console(home, {"login", "--email", "manager@comptoir.local", "--password", "comptoir-demo"}, out), 0)
       << out;
+  ASSERT_EQ(Console(home, {"--json", "resolve", seq, "--note", "recompté"}, out), 0) << out;
+  EXPECT_EQ(Json(out).at("resolved"), true) << out;
   ASSERT_EQ(Console(home, {"--json", "discrepancies"}, out), 0) << out;
   EXPECT_TRUE(Json(out).at("data").as_array().empty()) << out;
   auto flagged = ManagerGet("/api/v1/sales?location_id=1&short_stock=true");

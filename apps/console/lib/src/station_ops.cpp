@@ -282,6 +282,17 @@ Outcome Station::Discrepancies(bool include_resolved) {
 
 Outcome Station::Resolve(std::int64_t seq, const std::string& note) {
   Outcome o;
+  // A manager's decision (issue 13): the session signed in at this till must be a manager's or an admin's. The
+  // role is the token's (kept in the journal), so that a discrepancy can be settled while the platform is down.
+  const std::string& role = who().role;
+  if (!signed_in() || (role != "manager" && role != "admin")) {
+    o.status = signed_in() ? 403 : 401;
+    o.code = signed_in() ? "console.manager_required" : "console.not_signed_in";
+    o.message = signed_in() ? "Seul un gérant ou un administrateur peut régler un écart."
+                            : "Non connecté : un gérant ou un administrateur doit se connecter pour régler un écart.";
+    o.json = json::serialize(json::object{{"code", o.code}, {"detail", o.message}, {"seq", seq}, {"resolved", false}});
+    return o;
+  }
   o.ok = journal_.Resolve(seq, note);
   o.message = o.ok ? "Écart " + std::to_string(seq) + " réglé" : "Aucun écart n° " + std::to_string(seq);
   o.code = o.ok ? "" : "console.no_discrepancy";

@@ -150,6 +150,8 @@ class Station {
   Outcome StockOf(const std::string& product);
   /// The offline sales the server refused or changed (for a manager).
   Outcome Discrepancies(bool include_resolved);
+  /// Marks a discrepancy settled with a note: a manager's or an admin's session only (a cashier is refused,
+  /// 403 console.manager_required); works offline (the role is the signed-in token's).
   Outcome Resolve(std::int64_t seq, const std::string& note);
 
   // --- restock (store and logistics) ---------------------------------------------------------
