@@ -4,6 +4,7 @@
 // ten offline sales replayed once, and a console killed mid-sale.
 #include <filesystem>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -48,34 +49,35 @@ TEST(ConsoleScreens, MileEndCashierSellsTwoTshirtsAndACafeForOneHundredCash) {
   ASSERT_TRUE(t->WaitFor("1 × Café ajouté")) << t->Screen();
   const std::string basket = t->Screen();
   EXPECT_NE(basket.find(ScreenRow("Sous-total", "52,97 $")), std::string::npos) << basket;
-  EXPECT_NE(basket.find(ScreenRow("TPS", "2,65 $")), std::string::npos) << basket;
-  EXPECT_NE(basket.find(ScreenRow("TVQ", "5,28 $")), std::string::npos) << basket;
-  EXPECT_NE(basket.find(ScreenRow("TOTAL", "60,90 $")), std::string::npos) << basket;
-  EXPECT_NE(basket.find(ScreenRow("À payer comptant", "60,90 $")), std::string::npos) << basket;
+  // Café is a zero-rated grocery (ADR 0140): the taxes are on the T-shirts' 39,98 $ only.
+  EXPECT_NE(basket.find(ScreenRow("TPS", "2,00 $")), std::string::npos) << basket;
+  EXPECT_NE(basket.find(ScreenRow("TVQ", "3,99 $")), std::string::npos) << basket;
+  EXPECT_NE(basket.find(ScreenRow("TOTAL", "58,96 $")), std::string::npos) << basket;
+  EXPECT_NE(basket.find(ScreenRow("À payer comptant", "58,95 $")), std::string::npos) << basket;
   Keep("sale-basket", basket);
   t->Press("F5");
-  ASSERT_TRUE(t->WaitFor("Comptant (vide = 60,90 $)")) << t->Screen();
+  ASSERT_TRUE(t->WaitFor("Comptant (vide = 58,95 $)")) << t->Screen();
   t->Line("100");
   ASSERT_TRUE(t->WaitFor("MONNAIE")) << t->Screen();
   const std::string done = t->Screen();
   Keep("sale-receipt", done);
-  EXPECT_NE(done.find(SummaryRow("MONNAIE", "39,10 $")), std::string::npos) << done;
-  EXPECT_NE(done.find(SummaryRow("Arrondi", "0,00 $")), std::string::npos) << done;
-  EXPECT_NE(done.find("monnaie 39,10 $"), std::string::npos) << done;
+  EXPECT_NE(done.find(SummaryRow("MONNAIE", "41,05 $")), std::string::npos) << done;
+  EXPECT_NE(done.find(SummaryRow("Arrondi", "-0,01 $")), std::string::npos) << done;
+  EXPECT_NE(done.find("monnaie 41,05 $"), std::string::npos) << done;
   const std::string number = Capture(done, "Reçu (S4-[0-9]+)");
   ASSERT_FALSE(number.empty()) << done;
 
   const std::string printed = home.Receipts();
   for (const std::string& line :
-       {ReceiptRow("Sous-total", "52,97 $"), ReceiptRow("TPS", "2,65 $"), ReceiptRow("TVQ", "5,28 $"),
-        ReceiptRow("TOTAL", "60,90 $"), ReceiptRow("Comptant", "100,00 $"), ReceiptRow("Arrondi (0,05 $)", "0,00 $"),
-        ReceiptRow("Monnaie rendue", "39,10 $"), ReceiptRow("  2 x 19,99 $", "39,98 $")}) {
+       {ReceiptRow("Sous-total", "52,97 $"), ReceiptRow("TPS", "2,00 $"), ReceiptRow("TVQ", "3,99 $"),
+        ReceiptRow("TOTAL", "58,96 $"), ReceiptRow("Comptant", "100,00 $"), ReceiptRow("Arrondi (0,05 $)", "-0,01 $"),
+        ReceiptRow("Monnaie rendue", "41,05 $"), ReceiptRow("  2 x 19,99 $", "39,98 $")}) {
     EXPECT_NE(printed.find(line), std::string::npos) << line << "\n" << printed;
   }
   EXPECT_NE(printed.find("Reçu " + number), std::string::npos) << printed;
   EXPECT_EQ(OnHand(4, 5), tshirts - 2);
   EXPECT_EQ(OnHand(4, 9), cafe - 1);
-  EXPECT_EQ(SalesDb("SELECT total_cents FROM sales WHERE receipt_number = '" + number + "'"), "6090");
+  EXPECT_EQ(SalesDb("SELECT total_cents FROM sales WHERE receipt_number = '" + number + "'"), "5896");
 
   // Reprint from the receipt screen: a copy.
   t->Press("F7");
@@ -145,24 +147,24 @@ TEST(ConsoleScreens, RegisterOpenedAndClosedWithTheRightOverShort) {
   t->Line("200");
   ASSERT_TRUE(t->WaitFor("Caisse ouverte avec 200,00 $")) << t->Screen();
   t->Press("Escape");
-  // A cash sale in the session: Café 14.94 → 14.95 in cash, 20 $ tendered.
+  // A cash sale in the session: Café 12.99 (zero-rated) → 13.00 in cash, 20 $ tendered.
   t->Press("F2");
   ASSERT_TRUE(t->WaitFor("Article")) << t->Screen();
   t->Line("ALIM-0001");
   t->Press("F5");
   t->Line("20");
   ASSERT_TRUE(t->WaitFor("MONNAIE")) << t->Screen();
-  EXPECT_NE(t->Screen().find("monnaie 5,05 $"), std::string::npos) << t->Screen();
+  EXPECT_NE(t->Screen().find("monnaie 7,00 $"), std::string::npos) << t->Screen();
   t->Press("Escape");
   t->Press("F6");
   ASSERT_TRUE(t->WaitFor("ouverte (session")) << t->Screen();
   t->Press("F3");
-  t->Line("214,90");  // 200 + 14.95 expected: 5 ¢ short
+  t->Line("212,95");  // 200 + 13.00 expected: 5 ¢ short
   ASSERT_TRUE(t->WaitFor("FERMETURE DE CAISSE")) << t->Screen();
   const std::string slip = t->Screen();
   Keep("register-close", slip);
-  EXPECT_NE(slip.find(ReceiptRow("Comptant attendu", "214,95 $")), std::string::npos) << slip;
-  EXPECT_NE(slip.find(ReceiptRow("Comptant compté", "214,90 $")), std::string::npos) << slip;
+  EXPECT_NE(slip.find(ReceiptRow("Comptant attendu", "213,00 $")), std::string::npos) << slip;
+  EXPECT_NE(slip.find(ReceiptRow("Comptant compté", "212,95 $")), std::string::npos) << slip;
   EXPECT_NE(slip.find(ReceiptRow("Manque", "-0,05 $")), std::string::npos) << slip;
   EXPECT_NE(slip.find("Caisse fermée : manque -0,05 $"), std::string::npos) << slip;
   EXPECT_NE(home.Receipts().find("FERMETURE DE CAISSE"), std::string::npos);
@@ -215,6 +217,7 @@ TEST(ConsoleScreens, RestockFiledApprovedShippedAndReceivedEachInItsOwnConsole) 
 TEST(ConsoleScreens, TenOfflineSalesAreReplayedOnceWhenTheGatewayComesBack) {
   Home home("offline");
   const auto before = OnHand(1, 10);  // Chocolat Noir at Vieux-Montréal
+  const auto the_before = OnHand(1, 11);  // Thé Vert, zero-rated (ADR 0140)
   auto dashboard_before = ManagerGet("/api/v1/dashboard");
   auto store_of = [](const boost::json::value& d) {
     for (const auto& s : d.at("stores").as_array()) {
@@ -245,25 +248,42 @@ TEST(ConsoleScreens, TenOfflineSalesAreReplayedOnceWhenTheGatewayComesBack) {
       t->Press("F9");
     }
   }
+  // An eleventh: Thé Vert scanned by its EAN-13, untaxed offline as online (the synced catalogue keeps its tax
+  // class and barcode): 8.99 → 9.00 in cash.
+  t->Line("7540001000119");
+  ASSERT_TRUE(t->WaitFor("1 × Thé Vert ajouté")) << t->Screen();
+  EXPECT_NE(t->Screen().find(ScreenRow("TOTAL", "8,99 $")), std::string::npos) << t->Screen();
+  EXPECT_NE(t->Screen().find(ScreenRow("À payer comptant", "9,00 $")), std::string::npos) << t->Screen();
+  t->Press("F5");
+  t->Line("10");
+  ASSERT_TRUE(t->WaitFor("HORS LIGNE — 11 ventes en attente")) << t->Screen();
+  ASSERT_TRUE(t->WaitFor("monnaie 1,00 $")) << t->Screen();
   EXPECT_NE(home.Receipts().find("VENTE HORS LIGNE - EN ATTENTE"), std::string::npos);
   Keep("offline-sale", t->Screen());
   down.reset();  // the gateway is back
   ASSERT_TRUE(t->WaitFor("EN LIGNE", 30s)) << t->Screen();
-  EXPECT_EQ(std::stoll(SalesDb("SELECT count(*) FROM sales WHERE offline")) - offline_before, 10);
+  EXPECT_EQ(std::stoll(SalesDb("SELECT count(*) FROM sales WHERE offline")) - offline_before, 11);
   EXPECT_EQ(SalesDb("SELECT count(DISTINCT idempotency_key) FROM sales WHERE offline AND location_id = 1"),
             SalesDb("SELECT count(*) FROM sales WHERE offline AND location_id = 1"));
   EXPECT_EQ(OnHand(1, 10), before - 10);
+  EXPECT_EQ(OnHand(1, 11), the_before - 1);
+  EXPECT_EQ(SalesDb("SELECT s.total_cents FROM sales s JOIN sale_lines l ON l.sale_id = s.id WHERE s.offline AND"
+                    " s.location_id = 1 AND l.product_id = 11 ORDER BY s.id DESC LIMIT 1"),
+            "899");
   // Once: asking again sends nothing.
   std::string out;
   ASSERT_EQ(Console(home, {"--json", "sync"}, out), 0) << out;
   EXPECT_EQ(boost::json::parse(out).at("sent").to_number<int>(), 0) << out;
-  EXPECT_EQ(std::stoll(SalesDb("SELECT count(*) FROM sales WHERE offline")) - offline_before, 10);
+  EXPECT_EQ(std::stoll(SalesDb("SELECT count(*) FROM sales WHERE offline")) - offline_before, 11);
+  // The server recorded what the till sold: no discrepancy to settle.
+  ASSERT_EQ(Console(home, {"--json", "status"}, out), 0) << out;
+  EXPECT_EQ(boost::json::parse(out).at("discrepancies").to_number<int>(), 0) << out;
   // The dashboard counts each once (reporting reads the events).
   bool exact = false;
   for (int i = 0; i < 60 && !exact; ++i) {
     auto store = store_of(ManagerGet("/api/v1/dashboard"));
-    exact = store.at("transactions_today").to_number<std::int64_t>() == tx_before + 10 &&
-            store.at("revenue_today_cents").to_number<std::int64_t>() == revenue_before + 10 * 574;
+    exact = store.at("transactions_today").to_number<std::int64_t>() == tx_before + 11 &&
+            store.at("revenue_today_cents").to_number<std::int64_t>() == revenue_before + 10 * 574 + 899;
     if (!exact) std::this_thread::sleep_for(500ms);
   }
   EXPECT_TRUE(exact) << boost::json::serialize(store_of(ManagerGet("/api/v1/dashboard")));

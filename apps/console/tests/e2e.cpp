@@ -11,7 +11,6 @@
 
 #include <gtest/gtest.h>
 
-#include "comptoir/auth/auth.hpp"
 #include "comptoir/testing/pg.hpp"
 
 namespace comptoir::console::testing {
@@ -26,13 +25,6 @@ class PlatformEnvironment final : public ::testing::Environment {
         comptoir::testing::PlatformOptions{.services = {"product", "inventory", "customer", "sales", "reporting"},
                                            .gateway = true,
                                            .name = "console_e2e"});
-    // These tests predate tax classes (ADR 0140) and sell the demo groceries as taxable goods.
-    const std::string manager = auth::IssueToken(platform->Jwt(), auth::Principal{"7", auth::Role::kManager, std::nullopt, 0},
-                                                 auth::NowSeconds());
-    for (const char* id : {"9", "11", "12"}) {
-      auto r = platform->Call("PATCH", std::string("/api/v1/products/") + id, R"({"tax_class": "taxable"})", manager);
-      if (r.status != 200) throw std::runtime_error("reclassifying product " + std::string(id) + ": " + r.body);
-    }
   }
   void TearDown() override { platform.reset(); }
 };

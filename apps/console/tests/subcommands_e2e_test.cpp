@@ -52,20 +52,24 @@ TEST(Subcommands, SignInSellAndReprintAsJson) {
   EXPECT_NE(out.find("*** COPIE ***"), std::string::npos) << out;
   EXPECT_NE(out.find("Débit"), std::string::npos) << out;
 
-  // A gift card pays part, cash the rest: 14.94 → gift card 10, cash due 4.94 → 4.95.
+  // A gift card pays part, cash the rest: Café 12.99 (zero-rated) → gift card 10, cash due 2.99 → 3.00.
   ASSERT_EQ(Console(home,
                     {"--json", "sale", "--item", "ALIM-0001", "--pay", "gift_card:10:GC-M5WH-9SD0-RR8Q-PRQZ:314159",
                      "--pay", "cash:5"},
                     out),
             0)
       << out;
+  EXPECT_EQ(Int(Json(out), "total_cents"), 1299);
+  EXPECT_EQ(Int(Json(out), "gst_cents"), 0);
+  EXPECT_EQ(Int(Json(out), "qst_cents"), 0);
   EXPECT_EQ(Int(Json(out), "cash_rounding_cents"), 1);
-  EXPECT_EQ(Int(Json(out), "change_cents"), 5);
-  EXPECT_EQ(Console(home, {"sale", "--item", "ALIM-0001", "--pay", "gift_card:14,94:GC-M5WH-9SD0-RR8Q-PRQZ"}, out), 2)
+  EXPECT_EQ(Int(Json(out), "change_cents"), 200);
+  EXPECT_EQ(Console(home, {"sale", "--item", "ALIM-0001", "--pay", "gift_card:12,99:GC-M5WH-9SD0-RR8Q-PRQZ"}, out), 2)
       << out;  // the PIN is required
   EXPECT_EQ(
-      Console(home, {"sale", "--item", "ALIM-0001", "--pay", "gift_card:14,94:GC-M5WH-9SD0-RR8Q-PRQZ:000000"}, out), 1)
+      Console(home, {"sale", "--item", "ALIM-0001", "--pay", "gift_card:12,99:GC-M5WH-9SD0-RR8Q-PRQZ:000000"}, out), 1)
       << out;
+  EXPECT_NE(out.find("Carte-cadeau refusée (code ou NIP)."), std::string::npos) << out;  // the PIN, not the amount
 
   // A customer by e-mail, then by phone: the receipt carries their id; an unknown one is refused.
   ASSERT_EQ(Console(home, {"--json", "customer", "jean.dupont@example.com"}, out), 0) << out;
@@ -81,13 +85,13 @@ TEST(Subcommands, SignInSellAndReprintAsJson) {
   EXPECT_NE(out.find("Aucun client pour personne@example.com"), std::string::npos) << out;
 
   // Refusals: a card larger than the total, a code that does not exist, bad usage.
-  EXPECT_EQ(Console(home, {"sale", "--item", "ALIM-0001", "--pay", "card:20"}, out), 1) << out;
+  EXPECT_EQ(Console(home, {"sale", "--item", "ALIM-0001", "--pay", "card:13"}, out), 1) << out;
   EXPECT_NE(out.find("ne peuvent dépasser le total"), std::string::npos) << out;
   EXPECT_EQ(Console(home, {"--json", "sale", "--item", "NOPE-9999", "--pay", "cash:20"}, out), 1) << out;
   EXPECT_EQ(Console(home, {"sale", "--item", "ALIM-0001", "--pay", "cash:vingt"}, out), 2) << out;
 
   // A card sale refunded in cash: only with a manager's approval, signed in at the till for it.
-  ASSERT_EQ(Console(home, {"--json", "sale", "--item", "ALIM-0001", "--pay", "card:14,94"}, out), 0) << out;
+  ASSERT_EQ(Console(home, {"--json", "sale", "--item", "ALIM-0001", "--pay", "card:12,99"}, out), 0) << out;
   const std::string card_sale(Json(out).at("receipt_number").as_string());
   EXPECT_EQ(Console(home, {"--json", "return", card_sale, "--item", "9:1", "--refund-method", "cash"}, out), 1) << out;
   EXPECT_EQ(Json(out).at("code"), "sales.manager_approval_required") << out;
@@ -106,7 +110,7 @@ TEST(Subcommands, SignInSellAndReprintAsJson) {
   const auto refund = Json(out);
   ASSERT_EQ(refund.at("tenders").as_array().size(), 1u) << out;
   EXPECT_EQ(refund.at("tenders").as_array()[0].at("refunded_as"), "cash") << out;
-  EXPECT_EQ(Int(refund, "cash_paid_cents"), 1495) << out;  // 14.94 handed back as 14.95
+  EXPECT_EQ(Int(refund, "cash_paid_cents"), 1300) << out;  // 12.99 handed back as 13.00
   EXPECT_EQ(OnHand(4, 6), before - 2);
 }
 
@@ -120,14 +124,14 @@ TEST(Subcommands, OfflineSalesWaitInTheJournalAndCardIsRefused) {
   auto down = std::make_unique<GatewayDown>();
   ASSERT_EQ(Console(home, {"--json", "sale", "--item", "ALIM-0003:2", "--pay", "cash:25"}, out), 0) << out;
   EXPECT_EQ(Json(out).at("state"), "offline");
-  // 2 × 8.99 = 17.98 + 0.90 + 1.79 = 20.67 → 20.65 in cash: change 4.35.
-  EXPECT_EQ(Int(Json(out), "total_cents"), 2067);
-  EXPECT_EQ(Int(Json(out), "change_cents"), 435);
+  // Thé Vert is zero-rated (ADR 0140), from the synced catalogue: 2 × 8.99 = 17.98 → 18.00 in cash: change 7.00.
+  EXPECT_EQ(Int(Json(out), "total_cents"), 1798);
+  EXPECT_EQ(Int(Json(out), "change_cents"), 700);
   ASSERT_EQ(Console(home, {"--json", "status"}, out), 0) << out;
   EXPECT_EQ(Json(out).at("online"), false);
   EXPECT_EQ(Int(Json(out), "pending"), 1);
   EXPECT_EQ(Json(out).at("indicator"), "HORS LIGNE — 1 ventes en attente");
-  EXPECT_EQ(Console(home, {"sale", "--item", "ALIM-0003", "--pay", "card:10,33"}, out), 1) << out;
+  EXPECT_EQ(Console(home, {"sale", "--item", "ALIM-0003", "--pay", "card:8,99"}, out), 1) << out;
   EXPECT_NE(out.find("comptant seulement"), std::string::npos) << out;
   EXPECT_EQ(Console(home, {"dashboard"}, out), 3) << out;  // the platform is unreachable
   down.reset();
@@ -135,6 +139,9 @@ TEST(Subcommands, OfflineSalesWaitInTheJournalAndCardIsRefused) {
   EXPECT_EQ(Int(Json(out), "sent"), 1) << out;
   EXPECT_EQ(Int(Json(out), "pending"), 0) << out;
   EXPECT_EQ(OnHand(5, 11), before - 2);
+  // The server priced it as the till did: no discrepancy.
+  ASSERT_EQ(Console(home, {"--json", "status"}, out), 0) << out;
+  EXPECT_EQ(Int(Json(out), "discrepancies"), 0) << out;
   ASSERT_EQ(Console(home, {"--json", "sync"}, out), 0) << out;
   EXPECT_EQ(Int(Json(out), "sent"), 0) << out;
 }
