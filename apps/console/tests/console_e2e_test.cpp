@@ -410,5 +410,122 @@ TEST(ConsoleScreens, HeadOfficeDashboardReportsProductsAndStaffByKeyboard) {
       << out;
 }
 
+// The line of `screen` that contains `label` ("" when none).
+std::string LineWith(const std::string& screen, const std::string& label) {
+  std::istringstream in(screen);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(label) != std::string::npos) return line;
+  }
+  return "";
+}
+
+TEST(ConsoleScreens, TheCashiersStockScreenShowsHereAndTheOtherStores) {
+  Home home("stock-screen");
+  const auto here = OnHand(4, 9), westmount = OnHand(5, 9), centre = OnHand(6, 9);
+  auto t = SignedIn(home, "stock-screen", "cashier.mile-end@comptoir.local");
+  t->Press("F4");
+  ASSERT_TRUE(t->WaitFor("F2-Chercher")) << t->Screen();
+  t->Press("F2");
+  ASSERT_TRUE(t->WaitFor("Produit (code, nom ou n°)")) << t->Screen();
+  t->Line("cafe");  // by name, without its accent
+  ASSERT_TRUE(t->WaitFor("ALIM-0001  Café  12,99 $")) << t->Screen();
+  const std::string screen = t->Screen();
+  Keep("cashier-stock", screen);
+  // This store first-marked, the others with their own quantities (read from inventory by the test).
+  EXPECT_TRUE(std::regex_search(LineWith(screen, "> Mile End"), std::regex("> Mile End +" + std::to_string(here) + " ")))
+      << screen;
+  EXPECT_TRUE(std::regex_search(LineWith(screen, "Westmount"), std::regex("  Westmount +" + std::to_string(westmount) + " ")))
+      << screen;
+  EXPECT_TRUE(std::regex_search(LineWith(screen, "Anjou"), std::regex("Anjou[^0-9]*" + std::to_string(centre) + " ")))
+      << screen;
+  t->Press("F2");
+  t->Line("NOPE-9999");
+  ASSERT_TRUE(t->WaitFor("Code inconnu : NOPE-9999")) << t->Screen();
+}
+
+TEST(ConsoleScreens, LogisticsRejectsARequestWithAReasonByKeyboard) {
+  Home store("reject-store");
+  Home centre_home("reject-centre");
+  std::string out;
+  ASSERT_EQ(Console(store, {"login", "--email", "cashier.plateau@comptoir.local", "--password", "comptoir-demo"}, out), 0)
+      << out;
+  ASSERT_EQ(Console(store, {"--json", "restock", "create", "--item", "17:3", "--note", "vitrine"}, out), 0) << out;
+  const std::string id = std::to_string(boost::json::parse(out).at("id").to_number<std::int64_t>());
+  auto t = SignedIn(centre_home, "reject-centre", "logistics@comptoir.local");
+  t->Press("F2");
+  ASSERT_TRUE(t->WaitFor("File des demandes")) << t->Screen();
+  t->Press("F4");
+  ASSERT_TRUE(t->WaitFor("N° de la demande")) << t->Screen();
+  t->Line(id);
+  ASSERT_TRUE(t->WaitFor("Motif du refus")) << t->Screen();
+  t->Line("rupture chez le fournisseur");
+  ASSERT_TRUE(t->WaitFor("Demande " + id + " refusée")) << t->Screen();
+  const auto request = ManagerGet("/api/v1/restock-requests/" + id);
+  EXPECT_EQ(request.at("status"), "rejected");
+  EXPECT_EQ(request.at("reject_reason"), "rupture chez le fournisseur");
+}
+
+TEST(ConsoleScreens, AnAdminDisablesAnAccountByKeyboard) {
+  Home office("disable-office");
+  std::string out;
+  ASSERT_EQ(Console(office, {"login", "--email", "admin@comptoir.local", "--password", "comptoir-demo"}, out), 0) << out;
+  ASSERT_EQ(Console(office,
+                    {"--json", "staff", "create", "--email", "caissier.parti@comptoir.local", "--password",
+                     "motdepasse-3", "--first-name", "Parti", "--last-name", "Caissier", "--role", "cashier",
+                     "--location", "5"},
+                    out),
+            0)
+      << out;
+  const std::string id = std::to_string(boost::json::parse(out).at("id").to_number<std::int64_t>());
+  Home leaver("disable-leaver");
+  ASSERT_EQ(Console(leaver, {"login", "--email", "caissier.parti@comptoir.local", "--password", "motdepasse-3"}, out), 0)
+      << out;
+  auto t = SignedIn(office, "disable-office", "admin@comptoir.local");
+  t->Press("F5");
+  ASSERT_TRUE(t->WaitFor("caissier.parti@comptoir.local")) << t->Screen();
+  t->Press("F3");
+  ASSERT_TRUE(t->WaitFor("Compte (n°)")) << t->Screen();
+  t->Line(id);
+  ASSERT_TRUE(t->WaitFor("Compte " + id + " désactivé")) << t->Screen();
+  EXPECT_EQ(Console(leaver, {"login", "--email", "caissier.parti@comptoir.local", "--password", "motdepasse-3"}, out), 1)
+      << out;  // a disabled account cannot sign in
+  ASSERT_EQ(Console(office, {"staff", "list"}, out), 0) << out;
+  EXPECT_NE(LineWith(out, "caissier.parti@comptoir.local").find("désactivé"), std::string::npos) << out;
+}
+
+TEST(ConsoleScreens, TheDashboardRefreshesWithoutAKey) {
+  Home office("dashboard-live");
+  Home till("dashboard-till");
+  auto mile_end = [] {
+    const auto dashboard = ManagerGet("/api/v1/dashboard");
+    for (const auto& s : dashboard.at("stores").as_array()) {
+      if (s.at("location_id").to_number<int>() == 4) return s.at("revenue_today_cents").to_number<std::int64_t>();
+    }
+    return std::int64_t{-1};
+  };
+  const auto before = mile_end();
+  auto t = SignedIn(office, "dashboard-live", "manager@comptoir.local");
+  t->Press("F2");
+  ASSERT_TRUE(t->WaitFor("Mile End")) << t->Screen();
+  EXPECT_NE(LineWith(t->Screen(), "Mile End").find(FormatMoney(before)), std::string::npos) << t->Screen();
+  std::string out;
+  ASSERT_EQ(Console(till, {"login", "--email", "cashier.mile-end@comptoir.local", "--password", "comptoir-demo"}, out), 0)
+      << out;
+  ASSERT_EQ(Console(till, {"--json", "sale", "--item", "ALIM-0002", "--pay", "cash:10"}, out), 0) << out;
+  // Reporting reads the sale's event: once the dashboard has it, the screen shows it by itself (every 10 s).
+  std::int64_t after = before;
+  for (int i = 0; i < 60 && after == before; ++i) {
+    after = mile_end();
+    if (after == before) std::this_thread::sleep_for(500ms);
+  }
+  ASSERT_EQ(after, before + 574);
+  bool shown = false;
+  for (int i = 0; i < 50 && !shown; ++i) {  // no key is pressed
+    shown = LineWith(t->Screen(), "Mile End").find(FormatMoney(after)) != std::string::npos;
+    if (!shown) std::this_thread::sleep_for(500ms);
+  }
+  EXPECT_TRUE(shown) << t->Screen();
+}
+
 }  // namespace
 }  // namespace comptoir::console::testing

@@ -1,10 +1,13 @@
 // End to end: every operation as a non-interactive subcommand with --json, against the same real
 // platform as the screens' tests.
 #include <fstream>
+#include <regex>
 #include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
+#include "comptoir/console/format.hpp"
 #include "tests/e2e.hpp"
 
 namespace comptoir::console::testing {
@@ -401,6 +404,123 @@ TEST(Subcommands, ScansTransfersAndCountsAcrossRoles) {
   EXPECT_EQ(OnHand(5, 12), miel - 1);
   ASSERT_EQ(Console(centre, {"--json", "count", "variance", sheet}, out), 0) << out;
   EXPECT_EQ(Int(Json(out).at("totals"), "net_value_cents"), -1599) << out;
+}
+
+// The lines of `text` that contain `needle`.
+std::vector<std::string> LinesWith(const std::string& text, const std::string& needle) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(needle) != std::string::npos) out.push_back(line);
+  }
+  return out;
+}
+
+TEST(Subcommands, StockOfAProductHereAndInTheOtherStores) {
+  Home home("cli-stock");
+  std::string out;
+  ASSERT_EQ(Console(home, {"login", "--email", "cashier.westmount@comptoir.local", "--password", "comptoir-demo"}, out),
+            0)
+      << out;
+  const auto here = OnHand(5, 12), mile_end = OnHand(4, 12);
+  ASSERT_EQ(Console(home, {"stock", "ALIM-0004"}, out), 0) << out;
+  EXPECT_NE(out.find("ALIM-0004  Miel  15,99 $"), std::string::npos) << out;
+  ASSERT_EQ(LinesWith(out, "> Westmount").size(), 1u) << out;  // this store, marked
+  EXPECT_TRUE(std::regex_search(LinesWith(out, "> Westmount")[0], std::regex("> Westmount +" + std::to_string(here) + " ")))
+      << out;
+  ASSERT_EQ(LinesWith(out, "Mile End").size(), 1u) << out;
+  EXPECT_TRUE(std::regex_search(LinesWith(out, "Mile End")[0], std::regex("  Mile End +" + std::to_string(mile_end) + " ")))
+      << out;
+  ASSERT_EQ(Console(home, {"--json", "stock", "12"}, out), 0) << out;  // by id, as JSON: inventory's rows
+  const auto rows = Json(out).at("data").as_array();
+  EXPECT_GE(rows.size(), 6u) << out;  // five stores and the centre
+  bool found = false;
+  for (const auto& r : rows) {
+    if (Int(r, "location_id") == 5) found = Int(r, "on_hand") == here;
+  }
+  EXPECT_TRUE(found) << out;
+  EXPECT_EQ(Console(home, {"stock", "NOPE-9999"}, out), 1) << out;
+  EXPECT_NE(out.find("Code inconnu : NOPE-9999"), std::string::npos) << out;
+}
+
+TEST(Subcommands, CentreStockAlertsAndTheReportsTopAndStock) {
+  Home centre("cli-alerts");
+  Home office("cli-reports");
+  std::string out;
+  ASSERT_EQ(Console(centre, {"login", "--email", "logistics@comptoir.local", "--password", "comptoir-demo"}, out), 0);
+  ASSERT_EQ(Console(office, {"login", "--email", "manager@comptoir.local", "--password", "comptoir-demo"}, out), 0);
+  // Product 17 at the centre brought down to its reorder point: a low-stock alert.
+  const auto level = ManagerGet("/api/v1/inventory?location_id=6&product_id=17").at("data").as_array().at(0);
+  const auto delta = Int(level, "reorder_point") - Int(level, "available");
+  if (delta != 0) {
+    ASSERT_EQ(Console(centre, {"adjust", "--location", "6", "--product", "17", "--quantity", std::to_string(delta),
+                               "--reason", "inventaire", "--note", "compté"},
+                      out),
+              0)
+        << out;
+  }
+  ASSERT_EQ(Console(centre, {"centre-stock", "--low"}, out), 0) << out;
+  const auto alerts = ManagerGet("/api/v1/inventory/alerts?location_id=6&per_page=100").at("data").as_array();
+  EXPECT_EQ(LinesWith(out, "BAS").size(), alerts.size()) << out;
+  ASSERT_TRUE(std::regex_search(out, std::regex("\\n *17 [^\\n]*BAS"))) << out;
+  EXPECT_EQ(LinesWith(out, "Aspirateur Dyson").size(), 0u) << out;  // well stocked: not an alert
+  ASSERT_EQ(Console(centre, {"centre-stock"}, out), 0) << out;
+  EXPECT_EQ(LinesWith(out, "Aspirateur Dyson").size(), 1u) << out;
+
+  // The stock report across locations: reporting reads inventory's events, so wait for the alert to reach it.
+  boost::json::array low;
+  for (int i = 0; i < 60; ++i) {
+    low = ManagerGet("/api/v1/reports/stock?low_stock=true").at("rows").as_array();
+    bool has = false;
+    for (const auto& r : low) has = has || (Int(r, "location_id") == 6 && Int(r, "product_id") == 17);
+    if (has) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  ASSERT_EQ(Console(office, {"report", "stock", "--low"}, out), 0) << out;
+  EXPECT_EQ(LinesWith(out, "BAS").size(), low.size()) << out;
+  for (const auto& r : low) {  // each alert on a line of its own: location, product, BAS
+    bool shown = false;
+    for (const auto& line : LinesWith(out, std::string(r.at("product").as_string()))) {
+      shown = shown || (line.find(std::string(r.at("location").as_string())) != std::string::npos &&
+                        line.find("BAS") != std::string::npos);
+    }
+    EXPECT_TRUE(shown) << boost::json::serialize(r) << "\n" << out;
+  }
+  ASSERT_EQ(Console(office, {"--json", "report", "stock", "--low"}, out), 0) << out;
+  EXPECT_EQ(Json(out).at("rows").as_array().size(), low.size()) << out;
+
+  // The best sellers, as reporting ranks them.
+  const auto top = ManagerGet("/api/v1/reports/top-products?limit=3").at("rows").as_array();
+  ASSERT_EQ(Console(office, {"report", "top", "--limit", "3"}, out), 0) << out;
+  ASSERT_FALSE(top.empty());
+  std::size_t previous = 0;
+  for (const auto& r : top) {
+    const std::string name(r.at("name").as_string());
+    const auto lines = LinesWith(out, name);
+    ASSERT_FALSE(lines.empty()) << name << "\n" << out;
+    EXPECT_NE(lines[0].find(FormatMoney(Int(r, "sales_cents"))), std::string::npos) << lines[0];
+    EXPECT_TRUE(std::regex_search(lines[0], std::regex("^ *" + std::to_string(Int(r, "rank")) + " "))) << lines[0];
+    const std::size_t at = out.find(lines[0]);
+    EXPECT_GE(at, previous) << out;  // in rank order
+    previous = at;
+  }
+}
+
+TEST(Subcommands, ABadConfigurationStopsWithExitTwo) {
+  Home home("cli-config");
+  std::string out;
+  const std::string bad = home.path + "/console.json";
+  std::ofstream(bad) << R"({"gateway_url": "https://caisse.example", "couleur": "bleu"})";
+  EXPECT_EQ(Console(home, {"--config", bad, "status"}, out), 2) << out;
+  EXPECT_NE(out.find("config: unknown setting couleur"), std::string::npos) << out;
+  EXPECT_EQ(out.find("config: the gateway URL must start with http://"), std::string::npos) << out;  // the env's URL wins
+  std::ofstream(bad, std::ios::trunc) << R"({"timeout_ms": 5})";
+  EXPECT_EQ(Console(home, {"--config", bad, "status"}, out), 2) << out;
+  EXPECT_NE(out.find("config: timeout_ms must be an integer from 100 to 120000, not 5"), std::string::npos) << out;
+  // A good file: the console runs.
+  std::ofstream(bad, std::ios::trunc) << R"({"timeout_ms": 3000, "register": "2"})";
+  ASSERT_EQ(Console(home, {"--config", bad, "--json", "status"}, out), 0) << out;
+  EXPECT_EQ(Json(out).at("online"), true) << out;
 }
 
 }  // namespace
