@@ -432,9 +432,11 @@ TEST(ConsoleScreens, TheCashiersStockScreenShowsHereAndTheOtherStores) {
   const std::string screen = t->Screen();
   Keep("cashier-stock", screen);
   // This store first-marked, the others with their own quantities (read from inventory by the test).
-  EXPECT_TRUE(std::regex_search(LineWith(screen, "> Mile End"), std::regex("> Mile End +" + std::to_string(here) + " ")))
+  EXPECT_TRUE(
+      std::regex_search(LineWith(screen, "> Mile End"), std::regex("> Mile End +" + std::to_string(here) + " ")))
       << screen;
-  EXPECT_TRUE(std::regex_search(LineWith(screen, "Westmount"), std::regex("  Westmount +" + std::to_string(westmount) + " ")))
+  EXPECT_TRUE(
+      std::regex_search(LineWith(screen, "Westmount"), std::regex("  Westmount +" + std::to_string(westmount) + " ")))
       << screen;
   EXPECT_TRUE(std::regex_search(LineWith(screen, "Anjou"), std::regex("Anjou[^0-9]*" + std::to_string(centre) + " ")))
       << screen;
@@ -447,7 +449,8 @@ TEST(ConsoleScreens, LogisticsRejectsARequestWithAReasonByKeyboard) {
   Home store("reject-store");
   Home centre_home("reject-centre");
   std::string out;
-  ASSERT_EQ(Console(store, {"login", "--email", "cashier.plateau@comptoir.local", "--password", "comptoir-demo"}, out), 0)
+  ASSERT_EQ(Console(store, {"login", "--email", "cashier.plateau@comptoir.local", "--password", "comptoir-demo"}, out),
+            0)
       << out;
   ASSERT_EQ(Console(store, {"--json", "restock", "create", "--item", "17:3", "--note", "vitrine"}, out), 0) << out;
   const std::string id = std::to_string(boost::json::parse(out).at("id").to_number<std::int64_t>());
@@ -468,17 +471,19 @@ TEST(ConsoleScreens, LogisticsRejectsARequestWithAReasonByKeyboard) {
 TEST(ConsoleScreens, AnAdminDisablesAnAccountByKeyboard) {
   Home office("disable-office");
   std::string out;
-  ASSERT_EQ(Console(office, {"login", "--email", "admin@comptoir.local", "--password", "comptoir-demo"}, out), 0) << out;
-  ASSERT_EQ(Console(office,
-                    {"--json", "staff", "create", "--email", "caissier.parti@comptoir.local", "--password",
-                     "motdepasse-3", "--first-name", "Parti", "--last-name", "Caissier", "--role", "cashier",
-                     "--location", "5"},
-                    out),
-            0)
+  ASSERT_EQ(Console(office, {"login", "--email", "admin@comptoir.local", "--password", "comptoir-demo"}, out), 0)
+      << out;
+  ASSERT_EQ(
+      Console(office,
+              {"--json", "staff", "create", "--email", "caissier.parti@comptoir.local", "--password", "motdepasse-3",
+               "--first-name", "Parti", "--last-name", "Caissier", "--role", "cashier", "--location", "5"},
+              out),
+      0)
       << out;
   const std::string id = std::to_string(boost::json::parse(out).at("id").to_number<std::int64_t>());
   Home leaver("disable-leaver");
-  ASSERT_EQ(Console(leaver, {"login", "--email", "caissier.parti@comptoir.local", "--password", "motdepasse-3"}, out), 0)
+  ASSERT_EQ(Console(leaver, {"login", "--email", "caissier.parti@comptoir.local", "--password", "motdepasse-3"}, out),
+            0)
       << out;
   auto t = SignedIn(office, "disable-office", "admin@comptoir.local");
   t->Press("F5");
@@ -487,7 +492,8 @@ TEST(ConsoleScreens, AnAdminDisablesAnAccountByKeyboard) {
   ASSERT_TRUE(t->WaitFor("Compte (n°)")) << t->Screen();
   t->Line(id);
   ASSERT_TRUE(t->WaitFor("Compte " + id + " désactivé")) << t->Screen();
-  EXPECT_EQ(Console(leaver, {"login", "--email", "caissier.parti@comptoir.local", "--password", "motdepasse-3"}, out), 1)
+  EXPECT_EQ(Console(leaver, {"login", "--email", "caissier.parti@comptoir.local", "--password", "motdepasse-3"}, out),
+            1)
       << out;  // a disabled account cannot sign in
   ASSERT_EQ(Console(office, {"staff", "list"}, out), 0) << out;
   EXPECT_NE(LineWith(out, "caissier.parti@comptoir.local").find("désactivé"), std::string::npos) << out;
@@ -509,7 +515,8 @@ TEST(ConsoleScreens, TheDashboardRefreshesWithoutAKey) {
   ASSERT_TRUE(t->WaitFor("Mile End")) << t->Screen();
   EXPECT_NE(LineWith(t->Screen(), "Mile End").find(FormatMoney(before)), std::string::npos) << t->Screen();
   std::string out;
-  ASSERT_EQ(Console(till, {"login", "--email", "cashier.mile-end@comptoir.local", "--password", "comptoir-demo"}, out), 0)
+  ASSERT_EQ(Console(till, {"login", "--email", "cashier.mile-end@comptoir.local", "--password", "comptoir-demo"}, out),
+            0)
       << out;
   ASSERT_EQ(Console(till, {"--json", "sale", "--item", "ALIM-0002", "--pay", "cash:10"}, out), 0) << out;
   // Reporting reads the sale's event: once the dashboard has it, the screen shows it by itself (every 10 s).

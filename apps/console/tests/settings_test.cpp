@@ -13,9 +13,15 @@
 namespace comptoir::console {
 namespace {
 
-constexpr const char* kVariables[] = {"COMPTOIR_CONSOLE_CONFIG",   "COMPTOIR_CONSOLE_URL",      "COMPTOIR_CONSOLE_API_KEY",
-                                      "COMPTOIR_CONSOLE_HOME",     "COMPTOIR_CONSOLE_REGISTER", "COMPTOIR_CONSOLE_PRINTER",
-                                      "COMPTOIR_CONSOLE_TIMEOUT_MS", "COMPTOIR_CONSOLE_REPLAY_INTERVAL_S", "XDG_STATE_HOME",
+constexpr const char* kVariables[] = {"COMPTOIR_CONSOLE_CONFIG",
+                                      "COMPTOIR_CONSOLE_URL",
+                                      "COMPTOIR_CONSOLE_API_KEY",
+                                      "COMPTOIR_CONSOLE_HOME",
+                                      "COMPTOIR_CONSOLE_REGISTER",
+                                      "COMPTOIR_CONSOLE_PRINTER",
+                                      "COMPTOIR_CONSOLE_TIMEOUT_MS",
+                                      "COMPTOIR_CONSOLE_REPLAY_INTERVAL_S",
+                                      "XDG_STATE_HOME",
                                       "HOME"};
 
 class SettingsTest : public ::testing::Test {

@@ -426,10 +426,12 @@ TEST(Subcommands, StockOfAProductHereAndInTheOtherStores) {
   ASSERT_EQ(Console(home, {"stock", "ALIM-0004"}, out), 0) << out;
   EXPECT_NE(out.find("ALIM-0004  Miel  15,99 $"), std::string::npos) << out;
   ASSERT_EQ(LinesWith(out, "> Westmount").size(), 1u) << out;  // this store, marked
-  EXPECT_TRUE(std::regex_search(LinesWith(out, "> Westmount")[0], std::regex("> Westmount +" + std::to_string(here) + " ")))
+  EXPECT_TRUE(
+      std::regex_search(LinesWith(out, "> Westmount")[0], std::regex("> Westmount +" + std::to_string(here) + " ")))
       << out;
   ASSERT_EQ(LinesWith(out, "Mile End").size(), 1u) << out;
-  EXPECT_TRUE(std::regex_search(LinesWith(out, "Mile End")[0], std::regex("  Mile End +" + std::to_string(mile_end) + " ")))
+  EXPECT_TRUE(
+      std::regex_search(LinesWith(out, "Mile End")[0], std::regex("  Mile End +" + std::to_string(mile_end) + " ")))
       << out;
   ASSERT_EQ(Console(home, {"--json", "stock", "12"}, out), 0) << out;  // by id, as JSON: inventory's rows
   const auto rows = Json(out).at("data").as_array();
@@ -453,8 +455,9 @@ TEST(Subcommands, CentreStockAlertsAndTheReportsTopAndStock) {
   const auto level = ManagerGet("/api/v1/inventory?location_id=6&product_id=17").at("data").as_array().at(0);
   const auto delta = Int(level, "reorder_point") - Int(level, "available");
   if (delta != 0) {
-    ASSERT_EQ(Console(centre, {"adjust", "--location", "6", "--product", "17", "--quantity", std::to_string(delta),
-                               "--reason", "inventaire", "--note", "compté"},
+    ASSERT_EQ(Console(centre,
+                      {"adjust", "--location", "6", "--product", "17", "--quantity", std::to_string(delta), "--reason",
+                       "inventaire", "--note", "compté"},
                       out),
               0)
         << out;
@@ -513,7 +516,8 @@ TEST(Subcommands, ABadConfigurationStopsWithExitTwo) {
   std::ofstream(bad) << R"({"gateway_url": "https://caisse.example", "couleur": "bleu"})";
   EXPECT_EQ(Console(home, {"--config", bad, "status"}, out), 2) << out;
   EXPECT_NE(out.find("config: unknown setting couleur"), std::string::npos) << out;
-  EXPECT_EQ(out.find("config: the gateway URL must start with http://"), std::string::npos) << out;  // the env's URL wins
+  EXPECT_EQ(out.find("config: the gateway URL must start with http://"), std::string::npos)
+      << out;  // the env's URL wins
   std::ofstream(bad, std::ios::trunc) << R"({"timeout_ms": 5})";
   EXPECT_EQ(Console(home, {"--config", bad, "status"}, out), 2) << out;
   EXPECT_NE(out.find("config: timeout_ms must be an integer from 100 to 120000, not 5"), std::string::npos) << out;

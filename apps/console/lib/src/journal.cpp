@@ -402,8 +402,9 @@ std::optional<Item> Journal::ById(std::int64_t id) const {
 }
 
 std::vector<Item> Journal::Search(std::string_view text, int limit) const {
-  Statement s(impl_->db,
-              (std::string(kItemColumns) + "WHERE active = 1 AND instr(folded, ?1) > 0 ORDER BY name LIMIT ?2").c_str());
+  Statement s(
+      impl_->db,
+      (std::string(kItemColumns) + "WHERE active = 1 AND instr(folded, ?1) > 0 ORDER BY name LIMIT ?2").c_str());
   s.Bind(1, Fold(text)).Bind(2, static_cast<std::int64_t>(limit));
   std::vector<Item> out;
   while (s.Step()) out.push_back(ItemFrom(s));

@@ -245,7 +245,8 @@ std::optional<Item> Station::Lookup(const std::string& code, std::string& proble
   const bool scanned = IsScannedBarcode(code);
   auto item = scanned ? journal_.ByBarcode(code) : journal_.BySku(code);
   if (!item || !item->active) {
-    problem = (scanned ? "Code-barres inconnu (catalogue hors ligne) : " : "Code inconnu (catalogue hors ligne) : ") + code;
+    problem =
+        (scanned ? "Code-barres inconnu (catalogue hors ligne) : " : "Code inconnu (catalogue hors ligne) : ") + code;
     return std::nullopt;
   }
   return item;
