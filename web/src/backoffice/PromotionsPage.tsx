@@ -57,7 +57,7 @@ export function PromotionsPage() {
         <p>{t.promotions.none}</p>
       ) : (
         <div class="table-wrap">
-          <table>
+          <table class="list">
             <thead>
               <tr>
                 <th scope="col">{t.promotions.name}</th>
@@ -65,7 +65,9 @@ export function PromotionsPage() {
                 <th scope="col">{t.promotions.when}</th>
                 <th scope="col">{t.promotions.where}</th>
                 <th scope="col">{t.promotions.state}</th>
-                <th scope="col" />
+                <th scope="col">
+                  <span class="visually-hidden">{t.promotions.withdraw}</span>
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -5,12 +5,15 @@ import { Totals } from './CartPage';
 describe('Totals', () => {
   it('shows subtotal, GST and QST apart, and the total, as French money', () => {
     const root = document.createElement('div');
-    render(<Totals value={{ subtotal_cents: 27597, gst_cents: 1380, qst_cents: 2753, total_cents: 31730 }} />, root);
+    // The issue's cart: 2 × Veste d'hiver (taxable) and 1 × Miel (zero-rated, ADR 0140).
+    const cart = { subtotal_cents: 27597, gst_cents: 1300, qst_cents: 2593, total_cents: 31490, zero_rated_cents: 1599, exempt_cents: 0, promotions: [], discount_cents: 0 };
+    render(<Totals value={cart} cart={cart} />, root);
     const text = (id: string) => root.querySelector(`[data-testid="${id}"]`)?.textContent?.replace(/\u00a0/g, ' ');
     expect(text('subtotal')).toBe('275,97 $');
-    expect(text('gst')).toBe('13,80 $');
-    expect(text('qst')).toBe('27,53 $');
-    expect(text('total')).toBe('317,30 $');
+    expect(text('untaxed')).toBe('15,99 $');
+    expect(text('gst')).toBe('13,00 $');
+    expect(text('qst')).toBe('25,93 $');
+    expect(text('total')).toBe('314,90 $');
     expect(root.textContent).toContain('TPS (5 %)');
     expect(root.textContent).toContain('TVQ (9,975 %)');
   });

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import {
   ARTIFACTS,
   BASE,
+  VIEWPORTS,
   api,
   assertNoProblems,
   checkPage,
@@ -39,6 +40,110 @@ async function sellAtTill(token, location, product, quantity) {
   });
   assert.equal(r.status, 201, r.text);
   return r.body;
+}
+
+/** Money and trends as the dashboard writes them (web/src/format.ts), with plain spaces: "1 234,56 $", "+2,8 %". */
+function money(cents) {
+  const abs = Math.abs(cents);
+  const dollars = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+  return `${cents < 0 ? '-' : ''}${dollars},${(abs % 100).toString().padStart(2, '0')} $`;
+}
+function trend(value) {
+  if (value === null || value === undefined) return '—';
+  return `${value > 0 ? '+' : value < 0 ? '-' : ''}${Math.abs(value).toFixed(1).replace('.', ',')} %`;
+}
+
+/** What a dashboard card should show for `figures` of GET /dashboard: the headline, then its rows in order. */
+function expectedCard(title, figures, online = false) {
+  const rows = online
+    ? [
+        ['7 jours', money(figures.revenue_7d_cents)],
+        ['Tendance (7 j)', trend(figures.trend_pct)],
+        ['Commandes aujourd’hui', String(figures.orders_today)],
+        ['Panier moyen', money(figures.average_basket_cents)],
+        ['Commandes à traiter', String(figures.open_orders)],
+      ]
+    : [
+        ['7 jours', money(figures.revenue_7d_cents)],
+        ['Tendance (7 j)', trend(figures.trend_pct)],
+        ['Transactions', String(figures.transactions_today)],
+        ['Panier moyen', money(figures.average_basket_cents)],
+        ['Stock bas', String(figures.low_stock_count)],
+        ['Réappros en attente', String(figures.pending_restock_requests)],
+      ];
+  return { title, today: money(figures.revenue_today_cents), rows };
+}
+
+/** A dashboard card as shown: its title, today's revenue, its label/value rows. */
+async function shownCard(card) {
+  const labels = (await card.locator('dt').allTextContents()).map(plain);
+  const values = (await card.locator('dd').allTextContents()).map(plain);
+  return {
+    title: plain(await card.getByRole('heading').textContent()),
+    today: plain(await card.getByTestId('revenue-today').textContent()),
+    rows: labels.map((l, i) => [l, values[i]]),
+  };
+}
+
+/** The best sellers as shown: rank, product, quantity, sales. */
+async function shownTop(page) {
+  const rows = page.locator('table.list tbody tr');
+  const out = [];
+  for (let i = 0; i < (await rows.count()); i++) out.push((await rows.nth(i).locator('th, td').allTextContents()).map(plain));
+  return out;
+}
+
+/** Waits until every card and the best sellers show exactly what reporting answers; returns that answer. */
+async function dashboardMatches(page, token) {
+  let last;
+  await eventually(async () => {
+    const d = await api('GET', '/dashboard', { token });
+    const top = await api('GET', '/reports/top-products?limit=5', { token });
+    assert.equal(d.status, 200, d.text);
+    assert.equal(top.status, 200, top.text);
+    const expected = {
+      totals: expectedCard('Total du réseau', d.body.totals),
+      online: expectedCard('Boutique en ligne', d.body.online, true),
+      stores: d.body.stores.map((s) => expectedCard(s.name, s)),
+      top: top.body.rows.map((r) => [String(r.rank), r.name, String(r.quantity), money(r.sales_cents)]),
+    };
+    const shown = {
+      totals: await shownCard(page.getByTestId('totals')),
+      online: await shownCard(page.getByTestId('online')),
+      stores: await Promise.all(d.body.stores.map((s) => shownCard(page.getByTestId(`store-${s.location_id}`)))),
+      top: await shownTop(page),
+    };
+    last = { expected, shown, dashboard: d.body, top: top.body.rows };
+    return JSON.stringify(expected) === JSON.stringify(shown);
+  }, 5000, 'the dashboard showing what reporting answers').catch((e) => assert.fail(`${e.message}\n${JSON.stringify(last, null, 1)}`));
+  return last;
+}
+
+async function shopperBuys(browser, productId, quantity) {
+  const email = uniqueEmail('amelie.tremblay');
+  const registered = await api('POST', '/auth/register', { body: { email, password: 'un-mot-de-passe-solide', first_name: 'Amélie', last_name: 'Tremblay' } });
+  assert.equal(registered.status, 201, registered.text);
+  const page = await openPage(browser);
+  await page.goto('/connexion');
+  await page.getByLabel('Adresse courriel').fill(email);
+  await page.getByLabel('Mot de passe').fill('un-mot-de-passe-solide');
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByText('Bonjour, Amélie').waitFor();
+  await page.goto(`/produits/${productId}`);
+  await page.getByLabel('Quantité').fill(String(quantity));
+  await page.getByRole('button', { name: 'Ajouter au panier' }).click();
+  await page.getByText(/ajouté au panier/).waitFor();
+  await page.goto('/paiement');
+  await page.getByLabel('Adresse', { exact: true }).fill('350 rue Saint-Joseph Est');
+  await page.getByLabel('Ville').fill('Québec');
+  await page.getByLabel('Code postal').fill('G1K 3B2');
+  await page.getByLabel('Numéro de carte').fill('4242 4242 4242 4242');
+  await page.getByRole('button', { name: /Payer/ }).click();
+  await page.getByRole('heading', { name: 'Merci! Votre commande est confirmée.' }).waitFor();
+  const order = { subtotal: plain(await page.getByTestId('subtotal').textContent()), total: plain(await page.getByTestId('total').textContent()) };
+  assertNoProblems(page);
+  await page.close();
+  return order;
 }
 
 test('a cashier cannot open head-office pages', () =>
@@ -90,6 +195,66 @@ test("the manager's dashboard follows a sale at a till within 2 s, without reloa
     assertNoProblems(page);
   }));
 
+test('the dashboard: chain totals, the five stores, the best sellers and the online shop; a shop purchase appears', () =>
+  withBrowser(async (browser) =>
+    withBrowser(async (shopperBrowser) => {
+      const token = await staffToken(MANAGER);
+      const page = await openPage(browser);
+      await staffSignIn(page, MANAGER);
+      await page.waitForURL(/\/gestion\/tableau-de-bord$/);
+      await page.getByTestId('online').waitFor();
+      await page.locator('table.list tbody tr').first().waitFor(); // the tills sold earlier in this run
+      const before = await dashboardMatches(page, token);
+
+      // The five stores, in order, each with its seven figures; no card for the logistics centre or head office.
+      assert.deepEqual(
+        before.shown.stores.map((c) => c.title),
+        ['Vieux-Montréal', 'Plateau Mont-Royal', 'Quartier des Spectacles', 'Mile End', 'Westmount'],
+      );
+      assert.equal(await page.locator('[data-testid^="store-"]').count(), 5);
+      for (const card of before.shown.stores) {
+        assert.deepEqual(card.rows.map(([label]) => label), ['7 jours', 'Tendance (7 j)', 'Transactions', 'Panier moyen', 'Stock bas', 'Réappros en attente']);
+      }
+      // The chain's totals are the stores' and the online shop's together.
+      const d = before.dashboard;
+      const sum = (key, onlineKey = key) => d.stores.reduce((n, s) => n + s[key], 0) + d.online[onlineKey];
+      assert.equal(before.shown.totals.today, money(sum('revenue_today_cents')));
+      assert.equal(d.totals.revenue_7d_cents, sum('revenue_7d_cents'));
+      assert.equal(d.totals.transactions_today, sum('transactions_today', 'orders_today'));
+      assert.ok(d.totals.transactions_today >= 1, 'the tills sold earlier in this run');
+      // The best sellers: ranked 1…n by sales.
+      assert.ok(before.top.length >= 1 && before.top.length <= 5);
+      assert.deepEqual(before.shown.top.map((r) => r[0]), before.top.map((_, i) => String(i + 1)));
+      for (let i = 1; i < before.top.length; i++) assert.ok(before.top[i - 1].sales_cents >= before.top[i].sales_cents);
+
+      // A shopper buys 2 × Jean (59,99 $) in the shop, in another browser: the online block counts it, live.
+      let navigations = 0;
+      page.on('framenavigated', () => navigations++);
+      const order = await shopperBuys(shopperBrowser, 6, 2);
+      assert.equal(order.subtotal, '119,98 $');
+      const online = page.getByTestId('online');
+      const field = (label) => online.locator('dt', { hasText: label }).locator('xpath=following-sibling::dd[1]');
+      await eventually(
+        async () => plain(await field('Commandes aujourd’hui').textContent()) === String(d.online.orders_today + 1),
+        5000,
+        'the online orders of today going up by one',
+      );
+      const after = await dashboardMatches(page, token);
+      assert.equal(after.dashboard.online.orders_today, d.online.orders_today + 1);
+      assert.equal(after.dashboard.online.open_orders, d.online.open_orders + 1);
+      assert.equal(after.dashboard.totals.transactions_today, d.totals.transactions_today + 1);
+      // Revenue is what receipts total, taxes included (reporting, as for the tills): 119,98 $ + TPS 6,00 $ +
+      // TVQ 11,97 $ (119,98 × 9,975 % = 11,968 → 11,97) = 137,95 $.
+      assert.equal(order.total, '137,95 $');
+      assert.equal(after.dashboard.online.revenue_today_cents - d.online.revenue_today_cents, 13795);
+      assert.equal(after.dashboard.totals.revenue_today_cents - d.totals.revenue_today_cents, 13795);
+      assert.equal(after.shown.online.today, money(d.online.revenue_today_cents + 13795));
+      assert.equal(navigations, 0, 'the page reloaded');
+      await checkPage(page, 'office-dashboard-after-purchase');
+      assertNoProblems(page);
+    }),
+  ));
+
 test('a store files a restock request, logistics approves and ships it, the store receives it', () =>
   withBrowser(async (storeBrowser) =>
     withBrowser(async (logisticsBrowser) => {
@@ -132,6 +297,67 @@ test('a store files a restock request, logistics approves and ships it, the stor
       assertNoProblems(logistics);
     }),
   ));
+
+test('a manager creates a promotion, sees it listed, and withdraws it', () =>
+  withBrowser(async (browser) => {
+    const token = await staffToken(MANAGER);
+    const page = await openPage(browser);
+    await staffSignIn(page, MANAGER);
+    await page.getByRole('navigation', { name: 'Menu de la gestion' }).getByRole('link', { name: 'Promotions' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Promotions' }).waitFor();
+    await page.getByText('Nouvelle promotion').click();
+    // It starts in 2099: it changes no price that another test of this run relies on.
+    const name = `Miel -20 % ${Date.now() % 100000}`;
+    await page.getByLabel('Nom', { exact: true }).fill(name);
+    await page.getByLabel('Type').selectOption({ label: 'Pourcentage de rabais' });
+    await page.getByLabel('Produits (n°, séparés par des virgules)').fill('12');
+    await page.getByLabel('Rabais (%)').fill('20');
+    await page.getByLabel('Début (AAAA-MM-JJ)').fill('demain');
+    await page.getByLabel('Magasins (n°, séparés par des virgules)').fill('1, 4');
+    await page.getByLabel('En ligne').check();
+    await page.getByRole('button', { name: 'Créer la promotion' }).click();
+    await page.getByText('Vérifiez les champs de la promotion.').waitFor(); // refused before anything is sent
+    await page.getByLabel('Début (AAAA-MM-JJ)').fill('2099-01-01');
+    await page.getByLabel('Fin (AAAA-MM-JJ, facultative)').fill('2099-01-31');
+    await page.getByRole('button', { name: 'Créer la promotion' }).click();
+    await page.getByText(`Promotion « ${name} » créée.`).waitFor();
+
+    // Listed, with what it does, when, where; and product has it as typed.
+    const row = page.getByTestId('promotion-row').filter({ hasText: name });
+    const cells = async () => (await row.locator('th, td').allTextContents()).map(plain);
+    const listed = ['Pourcentage de rabais : 20 % — #12', '2099-01-01 → 2099-01-31', '#1, #4 · En ligne'];
+    assert.deepEqual(await cells(), [name, ...listed, 'Active', 'Retirer']);
+    const all = await api('GET', '/promotions?status=all&per_page=100', { token });
+    assert.equal(all.status, 200, all.text);
+    const created = all.body.data.find((p) => p.name === name);
+    assert.ok(created, all.text);
+    assert.equal(created.kind, 'percent_off');
+    assert.equal(created.percent, 20);
+    assert.deepEqual(created.product_ids, [12]);
+    assert.deepEqual(created.location_ids, [1, 4]);
+    assert.equal(created.online, true);
+    assert.match(created.starts_at, /^2099-01-01T00:00:00(\.0+)?Z$/);
+    // Still there after a reload: the list is product's, not the screen's.
+    await page.reload();
+    await row.waitFor();
+    assert.deepEqual(await cells(), [name, ...listed, 'Active', 'Retirer']);
+    await checkPage(page, 'office-promotions');
+    // At 375 px the list is one labelled card per promotion, like the other lists, not a table clipped in a
+    // box that scrolls sideways (every column readable).
+    await page.setViewportSize(VIEWPORTS.mobile);
+    assert.equal(await row.evaluate((tr) => getComputedStyle(tr).display), 'block');
+    const wrap = page.locator('.table-wrap').filter({ has: row });
+    assert.ok(await wrap.evaluate((el) => el.scrollWidth - el.clientWidth <= 1), 'the promotions list scrolls sideways at 375 px');
+    await page.setViewportSize(VIEWPORTS.desktop);
+
+    page.once('dialog', (dialog) => dialog.accept());
+    await row.getByRole('button', { name: `Retirer la promotion ${name}` }).click();
+    await page.getByText(`« ${name} » est retirée.`).waitFor();
+    assert.deepEqual(await cells(), [name, ...listed, 'Retirée', '']);
+    const withdrawn = (await api('GET', '/promotions?status=all&per_page=100', { token })).body.data.find((p) => p.name === name);
+    assert.equal(withdrawn.active, false);
+    assertNoProblems(page);
+  }));
 
 test('a manager creates a product, changes its price and archives it; stock with the low-stock filter', () =>
   withBrowser(async (browser) => {
@@ -323,6 +549,8 @@ test('an admin creates, disables, re-enables and resets a cashier, who sets and 
 
       // Their own change: the session ends, the new password is the one that works.
       await cashier.getByRole('link', { name: 'Mot de passe' }).click();
+      await cashier.getByRole('heading', { level: 1, name: 'Changer mon mot de passe' }).waitFor();
+      await checkPage(cashier, 'office-password');
       await cashier.getByLabel('Mot de passe actuel').fill('nouveau-mot-de-passe-1');
       await cashier.getByLabel('Nouveau mot de passe').fill('encore-un-autre-2');
       await cashier.getByRole('button', { name: 'Changer le mot de passe' }).click();
@@ -372,6 +600,7 @@ test("registers: a store's Z reports and the X of an open session; head office s
     await page.getByRole('link', { name: 'Caisses' }).click();
     await page.getByRole('heading', { name: 'Caisses et rapports X / Z' }).waitFor();
     await page.getByRole('button', { name: `Rapport Z n° ${z}` }).first().waitFor();
+    await page.locator('tbody th[scope=row]', { hasText: 'Vieux-Montréal' }).first().waitFor(); // the stores' names, loaded apart
     // Their store only: the store is fixed, and the rows are Vieux-Montréal's.
     assert.equal(await page.getByLabel('Magasin').isDisabled(), true);
     const stores = new Set((await page.locator('tbody th[scope=row]').allTextContents()).map(plain));

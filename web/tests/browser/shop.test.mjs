@@ -11,6 +11,7 @@ import {
   api,
   assertNoProblems,
   checkPage,
+  eventually,
   openPage,
   plain,
   staffToken,
@@ -86,6 +87,86 @@ test('the catalogue: accent-insensitive search, categories, product pages, at 14
     assertNoProblems(page);
     await page.close();
   }
+}));
+
+/** The cart's summary as shown: sous-total, non taxable, TPS, TVQ, total ("" when a line is absent). */
+async function summary(page) {
+  const read = async (id) => ((await page.getByTestId(id).count()) ? plain(await page.getByTestId(id).textContent()) : '');
+  return { subtotal: await read('subtotal'), untaxed: await read('untaxed'), gst: await read('gst'), qst: await read('qst'), total: await read('total') };
+}
+
+/** Waits for the summary to show `expected` (it follows each change without a reload), then checks it exactly. */
+async function summaryIs(page, expected, what) {
+  await eventually(async () => JSON.stringify(await summary(page)) === JSON.stringify(expected), 5000, `${what}: ${JSON.stringify(expected)}`).catch(
+    async (e) => assert.fail(`${e.message}; shown ${JSON.stringify(await summary(page))}`),
+  );
+}
+
+async function lineTotal(page, name) {
+  return plain(await page.getByRole('row', { name: new RegExp(name) }).locator('td').nth(2).textContent());
+}
+
+test('the cart follows −/+, a typed quantity and a removal: subtotal, TPS, TVQ and total always current', () => withBrowser(async (browser) => {
+  // Prices and tax classes of the demo catalogue (services/product/sql/seed/catalogue.sql): Veste d'hiver 129,99 $
+  // and Chocolat Noir 4,99 $ are taxable, Miel 15,99 $ is a zero-rated basic grocery (ADR 0140). The taxes are
+  // computed once on the taxable total, half up: TPS 5 %, TVQ 9,975 %.
+  const page = await openPage(browser);
+  await page.goto(`/produits/${VESTE}`);
+  await page.getByRole('button', { name: 'Ajouter au panier' }).click();
+  await page.getByText(/1 × Veste d.hiver ajouté au panier/).waitFor();
+  for (const [query, name] of [['miel', 'Miel'], ['chocolat', 'Chocolat Noir']]) {
+    await page.goto(`/?q=${query}`);
+    await page.getByRole('button', { name: `Ajouter au panier : ${name}` }).click();
+    await page.getByText(`1 × ${name} ajouté au panier.`).waitFor();
+  }
+  await page.goto('/panier');
+  await page.getByRole('heading', { name: 'Votre panier' }).waitFor();
+  await page.getByRole('row', { name: /Chocolat Noir/ }).waitFor();
+  // 129,99 + 15,99 + 4,99 = 150,97; taxable 134,98: TPS 6,749 → 6,75; TVQ 13,464255 → 13,46; 171,18.
+  await summaryIs(page, { subtotal: '150,97 $', untaxed: '15,99 $', gst: '6,75 $', qst: '13,46 $', total: '171,18 $' }, 'the first cart');
+  assert.equal(await cartCount(page), 3);
+  // A single unit cannot go below 1 with −: removing is the Retirer button's.
+  assert.equal(await page.getByRole('button', { name: 'Diminuer la quantité de Miel' }).isDisabled(), true);
+
+  // + on the Chocolat Noir: 2 × 4,99 = 9,98; taxable 139,97: TPS 6,9985 → 7,00; TVQ 13,9620075 → 13,96; 176,92.
+  await page.getByRole('button', { name: 'Augmenter la quantité de Chocolat Noir' }).click();
+  await summaryIs(page, { subtotal: '155,96 $', untaxed: '15,99 $', gst: '7,00 $', qst: '13,96 $', total: '176,92 $' }, 'after +');
+  assert.equal(await page.getByLabel('Quantité de Chocolat Noir').inputValue(), '2');
+  assert.equal(await lineTotal(page, 'Chocolat Noir'), '9,98 $');
+  assert.equal(await cartCount(page), 4);
+
+  // 3 typed for the Miel: 47,97 more of zero-rated goods, the taxes do not move; 208,90.
+  const miel = page.getByLabel('Quantité de Miel');
+  await miel.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('3');
+  await page.keyboard.press('Enter');
+  await summaryIs(page, { subtotal: '187,94 $', untaxed: '47,97 $', gst: '7,00 $', qst: '13,96 $', total: '208,90 $' }, 'after typing 3');
+  assert.equal(await lineTotal(page, 'Miel'), '47,97 $');
+  assert.equal(await cartCount(page), 6);
+
+  // − on the Chocolat Noir: back to 134,98 taxable; 182,95 + 6,75 + 13,46 = 203,16.
+  await page.getByRole('button', { name: 'Diminuer la quantité de Chocolat Noir' }).click();
+  await summaryIs(page, { subtotal: '182,95 $', untaxed: '47,97 $', gst: '6,75 $', qst: '13,46 $', total: '203,16 $' }, 'after −');
+  assert.equal(await cartCount(page), 5);
+  await checkPage(page, 'shop-cart-changed');
+
+  // The Veste removed: taxable 4,99 alone: TPS 0,2495 → 0,25; TVQ 0,4977525 → 0,50; 52,96 + 0,75 = 53,71.
+  await page.getByRole('button', { name: "Retirer Veste d'hiver du panier" }).or(page.getByRole('button', { name: 'Retirer Veste d’hiver du panier' })).click();
+  await summaryIs(page, { subtotal: '52,96 $', untaxed: '47,97 $', gst: '0,25 $', qst: '0,50 $', total: '53,71 $' }, 'after removing the Veste');
+  assert.equal(await page.getByRole('row', { name: /Veste d.hiver/ }).count(), 0);
+  assert.equal(await cartCount(page), 4);
+
+  // Only groceries left: no tax at all.
+  await page.getByRole('button', { name: 'Retirer Chocolat Noir du panier' }).click();
+  await summaryIs(page, { subtotal: '47,97 $', untaxed: '47,97 $', gst: '0,00 $', qst: '0,00 $', total: '47,97 $' }, 'groceries only');
+  // Every line removed: the empty cart, and it stays empty after a reload (the platform's cart, not the screen's).
+  await page.getByRole('button', { name: 'Retirer Miel du panier' }).click();
+  await page.getByText('Votre panier est vide.').waitFor();
+  await page.reload();
+  await page.getByText('Votre panier est vide.').waitFor();
+  assertNoProblems(page);
+  await page.close();
 }));
 
 test('a shopper fills a guest cart, registers, sees the exact taxes, is declined, then pays and sees the order', () => withBrowser(async (browser) => {
@@ -170,8 +251,20 @@ test('a shopper fills a guest cart, registers, sees the exact taxes, is declined
   assert.match(plain(await row.textContent()), /Payée/);
   await checkPage(page, 'shop-orders');
 
-  // Cancel it: refunded, stock back at the centre.
+  // Its page, and its receipt; then cancel it: refunded, stock back at the centre.
   await row.getByRole('link').click();
+  await page.getByRole('heading', { level: 1, name: `Commande n° ${number}` }).waitFor();
+  assert.match(plain(await page.locator('main').textContent()), /2 × Veste d.hiver — 259,98 \$/);
+  await checkPage(page, 'shop-order');
+  await page.getByRole('button', { name: 'Voir le reçu' }).click();
+  await page.getByTestId('receipt').getByText('Boutique en ligne').waitFor();
+  assert.match(plain(await page.getByTestId('receipt').textContent()), /TOTAL314,90/);
+  await checkPage(page, 'shop-order-receipt');
+  // At 375 px too the receipt keeps its lines (sales' own table), not the shop's one-card-per-row tables.
+  await page.setViewportSize(VIEWPORTS.mobile);
+  const rows = await page.getByTestId('receipt').locator('table.lines tr').evaluateAll((trs) => trs.map((tr) => getComputedStyle(tr).display));
+  assert.ok(rows.length >= 2 && rows.every((d) => d === 'table-row'), JSON.stringify(rows));
+  await page.setViewportSize(VIEWPORTS.desktop);
   page.once('dialog', (d) => d.accept());
   await page.getByRole('button', { name: 'Annuler la commande' }).click();
   await page.getByText('Commande annulée; le remboursement est en cours.').waitFor();
@@ -181,27 +274,26 @@ test('a shopper fills a guest cart, registers, sees the exact taxes, is declined
   await page.close();
 }));
 
-test('the same purchase by keyboard only, and a card that times out', () => withBrowser(async (browser) => {
+test('the same purchase by keyboard only — registration and a new address included — and a card that times out', () => withBrowser(async (browser) => {
   const page = await openPage(browser);
   const email = uniqueEmail('jeanne.roy');
-  const registered = await api('POST', '/auth/register', {
-    body: { email, password: 'un-mot-de-passe-solide', first_name: 'Jeanne', last_name: 'Roy' },
-  });
-  assert.equal(registered.status, 201, registered.text);
-  await api('POST', '/customers/me/addresses', {
-    token: registered.body.access_token,
-    body: { type: 'delivery', line1: '1200 rue Sainte-Catherine', city: 'Montréal', province: 'QC', postal_code: 'H3B 1K9' },
-  });
 
   await page.goto('/');
   await page.locator('.product-card').first().waitFor();
-  // Sign in.
+  // Register: from the header's sign-in link to the registration form, every field typed.
   await tabTo(page, page.getByRole('link', { name: 'Se connecter' }));
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Connexion' }).waitFor();
-  await tabTo(page, page.getByLabel('Adresse courriel'));
+  await tabTo(page, page.getByRole('main').getByRole('link', { name: 'Créer un compte' }).last());
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Créer un compte' }).waitFor();
+  await tabTo(page, page.getByLabel('Prénom'));
+  await page.keyboard.type('Jeanne');
+  await tabTo(page, page.getByLabel('Nom', { exact: true }), 1);
+  await page.keyboard.type('Roy');
+  await tabTo(page, page.getByLabel('Adresse courriel'), 1);
   await page.keyboard.type(email);
-  await page.keyboard.press('Tab');
+  await tabTo(page, page.getByLabel('Mot de passe'), 1);
   await page.keyboard.type('un-mot-de-passe-solide');
   await page.keyboard.press('Enter');
   await page.getByText('Bonjour, Jeanne').waitFor();
@@ -236,20 +328,31 @@ test('the same purchase by keyboard only, and a card that times out', () => with
   await tabTo(page, page.getByRole('button', { name: 'Passer la commande' }));
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Paiement' }).waitFor();
-  assert.ok(await page.getByRole('radio', { name: /1200 rue Sainte-Catherine/ }).isChecked());
+  // No saved address yet: the new-address form, typed (the province is Québec, read-only), saved to the account.
+  assert.ok(await page.getByRole('radio', { name: 'Nouvelle adresse' }).isChecked());
+  await tabTo(page, page.getByLabel('Adresse', { exact: true }));
+  await page.keyboard.type('1200 rue Sainte-Catherine');
+  await tabTo(page, page.getByLabel('Ville'), 1);
+  await page.keyboard.type('Montréal');
+  await tabTo(page, page.getByLabel('Code postal'), 2);
+  await page.keyboard.type('H3B 1K9');
+  await tabTo(page, page.getByLabel('Enregistrer cette adresse dans mon compte'), 1);
+  assert.ok(await page.getByLabel('Enregistrer cette adresse dans mon compte').isChecked());
 
-  // The card that times out at the provider: a clear message, the cart intact.
+  // The card that times out at the provider: a clear message, the cart intact, the address kept (saved).
   await tabTo(page, page.getByLabel('Numéro de carte'));
   await page.keyboard.type('4000000000000119');
   await page.keyboard.press('Enter');
   await page.getByRole('alert').filter({ hasText: 'n’a pas été confirmé à temps' }).waitFor({ timeout: 20000 });
   assert.equal(await cartCount(page), 3);
+  assert.ok(await page.getByRole('radio', { name: /1200 rue Sainte-Catherine, Montréal \(QC\) H3B 1K9/ }).isChecked());
 
   await page.getByLabel('Numéro de carte').focus();
   await page.keyboard.press('Control+A');
   await page.keyboard.type('4242424242424242');
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Merci! Votre commande est confirmée.' }).waitFor();
+  assert.match(plain(await page.locator('main').textContent()), /Livrée à : 1200 rue Sainte-Catherine, Montréal \(QC\) H3B 1K9/);
   assert.equal(await cartCount(page), 0);
   assertNoProblems(page);
   await page.close();
