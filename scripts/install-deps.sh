@@ -12,7 +12,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Debian packages. "a|b" means: either one will do, install the first when neither is there.
 PACKAGES=(
   # build
-  make g++ cmake ninja-build pkg-config ccache
+  # (mold: the linker of the build, ADR 0180)
+  make g++ cmake ninja-build pkg-config ccache mold
   # libraries (Boost 1.81: Asio, Beast, JSON, URL, Describe)
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libpq-dev libhiredis-dev libssl-dev libsodium-dev libjwt-dev libyaml-cpp-dev
