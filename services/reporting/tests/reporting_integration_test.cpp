@@ -56,8 +56,8 @@ class ReportingPlatform : public ::testing::Test {
                                   {"COMPTOIR_EVENTS_CLAIM_IDLE_MS", "2000"}}});
     // These tests predate tax classes (ADR 0140) and sell the demo groceries as taxable goods.
     for (const char* id : {"9", "11", "12"}) {
-      HttpResult r = platform_->Call("PATCH", std::string("/api/v1/products/") + id, R"({"tax_class": "taxable"})",
-                                     Admin());
+      HttpResult r =
+          platform_->Call("PATCH", std::string("/api/v1/products/") + id, R"({"tax_class": "taxable"})", Admin());
       ASSERT_EQ(r.status, 200) << r.body;
     }
   }
@@ -482,6 +482,83 @@ TEST_F(ReportingPlatform, StockLevelsFollowTheLedgerAndReturnsAreReported) {
   const auto& row = by_location.at("rows").as_array().at(0);
   EXPECT_EQ(Int(row, "refunds_cents"), refund);
   EXPECT_EQ(Int(row, "net_cents"), Int(row, "total_cents") - refund);
+}
+
+// The dashboard counts its low-stock alerts with a query of its own (migration 0181's partial indexes, ADR 0182):
+// per store and for the chain (with the centre), they are the rows the stock report marks low, whether a row is
+// low by its own reorder point or by its location type's default; and they follow a reorder point that changes.
+TEST_F(ReportingPlatform, TheDashboardsLowStockAlertsAreTheStockReportsLowRows) {
+  auto low_rows = [](const std::string& location) {
+    HttpResult r = Get("/api/v1/reports/stock?low_stock=true" + location, Manager());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return static_cast<std::int64_t>(Json(r).at("rows").as_array().size());
+  };
+  auto matches = [&](std::string& why) {
+    json::value d = Dashboard();
+    for (std::int64_t store = 1; store <= 5; ++store) {
+      const json::object* o = Store(d, store);
+      const std::int64_t want = low_rows("&location_id=" + std::to_string(store));
+      if (o == nullptr || Int(*o, "low_stock_count") != want) {
+        why =
+            "store " + std::to_string(store) + ": report " + std::to_string(want) + ", dashboard " + json::serialize(d);
+        return false;
+      }
+    }
+    const std::int64_t chain = low_rows("");
+    if (Int(d.at("totals"), "low_stock_count") != chain) {
+      why = "chain: report " + std::to_string(chain) + ", dashboard " + json::serialize(d.at("totals"));
+      return false;
+    }
+    return true;
+  };
+  auto set_point = [](std::int64_t location, std::int64_t product, std::int64_t point) {
+    HttpResult r = platform_->Call(
+        "PUT", "/api/v1/inventory/reorder-points",
+        json::serialize(json::object{{"location_id", location}, {"product_id", product}, {"reorder_point", point}}),
+        Manager());
+    ASSERT_EQ(r.status, 200) << r.body;
+  };
+  // A product the report does not mark low at `location`, with some stock: {product, available}.
+  auto not_low = [](std::int64_t location) {
+    json::value v = Json(Get("/api/v1/reports/stock?location_id=" + std::to_string(location), Manager()));
+    for (const auto& row : v.at("rows").as_array()) {
+      if (!row.at("low_stock").as_bool() && Int(row, "available") > 0) {
+        return std::pair{Int(row, "product_id"), Int(row, "available")};
+      }
+    }
+    ADD_FAILURE() << "no stocked product above its reorder point at " << location << ": " << json::serialize(v);
+    return std::pair<std::int64_t, std::int64_t>{0, 0};
+  };
+  auto eventually = [&](const char* step) {
+    std::string why;
+    const auto deadline = Clock::now() + 30s;
+    while (!matches(why) && Clock::now() < deadline) std::this_thread::sleep_for(100ms);
+    EXPECT_TRUE(matches(why)) << step << ": " << why;
+  };
+  eventually("as seeded");
+  const std::int64_t plateau_before = low_rows("&location_id=2");
+  const std::int64_t centre_before = low_rows("&location_id=6");
+  // Low by its own point: a product at Plateau (one above what it holds), another at the centre (exactly it).
+  const auto [plateau_product, plateau_available] = not_low(2);
+  const auto [centre_product, centre_available] = not_low(6);
+  ASSERT_GT(plateau_product, 0);
+  ASSERT_GT(centre_product, 0);
+  set_point(2, plateau_product, plateau_available + 1);
+  set_point(6, centre_product, centre_available);
+  auto deadline = Clock::now() + 30s;
+  while ((low_rows("&location_id=2") != plateau_before + 1 || low_rows("&location_id=6") != centre_before + 1) &&
+         Clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_EQ(low_rows("&location_id=2"), plateau_before + 1);
+  ASSERT_EQ(low_rows("&location_id=6"), centre_before + 1);
+  eventually("after two reorder points were raised");
+  // And no longer low once its point is under what it holds.
+  set_point(2, plateau_product, 0);
+  deadline = Clock::now() + 30s;
+  while (low_rows("&location_id=2") != plateau_before && Clock::now() < deadline) std::this_thread::sleep_for(100ms);
+  ASSERT_EQ(low_rows("&location_id=2"), plateau_before);
+  eventually("after a reorder point was lowered");
 }
 
 TEST_F(ReportingPlatform, TaxesAreNetOfReturnsAndReconcileWithTheReceiptsToTheCent) {

@@ -24,7 +24,7 @@ WITH first_run AS (
   INSERT INTO stock (location_id, product_id, on_hand, reorder_point)
   SELECT location_id, product_id, quantity, reorder_point FROM wanted
   ON CONFLICT DO NOTHING
-  RETURNING location_id, product_id, on_hand, reserved
+  RETURNING location_id, product_id, on_hand, reserved, reorder_point
 ), moved AS (
   INSERT INTO movements (idempotency_key, location_id, product_id, quantity, reason, reference, note,
                          actor_subject, actor_role, on_hand_after, adjustment_reason)
@@ -34,7 +34,7 @@ WITH first_run AS (
   RETURNING id, location_id, product_id, quantity, on_hand_after
 ), events AS (
   SELECT gen_random_uuid() AS event_id, m.id AS movement_id, m.location_id, m.product_id, m.quantity,
-         m.on_hand_after, s.reserved
+         m.on_hand_after, s.reserved, s.reorder_point
   FROM moved m JOIN stocked s USING (location_id, product_id)
 )
 INSERT INTO outbox (id, aggregate_type, aggregate_id, type, payload)
@@ -45,6 +45,7 @@ SELECT event_id, 'stock', location_id || ':' || product_id, 'StockChanged',
                                                      'product_id', product_id, 'quantity', quantity,
                                                      'on_hand', on_hand_after, 'reserved', reserved,
                                                      'available', on_hand_after - reserved,
+                                                     'reorder_point', reorder_point,
                                                      'reason', 'adjustment', 'reference', 'seed:demo'))
 FROM events;
 
@@ -62,7 +63,7 @@ WITH first_run AS (
   INSERT INTO stock (location_id, product_id, on_hand, reorder_point)
   SELECT location_id, product_id, quantity, reorder_point FROM wanted
   ON CONFLICT DO NOTHING
-  RETURNING location_id, product_id, on_hand, reserved
+  RETURNING location_id, product_id, on_hand, reserved, reorder_point
 ), moved AS (
   INSERT INTO movements (idempotency_key, location_id, product_id, quantity, reason, reference, note,
                          actor_subject, actor_role, on_hand_after, adjustment_reason)
@@ -72,7 +73,7 @@ WITH first_run AS (
   RETURNING id, location_id, product_id, quantity, on_hand_after
 ), events AS (
   SELECT gen_random_uuid() AS event_id, m.id AS movement_id, m.location_id, m.product_id, m.quantity,
-         m.on_hand_after, s.reserved
+         m.on_hand_after, s.reserved, s.reorder_point
   FROM moved m JOIN stocked s USING (location_id, product_id)
 )
 INSERT INTO outbox (id, aggregate_type, aggregate_id, type, payload)
@@ -83,5 +84,6 @@ SELECT event_id, 'stock', location_id || ':' || product_id, 'StockChanged',
                                                      'product_id', product_id, 'quantity', quantity,
                                                      'on_hand', on_hand_after, 'reserved', reserved,
                                                      'available', on_hand_after - reserved,
+                                                     'reorder_point', reorder_point,
                                                      'reason', 'adjustment', 'reference', 'seed:demo'))
 FROM events;

@@ -229,7 +229,8 @@ awaitable<http::Response> Handlers::SetReorderPoint(http::Request& request) {
   auth::Principal who = verifier_.Authenticate(request);
   auth::RequireRole(who, {Role::kLogistics, Role::kManager, Role::kAdmin}, "set a reorder point");
   ReorderBody body = ParseReorderBody(json::ParseBody(request.body));
-  StockLevel level = co_await repository_.SetReorderPoint(body.location_id, body.product_id, body.reorder_point);
+  StockLevel level =
+      co_await repository_.SetReorderPoint(body.location_id, body.product_id, body.reorder_point, request.request_id);
   co_return JsonResponse(200, ToJson(level));
 }
 

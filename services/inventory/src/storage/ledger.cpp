@@ -61,8 +61,8 @@ std::optional<std::string> OptString(const pg::Row& row, int column) {
 
 awaitable<void> AppendStockChanged(pg::Transaction& tx, std::int64_t movement_id, std::int64_t location_id,
                                    std::int64_t product_id, std::int64_t quantity, std::int64_t on_hand,
-                                   std::int64_t reserved, std::string_view reason, std::string_view reference,
-                                   const std::string& correlation_id) {
+                                   std::int64_t reserved, std::int64_t reorder_point, std::string_view reason,
+                                   std::string_view reference, const std::string& correlation_id) {
   boost::json::object data;
   if (movement_id > 0) data["movement_id"] = movement_id;
   data["location_id"] = location_id;
@@ -71,6 +71,7 @@ awaitable<void> AppendStockChanged(pg::Transaction& tx, std::int64_t movement_id
   data["on_hand"] = on_hand;
   data["reserved"] = reserved;
   data["available"] = on_hand - reserved;
+  data["reorder_point"] = reorder_point;
   data["reason"] = reason;
   data["reference"] = reference;
   service::Event event;
@@ -100,6 +101,7 @@ awaitable<std::vector<Movement>> ApplyLines(pg::Transaction& tx, const MovementM
     if (!shortages.empty()) continue;
     std::int64_t on_hand = rows[0].Int(0);
     std::int64_t reserved = rows[0].Int(1);
+    std::int64_t reorder_point = rows[0].Int(2);
     pg::Params insert;
     insert.Add(meta.group_key)
         .Add(meta.idempotency_key)
@@ -128,8 +130,8 @@ awaitable<std::vector<Movement>> ApplyLines(pg::Transaction& tx, const MovementM
     m.actor = meta.actor;
     m.adjustment_reason = meta.adjustment_reason;
     m.on_hand_after = on_hand;
-    co_await AppendStockChanged(tx, m.id, m.location_id, m.product_id, m.quantity, on_hand, reserved, m.reason,
-                                m.reference, correlation_id);
+    co_await AppendStockChanged(tx, m.id, m.location_id, m.product_id, m.quantity, on_hand, reserved, reorder_point,
+                                m.reason, m.reference, correlation_id);
     movements.push_back(std::move(m));
   }
   if (!shortages.empty()) throw InsufficientStock(meta.location_id, shortages);

@@ -27,13 +27,13 @@ inline constexpr pg::Statement kTakeStock{
     "inventory.stock.take",
     "UPDATE stock SET on_hand = on_hand + $3::bigint, updated_at = now()"
     " WHERE location_id = $1::bigint AND product_id = $2::bigint AND on_hand - reserved + $3::bigint >= 0"
-    " RETURNING on_hand, reserved"};
+    " RETURNING on_hand, reserved, reorder_point"};
 // Adds $3 units, creating the row for a product never stocked here.
 inline constexpr pg::Statement kPutStock{
     "inventory.stock.put",
     "INSERT INTO stock (location_id, product_id, on_hand) VALUES ($1::bigint, $2::bigint, $3::bigint)"
     " ON CONFLICT (location_id, product_id) DO UPDATE SET on_hand = stock.on_hand + EXCLUDED.on_hand,"
-    " updated_at = now() RETURNING on_hand, reserved"};
+    " updated_at = now() RETURNING on_hand, reserved, reorder_point"};
 inline constexpr pg::Statement kAvailable{
     "inventory.stock.available",
     "SELECT on_hand - reserved FROM stock WHERE location_id = $1::bigint AND product_id = $2::bigint"};
@@ -50,11 +50,13 @@ StockLevel StockFromRow(const pg::Row& row);
 Movement MovementFromRow(const pg::Row& row);
 std::optional<std::string> OptString(const pg::Row& row, int column);
 
-/// Appends a StockChanged event (movement_id 0: a reservation's, not a movement's).
+/// Appends a StockChanged event (movement_id 0: a reservation's or a reorder point's, not a movement's). It carries
+/// the row's reorder point, so that read models (reporting's low-stock alerts) follow inventory's.
 boost::asio::awaitable<void> AppendStockChanged(pg::Transaction& tx, std::int64_t movement_id, std::int64_t location_id,
                                                 std::int64_t product_id, std::int64_t quantity, std::int64_t on_hand,
-                                                std::int64_t reserved, std::string_view reason,
-                                                std::string_view reference, const std::string& correlation_id);
+                                                std::int64_t reserved, std::int64_t reorder_point,
+                                                std::string_view reason, std::string_view reference,
+                                                const std::string& correlation_id);
 
 /// What ApplyLines writes on each movement row.
 struct MovementMeta {

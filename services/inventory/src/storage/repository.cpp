@@ -66,12 +66,14 @@ awaitable<ListPage<StockLevel>> Repository::ListStock(const StockQuery& query) {
 }
 
 awaitable<StockLevel> Repository::SetReorderPoint(std::int64_t location_id, std::int64_t product_id,
-                                                  std::int64_t reorder_point) {
+                                                  std::int64_t reorder_point, const std::string& correlation_id) {
   pg::Transaction tx = co_await db_.Begin();
   co_await RequireLocation(tx, location_id);
   pg::Result rows =
       co_await tx.Execute(kSetReorderPoint, pg::Params().Add(location_id).Add(product_id).Add(reorder_point));
   StockLevel level = StockFromRow(rows[0]);
+  co_await AppendStockChanged(tx, 0, location_id, product_id, 0, level.on_hand, level.reserved, level.reorder_point,
+                              "reorder_point", "", correlation_id);
   co_await tx.Commit();
   co_return level;
 }

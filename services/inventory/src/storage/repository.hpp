@@ -37,9 +37,10 @@ class Repository {
   boost::asio::awaitable<std::optional<Location>> FindLocation(std::int64_t id);
 
   boost::asio::awaitable<ListPage<StockLevel>> ListStock(const StockQuery& query);
-  /// Sets the reorder point (creates the row with on_hand 0 when the product was never stocked there).
+  /// Sets the reorder point (creates the row with on_hand 0 when the product was never stocked there), with the
+  /// StockChanged (quantity 0, reason "reorder_point") that tells the read models.
   boost::asio::awaitable<StockLevel> SetReorderPoint(std::int64_t location_id, std::int64_t product_id,
-                                                     std::int64_t reorder_point);
+                                                     std::int64_t reorder_point, const std::string& correlation_id);
 
   /// Applies every line of `request` or none (409 inventory.insufficient_stock), once per `key`: a replay
   /// with the same fingerprint returns the first answer; another fingerprint is 422

@@ -19,17 +19,17 @@ constexpr pg::Statement kReserveStock{
     "inventory.stock.reserve",
     "UPDATE stock SET reserved = reserved + $3::bigint, updated_at = now()"
     " WHERE location_id = $1::bigint AND product_id = $2::bigint AND on_hand - reserved >= $3::bigint"
-    " RETURNING on_hand, reserved"};
+    " RETURNING on_hand, reserved, reorder_point"};
 constexpr pg::Statement kUnreserveStock{
     "inventory.stock.unreserve",
     "UPDATE stock SET reserved = reserved - $3::bigint, updated_at = now()"
     " WHERE location_id = $1::bigint AND product_id = $2::bigint AND reserved >= $3::bigint"
-    " RETURNING on_hand, reserved"};
+    " RETURNING on_hand, reserved, reorder_point"};
 constexpr pg::Statement kConsumeReserved{
     "inventory.stock.consume_reserved",
     "UPDATE stock SET on_hand = on_hand - $3::bigint, reserved = reserved - $3::bigint, updated_at = now()"
     " WHERE location_id = $1::bigint AND product_id = $2::bigint AND reserved >= $3::bigint"
-    " RETURNING on_hand, reserved"};
+    " RETURNING on_hand, reserved, reorder_point"};
 
 constexpr pg::Statement kInsertReservation{
     "inventory.reservations.insert",
@@ -127,8 +127,8 @@ awaitable<Reservation> Repository::Reserve(const std::string& key, const std::st
     }
     if (!shortages.empty()) continue;
     co_await tx.Execute(kInsertReservationLine, pg::Params().Add(id).Add(line.product_id).Add(line.quantity));
-    co_await AppendStockChanged(tx, 0, location_id, line.product_id, 0, rows[0].Int(0), rows[0].Int(1), "reservation",
-                                reference, correlation_id);
+    co_await AppendStockChanged(tx, 0, location_id, line.product_id, 0, rows[0].Int(0), rows[0].Int(1), rows[0].Int(2),
+                                "reservation", reference, correlation_id);
   }
   if (!shortages.empty()) throw InsufficientStock(location_id, shortages);
   auto reservation = co_await ReadReservation(tx, id, false, nullptr);
@@ -181,7 +181,8 @@ awaitable<std::optional<Reservation>> Repository::CommitReservation(
         .AddNull();
     pg::Result inserted = co_await tx.Execute(kInsertMovement, std::move(insert));
     co_await AppendStockChanged(tx, inserted[0].Int(0), reservation->location_id, line.product_id, -line.quantity,
-                                on_hand, rows[0].Int(1), "order", reservation->reference, correlation_id);
+                                on_hand, rows[0].Int(1), rows[0].Int(2), "order", reservation->reference,
+                                correlation_id);
   }
   co_await tx.Execute(kSetReservationStatus, pg::Params().Add(id).Add("committed"));
   co_await tx.Commit();
@@ -199,7 +200,7 @@ awaitable<void> ReleaseLocked(pg::Transaction& tx, Reservation& reservation, con
         kUnreserveStock, pg::Params().Add(reservation.location_id).Add(line.product_id).Add(line.quantity));
     if (rows.empty()) throw ApiError::Internal("inventory.reservation_inconsistent", "reserved stock is missing");
     co_await AppendStockChanged(tx, 0, reservation.location_id, line.product_id, 0, rows[0].Int(0), rows[0].Int(1),
-                                "reservation_released", reservation.reference, correlation_id);
+                                rows[0].Int(2), "reservation_released", reservation.reference, correlation_id);
   }
   co_await tx.Execute(kSetReservationStatus, pg::Params().Add(reservation.id).Add(status));
   reservation.status = status;
