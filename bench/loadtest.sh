@@ -11,12 +11,13 @@
 #   LOADTEST_SCALE=0.1           factor on every duration when not full
 #   LOADTEST_SCENARIOS=...       comma-separated (comptoir-load list); default: all but smoke
 #   LOADTEST_DEPLOYMENTS=microservices,monolith
-#   LOADTEST_DATA=generated      generated: bench/load/gen-data.sh (5,000 products, 1,000 shoppers, a year
-#                                of sales); demo: the demo seed only
+#   LOADTEST_DATA=generated      generated: bench/load/gen-data.sh (5,000 products, 1,000 shoppers, 40
+#                                cashiers and 10 managers, a year of sales); demo: the demo seed only
 #   LOADTEST_SALES_PER_DAY=40    per store, for the generated year
 #   LOADTEST_PORT_PREFIX=2       ports are the usual ones with this digit in front (28001, 28080...)
 #   LOADTEST_PG_FAST=0           1: PostgreSQL without fsync (the test fixture's settings); default durable
 #   LOADTEST_THREADS=1           comptoir-load event loops
+#   LOADTEST_CATCH_UP_SECONDS=900  at most this long for the events to reach reporting before each deployment's load
 #   LOADTEST_OUT=bench/results/<UTC date-time>
 #   LOADTEST_SKIP_BUILD=1        use build/release as it is
 set -euo pipefail
@@ -106,11 +107,11 @@ done
 say "migrating and seeding (PostgreSQL :$pg_port, Redis :$redis_port)"
 "$bin" migrate --service all >"$state/log/migrate.log" 2>&1
 "$bin" seed --service all >"$state/log/seed.log" 2>&1
-shoppers=0
+shoppers=0 cashiers_per_store=0 managers=0
 if [[ $data == generated ]]; then
   say "generating the data set (bench/load/gen-data.sh)"
   LOADTEST_PSQL="postgresql://postgres@127.0.0.1:$pg_port" bash bench/load/gen-data.sh | tee "$out/data.txt" >&2
-  shoppers=1000
+  shoppers=${LOADTEST_SHOPPERS:-1000} cashiers_per_store=${LOADTEST_CASHIERS_PER_STORE:-8} managers=${LOADTEST_MANAGERS:-10}
 fi
 
 # --- deployments ----------------------------------------------------------------------------------
@@ -164,6 +165,32 @@ start_deployment() { # deployment
   wait_http "$(port 8011)" /status/ready gateway
 }
 
+# Waits until the events written so far have reached reporting: every outbox published and the `reporting`
+# consumer group of the stream with nothing left to read nor to acknowledge. The generated data set (a year of
+# sales, the stock of 5,000 products) is about 100,000 events, which the first deployment would otherwise
+# still be relaying and applying during its first scenarios; and a round must not pay for the previous one.
+wait_caught_up() {
+  local deadline=$((SECONDS + ${LOADTEST_CATCH_UP_SECONDS:-900})) db pending group lag unacked
+  local outboxes=()
+  for db in "${services[@]}"; do
+    [[ $no_database == *" $db "* ]] && continue
+    [[ $(psql_su "$db" -tAc "SELECT to_regclass('outbox') IS NOT NULL") == t ]] && outboxes+=("$db")
+  done
+  while ((SECONDS < deadline)); do
+    pending=0
+    for db in "${outboxes[@]}"; do
+      pending=$((pending + $(psql_su "$db" -tAc "SELECT count(*) FROM outbox WHERE published_at IS NULL")))
+    done
+    group=$(redis-cli -p "$redis_port" --raw XINFO GROUPS comptoir:events 2>/dev/null | tr '\n' ' ')
+    lag=$(awk '{for (i = 1; i < NF; i++) if ($i == "lag") print $(i + 1)}' <<<"$group")
+    unacked=$(awk '{for (i = 1; i < NF; i++) if ($i == "pending") print $(i + 1)}' <<<"$group")
+    if ((pending == 0)) && [[ ${lag:-x} == 0 && ${unacked:-x} == 0 ]]; then return 0; fi
+    sleep 2
+  done
+  say "the events did not reach reporting within ${LOADTEST_CATCH_UP_SECONDS:-900} s (outboxes: $pending unpublished; stream: $group)"
+  exit 1
+}
+
 rss_json() { # -> {"process": kB, ...} of the running deployment
   local name sep="" kb
   printf '{'
@@ -188,11 +215,14 @@ for ((round = 1; round <= rounds; round++)); do
   for deployment in "${order[@]}"; do
     say "round $round: $deployment"
     start_deployment "$deployment"
+    caught_up_at=$SECONDS
+    wait_caught_up
+    say "round $round: $deployment: events caught up in $((SECONDS - caught_up_at)) s"
     sleep 5  # idle: after start-up, before any load
     idle=$(rss_json)
     rc=0
     "$load" run --base-url "http://127.0.0.1:$(port 8080)" --scenario "$scenarios" "${full_flag[@]}" --scale "$scale" \
-      --threads "${LOADTEST_THREADS:-1}" --shoppers "$shoppers" --label "$deployment" --round "$round" \
+      --threads "${LOADTEST_THREADS:-1}" --shoppers "$shoppers" --cashiers-per-store "$cashiers_per_store" --managers "$managers" --label "$deployment" --round "$round" \
       --out "$out/$deployment-$round.json" >"$out/$deployment-$round.txt" || rc=$?
     loaded=$(rss_json)
     printf '{"deployment": "%s", "round": %d, "exit_code": %d, "idle_rss_kb": %s, "rss_after_kb": %s}\n' \

@@ -44,8 +44,8 @@ int main(int argc, char** argv) {
   double scale = 0.1;
   std::string duration, executor, stages, out_file, label, api_key = Target{}.api_key;
   double rate = 0;
-  int vus = 0, max_vus = 0, pre_allocated = 0, threads = 1, round = 0, shoppers = 0, timeout_ms = 10000,
-      interval_ms = 0;
+  int vus = 0, max_vus = 0, pre_allocated = 0, threads = 1, round = 0, shoppers = 0, cashiers_per_store = 0,
+      managers = 0, timeout_ms = 10000, interval_ms = 0;
   std::size_t catalogue = 5000;
   std::vector<std::string> extra_thresholds;
   bool no_default_thresholds = false;
@@ -67,6 +67,9 @@ int main(int argc, char** argv) {
   run->add_option("--timeout-ms", timeout_ms, "Request timeout")->capture_default_str();
   run->add_option("--interval-ms", interval_ms, "Time-series resolution (default: 1 s, coarser for long runs)");
   run->add_option("--shoppers", shoppers, "Generated shopper accounts to sign in as (0: each VU registers one)");
+  run->add_option("--cashiers-per-store", cashiers_per_store,
+                  "Generated cashier accounts per store to sign in as (0: the demo's one per store)");
+  run->add_option("--managers", managers, "Generated manager accounts to sign in as (0: the demo's manager)");
   run->add_option("--catalogue", catalogue, "Products read by the setup (at most)")->capture_default_str();
   run->add_option("--threshold", extra_thresholds, "More thresholds, e.g. 'http_req_latency: p(99)<50'");
   run->add_flag("--no-default-thresholds", no_default_thresholds, "Only the --threshold ones");
@@ -163,6 +166,8 @@ int main(int argc, char** argv) {
   Shared shared;
   try {
     shared = Prepare(target, catalogue, shoppers);
+    shared.cashiers_per_store = cashiers_per_store;
+    shared.managers = managers;
   } catch (const std::exception& e) {
     std::cerr << "comptoir-load: " << e.what() << "\n";
     return 1;

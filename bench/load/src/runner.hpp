@@ -38,6 +38,10 @@ struct Shared {
   std::vector<ProductRef> products;       ///< active products (up to `catalogue_limit`)
   std::vector<std::string> search_terms;  ///< words of product names, for searches
   int shoppers = 0;  ///< generated shopper accounts shopper00001@example.com... (0: each VU registers one)
+  /// Generated staff (bench/load/gen-data.sh): cashiers caisse<store>.<nn>@loadtest.comptoir.local per store and
+  /// managers gerance.<nn>@loadtest.comptoir.local. 0: the demo's five cashiers and its one manager.
+  int cashiers_per_store = 0;
+  int managers = 0;
   std::string password = "comptoir-demo";
   std::string run_id;  ///< unique per run: e-mails of registered shoppers, idempotency keys
 };

@@ -121,10 +121,20 @@ awaitable<void> SignIn(Vu& vu, const std::string& path, const std::string& email
   vu.state().ready = true;
 }
 
+// Each VU signs in as a cashier of its own when the data set has enough of them: the customer service counts a
+// sign-in before checking its password and refuses more than 5 at once for one account (its lockout), as it
+// would refuse a guesser's parallel tries.
 awaitable<void> SetupCashier(Vu& vu) {
   const auto index = static_cast<std::size_t>(vu.id()) % kCashiers.size();
   vu.state().location_id = static_cast<int>(index) + 1;  // DESIGN §7: stores 1-5 in this order
-  co_await SignIn(vu, "/api/v1/auth/staff/login", kCashiers[index], vu.shared().password, "auth.staff_login");
+  std::string email = kCashiers[index];
+  if (const int per_store = vu.shared().cashiers_per_store; per_store > 0) {
+    char buffer[80];
+    std::snprintf(buffer, sizeof buffer, "caisse%d.%02d@loadtest.comptoir.local", vu.state().location_id,
+                  static_cast<int>(vu.id() / static_cast<int>(kCashiers.size())) % per_store + 1);
+    email = buffer;
+  }
+  co_await SignIn(vu, "/api/v1/auth/staff/login", email, vu.shared().password, "auth.staff_login");
 }
 
 // A till: the cashier signs in, then opens a register of their own with a float (a store sale needs an open
@@ -134,10 +144,10 @@ awaitable<void> SetupTill(Vu& vu, std::string_view scenario) {
   co_await SetupCashier(vu);
   if (!vu.state().ready || vu.state().register_session_id != 0) co_return;  // a token refresh keeps the register
   vu.state().ready = false;
-  const std::string body = json::serialize(
-      json::object{{"location_id", vu.state().location_id},
-                   {"register", "charge-" + vu.shared().run_id + "-" + std::string(scenario) + "-" + std::to_string(vu.id())},
-                   {"opening_float_cents", 20000}});
+  const std::string body = json::serialize(json::object{
+      {"location_id", vu.state().location_id},
+      {"register", "charge-" + vu.shared().run_id + "-" + std::string(scenario) + "-" + std::to_string(vu.id())},
+      {"opening_float_cents", 20000}});
   Reply opened = co_await vu.Send(
       Write(http::Method::kPost, "/api/v1/register-sessions", body, "register_sessions.open", vu.state().token, 201));
   if (!opened.ok) co_return;
@@ -157,7 +167,13 @@ awaitable<void> SetupSmokeTill(Vu& vu) {
 }
 
 awaitable<void> SetupManager(Vu& vu) {
-  co_await SignIn(vu, "/api/v1/auth/staff/login", "manager@comptoir.local", vu.shared().password, "auth.staff_login");
+  std::string email = "manager@comptoir.local";
+  if (const int managers = vu.shared().managers; managers > 0) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "gerance.%02d@loadtest.comptoir.local", vu.id() % managers + 1);
+    email = buffer;
+  }
+  co_await SignIn(vu, "/api/v1/auth/staff/login", email, vu.shared().password, "auth.staff_login");
 }
 
 awaitable<void> SetupShopper(Vu& vu) {
@@ -268,8 +284,7 @@ awaitable<void> PosSaleIteration(Vu& vu) {
   }
   // Cash above the total (taxes are under 15 %), rounded up to 5 $: the till gives change.
   const std::int64_t paid = (subtotal * 115 / 100 / 500 + 1) * 500;
-  const std::string sale =
-      SaleBody(vu.state().location_id, vu.state().register_session_id, std::move(lines), paid);
+  const std::string sale = SaleBody(vu.state().location_id, vu.state().register_session_id, std::move(lines), paid);
   Reply sold = co_await vu.Send(
       Write(http::Method::kPost, "/api/v1/sales", sale, "sales.create", vu.state().token, 201, 0, vu.NewKey()));
   if (!sold.ok) co_return;
