@@ -274,12 +274,14 @@ awaitable<void> Connection::Connect(const PoolOptions& options, Clock::time_poin
   }
   std::vector<std::string> keys;
   std::vector<std::string> values;
-  std::string server_options;
+  // First, so that the connection string's own options (the last of a setting wins) can turn it back on.
+  std::string server_options = options.jit ? "" : "-c jit=off";
   for (const PQconninfoOption* o = parsed; o->keyword != nullptr; ++o) {
     if (o->val == nullptr) continue;
     const std::string_view key = o->keyword;
     if (key == "options") {
-      server_options = o->val;
+      if (!server_options.empty()) server_options += ' ';
+      server_options += o->val;
     } else if (key != "application_name") {
       keys.emplace_back(key);
       values.emplace_back(o->val);

@@ -369,6 +369,36 @@ TEST_F(PgTest, StatementTimeoutIsTimeoutError) {
   EXPECT_EQ(ct::RunAsync(runtime_, CountRows(pool)), 0);
 }
 
+constexpr Statement kShowJit{"session.jit", "SELECT current_setting('jit')"};
+
+awaitable<std::string> ShowJit(Pool& pool) {
+  const Result result = co_await pool.Execute(kShowJit);
+  co_return std::string(result[0].Text(0));
+}
+
+// JIT is off on the pool's connections unless asked for, and the connection string's own options still apply
+// (an operator's `-c jit=on` wins over the default; its other settings are kept beside it).
+TEST_F(PgTest, ConnectionsRunWithoutJitUnlessTheConnectionStringAsks) {
+  ASSERT_EQ(ct::QueryValue(conninfo_, "SELECT current_setting('jit')"), "on");  // the server's default
+  {
+    Pool pool(runtime_, Options(1));
+    EXPECT_EQ(ct::RunAsync(runtime_, ShowJit(pool)), "off");
+  }
+  {
+    PoolOptions options = Options(1);
+    options.jit = true;
+    Pool pool(runtime_, options);
+    EXPECT_EQ(ct::RunAsync(runtime_, ShowJit(pool)), "on");
+  }
+  {
+    PoolOptions options = Options(1);
+    options.conninfo += " options='-c jit=on -c work_mem=8MB'";
+    Pool pool(runtime_, options);
+    EXPECT_EQ(ct::RunAsync(runtime_, ShowJit(pool)), "on");
+    EXPECT_EQ(ct::RunAsync(runtime_, CountRows(pool)), 0);
+  }
+}
+
 awaitable<void> PingPool(Pool& pool) {
   co_await pool.Ping(1s);
 }

@@ -115,7 +115,12 @@ struct PoolOptions {
   std::size_t max_per_worker = 8;  ///< connections per runtime worker
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds statement_timeout{5000};  ///< server-side and client-side bound
-  std::chrono::milliseconds acquire_timeout{3000};    ///< waiting for a free connection
+  /// PostgreSQL's JIT compilation of queries (`jit`), off by default (ADR 0182): it starts when a plan's estimated
+  /// cost passes `jit_above_cost`, and its 15-120 ms of compiling dwarf any of these services' queries; a small
+  /// table that autovacuum never analysed (7 locations) was enough to push a 0.03 ms count past the bar. An
+  /// `options=-c jit=on` in the connection string still wins.
+  bool jit = false;
+  std::chrono::milliseconds acquire_timeout{3000};  ///< waiting for a free connection
 };
 
 class Connection;
