@@ -83,7 +83,9 @@ function chart(title, series, yLabel) {
   const pts = series.flatMap((s) => s.points);
   if (pts.length === 0) return '';
   const xMax = Math.max(...pts.map((p) => p[0]), 1);
-  const yMax = Math.max(...pts.map((p) => p[1]), 0.001) * 1.1;
+  // An all-zero series (no failures) gets an axis of 0–1 rather than five ticks that all read 0.0.
+  const top = Math.max(...pts.map((p) => p[1]));
+  const yMax = (top > 0 ? top : 1) * 1.1;
   const x = (v) => L + (v / xMax) * (W - L - R);
   const y = (v) => H - B - (v / yMax) * (H - T - B);
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * yMax);
@@ -95,10 +97,12 @@ function chart(title, series, yLabel) {
   }
   svg += `<text x="12" y="${T + (H - T - B) / 2}" font-size="10" transform="rotate(-90 12 ${T + (H - T - B) / 2})" text-anchor="middle">${esc(yLabel)}</text>`;
   svg += `<text x="${W - R}" y="${H - 6}" font-size="10" text-anchor="end">seconds since the start (${fmt(xMax, 0)} s)</text>`;
+  // One legend row under the axis, an equal share of the width per series (four: two deployments × two rounds).
+  const step = Math.min(200, (W - L - R - 8) / Math.max(series.length, 1));
   series.forEach((s, i) => {
     const d = s.points.map((p, j) => `${j ? 'L' : 'M'}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join('');
     svg += `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.5" ${s.dash ? 'stroke-dasharray="4 3"' : ''}/>`;
-    svg += `<text x="${L + 8 + (i % 3) * 200}" y="${H - 16 + Math.floor(i / 3) * 0}" font-size="10" fill="${s.color}">${esc(s.name)}</text>`;
+    svg += `<text x="${(L + 8 + i * step).toFixed(1)}" y="${H - 18}" font-size="10" fill="${s.color}">${esc(s.name)}</text>`;
   });
   return svg + '</svg>';
 }
