@@ -76,8 +76,11 @@ plugins:
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(JsonString(ParseJson(ok.body), {"headers", "x-consumer-username"}), "alice");
 
+  // The signature's first character, not its last: the last of 43 base64url characters carries two padding bits,
+  // so 'A' -> 'B' there decodes to the same 32 bytes (a valid signature, once in 16 tokens).
   std::string tampered = valid;
-  tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
+  char& first = tampered[tampered.rfind('.') + 1];
+  first = first == 'A' ? 'B' : 'A';
   auto bad_sig = gw.Get("/api/v1/jwt", {{"X-API-Key", "alice-secret-key"}, {"Authorization", "Bearer " + tampered}});
   EXPECT_EQ(bad_sig.status, 401);
   EXPECT_EQ(JsonString(ParseJson(bad_sig.body), {"message"}), "Invalid signature") << bad_sig.body;
